@@ -1,0 +1,47 @@
+# renown — every target sets up what it needs; nothing has to be installed by hand first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RENOWN_HOME ?= .renown/demo
+
+.PHONY: demo test lint bench clean system-deps validate
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "renown needs Python 3.11 or newer"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[graph,spark,dev]'
+	touch $(STAMP)
+
+# PySpark (the scale-out engine, tested in local mode) needs a Java runtime.
+system-deps:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
+	  else echo "PySpark needs Java: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; fi; }
+
+## make demo: build a synthetic organisation, score it and print the explained leaderboard.
+demo: $(STAMP)
+	$(BIN)/renown demo --home $(RENOWN_HOME)
+
+## make test: the whole test suite (SQL-free, Spark in local mode).
+test: $(STAMP) system-deps
+	$(BIN)/pytest -q
+
+## make lint: ruff, mypy strict on renown/, import contracts.
+lint: $(STAMP)
+	$(BIN)/ruff check renown tests bench
+	$(BIN)/ruff format --check renown tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## make bench: performance figures against peer libraries (not part of the tests).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+## make validate: real-data validations (needs RENOWN_DATA_HOME).
+validate: $(STAMP) system-deps
+	$(BIN)/pytest -q -m realdata tests/realdata
+
+clean:
+	rm -rf $(VENV) .renown .pytest_cache .mypy_cache .ruff_cache
