@@ -26,7 +26,7 @@ demo: $(STAMP)
 
 ## make test: the whole test suite (SQL-free, Spark in local mode).
 test: $(STAMP) system-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not realdata"
 
 ## make lint: ruff, mypy strict on renown/, import contracts.
 lint: $(STAMP)
@@ -41,7 +41,8 @@ bench: $(STAMP)
 
 ## make validate: real-data validations (needs RENOWN_DATA_HOME).
 validate: $(STAMP) system-deps
-	$(BIN)/pytest -q -m realdata tests/realdata
+	@test -n "$$RENOWN_DATA_HOME" || { echo "make validate needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
+	$(BIN)/pytest -q -m realdata
 
 clean:
 	rm -rf $(VENV) .renown .pytest_cache .mypy_cache .ruff_cache

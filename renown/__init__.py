@@ -1,5 +1,20 @@
-"""renown: social talent intelligence with explained network-prominence scores."""
+"""renown: social talent intelligence with explained network-prominence scores.
 
-__version__ = "0.1.0"
+The public surface is deliberately small; everything else is reachable through its package
+(``renown.ingest``, ``renown.graph``, ``renown.prominence``, ``renown.batch``).
+"""
 
-__all__ = ["__version__"]
+from renown._version import __version__
+from renown.batch.run import ScoringResult, score_events
+from renown.graph.build import build_graph
+from renown.prominence.explain import Explanation
+from renown.prominence.model import ProminenceModel
+
+__all__ = [
+    "Explanation",
+    "ProminenceModel",
+    "ScoringResult",
+    "__version__",
+    "build_graph",
+    "score_events",
+]

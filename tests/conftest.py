@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -33,3 +35,27 @@ def make_events(rows: list[tuple[str | None, str, str]], *, when: datetime = AS_
 @pytest.fixture
 def as_of() -> datetime:
     return AS_OF
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests in ``tests/realdata`` or in ``test_realdata*.py`` files carry the realdata mark."""
+    for item in items:
+        path = str(item.path)
+        if "/realdata/" in path or item.path.name.startswith("test_realdata"):
+            item.add_marker(pytest.mark.realdata)
+
+
+@pytest.fixture
+def data_home() -> Path:
+    """The folder of public data sets named by RENOWN_DATA_HOME.
+
+    Skips when the variable is unset (a developer machine without the data); when it is set,
+    a missing folder fails loudly instead of skipping, so CI can never pass vacuously.
+    """
+    value = os.environ.get("RENOWN_DATA_HOME")
+    if not value:
+        pytest.skip("RENOWN_DATA_HOME is not set")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.fail(f"RENOWN_DATA_HOME={value} is not a folder")
+    return path

@@ -1,0 +1,52 @@
+"""Reproducing a recorded run exactly, for explanations and audits."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from renown.batch.run import ScoringResult, input_fingerprint, score_events
+from renown.batch.runs import load_run
+from renown.batch.sources import load_events, load_groups
+from renown.core.errors import RenownError
+from renown.prominence.model import ProminenceModel
+
+
+def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
+    """Re-read a run's input, check it is unchanged, and refit with the recorded parameters.
+
+    Raises
+    ------
+    RenownError
+        When the run's input is gone or no longer has the recorded fingerprint (the events
+        changed since the run, so its scores can no longer be explained exactly).
+    """
+    record = load_run(runs_dir, run)
+    source = json.loads(record["source"]) if record.get("source") else None
+    if not source or not source.get("path"):
+        raise RenownError(f"run {record['run_id']} has no recorded input to reproduce it from")
+    path = Path(source["path"])
+    events = load_events(path, source.get("format"), source.get("mapping"))
+    fingerprint = input_fingerprint(events)
+    if fingerprint != record["input_fingerprint"]:
+        raise RenownError(
+            f"the input of run {record['run_id']} ({path}) has changed since the run "
+            f"(fingerprint {fingerprint} != {record['input_fingerprint']}); score it again"
+        )
+    graph_params = dict(record["graph_params"])
+    half_life = float(graph_params.pop("half_life_days"))
+    window = graph_params.pop("window_days")
+    graph_params.pop("ring_discount", None)
+    groups = load_groups(Path(source["groups"])) if source.get("groups") else None
+    return score_events(
+        events,
+        as_of=datetime.fromisoformat(record["as_of"]),
+        half_life_days=half_life,
+        window_days=window,
+        groups=groups,
+        model=ProminenceModel(**record["model_params"]),
+        trend_days=record.get("trend_days"),
+        source=record.get("source"),
+        graph_options=graph_params,
+    )

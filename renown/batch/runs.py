@@ -1,0 +1,93 @@
+"""Saving scoring runs and finding them again.
+
+Every run is written twice: the scores file the user asked for with a ``.run.json`` beside
+it (parameters, input fingerprint, code version), and a copy under the renown home
+(``runs/<run id>/``) so that ``renown explain`` can find the latest run without being told.
+Explaining a run re-reads its recorded input, checks the fingerprint and refits with the
+recorded parameters: the explanation is therefore of exactly the published score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from renown.batch.run import ScoringResult
+from renown.core.errors import RenownError
+
+OutputFormat = Literal["csv", "parquet", "json"]
+
+
+def run_id(metadata: dict[str, Any]) -> str:
+    """Deterministic id of a run: same input and parameters -> same id."""
+    digest = hashlib.sha256(json.dumps(metadata, sort_keys=True, default=str).encode()).hexdigest()
+    return f"{metadata['as_of'][:10]}-{digest[:10]}"
+
+
+def write_scores(result: ScoringResult, out: Path, fmt: OutputFormat | None = None) -> Path:
+    """Write the scores file and its ``.run.json`` sidecar; return the sidecar's path."""
+    fmt = fmt or _format_from_suffix(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        result.scores.write_csv(out)
+    elif fmt == "parquet":
+        result.scores.write_parquet(out)
+    else:
+        out.write_text(json.dumps(result.scores.to_dicts(), default=str, indent=1) + "\n")
+    sidecar = out.with_name(out.name + ".run.json")
+    sidecar.write_text(json.dumps(_run_record(result), indent=2, default=str) + "\n")
+    return sidecar
+
+
+def record_run(result: ScoringResult, runs_dir: Path) -> Path:
+    """Keep a copy of the run under the renown home; return its folder."""
+    record = _run_record(result)
+    folder = runs_dir / record["run_id"]
+    folder.mkdir(parents=True, exist_ok=True)
+    result.scores.write_parquet(folder / "scores.parquet")
+    (folder / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+    (runs_dir / "LATEST").write_text(record["run_id"] + "\n")
+    return folder
+
+
+def load_run(runs_dir: Path, run: str | None = None) -> dict[str, Any]:
+    """Return the record of ``run`` (default: the latest)."""
+    if run is None:
+        latest = runs_dir / "LATEST"
+        if not latest.exists():
+            raise RenownError(f"no scoring run recorded under {runs_dir}; run 'renown score' first")
+        run = latest.read_text().strip()
+    path = runs_dir / run / "run.json"
+    if not path.exists():
+        raise RenownError(f"no run {run!r} under {runs_dir}")
+    record: dict[str, Any] = json.loads(path.read_text())
+    return record
+
+
+def load_scores(runs_dir: Path, run_id_: str) -> pl.DataFrame:
+    """Scores of a recorded run."""
+    return pl.read_parquet(runs_dir / run_id_ / "scores.parquet")
+
+
+def _run_record(result: ScoringResult) -> dict[str, Any]:
+    meta = dict(result.metadata)
+    return {
+        "run_id": run_id(meta),
+        "recorded_at": datetime.now(UTC).isoformat(),
+        **meta,
+        "timings_seconds": {k: round(v, 4) for k, v in result.timings.items()},
+    }
+
+
+def _format_from_suffix(out: Path) -> OutputFormat:
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        return "parquet"
+    if suffix == ".json":
+        return "json"
+    return "csv"

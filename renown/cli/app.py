@@ -1,0 +1,227 @@
+"""The ``renown`` command line.
+
+Every command calls one batch or ingest function and formats its result; no scoring logic
+lives here. Errors in the user's input are printed as one clear line (file, line, field)
+with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from renown.cli.durations import parse_days
+from renown.cli.render import print_explanation, print_leaderboard
+from renown.cli.sources import load_events, load_groups, parse_mapping
+from renown.core.errors import RenownError
+from renown.settings import get_settings
+
+app = typer.Typer(
+    name="renown",
+    help=(
+        "renown scores how prominent people are in their interaction networks (1-100), "
+        "explains every score, and keeps the data in a local event lake.\n\n"
+        "Start with 'renown demo' to see a synthetic organisation scored, or "
+        "'renown score events.csv --out scores.csv' on your own data "
+        "(columns actor,target,timestamp[,channel,kind,weight])."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", help="Folder for the event lake and run records (default: $RENOWN_HOME or .renown)."),
+]
+
+
+def _home(home: Path | None) -> Path:
+    return home if home is not None else get_settings().home
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn input problems into one readable line and exit code 2."""
+    try:
+        yield
+    except (RenownError, ValueError, KeyError, FileNotFoundError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        errors.print(f"[bold red]error:[/] {message}", highlight=False)
+        raise typer.Exit(code=2) from None
+
+
+@contextmanager
+def _stages(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=errors, transient=True,
+    ) as progress:
+        yield progress
+
+
+@app.command()
+def score(
+    events: Annotated[Path, typer.Argument(help="Events: a CSV/TSV/JSONL/Parquet file, a mail, Slack or Stack Exchange export, an edge list, or an event-lake folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Scores file to write (one row per person).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of this date/time (ISO 8601, UTC). Default: the newest event.")] = None,
+    half_life: Annotated[str, typer.Option("--half-life", help="Time after which an interaction counts half (e.g. 90d, 12w).")] = "90d",
+    window: Annotated[str | None, typer.Option("--window", help="Ignore events older than this before --as-of (e.g. 365d).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or json (default: from the --out suffix).")] = None,
+    source_format: Annotated[str | None, typer.Option("--source-format", help="Force the input format (csv, tsv, jsonl, parquet, mbox, maildir, slack, stackexchange, snap, lake).")] = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="Column mapping for tabular input, e.g. actor=from,target=to,timestamp=sent.")] = None,
+    groups: Annotated[Path | None, typer.Option("--groups", help="CSV with columns person,group (department) for the breadth component.")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (default) or spark.")] = "local",
+    trend: Annotated[str | None, typer.Option("--trend", help="Also score the window ending this long before, for trends (default 30d; 'off' to skip).")] = "30d",
+    top: Annotated[int, typer.Option("--top", help="Print the top N people after scoring (0 for none).")] = 10,
+    home: HomeOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
+    from renown.batch.run import score_events
+    from renown.batch.runs import record_run, write_scores
+
+    with _user_errors():
+        if engine not in ("local", "spark"):
+            raise ValueError(f"--engine must be local or spark, not {engine!r}")
+        if fmt is not None and fmt not in ("csv", "parquet", "json"):
+            raise ValueError(f"--format must be csv, parquet or json, not {fmt!r}")
+        when = _parse_instant(as_of) if as_of else None
+        column_mapping = parse_mapping(mapping)
+        with _stages(not quiet) as progress:
+            task = progress.add_task("reading events") if progress else None
+
+            def stage(name: str) -> None:
+                if progress is not None and task is not None:
+                    progress.update(task, description=name)
+
+            frame = load_events(events, source_format, column_mapping)
+            group_map = load_groups(groups) if groups else None
+            result = score_events(
+                frame,
+                as_of=when,
+                half_life_days=parse_days(half_life),
+                window_days=parse_days(window) if window else None,
+                groups=group_map,
+                trend_days=None if trend in (None, "off", "0") else parse_days(trend),
+                engine="spark" if engine == "spark" else "local",
+                source=json.dumps(
+                    {
+                        "path": str(events.resolve()),
+                        "format": source_format,
+                        "mapping": column_mapping,
+                        "groups": str(groups.resolve()) if groups else None,
+                    }
+                ),
+                on_stage=stage,
+            )
+            stage("writing scores")
+            sidecar = write_scores(result, out, fmt)  # type: ignore[arg-type]
+            folder = record_run(result, _home(home) / "runs")
+        console.print(
+            f"Scored [bold]{result.graph.n:,}[/] people from {result.metadata['input_events']:,} "
+            f"events as of {result.metadata['as_of']} -> {out} (run {folder.name}; "
+            f"parameters in {sidecar.name})"
+        )
+        if result.model.ring_report_.rings:
+            console.print(
+                f"[yellow]{len(result.model.ring_report_.rings)} reciprocal ring(s) detected and "
+                "discounted[/]: "
+                + "; ".join(", ".join(r.members) for r in result.model.ring_report_.rings)
+            )
+        if top > 0:
+            print_leaderboard(console, result, top=top, explain_top=0)
+
+
+@app.command()
+def explain(
+    person: Annotated[str, typer.Argument(help="Person id as it appears in the scores file.")],
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Explain PERSON's score in a recorded run: components, drivers, groups, trend."""
+    from renown.batch.reproduce import reproduce_run
+
+    with _user_errors():
+        result = reproduce_run(_home(home) / "runs", run)
+        explanation = result.explain(person)
+        if as_json:
+            console.print_json(json.dumps(explanation.to_dict()))
+        else:
+            print_explanation(console, explanation)
+
+
+@app.command()
+def ingest(
+    source: Annotated[Path, typer.Argument(help="File or folder to import (any supported format).")],
+    source_format: Annotated[str | None, typer.Option("--source-format", help="Force the input format.")] = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="Column mapping for tabular input, e.g. actor=from,target=to.")] = None,
+    lake: Annotated[Path | None, typer.Option("--lake", help="Event lake folder (default: <home>/lake).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Add SOURCE's events to the event lake (importing the same source twice adds nothing)."""
+    from renown.ingest.lake import EventLake
+
+    with _user_errors():
+        frame = load_events(source, source_format, parse_mapping(mapping))
+        target = EventLake(lake if lake is not None else _home(home) / "lake")
+        result = target.append(frame)
+        console.print(
+            f"{source}: {result.added:,} new events, {result.duplicates:,} already in the lake "
+            f"({target.path})"
+        )
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option("--people", help="Size of the synthetic organisation.")] = 3000,
+    top: Annotated[int, typer.Option("--top", help="Leaderboard length.")] = 15,
+    explain_top: Annotated[int, typer.Option("--explain", help="Explain the top N in words.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same organisation).")] = 7,
+    home: HomeOption = None,
+) -> None:
+    """Generate a synthetic organisation, score it, and print the explained leaderboard."""
+    from renown.demo.showcase import run_demo
+
+    with _user_errors():
+        with _stages(True) as progress:
+            task = progress.add_task("generating the organisation") if progress else None
+
+            def stage(name: str) -> None:
+                if progress is not None and task is not None:
+                    progress.update(task, description=name)
+
+            outcome = run_demo(_home(home), people=people, seed=seed, on_stage=stage)
+        console.print(outcome.headline)
+        print_leaderboard(
+            console, outcome.result, top=top, explain_top=explain_top,
+            labels=outcome.labels, groups=outcome.groups,
+        )
+        console.print(outcome.footer)
+
+
+def _parse_instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--as-of {text!r} is not an ISO 8601 date or date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,168 @@
+"""The composite prominence model: components -> population percentiles -> 1-100 score.
+
+The model follows the scikit-learn estimator protocol so that a published score can be
+reproduced exactly: the constructor only stores keyword parameters, :meth:`fit` learns
+from one interaction graph and returns ``self``, learned values end in ``_``, and
+:meth:`get_params` returns everything needed to refit (saved beside every scoring run).
+
+Score
+-----
+``score = 1 + 99 * sum_c w_c * u_c / sum_c w_c`` where ``u_c`` is the person's mid-rank
+percentile on component ``c`` (:mod:`renown.prominence.normalise`) and ``w_c`` its weight
+(:data:`renown.prominence.components.DEFAULT_WEIGHTS`). Each component's *points*
+(``99 * w_c * u_c / sum w``) add up, with the base of 1, to the score, which makes the
+explanation exact rather than approximate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Self
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from renown.graph.csr import InteractionGraph
+from renown.prominence import measures
+from renown.prominence.components import COMPONENTS, DEFAULT_INFORMATIONAL, DEFAULT_WEIGHTS
+from renown.prominence.normalise import midrank_percentile
+from renown.prominence.rings import RingReport, detect_rings, discount_rings
+
+FloatArray = NDArray[np.float64]
+SCORE_SPAN = 99.0
+
+
+class ProminenceModel:
+    """Explained 1-100 prominence scores from an :class:`InteractionGraph`.
+
+    Parameters
+    ----------
+    weights:
+        Component name -> weight (only positive weights count). Defaults to
+        :data:`~renown.prominence.components.DEFAULT_WEIGHTS`.
+    informational:
+        Components computed and explained with zero weight.
+    detect_rings:
+        Detect reciprocal rings and discount the edges inside them before scoring.
+    ring_discount:
+        Factor applied to edges inside a detected ring (0 removes them, 1 keeps them).
+    alpha:
+        PageRank damping factor.
+    """
+
+    def __init__(
+        self,
+        *,
+        weights: Mapping[str, float] | None = None,
+        informational: Sequence[str] = DEFAULT_INFORMATIONAL,
+        detect_rings: bool = True,
+        ring_discount: float = 0.1,
+        alpha: float = 0.85,
+    ) -> None:
+        self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+        self.informational = tuple(informational)
+        self.detect_rings = detect_rings
+        self.ring_discount = ring_discount
+        self.alpha = alpha
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the constructor parameters (JSON-serialisable)."""
+        del deep
+        return {
+            "weights": dict(self.weights),
+            "informational": list(self.informational),
+            "detect_rings": self.detect_rings,
+            "ring_discount": self.ring_discount,
+            "alpha": self.alpha,
+        }
+
+    def set_params(self, **params: Any) -> Self:
+        """Set constructor parameters (scikit-learn protocol)."""
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"unknown parameter {name!r}")
+            setattr(self, name, dict(value) if name == "weights" else value)
+        return self
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """Weighted components first, then informational ones, without repeats."""
+        weighted = tuple(name for name, w in self.weights.items() if w > 0)
+        return weighted + tuple(c for c in self.informational if c not in weighted)
+
+    def _validate(self) -> None:
+        unknown = [c for c in (*self.weights, *self.informational) if c not in COMPONENTS]
+        if unknown:
+            raise ValueError(f"unknown components {unknown}; known: {sorted(COMPONENTS)}")
+        if any(w < 0 for w in self.weights.values()):
+            raise ValueError("component weights must be >= 0")
+        if sum(self.weights.values()) <= 0:
+            raise ValueError("at least one component needs a positive weight")
+        if not 0.0 <= self.ring_discount <= 1.0:
+            raise ValueError("ring_discount must be between 0 and 1")
+
+    def fit(self, graph: InteractionGraph) -> Self:
+        """Score everybody in ``graph`` with the local engine."""
+        self._validate()
+        report = detect_rings(graph) if self.detect_rings else RingReport((), 0, 0)
+        scored = discount_rings(graph, report, self.ring_discount)
+        raw = {name: self._measure(name)(scored) for name in self.components}
+        return self.fit_measured(scored, raw, report)
+
+    def fit_measured(
+        self, graph: InteractionGraph, raw: Mapping[str, FloatArray], ring_report: RingReport
+    ) -> Self:
+        """Combine component values that an engine already computed (e.g. on Spark).
+
+        ``graph`` is the ring-discounted graph the values were computed on; it is kept for
+        explanations. ``raw`` must hold every name in :attr:`components`.
+        """
+        self._validate()
+        missing = [name for name in self.components if name not in raw]
+        if missing:
+            raise ValueError(f"the engine did not compute {missing}")
+        self.ring_report_ = ring_report
+        self.graph_ = graph
+        self.people_ = graph.people
+        self.raw_: dict[str, FloatArray] = {
+            name: np.asarray(raw[name], dtype=np.float64) for name in self.components
+        }
+        self.percentiles_ = {name: midrank_percentile(v) for name, v in self.raw_.items()}
+        total = sum(w for w in self.weights.values() if w > 0)
+        self.points_: dict[str, FloatArray] = {
+            name: SCORE_SPAN * (self.weights.get(name, 0.0) / total) * self.percentiles_[name]
+            for name in self.components
+        }
+        exact = np.ones(graph.n)
+        for name in self.components:
+            exact += self.points_[name]
+        self.scores_ = exact
+        return self
+
+    def _measure(self, name: str) -> Callable[[InteractionGraph], FloatArray]:
+        if name == "pagerank":
+            alpha = self.alpha
+            return lambda g: measures.pagerank(g, alpha=alpha)
+        registry: Mapping[str, Callable[[InteractionGraph], FloatArray]] = measures.MEASURES
+        return registry[name]
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per person: id, integer score, exact score, rank, components."""
+        exact = self.scores_
+        order = np.argsort(-exact, kind="stable")
+        rank = np.empty(len(exact), dtype=np.int64)
+        rank[order] = np.arange(1, len(exact) + 1)
+        columns: dict[str, Any] = {
+            "person": self.people_.astype(str),
+            "score": np.clip(np.floor(exact + 0.5), 1, 100).astype(np.int64),
+            "score_exact": np.round(exact, 4),
+            "rank": rank,
+        }
+        for name in self.components:
+            columns[name] = self.raw_[name]
+            columns[f"{name}_pct"] = np.round(self.percentiles_[name], 6)
+            columns[f"{name}_points"] = np.round(self.points_[name], 4)
+        flagged = self.ring_report_.flagged
+        columns["ring_flag"] = np.isin(columns["person"], np.array(sorted(flagged), dtype=str))
+        return pl.DataFrame(columns).sort("rank")

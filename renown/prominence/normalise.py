@@ -1,0 +1,30 @@
+"""Population normalisation of component values.
+
+Raw components live on wildly different scales (PageRank sums to one, reach counts people,
+amplification is a ratio), and their distributions are heavy-tailed. renown therefore maps
+each component to its *mid-rank percentile* in the population being scored: 0 for the
+lowest, 1 for the highest, ties sharing the average of their ranks. Percentiles are
+scale-free, robust to outliers (one superstar does not squash everybody else to zero), and
+monotone: raising one person's raw value can never lower that person's percentile.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def midrank_percentile(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return each value's mid-rank percentile in ``values`` (0..1; 0.5 when n == 1).
+
+    NaN values are treated as the lowest possible value.
+    """
+    x = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=-np.inf)
+    n = len(x)
+    if n <= 1:
+        return np.full(n, 0.5)
+    ordered = np.sort(x, kind="stable")
+    below = np.searchsorted(ordered, x, side="left")
+    not_above = np.searchsorted(ordered, x, side="right")
+    ties_excluding_self = not_above - below - 1
+    return (below + 0.5 * ties_excluding_self) / (n - 1)
