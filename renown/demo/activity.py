@@ -10,6 +10,7 @@ vectorised numpy; only the event keys are computed one by one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -23,7 +24,7 @@ from renown.demo.workdays import MICROS_PER_SECOND, WorkCalendar
 from renown.ingest.schema import conform
 
 SOURCE: Final = "demo"
-EVENTS_PER_WORKDAY: Final = 0.95
+EVENTS_PER_WORKDAY: Final = 0.8
 """Interactions a typical person starts per working day (before copies and replies)."""
 ACTIVITY_SIGMA: Final = 1.1
 """Spread of the lognormal activity level: the top 1% start roughly 10% of all events."""
@@ -68,31 +69,34 @@ KIND_MIX: Final[dict[int, tuple[tuple[int, ...], tuple[float, ...]]]] = {
 """Kinds of a first-hand event per channel; copies and replies are added afterwards."""
 
 
-class _Batch:
-    """Columns of a batch of events as integer codes (actor ``-1`` means anonymous)."""
+@dataclass(frozen=True, eq=False)
+class EventCodes:
+    """Columns of a batch of events as integer codes.
 
-    def __init__(
-        self,
-        actor: IntArray,
-        target: IntArray,
-        time_us: IntArray,
-        channel: IntArray,
-        kind: IntArray,
-    ) -> None:
-        self.actor = actor
-        self.target = target
-        self.time_us = time_us
-        self.channel = channel
-        self.kind = kind
+    ``actor`` and ``target`` are roster rows (actor ``-1`` means anonymous), ``channel``
+    indexes :data:`CHANNELS` and ``kind`` indexes :data:`KINDS`.
+    """
 
-    def subset(self, keep: NDArray[np.bool_]) -> _Batch:
-        return _Batch(
-            self.actor[keep], self.target[keep], self.time_us[keep], self.channel[keep], self.kind[keep]
+    actor: IntArray
+    target: IntArray
+    time_us: IntArray
+    channel: IntArray
+    kind: IntArray
+
+    def subset(self, rows: NDArray[np.bool_] | IntArray) -> EventCodes:
+        """The events selected by a boolean mask or an index array, in that order."""
+        return EventCodes(
+            self.actor[rows],
+            self.target[rows],
+            self.time_us[rows],
+            self.channel[rows],
+            self.kind[rows],
         )
 
     @staticmethod
-    def concat(batches: list[_Batch]) -> _Batch:
-        return _Batch(
+    def concat(batches: list[EventCodes]) -> EventCodes:
+        """All events of ``batches``, one batch after the other."""
+        return EventCodes(
             *(
                 np.concatenate([getattr(b, name) for b in batches])
                 for name in ("actor", "target", "time_us", "channel", "kind")
@@ -103,7 +107,10 @@ class _Batch:
 def activity_levels(rng: np.random.Generator, roster: Roster) -> NDArray[np.float64]:
     """Heavy-tailed relative activity per person (mean about 1 for contributors)."""
     base = rng.lognormal(-(ACTIVITY_SIGMA**2) / 2.0, ACTIVITY_SIGMA, roster.size)
-    return base * ROLE_ACTIVITY[roster.level] * np.where(roster.bridge, BRIDGE_ACTIVITY, 1.0)
+    # Bridges are connectors by definition: never among the quiet, whatever the draw.
+    base = np.where(roster.bridge, BRIDGE_ACTIVITY * np.maximum(base, 1.0), base)
+    activity: NDArray[np.float64] = base * ROLE_ACTIVITY[roster.level]
+    return activity
 
 
 def _first_hand(
@@ -112,7 +119,7 @@ def _first_hand(
     partners: PartnerModel,
     calendar: WorkCalendar,
     activity: NDArray[np.float64],
-) -> _Batch:
+) -> EventCodes:
     """Events people start themselves: a Poisson count per person over their working days."""
     lo, hi = calendar.day_range(roster.active_from_us, roster.active_until_us)
     counts = rng.poisson(EVENTS_PER_WORKDAY * activity * (hi - lo))
@@ -131,37 +138,37 @@ def _first_hand(
     for code, (kinds, shares) in KIND_MIX.items():
         rows = np.flatnonzero(channel == code)
         kind[rows] = rng.choice(np.asarray(kinds, dtype=np.int64), size=len(rows), p=shares)
-    return _Batch(actor, target, time_us, channel, kind)
+    return EventCodes(actor, target, time_us, channel, kind)
 
 
-def _copies(rng: np.random.Generator, partners: PartnerModel, mail: _Batch) -> _Batch:
+def _copies(rng: np.random.Generator, partners: PartnerModel, mail: EventCodes) -> EventCodes:
     """Colleagues copied on a share of the mail, at the same instant as the original."""
     copied = mail.subset(rng.random(len(mail.actor)) < CC_SHARE)
     target = partners.colleague(rng, copied.actor)
     keep = target != copied.target
     kind = np.full(len(target), CC, dtype=np.int64)
-    return _Batch(copied.actor, target, copied.time_us, copied.channel, kind).subset(keep)
+    return EventCodes(copied.actor, target, copied.time_us, copied.channel, kind).subset(keep)
 
 
-def _replies(rng: np.random.Generator, roster: Roster, mail: _Batch) -> _Batch:
+def _replies(rng: np.random.Generator, roster: Roster, mail: EventCodes) -> EventCodes:
     """Recipients answering mail after a lognormal delay; some people reply more than others."""
     responsiveness = np.clip(REPLY_SHARE * rng.lognormal(0.0, 0.5, roster.size), 0.0, 0.9)
     answered = mail.subset(rng.random(len(mail.actor)) < responsiveness[mail.target])
     delay_s = rng.lognormal(np.log(REPLY_MEDIAN_SECONDS), 1.0, len(answered.actor))
     time_us = answered.time_us + (delay_s * MICROS_PER_SECOND).astype(np.int64)
     kind = np.full(len(time_us), REPLY, dtype=np.int64)
-    return _Batch(answered.target, answered.actor, time_us, answered.channel, kind)
+    return EventCodes(answered.target, answered.actor, time_us, answered.channel, kind)
 
 
 def _anonymous_upvotes(
     rng: np.random.Generator, partners: PartnerModel, calendar: WorkCalendar, count: int
-) -> _Batch:
+) -> EventCodes:
     """Public upvotes without a known actor, going mostly to visible people."""
     days = len(calendar.day_us)
     time_us = calendar.sample(
         rng, np.zeros(count, dtype=np.int64), np.full(count, days, dtype=np.int64)
     )
-    return _Batch(
+    return EventCodes(
         np.full(count, -1, dtype=np.int64),
         partners.visible(rng, count),
         time_us,
@@ -170,17 +177,18 @@ def _anonymous_upvotes(
     )
 
 
-def _plausible(roster: Roster, calendar: WorkCalendar, batch: _Batch) -> NDArray[np.bool_]:
+def _plausible(roster: Roster, calendar: WorkCalendar, batch: EventCodes) -> NDArray[np.bool_]:
     """Inside the window, between two people employed at that instant, not to oneself."""
     t = batch.time_us
     known = batch.actor >= 0
     actor = np.where(known, batch.actor, 0)
-    actor_ok = ~known | (
-        (roster.active_from_us[actor] <= t) & (t < roster.active_until_us[actor])
+    actor_ok = ~known | ((roster.active_from_us[actor] <= t) & (t < roster.active_until_us[actor]))
+    target_ok = (roster.active_from_us[batch.target] <= t) & (
+        t < roster.active_until_us[batch.target]
     )
-    target_ok = (roster.active_from_us[batch.target] <= t) & (t < roster.active_until_us[batch.target])
     in_window = (calendar.start_us <= t) & (t < calendar.end_us)
-    return actor_ok & target_ok & in_window & (batch.actor != batch.target)
+    plausible: NDArray[np.bool_] = actor_ok & target_ok & in_window & (batch.actor != batch.target)
+    return plausible
 
 
 def generate_events(
@@ -213,7 +221,7 @@ def generate_events(
     first = _first_hand(rng, roster, partners, calendar, activity)
     mail = first.subset(first.kind == TO)
     anonymous_count = int(rng.poisson(ANONYMOUS_SHARE * len(first.actor)))
-    batch = _Batch.concat(
+    batch = EventCodes.concat(
         [
             first,
             _copies(rng, partners, mail),
@@ -225,18 +233,22 @@ def generate_events(
     order = np.lexsort((batch.kind, batch.channel, batch.target, batch.actor, batch.time_us))
     return events_frame(
         roster.ids,
-        batch.subset(order) if len(order) else batch,
+        batch.subset(order),
         key_prefix=key_prefix,
     )
 
 
 def events_frame(
-    ids: NDArray[np.str_], batch: _Batch, *, key_prefix: tuple[object, ...]
+    ids: NDArray[np.str_], batch: EventCodes, *, key_prefix: tuple[object, ...]
 ) -> pl.DataFrame:
     """Turn integer-coded events into the canonical polars frame."""
     people = pl.Series(ids)
     anonymous = np.flatnonzero(batch.actor < 0)
-    actor_rows = pl.Series(batch.actor).scatter(anonymous, None) if len(anonymous) else pl.Series(batch.actor)
+    actor_rows = (
+        pl.Series(batch.actor).scatter(anonymous, None)
+        if len(anonymous)
+        else pl.Series(batch.actor)
+    )
     keys = [event_key(*key_prefix, i) for i in range(len(batch.actor))]
     frame = pl.DataFrame(
         {
@@ -244,10 +256,12 @@ def events_frame(
             EventColumn.ACTOR: people.gather(actor_rows),
             EventColumn.TARGET: people.gather(pl.Series(batch.target)),
             EventColumn.TIMESTAMP: pl.Series(batch.time_us).cast(pl.Datetime("us", "UTC")),
-            EventColumn.CHANNEL: pl.Series([c.value for c in CHANNELS]).gather(pl.Series(batch.channel)),
+            EventColumn.CHANNEL: pl.Series([c.value for c in CHANNELS]).gather(
+                pl.Series(batch.channel)
+            ),
             EventColumn.KIND: pl.Series([k.value for k in KINDS]).gather(pl.Series(batch.kind)),
             EventColumn.WEIGHT: np.ones(len(keys)),
-            EventColumn.SOURCE: pl.Series([SOURCE]).gather(np.zeros(len(keys), dtype=np.int64)),
+            EventColumn.SOURCE: pl.repeat(SOURCE, len(keys), eager=True),
         }
     )
     return conform(frame)

@@ -228,6 +228,57 @@ def _names_and_emails(rng: np.random.Generator, people: int) -> tuple[pl.Series,
     return name.alias("name"), email.alias("email")
 
 
+def _movers_and_bridges(
+    rng: np.random.Generator,
+    level: NDArray[np.int64],
+    manager: NDArray[np.int64],
+    department: NDArray[np.int64],
+    executive: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Rows of joiners, leavers and bridges, all individual contributors in departments.
+
+    Managers never join or leave mid-window (their teams would be orphaned), and bridges
+    are settled people of level 2-3: a bridge is someone with an established network.
+    """
+    has_reports = np.zeros(len(level), dtype=bool)
+    has_reports[manager[manager >= 0]] = True
+    contributors = np.flatnonzero((level <= 3) & ~has_reports & (department != executive))
+    movers = rng.choice(
+        contributors,
+        size=2 * max(1, round(JOINER_SHARE * len(contributors))),
+        replace=False,
+    )
+    joiners, leavers = np.array_split(movers, 2)
+    settled = np.setdiff1d(contributors[level[contributors] >= 2], movers)
+    wanted = min(len(settled), max(2, round(BRIDGE_SHARE * len(level))))
+    bridges = rng.choice(settled, size=wanted, replace=False)
+    return joiners, leavers, np.sort(bridges)
+
+
+def _employment_dates(
+    rng: np.random.Generator,
+    level: NDArray[np.int64],
+    joiners: NDArray[np.int64],
+    leavers: NDArray[np.int64],
+    *,
+    start: datetime,
+    end: datetime,
+) -> tuple[NDArray[np.datetime64], NDArray[np.datetime64]]:
+    """Hiring dates (tenure grows with level) and leaving dates (``NaT`` for stayers)."""
+    window_days = max(1, (end.date() - start.date()).days)
+    start_day = np.datetime64(start.date(), "D")
+
+    def days(values: NDArray[np.float64]) -> NDArray[np.timedelta64]:
+        return values.astype(np.int64).astype("m8[D]")
+
+    tenure = 30 + rng.exponential(900.0, len(level)) + 500.0 * np.maximum(level - 3, 0)
+    hired = start_day - days(np.minimum(tenure, 20 * 365))
+    hired[joiners] = start_day + days(rng.uniform(0.1, 0.8, len(joiners)) * window_days)
+    left = np.full(len(level), np.datetime64("NaT"), dtype="M8[D]")
+    left[leavers] = start_day + days(rng.uniform(0.2, 0.9, len(leavers)) * window_days)
+    return hired, left
+
+
 def build_roster(
     rng: np.random.Generator, people: int, start: datetime, end: datetime
 ) -> tuple[Roster, pl.DataFrame]:
@@ -268,34 +319,10 @@ def build_roster(
     engineering_codes = [i for i, d in enumerate(DEPARTMENTS[:executive]) if d.engineering]
     engineering = np.isin(department, engineering_codes)
 
-    has_reports = np.zeros(people, dtype=bool)
-    has_reports[manager[manager >= 0]] = True
-    contributors = np.flatnonzero((level <= 3) & ~has_reports & (department != executive))
-    movers = rng.choice(
-        contributors,
-        size=2 * max(1, round(JOINER_SHARE * len(contributors))),
-        replace=False,
-    )
-    joiners, leavers = np.array_split(movers, 2)
-    settled = np.setdiff1d(contributors[level[contributors] >= 2], movers)
-    bridges = rng.choice(
-        settled, size=min(len(settled), max(2, round(BRIDGE_SHARE * people))), replace=False
-    )
+    joiners, leavers, bridges = _movers_and_bridges(rng, level, manager, department, executive)
     bridge = np.zeros(people, dtype=bool)
     bridge[bridges] = True
-
-    window_days = max(1, (end.date() - start.date()).days)
-    start_day = np.datetime64(start.date(), "D")
-    tenure = 30 + rng.exponential(900.0, people) + 500.0 * np.maximum(level - 3, 0)
-    hired = start_day - np.minimum(tenure, 20 * 365).astype(np.int64).astype("m8[D]")
-    hired[joiners] = start_day + (rng.uniform(0.1, 0.8, len(joiners)) * window_days).astype(
-        np.int64
-    ).astype("m8[D]")
-    left = np.full(people, np.datetime64("NaT"), dtype="M8[D]")
-    left[leavers] = start_day + (rng.uniform(0.2, 0.9, len(leavers)) * window_days).astype(
-        np.int64
-    ).astype("m8[D]")
-
+    hired, left = _employment_dates(rng, level, joiners, leavers, start=start, end=end)
     epoch_day = np.datetime64(date(1970, 1, 1), "D")
     active_from = np.maximum(
         (hired - epoch_day).astype(np.int64) * MICROS_PER_DAY, to_micros(start)

@@ -91,12 +91,14 @@ class Groups:
         group = self.code[people]
         offset = np.floor(rng.random(len(people)) * (self.size[group] - 1)).astype(np.int64)
         offset += offset >= self.position[people]
-        return self.members[self.start[group] + offset]
+        chosen: IntArray = self.members[self.start[group] + offset]
+        return chosen
 
     def member(self, rng: np.random.Generator, group: IntArray) -> IntArray:
         """A uniformly drawn member of each given group (groups must be non-empty)."""
         offset = np.floor(rng.random(len(group)) * self.size[group]).astype(np.int64)
-        return self.members[self.start[group] + offset]
+        chosen: IntArray = self.members[self.start[group] + offset]
+        return chosen
 
     def outsider(self, rng: np.random.Generator, people: IntArray) -> IntArray:
         """A uniformly drawn person outside each person's group."""
@@ -168,7 +170,8 @@ class PartnerModel:
         """Draw ``count`` people in proportion to how much attention they attract."""
         total = self.attention_cumulative[-1]
         picks = np.searchsorted(self.attention_cumulative, rng.random(count) * total, side="right")
-        return np.minimum(picks, len(self.attention_cumulative) - 1).astype(np.int64)
+        chosen: IntArray = np.minimum(picks, len(self.attention_cumulative) - 1).astype(np.int64)
+        return chosen
 
     def targets(self, rng: np.random.Generator, actors: IntArray) -> IntArray:
         """Draw one target per actor through each actor's mechanism mix; never the actor."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import numpy as np
@@ -40,11 +40,6 @@ def to_micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
-def date_to_micros(day: date) -> int:
-    """Microseconds since the epoch of midnight UTC starting ``day``."""
-    return (day - EPOCH.date()).days * MICROS_PER_DAY
-
-
 @dataclass(frozen=True, eq=False)
 class WorkCalendar:
     """The business days of a window ``[start, end)`` as epoch microseconds of their midnights.
@@ -54,7 +49,7 @@ class WorkCalendar:
     start_us, end_us:
         The window in epoch microseconds; every generated event lies inside it.
     day_us:
-        Midnight (UTC) of every weekday whose date lies in the window, ascending.
+        Midnight (UTC) of every weekday lying entirely in the window, ascending.
     """
 
     start_us: int
@@ -63,10 +58,15 @@ class WorkCalendar:
 
     @classmethod
     def between(cls, start: datetime, end: datetime) -> WorkCalendar:
-        """Build the calendar of the weekdays from ``start``'s date up to ``end``."""
-        days = np.arange(
-            np.datetime64(start.date(), "D"), np.datetime64(end.date(), "D") + 1, dtype="M8[D]"
-        )
+        """Build the calendar of the weekdays lying entirely inside ``[start, end)``.
+
+        Partial days at either end are left out, so that every instant :meth:`sample`
+        returns is inside the window without any filtering.
+        """
+        first = np.datetime64(start.date(), "D")
+        if to_micros(start) > first.astype(np.int64) * MICROS_PER_DAY:
+            first += 1
+        days = np.arange(first, np.datetime64(end.date(), "D"), dtype="M8[D]")
         weekdays = days[np.is_busday(days)]
         day_us = weekdays.astype(np.int64) * MICROS_PER_DAY
         return cls(start_us=to_micros(start), end_us=to_micros(end), day_us=day_us)
@@ -89,12 +89,11 @@ class WorkCalendar:
         """
         count = len(lo)
         day = lo + np.floor(rng.random(count) * (hi - lo)).astype(np.int64)
-        hours = np.clip(
-            rng.normal(OFFICE_HOURS_MEAN, OFFICE_HOURS_SD, count),
-            OFFICE_START_HOUR,
-            OFFICE_END_HOUR - 1e-6,
-        )
+        hours = rng.normal(OFFICE_HOURS_MEAN, OFFICE_HOURS_SD, count)
+        # Redraw the tails uniformly rather than clipping, which would pile events up at 8:00.
+        outside = (hours < OFFICE_START_HOUR) | (hours >= OFFICE_END_HOUR)
+        hours[outside] = rng.uniform(OFFICE_START_HOUR, OFFICE_END_HOUR, int(outside.sum()))
         evening = rng.random(count) < EVENING_SHARE
         hours[evening] = rng.uniform(18.0, 22.0, int(evening.sum()))
-        seconds = np.floor(hours * 3600.0).astype(np.int64)
-        return self.day_us[day] + seconds * MICROS_PER_SECOND
+        micros = np.floor(hours * 3600.0 * MICROS_PER_SECOND).astype(np.int64)
+        return self.day_us[day] + micros

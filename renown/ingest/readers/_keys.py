@@ -42,7 +42,7 @@ def occurrence(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
     ones = pl.Series("ordinal", [1] * height, dtype=pl.Int64)
     if height == 0:
         return ones
-    duplicated = frame.select(pl.struct(list(columns)).is_duplicated()).to_series()
+    duplicated = frame.select(list(columns)).is_duplicated()
     if not duplicated.any():
         return ones
     ranked = (
@@ -64,8 +64,9 @@ def hash_parts(frame: pl.DataFrame, parts: Sequence[pl.Expr]) -> pl.Series:
         pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator=_SEPARATOR)
     ).to_series()
     blake2b = hashlib.blake2b
+    # Binary (UTF-8 bytes) comes out of polars ready to hash: no per-row encode call.
     keys = [
-        blake2b(text.encode("utf-8"), digest_size=_KEY_BYTES).hexdigest()
-        for text in joined.to_list()
+        blake2b(text, digest_size=_KEY_BYTES).hexdigest()
+        for text in joined.cast(pl.Binary).to_list()
     ]
     return pl.Series("event_key", keys, dtype=pl.String)

@@ -9,14 +9,24 @@ as nulls so the caller can locate the first bad line and report it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import polars as pl
 
 UTC_US: Final = pl.Datetime("us", "UTC")
 
-_ISO_WITH_ZONE: Final = ("%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z")
-_ISO_NAIVE: Final = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M")
+_ZONED_FORMATS: Final = (
+    "%Y-%m-%d{sep}%H:%M:%S%.f%:z",
+    "%Y-%m-%d{sep}%H:%M:%S%.f%z",
+    "%Y-%m-%d{sep}%H:%M%:z",
+)
+_NAIVE_FORMATS: Final = (
+    "%Y-%m-%d{sep}%H:%M:%S%.fZ",
+    "%Y-%m-%d{sep}%H:%M:%S%.f",
+    "%Y-%m-%d{sep}%H:%MZ",
+    "%Y-%m-%d{sep}%H:%M",
+)
 _EPOCH: Final = r"^([+-]?)(\d{1,12})(?:\.(\d{1,6})\d*)?$"
 _MICROS: Final = 1_000_000
 
@@ -27,26 +37,69 @@ def blank_to_null(column: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_bytes() == 0).then(None).otherwise(stripped)
 
 
-def _parse_text_timestamps(text: pl.Expr) -> pl.Expr:
-    """Parse trimmed text; unparseable values become null."""
-    iso = text.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T").str.replace(r"[zZ]$", "+00:00")
-    attempts: list[pl.Expr] = [
-        iso.str.to_datetime(fmt, time_unit="us", strict=False).dt.convert_time_zone("UTC")
-        for fmt in _ISO_WITH_ZONE
-    ]
-    attempts += [
-        iso.str.to_datetime(fmt, time_unit="us", strict=False).dt.replace_time_zone("UTC")
-        for fmt in _ISO_NAIVE
-    ]
-    day = iso.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
-    attempts.append(day.dt.replace_time_zone("UTC"))
-    sign = text.str.extract(_EPOCH, 1)
-    seconds = text.str.extract(_EPOCH, 2).cast(pl.Int64)
-    fraction = text.str.extract(_EPOCH, 3).str.pad_end(6, "0").cast(pl.Int64).fill_null(0)
-    magnitude = seconds * _MICROS + fraction
-    micros = pl.when(sign == "-").then(-magnitude).otherwise(magnitude)
-    attempts.append(micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-    return pl.coalesce(attempts)
+def _text_attempts() -> list[Callable[[pl.Expr], pl.Expr]]:
+    """Parsers tried in turn on text timestamps; each returns null where it fails.
+
+    Naive values are UTC; ``Z`` means UTC; explicit offsets are converted to UTC.
+    """
+
+    def zoned(fmt: str) -> Callable[[pl.Expr], pl.Expr]:
+        return lambda text: text.str.to_datetime(
+            fmt, time_unit="us", strict=False
+        ).dt.convert_time_zone("UTC")
+
+    def naive(fmt: str) -> Callable[[pl.Expr], pl.Expr]:
+        return lambda text: text.str.to_datetime(
+            fmt, time_unit="us", strict=False
+        ).dt.replace_time_zone("UTC")
+
+    def day(text: pl.Expr) -> pl.Expr:
+        date = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+        return date.dt.replace_time_zone("UTC")
+
+    def epoch(text: pl.Expr) -> pl.Expr:
+        sign = text.str.extract(_EPOCH, 1)
+        seconds = text.str.extract(_EPOCH, 2).cast(pl.Int64)
+        fraction = text.str.extract(_EPOCH, 3).str.pad_end(6, "0").cast(pl.Int64).fill_null(0)
+        magnitude = seconds * _MICROS + fraction
+        micros = pl.when(sign == "-").then(-magnitude).otherwise(magnitude)
+        return micros.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+
+    attempts: list[Callable[[pl.Expr], pl.Expr]] = [epoch]
+    for separator in ("T", " "):
+        attempts += [zoned(fmt.format(sep=separator)) for fmt in _ZONED_FORMATS]
+        attempts += [naive(fmt.format(sep=separator)) for fmt in _NAIVE_FORMATS]
+    attempts.append(day)
+    return attempts
+
+
+def _parse_text_timestamps(text: pl.Series) -> pl.Series:
+    """Parse trimmed, non-blank text; unparseable values become null.
+
+    Trying every spelling on every row would cost one full parse per spelling, so the
+    spelling of the first value is tried first on the whole column and the others only
+    on the rows still unparsed: a homogeneous file is parsed exactly once.
+    """
+    attempts = _text_attempts()
+    given = text.drop_nulls()
+    if given.len():
+        probe = given.head(1).to_frame("t")
+        for index, attempt in enumerate(attempts):
+            if probe.select(attempt(pl.col("t"))).to_series().null_count() == 0:
+                attempts.insert(0, attempts.pop(index))
+                break
+    result = pl.Series(text.name, [None] * text.len(), dtype=UTC_US)
+    pending = text.is_not_null()
+    for attempt in attempts:
+        rows = pending.arg_true()
+        if rows.len() == 0:
+            break
+        subset = text if rows.len() == text.len() else text.gather(rows)
+        parsed = subset.to_frame("t").select(attempt(pl.col("t")).cast(UTC_US)).to_series()
+        done = parsed.is_not_null()
+        result = result.scatter(rows.filter(done), parsed.filter(done))
+        pending = pending.scatter(rows.filter(done), False)
+    return result
 
 
 def parse_timestamps(values: pl.Series) -> pl.Series:
@@ -84,7 +137,8 @@ def parse_timestamps(values: pl.Series) -> pl.Series:
         expr = (finite * _MICROS).round(0).cast(pl.Int64, strict=False).cast(pl.Datetime("us"))
         expr = expr.dt.replace_time_zone("UTC")
     elif dtype == pl.String:
-        expr = _parse_text_timestamps(blank_to_null(pl.col("v")))
+        text = frame.select(blank_to_null(pl.col("v"))).to_series()
+        return _parse_text_timestamps(text).alias(values.name)
     else:
         expr = pl.lit(None, dtype=UTC_US)
     return frame.select(expr.cast(UTC_US).alias(values.name)).to_series()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
+from numpy.typing import ArrayLike
 
 from renown.core.errors import RenownError
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
@@ -54,7 +55,7 @@ def chunk_count(n_items: int) -> int:
     return max(1, min(n_items, 4 * numba.get_num_threads()))
 
 
-def as_float(values: np.ndarray) -> FloatArray:
+def as_float(values: ArrayLike) -> FloatArray:
     """Return ``values`` as a float64 array (no copy when already float64)."""
     return np.asarray(values, dtype=np.float64)
 
@@ -136,7 +137,7 @@ def undirected(graph: InteractionGraph) -> UndirectedView:
 
 
 @parallel_kernel
-def _merge_directions(
+def _merge_directions(  # noqa: PLR0917 (numba kernels take arrays positionally)
     out_ptr: IntArray,
     out_idx: IndexArray,
     out_w: FloatArray,

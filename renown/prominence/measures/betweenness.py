@@ -150,11 +150,12 @@ def _brandes(
         order = np.empty(n, dtype=np.int32)
         for s in range(chunk * k // n_chunks, (chunk + 1) * k // n_chunks):
             _single_source(indptr, indices, sources[s], sigma, delta, dist, order, partial[chunk])
-    return partial.sum(axis=0)
+    total: FloatArray = partial.sum(axis=0)
+    return total
 
 
 @kernel
-def _single_source(
+def _single_source(  # noqa: PLR0917 (numba kernels take arrays positionally)
     indptr: IntArray,
     indices: IndexArray,
     source: int,
@@ -203,9 +204,7 @@ def _single_source(
         dist[v] = -1
 
 
-def betweenness_reference(
-    graph: InteractionGraph, *, k: int = 256, seed: int = 0
-) -> FloatArray:
+def betweenness_reference(graph: InteractionGraph, *, k: int = 256, seed: int = 0) -> FloatArray:
     """Slow, obviously correct :func:`betweenness`: count shortest paths pair by pair.
 
     For every source ``s`` and target ``t``, counts shortest paths through each ``v`` as

@@ -51,8 +51,9 @@ def constraint(graph: InteractionGraph, *, max_ties: int | None = DEFAULT_MAX_TI
     Returns
     -------
     numpy.ndarray
-        Constraint of each node, in ``[0, 1.125 ...]`` (a closed triad exceeds 1). A person
-        without ties gets 1.0 (maximally constrained, no brokerage) where networkx says nan.
+        Constraint of each node: near 0 for a broker among many unconnected contacts, 1 for
+        a single tie, up to 1.125 for a closed triad. A person without ties gets 1.0
+        (maximally constrained, no brokerage) where networkx says nan.
 
     References
     ----------
@@ -232,7 +233,8 @@ def constraint_reference(
         if not ties[i]:
             values.append(1.0)
             continue
-        values.append(sum((p(i, j) + sum(p(i, q) * p(q, j) for q in ties[i])) ** 2 for j in ties[i]))
+        investment = {j: p(i, j) + sum(p(i, q) * p(q, j) for q in ties[i]) for j in ties[i]}
+        values.append(sum(x**2 for x in investment.values()))
     return as_float(np.array(values))
 
 

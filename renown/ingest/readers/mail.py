@@ -1,0 +1,279 @@
+"""Mail: mbox files and Maildir folders -> canonical events.
+
+One event per (message, recipient): the sender attends to each person they write to.
+``kind`` is ``"reply"`` for the To recipients of a message that answers another
+(``In-Reply-To`` is set): a reply shows sustained attention, not a broadcast. Cc and Bcc
+recipients get ``"cc"`` and ``"bcc"``, which the graph weighs less than a direct message.
+
+People are identified by normalised addresses (see :func:`normalize_address`) so that
+``Ann <Ann+lists@GoogleMail.com>`` and ``ann@gmail.com`` are one person, and an
+optional ``aliases`` mapping merges a person's several addresses into one id.
+
+A recipient listed twice (To and Cc) counts once, with the strongest kind; mail to
+oneself is dropped (it is no attention to another person); addresses without ``@``
+(group syntax, ``undisclosed-recipients``) cannot name a person and are skipped.
+
+Keys are ``event_key("mail", message_id, recipient, kind)`` with the recipient's
+normalised address, so the same message found in the sender's and the recipient's
+mailboxes dedupes in the lake. Messages without a Message-ID get one derived from a hash
+of their identifying headers.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import email.utils
+import mailbox
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from renown.core.errors import InputError
+from renown.core.events import Channel, Kind, event_key
+from renown.ingest.schema import EVENT_SCHEMA, conform
+
+MAIL_SOURCE: Final = "mail"
+_GMAIL_DOMAINS: Final[Mapping[str, str]] = {"googlemail.com": "gmail.com"}
+_RECIPIENT_HEADERS: Final = (("To", Kind.TO), ("Cc", Kind.CC), ("Bcc", Kind.BCC))
+_HEADER_END: Final = re.compile(rb"\r?\n\r?\n")
+
+
+def normalize_address(address: str) -> str | None:
+    """Canonical form of one mail address, or None when it names no mailbox.
+
+    Lower-cases, drops a display name and angle brackets, removes a ``+tag`` from the
+    local part (sub-addressing reaches the same person) and treats ``googlemail.com``
+    as ``gmail.com``.
+
+    Parameters
+    ----------
+    address:
+        ``"Ann <ann+x@example.com>"``, ``"ann@example.com"`` or similar.
+
+    Returns
+    -------
+    str or None
+        ``"ann@example.com"``, or None without a local part and a domain.
+    """
+    _name, bare = email.utils.parseaddr(address)
+    bare = bare.strip().strip("<>").lower()
+    local, at, domain = bare.rpartition("@")
+    if not at or not local or not domain:
+        return None
+    local = local.split("+", 1)[0]
+    if not local:
+        return None
+    domain = _GMAIL_DOMAINS.get(domain, domain)
+    return f"{local}@{domain}"
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a message lives, to point at its Date header when it is wrong."""
+
+    source: str
+    first_line: int
+    label: str
+
+
+def read_mbox(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """Read every message of an mbox file.
+
+    Parameters
+    ----------
+    path:
+        The mbox file.
+    aliases:
+        Address -> canonical person id; addresses are normalised before lookup.
+
+    Returns
+    -------
+    polars.DataFrame
+        Canonical events, channel ``"email"``, source ``"mail"``.
+
+    Raises
+    ------
+    InputError
+        Missing file, or a message whose Date cannot be read (names the file, the line of
+        the Date header and field ``"Date"``).
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(str(file), "mbox file not found")
+    people = _AliasBook(aliases)
+    box = mailbox.mbox(file, create=False)
+    rows: list[tuple[object, ...]] = []
+    from_lines: list[int] | None = None
+    try:
+        for number, key in enumerate(box.iterkeys(), start=1):
+            message = box.get_message(key)
+            try:
+                rows.extend(_message_rows(message, people))
+            except _DateError as bad:
+                from_lines = from_lines or _mbox_from_lines(file)
+                first = from_lines[number - 1] + 1 if number <= len(from_lines) else 1
+                where = _Where(str(file), first, f"message {number}")
+                raise bad.located(where, box.get_bytes(key)) from None
+    finally:
+        box.close()
+    return _frame(rows)
+
+
+def read_maildir(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """Read every message of a Maildir folder (``new`` and ``cur``, not ``tmp``).
+
+    Parameters
+    ----------
+    path:
+        Maildir folder (contains ``cur`` and ``new``).
+    aliases:
+        Address -> canonical person id; addresses are normalised before lookup.
+
+    Returns
+    -------
+    polars.DataFrame
+        Canonical events, channel ``"email"``, source ``"mail"``.
+
+    Raises
+    ------
+    InputError
+        Not a Maildir, or a message whose Date cannot be read (names the message file,
+        the line of its Date header and field ``"Date"``).
+    """
+    folder = Path(path)
+    if not (folder / "cur").is_dir() and not (folder / "new").is_dir():
+        raise InputError(str(folder), "not a Maildir folder (no cur/ or new/)")
+    people = _AliasBook(aliases)
+    rows: list[tuple[object, ...]] = []
+    for file in _maildir_files(folder):
+        data = file.read_bytes()
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+        try:
+            rows.extend(_message_rows(message, people))
+        except _DateError as bad:
+            raise bad.located(_Where(str(file), 1, "message"), data) from None
+    return _frame(rows)
+
+
+def _maildir_files(folder: Path) -> Iterator[Path]:
+    """Message files in a stable order (sub-folder, then name); dot files are skipped."""
+    for sub in ("new", "cur"):
+        directory = folder / sub
+        if directory.is_dir():
+            for file in sorted(directory.iterdir()):
+                if file.is_file() and not file.name.startswith("."):
+                    yield file
+
+
+def _mbox_from_lines(file: Path) -> list[int]:
+    """1-based line of every ``From `` separator, by the rule :mod:`mailbox` splits on."""
+    lines: list[int] = []
+    with file.open("rb") as stream:
+        for number, line in enumerate(stream, start=1):
+            if line.startswith(b"From "):
+                lines.append(number)
+    return lines
+
+
+class _AliasBook:
+    """Maps normalised addresses to person ids."""
+
+    def __init__(self, aliases: Mapping[str, str] | None) -> None:
+        self._ids: dict[str, str] = {}
+        for address, person in (aliases or {}).items():
+            self._ids[normalize_address(address) or address.strip().lower()] = person
+
+    def person(self, address: str) -> str:
+        return self._ids.get(address, address)
+
+
+class _DateError(Exception):
+    """Raised inside message parsing; the caller adds the location."""
+
+    def __init__(self, value: str | None) -> None:
+        super().__init__(value)
+        self.value = value
+
+    def located(self, where: _Where, raw: bytes) -> InputError:
+        header_line = _header_line(raw, "date")
+        line = where.first_line + header_line - 1 if header_line else where.first_line
+        what = "has no Date header" if self.value is None else f"cannot read date {self.value!r}"
+        return InputError(where.source, f"{where.label} {what}", line=line, field="Date")
+
+
+def _header_line(raw: bytes, name: str) -> int | None:
+    """1-based line of header ``name`` within a message's raw bytes, if present."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    prefix = name.lower().encode("ascii") + b":"
+    for number, line in enumerate(head.split(b"\n"), start=1):
+        if line.lower().startswith(prefix):
+            return number
+    return None
+
+
+def _header_text(message: email.message.Message, name: str) -> list[str]:
+    return [str(value) for value in message.get_all(name, [])]
+
+
+def _timestamp(message: email.message.Message) -> datetime:
+    values = _header_text(message, "Date")
+    if not values or not values[0].strip():
+        raise _DateError(None)
+    try:
+        parsed = email.utils.parsedate_to_datetime(values[0])
+    except (TypeError, ValueError, IndexError) as error:
+        raise _DateError(values[0]) from error
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _message_id(message: email.message.Message, timestamp: datetime) -> str:
+    """The Message-ID, or a stable stand-in hashed from the identifying headers."""
+    given = "".join(_header_text(message, "Message-ID")).strip()
+    if given:
+        return given
+    parts = [timestamp.isoformat()]
+    for name in ("From", "To", "Cc", "Bcc", "Subject"):
+        parts.append("\n".join(_header_text(message, name)))
+    return f"<{event_key('mail-headers', *parts)}@renown.invalid>"
+
+
+def _message_rows(
+    message: email.message.Message, people: _AliasBook
+) -> Iterator[tuple[object, ...]]:
+    """Canonical rows (as tuples) of one message."""
+    timestamp = _timestamp(message)
+    senders = [
+        normalize_address(f"<{address}>")
+        for _name, address in email.utils.getaddresses(_header_text(message, "From"))
+    ]
+    sender = next((s for s in senders if s), None)
+    actor = people.person(sender) if sender else None
+    message_id = _message_id(message, timestamp)
+    is_reply = bool("".join(_header_text(message, "In-Reply-To")).strip())
+    seen: set[str] = set()
+    for header, header_kind in _RECIPIENT_HEADERS:
+        kind = Kind.REPLY if header_kind == Kind.TO and is_reply else header_kind
+        for _name, address in email.utils.getaddresses(_header_text(message, header)):
+            recipient = normalize_address(f"<{address}>")
+            if recipient is None:
+                continue
+            target = people.person(recipient)
+            if target in seen or target == actor:
+                continue
+            seen.add(target)
+            key = event_key(MAIL_SOURCE, message_id, recipient, kind.value)
+            yield (key, actor, target, timestamp, Channel.EMAIL.value, kind.value, 1.0, MAIL_SOURCE)
+
+
+def _frame(rows: list[tuple[object, ...]]) -> pl.DataFrame:
+    return conform(pl.DataFrame(rows, schema=EVENT_SCHEMA, orient="row"))

@@ -1,0 +1,301 @@
+"""Stack Exchange data dumps (official XML, or CSV with the same column names) ->
+canonical events, channel ``"qa"``.
+
+Who paid attention to whom on a Q&A site:
+
+* an **answer** is attention from the answerer to the question's owner (``"answer"``);
+* a **comment** is attention from the commenter to the owner of the post it is on
+  (``"comment"``);
+* an **accept** is the asker's endorsement of the answerer (``"accept"``), timed by the
+  accept vote when the dump has it, else by the answer;
+* **votes** (up 2, down 3, favourite 5) are anonymous in every public dump, so they are
+  anonymous engagement (``actor`` null) with the post's owner (``"upvote"``,
+  ``"downvote"``, ``"favorite"``); other vote types carry no attention and are skipped.
+
+People are ``"se:<UserId>"``. Posts of deleted users (no ``OwnerUserId``), the
+Community bot (``-1``) and self-interactions produce no event. Keys hash the site
+label, the kind and the dump's own row id, so re-reading a dump reproduces them.
+
+The folder holds ``Posts``, ``Comments`` and ``Votes`` tables (``Users`` is not
+needed: people are named by id), each as ``.xml`` or ``.csv`` (optionally ``.gz``),
+file names matched case-insensitively. Only ``Posts`` is required. All joins are done
+by polars; XML is streamed by expat keeping only the needed attributes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import xml.parsers.expat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Final
+
+import polars as pl
+
+from renown.core.errors import InputError
+from renown.core.events import Channel, EventColumn, Kind
+from renown.ingest.readers import _lines
+from renown.ingest.readers._keys import hash_parts
+from renown.ingest.readers._values import blank_to_null, parse_timestamps, present
+from renown.ingest.schema import conform, empty_events
+
+STACKEXCHANGE_SOURCE: Final = "stackexchange"
+PERSON_PREFIX: Final = "se:"
+COMMUNITY_USER: Final = "-1"
+VOTE_KINDS: Final = {"2": Kind.UPVOTE.value, "3": Kind.DOWNVOTE.value, "5": Kind.FAVORITE.value}
+ACCEPT_VOTE: Final = "1"
+
+_POST_COLUMNS: Final = ("Id", "PostTypeId", "ParentId", "OwnerUserId", "AcceptedAnswerId")
+_COMMENT_COLUMNS: Final = ("Id", "PostId", "UserId")
+_VOTE_COLUMNS: Final = ("Id", "PostId", "VoteTypeId")
+_DATE: Final = "CreationDate"
+_SUFFIXES: Final = (".xml", ".xml.gz", ".csv", ".csv.gz")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One dump table: needed columns as trimmed text plus parsed ``time``."""
+
+    frame: pl.DataFrame
+
+
+def stackexchange_tables(folder: Path) -> dict[str, Path]:
+    """Dump tables present in ``folder``: lower-case table name -> file."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for file in sorted(folder.iterdir()):
+        name = file.name.lower()
+        for suffix in _SUFFIXES:
+            table = name[: -len(suffix)]
+            if name.endswith(suffix) and table in {"posts", "comments", "votes", "users"}:
+                found.setdefault(table, file)
+    return found
+
+
+def read_stackexchange(path: str | Path, *, site: str | None = None) -> pl.DataFrame:
+    """Read a Stack Exchange dump folder into canonical events.
+
+    Parameters
+    ----------
+    path:
+        Folder with ``Posts.xml`` (or ``posts.csv``/``posts.csv.gz``) and optionally
+        ``Comments`` and ``Votes`` tables.
+    site:
+        Label hashed into event keys so that two sites' row ids never collide; defaults
+        to the folder name. Keep it stable across imports.
+
+    Returns
+    -------
+    polars.DataFrame
+        Canonical events, channel ``"qa"``, source ``"stackexchange"``.
+
+    Raises
+    ------
+    InputError
+        No posts table, a missing column, malformed XML or CSV, an empty ``Id`` or an
+        unreadable ``CreationDate``; the message names the file, line and field.
+    """
+    folder = Path(path)
+    tables = stackexchange_tables(folder)
+    if "posts" not in tables:
+        raise InputError(str(folder), "no Posts.xml or posts.csv(.gz) found", field="Posts")
+    label = site if site is not None else folder.resolve().name
+    posts = _load(tables["posts"], _POST_COLUMNS).frame
+    owners = posts.select(
+        pl.col("Id").alias("PostId"), _person(pl.col("OwnerUserId")).alias(EventColumn.TARGET)
+    )
+    votes = _load(tables["votes"], _VOTE_COLUMNS).frame if "votes" in tables else None
+    parts = [_answers(posts, owners), _accepts(posts, owners, votes)]
+    if "comments" in tables:
+        parts.append(_comments(_load(tables["comments"], _COMMENT_COLUMNS).frame, owners))
+    if votes is not None:
+        parts.append(_votes(votes, owners))
+    events = pl.concat(parts, how="vertical")
+    events = events.filter(
+        pl.col(EventColumn.TARGET).is_not_null()
+        & (pl.col(EventColumn.ACTOR) != pl.col(EventColumn.TARGET)).fill_null(value=True)
+    )
+    if events.height == 0:
+        return empty_events()
+    keys = hash_parts(
+        events, [pl.lit(STACKEXCHANGE_SOURCE), pl.lit(label), pl.col("kind"), pl.col("row_id")]
+    )
+    return conform(
+        events.with_columns(
+            keys.alias(EventColumn.EVENT_KEY),
+            pl.lit(Channel.QA.value).alias(EventColumn.CHANNEL),
+            pl.lit(1.0).alias(EventColumn.WEIGHT),
+            pl.lit(STACKEXCHANGE_SOURCE).alias(EventColumn.SOURCE),
+        )
+    )
+
+
+def _person(user_id: pl.Expr) -> pl.Expr:
+    """``se:<id>`` for real users; null for deleted users and the Community bot."""
+    return (
+        pl.when(user_id.is_null() | (user_id == COMMUNITY_USER))
+        .then(None)
+        .otherwise(pl.lit(PERSON_PREFIX) + user_id)
+    )
+
+
+def _answers(posts: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    answers = posts.filter((pl.col("PostTypeId") == "2") & pl.col("ParentId").is_not_null())
+    return answers.join(owners, left_on="ParentId", right_on="PostId", how="inner").select(
+        pl.col("Id").alias("row_id"),
+        _person(pl.col("OwnerUserId")).alias(EventColumn.ACTOR),
+        pl.col(EventColumn.TARGET),
+        pl.col("time").alias(EventColumn.TIMESTAMP),
+        pl.lit(Kind.ANSWER.value).alias(EventColumn.KIND),
+    )
+
+
+def _accepts(posts: pl.DataFrame, owners: pl.DataFrame, votes: pl.DataFrame | None) -> pl.DataFrame:
+    questions = posts.filter(pl.col("AcceptedAnswerId").is_not_null()).select(
+        pl.col("Id").alias("row_id"),
+        _person(pl.col("OwnerUserId")).alias(EventColumn.ACTOR),
+        pl.col("AcceptedAnswerId"),
+    )
+    answer_times = posts.select(pl.col("Id").alias("AcceptedAnswerId"), pl.col("time"))
+    accepted = questions.join(
+        owners.rename({"PostId": "AcceptedAnswerId"}), on="AcceptedAnswerId", how="inner"
+    ).join(answer_times, on="AcceptedAnswerId", how="left")
+    if votes is not None:
+        accept_votes = (
+            votes.filter(pl.col("VoteTypeId") == ACCEPT_VOTE)
+            .group_by("PostId")
+            .agg(pl.col("time").min().alias("vote_time"))
+            .rename({"PostId": "AcceptedAnswerId"})
+        )
+        accepted = accepted.join(accept_votes, on="AcceptedAnswerId", how="left").with_columns(
+            pl.coalesce("vote_time", "time").alias("time")
+        )
+    return accepted.select(
+        "row_id",
+        EventColumn.ACTOR,
+        EventColumn.TARGET,
+        pl.col("time").alias(EventColumn.TIMESTAMP),
+        pl.lit(Kind.ACCEPT.value).alias(EventColumn.KIND),
+    )
+
+
+def _comments(comments: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    return comments.join(owners, on="PostId", how="inner").select(
+        pl.col("Id").alias("row_id"),
+        _person(pl.col("UserId")).alias(EventColumn.ACTOR),
+        pl.col(EventColumn.TARGET),
+        pl.col("time").alias(EventColumn.TIMESTAMP),
+        pl.lit(Kind.COMMENT.value).alias(EventColumn.KIND),
+    )
+
+
+def _votes(votes: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    kinds = pl.DataFrame(
+        {"VoteTypeId": list(VOTE_KINDS), EventColumn.KIND: list(VOTE_KINDS.values())}
+    )
+    return (
+        votes.join(kinds, on="VoteTypeId", how="inner")
+        .join(owners, on="PostId", how="inner")
+        .select(
+            pl.col("Id").alias("row_id"),
+            pl.lit(None, dtype=pl.String).alias(EventColumn.ACTOR),
+            pl.col(EventColumn.TARGET),
+            pl.col("time").alias(EventColumn.TIMESTAMP),
+            pl.col(EventColumn.KIND),
+        )
+    )
+
+
+def _load(file: Path, columns: Sequence[str]) -> _Table:
+    """Read the needed columns of one table, check ``Id`` and ``CreationDate``."""
+    wanted = (*columns, _DATE)
+    if file.name.lower().endswith((".xml", ".xml.gz")):
+        raw, record_lines = _read_xml(file, wanted)
+
+        def line_of(record: int) -> int:
+            return record_lines[record]
+
+    else:
+        raw = _read_csv(file, wanted)
+
+        def line_of(record: int) -> int:
+            return _lines.csv_record_line(_lines.read_bytes(file), ",", record)
+
+    frame = raw.select([blank_to_null(pl.col(c)).alias(c) for c in wanted])
+    _check(file, frame, "Id", frame["Id"].is_null(), "Id is empty", line_of)
+    stamps = parse_timestamps(raw[_DATE])
+    given = present(raw[_DATE])
+    _check(file, raw, _DATE, ~given, "CreationDate is empty", line_of)
+    _check(file, raw, _DATE, stamps.is_null(), "cannot read CreationDate", line_of)
+    return _Table(frame.with_columns(stamps.alias("time")))
+
+
+def _check(
+    file: Path,
+    frame: pl.DataFrame,
+    column: str,
+    bad: pl.Series,
+    message: str,
+    line_of: Callable[[int], int],
+) -> None:
+    hits = bad.arg_true()
+    if hits.len():
+        record = int(hits[0])
+        value = frame[column][record]
+        detail = f"{message} (value {value!r})" if value else message
+        raise InputError(str(file), detail, line=line_of(record), field=column)
+
+
+def _read_csv(file: Path, columns: Sequence[str]) -> pl.DataFrame:
+    try:
+        header = pl.read_csv(file, infer_schema=False, n_rows=0).columns
+    except Exception as error:
+        raise _csv_problem(file, error) from error
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError(str(file), f"missing column {missing[0]!r}", line=1, field=missing[0])
+    try:
+        frame = pl.read_csv(file, infer_schema=False, columns=list(columns), encoding="utf8")
+    except Exception as error:
+        raise _csv_problem(file, error) from error
+    return frame.filter(~pl.all_horizontal(pl.all().is_null()))
+
+
+def _csv_problem(file: Path, error: Exception) -> InputError:
+    data = _lines.read_bytes(file)
+    bad_line = _lines.first_undecodable_line(data)
+    if bad_line is not None:
+        return InputError(str(file), "is not valid UTF-8 text", line=bad_line)
+    ragged = _lines.first_ragged_csv_line(data, ",")
+    if ragged is not None:
+        return InputError(str(file), ragged[1], line=ragged[0])
+    return InputError(str(file), f"cannot be read as CSV: {error}")
+
+
+def _read_xml(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, list[int]]:
+    """Stream ``<row .../>`` elements, keeping only ``columns`` and each row's line."""
+    values: dict[str, list[str | None]] = {c: [] for c in columns}
+    lines: list[int] = []
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == "row":
+            for column in columns:
+                values[column].append(attributes.get(column))
+            lines.append(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    stream: IO[bytes] = (
+        gzip.open(file, "rb") if file.name.lower().endswith(".gz") else file.open("rb")
+    )
+    with stream:
+        try:
+            parser.ParseFile(stream)
+        except xml.parsers.expat.ExpatError as error:
+            raise InputError(
+                str(file), f"is not well-formed XML ({error})", line=error.lineno
+            ) from error
+    frame = pl.DataFrame({c: pl.Series(c, v, dtype=pl.String) for c, v in values.items()})
+    return frame, lines
