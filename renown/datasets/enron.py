@@ -191,7 +191,7 @@ def _checked_employees(tables: EnronTables) -> pl.DataFrame:
     employees = tables.employees
     source, first = tables.employees_source, tables.first_record
     for column in ("id", "email_local"):
-        index = first_offender(employees[column].is_duplicated() | employees[column].is_null())
+        index = first_offender(~employees[column].is_first_distinct() | employees[column].is_null())
         if index is not None:
             value = employees[column][index]
             raise InputError(

@@ -1,5 +1,36 @@
-"""Readers that turn every supported source into canonical event frames, and the lake."""
+"""Readers that turn every supported source into canonical event frames, and the lake.
 
+``read_source(path)`` picks the reader from the path; each reader can also be called
+directly. :class:`EventLake` stores the frames as month-partitioned Parquet with dedupe
+on ``event_key``.
+"""
+
+from renown.ingest.detect import SOURCE_FORMATS, detect_format, read_source
+from renown.ingest.lake import AppendResult, EventLake, LakeStats
+from renown.ingest.lock import LakeLockedError
+from renown.ingest.readers.mail import normalize_address, read_maildir, read_mbox
+from renown.ingest.readers.slack import read_slack
+from renown.ingest.readers.snap import read_snap
+from renown.ingest.readers.stackexchange import read_stackexchange
+from renown.ingest.readers.tabular import read_tabular
 from renown.ingest.schema import EVENT_SCHEMA, conform, empty_events
 
-__all__ = ["EVENT_SCHEMA", "conform", "empty_events"]
+__all__ = [
+    "EVENT_SCHEMA",
+    "SOURCE_FORMATS",
+    "AppendResult",
+    "EventLake",
+    "LakeLockedError",
+    "LakeStats",
+    "conform",
+    "detect_format",
+    "empty_events",
+    "normalize_address",
+    "read_maildir",
+    "read_mbox",
+    "read_slack",
+    "read_snap",
+    "read_source",
+    "read_stackexchange",
+    "read_tabular",
+]

@@ -9,11 +9,18 @@ what such a group leaves behind:
    organisation's norm on a log scale: a pair is heavy when its log mutual volume exceeds the
    median of all reciprocated pairs by ``z`` robust standard deviations (1.4826 x MAD) and
    is at least ``min_ratio`` times the median.
-2. **Closed, dense groups.** Heavy pairs are joined into connected groups. A group of at
-   least ``min_size`` people is a ring when the heavy pairs cover at least ``min_density`` of
-   its possible pairs *and* at least ``min_insularity`` of its members' inbound volume comes
-   from inside the group. A real team also talks a lot internally, but it is also addressed by
-   the rest of the organisation; a ring mostly talks to itself.
+2. **Closed, dense, unexplained groups.** Heavy pairs are joined into connected groups. A
+   group of at least ``min_size`` people is a ring when the heavy pairs cover at least
+   ``min_density`` of its possible pairs, at least ``min_insularity`` of its members' inbound
+   volume comes from inside the group, *and* the heavy ties are not explained by shared
+   context: the members' other contacts overlap no more than ``max_embeddedness`` times
+   what two strangers' contacts overlap in this population (the median over the group's
+   heavy pairs of their Jaccard overlap, divided by the Jaccard overlap implied by the exact
+   mean number of contacts two random people share). Teammates who work together intensely
+   share their manager and colleagues (3-5x strangers in the synthetic organisation); a ring
+   recruited across the organisation shares about what strangers share (0.5-1.3x). A ring
+   made only of teammates is indistinguishable from a busy team and is, deliberately, not
+   flagged.
 
 Discounting multiplies the weight of every edge *inside* a ring by ``discount`` so that
 members keep the attention they earn from everybody else.
@@ -42,6 +49,8 @@ class Ring:
     """Share of the group's possible pairs that are heavy reciprocal pairs."""
     insularity: float
     """Share of the members' inbound volume that comes from inside the group."""
+    embeddedness: float
+    """Overlap of the members' other contacts, relative to strangers' (1 = like strangers)."""
     mutual_volume: float
     """Median mutual volume of the group's heavy pairs (decayed events)."""
     norm_volume: float
@@ -68,8 +77,9 @@ def detect_rings(
     z: float = 4.0,
     min_ratio: float = 8.0,
     min_size: int = 3,
-    min_density: float = 0.6,
+    min_density: float = 0.8,
     min_insularity: float = 0.5,
+    max_embeddedness: float = 2.0,
 ) -> RingReport:
     """Find reciprocal rings in ``graph`` (see the module docstring for the rule)."""
     src, dst, _ = graph.edges()
@@ -91,8 +101,10 @@ def detect_rings(
     threshold = max(median + z * max(mad, 1e-9), median + np.log(min_ratio))
     heavy = log_mutual > threshold
     a, b = src[forward][heavy], dst[forward][heavy]
-    rings = _closed_groups(graph, a, b, float(np.exp(median)), mutual[heavy],
-                           min_size, min_density, min_insularity)
+    rings = _closed_groups(
+        graph, a, b, float(np.exp(median)), mutual[heavy],
+        min_size, min_density, min_insularity, max_embeddedness,
+    )
     return RingReport(tuple(rings), int(heavy.sum()), int(forward.sum()))
 
 
@@ -105,6 +117,7 @@ def _closed_groups(
     min_size: int,
     min_density: float,
     min_insularity: float,
+    max_embeddedness: float,
 ) -> list[Ring]:
     if len(a) == 0:
         return []
@@ -126,17 +139,63 @@ def _closed_groups(
         density = float(inside.sum()) / (k * (k - 1) / 2)
         internal = _internal_inbound(inbound, members)
         insularity = internal / max(float(in_total[members].sum()), 1e-12)
-        if density >= min_density and insularity >= min_insularity:
+        embedded = _embeddedness(graph, a[inside], b[inside], members)
+        if density >= min_density and insularity >= min_insularity and embedded <= max_embeddedness:
             rings.append(
                 Ring(
                     members=tuple(sorted(str(graph.people[m]) for m in members)),
                     density=density,
                     insularity=insularity,
+                    embeddedness=embedded,
                     mutual_volume=float(np.median(mutual[inside])),
                     norm_volume=norm,
                 )
             )
     return rings
+
+
+def _embeddedness(
+    graph: InteractionGraph,
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    members: NDArray[np.int64],
+) -> float:
+    """Median, over heavy pairs, of how much the two people's outside contacts overlap.
+
+    The overlap (Jaccard) is divided by what two people of the same degrees would share by
+    chance in a population of this size, so the rule does not depend on the size of the
+    organisation: about 1 for strangers, far above 1 for teammates.
+    """
+    outside = set(members.tolist())
+    degrees = _contact_degrees(graph).astype(np.float64)
+    n = max(len(degrees), 2)
+    # exact mean number of contacts two random people share, and the Jaccard overlap that
+    # implies for people of average degree: the population's "strangers" baseline
+    shared = float((degrees * (degrees - 1)).sum()) / (n * (n - 1))
+    strangers = shared / max(2 * float(degrees.mean()) - shared, 1e-9)
+    lifts = []
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        ni = _contacts(graph, i) - outside
+        nj = _contacts(graph, j) - outside
+        union = len(ni | nj)
+        lifts.append(len(ni & nj) / union / max(strangers, 1e-12) if union else 0.0)
+    return float(np.median(lifts)) if lifts else 0.0
+
+
+def _contact_degrees(graph: InteractionGraph) -> NDArray[np.int64]:
+    """Number of distinct contacts (in or out) of every person."""
+    src, dst, _ = graph.edges()
+    lo, hi = np.minimum(src, dst).astype(np.int64), np.maximum(src, dst).astype(np.int64)
+    pairs = np.unique(lo * graph.n + hi)
+    ends = np.concatenate([pairs // graph.n, pairs % graph.n])
+    return np.bincount(ends, minlength=graph.n)
+
+
+def _contacts(graph: InteractionGraph, i: int) -> set[int]:
+    out, inbound = graph.out, graph.inbound
+    return set(out.indices[out.indptr[i] : out.indptr[i + 1]].tolist()) | set(
+        inbound.indices[inbound.indptr[i] : inbound.indptr[i + 1]].tolist()
+    )
 
 
 def _internal_inbound(inbound: CSR, members: NDArray[np.int64]) -> float:

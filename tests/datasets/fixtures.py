@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,9 @@ MESSAGE_ROWS = [
 MESSAGE_HEADER = "time\tfrom_id\tto_id\treciptype\ttopic\tldc_topic"
 
 
-def messages_tsv(rows: list[tuple[object, ...]] = MESSAGE_ROWS, header: str = MESSAGE_HEADER) -> bytes:
+def messages_tsv(
+    rows: Sequence[tuple[object, ...]] = MESSAGE_ROWS, header: str = MESSAGE_HEADER
+) -> bytes:
     """The messages table as published: header, tabs, LF."""
     lines = [header, *("\t".join(str(v) for v in row) for row in rows)]
     return ("\n".join(lines) + "\n").encode()
@@ -86,7 +89,7 @@ def enron_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     return home
 
 
-def write_enron_rda(path: Path, rows: list[tuple[object, ...]] = MESSAGE_ROWS) -> Path:
+def write_enron_rda(path: Path, rows: Sequence[tuple[object, ...]] = MESSAGE_ROWS) -> Path:
     """Write the fixture as igraphdata stores it: an igraph object in an R data file.
 
     The object is the list igraph saves (n, directed, from, to, four index vectors,

@@ -23,7 +23,13 @@ def test_git_blob_id_matches_git_hash_object(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "stored",
-    [TEXT, gz(TEXT), TEXT.replace(b"\n", b"\r\n"), gz(TEXT.replace(b"\n", b"\r\n")), b"0 1 10\r1 2 20\r"],
+    [
+        TEXT,
+        gz(TEXT),
+        TEXT.replace(b"\n", b"\r\n"),
+        gz(TEXT.replace(b"\n", b"\r\n")),
+        b"0 1 10\r1 2 20\r",
+    ],
     ids=["plain", "gzip", "crlf", "gzip-crlf", "cr"],
 )
 def test_every_faithful_form_decodes_to_the_same_text(tmp_path: Path, stored: bytes) -> None:

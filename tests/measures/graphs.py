@@ -114,6 +114,9 @@ def permuted(graph: InteractionGraph, perm: Sequence[int]) -> InteractionGraph:
     inverse = np.argsort(np.asarray(perm))
     groups = None if graph.groups is None else graph.groups[inverse].tolist()
     return graph_from_edges(
-        graph.n, edges, groups=groups, anonymous=graph.anonymous[inverse].tolist(),
+        graph.n,
+        edges,
+        groups=groups,
+        anonymous=graph.anonymous[inverse].tolist(),
         volumes=moved_volumes,
     )

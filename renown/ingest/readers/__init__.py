@@ -1,0 +1,1 @@
+"""One module per source format; each returns a canonical event frame."""

@@ -25,11 +25,12 @@ by polars; XML is streamed by expat keeping only the needed attributes.
 from __future__ import annotations
 
 import gzip
+import io
 import xml.parsers.expat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final
+from pyexpat import XMLParserType
+from typing import Final
 
 import polars as pl
 
@@ -51,13 +52,6 @@ _COMMENT_COLUMNS: Final = ("Id", "PostId", "UserId")
 _VOTE_COLUMNS: Final = ("Id", "PostId", "VoteTypeId")
 _DATE: Final = "CreationDate"
 _SUFFIXES: Final = (".xml", ".xml.gz", ".csv", ".csv.gz")
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One dump table: needed columns as trimmed text plus parsed ``time``."""
-
-    frame: pl.DataFrame
 
 
 def stackexchange_tables(folder: Path) -> dict[str, Path]:
@@ -102,14 +96,14 @@ def read_stackexchange(path: str | Path, *, site: str | None = None) -> pl.DataF
     if "posts" not in tables:
         raise InputError(str(folder), "no Posts.xml or posts.csv(.gz) found", field="Posts")
     label = site if site is not None else folder.resolve().name
-    posts = _load(tables["posts"], _POST_COLUMNS).frame
+    posts = _load(tables["posts"], _POST_COLUMNS)
     owners = posts.select(
         pl.col("Id").alias("PostId"), _person(pl.col("OwnerUserId")).alias(EventColumn.TARGET)
     )
-    votes = _load(tables["votes"], _VOTE_COLUMNS).frame if "votes" in tables else None
+    votes = _load(tables["votes"], _VOTE_COLUMNS) if "votes" in tables else None
     parts = [_answers(posts, owners), _accepts(posts, owners, votes)]
     if "comments" in tables:
-        parts.append(_comments(_load(tables["comments"], _COMMENT_COLUMNS).frame, owners))
+        parts.append(_comments(_load(tables["comments"], _COMMENT_COLUMNS), owners))
     if votes is not None:
         parts.append(_votes(votes, owners))
     events = pl.concat(parts, how="vertical")
@@ -208,8 +202,12 @@ def _votes(votes: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _load(file: Path, columns: Sequence[str]) -> _Table:
-    """Read the needed columns of one table, check ``Id`` and ``CreationDate``."""
+def _load(file: Path, columns: Sequence[str]) -> pl.DataFrame:
+    """Needed columns of one table as trimmed text plus a parsed ``time`` column.
+
+    ``Id`` and ``CreationDate`` are checked on every row; the other columns may be
+    empty (deleted users, posts without a parent).
+    """
     wanted = (*columns, _DATE)
     if file.name.lower().endswith((".xml", ".xml.gz")):
         raw, record_lines = _read_xml(file, wanted)
@@ -224,12 +222,12 @@ def _load(file: Path, columns: Sequence[str]) -> _Table:
             return _lines.csv_record_line(_lines.read_bytes(file), ",", record)
 
     frame = raw.select([blank_to_null(pl.col(c)).alias(c) for c in wanted])
-    _check(file, frame, "Id", frame["Id"].is_null(), "Id is empty", line_of)
+    _check(file, frame, "Id", frame["Id"].is_null(), message="Id is empty", line_of=line_of)
     stamps = parse_timestamps(raw[_DATE])
     given = present(raw[_DATE])
-    _check(file, raw, _DATE, ~given, "CreationDate is empty", line_of)
-    _check(file, raw, _DATE, stamps.is_null(), "cannot read CreationDate", line_of)
-    return _Table(frame.with_columns(stamps.alias("time")))
+    _check(file, raw, _DATE, ~given, message="CreationDate is empty", line_of=line_of)
+    _check(file, raw, _DATE, stamps.is_null(), message="cannot read CreationDate", line_of=line_of)
+    return frame.with_columns(stamps.alias("time"))
 
 
 def _check(
@@ -237,9 +235,11 @@ def _check(
     frame: pl.DataFrame,
     column: str,
     bad: pl.Series,
+    *,
     message: str,
     line_of: Callable[[int], int],
 ) -> None:
+    """Raise for the first row flagged in ``bad``."""
     hits = bad.arg_true()
     if hits.len():
         record = int(hits[0])
@@ -287,15 +287,20 @@ def _read_xml(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, list[in
             lines.append(parser.CurrentLineNumber)
 
     parser.StartElementHandler = start
-    stream: IO[bytes] = (
-        gzip.open(file, "rb") if file.name.lower().endswith(".gz") else file.open("rb")
-    )
-    with stream:
-        try:
-            parser.ParseFile(stream)
-        except xml.parsers.expat.ExpatError as error:
-            raise InputError(
-                str(file), f"is not well-formed XML ({error})", line=error.lineno
-            ) from error
+    if file.name.lower().endswith(".gz"):
+        with gzip.open(file, "rb") as unzipped:
+            _parse_xml(parser, file, unzipped)
+    else:
+        with file.open("rb") as plain:
+            _parse_xml(parser, file, plain)
     frame = pl.DataFrame({c: pl.Series(c, v, dtype=pl.String) for c, v in values.items()})
     return frame, lines
+
+
+def _parse_xml(parser: XMLParserType, file: Path, stream: io.BufferedIOBase) -> None:
+    try:
+        parser.ParseFile(stream)
+    except xml.parsers.expat.ExpatError as error:
+        raise InputError(
+            str(file), f"is not well-formed XML ({error})", line=error.lineno
+        ) from error

@@ -21,8 +21,10 @@ def communities(graph: InteractionGraph, *, seed: int = 0, max_sweeps: int = 100
 
     Every person starts in their own community. In each sweep, people are visited in a
     seeded random order and adopt the label with the largest total mutual tie strength
-    ``a_ij = w_ij + w_ji`` among their contacts (ties broken by the smallest label;
-    zero-strength ties do not vote). Sweeps stop when nobody changes.
+    ``a_ij = w_ij + w_ji`` among their contacts. A person whose current label is among
+    the strongest keeps it; other ties are broken by the smallest label; zero-strength
+    ties do not vote. Sweeps stop when nobody changes, i.e. when everyone holds one of
+    their strongest labels (Raghavan et al.'s stopping rule).
 
     Parameters
     ----------
@@ -98,6 +100,9 @@ def _sweep(  # noqa: PLR0917 (numba kernels take arrays positionally)
             label = candidates[c]
             if votes[label] > votes[best] or (votes[label] == votes[best] and label < best):
                 best = label
+        current = labels[v]
+        if votes[current] > 0.0 and votes[current] == votes[best]:
+            best = current  # already among the strongest labels: stay (Raghavan et al.)
         for c in range(n_candidates):
             votes[candidates[c]] = 0.0
         if best != labels[v]:
@@ -149,6 +154,8 @@ def communities_reference(
             if not votes:
                 continue
             best = min(votes, key=lambda label: (-votes[label], label))
+            if votes.get(labels[v], 0.0) == votes[best]:
+                best = labels[v]
             if best != labels[v]:
                 labels[v] = best
                 changed += 1

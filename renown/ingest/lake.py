@@ -1,0 +1,394 @@
+"""The event lake: canonical events as Parquet on local disk, partitioned by month.
+
+Layout::
+
+    <lake>/_manifest.json                   committed parts (the single source of truth)
+    <lake>/month=YYYY-MM/part-<id>.parquet  events of that month, sorted by time
+    <lake>/.lock                            writer lock (see renown.ingest.lock)
+
+Why a manifest: an append may touch several months, i.e. write several files. Renaming
+them into place one by one would let a reader (or a crash) see some months of an
+import and not others. Here the files are first written under temporary names, then
+renamed to their final names, and only then does one atomic ``os.replace`` of the
+manifest make all of them visible at once. A failure before that point removes every
+file the append created, so nothing partial is ever visible; files left behind by a
+crash are unlisted, ignored by readers and swept by the next append. Parts are never
+rewritten, so a reader holding an older manifest can always finish its scan.
+
+Dedupe: ``event_key`` identifies an event. An append drops rows whose key is already
+stored (in any month) or repeated earlier in the same frame, so importing a source
+twice adds nothing and appending any split of the same events in any order yields the
+same lake. Only the ``event_key`` column of stored parts is read for this: Parquet is
+columnar, so that column *is* the per-partition key index and needs no second copy.
+
+Reads stay fast because parts are zstd-compressed with statistics, sorted by time, and
+listed with their month and time range in the manifest: ``scan(since, until)`` opens
+only the parts that can hold rows in the window and lets polars push the rest of the
+filter into the Parquet reader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from renown.core.errors import InputError, RenownError
+from renown.core.events import EventColumn
+from renown.ingest.lock import LakeLock
+from renown.ingest.schema import EVENT_SCHEMA, conform, empty_events
+
+MANIFEST_NAME: Final = "_manifest.json"
+LOCK_NAME: Final = ".lock"
+MANIFEST_VERSION: Final = 1
+COMPRESSION: Final = "zstd"
+_FRAME: Final = "event frame"
+_REQUIRED: Final = tuple(c for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append did.
+
+    Attributes
+    ----------
+    added:
+        Rows written.
+    duplicates:
+        Rows dropped because their key was already stored or repeated in the frame.
+    months:
+        ``YYYY-MM`` partitions that received rows, sorted.
+    """
+
+    added: int
+    duplicates: int
+    months: list[str]
+
+
+@dataclass(frozen=True)
+class LakeStats:
+    """Size of the lake: rows, months present (sorted) and distinct people."""
+
+    rows: int
+    months: list[str]
+    people: int
+
+
+@dataclass(frozen=True)
+class Part:
+    """One committed Parquet file as listed in the manifest."""
+
+    month: str
+    file: str
+    rows: int
+    first: datetime
+    last: datetime
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "month": self.month,
+            "file": self.file,
+            "rows": self.rows,
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+        }
+
+    @staticmethod
+    def from_json(entry: dict[str, object]) -> Part:
+        return Part(
+            month=str(entry["month"]),
+            file=str(entry["file"]),
+            rows=int(str(entry["rows"])),
+            first=datetime.fromisoformat(str(entry["first"])),
+            last=datetime.fromisoformat(str(entry["last"])),
+        )
+
+
+def _write_part(frame: pl.DataFrame, path: Path) -> None:
+    """Write one part file and flush it to disk (the seam tests use to inject failures)."""
+    frame.write_parquet(path, compression=COMPRESSION, statistics=True)
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+class EventLake:
+    """Month-partitioned Parquet store of canonical events with dedupe on ``event_key``.
+
+    Parameters
+    ----------
+    path:
+        Lake folder; created on the first append.
+    lock_timeout:
+        Seconds an append waits for another writer to finish before raising
+        :class:`~renown.ingest.lock.LakeLockedError`.
+    """
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 0.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    # ----------------------------------------------------------------- reading
+
+    def parts(self) -> list[Part]:
+        """Committed parts, in manifest order."""
+        manifest = self.path / MANIFEST_NAME
+        if not manifest.is_file():
+            return []
+        try:
+            content = json.loads(manifest.read_text(encoding="utf-8"))
+            return [Part.from_json(entry) for entry in content["parts"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RenownError(f"{manifest}: unreadable lake manifest ({error})") from error
+
+    def files(
+        self, since: datetime | date | None = None, until: datetime | date | None = None
+    ) -> list[Path]:
+        """Part files that may hold events in ``[since, until)`` (all when both None).
+
+        Other engines (Spark) read exactly these files, so they see the committed lake
+        and nothing else.
+        """
+        low, high = _instant(since), _instant(until)
+        chosen: list[Path] = []
+        for part in self.parts():
+            if low is not None and (part.month < _month(low) or part.last < low):
+                continue
+            if high is not None and (part.month > _month(high) or part.first >= high):
+                continue
+            chosen.append(self.path / part.file)
+        return chosen
+
+    def scan(
+        self, since: datetime | date | None = None, until: datetime | date | None = None
+    ) -> pl.LazyFrame:
+        """Lazy frame of stored events with ``since <= timestamp < until``.
+
+        Parameters
+        ----------
+        since, until:
+            Optional bounds (aware datetimes; naive ones and dates are taken as UTC).
+            Whole months outside the window are never opened.
+
+        Returns
+        -------
+        polars.LazyFrame
+            Canonical schema; empty when the lake (or the window) is empty.
+        """
+        files = self.files(since, until)
+        if not files:
+            return empty_events().lazy()
+        frame = pl.scan_parquet(files, hive_partitioning=False, schema=EVENT_SCHEMA)
+        low, high = _instant(since), _instant(until)
+        if low is not None:
+            frame = frame.filter(pl.col(EventColumn.TIMESTAMP) >= low)
+        if high is not None:
+            frame = frame.filter(pl.col(EventColumn.TIMESTAMP) < high)
+        return frame
+
+    def stats(self) -> LakeStats:
+        """Rows, months and distinct people (actors and targets) stored."""
+        parts = self.parts()
+        if not parts:
+            return LakeStats(rows=0, months=[], people=0)
+        scan = self.scan()
+        people = pl.concat(
+            [
+                scan.select(pl.col(EventColumn.ACTOR).alias("person")),
+                scan.select(pl.col(EventColumn.TARGET).alias("person")),
+            ]
+        ).select(pl.col("person").drop_nulls().n_unique())
+        return LakeStats(
+            rows=sum(p.rows for p in parts),
+            months=sorted({p.month for p in parts}),
+            people=int(people.collect().item()),
+        )
+
+    # ----------------------------------------------------------------- writing
+
+    def append(self, frame: pl.DataFrame) -> AppendResult:
+        """Store the events of ``frame`` whose keys are not stored yet, atomically.
+
+        Parameters
+        ----------
+        frame:
+            Canonical event frame (extra columns are ignored).
+
+        Returns
+        -------
+        AppendResult
+            Rows added, rows dropped as duplicates, months written.
+
+        Raises
+        ------
+        InputError
+            The frame lacks a column, has a value of the wrong type, a null in a required
+            column or an invalid weight (names the row as ``line`` and the column).
+        LakeLockedError
+            Another writer holds the lake.
+        """
+        events = _validated(frame)
+        unique = events.unique(subset=EventColumn.EVENT_KEY, keep="first", maintain_order=True)
+        self.path.mkdir(parents=True, exist_ok=True)
+        with LakeLock(self.path / LOCK_NAME, timeout=self.lock_timeout):
+            parts = self.parts()
+            self._sweep(parts)
+            fresh = self._unseen(unique, parts)
+            if fresh.height == 0:
+                return AppendResult(added=0, duplicates=events.height, months=[])
+            new_parts = self._commit(fresh, parts)
+        return AppendResult(
+            added=fresh.height,
+            duplicates=events.height - fresh.height,
+            months=sorted({p.month for p in new_parts}),
+        )
+
+    def _unseen(self, events: pl.DataFrame, parts: Sequence[Part]) -> pl.DataFrame:
+        """Rows whose key is not in any committed part."""
+        if not parts:
+            return events
+        stored = (
+            pl.scan_parquet([self.path / p.file for p in parts], hive_partitioning=False)
+            .select(EventColumn.EVENT_KEY)
+            .filter(pl.col(EventColumn.EVENT_KEY).is_in(events[EventColumn.EVENT_KEY].implode()))
+            .collect()
+        )
+        if stored.height == 0:
+            return events
+        return events.join(stored, on=EventColumn.EVENT_KEY, how="anti", maintain_order="left")
+
+    def _commit(self, events: pl.DataFrame, parts: Sequence[Part]) -> list[Part]:
+        """Write one part per month, then publish them all with one manifest replace."""
+        months = events.with_columns(
+            pl.col(EventColumn.TIMESTAMP).dt.strftime("%Y-%m").alias("_month")
+        ).partition_by("_month", as_dict=True, include_key=False, maintain_order=True)
+        created: list[Path] = []
+        new_dirs: list[Path] = []
+        new_parts: list[Part] = []
+        try:
+            staged: list[tuple[Path, Path]] = []
+            for (month,), rows in sorted(months.items(), key=lambda item: str(item[0][0])):
+                directory = self.path / f"month={month}"
+                if not directory.exists():
+                    directory.mkdir()
+                    new_dirs.append(directory)
+                name = f"part-{uuid.uuid4().hex}.parquet"
+                temporary = directory / f".{name}.tmp"
+                ordered = rows.sort([EventColumn.TIMESTAMP, EventColumn.EVENT_KEY])
+                created.append(temporary)
+                _write_part(ordered, temporary)
+                staged.append((temporary, directory / name))
+                stamps = ordered[EventColumn.TIMESTAMP]
+                new_parts.append(
+                    Part(
+                        month=str(month),
+                        file=f"month={month}/{name}",
+                        rows=ordered.height,
+                        first=_as_datetime(stamps.min()),
+                        last=_as_datetime(stamps.max()),
+                    )
+                )
+            for temporary, final in staged:
+                os.replace(temporary, final)
+                created.append(final)
+            _fsync_dirs([self.path, *{final.parent for _t, final in staged}])
+            self._write_manifest([*parts, *new_parts])
+        except BaseException:
+            for file in created:
+                file.unlink(missing_ok=True)
+            for directory in new_dirs:
+                with suppress(OSError):
+                    directory.rmdir()
+            raise
+        return new_parts
+
+    def _write_manifest(self, parts: Sequence[Part]) -> None:
+        """Atomically replace the manifest: this rename is the commit point."""
+        manifest = self.path / MANIFEST_NAME
+        temporary = self.path / f".{MANIFEST_NAME}.{uuid.uuid4().hex}.tmp"
+        content = {"version": MANIFEST_VERSION, "parts": [p.to_json() for p in parts]}
+        try:
+            with temporary.open("w", encoding="utf-8") as handle:
+                json.dump(content, handle, indent=1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, manifest)
+        finally:
+            temporary.unlink(missing_ok=True)
+        _fsync_dirs([self.path])
+
+    def _sweep(self, parts: Sequence[Part]) -> None:
+        """Remove files a crashed append left behind (unlisted parts and temporaries)."""
+        listed = {p.file for p in parts}
+        for file in self._stray_files():
+            relative = file.relative_to(self.path).as_posix()
+            if relative not in listed:
+                file.unlink(missing_ok=True)
+
+    def _stray_files(self) -> Iterator[Path]:
+        yield from self.path.glob(f".{MANIFEST_NAME}.*.tmp")
+        for directory in self.path.glob("month=*"):
+            yield from directory.glob(".part-*.tmp")
+            yield from directory.glob("part-*.parquet")
+
+
+def _validated(frame: pl.DataFrame) -> pl.DataFrame:
+    """Canonical columns with every row checked; the first problem raises."""
+    missing = [c for c in EVENT_SCHEMA if c not in frame.columns]
+    if missing:
+        raise InputError(_FRAME, "missing column", field=missing[0])
+    for column, dtype in EVENT_SCHEMA.items():
+        try:
+            frame.select(pl.col(column).cast(dtype, strict=True))
+        except pl.exceptions.PolarsError as error:
+            raise InputError(_FRAME, f"values are not {dtype} ({error})", field=column) from error
+    events = conform(frame)
+    checks = [(events[c].is_null(), c, "is empty") for c in _REQUIRED]
+    weights = events[EventColumn.WEIGHT]
+    checks.append(
+        (~(weights.is_finite() & (weights >= 0)).fill_null(value=True), "weight", "must be >= 0")
+    )
+    for bad, column, message in checks:
+        rows = bad.arg_true()
+        if rows.len():
+            raise InputError(_FRAME, f"{column} {message}", line=int(rows[0]) + 1, field=column)
+    return events
+
+
+def _instant(value: datetime | date | None) -> datetime | None:
+    """Aware UTC datetime; naive datetimes and dates are taken as UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _month(instant: datetime) -> str:
+    return f"{instant.year:04d}-{instant.month:02d}"
+
+
+def _as_datetime(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime, got {value!r}")
+    return value
+
+
+def _fsync_dirs(directories: Sequence[Path]) -> None:
+    """Persist renames: a rename is durable only once its folder is flushed."""
+    for directory in directories:
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+__all__ = ["AppendResult", "EventLake", "LakeStats", "Part"]

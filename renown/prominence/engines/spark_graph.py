@@ -1,0 +1,234 @@
+"""The Spark half of graph building: events -> decayed, weighted, pair-scaled edge table.
+
+Every formula mirrors :func:`renown.graph.build.build_graph` operation for operation (same
+truncation of ages to whole seconds, same order of the multiplications), so that both
+engines give the same pair volumes up to the order in which floating-point sums are added.
+People are numbered by their sorted ids, the local builder's order: the driver needs the
+list of people anyway, and a shared order keeps tie-breaking (strongest ties, ring order)
+identical in both engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from renown.core.errors import InputError
+from renown.core.events import EventColumn
+from renown.graph.build import (
+    DEFAULT_CHANNEL_WEIGHTS,
+    DEFAULT_KIND_WEIGHTS,
+    SECONDS_PER_DAY,
+    PairScaling,
+)
+from renown.graph.csr import CSR, FloatArray
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, SparkSession
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROS: Final = timedelta(microseconds=1)
+_NEEDED: Final = (
+    EventColumn.ACTOR,
+    EventColumn.TARGET,
+    EventColumn.TIMESTAMP,
+    EventColumn.CHANNEL,
+    EventColumn.KIND,
+    EventColumn.WEIGHT,
+)
+_MONTH: Final = "month"
+"""Partition column of the event lake (folders ``month=YYYY-MM``)."""
+
+
+@dataclass(frozen=True, eq=False)
+class SparkPairs:
+    """The aggregated, undiscounted interaction graph held by Spark.
+
+    Attributes
+    ----------
+    people:
+        Person id of each node number (sorted ids), on the driver.
+    pairs:
+        ``src``, ``dst`` (int node numbers), ``volume`` (decayed events) and ``weight``
+        (scaled volume), one row per directed pair; materialised.
+    anonymous:
+        Decayed anonymous engagement per node, on the driver.
+    n_events:
+        Events that entered the graph (after the as-of, window and self-loop filters).
+    """
+
+    people: NDArray[np.object_]
+    pairs: DataFrame
+    anonymous: FloatArray
+    n_events: int
+
+
+def micros(instant: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime, exactly (no float rounding)."""
+    return (instant - _EPOCH) // _MICROS
+
+
+def read_events(spark: SparkSession, events: pl.DataFrame | str | Path) -> DataFrame:
+    """Turn a polars event frame or a Parquet event lake folder into a Spark frame.
+
+    Only the columns scoring needs cross to the JVM, so the event keys and sources of a
+    large frame are not copied for nothing.
+    """
+    if isinstance(events, pl.DataFrame):
+        missing = [c for c in _NEEDED if c not in events.columns]
+        if missing:
+            raise InputError("events", "missing event column", field=str(missing[0]))
+        return spark.createDataFrame(events.select([str(c) for c in _NEEDED]).to_arrow())
+    folder = Path(events)
+    if not folder.exists():
+        raise InputError(str(folder), "no such event lake")
+    frame = spark.read.parquet(str(folder))
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise InputError(str(folder), "missing event column", field=str(missing[0]))
+    return frame
+
+
+def weighted_events(
+    frame: DataFrame,
+    *,
+    as_of: datetime,
+    half_life_days: float,
+    window_days: float | None,
+    channel_weights: Mapping[str, float] | None,
+    kind_weights: Mapping[str, float] | None,
+) -> DataFrame:
+    """Filter by as-of and window, then weight and decay every event (``actor, target, w``).
+
+    Self-addressed events and events without a target are dropped; anonymous events (no
+    actor) are kept. In an event lake, whole month folders outside the window are skipped
+    before any file is opened.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    as_of_us = micros(as_of)
+    start = None if window_days is None else as_of - timedelta(days=window_days)
+    if _MONTH in frame.columns and isinstance(frame.schema[_MONTH].dataType, StringType):
+        frame = frame.where(F.col(_MONTH) <= as_of.astimezone(UTC).strftime("%Y-%m"))
+        if start is not None:
+            frame = frame.where(F.col(_MONTH) >= start.astimezone(UTC).strftime("%Y-%m"))
+    ts_us = F.unix_micros(F.col(EventColumn.TIMESTAMP))
+    frame = frame.where(ts_us <= F.lit(as_of_us))
+    if start is not None:
+        frame = frame.where(ts_us >= F.lit(micros(start)))
+    actor, target = F.col(EventColumn.ACTOR), F.col(EventColumn.TARGET)
+    frame = frame.where(target.isNotNull() & (actor.isNull() | (actor != target)))
+    # Whole seconds, truncated, exactly as polars' Duration.total_seconds().
+    age_us = F.lit(as_of_us) - ts_us
+    age_days = ((age_us - age_us % F.lit(1_000_000)) / F.lit(1_000_000)) / F.lit(SECONDS_PER_DAY)
+    base = (
+        F.coalesce(F.col(EventColumn.WEIGHT), F.lit(1.0))
+        * _lookup(F.col(EventColumn.CHANNEL), {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})})
+        * _lookup(F.col(EventColumn.KIND), {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})})
+    )
+    decay = F.pow(F.lit(2.0), -age_days / F.lit(float(half_life_days)))
+    return frame.select(
+        actor.alias("actor"), target.alias("target"), (base * decay).alias("w")
+    )
+
+
+def _lookup(column: Column, weights: Mapping[str, float]) -> Column:
+    """Weight of each value of ``column``; 1 for values (and nulls) not in ``weights``."""
+    from pyspark.sql import functions as F
+
+    result = F.lit(1.0)
+    for name, value in weights.items():
+        result = F.when(column == F.lit(name), F.lit(float(value))).otherwise(result)
+    return result
+
+
+def scaled(volume: Column, scaling: PairScaling, cap: float) -> Column:
+    """Spark twin of :func:`renown.graph.build.scale_pairs`."""
+    from pyspark.sql import functions as F
+
+    if scaling == "log":
+        return F.log1p(volume)
+    if scaling == "cap":
+        return F.least(volume, F.lit(float(cap)))
+    if scaling == "none":
+        return volume
+    raise ValueError(f"unknown pair scaling {scaling!r}")
+
+
+def aggregate_pairs(
+    spark: SparkSession, weighted: DataFrame, scaling: PairScaling, cap: float
+) -> SparkPairs:
+    """Number the people and sum the decayed weight of every directed pair."""
+    from pyspark.sql import functions as F
+
+    raw = (
+        weighted.groupBy("actor", "target")
+        .agg(F.sum("w").alias("volume"), F.count(F.lit(1)).alias("events"))
+        .localCheckpoint()
+    )
+    ids = (
+        raw.where(F.col("actor").isNotNull())
+        .select(F.col("actor").alias("id"))
+        .union(raw.select(F.col("target").alias("id")))
+        .distinct()
+        .toArrow()
+    )
+    people = np.unique(ids.column("id").to_numpy(zero_copy_only=False).astype(object))
+    n_events = int(raw.agg(F.sum("events")).first()[0] or 0)  # type: ignore[index]
+    codes = node_frame(spark, {"id": people.astype(str)})
+    src = codes.select(F.col("id").alias("actor"), F.col("node").alias("src"))
+    dst = codes.select(F.col("id").alias("target"), F.col("node").alias("dst"))
+    pairs = (
+        raw.where(F.col("actor").isNotNull())
+        .join(src, "actor")
+        .join(dst, "target")
+        .select("src", "dst", "volume", scaled(F.col("volume"), scaling, cap).alias("weight"))
+        .localCheckpoint()
+    )
+    anonymous_rows = (
+        raw.where(F.col("actor").isNull()).join(dst, "target").select("dst", "volume").toArrow()
+    )
+    anonymous = np.zeros(len(people), dtype=np.float64)
+    np.add.at(
+        anonymous,
+        anonymous_rows.column("dst").to_numpy().astype(np.int64),
+        anonymous_rows.column("volume").to_numpy().astype(np.float64),
+    )
+    return SparkPairs(people=people, pairs=pairs, anonymous=anonymous, n_events=n_events)
+
+
+def arrow_frame(spark: SparkSession, columns: Mapping[str, np.ndarray]) -> DataFrame:
+    """A Spark frame of driver arrays, shipped as Arrow (no Python worker is started)."""
+    import pyarrow as pa
+
+    return spark.createDataFrame(pa.table({name: pa.array(v) for name, v in columns.items()}))
+
+
+def node_frame(spark: SparkSession, columns: Mapping[str, np.ndarray]) -> DataFrame:
+    """A Spark frame of per-node driver arrays, with ``node`` = position (0..n-1)."""
+    n = len(next(iter(columns.values())))
+    return arrow_frame(spark, {"node": np.arange(n, dtype=np.int32), **columns})
+
+
+def collect_csr(pairs: DataFrame, n: int) -> CSR:
+    """Collect a pair table to the driver as an out-adjacency CSR (rows sorted by target)."""
+    table = pairs.select("src", "dst", "volume", "weight").toArrow()
+    src = table.column("src").to_numpy().astype(np.int64)
+    dst = table.column("dst").to_numpy().astype(np.int32)
+    order = np.lexsort((dst, src))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    return CSR(
+        indptr=indptr,
+        indices=dst[order],
+        weights=table.column("weight").to_numpy().astype(np.float64)[order],
+        volume=table.column("volume").to_numpy().astype(np.float64)[order],
+    )
