@@ -9,21 +9,44 @@ Why the weights look the way they do:
 * **Pair scaling.** The decayed volume of each (actor, target) pair is compressed with
   ``log1p`` (or capped) so that one chatty pair cannot dominate anyone's score: the 100th
   message between the same two people adds far less than a first message from someone new.
+* **Anonymous engagement.** Events without an actor add no edge; their decayed weight is
+  summed per target in :attr:`~renown.graph.csr.InteractionGraph.anonymous`.
+  Self-addressed events are dropped before anything else, so they neither add weight nor
+  make anyone a person.
+
+Why it is built the way it is (ten million events in well under a second, no Python object
+per event): polars filters the events and hashes the id, channel and kind strings in
+parallel (:mod:`renown.graph.weights`); a numba hash table turns id hashes into node codes
+(:mod:`renown.graph.encode`); people are renumbered hubs-first for memory locality
+(:mod:`renown.graph.renumber`); and a counting sort groups events into (actor, target)
+pairs (:mod:`renown.graph.aggregate`). Events stream through in batches, so memory stays
+near the size of the coded event arrays. Node numbers are internal: ``graph.people`` maps
+them back to ids, and per-person results do not depend on input order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Final, Literal
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from renown.core.events import EventColumn
+from renown.graph.aggregate import SCALING_CODES, bucket_by_source, count_events, merge_pairs
 from renown.graph.csr import CSR, InteractionGraph
+from renown.graph.encode import SEED_HIGH, SEED_LOW, CodeTable, encode_batch
+from renown.graph.renumber import hub_order
+from renown.graph.weights import NAME_SEED, NameWeights, event_weights
 
 SECONDS_PER_DAY: Final = 86_400.0
+
+BATCH_ROWS: Final = 1 << 21
+"""Events per batch: large enough to amortise per-batch overhead, small enough that the
+per-batch hash columns stay a fraction of the coded event arrays."""
 
 DEFAULT_CHANNEL_WEIGHTS: Final[Mapping[str, float]] = {
     "email": 1.0,
@@ -66,7 +89,8 @@ def build_graph(
     Parameters
     ----------
     events:
-        Canonical event frame (see :mod:`renown.core.events`).
+        Canonical event frame (see :mod:`renown.core.events`). A lazy frame (for example a
+        scan of the event lake) is streamed in batches.
     as_of:
         Aware datetime; later events are ignored and earlier ones decay towards it.
     half_life_days:
@@ -77,80 +101,52 @@ def build_graph(
         Overrides of :data:`DEFAULT_CHANNEL_WEIGHTS` / :data:`DEFAULT_KIND_WEIGHTS`.
     pair_scaling:
         ``"log"`` (weight = log1p(volume)), ``"cap"`` (min(volume, pair_cap)) or ``"none"``.
+    pair_cap:
+        Cap used by ``pair_scaling="cap"``.
     groups:
         Optional person -> group (department, community) used by breadth measures.
+
+    Returns
+    -------
+    InteractionGraph
+        People numbered hubs-first (see :mod:`renown.graph.renumber`); ``out`` rows sorted
+        by actor, targets ascending inside each row.
     """
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware (UTC)")
     if half_life_days <= 0:
         raise ValueError("half_life_days must be positive")
+    if pair_scaling not in SCALING_CODES:
+        raise ValueError(f"unknown pair scaling {pair_scaling!r}")
     cw = {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
     kw = {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})}
-    lf = events.lazy() if isinstance(events, pl.DataFrame) else events
-    ts = pl.col(EventColumn.TIMESTAMP)
-    lf = lf.filter(ts <= as_of)
-    if window_days is not None:
-        lf = lf.filter(ts >= as_of - _days(window_days))
-    age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
-    base = (
-        pl.col(EventColumn.WEIGHT).fill_null(1.0)
-        * pl.col(EventColumn.CHANNEL).replace_strict(cw, default=1.0, return_dtype=pl.Float64)
-        * pl.col(EventColumn.KIND).replace_strict(kw, default=1.0, return_dtype=pl.Float64)
+    coded = _code_events(
+        _batches(events, as_of, half_life_days, window_days),
+        NameWeights.from_mapping(cw),
+        NameWeights.from_mapping(kw),
     )
-    frame = (
-        lf.select(
-            pl.col(EventColumn.ACTOR).alias("actor"),
-            pl.col(EventColumn.TARGET).alias("target"),
-            (base * (2.0 ** (-age_days / half_life_days))).alias("w"),
-        )
-        .filter(pl.col("target").is_not_null() & (pl.col("actor") != pl.col("target")).fill_null(True))
-        .collect()
+    n = coded.table.size
+    received, sent = count_events(coded.sources, coded.targets, n)
+    old_of_new, new_of_old = hub_order(received, sent)
+    row_start, bucket_target, bucket_weight, anonymous = bucket_by_source(
+        coded.sources, coded.targets, coded.weights, new_of_old, sent[old_of_new]
     )
-    n_events = frame.height
-    people = np.unique(
-        np.concatenate(
-            [
-                frame["actor"].drop_nulls().unique().to_numpy(),
-                frame["target"].unique().to_numpy(),
-            ]
-        ).astype(object)
+    coded.release_events()
+    indptr, indices, weights, volume = merge_pairs(
+        row_start, bucket_target, bucket_weight, pair_scaling, pair_cap
     )
-    code = pl.DataFrame({"id": people.astype(str)}).with_row_index("code")
-    coded = (
-        frame.join(code.rename({"id": "actor", "code": "src"}), on="actor", how="left")
-        .join(code.rename({"id": "target", "code": "dst"}), on="target", how="left")
-    )
-    n = len(people)
-    anon = coded.filter(pl.col("src").is_null())
-    anonymous = np.bincount(
-        anon["dst"].to_numpy().astype(np.int64), weights=anon["w"].to_numpy(), minlength=n
-    ).astype(np.float64)
-    pairs = (
-        coded.filter(pl.col("src").is_not_null())
-        .group_by("src", "dst")
-        .agg(pl.col("w").sum().alias("volume"))
-        .sort("src", "dst")
-    )
-    src = pairs["src"].to_numpy().astype(np.int64)
-    volume = pairs["volume"].to_numpy().astype(np.float64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    out = CSR(
-        indptr=indptr,
-        indices=pairs["dst"].to_numpy().astype(np.int32),
-        weights=scale_pairs(volume, pair_scaling, pair_cap),
-        volume=volume,
-    )
-    group_codes, group_names = _encode_groups(people, groups)
+    del bucket_target, bucket_weight
+    ids = coded.names().gather(old_of_new) if n else pl.Series("id", [], dtype=pl.String)
+    group_codes, group_names = _group_codes(ids, groups)
     return InteractionGraph(
-        people=people,
-        out=out,
+        people=np.asarray(ids.to_numpy(), dtype=object),
+        out=CSR(indptr=indptr, indices=indices, weights=weights, volume=volume),
         anonymous=anonymous,
         groups=group_codes,
         group_names=group_names,
         as_of=as_of,
         half_life_days=half_life_days,
-        n_events=n_events,
+        n_events=coded.n_events,
         params={
             "half_life_days": half_life_days,
             "window_days": window_days,
@@ -162,7 +158,9 @@ def build_graph(
     )
 
 
-def scale_pairs(volume: np.ndarray, scaling: PairScaling, cap: float) -> np.ndarray:
+def scale_pairs(
+    volume: NDArray[np.float64], scaling: PairScaling, cap: float
+) -> NDArray[np.float64]:
     """Compress per-pair volume so no single pair dominates (see module docstring)."""
     if scaling == "log":
         return np.log1p(volume)
@@ -173,18 +171,128 @@ def scale_pairs(volume: np.ndarray, scaling: PairScaling, cap: float) -> np.ndar
     raise ValueError(f"unknown pair scaling {scaling!r}")
 
 
-def _days(days: float) -> object:
-    from datetime import timedelta
+def _batches(
+    events: pl.DataFrame | pl.LazyFrame,
+    as_of: datetime,
+    half_life_days: float,
+    window_days: float | None,
+) -> Iterator[pl.DataFrame]:
+    """Filtered events with hashed ids, names and decay, ``BATCH_ROWS`` at a time."""
+    if isinstance(events, pl.DataFrame):
+        for offset in range(0, events.height, BATCH_ROWS):
+            part = events.slice(offset, BATCH_ROWS).lazy()
+            yield _prepare(part, as_of, half_life_days, window_days).collect()
+        return
+    query = _prepare(events, as_of, half_life_days, window_days)
+    yield from query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
 
-    return timedelta(days=days)
+
+def _prepare(
+    events: pl.LazyFrame, as_of: datetime, half_life_days: float, window_days: float | None
+) -> pl.LazyFrame:
+    ts = pl.col(EventColumn.TIMESTAMP)
+    keep = ts <= as_of
+    if window_days is not None:
+        keep &= ts >= as_of - timedelta(days=window_days)
+    keep &= pl.col(EventColumn.TARGET).is_not_null()
+    age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
+    actor = pl.col(EventColumn.ACTOR)
+    target = pl.col(EventColumn.TARGET)
+    return events.filter(keep).select(
+        actor.alias("actor"),
+        target.alias("target"),
+        actor.hash(SEED_LOW).alias("actor_low"),
+        actor.hash(SEED_HIGH).alias("actor_high"),
+        actor.is_null().alias("anonymous"),
+        target.hash(SEED_LOW).alias("target_low"),
+        target.hash(SEED_HIGH).alias("target_high"),
+        pl.col(EventColumn.CHANNEL).hash(NAME_SEED).alias("channel"),
+        pl.col(EventColumn.KIND).hash(NAME_SEED).alias("kind"),
+        pl.col(EventColumn.WEIGHT).fill_null(1.0).cast(pl.Float64).alias("weight"),
+        (2.0 ** (-age_days / half_life_days)).alias("decay"),
+    )
 
 
-def _encode_groups(
-    people: np.ndarray, groups: Mapping[str, str] | None
-) -> tuple[np.ndarray | None, tuple[str, ...]]:
+@dataclass(eq=False)
+class _CodedEvents:
+    """Coded event batches and the id of every code, accumulated batch by batch."""
+
+    table: CodeTable = field(default_factory=CodeTable)
+    sources: list[NDArray[np.int32]] = field(default_factory=list)
+    targets: list[NDArray[np.int32]] = field(default_factory=list)
+    weights: list[NDArray[np.float64]] = field(default_factory=list)
+    name_parts: list[pl.Series] = field(default_factory=list)
+    n_events: int = 0
+
+    def names(self) -> pl.Series:
+        """Person id of every code, in code order."""
+        return pl.concat(self.name_parts).alias("id")
+
+    def release_events(self) -> None:
+        """Drop the coded event batches once they have been aggregated."""
+        self.sources.clear()
+        self.targets.clear()
+        self.weights.clear()
+
+
+def _code_events(
+    batches: Iterator[pl.DataFrame], channels: NameWeights, kinds: NameWeights
+) -> _CodedEvents:
+    coded = _CodedEvents()
+    for batch in batches:
+        if batch.height == 0:
+            continue
+        column = {name: batch.get_column(name).to_numpy() for name in batch.columns[2:]}
+        weight = event_weights(
+            column["weight"],
+            column["decay"],
+            channel_hash=column["channel"],
+            kind_hash=column["kind"],
+            channels=channels,
+            kinds=kinds,
+        )
+        encoded = encode_batch(
+            coded.table,
+            actor_low=column["actor_low"],
+            actor_high=column["actor_high"],
+            anonymous=column["anonymous"],
+            target_low=column["target_low"],
+            target_high=column["target_high"],
+            weight=weight,
+        )
+        coded.sources.append(encoded.source)
+        coded.targets.append(encoded.target)
+        coded.weights.append(encoded.weight)
+        coded.n_events += len(encoded.source)
+        if len(encoded.first_row):
+            rows = pl.Series(encoded.first_row)
+            from_actor = pl.Series(encoded.first_column == 0)
+            coded.name_parts.append(
+                pl.select(
+                    pl.when(from_actor)
+                    .then(batch.get_column("actor").gather(rows))
+                    .otherwise(batch.get_column("target").gather(rows))
+                ).to_series()
+            )
+    return coded
+
+
+def _group_codes(
+    ids: pl.Series, groups: Mapping[str, str] | None
+) -> tuple[NDArray[np.int32] | None, tuple[str, ...]]:
+    """Group code of every person (``-1`` if unknown) and the sorted group names."""
     if groups is None:
         return None, ()
     names = tuple(sorted({str(g) for g in groups.values()}))
     lookup = {g: i for i, g in enumerate(names)}
-    codes = np.array([lookup.get(str(groups.get(str(p), "")), -1) for p in people], dtype=np.int32)
-    return codes, names
+    unknown = lookup.get("", -1)
+    person_code = {str(p): lookup[str(g)] for p, g in groups.items()}
+    codes = ids.cast(pl.String).replace_strict(person_code, default=unknown, return_dtype=pl.Int32)
+    return codes.to_numpy().astype(np.int32), names
+
+
+def _encode_groups(
+    people: NDArray[np.object_], groups: Mapping[str, str] | None
+) -> tuple[NDArray[np.int32] | None, tuple[str, ...]]:
+    """Array version of :func:`_group_codes` (kept for the Spark engine)."""
+    return _group_codes(pl.Series("id", [str(p) for p in people], dtype=pl.String), groups)

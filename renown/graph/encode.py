@@ -31,6 +31,7 @@ SEED_HIGH: Final = 0x5EED_0002
 _EMPTY: Final = -1
 _GOLDEN: Final = np.uint64(0x9E3779B97F4A7C15)
 _INITIAL_BITS: Final = 16
+_GROUP: Final = 32
 
 U64Array = NDArray[np.uint64]
 I32Array = NDArray[np.int32]
@@ -41,23 +42,27 @@ BoolArray = NDArray[np.bool_]
 
 @dataclass(eq=False)
 class CodeTable:
-    """Growing map from 128-bit id keys to codes ``0..size-1`` (first appearance order)."""
+    """Growing map from 128-bit id keys to codes ``0..size-1`` (first appearance order).
+
+    Slot ``s`` keeps its key in ``keys[2 * s]`` (low hash) and ``keys[2 * s + 1]`` (high
+    hash), side by side so that a probe touches one cache line; ``codes[s]`` is ``-1``
+    while the slot is empty. The table doubles whenever it becomes half full.
+    """
 
     bits: int = _INITIAL_BITS
     size: int = 0
-    low: U64Array = field(default_factory=lambda: np.zeros(1 << _INITIAL_BITS, np.uint64))
-    high: U64Array = field(default_factory=lambda: np.zeros(1 << _INITIAL_BITS, np.uint64))
+    keys: U64Array = field(default_factory=lambda: np.zeros(2 << _INITIAL_BITS, np.uint64))
     codes: I32Array = field(default_factory=lambda: np.full(1 << _INITIAL_BITS, -1, np.int32))
 
-    def reserve(self, extra: int) -> None:
-        """Grow so that ``extra`` more ids keep the load factor at or below one half."""
-        needed = 2 * (self.size + extra)
-        bits = self.bits
-        while (1 << bits) < needed:
-            bits += 1
-        if bits != self.bits:
-            self.low, self.high, self.codes = _rehash(self.low, self.high, self.codes, bits)
-            self.bits = bits
+    @property
+    def limit(self) -> int:
+        """Size at which the table must grow (load factor one half)."""
+        return 1 << (self.bits - 2)
+
+    def grow(self) -> None:
+        """Double the capacity and re-insert every key."""
+        self.bits += 1
+        self.keys, self.codes = _rehash(self.keys, self.codes, self.bits)
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +85,7 @@ class EncodedBatch:
 
 def encode_batch(
     table: CodeTable,
+    *,
     actor_low: U64Array,
     actor_high: U64Array,
     anonymous: BoolArray,
@@ -106,31 +112,37 @@ def encode_batch(
         Codes of the kept rows and the location of each new person's first appearance.
     """
     rows = len(target_low)
-    table.reserve(2 * rows)
     source = np.empty(rows, np.int32)
     target = np.empty(rows, np.int32)
     kept_weight = np.empty(rows, np.float64)
     first_row = np.empty(2 * rows, np.int64)
     first_column = np.empty(2 * rows, np.int8)
     first_code = table.size
-    n_kept, table.size = _encode(
-        actor_low,
-        actor_high,
-        anonymous,
-        target_low,
-        target_high,
-        weight,
-        table.low,
-        table.high,
-        table.codes,
-        np.uint64(64 - table.bits),
-        table.size,
-        source,
-        target,
-        kept_weight,
-        first_row,
-        first_column,
-    )
+    row = n_kept = 0
+    while row < rows:
+        if table.size + 2 > table.limit:
+            table.grow()
+        row, n_kept, table.size, _ = _encode(
+            actor_low,
+            actor_high,
+            anonymous,
+            target_low,
+            target_high,
+            weight,
+            table.keys,
+            table.codes,
+            np.uint64(64 - table.bits),
+            table.size,
+            table.limit,
+            first_code,
+            row,
+            n_kept,
+            source,
+            target,
+            kept_weight,
+            first_row,
+            first_column,
+        )
     n_new = table.size - first_code
     return EncodedBatch(
         source=source[:n_kept],
@@ -149,51 +161,69 @@ def _slot(low: np.uint64, shift: np.uint64) -> np.uint64:
 
 
 @njit(cache=True, nogil=True)
-def _lookup_or_insert(
+def _lookup_or_insert(  # noqa: PLR0917 (numba kernels take arrays positionally)
     low: np.uint64,
     high: np.uint64,
-    table_low: U64Array,
-    table_high: U64Array,
-    table_codes: I32Array,
+    keys: U64Array,
+    codes: I32Array,
     shift: np.uint64,
     size: int,
 ) -> tuple[int, bool]:
-    mask = np.uint64(len(table_codes) - 1)
+    mask = np.uint64(len(codes) - 1)
     slot = _slot(low, shift)
     while True:
-        code = table_codes[slot]
+        code = codes[slot]
         if code == _EMPTY:
-            table_low[slot] = low
-            table_high[slot] = high
-            table_codes[slot] = size
+            keys[np.uint64(2) * slot] = low
+            keys[np.uint64(2) * slot + np.uint64(1)] = high
+            codes[slot] = size
             return size, True
-        if table_low[slot] == low and table_high[slot] == high:
+        if keys[np.uint64(2) * slot] == low and keys[np.uint64(2) * slot + np.uint64(1)] == high:
             return code, False
         slot = (slot + np.uint64(1)) & mask
 
 
 @njit(cache=True, nogil=True)
-def _encode(
+def _encode(  # noqa: PLR0917 (numba kernels take arrays positionally)
     actor_low: U64Array,
     actor_high: U64Array,
     anonymous: BoolArray,
     target_low: U64Array,
     target_high: U64Array,
     weight: F64Array,
-    table_low: U64Array,
-    table_high: U64Array,
-    table_codes: I32Array,
+    keys: U64Array,
+    codes: I32Array,
     shift: np.uint64,
     size: int,
+    limit: int,
+    first_code: int,
+    start_row: int,
+    n_kept: int,
     source: I32Array,
     target: I32Array,
     kept_weight: F64Array,
     first_row: I64Array,
     first_column: NDArray[np.int8],
-) -> tuple[int, int]:
-    start = size
-    n_kept = 0
-    for row in range(len(target_low)):
+) -> tuple[int, int, int, np.uint64]:
+    """Code rows from ``start_row`` until done or until the table needs to grow.
+
+    Rows go in groups: the slots of a whole group are loaded first with independent,
+    branch-free reads, so their cache misses overlap; the probing that follows (whose
+    branches depend on the loaded data) then finds them in cache.
+    """
+    rows = len(target_low)
+    touched = np.uint64(0)
+    group_end = start_row
+    for row in range(start_row, rows):
+        if size + 2 > limit:
+            return row, n_kept, size, touched
+        if row == group_end:
+            group_end = min(row + _GROUP, rows)
+            for ahead in range(row, group_end):
+                a_slot = _slot(actor_low[ahead], shift)
+                t_slot = _slot(target_low[ahead], shift)
+                touched += keys[np.uint64(2) * a_slot] + keys[np.uint64(2) * t_slot]
+                touched += np.uint64(codes[a_slot] + codes[t_slot])
         t_low = target_low[row]
         t_high = target_high[row]
         anon = anonymous[row]
@@ -201,34 +231,27 @@ def _encode(
             continue  # self-addressed: no edge, and it does not make anyone a person
         src = -1
         if not anon:
-            src, new = _lookup_or_insert(
-                actor_low[row], actor_high[row], table_low, table_high, table_codes, shift, size
-            )
+            src, new = _lookup_or_insert(actor_low[row], actor_high[row], keys, codes, shift, size)
             if new:
-                first_row[size - start] = row
-                first_column[size - start] = 0
+                first_row[size - first_code] = row
+                first_column[size - first_code] = 0
                 size += 1
-        dst, new = _lookup_or_insert(
-            t_low, t_high, table_low, table_high, table_codes, shift, size
-        )
+        dst, new = _lookup_or_insert(t_low, t_high, keys, codes, shift, size)
         if new:
-            first_row[size - start] = row
-            first_column[size - start] = 1
+            first_row[size - first_code] = row
+            first_column[size - first_code] = 1
             size += 1
         source[n_kept] = src
         target[n_kept] = dst
         kept_weight[n_kept] = weight[row]
         n_kept += 1
-    return n_kept, size
+    return rows, n_kept, size, touched
 
 
 @njit(cache=True, nogil=True)
-def _rehash(
-    old_low: U64Array, old_high: U64Array, old_codes: I32Array, bits: int
-) -> tuple[U64Array, U64Array, I32Array]:
+def _rehash(old_keys: U64Array, old_codes: I32Array, bits: int) -> tuple[U64Array, I32Array]:
     capacity = 1 << bits
-    low = np.zeros(capacity, np.uint64)
-    high = np.zeros(capacity, np.uint64)
+    keys = np.zeros(2 * capacity, np.uint64)
     codes = np.full(capacity, _EMPTY, np.int32)
     shift = np.uint64(64 - bits)
     mask = np.uint64(capacity - 1)
@@ -236,10 +259,11 @@ def _rehash(
         code = old_codes[old]
         if code == _EMPTY:
             continue
-        slot = _slot(old_low[old], shift)
+        low = old_keys[2 * old]
+        slot = _slot(low, shift)
         while codes[slot] != _EMPTY:
             slot = (slot + np.uint64(1)) & mask
-        low[slot] = old_low[old]
-        high[slot] = old_high[old]
+        keys[np.uint64(2) * slot] = low
+        keys[np.uint64(2) * slot + np.uint64(1)] = old_keys[2 * old + 1]
         codes[slot] = code
-    return low, high, codes
+    return keys, codes

@@ -51,7 +51,7 @@ LOCK_NAME: Final = ".lock"
 MANIFEST_VERSION: Final = 1
 COMPRESSION: Final = "zstd"
 _FRAME: Final = "event frame"
-_REQUIRED: Final = tuple(c for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
+_REQUIRED: Final = tuple(str(c) for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class Part:
     last: datetime
 
     def to_json(self) -> dict[str, object]:
+        """Manifest entry of this part."""
         return {
             "month": self.month,
             "file": self.file,
@@ -103,6 +104,7 @@ class Part:
 
     @staticmethod
     def from_json(entry: dict[str, object]) -> Part:
+        """Part described by a manifest entry."""
         return Part(
             month=str(entry["month"]),
             file=str(entry["file"]),
@@ -341,14 +343,16 @@ class EventLake:
 
 def _validated(frame: pl.DataFrame) -> pl.DataFrame:
     """Canonical columns with every row checked; the first problem raises."""
-    missing = [c for c in EVENT_SCHEMA if c not in frame.columns]
+    missing = [str(c) for c in EVENT_SCHEMA if c not in frame.columns]
     if missing:
         raise InputError(_FRAME, "missing column", field=missing[0])
     for column, dtype in EVENT_SCHEMA.items():
         try:
             frame.select(pl.col(column).cast(dtype, strict=True))
         except pl.exceptions.PolarsError as error:
-            raise InputError(_FRAME, f"values are not {dtype} ({error})", field=column) from error
+            raise InputError(
+                _FRAME, f"values are not {dtype} ({error})", field=str(column)
+            ) from error
     events = conform(frame)
     checks = [(events[c].is_null(), c, "is empty") for c in _REQUIRED]
     weights = events[EventColumn.WEIGHT]

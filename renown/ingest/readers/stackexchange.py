@@ -107,9 +107,12 @@ def read_stackexchange(path: str | Path, *, site: str | None = None) -> pl.DataF
     if votes is not None:
         parts.append(_votes(votes, owners))
     events = pl.concat(parts, how="vertical")
+    is_vote = pl.col(EventColumn.KIND).is_in(list(VOTE_KINDS.values()))
+    actor, target = pl.col(EventColumn.ACTOR), pl.col(EventColumn.TARGET)
     events = events.filter(
-        pl.col(EventColumn.TARGET).is_not_null()
-        & (pl.col(EventColumn.ACTOR) != pl.col(EventColumn.TARGET)).fill_null(value=True)
+        target.is_not_null()
+        & (actor.is_not_null() | is_vote)  # only votes are anonymous
+        & (actor != target).fill_null(value=True)
     )
     if events.height == 0:
         return empty_events()

@@ -35,22 +35,12 @@ from renown.ingest.schema import conform
 TabularFormat = Literal["csv", "tsv", "jsonl", "parquet"]
 TABULAR_FORMATS: Final[tuple[str, ...]] = get_args(TabularFormat)
 
-MAPPABLE_FIELDS: Final[tuple[str, ...]] = (
-    EventColumn.EVENT_KEY,
-    EventColumn.ACTOR,
-    EventColumn.TARGET,
-    EventColumn.TIMESTAMP,
-    EventColumn.CHANNEL,
-    EventColumn.KIND,
-    EventColumn.WEIGHT,
+MAPPABLE_FIELDS: Final[tuple[str, ...]] = tuple(
+    column.value for column in EventColumn if column != EventColumn.SOURCE
 )
 """Canonical fields a mapping may name (``source`` is the reader's own label)."""
 
-REQUIRED_FIELDS: Final[tuple[str, ...]] = (
-    EventColumn.ACTOR,
-    EventColumn.TARGET,
-    EventColumn.TIMESTAMP,
-)
+REQUIRED_FIELDS: Final[tuple[str, ...]] = ("actor", "target", "timestamp")
 
 _SUFFIXES: Final[Mapping[str, TabularFormat]] = {
     ".csv": "csv",
@@ -62,7 +52,7 @@ _SUFFIXES: Final[Mapping[str, TabularFormat]] = {
     ".pq": "parquet",
 }
 
-_TEXT_FIELDS: Final = (EventColumn.EVENT_KEY, EventColumn.ACTOR, EventColumn.TARGET)
+_TEXT_FIELDS: Final = ("event_key", "actor", "target")
 _KEY_TUPLE: Final = ("actor", "target", "timestamp", "channel", "kind")
 
 LineLocator = Callable[[int], int]
@@ -149,7 +139,7 @@ def _resolve_mapping(where: str, mapping: Mapping[str, str] | None) -> dict[str,
             f"mapping names unknown field {unknown[0]!r}; known: {', '.join(MAPPABLE_FIELDS)}",
             field=unknown[0],
         )
-    return {field: given.get(field, field) for field in MAPPABLE_FIELDS}
+    return {field: str(given.get(field, field)) for field in MAPPABLE_FIELDS}
 
 
 def _read_raw(file: Path, fmt: TabularFormat) -> tuple[pl.DataFrame, LineLocator]:

@@ -39,7 +39,7 @@ from renown.prominence.engines.spark_graph import (
 )
 from renown.prominence.engines.spark_rings import spark_detect_rings, spark_discount_rings
 from renown.prominence.model import ProminenceModel
-from renown.prominence.rings import RingReport
+from renown.prominence.rings import RingReport, discount_rings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -165,13 +165,6 @@ def spark_measures(
         kind_weights=kind_weights,
     )
     held = aggregate_pairs(session, weighted, pair_scaling, pair_cap)
-    report = (
-        spark_detect_rings(session, held.pairs, held.people)
-        if model.detect_rings and len(held.people)
-        else RingReport((), 0, 0)
-    )
-    index = {str(p): i for i, p in enumerate(held.people)}
-    scored = spark_discount_rings(session, held.pairs, report, index, model.ring_discount)
     params: dict[str, object] = {
         "half_life_days": half_life_days,
         "window_days": window_days,
@@ -180,9 +173,14 @@ def spark_measures(
         "pair_scaling": pair_scaling,
         "pair_cap": pair_cap,
     }
-    if report.rings:
-        params["ring_discount"] = model.ring_discount
-    graph = _driver_graph(held, collect_csr(scored, len(held.people)), groups, as_of, params)
+    graph = _driver_graph(held, collect_csr(held.pairs, len(held.people)), groups, as_of, params)
+    report = (
+        spark_detect_rings(held.pairs, graph)
+        if model.detect_rings and graph.m
+        else RingReport((), 0, 0)
+    )
+    scored = spark_discount_rings(session, held.pairs, report, graph.index, model.ring_discount)
+    graph = discount_rings(graph, report, model.ring_discount)
     raw = _components(session, scored, graph, model)
     return graph, raw, report
 

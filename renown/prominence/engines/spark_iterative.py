@@ -15,7 +15,7 @@ from renown.prominence.measures._common import ConvergenceError
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-CHECKPOINT_EVERY: Final = 4
+CHECKPOINT_EVERY: Final = 1
 """Steps between two local checkpoints of an iterated frame."""
 
 

@@ -3,9 +3,10 @@
 The statistics run where the data is: reciprocated pairs come from a self-join of the pair
 table, and the median and MAD of their log mutual volume from Spark's exact ``percentile``
 (whose interpolation ``0.5 * a + 0.5 * b`` equals numpy's median bit for bit). Only the
-heavy pairs, a handful even in a large organisation, are collected: grouping them into
-connected groups is then a small driver-side job, and one more Spark query measures each
-candidate group's ties for the local rule to judge.
+heavy pairs, a handful even in a large organisation, are collected. Whether a group of heavy
+pairs is a ring is then decided by the local detector's own grouping code on the pair table
+the engine collects anyway for explanations, so the two engines cannot drift apart when
+that rule is refined.
 """
 
 from __future__ import annotations
@@ -17,32 +18,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from renown.graph.csr import CSR, InteractionGraph
+from renown.graph.csr import InteractionGraph
 from renown.prominence.engines.spark_graph import arrow_frame
-from renown.prominence.rings import _MAD_TO_SIGMA, Ring, RingReport, detect_rings
-from renown.prominence.rings import _closed_groups as _closed_groups_locally
+from renown.prominence.rings import _MAD_TO_SIGMA, RingReport, detect_rings
+from renown.prominence.rings import _closed_groups as closed_groups
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
 
 def _rule() -> dict[str, Any]:
     """The detector's thresholds, read from :func:`detect_rings` so both engines agree."""
     return dict(detect_rings.__kwdefaults__ or {})
 
 
-def spark_detect_rings(
-    spark: SparkSession, pairs: DataFrame, people: NDArray[np.object_]
-) -> RingReport:
+def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
     """Find reciprocal rings in the (undiscounted) pair table.
 
     Parameters
     ----------
-    spark:
-        Session that holds ``pairs``.
     pairs:
-        ``src``, ``dst``, ``volume`` per directed pair, node numbers indexing ``people``.
-    people:
-        Person id of each node number.
+        ``src``, ``dst``, ``volume`` per directed pair, node numbers of ``graph``.
+    graph:
+        The same pairs collected on the driver (the engine collects them anyway for
+        explanations); the local rule judges the groups of heavy pairs on it.
 
     Returns
     -------
@@ -82,72 +81,25 @@ def spark_detect_rings(
     threshold = max(
         median + rule["z"] * max(mad, 1e-9), median + float(np.log(rule["min_ratio"]))
     )
-    heavy = mutual.where(F.col("log_mutual") > F.lit(threshold)).select("a", "b", "mutual")
-    table = heavy.toArrow()
-    a = table.column("a").to_numpy().astype(np.int64)
-    b = table.column("b").to_numpy().astype(np.int64)
-    volumes = table.column("mutual").to_numpy().astype(np.float64)
-    rings = _closed_groups(spark, pairs, people, a, b, volumes, float(np.exp(median)), rule)
-    return RingReport(tuple(rings), len(a), reciprocated)
-
-
-def _closed_groups(
-    spark: SparkSession,
-    pairs: DataFrame,
-    people: NDArray[np.object_],
-    a: NDArray[np.int64],
-    b: NDArray[np.int64],
-    mutual: NDArray[np.float64],
-    norm: float,
-    rule: dict[str, Any],
-) -> list[Ring]:
-    """Group the heavy pairs with the local detector's own rule, on their neighbourhood.
-
-    Whether a group of heavy pairs is a ring depends only on its members' ties (inbound
-    volume, internal volume, their other contacts). Those ties are collected (every pair
-    touching a heavy pair's endpoint: few rows) into a small graph whose node order follows
-    the global one, and :mod:`renown.prominence.rings` decides on it, so the two engines
-    cannot drift apart when the rule is refined.
-    """
-    from pyspark.sql import functions as F
-
-    if len(a) == 0:
-        return []
-    touched = np.unique(np.concatenate([a, b])).astype(np.int32)
-    endpoints = F.broadcast(arrow_frame(spark, {"node": touched}))
-    near = (
-        pairs.join(endpoints, F.col("src") == F.col("node"), "left_semi")
-        .unionByName(pairs.join(endpoints, F.col("dst") == F.col("node"), "left_semi"))
-        .distinct()
+    heavy = (
+        mutual.where(F.col("log_mutual") > F.lit(threshold))
+        .select("a", "b", "mutual")
+        .orderBy("a", "b")
+        .toArrow()
     )
-    table = near.select("src", "dst", "volume", "weight").toArrow()
-    src = table.column("src").to_numpy().astype(np.int64)
-    dst = table.column("dst").to_numpy().astype(np.int64)
-    nodes = np.unique(np.concatenate([src, dst, touched]))
-    order = np.lexsort((dst, src))
-    sub_src, sub_dst = np.searchsorted(nodes, src[order]), np.searchsorted(nodes, dst[order])
-    indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sub_src, minlength=len(nodes)), out=indptr[1:])
-    neighbourhood = InteractionGraph(
-        people=people[nodes],
-        out=CSR(
-            indptr=indptr,
-            indices=sub_dst.astype(np.int32),
-            weights=table.column("weight").to_numpy().astype(np.float64)[order],
-            volume=table.column("volume").to_numpy().astype(np.float64)[order],
-        ),
-        anonymous=np.zeros(len(nodes), dtype=np.float64),
-    )
-    accepted = inspect.signature(_closed_groups_locally).parameters
+    a = heavy.column("a").to_numpy().astype(np.int32)
+    b = heavy.column("b").to_numpy().astype(np.int32)
+    accepted = inspect.signature(closed_groups).parameters
     options = {name: value for name, value in rule.items() if name in accepted}
-    return _closed_groups_locally(
-        neighbourhood,
-        np.searchsorted(nodes, a).astype(np.int32),
-        np.searchsorted(nodes, b).astype(np.int32),
-        norm,
-        mutual,
+    rings = closed_groups(
+        graph,
+        a,
+        b,
+        float(np.exp(median)),
+        heavy.column("mutual").to_numpy().astype(np.float64),
         **options,
     )
+    return RingReport(tuple(rings), len(a), reciprocated)
 
 
 def spark_discount_rings(

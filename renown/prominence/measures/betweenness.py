@@ -7,13 +7,13 @@ brokerage locally at a fraction of the price.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.prominence.measures._common import (
     as_float,
-    chunk_count,
     edge_tuples,
     kernel,
     parallel_kernel,
@@ -48,7 +48,7 @@ def betweenness(graph: InteractionGraph, *, k: int = 256, seed: int = 0) -> Floa
     Notes
     -----
     Cost ``O(k * (n + m))`` time: one breadth-first search and one accumulation per source,
-    sources split across cores, plus ``O(n)`` memory per worker. At 1M people and 10M
+    sources split across cores, plus ``O(n + m)`` scratch memory per worker. At 1M people and 10M
     pairs with the default ``k = 256`` that is seconds, not milliseconds, so the measure is
     opt-in and not part of the default composite.
 
@@ -106,7 +106,9 @@ def betweenness_from_sources(graph: InteractionGraph, sources: IndexArray) -> Fl
     sources = np.asarray(sources, dtype=np.int32)
     if n < 3 or len(sources) == 0:
         return np.zeros(n)
-    raw = _brandes(graph.out.indptr, graph.out.indices, sources, chunk_count(len(sources)))
+    # One chunk per thread: each holds O(n + m) scratch (the shortest-path DAG buffer).
+    n_chunks = max(1, min(len(sources), numba.get_num_threads()))
+    raw = _brandes(graph.out.indptr, graph.out.indices, sources, n_chunks)
     return rescale(raw, n, sources)
 
 
@@ -148,8 +150,21 @@ def _brandes(
         delta = np.zeros(n, dtype=np.float64)
         dist = np.full(n, -1, dtype=np.int32)
         order = np.empty(n, dtype=np.int32)
+        dag = np.empty(len(indices), dtype=np.int32)
+        dag_start = np.empty(n + 1, dtype=np.int64)
         for s in range(chunk * k // n_chunks, (chunk + 1) * k // n_chunks):
-            _single_source(indptr, indices, sources[s], sigma, delta, dist, order, partial[chunk])
+            _single_source(
+                indptr,
+                indices,
+                sources[s],
+                sigma,
+                delta,
+                dist,
+                order,
+                dag,
+                dag_start,
+                partial[chunk],
+            )
     total: FloatArray = partial.sum(axis=0)
     return total
 
@@ -163,37 +178,47 @@ def _single_source(  # noqa: PLR0917 (numba kernels take arrays positionally)
     delta: FloatArray,
     dist: NDArray[np.int32],
     order: IndexArray,
+    dag: IndexArray,
+    dag_start: IntArray,
     acc: FloatArray,
 ) -> None:
     """One breadth-first search from ``source`` and its dependency accumulation.
 
-    Dependencies are pulled from successors in reverse BFS order (every successor one
-    level further away is final by then), so only the out-adjacency is needed. Scratch
-    arrays are reset for the visited nodes only, keeping each source ``O(reached)``.
+    The search records the shortest-path DAG (the successors ``w`` of each ``v`` with
+    ``d(w) = d(v) + 1``, grouped by ``v``'s BFS position), so the backward pass visits only
+    DAG edges instead of re-testing every edge: on a 10M-pair graph that halves or better
+    the random memory accesses, which dominate the cost. Scratch arrays are reset for the
+    visited nodes only, keeping each source ``O(reached)``.
     """
     sigma[source] = 1.0
     dist[source] = 0
     order[0] = source
     head = 0
     tail = 1
+    n_dag = 0
     while head < tail:
         v = order[head]
+        dag_start[head] = n_dag
         head += 1
+        next_level = dist[v] + 1
+        paths = sigma[v]
         for e in range(indptr[v], indptr[v + 1]):
             w = indices[e]
             if dist[w] < 0:
-                dist[w] = dist[v] + 1
+                dist[w] = next_level
                 order[tail] = w
                 tail += 1
-            if dist[w] == dist[v] + 1:
-                sigma[w] += sigma[v]
+            if dist[w] == next_level:
+                sigma[w] += paths
+                dag[n_dag] = w
+                n_dag += 1
+    dag_start[tail] = n_dag
     for pos in range(tail - 1, -1, -1):
         v = order[pos]
         total = 0.0
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if dist[w] == dist[v] + 1:
-                total += (1.0 + delta[w]) / sigma[w]
+        for d in range(dag_start[pos], dag_start[pos + 1]):
+            w = dag[d]
+            total += (1.0 + delta[w]) / sigma[w]
         delta[v] = sigma[v] * total
         if v != source:
             acc[v] += delta[v]

@@ -18,6 +18,8 @@ Press, 1992 (constraint: ch. 2; effective size: ch. 1).
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
@@ -115,15 +117,30 @@ def effective_size(
     return _structural_holes(graph, max_ties)[1]
 
 
+_RESULTS: weakref.WeakKeyDictionary[
+    InteractionGraph, dict[int | None, tuple[FloatArray, FloatArray]]
+] = weakref.WeakKeyDictionary()
+
+
 def _structural_holes(
     graph: InteractionGraph, max_ties: int | None
 ) -> tuple[FloatArray, FloatArray]:
+    """Constraint and effective size together, cached per graph and ``max_ties``.
+
+    One pass yields both (the scans of contacts' ties dominate either), and a scoring
+    run asks for constraint, brokerage and effective size in turn; copies are returned so
+    that a caller scaling its array in place cannot corrupt the cache.
+    """
     if max_ties is not None and max_ties < 1:
         raise ValueError(f"max_ties must be at least 1, got {max_ties}")
-    view = undirected(graph)
-    cap = int(view.degree().max(initial=0)) if max_ties is None else max_ties
-    tie_ptr, tie_idx, strength = _strongest_ties(view.indptr, view.indices, view.weights, cap)
-    return _constraint_kernel(tie_ptr, tie_idx, strength, chunk_count(graph.n))
+    by_cap = _RESULTS.setdefault(graph, {})
+    if max_ties not in by_cap:
+        view = undirected(graph)
+        cap = int(view.degree().max(initial=0)) if max_ties is None else max_ties
+        tie_ptr, tie_idx, strength = _strongest_ties(view.indptr, view.indices, view.weights, cap)
+        by_cap[max_ties] = _constraint_kernel(tie_ptr, tie_idx, strength, chunk_count(graph.n))
+    constraint_values, effective_values = by_cap[max_ties]
+    return constraint_values.copy(), effective_values.copy()
 
 
 @parallel_kernel
@@ -173,7 +190,7 @@ def _constraint_kernel(
     constraint = np.ones(n, dtype=np.float64)
     effective = np.zeros(n, dtype=np.float64)
     for chunk in prange(n_chunks):
-        slot = np.full(n, -1, dtype=np.int64)  # position of a node among i's ties, or -1
+        slot = np.full(n, -1, dtype=np.int32)  # position of a node among i's ties, or -1
         invested = np.empty(longest, dtype=np.float64)  # direct + indirect p per contact
         for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
             lo, hi = tie_ptr[i], tie_ptr[i + 1]
