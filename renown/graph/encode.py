@@ -57,7 +57,7 @@ class CodeTable:
     @property
     def limit(self) -> int:
         """Size at which the table must grow (load factor one half)."""
-        return 1 << (self.bits - 2)
+        return 1 << (self.bits - 1)
 
     def grow(self) -> None:
         """Double the capacity and re-insert every key."""

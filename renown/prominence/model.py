@@ -46,7 +46,8 @@ class ProminenceModel:
     detect_rings:
         Detect reciprocal rings and discount the edges inside them before scoring.
     ring_discount:
-        Factor applied to edges inside a detected ring (0 removes them, 1 keeps them).
+        Factor applied to edges inside a detected ring (0, the default, removes them; 1
+        keeps them).
     alpha:
         PageRank damping factor.
     """
@@ -57,7 +58,7 @@ class ProminenceModel:
         weights: Mapping[str, float] | None = None,
         informational: Sequence[str] = DEFAULT_INFORMATIONAL,
         detect_rings: bool = True,
-        ring_discount: float = 0.1,
+        ring_discount: float = 0.0,
         alpha: float = 0.85,
     ) -> None:
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)

@@ -22,8 +22,9 @@ what such a group leaves behind:
    made only of teammates is indistinguishable from a busy team and is, deliberately, not
    flagged.
 
-Discounting multiplies the weight of every edge *inside* a ring by ``discount`` so that
-members keep the attention they earn from everybody else.
+Discounting multiplies the weight of every edge *inside* a ring by ``discount`` (default 0:
+the ring's internal interactions are not counted at all) so that members keep exactly the
+attention they earn from everybody else.
 """
 
 from __future__ import annotations
@@ -208,11 +209,14 @@ def _internal_inbound(inbound: CSR, members: NDArray[np.int64]) -> float:
     return total
 
 
-def discount_rings(graph: InteractionGraph, report: RingReport, discount: float = 0.1) -> InteractionGraph:
-    """Return a copy of ``graph`` whose edges inside detected rings weigh ``discount`` times less.
+def discount_rings(
+    graph: InteractionGraph, report: RingReport, discount: float = 0.0
+) -> InteractionGraph:
+    """Return a copy of ``graph`` whose edges inside detected rings weigh ``discount`` times as much.
 
     Only edges between two members of the *same* ring are touched, so members keep every
-    bit of attention from the rest of the organisation.
+    bit of attention from the rest of the organisation. With the default ``discount=0`` the
+    edges are removed outright, so that count-based components (reach) ignore them too.
     """
     if not report.rings:
         return graph
@@ -223,10 +227,22 @@ def discount_rings(graph: InteractionGraph, report: RingReport, discount: float 
             ring_of[index[person]] = r
     src, dst, weights = graph.edges()
     inside = (ring_of[src] >= 0) & (ring_of[src] == ring_of[dst])
-    out = CSR(
-        indptr=graph.out.indptr,
-        indices=graph.out.indices,
-        weights=np.where(inside, weights * discount, weights),
-        volume=np.where(inside, graph.out.volume * discount, graph.out.volume),
-    )
+    if discount == 0.0:
+        keep = ~inside
+        counts = np.bincount(src[keep], minlength=graph.n)
+        indptr = np.zeros(graph.n + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        out = CSR(
+            indptr=indptr,
+            indices=graph.out.indices[keep],
+            weights=weights[keep],
+            volume=graph.out.volume[keep],
+        )
+    else:
+        out = CSR(
+            indptr=graph.out.indptr,
+            indices=graph.out.indices,
+            weights=np.where(inside, weights * discount, weights),
+            volume=np.where(inside, graph.out.volume * discount, graph.out.volume),
+        )
     return replace(graph, out=out, params={**graph.params, "ring_discount": discount})

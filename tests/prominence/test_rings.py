@@ -64,9 +64,16 @@ def test_discount_only_touches_edges_inside_rings(org: SyntheticOrg) -> None:
     ringed, rings = inject_collusion_rings(org, rings=1, size=4, events_per_pair=80, seed=2)
     graph = build_graph(ringed.events, as_of=_as_of(org), groups=ringed.groups)
     report = detect_rings(graph)
-    discounted = discount_rings(graph, report, 0.1)
     members = {graph.index[p] for p in rings[0]}
     src, dst, weights = graph.edges()
     inside = np.array([s in members and d in members for s, d in zip(src, dst, strict=True)])
-    np.testing.assert_allclose(discounted.out.weights[inside], weights[inside] * 0.1)
-    np.testing.assert_array_equal(discounted.out.weights[~inside], weights[~inside])
+    assert inside.sum() == 12
+    partly = discount_rings(graph, report, 0.1)
+    np.testing.assert_allclose(partly.out.weights[inside], weights[inside] * 0.1)
+    np.testing.assert_array_equal(partly.out.weights[~inside], weights[~inside])
+    removed = discount_rings(graph, report)
+    assert removed.m == graph.m - 12
+    kept_src, kept_dst, kept_weights = removed.edges()
+    np.testing.assert_array_equal(kept_src, src[~inside])
+    np.testing.assert_array_equal(kept_dst, graph.out.indices[~inside])
+    np.testing.assert_array_equal(kept_weights, weights[~inside])
