@@ -38,6 +38,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+if not console.is_terminal:
+    # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns
+    console = Console(width=130)
 errors = Console(stderr=True)
 
 HomeOption = Annotated[

@@ -11,12 +11,13 @@ from renown.batch.run import ScoringResult
 from renown.prominence.components import COMPONENTS
 from renown.prominence.explain import Explanation
 
-_BAR_CELLS = 10
-
-
-def _bar(fraction: float) -> str:
-    filled = round(max(0.0, min(1.0, fraction)) * _BAR_CELLS)
-    return "█" * filled + "·" * (_BAR_CELLS - filled)
+_SHORT_LABELS = {
+    "pagerank": "Influence",
+    "reach": "Reach",
+    "breadth": "Breadth",
+    "amplification": "Ampl.",
+    "responsiveness": "Resp.",
+}
 
 
 def print_leaderboard(
@@ -30,7 +31,10 @@ def print_leaderboard(
 ) -> None:
     """Print the top people with their component points and, for a few, the explanation."""
     weighted = [c for c in result.model.components if result.model.weights.get(c, 0) > 0]
-    table = Table(title=f"Prominence leaderboard (as of {result.metadata['as_of'][:10]})")
+    table = Table(
+        title=f"Prominence leaderboard (as of {result.metadata['as_of'][:10]})",
+        caption="score = 1 + the points of the components (percentile x weight x 99)",
+    )
     table.add_column("#", justify="right")
     table.add_column("person")
     if groups:
@@ -38,7 +42,7 @@ def print_leaderboard(
     table.add_column("score", justify="right", style="bold")
     table.add_column("trend", justify="right")
     for name in weighted:
-        table.add_column(COMPONENTS[name].label, no_wrap=True)
+        table.add_column(_SHORT_LABELS.get(name, COMPONENTS[name].label), justify="right")
     head = result.scores.head(top)
     has_trend = "trend" in head.columns
     for row in head.iter_rows(named=True):
@@ -51,7 +55,7 @@ def print_leaderboard(
             cells.append(groups.get(person, ""))
         cells.append(str(row["score"]))
         cells.append(_trend_cell(row.get("trend") if has_trend else None))
-        cells.extend(_bar(float(row[f"{c}_pct"])) for c in weighted)
+        cells.extend(f"{float(row[f'{c}_points']):.1f}" for c in weighted)
         table.add_row(*cells)
     console.print(table)
     for person in head["person"].head(explain_top).to_list():

@@ -1,12 +1,16 @@
-"""Coded events -> per-pair volumes in CSR form, by counting sort (numba).
+"""Coded events -> per-pair volumes in CSR form, by a parallel radix sort (numba).
 
-Why not a dataframe ``group_by``: the output must be a CSR matrix sorted by (actor,
-target) anyway, and a counting sort by actor followed by a sort inside each (short) row
-does both the grouping and the ordering, touching each event a fixed number of times.
-Rows are independent, so the second step runs on all cores.
+Why a radix sort: the output must be a CSR matrix sorted by (actor, target), so grouping
+and ordering are one job. Each event becomes one 64-bit key ``actor << b | target``; an
+LSD radix sort on 11-bit digits moves every key a few times through sequential streams
+that stay in cache, where a counting sort by actor would scatter each event to a random
+address and a per-row sort would need a second pass. Equal keys are then adjacent and
+their weights are summed in the order the events arrived (the sort is stable), so a
+given input always gives bit-identical volumes.
 
-Events arrive in batches (see :mod:`renown.graph.encode`); nothing here concatenates
-them, so peak memory stays near the size of the event arrays themselves.
+Events arrive in batches (see :mod:`renown.graph.encode`); keys are written straight into
+one array and each batch can be released afterwards, so peak memory stays near twice the
+size of the key and weight arrays.
 """
 
 from __future__ import annotations
@@ -15,19 +19,19 @@ from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 from numpy.typing import NDArray
-
-from renown.graph.kernels import balanced_row_blocks, default_blocks
 
 I32Array = NDArray[np.int32]
 I64Array = NDArray[np.int64]
+U64Array = NDArray[np.uint64]
 F64Array = NDArray[np.float64]
 
 SCALING_CODES: Final = {"log": 0, "cap": 1, "none": 2}
-"""Pair scaling names -> codes understood by the merge kernel."""
+"""Pair scaling names -> codes understood by the scaling kernel."""
 
-_INSERTION_SORT_MAX: Final = 24
+DIGIT_BITS: Final = 11
+"""Radix digit width: 2048 buckets keep every thread's write streams inside its L2."""
 
 
 def count_events(
@@ -50,171 +54,190 @@ def _count(source: I32Array, target: I32Array, received: I64Array, sent: I64Arra
             received[target[k]] += 1
 
 
-def bucket_by_source(
+def pair_keys(
     sources: Sequence[I32Array],
     targets: Sequence[I32Array],
     weights: Sequence[F64Array],
     new_of_old: I32Array,
-    sent_new: I64Array,
-) -> tuple[I64Array, I32Array, F64Array, F64Array]:
-    """Group renumbered events by actor (stable) and sum anonymous engagement.
+    n_edges: int,
+) -> tuple[U64Array, F64Array, F64Array, int]:
+    """Renumber events into sortable pair keys and sum anonymous engagement.
 
     Parameters
     ----------
     sources, targets, weights:
         Event batches in old codes; ``source`` is ``-1`` for anonymous events. Each batch
-        is read once and can be released by the caller afterwards.
+        is read once; the caller may release it afterwards.
     new_of_old:
         Renumbering of node codes.
-    sent_new:
-        Number of non-anonymous events per (new) actor.
+    n_edges:
+        Number of non-anonymous events in all batches.
 
     Returns
     -------
     tuple
-        ``(row_start, target, weight, anonymous)``: events in actor order, as a CSR with
-        duplicate targets still present, and the anonymous weight each node received.
+        ``(keys, weight, anonymous, target_bits)``: one key ``actor << target_bits |
+        target`` per non-anonymous event in arrival order, its weight, and the anonymous
+        weight each node received.
     """
-    n = len(sent_new)
-    row_start = np.zeros(n + 1, np.int64)
-    np.cumsum(sent_new, out=row_start[1:])
-    cursor = row_start[:-1].copy()
-    total = int(row_start[-1])
-    bucket_target = np.empty(total, np.int32)
-    bucket_weight = np.empty(total, np.float64)
+    n = len(new_of_old)
+    target_bits = max(1, (n - 1).bit_length())
+    keys = np.empty(n_edges, np.uint64)
+    weight = np.empty(n_edges, np.float64)
     anonymous = np.zeros(n, np.float64)
-    for source, target, weight in zip(sources, targets, weights, strict=True):
-        _scatter(
-            source, target, weight, new_of_old, cursor, bucket_target, bucket_weight, anonymous
+    offset = 0
+    for source, target, w in zip(sources, targets, weights, strict=True):
+        offset = _fill_keys(
+            source, target, w, new_of_old, np.uint64(target_bits), keys, weight, anonymous, offset
         )
-    return row_start, bucket_target, bucket_weight, anonymous
+    return keys, weight, anonymous, target_bits
 
 
 @njit(cache=True, nogil=True)
-def _scatter(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _fill_keys(  # noqa: PLR0917 (numba kernels take arrays positionally)
     source: I32Array,
     target: I32Array,
-    weight: F64Array,
+    w: F64Array,
     new_of_old: I32Array,
-    cursor: I64Array,
-    bucket_target: I32Array,
-    bucket_weight: F64Array,
+    target_bits: np.uint64,
+    keys: U64Array,
+    weight: F64Array,
     anonymous: F64Array,
-) -> None:
+    offset: int,
+) -> int:
     for k in range(len(source)):
         destination = new_of_old[target[k]]
         actor = source[k]
         if actor < 0:
-            anonymous[destination] += weight[k]
+            anonymous[destination] += w[k]
             continue
-        row = new_of_old[actor]
-        position = cursor[row]
-        cursor[row] = position + 1
-        bucket_target[position] = destination
-        bucket_weight[position] = weight[k]
+        keys[offset] = (np.uint64(new_of_old[actor]) << target_bits) | np.uint64(destination)
+        weight[offset] = w[k]
+        offset += 1
+    return offset
 
 
-def merge_pairs(
-    row_start: I64Array,
-    bucket_target: I32Array,
-    bucket_weight: F64Array,
-    scaling: str,
-    cap: float,
+def radix_sort_pairs(keys: U64Array, values: F64Array, key_bits: int) -> tuple[U64Array, F64Array]:
+    """Stable LSD radix sort of ``keys`` (carrying ``values``) on their low ``key_bits``.
+
+    Returns sorted copies; the inputs are used as scratch space and must not be reused.
+    Digits on which all keys agree are skipped.
+    """
+    if len(keys) < 2:
+        return keys, values
+    parts = max(1, get_num_threads())
+    bounds = np.linspace(0, len(keys), parts + 1).astype(np.int64)
+    spare_keys = np.empty_like(keys)
+    spare_values = np.empty_like(values)
+    histogram = np.zeros((parts, 1 << DIGIT_BITS), np.int64)
+    for shift in range(0, key_bits, DIGIT_BITS):
+        moved = _radix_pass(
+            keys, values, spare_keys, spare_values, np.uint64(shift), bounds, histogram
+        )
+        if moved:
+            keys, spare_keys = spare_keys, keys
+            values, spare_values = spare_values, values
+    return keys, values
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _radix_pass(  # noqa: PLR0917 (numba kernels take arrays positionally)
+    keys: U64Array,
+    values: F64Array,
+    out_keys: U64Array,
+    out_values: F64Array,
+    shift: np.uint64,
+    bounds: I64Array,
+    histogram: NDArray[np.int64],
+) -> bool:
+    parts = len(bounds) - 1
+    buckets = histogram.shape[1]
+    mask = np.uint64(buckets - 1)
+    histogram[:] = 0
+    for part in prange(parts):
+        for i in range(bounds[part], bounds[part + 1]):
+            histogram[part, (keys[i] >> shift) & mask] += 1
+    total = 0
+    for bucket in range(buckets):
+        in_bucket = 0
+        for part in range(parts):
+            in_bucket += histogram[part, bucket]
+        if in_bucket == len(keys):
+            return False  # every key has this digit: the pass would not move anything
+        for part in range(parts):
+            count = histogram[part, bucket]
+            histogram[part, bucket] = total
+            total += count
+    for part in prange(parts):
+        for i in range(bounds[part], bounds[part + 1]):
+            key = keys[i]
+            digit = (key >> shift) & mask
+            position = histogram[part, digit]
+            histogram[part, digit] = position + 1
+            out_keys[position] = key
+            out_values[position] = values[i]
+    return True
+
+
+def pairs_to_csr(
+    keys: U64Array, weight: F64Array, *, target_bits: int, n: int, scaling: str, cap: float
 ) -> tuple[I64Array, I32Array, F64Array, F64Array]:
-    """Sum the events of each (actor, target) pair and scale the pair volumes.
-
-    Sorts every row of the bucketed events by target in place (stable, so sums add
-    events in their original order), then writes one entry per distinct pair.
+    """Sum runs of equal sorted keys into pair volumes and scale them.
 
     Returns
     -------
     tuple
         ``(indptr, indices, weights, volume)`` of the pair CSR, targets ascending.
     """
-    mode = SCALING_CODES[scaling]
-    blocks = balanced_row_blocks(row_start, default_blocks())
-    distinct = _sort_rows(row_start, bucket_target, bucket_weight, blocks)
-    indptr = np.zeros(len(row_start), np.int64)
-    np.cumsum(distinct, out=indptr[1:])
-    m = int(indptr[-1])
+    m = _count_distinct(keys)
+    indptr = np.zeros(n + 1, np.int64)
     indices = np.empty(m, np.int32)
     volume = np.empty(m, np.float64)
-    weights = np.empty(m, np.float64)
-    _merge_rows(
-        row_start, bucket_target, bucket_weight, indptr, indices, volume, weights, blocks, mode, cap
-    )
-    return indptr, indices, weights, volume
+    _sum_runs(keys, weight, np.uint64(target_bits), indptr, indices, volume)
+    np.cumsum(indptr, out=indptr)
+    scaled = np.empty(m, np.float64)
+    _scale(volume, SCALING_CODES[scaling], cap, scaled)
+    return indptr, indices, scaled, volume
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def _sort_rows(
-    row_start: I64Array, target: I32Array, weight: F64Array, blocks: I64Array
-) -> I64Array:
-    n = len(row_start) - 1
-    distinct = np.zeros(n, np.int64)
-    for block in prange(len(blocks) - 1):
-        for row in range(blocks[block], blocks[block + 1]):
-            low = row_start[row]
-            high = row_start[row + 1]
-            if high - low <= _INSERTION_SORT_MAX:
-                _insertion_sort(target, weight, low, high)
-            else:
-                order = np.argsort(target[low:high], kind="mergesort")
-                target[low:high] = target[low:high][order]
-                weight[low:high] = weight[low:high][order]
-            count = 0
-            previous = -1
-            for k in range(low, high):
-                if target[k] != previous:
-                    count += 1
-                    previous = target[k]
-            distinct[row] = count
-    return distinct
+@njit(cache=True, nogil=True)
+def _count_distinct(keys: U64Array) -> int:
+    count = 0
+    for k in range(len(keys)):
+        if k == 0 or keys[k] != keys[k - 1]:
+            count += 1
+    return count
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _insertion_sort(target: I32Array, weight: F64Array, low: int, high: int) -> None:
-    for k in range(low + 1, high):
-        key = target[k]
-        value = weight[k]
-        j = k - 1
-        while j >= low and target[j] > key:
-            target[j + 1] = target[j]
-            weight[j + 1] = weight[j]
-            j -= 1
-        target[j + 1] = key
-        weight[j + 1] = value
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def _merge_rows(  # noqa: PLR0917 (numba kernels take arrays positionally)
-    row_start: I64Array,
-    target: I32Array,
+@njit(cache=True, nogil=True)
+def _sum_runs(  # noqa: PLR0917 (numba kernels take arrays positionally)
+    keys: U64Array,
     weight: F64Array,
-    indptr: I64Array,
+    target_bits: np.uint64,
+    row_counts: I64Array,
     indices: I32Array,
     volume: F64Array,
-    scaled: F64Array,
-    blocks: I64Array,
-    mode: int,
-    cap: float,
 ) -> None:
-    for block in prange(len(blocks) - 1):
-        for row in range(blocks[block], blocks[block + 1]):
-            out = indptr[row] - 1
-            previous = -1
-            for k in range(row_start[row], row_start[row + 1]):
-                if target[k] != previous:
-                    out += 1
-                    previous = target[k]
-                    indices[out] = previous
-                    volume[out] = weight[k]
-                else:
-                    volume[out] += weight[k]
-            for e in range(indptr[row], indptr[row + 1]):
-                if mode == 0:
-                    scaled[e] = np.log1p(volume[e])
-                elif mode == 1:
-                    scaled[e] = min(volume[e], cap)
-                else:
-                    scaled[e] = volume[e]
+    """Write one entry per distinct key; ``row_counts[row + 1]`` counts each row's pairs."""
+    mask = (np.uint64(1) << target_bits) - np.uint64(1)
+    out = -1
+    for k in range(len(keys)):
+        key = keys[k]
+        if k == 0 or key != keys[k - 1]:
+            out += 1
+            indices[out] = key & mask
+            volume[out] = weight[k]
+            row_counts[(key >> target_bits) + np.uint64(1)] += 1
+        else:
+            volume[out] += weight[k]
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def _scale(volume: F64Array, mode: int, cap: float, out: F64Array) -> None:
+    for e in prange(len(volume)):
+        if mode == 0:
+            out[e] = np.log1p(volume[e])
+        elif mode == 1:
+            out[e] = min(volume[e], cap)
+        else:
+            out[e] = volume[e]

@@ -36,7 +36,13 @@ import polars as pl
 from numpy.typing import NDArray
 
 from renown.core.events import EventColumn
-from renown.graph.aggregate import SCALING_CODES, bucket_by_source, count_events, merge_pairs
+from renown.graph.aggregate import (
+    SCALING_CODES,
+    count_events,
+    pair_keys,
+    pairs_to_csr,
+    radix_sort_pairs,
+)
 from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import SEED_HIGH, SEED_LOW, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
@@ -128,14 +134,15 @@ def build_graph(
     n = coded.table.size
     received, sent = count_events(coded.sources, coded.targets, n)
     old_of_new, new_of_old = hub_order(received, sent)
-    row_start, bucket_target, bucket_weight, anonymous = bucket_by_source(
-        coded.sources, coded.targets, coded.weights, new_of_old, sent[old_of_new]
+    keys, weight, anonymous, target_bits = pair_keys(
+        coded.sources, coded.targets, coded.weights, new_of_old, int(sent.sum())
     )
     coded.release_events()
-    indptr, indices, weights, volume = merge_pairs(
-        row_start, bucket_target, bucket_weight, pair_scaling, pair_cap
+    keys, weight = radix_sort_pairs(keys, weight, target_bits + max(1, (n - 1).bit_length()))
+    indptr, indices, weights, volume = pairs_to_csr(
+        keys, weight, target_bits=target_bits, n=n, scaling=pair_scaling, cap=pair_cap
     )
-    del bucket_target, bucket_weight
+    del keys, weight
     ids = coded.names().gather(old_of_new) if n else pl.Series("id", [], dtype=pl.String)
     group_codes, group_names = _group_codes(ids, groups)
     return InteractionGraph(

@@ -103,13 +103,16 @@ class Explanation:
         ]
         if strongest is not None and weakest is not None:
             lines.append(
-                f"Strongest: {strongest.label.lower()} (above {strongest.percentile:.0%} of people, "
+                f"Strongest: {strongest.label.lower()} ({_standing(strongest.percentile)}, "
                 f"{strongest.points:.1f} points). Weakest: {weakest.label.lower()} "
-                f"(above {weakest.percentile:.0%}, {weakest.points:.1f} points)."
+                f"({_standing(weakest.percentile)}, {weakest.points:.1f} points)."
             )
         if self.drivers:
-            names = ", ".join(f"{d.person} ({d.share:.0%})" for d in self.drivers[:3])
-            lines.append(f"Influence comes mostly from attention by {names}.")
+            names = ", ".join(f"{d.person} ({_share(d.share)})" for d in self.drivers[:3])
+            if self.drivers[0].share < 0.05:
+                lines.append(f"Influence is broad: no one dominates; the largest shares are {names}.")
+            else:
+                lines.append(f"Influence comes mostly from attention by {names}.")
         if self.groups_reached:
             groups = ", ".join(g for g, _ in self.groups_reached[:3])
             lines.append(f"Sought out by other groups: {groups}.")
@@ -210,6 +213,17 @@ def _groups_reached(model: ProminenceModel, i: int, top: int) -> tuple[tuple[str
     return tuple(
         (graph.group_names[g], float(strength[g])) for g in order[:top] if strength[g] > 0
     )
+
+
+def _standing(percentile: float) -> str:
+    """``top 3%`` / ``bottom 20%`` wording of a percentile."""
+    if percentile >= 0.5:
+        return f"top {max(1, round((1 - percentile) * 100))}%"
+    return f"bottom {max(1, round(percentile * 100))}%"
+
+
+def _share(share: float) -> str:
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
 
 
 def _signed(value: float | None) -> str:
