@@ -86,9 +86,9 @@ def synth_events(spec: SynthSpec) -> pl.DataFrame:
         .alias("actor"),
         pl.format("p{}@corp.example", pl.col("t").cast(pl.String).str.zfill(7)).alias("target"),
         (pl.lit(start) + pl.duration(seconds=pl.col("s"))).alias("timestamp"),
-        pl.col("c").replace_strict(
-            list(range(len(CHANNELS))), channel_names, return_dtype=pl.String
-        ).alias("channel"),
+        pl.col("c")
+        .replace_strict(list(range(len(CHANNELS))), channel_names, return_dtype=pl.String)
+        .alias("channel"),
         pl.when(pl.col("cc")).then(pl.lit("cc")).otherwise(pl.lit("to")).alias("kind"),
         pl.lit(1.0).alias("weight"),
         pl.lit("synthetic").alias("source"),

@@ -97,8 +97,13 @@ def score_events(
         from renown.prominence.engines.spark import spark_measures
 
         graph, raw, report = spark_measures(
-            frame, as_of=as_of, half_life_days=half_life_days, window_days=window_days,
-            groups=groups, model=model, **options,
+            frame,
+            as_of=as_of,
+            half_life_days=half_life_days,
+            window_days=window_days,
+            groups=groups,
+            model=model,
+            **options,
         )
         timings["graph"] = time.perf_counter() - t0
         stage("combining measures into scores")
@@ -106,8 +111,12 @@ def score_events(
         model.fit_measured(graph, raw, report)
     else:
         graph = build_graph(
-            frame, as_of=as_of, half_life_days=half_life_days, window_days=window_days,
-            groups=groups, **options,
+            frame,
+            as_of=as_of,
+            half_life_days=half_life_days,
+            window_days=window_days,
+            groups=groups,
+            **options,
         )
         timings["graph"] = time.perf_counter() - t0
         stage("computing measures and scores")
@@ -119,8 +128,13 @@ def score_events(
         stage("scoring the previous window for trends")
         t0 = time.perf_counter()
         previous = _previous_window(
-            frame, as_of - timedelta(days=trend_days), model, half_life_days, window_days,
-            groups, options,
+            frame,
+            as_of - timedelta(days=trend_days),
+            model,
+            half_life_days,
+            window_days,
+            groups,
+            options,
         )
         timings["trend"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -164,7 +178,11 @@ def _previous_window(
     if earlier.height == 0:
         return None
     graph = build_graph(
-        earlier, as_of=as_of, half_life_days=half_life_days, window_days=window_days,
-        groups=groups, **options,
+        earlier,
+        as_of=as_of,
+        half_life_days=half_life_days,
+        window_days=window_days,
+        groups=groups,
+        **options,
     )
     return ProminenceModel(**model.get_params()).fit(graph)

@@ -47,7 +47,7 @@ def write_scores(result: ScoringResult, out: Path, fmt: OutputFormat | None = No
 def record_run(result: ScoringResult, runs_dir: Path) -> Path:
     """Keep a copy of the run under the renown home; return its folder."""
     record = _run_record(result)
-    folder = runs_dir / record["run_id"]
+    folder = runs_dir / str(record["run_id"])
     folder.mkdir(parents=True, exist_ok=True)
     result.scores.write_parquet(folder / "scores.parquet")
     (folder / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
 from renown.core.errors import InputError
+
+if TYPE_CHECKING:
+    from renown.ingest.detect import SourceFormat
 
 
 def is_lake(path: Path) -> bool:
@@ -25,9 +29,16 @@ def load_events(
         from renown.ingest.lake import EventLake
 
         return EventLake(path).scan().collect()
-    from renown.ingest.detect import read_source
+    from renown.ingest.detect import SOURCE_FORMATS, read_source
 
-    return read_source(path, format=source_format, mapping=dict(mapping) if mapping else None)
+    if source_format is not None and source_format not in SOURCE_FORMATS:
+        known = ", ".join([*SOURCE_FORMATS, "lake"])
+        raise InputError(str(path), f"unknown source format {source_format!r}; use one of {known}")
+    return read_source(
+        path,
+        format=cast("SourceFormat | None", source_format),
+        mapping=dict(mapping) if mapping else None,
+    )
 
 
 def load_groups(path: Path) -> dict[str, str]:

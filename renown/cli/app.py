@@ -45,7 +45,10 @@ errors = Console(stderr=True)
 
 HomeOption = Annotated[
     Path | None,
-    typer.Option("--home", help="Folder for the event lake and run records (default: $RENOWN_HOME or .renown)."),
+    typer.Option(
+        "--home",
+        help="Folder for the event lake and run records (default: $RENOWN_HOME or .renown).",
+    ),
 ]
 
 
@@ -70,26 +73,85 @@ def _stages(enabled: bool) -> Iterator[Progress | None]:
         yield None
         return
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=errors, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
     ) as progress:
         yield progress
 
 
 @app.command()
 def score(
-    events: Annotated[Path, typer.Argument(help="Events: a CSV/TSV/JSONL/Parquet file, a mail, Slack or Stack Exchange export, an edge list, or an event-lake folder.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Scores file to write (one row per person).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of this date/time (ISO 8601, UTC). Default: the newest event.")] = None,
-    half_life: Annotated[str, typer.Option("--half-life", help="Time after which an interaction counts half (e.g. 90d, 12w).")] = "90d",
-    window: Annotated[str | None, typer.Option("--window", help="Ignore events older than this before --as-of (e.g. 365d).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, parquet or json (default: from the --out suffix).")] = None,
-    source_format: Annotated[str | None, typer.Option("--source-format", help="Force the input format (csv, tsv, jsonl, parquet, mbox, maildir, slack, stackexchange, snap, lake).")] = None,
-    mapping: Annotated[str | None, typer.Option("--mapping", help="Column mapping for tabular input, e.g. actor=from,target=to,timestamp=sent.")] = None,
-    groups: Annotated[Path | None, typer.Option("--groups", help="CSV with columns person,group (department) for the breadth component.")] = None,
+    events: Annotated[
+        Path,
+        typer.Argument(
+            help=(
+                "Events: a CSV/TSV/JSONL/Parquet file, a mail, Slack or Stack Exchange "
+                "export, an edge list, or an event-lake folder."
+            )
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Scores file to write (one row per person).")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Score as of this date/time (ISO 8601, UTC). Default: the newest event."
+        ),
+    ] = None,
+    half_life: Annotated[
+        str,
+        typer.Option(
+            "--half-life", help="Time after which an interaction counts half (e.g. 90d, 12w)."
+        ),
+    ] = "90d",
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Ignore events older than this before --as-of (e.g. 365d)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="csv, parquet or json (default: from the --out suffix)."
+        ),
+    ] = None,
+    source_format: Annotated[
+        str | None,
+        typer.Option(
+            "--source-format",
+            help=(
+                "Force the input format (csv, tsv, jsonl, parquet, mbox, maildir, slack, "
+                "stackexchange, snap, lake)."
+            ),
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping",
+            help="Column mapping for tabular input, e.g. actor=from,target=to,timestamp=sent.",
+        ),
+    ] = None,
+    groups: Annotated[
+        Path | None,
+        typer.Option(
+            "--groups", help="CSV with columns person,group (department) for the breadth component."
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (default) or spark.")] = "local",
-    trend: Annotated[str | None, typer.Option("--trend", help="Also score the window ending this long before, for trends (default 30d; 'off' to skip).")] = "30d",
-    top: Annotated[int, typer.Option("--top", help="Print the top N people after scoring (0 for none).")] = 10,
+    trend: Annotated[
+        str | None,
+        typer.Option(
+            "--trend",
+            help="Also score the window ending this long before (default 30d; 'off' skips).",
+        ),
+    ] = "30d",
+    top: Annotated[
+        int, typer.Option("--top", help="Print the top N people after scoring (0 for none).")
+    ] = 10,
     home: HomeOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
@@ -152,7 +214,9 @@ def score(
 @app.command()
 def explain(
     person: Annotated[str, typer.Argument(help="Person id as it appears in the scores file.")],
-    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
+    run: Annotated[
+        str | None, typer.Option("--run", help="Run id (default: the latest run).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
     home: HomeOption = None,
 ) -> None:
@@ -170,10 +234,21 @@ def explain(
 
 @app.command()
 def ingest(
-    source: Annotated[Path, typer.Argument(help="File or folder to import (any supported format).")],
-    source_format: Annotated[str | None, typer.Option("--source-format", help="Force the input format.")] = None,
-    mapping: Annotated[str | None, typer.Option("--mapping", help="Column mapping for tabular input, e.g. actor=from,target=to.")] = None,
-    lake: Annotated[Path | None, typer.Option("--lake", help="Event lake folder (default: <home>/lake).")] = None,
+    source: Annotated[
+        Path, typer.Argument(help="File or folder to import (any supported format).")
+    ],
+    source_format: Annotated[
+        str | None, typer.Option("--source-format", help="Force the input format.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--mapping", help="Column mapping for tabular input, e.g. actor=from,target=to."
+        ),
+    ] = None,
+    lake: Annotated[
+        Path | None, typer.Option("--lake", help="Event lake folder (default: <home>/lake).")
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Add SOURCE's events to the event lake (importing the same source twice adds nothing)."""
@@ -191,10 +266,14 @@ def ingest(
 
 @app.command()
 def demo(
-    people: Annotated[int, typer.Option("--people", help="Size of the synthetic organisation.")] = 3000,
+    people: Annotated[
+        int, typer.Option("--people", help="Size of the synthetic organisation.")
+    ] = 3000,
     top: Annotated[int, typer.Option("--top", help="Leaderboard length.")] = 15,
     explain_top: Annotated[int, typer.Option("--explain", help="Explain the top N in words.")] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same organisation).")] = 7,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same seed, same organisation).")
+    ] = 7,
     home: HomeOption = None,
 ) -> None:
     """Generate a synthetic organisation, score it, and print the explained leaderboard."""
@@ -211,8 +290,12 @@ def demo(
             outcome = run_demo(_home(home), people=people, seed=seed, on_stage=stage)
         console.print(outcome.headline)
         print_leaderboard(
-            console, outcome.result, top=top, explain_top=explain_top,
-            labels=outcome.labels, groups=outcome.groups,
+            console,
+            outcome.result,
+            top=top,
+            explain_top=explain_top,
+            labels=outcome.labels,
+            groups=outcome.groups,
         )
         console.print(outcome.footer)
 

@@ -86,7 +86,9 @@ class Explanation:
                 for p in self.parts
             ],
             "drivers": [{"person": d.person, "share": round(d.share, 4)} for d in self.drivers],
-            "groups_reached": [{"group": g, "strength": round(s, 4)} for g, s in self.groups_reached],
+            "groups_reached": [
+                {"group": g, "strength": round(s, 4)} for g, s in self.groups_reached
+            ],
             "ring": list(self.ring) if self.ring else None,
             "summary": self.summary(),
         }
@@ -99,7 +101,11 @@ class Explanation:
         weakest = top[-1] if top else None
         lines = [
             f"{self.person} scores {self.score}/100, rank {self.rank} of {self.population}"
-            + (f" ({_signed(self.trend)} since the previous window)." if self.trend is not None else ".")
+            + (
+                f" ({_signed(self.trend)} since the previous window)."
+                if self.trend is not None
+                else "."
+            )
         ]
         if strongest is not None and weakest is not None:
             lines.append(
@@ -110,7 +116,9 @@ class Explanation:
         if self.drivers:
             names = ", ".join(f"{d.person} ({_share(d.share)})" for d in self.drivers[:3])
             if self.drivers[0].share < 0.05:
-                lines.append(f"Influence is broad: no one dominates; the largest shares are {names}.")
+                lines.append(
+                    f"Influence is broad: no one dominates; the largest shares are {names}."
+                )
             else:
                 lines.append(f"Influence comes mostly from attention by {names}.")
         if self.groups_reached:
@@ -210,9 +218,7 @@ def _groups_reached(model: ProminenceModel, i: int, top: int) -> tuple[tuple[str
         return ()
     strength = np.bincount(codes[keep], weights=inbound.weights[lo:hi][keep])
     order = np.argsort(-strength, kind="stable")
-    return tuple(
-        (graph.group_names[g], float(strength[g])) for g in order[:top] if strength[g] > 0
-    )
+    return tuple((graph.group_names[g], float(strength[g])) for g in order[:top] if strength[g] > 0)
 
 
 def _standing(percentile: float) -> str:

@@ -103,8 +103,15 @@ def detect_rings(
     heavy = log_mutual > threshold
     a, b = src[forward][heavy], dst[forward][heavy]
     rings = _closed_groups(
-        graph, a, b, float(np.exp(median)), mutual[heavy],
-        min_size, min_density, min_insularity, max_embeddedness,
+        graph,
+        a,
+        b,
+        float(np.exp(median)),
+        mutual[heavy],
+        min_size,
+        min_density,
+        min_insularity,
+        max_embeddedness,
     )
     return RingReport(tuple(rings), int(heavy.sum()), int(forward.sum()))
 
@@ -212,7 +219,7 @@ def _internal_inbound(inbound: CSR, members: NDArray[np.int64]) -> float:
 def discount_rings(
     graph: InteractionGraph, report: RingReport, discount: float = 0.0
 ) -> InteractionGraph:
-    """Return a copy of ``graph`` whose edges inside detected rings weigh ``discount`` times as much.
+    """Return ``graph`` with the edges inside detected rings weighted ``discount`` times.
 
     Only edges between two members of the *same* ring are touched, so members keep every
     bit of attention from the rest of the organisation. With the default ``discount=0`` the

@@ -59,7 +59,9 @@ def test_score_is_reproducible_and_explain_reproduces_it(tmp_path: Path) -> None
     home = tmp_path / "home"
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     for out in (first, second):
-        result = runner.invoke(app, ["score", str(events), "-o", str(out), "--home", str(home), "-q"])
+        result = runner.invoke(
+            app, ["score", str(events), "-o", str(out), "--home", str(home), "-q"]
+        )
         assert result.exit_code == 0, result.output
     assert first.read_text() == second.read_text()
     top = str(pl.read_csv(first)["person"][0])
@@ -74,18 +76,16 @@ def test_parquet_and_json_outputs(tmp_path: Path) -> None:
     events = _write_csv(tmp_path / "events.csv")
     for name in ("s.parquet", "s.json"):
         out = tmp_path / name
-        result = runner.invoke(app, ["score", str(events), "-o", str(out), "--home", str(tmp_path), "-q"])
+        result = runner.invoke(
+            app, ["score", str(events), "-o", str(out), "--home", str(tmp_path), "-q"]
+        )
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
 
 
 def test_malformed_file_is_refused_with_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text(
-        "actor,target,timestamp\n"
-        "ann,bob,2024-01-02T10:00:00Z\n"
-        "bob,ann,not-a-date\n"
-    )
+    bad.write_text("actor,target,timestamp\nann,bob,2024-01-02T10:00:00Z\nbob,ann,not-a-date\n")
     out = tmp_path / "scores.csv"
     result = runner.invoke(app, ["score", str(bad), "-o", str(out), "--home", str(tmp_path), "-q"])
     assert result.exit_code == 2
@@ -103,7 +103,9 @@ def test_ingest_twice_adds_nothing(tmp_path: Path) -> None:
     assert second.exit_code == 0
     assert "0 new events" in " ".join(second.output.split())
     assert sorted(p.relative_to(lake) for p in lake.rglob("*.parquet")) == files
-    scored = runner.invoke(app, ["score", str(lake), "-o", str(tmp_path / "s.csv"), "--home", str(tmp_path), "-q"])
+    scored = runner.invoke(
+        app, ["score", str(lake), "-o", str(tmp_path / "s.csv"), "--home", str(tmp_path), "-q"]
+    )
     assert scored.exit_code == 0, scored.output
 
 
@@ -112,7 +114,9 @@ def test_unknown_engine_and_bad_duration_are_clear(tmp_path: Path) -> None:
     out = str(tmp_path / "s.csv")
     bad_engine = runner.invoke(app, ["score", str(events), "-o", out, "--engine", "gpu", "-q"])
     assert bad_engine.exit_code == 2 and "--engine" in bad_engine.output
-    bad_duration = runner.invoke(app, ["score", str(events), "-o", out, "--half-life", "soon", "-q"])
+    bad_duration = runner.invoke(
+        app, ["score", str(events), "-o", out, "--half-life", "soon", "-q"]
+    )
     assert bad_duration.exit_code == 2 and "duration" in bad_duration.output
 
 
@@ -120,10 +124,23 @@ def test_groups_file_feeds_breadth(tmp_path: Path) -> None:
     events = _write_csv(tmp_path / "events.csv")
     people = sorted(set(pl.read_csv(events)["actor"]) | set(pl.read_csv(events)["target"]))
     groups = tmp_path / "groups.csv"
-    pl.DataFrame({"person": people, "group": [f"d{k % 4}" for k in range(len(people))]}).write_csv(groups)
+    pl.DataFrame({"person": people, "group": [f"d{k % 4}" for k in range(len(people))]}).write_csv(
+        groups
+    )
     out = tmp_path / "s.csv"
     result = runner.invoke(
-        app, ["score", str(events), "-o", str(out), "--groups", str(groups), "--home", str(tmp_path), "-q"]
+        app,
+        [
+            "score",
+            str(events),
+            "-o",
+            str(out),
+            "--groups",
+            str(groups),
+            "--home",
+            str(tmp_path),
+            "-q",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert pl.read_csv(out)["breadth"].max() > 0

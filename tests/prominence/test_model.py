@@ -67,7 +67,9 @@ def test_invalid_parameters_are_refused(params: dict[str, object], message: str)
 
 def test_same_input_same_scores() -> None:
     events = random_events(50, 700, seed=9)
-    assert _by_person(_fit(events)) == _by_person(_fit(events.sample(fraction=1.0, shuffle=True, seed=1)))
+    assert _by_person(_fit(events)) == _by_person(
+        _fit(events.sample(fraction=1.0, shuffle=True, seed=1))
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

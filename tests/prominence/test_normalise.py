@@ -25,7 +25,9 @@ def test_nan_counts_as_lowest() -> None:
     st.integers(0, 39),
     st.floats(0.0, 50.0, allow_nan=False),
 )
-def test_raising_a_value_never_lowers_its_percentile(values: list[float], k: int, bump: float) -> None:
+def test_raising_a_value_never_lowers_its_percentile(
+    values: list[float], k: int, bump: float
+) -> None:
     x = np.array(values)
     i = k % len(x)
     before = midrank_percentile(x)[i]

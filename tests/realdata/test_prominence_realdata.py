@@ -27,7 +27,9 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     cache = tmp_path_factory.mktemp("cache")
     if request.param == "enron":
         return load_enron(data_home=home, cache_dir=cache)
-    return load_eu_core(temporal=request.param == "eu-core-temporal", data_home=home, cache_dir=cache)
+    return load_eu_core(
+        temporal=request.param == "eu-core-temporal", data_home=home, cache_dir=cache
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +51,15 @@ def _people(events: pl.DataFrame) -> set[str]:
 
 def test_everybody_is_scored_and_reproducible(dataset: Dataset) -> None:
     first = score_events(dataset.events, groups=dataset.groups)
-    second = score_events(dataset.events.sample(fraction=1.0, shuffle=True, seed=3), groups=dataset.groups)
+    second = score_events(
+        dataset.events.sample(fraction=1.0, shuffle=True, seed=3), groups=dataset.groups
+    )
     scored = set(first.scores["person"])
     # self-mails only never create a scored person: people with only self-addressed events
     # are dropped, everybody else must be there
-    expected = _people(dataset.events.filter(pl.col("actor").is_null() | (pl.col("actor") != pl.col("target"))))
+    expected = _people(
+        dataset.events.filter(pl.col("actor").is_null() | (pl.col("actor") != pl.col("target")))
+    )
     assert scored == expected
     assert first.scores["score"].min() >= 1 and first.scores["score"].max() <= 100
     assert first.scores.equals(second.scores.select(first.scores.columns))

@@ -131,13 +131,13 @@ def weighted_events(
     age_days = ((age_us - age_us % F.lit(1_000_000)) / F.lit(1_000_000)) / F.lit(SECONDS_PER_DAY)
     base = (
         F.coalesce(F.col(EventColumn.WEIGHT), F.lit(1.0))
-        * _lookup(F.col(EventColumn.CHANNEL), {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})})
+        * _lookup(
+            F.col(EventColumn.CHANNEL), {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
+        )
         * _lookup(F.col(EventColumn.KIND), {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})})
     )
     decay = F.pow(F.lit(2.0), -age_days / F.lit(float(half_life_days)))
-    return frame.select(
-        actor.alias("actor"), target.alias("target"), (base * decay).alias("w")
-    )
+    return frame.select(actor.alias("actor"), target.alias("target"), (base * decay).alias("w"))
 
 
 def _lookup(column: Column, weights: Mapping[str, float]) -> Column:

@@ -126,9 +126,7 @@ def pagerank(
 def _dangling_mass(frame: DataFrame) -> float:
     from pyspark.sql import functions as F
 
-    row = frame.agg(
-        F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(F.lit(0.0)))
-    ).first()
+    row = frame.agg(F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(F.lit(0.0)))).first()
     assert row is not None
     return float(row[0] or 0.0)
 
@@ -174,9 +172,8 @@ def core_number(pairs: DataFrame) -> DataFrame:
             .agg(F.sort_array(F.collect_list("hv"), asc=False).alias("hs"))
         )
         index = F.size(F.filter(F.col("hs"), lambda value, i: value >= i + 1))
-        stepped = (
-            hs.join(state.frame, "node")
-            .select("node", index.cast("long").alias("h"), F.col("h").alias("before"))
+        stepped = hs.join(state.frame, "node").select(
+            "node", index.cast("long").alias("h"), F.col("h").alias("before")
         )
         frame = state.advance(stepped)
         if frame.where(F.col("h") != F.col("before")).isEmpty():

@@ -16,7 +16,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from renown.graph.csr import InteractionGraph
 from renown.prominence.engines.spark_graph import arrow_frame
@@ -78,9 +77,7 @@ def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
     spread = mutual.agg(F.percentile(F.abs(F.col("log_mutual") - F.lit(median)), 0.5)).first()
     assert spread is not None
     mad = float(spread[0]) * _MAD_TO_SIGMA
-    threshold = max(
-        median + rule["z"] * max(mad, 1e-9), median + float(np.log(rule["min_ratio"]))
-    )
+    threshold = max(median + rule["z"] * max(mad, 1e-9), median + float(np.log(rule["min_ratio"])))
     heavy = (
         mutual.where(F.col("log_mutual") > F.lit(threshold))
         .select("a", "b", "mutual")

@@ -23,7 +23,6 @@ from renown.prominence.measures.constraint import brokerage, constraint, effecti
 from renown.prominence.measures.core_number import core_number
 from renown.prominence.measures.degree import audience, in_strength, out_strength, reach
 from renown.prominence.measures.hits import hits, hits_authority, hits_hub
-
 from renown.prominence.measures.pagerank import pagerank
 from renown.prominence.measures.responsiveness import responsiveness
 
