@@ -94,7 +94,7 @@ def pair_keys(
 
 
 @njit(cache=True, nogil=True)
-def _fill_keys(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _fill_keys(
     source: I32Array,
     target: I32Array,
     w: F64Array,
@@ -141,7 +141,7 @@ def radix_sort_pairs(keys: U64Array, values: F64Array, key_bits: int) -> tuple[U
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _radix_pass(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _radix_pass(
     keys: U64Array,
     values: F64Array,
     out_keys: U64Array,
@@ -210,7 +210,7 @@ def _count_distinct(keys: U64Array) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _sum_runs(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _sum_runs(
     keys: U64Array,
     weight: F64Array,
     target_bits: np.uint64,

@@ -161,7 +161,7 @@ def _slot(low: np.uint64, shift: np.uint64) -> np.uint64:
 
 
 @njit(cache=True, nogil=True)
-def _lookup_or_insert(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _lookup_or_insert(
     low: np.uint64,
     high: np.uint64,
     keys: U64Array,
@@ -184,7 +184,7 @@ def _lookup_or_insert(  # noqa: PLR0917 (numba kernels take arrays positionally)
 
 
 @njit(cache=True, nogil=True)
-def _encode(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _encode(
     actor_low: U64Array,
     actor_high: U64Array,
     anonymous: BoolArray,

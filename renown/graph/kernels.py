@@ -98,7 +98,7 @@ def transpose_arrays(
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _transpose(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _transpose(
     indptr: I64Array,
     indices: I32Array,
     weights: F64Array,

@@ -117,7 +117,7 @@ def _lookup(
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _event_weights(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _event_weights(
     weight: F64Array,
     decay: F64Array,
     channel_hash: U64Array,

@@ -6,9 +6,10 @@ what such a group leaves behind:
 
 1. **Heavy reciprocal pairs.** For every pair that addresses each other, the *mutual volume*
    ``min(v_ij, v_ji)`` (decayed events each way, the smaller side) is compared with the
-   organisation's norm on a log scale: a pair is heavy when its log mutual volume exceeds the
-   median of all reciprocated pairs by ``z`` robust standard deviations (1.4826 x MAD) and
-   is at least ``min_ratio`` times the median.
+   organisation's norm: a pair is heavy when its mutual volume is in the top
+   ``1 - quantile`` of all reciprocated pairs *and* at least ``min_ratio`` times their
+   median. (A quantile, not a z-score: time decay spreads volumes over orders of magnitude,
+   which makes dispersion-based thresholds useless on multi-year data.)
 2. **Closed, dense, unexplained groups.** Heavy pairs are joined into connected groups. A
    group of at least ``min_size`` people is a ring when the heavy pairs cover at least
    ``min_density`` of its possible pairs, at least ``min_insularity`` of its members' inbound
@@ -37,8 +38,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from renown.graph.csr import CSR, InteractionGraph
-
-_MAD_TO_SIGMA = 1.4826
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class RingReport:
 def detect_rings(
     graph: InteractionGraph,
     *,
-    z: float = 4.0,
+    quantile: float = 0.99,
     min_ratio: float = 8.0,
     min_size: int = 3,
     min_density: float = 0.8,
@@ -96,24 +95,67 @@ def detect_rings(
     if not forward.any():
         return RingReport((), 0, 0)
     mutual = np.minimum(volume[forward], volume[order[pos]][forward])
-    log_mutual = np.log(mutual)
-    median = float(np.median(log_mutual))
-    mad = float(np.median(np.abs(log_mutual - median))) * _MAD_TO_SIGMA
-    threshold = max(median + z * max(mad, 1e-9), median + np.log(min_ratio))
-    heavy = log_mutual > threshold
+    median = float(np.median(mutual))
+    threshold = max(float(np.quantile(mutual, quantile)), median * min_ratio)
+    heavy = mutual >= threshold
     a, b = src[forward][heavy], dst[forward][heavy]
+    core = _peel(a, b, min_size - 1)
     rings = _closed_groups(
         graph,
-        a,
-        b,
-        float(np.exp(median)),
-        mutual[heavy],
+        a[core],
+        b[core],
+        median,
+        mutual[heavy][core],
         min_size,
         min_density,
         min_insularity,
         max_embeddedness,
     )
     return RingReport(tuple(rings), int(heavy.sum()), int(forward.sum()))
+
+
+def _peel(a: NDArray[np.int32], b: NDArray[np.int32], k: int) -> NDArray[np.bool_]:
+    """Keep the heavy pairs of the ``k``-core of the heavy-pair graph.
+
+    A ring of ``s`` people is a clique in which everyone has ``s - 1`` heavy partners; an
+    honest person hanging on to it by one intense collaboration has one. Peeling people with
+    fewer than ``k`` heavy partners stops such a bystander from merging into the ring.
+    """
+    keep = np.ones(len(a), dtype=bool)
+    size = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    while keep.any():
+        weak = np.bincount(np.concatenate([a[keep], b[keep]]), minlength=size) < k
+        drop = keep & (weak[a] | weak[b])
+        if not drop.any():
+            break
+        keep &= ~drop
+    return keep
+
+
+def _densest(
+    members: NDArray[np.int64],
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    min_size: int,
+    min_density: float,
+) -> NDArray[np.int64]:
+    """Peel the least-connected member until the group's heavy pairs are dense enough.
+
+    Greedy peeling (Charikar 2000) separates a clique from the people who touch it through
+    one or two intense but honest collaborations. Ties go to the larger node number so the
+    result does not depend on the order in which pairs were listed.
+    """
+    group = members
+    while len(group) >= min_size:
+        inside = np.isin(a, group) & np.isin(b, group)
+        k = len(group)
+        if inside.sum() >= min_density * k * (k - 1) / 2:
+            return group
+        degree = np.array(
+            [int((a[inside] == m).sum() + (b[inside] == m).sum()) for m in group.tolist()]
+        )
+        group = np.delete(group, int(np.flatnonzero(degree == degree.min())[-1]))
+    return group
 
 
 def _closed_groups(
@@ -139,11 +181,11 @@ def _closed_groups(
     )
     rings: list[Ring] = []
     for label in np.unique(labels[touched]):
-        members = touched[labels[touched] == label]
+        members = _densest(touched[labels[touched] == label], a, b, min_size, min_density)
         k = len(members)
         if k < min_size:
             continue
-        inside = np.isin(a, members)
+        inside = np.isin(a, members) & np.isin(b, members)
         density = float(inside.sum()) / (k * (k - 1) / 2)
         internal = _internal_inbound(inbound, members)
         insularity = internal / max(float(in_total[members].sum()), 1e-12)

@@ -109,7 +109,9 @@ def scale_free_digraph(n: int, *, seed: int) -> nx.DiGraph:
 def permuted(graph: InteractionGraph, perm: Sequence[int]) -> InteractionGraph:
     """The same graph with node ``i`` renumbered ``perm[i]``."""
     src, dst, weight = graph.edges()
-    edges = [(perm[int(s)], perm[int(d)], float(w)) for s, d, w in zip(src, dst, weight)]
+    edges = [
+        (perm[int(s)], perm[int(d)], float(w)) for s, d, w in zip(src, dst, weight, strict=True)
+    ]
     moved_volumes = graph.out.volume.tolist()
     inverse = np.argsort(np.asarray(perm))
     groups = None if graph.groups is None else graph.groups[inverse].tolist()

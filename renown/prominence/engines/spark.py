@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -30,6 +29,7 @@ from renown.prominence.components import COMPONENTS
 from renown.prominence.engines import spark_components as one_pass
 from renown.prominence.engines import spark_iterative as iterative
 from renown.prominence.engines.spark_graph import (
+    EventSource,
     SparkPairs,
     aggregate_pairs,
     collect_csr,
@@ -103,7 +103,7 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
 
 
 def spark_measures(
-    events: pl.DataFrame | str | Path,
+    events: EventSource,
     *,
     as_of: datetime,
     half_life_days: float,
@@ -121,8 +121,9 @@ def spark_measures(
     Parameters
     ----------
     events:
-        Canonical event frame, or the folder of a Parquet event lake (``month=YYYY-MM``
-        partitions; months outside the window are not read).
+        Canonical event frame, the folder of a Parquet event lake (``month=YYYY-MM``
+        partitions; months outside the window are not read), or a sequence of Parquet
+        part files (e.g. a lake's committed ``files()``, which skips unlisted leftovers).
     as_of, half_life_days, window_days, groups, channel_weights, kind_weights,
     pair_scaling, pair_cap:
         As in :func:`renown.graph.build.build_graph`.
@@ -146,7 +147,7 @@ def spark_measures(
         For a naive ``as_of``, a non-positive half-life or a component the model does not
         know.
     renown.core.errors.InputError
-        If the events lack a canonical column or the lake folder does not exist.
+        If the events lack a canonical column or a folder or file does not exist.
     """
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware (UTC)")

@@ -10,7 +10,7 @@ identical in both engines.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +42,9 @@ _NEEDED: Final = (
     EventColumn.CHANNEL,
     EventColumn.KIND,
     EventColumn.WEIGHT,
+)
+_EMPTY_SCHEMA: Final = (
+    "actor string, target string, timestamp timestamp, channel string, kind string, weight double"
 )
 _MONTH: Final = "month"
 """Partition column of the event lake (folders ``month=YYYY-MM``)."""
@@ -75,25 +78,43 @@ def micros(instant: datetime) -> int:
     return (instant - _EPOCH) // _MICROS
 
 
-def read_events(spark: SparkSession, events: pl.DataFrame | str | Path) -> DataFrame:
-    """Turn a polars event frame or a Parquet event lake folder into a Spark frame.
+EventSource = pl.DataFrame | str | Path | Sequence[str | Path]
+"""What the engine reads: a frame, an event lake folder, or a list of Parquet part files."""
 
-    Only the columns scoring needs cross to the JVM, so the event keys and sources of a
-    large frame are not copied for nothing.
+
+def read_events(spark: SparkSession, events: EventSource) -> DataFrame:
+    """Turn a polars event frame or Parquet events into a Spark frame of the needed columns.
+
+    A folder is read whole, with its ``month=YYYY-MM`` partitions (pruned later by the
+    window). A sequence of part files is read as given: pass the lake's committed files
+    (``EventLake.files``) to see exactly what its manifest lists. Only the columns scoring
+    needs cross from polars to the JVM, so event keys and sources are not copied for nothing.
     """
     if isinstance(events, pl.DataFrame):
-        missing = [c for c in _NEEDED if c not in events.columns]
-        if missing:
-            raise InputError("events", "missing event column", field=str(missing[0]))
+        _require_columns("events", events.columns)
         return spark.createDataFrame(events.select([str(c) for c in _NEEDED]).to_arrow())
-    folder = Path(events)
-    if not folder.exists():
-        raise InputError(str(folder), "no such event lake")
-    frame = spark.read.parquet(str(folder))
-    missing = [c for c in _NEEDED if c not in frame.columns]
-    if missing:
-        raise InputError(str(folder), "missing event column", field=str(missing[0]))
+    if isinstance(events, (str, Path)):
+        folder = Path(events)
+        if not folder.exists():
+            raise InputError(str(folder), "no such event lake")
+        frame = spark.read.parquet(str(folder))
+        _require_columns(str(folder), frame.columns)
+        return frame
+    files = [str(Path(f)) for f in events]
+    for name in files:
+        if not Path(name).is_file():
+            raise InputError(name, "no such event file")
+    if not files:
+        return spark.createDataFrame([], _EMPTY_SCHEMA)
+    frame = spark.read.parquet(*files)
+    _require_columns(files[0], frame.columns)
     return frame
+
+
+def _require_columns(source: str, columns: Sequence[str]) -> None:
+    missing = [str(c) for c in _NEEDED if c not in columns]
+    if missing:
+        raise InputError(source, "missing event column", field=missing[0])
 
 
 def weighted_events(
