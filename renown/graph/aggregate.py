@@ -55,9 +55,9 @@ def _count(source: I32Array, target: I32Array, received: I64Array, sent: I64Arra
 
 
 def pair_keys(
-    sources: Sequence[I32Array],
-    targets: Sequence[I32Array],
-    weights: Sequence[F64Array],
+    sources: list[I32Array],
+    targets: list[I32Array],
+    weights: list[F64Array],
     new_of_old: I32Array,
     n_edges: int,
 ) -> tuple[U64Array, F64Array, F64Array, int]:
@@ -66,8 +66,9 @@ def pair_keys(
     Parameters
     ----------
     sources, targets, weights:
-        Event batches in old codes; ``source`` is ``-1`` for anonymous events. Each batch
-        is read once; the caller may release it afterwards.
+        Event batches in old codes; ``source`` is ``-1`` for anonymous events. The lists
+        are emptied batch by batch, so each batch's memory is returned as soon as its keys
+        are written.
     new_of_old:
         Renumbering of node codes.
     n_edges:
@@ -86,9 +87,20 @@ def pair_keys(
     weight = np.empty(n_edges, np.float64)
     anonymous = np.zeros(n, np.float64)
     offset = 0
-    for source, target, w in zip(sources, targets, weights, strict=True):
+    sources.reverse()
+    targets.reverse()
+    weights.reverse()
+    while sources:
         offset = _fill_keys(
-            source, target, w, new_of_old, np.uint64(target_bits), keys, weight, anonymous, offset
+            sources.pop(),
+            targets.pop(),
+            weights.pop(),
+            new_of_old,
+            np.uint64(target_bits),
+            keys,
+            weight,
+            anonymous,
+            offset,
         )
     return keys, weight, anonymous, target_bits
 
@@ -184,60 +196,61 @@ def pairs_to_csr(
 ) -> tuple[I64Array, I32Array, F64Array, F64Array]:
     """Sum runs of equal sorted keys into pair volumes and scale them.
 
+    The volumes are written over the front of ``weight`` (a run never starts before its
+    own position), so the returned ``volume`` is a view of it and no second event-sized
+    array is allocated; ``keys`` and ``weight`` must not be reused.
+
     Returns
     -------
     tuple
         ``(indptr, indices, weights, volume)`` of the pair CSR, targets ascending.
     """
-    m = _count_distinct(keys)
     indptr = np.zeros(n + 1, np.int64)
-    indices = np.empty(m, np.int32)
-    volume = np.empty(m, np.float64)
-    _sum_runs(keys, weight, np.uint64(target_bits), indptr, indices, volume)
+    m = _sum_runs_in_place(keys, weight, np.uint64(target_bits), indptr)
     np.cumsum(indptr, out=indptr)
+    indices = np.empty(m, np.int32)
     scaled = np.empty(m, np.float64)
-    _scale(volume, SCALING_CODES[scaling], cap, scaled)
+    volume = weight[:m]
+    _targets_and_scale(
+        keys[:m], np.uint64(target_bits), volume, SCALING_CODES[scaling], cap, indices, scaled
+    )
     return indptr, indices, scaled, volume
 
 
 @njit(cache=True, nogil=True)
-def _count_distinct(keys: U64Array) -> int:
-    count = 0
-    for k in range(len(keys)):
-        if k == 0 or keys[k] != keys[k - 1]:
-            count += 1
-    return count
-
-
-@njit(cache=True, nogil=True)
-def _sum_runs(
-    keys: U64Array,
-    weight: F64Array,
-    target_bits: np.uint64,
-    row_counts: I64Array,
-    indices: I32Array,
-    volume: F64Array,
-) -> None:
-    """Write one entry per distinct key; ``row_counts[row + 1]`` counts each row's pairs."""
-    mask = (np.uint64(1) << target_bits) - np.uint64(1)
+def _sum_runs_in_place(
+    keys: U64Array, weight: F64Array, target_bits: np.uint64, row_counts: I64Array
+) -> int:
+    """Compact runs of equal keys to the front; ``row_counts[row + 1]`` counts pairs."""
     out = -1
     for k in range(len(keys)):
         key = keys[k]
-        if k == 0 or key != keys[k - 1]:
+        if k == 0 or key != keys[out]:
             out += 1
-            indices[out] = key & mask
-            volume[out] = weight[k]
+            keys[out] = key
+            weight[out] = weight[k]
             row_counts[(key >> target_bits) + np.uint64(1)] += 1
         else:
-            volume[out] += weight[k]
+            weight[out] += weight[k]
+    return out + 1
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def _scale(volume: F64Array, mode: int, cap: float, out: F64Array) -> None:
+def _targets_and_scale(
+    keys: U64Array,
+    target_bits: np.uint64,
+    volume: F64Array,
+    mode: int,
+    cap: float,
+    indices: I32Array,
+    scaled: F64Array,
+) -> None:
+    mask = (np.uint64(1) << target_bits) - np.uint64(1)
     for e in prange(len(volume)):
+        indices[e] = keys[e] & mask
         if mode == 0:
-            out[e] = np.log1p(volume[e])
+            scaled[e] = np.log1p(volume[e])
         elif mode == 1:
-            out[e] = min(volume[e], cap)
+            scaled[e] = min(volume[e], cap)
         else:
-            out[e] = volume[e]
+            scaled[e] = volume[e]

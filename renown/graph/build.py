@@ -50,7 +50,7 @@ from renown.graph.weights import NAME_SEED, NameWeights, event_weights
 
 SECONDS_PER_DAY: Final = 86_400.0
 
-BATCH_ROWS: Final = 1 << 21
+BATCH_ROWS: Final = 1 << 18
 """Events per batch: large enough to amortise per-batch overhead, small enough that the
 per-batch hash columns stay a fraction of the coded event arrays."""
 
@@ -131,13 +131,12 @@ def build_graph(
         NameWeights.from_mapping(cw),
         NameWeights.from_mapping(kw),
     )
-    n = coded.table.size
+    n = coded.close_table()
     received, sent = count_events(coded.sources, coded.targets, n)
     old_of_new, new_of_old = hub_order(received, sent)
     keys, weight, anonymous, target_bits = pair_keys(
         coded.sources, coded.targets, coded.weights, new_of_old, int(sent.sum())
     )
-    coded.release_events()
     keys, weight = radix_sort_pairs(keys, weight, target_bits + max(1, (n - 1).bit_length()))
     indptr, indices, weights, volume = pairs_to_csr(
         keys, weight, target_bits=target_bits, n=n, scaling=pair_scaling, cap=pair_cap
@@ -184,30 +183,52 @@ def _batches(
     half_life_days: float,
     window_days: float | None,
 ) -> Iterator[pl.DataFrame]:
-    """Filtered events with hashed ids, names and decay, ``BATCH_ROWS`` at a time."""
-    if isinstance(events, pl.DataFrame):
-        for offset in range(0, events.height, BATCH_ROWS):
-            part = events.slice(offset, BATCH_ROWS).lazy()
-            yield _prepare(part, as_of, half_life_days, window_days).collect()
+    """Events with hashed ids, names, decay and a ``keep`` flag, ``BATCH_ROWS`` at a time.
+
+    A lazy input is filtered by polars (so a lake scan skips whole files and row groups).
+    An in-memory frame is sliced without copying; a slice that keeps nearly every row is
+    not filtered at all (the copy would cost more than hashing a few extra rows): its rows
+    carry the ``keep`` flag instead.
+    """
+    keep = _keep(as_of, window_days)
+    if isinstance(events, pl.LazyFrame):
+        query = _prepare(events.filter(keep), pl.lit(True), as_of, half_life_days)
+        yield from query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
         return
-    query = _prepare(events, as_of, half_life_days, window_days)
-    yield from query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
+    for offset in range(0, events.height, BATCH_ROWS):
+        part = events.slice(offset, BATCH_ROWS)
+        kept = int(part.select(keep.sum()).item())
+        if kept == 0:
+            continue
+        if kept < _FILTER_BELOW * part.height:
+            yield _prepare(part.lazy().filter(keep), pl.lit(True), as_of, half_life_days).collect()
+        else:
+            yield _prepare(part.lazy(), keep, as_of, half_life_days).collect()
 
 
-def _prepare(
-    events: pl.LazyFrame, as_of: datetime, half_life_days: float, window_days: float | None
-) -> pl.LazyFrame:
+_FILTER_BELOW: Final = 0.9
+"""Share of kept rows under which an in-memory slice is filtered before hashing."""
+
+
+def _keep(as_of: datetime, window_days: float | None) -> pl.Expr:
     ts = pl.col(EventColumn.TIMESTAMP)
     keep = ts <= as_of
     if window_days is not None:
         keep &= ts >= as_of - timedelta(days=window_days)
-    keep &= pl.col(EventColumn.TARGET).is_not_null()
+    return keep & pl.col(EventColumn.TARGET).is_not_null()
+
+
+def _prepare(
+    events: pl.LazyFrame, keep: pl.Expr, as_of: datetime, half_life_days: float
+) -> pl.LazyFrame:
+    ts = pl.col(EventColumn.TIMESTAMP)
     age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
     actor = pl.col(EventColumn.ACTOR)
     target = pl.col(EventColumn.TARGET)
-    return events.filter(keep).select(
+    return events.select(
         actor.alias("actor"),
         target.alias("target"),
+        keep.fill_null(False).alias("keep"),
         actor.hash(SEED_LOW).alias("actor_low"),
         actor.hash(SEED_HIGH).alias("actor_high"),
         actor.is_null().alias("anonymous"),
@@ -235,11 +256,11 @@ class _CodedEvents:
         """Person id of every code, in code order."""
         return pl.concat(self.name_parts).alias("id")
 
-    def release_events(self) -> None:
-        """Drop the coded event batches once they have been aggregated."""
-        self.sources.clear()
-        self.targets.clear()
-        self.weights.clear()
+    def close_table(self) -> int:
+        """Release the code table once every batch is coded; return the number of people."""
+        size = self.table.size
+        self.table = CodeTable()
+        return size
 
 
 def _code_events(
@@ -263,6 +284,7 @@ def _code_events(
             actor_low=column["actor_low"],
             actor_high=column["actor_high"],
             anonymous=column["anonymous"],
+            keep=column["keep"],
             target_low=column["target_low"],
             target_high=column["target_high"],
             weight=weight,

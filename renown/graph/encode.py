@@ -79,7 +79,7 @@ class EncodedBatch:
     target: I32Array
     weight: F64Array
     first_code: int
-    first_row: I64Array
+    first_row: I32Array
     first_column: NDArray[np.int8]
 
 
@@ -89,6 +89,7 @@ def encode_batch(
     actor_low: U64Array,
     actor_high: U64Array,
     anonymous: BoolArray,
+    keep: BoolArray,
     target_low: U64Array,
     target_high: U64Array,
     weight: F64Array,
@@ -103,6 +104,8 @@ def encode_batch(
         The two seeded 64-bit hashes of each row's actor and target ids.
     anonymous:
         True where the actor is null (engagement without a known actor).
+    keep:
+        False for rows to skip (outside the scoring window, no target).
     weight:
         Weight of each row's event.
 
@@ -115,7 +118,7 @@ def encode_batch(
     source = np.empty(rows, np.int32)
     target = np.empty(rows, np.int32)
     kept_weight = np.empty(rows, np.float64)
-    first_row = np.empty(2 * rows, np.int64)
+    first_row = np.empty(2 * rows, np.int32)
     first_column = np.empty(2 * rows, np.int8)
     first_code = table.size
     row = n_kept = 0
@@ -126,6 +129,7 @@ def encode_batch(
             actor_low,
             actor_high,
             anonymous,
+            keep,
             target_low,
             target_high,
             weight,
@@ -188,6 +192,7 @@ def _encode(
     actor_low: U64Array,
     actor_high: U64Array,
     anonymous: BoolArray,
+    keep: BoolArray,
     target_low: U64Array,
     target_high: U64Array,
     weight: F64Array,
@@ -202,7 +207,7 @@ def _encode(
     source: I32Array,
     target: I32Array,
     kept_weight: F64Array,
-    first_row: I64Array,
+    first_row: I32Array,
     first_column: NDArray[np.int8],
 ) -> tuple[int, int, int, np.uint64]:
     """Code rows from ``start_row`` until done or until the table needs to grow.
@@ -224,6 +229,8 @@ def _encode(
                 t_slot = _slot(target_low[ahead], shift)
                 touched += keys[np.uint64(2) * a_slot] + keys[np.uint64(2) * t_slot]
                 touched += np.uint64(codes[a_slot] + codes[t_slot])
+        if not keep[row]:
+            continue
         t_low = target_low[row]
         t_high = target_high[row]
         anon = anonymous[row]

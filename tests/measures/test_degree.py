@@ -65,7 +65,8 @@ def test_fast_matches_reference_on_random_graphs(seed: int) -> None:
 
 
 def test_many_messages_from_one_person_count_once_in_reach() -> None:
-    events = make_events([("ann", "bob", "email")] * 50 + [("cid", "bob", "email")])
+    rows: list[tuple[str | None, str, str]] = [("ann", "bob", "email")] * 50
+    events = make_events([*rows, ("cid", "bob", "email")])
     graph = build_graph(events, as_of=AS_OF)
     values = dict(zip(graph.people, reach(graph), strict=True))
     assert values == {"ann": 0.0, "bob": 2.0, "cid": 0.0}

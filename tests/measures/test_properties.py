@@ -65,14 +65,13 @@ EQUIVARIANT: dict[str, Callable[[InteractionGraph], FloatArray]] = {
 
 
 @settings(deadline=None, max_examples=100)
-@given(graphs(), st.randoms(use_true_random=False))
+@given(graphs(), st.data())
 def test_relabelling_people_permutes_results(
-    drawn: tuple[int, list[Edge], list[int]], rnd: object
+    drawn: tuple[int, list[Edge], list[int]], data: st.DataObject
 ) -> None:
     n, edges, groups = drawn
     graph = graph_from_edges(n, edges, groups=groups, anonymous=[0.1 * i for i in range(n)])
-    perm = list(range(n))
-    rnd.shuffle(perm)  # type: ignore[attr-defined]
+    perm = data.draw(st.permutations(range(n)))
     moved = permuted(graph, perm)
     for name, measure in EQUIVARIANT.items():
         try:

@@ -1,11 +1,16 @@
 """The Spark half of graph building: events -> decayed, weighted, pair-scaled edge table.
 
-Every formula mirrors :func:`renown.graph.build.build_graph` operation for operation (same
-truncation of ages to whole seconds, same order of the multiplications), so that both
-engines give the same pair volumes up to the order in which floating-point sums are added.
-People are numbered by their sorted ids, the local builder's order: the driver needs the
-list of people anyway, and a shared order keeps tie-breaking (strongest ties, ring order)
-identical in both engines.
+Every formula mirrors :func:`renown.graph.build.build_graph` (same filters, ages truncated
+to whole seconds, ``weight * channel * kind * decay`` in that order), so both engines give
+the same pair volumes up to the order in which floating-point sums are added.
+
+People are numbered as the local builder numbers them: by first appearance in the event
+rows (actor before target), then hubs first (:func:`renown.graph.renumber.hub_order`).
+The numbering decides tie-breaks (strongest ties, peeling in ring detection) and the
+seeded visiting order of community detection, so sharing it is what makes the two
+engines agree to the last person, not only up to ties. For a polars frame the row order is
+the frame's; for Parquet it is the files' order (sorted paths for a folder, the given order
+for a list of files), then the row position inside each file.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 import polars as pl
@@ -29,6 +35,7 @@ from renown.graph.build import (
     PairScaling,
 )
 from renown.graph.csr import CSR, FloatArray
+from renown.graph.renumber import hub_order
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -44,9 +51,13 @@ _NEEDED: Final = (
     EventColumn.WEIGHT,
 )
 _EMPTY_SCHEMA: Final = (
-    "actor string, target string, timestamp timestamp, channel string, kind string, weight double"
+    "actor string, target string, timestamp timestamp, channel string, kind string, "
+    "weight double, _order long"
 )
 _MONTH: Final = "month"
+_ORDER: Final = "_order"
+_ROWS_PER_FILE: Final = 1 << 40
+"""Row positions inside one Parquet file stay below this, so (file, row) packs in a long."""
 """Partition column of the event lake (folders ``month=YYYY-MM``)."""
 
 
@@ -57,7 +68,7 @@ class SparkPairs:
     Attributes
     ----------
     people:
-        Person id of each node number (sorted ids), on the driver.
+        Person id of each node number (the local builder's order), on the driver.
     pairs:
         ``src``, ``dst`` (int node numbers), ``volume`` (decayed events) and ``weight``
         (scaled volume), one row per directed pair; materialised.
@@ -83,32 +94,63 @@ EventSource = pl.DataFrame | str | Path | Sequence[str | Path]
 
 
 def read_events(spark: SparkSession, events: EventSource) -> DataFrame:
-    """Turn a polars event frame or Parquet events into a Spark frame of the needed columns.
+    """Turn a polars event frame or Parquet events into a Spark frame with a row order.
 
     A folder is read whole, with its ``month=YYYY-MM`` partitions (pruned later by the
     window). A sequence of part files is read as given: pass the lake's committed files
     (``EventLake.files``) to see exactly what its manifest lists. Only the columns scoring
     needs cross from polars to the JVM, so event keys and sources are not copied for nothing.
+    The added ``_order`` column numbers the rows in reading order (see the module docstring).
     """
     if isinstance(events, pl.DataFrame):
         _require_columns("events", events.columns)
-        return spark.createDataFrame(events.select([str(c) for c in _NEEDED]).to_arrow())
+        needed = events.select([str(c) for c in _NEEDED])
+        ordered = needed.with_row_index(_ORDER).with_columns(pl.col(_ORDER).cast(pl.Int64))
+        return spark.createDataFrame(ordered.to_arrow())
     if isinstance(events, (str, Path)):
         folder = Path(events)
         if not folder.exists():
             raise InputError(str(folder), "no such event lake")
         frame = spark.read.parquet(str(folder))
         _require_columns(str(folder), frame.columns)
-        return frame
-    files = [str(Path(f)) for f in events]
-    for name in files:
-        if not Path(name).is_file():
-            raise InputError(name, "no such event file")
+        return _with_file_order(spark, frame, sorted(frame.inputFiles()))
+    files = [Path(f) for f in events]
+    for path in files:
+        if not path.is_file():
+            raise InputError(str(path), "no such event file")
     if not files:
         return spark.createDataFrame([], _EMPTY_SCHEMA)
-    frame = spark.read.parquet(*files)
-    _require_columns(files[0], frame.columns)
-    return frame
+    frame = spark.read.parquet(*(str(f) for f in files))
+    _require_columns(str(files[0]), frame.columns)
+    rank = {f.resolve(): i for i, f in reversed(list(enumerate(files)))}
+    listed = sorted(frame.inputFiles(), key=lambda uri: rank[_local_path(uri)])
+    return _with_file_order(spark, frame, listed)
+
+
+def _local_path(uri: str) -> Path:
+    return Path(unquote(urlparse(uri).path)).resolve()
+
+
+def _with_file_order(spark: SparkSession, frame: DataFrame, files: list[str]) -> DataFrame:
+    """Add ``_order``: the file's rank in ``files``, then the row's position in its file."""
+    from pyspark.sql import functions as F
+
+    ranks = arrow_frame(
+        spark,
+        {
+            "_file": np.asarray(files, dtype=object),
+            "_rank": np.arange(len(files), dtype=np.int64),
+        },
+    )
+    located = frame.select(
+        *frame.columns,
+        F.col("_metadata.file_path").alias("_file"),
+        F.col("_metadata.row_index").alias("_row"),
+    )
+    return located.join(F.broadcast(ranks), "_file").select(
+        *frame.columns,
+        (F.col("_rank") * F.lit(_ROWS_PER_FILE) + F.col("_row")).alias(_ORDER),
+    )
 
 
 def _require_columns(source: str, columns: Sequence[str]) -> None:
@@ -126,7 +168,9 @@ def weighted_events(
     channel_weights: Mapping[str, float] | None,
     kind_weights: Mapping[str, float] | None,
 ) -> DataFrame:
-    """Filter by as-of and window, then weight and decay every event (``actor, target, w``).
+    """Filter by as-of and window, then weight and decay every event.
+
+    Returns ``actor, target, w`` (the event's weight) and ``row`` (its reading order).
 
     Self-addressed events and events without a target are dropped; anonymous events (no
     actor) are kept. In an event lake, whole month folders outside the window are skipped
@@ -187,24 +231,20 @@ def scaled(volume: Column, scaling: PairScaling, cap: float) -> Column:
 def aggregate_pairs(
     spark: SparkSession, weighted: DataFrame, scaling: PairScaling, cap: float
 ) -> SparkPairs:
-    """Number the people and sum the decayed weight of every directed pair."""
+    """Number the people as the local builder does and sum the weight of every pair."""
     from pyspark.sql import functions as F
 
     raw = (
         weighted.groupBy("actor", "target")
-        .agg(F.sum("w").alias("volume"), F.count(F.lit(1)).alias("events"))
+        .agg(
+            F.sum("w").alias("volume"),
+            F.count(F.lit(1)).alias("events"),
+            F.min("row").alias("first"),
+        )
         .localCheckpoint()
     )
-    ids = (
-        raw.where(F.col("actor").isNotNull())
-        .select(F.col("actor").alias("id"))
-        .union(raw.select(F.col("target").alias("id")))
-        .distinct()
-        .toArrow()
-    )
-    people = np.unique(ids.column("id").to_numpy(zero_copy_only=False).astype(object))
-    n_events = int(raw.agg(F.sum("events")).first()[0] or 0)  # type: ignore[index]
-    codes = node_frame(spark, {"id": people.astype(str)})
+    people = _number_people(raw)
+    codes = node_frame(spark, {"id": people})
     src = codes.select(F.col("id").alias("actor"), F.col("node").alias("src"))
     dst = codes.select(F.col("id").alias("target"), F.col("node").alias("dst"))
     pairs = (
@@ -223,7 +263,41 @@ def aggregate_pairs(
         anonymous_rows.column("dst").to_numpy().astype(np.int64),
         anonymous_rows.column("volume").to_numpy().astype(np.float64),
     )
+    n_events = int(raw.agg(F.sum("events")).first()[0] or 0)  # type: ignore[index]
     return SparkPairs(people=people, pairs=pairs, anonymous=anonymous, n_events=n_events)
+
+
+def _number_people(raw: DataFrame) -> NDArray[np.object_]:
+    """Person ids in the local builder's node order (first appearance, then hubs first)."""
+    from pyspark.sql import functions as F
+
+    known = F.col("actor").isNotNull()
+    as_actor = (
+        raw.where(known)
+        .groupBy(F.col("actor").alias("id"))
+        .agg(
+            F.min(F.col("first") * 2).alias("key"),
+            F.sum("events").alias("sent"),
+            F.lit(0).cast("long").alias("received"),
+        )
+    )
+    as_target = raw.groupBy(F.col("target").alias("id")).agg(
+        F.min(F.col("first") * 2 + 1).alias("key"),
+        F.lit(0).cast("long").alias("sent"),
+        F.sum(F.when(known, F.col("events")).otherwise(F.lit(0))).alias("received"),
+    )
+    table = (
+        as_actor.unionByName(as_target)
+        .groupBy("id")
+        .agg(F.min("key").alias("key"), F.sum("sent").alias("sent"), F.sum("received"))
+        .toArrow()
+    )
+    by_appearance = np.argsort(table.column("key").to_numpy(), kind="stable")
+    ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)[by_appearance]
+    received = table.column(3).to_numpy().astype(np.int64)[by_appearance]
+    sent = table.column("sent").to_numpy().astype(np.int64)[by_appearance]
+    old_of_new, _ = hub_order(received, sent)
+    return np.asarray(ids[old_of_new], dtype=object)
 
 
 def arrow_frame(spark: SparkSession, columns: Mapping[str, np.ndarray]) -> DataFrame:

@@ -1,26 +1,26 @@
 """Ring detection and discounting on Spark, by the rule of :mod:`renown.prominence.rings`.
 
-The statistics run where the data is: reciprocated pairs come from a self-join of the pair
-table, and the median and MAD of their log mutual volume from Spark's exact ``percentile``
-(whose interpolation ``0.5 * a + 0.5 * b`` equals numpy's median bit for bit). Only the
-heavy pairs, a handful even in a large organisation, are collected. Whether a group of heavy
-pairs is a ring is then decided by the local detector's own grouping code on the pair table
-the engine collects anyway for explanations, so the two engines cannot drift apart when
-that rule is refined.
+The expensive part of detection, finding every reciprocated pair and its mutual volume,
+is a self-join of the pair table in Spark. What comes back to the driver is one row per
+reciprocated pair (at most half the pair table, which the engine collects anyway for
+explanations), so the organisation's norms (median, upper quantile) are computed with the
+very numpy calls of the local detector, ties and interpolation included. The heavy pairs
+are then grouped and judged by the local detector's own helpers on the collected graph, so
+both engines report the same rings.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from renown.graph.csr import InteractionGraph
 from renown.prominence.engines.spark_graph import arrow_frame
-from renown.prominence.rings import _MAD_TO_SIGMA, RingReport, detect_rings
+from renown.prominence.rings import RingReport, detect_rings
 from renown.prominence.rings import _closed_groups as closed_groups
+from renown.prominence.rings import _peel as peel
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -39,19 +39,18 @@ def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
     pairs:
         ``src``, ``dst``, ``volume`` per directed pair, node numbers of ``graph``.
     graph:
-        The same pairs collected on the driver (the engine collects them anyway for
-        explanations); the local rule judges the groups of heavy pairs on it.
+        The same pairs collected on the driver; the local rule judges the groups of heavy
+        pairs on it (insularity and embeddedness read the members' other ties).
 
     Returns
     -------
     RingReport
-        The same report :func:`renown.prominence.rings.detect_rings` gives on the graph.
+        The report :func:`renown.prominence.rings.detect_rings` gives on ``graph``.
     """
     from pyspark.sql import functions as F
 
-    rule = _rule()
     there, back = pairs.alias("there"), pairs.alias("back")
-    mutual = (
+    table = (
         there.join(
             back,
             (F.col("there.src") == F.col("back.dst")) & (F.col("there.dst") == F.col("back.src")),
@@ -62,41 +61,42 @@ def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
             F.col("there.dst").alias("b"),
             F.least(F.col("there.volume"), F.col("back.volume")).alias("mutual"),
         )
-        .withColumn(
-            "log_mutual",
-            F.when(F.col("mutual") > 0, F.log(F.col("mutual"))).otherwise(F.lit(-math.inf)),
-        )
-        .localCheckpoint()
-    )
-    stats = mutual.agg(F.count(F.lit(1)), F.percentile("log_mutual", 0.5)).first()
-    assert stats is not None
-    reciprocated = int(stats[0])
-    if reciprocated == 0:
-        return RingReport((), 0, 0)
-    median = float(stats[1])
-    spread = mutual.agg(F.percentile(F.abs(F.col("log_mutual") - F.lit(median)), 0.5)).first()
-    assert spread is not None
-    mad = float(spread[0]) * _MAD_TO_SIGMA
-    threshold = max(median + rule["z"] * max(mad, 1e-9), median + float(np.log(rule["min_ratio"])))
-    heavy = (
-        mutual.where(F.col("log_mutual") > F.lit(threshold))
-        .select("a", "b", "mutual")
-        .orderBy("a", "b")
         .toArrow()
     )
-    a = heavy.column("a").to_numpy().astype(np.int32)
-    b = heavy.column("b").to_numpy().astype(np.int32)
+    if table.num_rows == 0:
+        return RingReport((), 0, 0)
+    # The local detector lists reciprocated pairs in pair-table order: by a, then b.
+    a = table.column("a").to_numpy().astype(np.int32)
+    b = table.column("b").to_numpy().astype(np.int32)
+    order = np.lexsort((b, a))
+    return judge_reciprocated(
+        graph, a[order], b[order], table.column("mutual").to_numpy().astype(np.float64)[order]
+    )
+
+
+def judge_reciprocated(
+    graph: InteractionGraph,
+    a: np.ndarray,
+    b: np.ndarray,
+    mutual: np.ndarray,
+) -> RingReport:
+    """The local rule from the reciprocated pairs on: norms, heavy pairs, closed groups.
+
+    These lines follow :func:`renown.prominence.rings.detect_rings` after its mutual
+    volumes; the engine tests compare both reports on every run.
+    """
+    rule = _rule()
+    median = float(np.median(mutual))
+    threshold = max(float(np.quantile(mutual, rule["quantile"])), median * rule["min_ratio"])
+    heavy = mutual >= threshold
+    heavy_a, heavy_b = a[heavy], b[heavy]
+    core = peel(heavy_a, heavy_b, rule["min_size"] - 1)
     accepted = inspect.signature(closed_groups).parameters
     options = {name: value for name, value in rule.items() if name in accepted}
     rings = closed_groups(
-        graph,
-        a,
-        b,
-        float(np.exp(median)),
-        heavy.column("mutual").to_numpy().astype(np.float64),
-        **options,
+        graph, heavy_a[core], heavy_b[core], median, mutual[heavy][core], **options
     )
-    return RingReport(tuple(rings), len(a), reciprocated)
+    return RingReport(tuple(rings), int(heavy.sum()), len(mutual))
 
 
 def spark_discount_rings(

@@ -33,7 +33,7 @@ MEASURES: Final[dict[str, Measure]] = {
     "audience": audience,
     "in_strength": in_strength,
     "out_strength": out_strength,
-    # TEMP-PAGERANK "pagerank": pagerank,
+    "pagerank": pagerank,
     "hits_authority": hits_authority,
     "hits_hub": hits_hub,
     "betweenness": betweenness,
@@ -69,7 +69,7 @@ __all__ = [
     "hits_hub",
     "in_strength",
     "out_strength",
-    # TEMP-PAGERANK "pagerank",
+    "pagerank",
     "reach",
     "responsiveness",
 ]

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 
 from renown.core.errors import RenownError
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
+from renown.graph.kernels import balanced_row_blocks
 
 KernelT = TypeVar("KernelT", bound=Callable[..., Any])
 
@@ -46,13 +47,25 @@ class ConvergenceError(RenownError):
     """
 
 
-def chunk_count(n_items: int) -> int:
-    """Number of work chunks for a parallel kernel over ``n_items`` rows.
+def row_blocks(work_ptr: IntArray) -> IntArray:
+    """Boundaries of contiguous row ranges of about equal work for a chunked kernel.
 
-    A few chunks per thread balance uneven rows (hubs) without multiplying the per-chunk
-    scratch arrays, each of which is as long as the graph.
+    People are numbered hubs-first, so equal row counts would hand one worker all the
+    hubs; ranges are balanced on ``work_ptr`` (a CSR-like cumulative work count) instead.
+    A few ranges per thread even out the rest, and each range allocates its own scratch
+    arrays only once.
+
+    Parameters
+    ----------
+    work_ptr:
+        Non-decreasing cumulative work per row, length ``n + 1`` (a CSR ``indptr``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Row boundaries, from 0 to ``n``.
     """
-    return max(1, min(n_items, 4 * numba.get_num_threads()))
+    return balanced_row_blocks(work_ptr, 4 * numba.get_num_threads())
 
 
 def as_float(values: ArrayLike) -> FloatArray:
@@ -129,7 +142,7 @@ def undirected(graph: InteractionGraph) -> UndirectedView:
         inbound.indptr,
         inbound.indices,
         inbound.weights,
-        chunk_count(graph.n),
+        row_blocks(graph.out.indptr + inbound.indptr),
     )
     view = UndirectedView(indptr=indptr, indices=indices, weights=weights)
     _UNDIRECTED_CACHE[graph] = view
@@ -137,24 +150,22 @@ def undirected(graph: InteractionGraph) -> UndirectedView:
 
 
 @parallel_kernel
-def _merge_directions(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _merge_directions(
     out_ptr: IntArray,
     out_idx: IndexArray,
     out_w: FloatArray,
     in_ptr: IntArray,
     in_idx: IndexArray,
     in_w: FloatArray,
-    n_chunks: int,
+    blocks: IntArray,
 ) -> tuple[IntArray, IndexArray, FloatArray]:
     n = len(out_ptr) - 1
     bound = out_ptr + in_ptr  # row i may use slots [bound[i], bound[i + 1]) of the buffers
     buf_idx = np.empty(bound[n], dtype=np.int32)
     buf_w = np.empty(bound[n], dtype=np.float64)
     counts = np.zeros(n, dtype=np.int64)
-    for chunk in prange(n_chunks):
-        lo_row = chunk * n // n_chunks
-        hi_row = (chunk + 1) * n // n_chunks
-        for i in range(lo_row, hi_row):
+    for block in prange(len(blocks) - 1):
+        for i in range(blocks[block], blocks[block + 1]):
             n_out = out_ptr[i + 1] - out_ptr[i]
             n_in = in_ptr[i + 1] - in_ptr[i]
             row_idx = np.empty(n_out + n_in, dtype=np.int32)

@@ -13,10 +13,10 @@ import numpy as np
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.prominence.measures._common import (
     as_float,
-    chunk_count,
     edge_tuples,
     parallel_kernel,
     prange,
+    row_blocks,
 )
 from renown.prominence.measures.communities import communities
 
@@ -70,27 +70,27 @@ def breadth(graph: InteractionGraph, *, saturation: float = 1.0) -> FloatArray:
         groups,
         n_groups,
         saturation,
-        chunk_count(graph.n),
+        row_blocks(inbound.indptr),
     )
 
 
 @parallel_kernel
-def _breadth_kernel(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _breadth_kernel(
     indptr: IntArray,
     indices: IndexArray,
     weights: FloatArray,
     groups: IndexArray,
     n_groups: int,
     saturation: float,
-    n_chunks: int,
+    blocks: IntArray,
 ) -> FloatArray:
     n = len(indptr) - 1
     result = np.zeros(n, dtype=np.float64)
-    for chunk in prange(n_chunks):
+    for block in prange(len(blocks) - 1):
         from_group = np.zeros(n_groups, dtype=np.float64)
         seen = np.zeros(n_groups, dtype=np.bool_)
         touched = np.empty(n_groups, dtype=np.int32)
-        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+        for i in range(blocks[block], blocks[block + 1]):
             own = groups[i]
             n_touched = 0
             for e in range(indptr[i], indptr[i + 1]):

@@ -68,7 +68,7 @@ def communities(graph: InteractionGraph, *, seed: int = 0, max_sweeps: int = 100
 
 
 @kernel
-def _sweep(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _sweep(
     indptr: IntArray,
     indices: IndexArray,
     weights: FloatArray,

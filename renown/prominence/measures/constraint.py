@@ -25,10 +25,10 @@ import numpy as np
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.prominence.measures._common import (
     as_float,
-    chunk_count,
     edge_tuples,
     parallel_kernel,
     prange,
+    row_blocks,
     undirected,
 )
 
@@ -138,7 +138,7 @@ def _structural_holes(
         view = undirected(graph)
         cap = int(view.degree().max(initial=0)) if max_ties is None else max_ties
         tie_ptr, tie_idx, strength = _strongest_ties(view.indptr, view.indices, view.weights, cap)
-        by_cap[max_ties] = _constraint_kernel(tie_ptr, tie_idx, strength, chunk_count(graph.n))
+        by_cap[max_ties] = _constraint_kernel(tie_ptr, tie_idx, strength, row_blocks(tie_ptr))
     constraint_values, effective_values = by_cap[max_ties]
     return constraint_values.copy(), effective_values.copy()
 
@@ -173,7 +173,7 @@ def _strongest_ties(
 
 @parallel_kernel
 def _constraint_kernel(
-    tie_ptr: IntArray, tie_idx: IndexArray, strength: FloatArray, n_chunks: int
+    tie_ptr: IntArray, tie_idx: IndexArray, strength: FloatArray, blocks: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     n = len(tie_ptr) - 1
     proportional = np.empty_like(strength)  # p_ij: share of i's total tie strength
@@ -189,10 +189,10 @@ def _constraint_kernel(
             to_strongest[lo:hi] = row / row.max()
     constraint = np.ones(n, dtype=np.float64)
     effective = np.zeros(n, dtype=np.float64)
-    for chunk in prange(n_chunks):
+    for block in prange(len(blocks) - 1):
         slot = np.full(n, -1, dtype=np.int32)  # position of a node among i's ties, or -1
         invested = np.empty(longest, dtype=np.float64)  # direct + indirect p per contact
-        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+        for i in range(blocks[block], blocks[block + 1]):
             lo, hi = tie_ptr[i], tie_ptr[i + 1]
             if hi == lo:
                 continue

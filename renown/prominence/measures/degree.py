@@ -15,7 +15,7 @@ from renown.prominence.measures._common import as_float, edge_tuples, in_sums, o
 
 
 def reach(graph: InteractionGraph) -> FloatArray:
-    """Number of distinct people who addressed each person (weighted in-degree's plain twin).
+    """Number of distinct people who addressed each person (in-degree of the pair graph).
 
     Parameters
     ----------

@@ -13,10 +13,10 @@ import numpy as np
 from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.prominence.measures._common import (
     as_float,
-    chunk_count,
     edge_tuples,
     parallel_kernel,
     prange,
+    row_blocks,
 )
 
 
@@ -56,26 +56,26 @@ def responsiveness(graph: InteractionGraph) -> FloatArray:
         inbound.indptr,
         inbound.indices,
         inbound.weights,
-        chunk_count(graph.n),
+        row_blocks(graph.out.indptr + inbound.indptr),
     )
 
 
 @parallel_kernel
-def _reciprocated(  # noqa: PLR0917 (numba kernels take arrays positionally)
+def _reciprocated(
     out_ptr: IntArray,
     out_idx: IndexArray,
     out_w: FloatArray,
     in_ptr: IntArray,
     in_idx: IndexArray,
     in_w: FloatArray,
-    n_chunks: int,
+    blocks: IntArray,
 ) -> FloatArray:
     n = len(out_ptr) - 1
     result = np.zeros(n, dtype=np.float64)
-    for chunk in prange(n_chunks):
+    for block in prange(len(blocks) - 1):
         sent = np.zeros(n, dtype=np.float64)  # w_ij of the current i, valid where `marked`
         marked = np.zeros(n, dtype=np.bool_)
-        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+        for i in range(blocks[block], blocks[block + 1]):
             for e in range(out_ptr[i], out_ptr[i + 1]):
                 j = out_idx[e]
                 if j != i:

@@ -1,0 +1,161 @@
+"""Building blocks of the graph builder: id coding, renumbering, radix sort, transpose."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from renown.graph.aggregate import pairs_to_csr, radix_sort_pairs
+from renown.graph.csr import CSR, transpose
+from renown.graph.encode import CodeTable, EncodedBatch, encode_batch
+from renown.graph.kernels import balanced_row_blocks, transpose_arrays
+from renown.graph.renumber import BUCKETS, hub_order
+
+
+def _encode(
+    table: CodeTable,
+    actor: NDArray[np.int64],
+    target: NDArray[np.int64],
+    anonymous: NDArray[np.bool_],
+) -> EncodedBatch:
+    # the high half of each key is derived from the low half, so equal ids stay equal
+    return encode_batch(
+        table,
+        actor_low=actor.astype(np.uint64),
+        actor_high=(actor * 7 + 3).astype(np.uint64),
+        anonymous=anonymous,
+        keep=np.ones(len(actor), dtype=np.bool_),
+        target_low=target.astype(np.uint64),
+        target_high=(target * 7 + 3).astype(np.uint64),
+        weight=np.arange(len(actor), dtype=np.float64),
+    )
+
+
+def test_codes_follow_first_appearance_and_survive_growth() -> None:
+    rng = np.random.default_rng(0)
+    ids = rng.choice(2**40, size=120_000, replace=False)  # far beyond the initial table
+    actor = ids[rng.integers(0, len(ids), 200_000)]
+    target = ids[rng.integers(0, len(ids), 200_000)]
+    anonymous = rng.random(200_000) < 0.1
+    table = CodeTable()
+    first = _encode(table, actor[:50_000], target[:50_000], anonymous[:50_000])
+    second = _encode(table, actor[50_000:], target[50_000:], anonymous[50_000:])
+    assert table.bits > 16 and table.size <= 2 * table.limit
+    source = np.concatenate([first.source, second.source])
+    dest = np.concatenate([first.target, second.target])
+    kept = np.concatenate([first.weight, second.weight + 50_000]).astype(np.int64)
+    assert np.all(actor[kept] != target[kept])  # self-addressed rows are dropped
+    assert np.array_equal(source < 0, anonymous[kept])
+    # one code per distinct id and one id per code
+    ids_of_code: dict[int, int] = {}
+    for code, person in zip(
+        np.concatenate([source[source >= 0], dest]),
+        np.concatenate([actor[kept][source >= 0], target[kept]]),
+        strict=True,
+    ):
+        assert ids_of_code.setdefault(int(code), int(person)) == person
+    assert sorted(ids_of_code) == list(range(table.size))
+    # codes are handed out in order of first appearance, actor before target
+    order: list[int] = []
+    seen: set[int] = set()
+    for row in kept:
+        for person, is_actor in ((actor[row], True), (target[row], False)):
+            if is_actor and anonymous[row]:
+                continue
+            if person not in seen:
+                seen.add(int(person))
+                order.append(int(person))
+    assert [ids_of_code[c] for c in range(table.size)] == order
+    first_rows = np.concatenate([first.first_row, second.first_row + 50_000])
+    first_columns = np.concatenate([first.first_column, second.first_column])
+    located = np.where(first_columns == 0, actor[first_rows], target[first_rows])
+    assert located.tolist() == order
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    received=st.lists(st.integers(0, 2 * BUCKETS), min_size=0, max_size=60),
+    data=st.data(),
+)
+def test_hub_order_sorts_by_received_then_sent(received: list[int], data: st.DataObject) -> None:
+    sent = data.draw(st.lists(st.integers(0, 50), min_size=len(received), max_size=len(received)))
+    old_of_new, new_of_old = hub_order(np.array(received, np.int64), np.array(sent, np.int64))
+    top = BUCKETS - 1
+    key = [(-min(received[i], top), -min(sent[i], top), i) for i in range(len(received))]
+    assert old_of_new.tolist() == sorted(range(len(received)), key=lambda i: key[i])
+    assert np.array_equal(new_of_old[old_of_new], np.arange(len(received)))
+
+
+def test_hub_order_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="one entry per node"):
+        hub_order(np.zeros(3, np.int64), np.zeros(2, np.int64))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 2**40 - 1), max_size=300),
+    bits=st.sampled_from([3, 11, 12, 40]),
+)
+def test_radix_sort_is_a_stable_sort(keys: list[int], bits: int) -> None:
+    array = np.array(keys, dtype=np.uint64) & np.uint64((1 << bits) - 1)
+    values = np.arange(len(array), dtype=np.float64)
+    expected = np.argsort(array, kind="stable")
+    got_keys, got_values = radix_sort_pairs(array.copy(), values.copy(), bits)
+    assert np.array_equal(got_keys, array[expected])
+    assert np.array_equal(got_values, values[expected])
+
+
+def test_pairs_to_csr_sums_runs_and_scales() -> None:
+    target_bits = 2
+    keys = np.array([0b0001, 0b0001, 0b0011, 0b1000, 0b1000, 0b1000], dtype=np.uint64)
+    weight = np.array([1.0, 2.0, 0.5, 1.0, 1.0, 1.0])
+    indptr, indices, scaled, volume = pairs_to_csr(
+        keys, weight, target_bits=target_bits, n=3, scaling="cap", cap=2.5
+    )
+    assert indptr.tolist() == [0, 2, 2, 3]
+    assert indices.tolist() == [1, 3, 0]
+    assert volume.tolist() == [3.0, 0.5, 3.0]
+    assert scaled.tolist() == [2.5, 0.5, 2.5]
+    _, _, logged, _ = pairs_to_csr(keys, weight, target_bits=target_bits, n=3, scaling="log", cap=0)
+    assert logged == pytest.approx(np.log1p(volume))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 40), density=st.floats(0.0, 0.5), seed=st.integers(0, 2**16))
+def test_transpose_matches_scipy(n: int, density: float, seed: int) -> None:
+    matrix = sp.random(n, n, density=density, format="csr", random_state=seed)
+    matrix.sort_indices()
+    csr = CSR(
+        indptr=matrix.indptr.astype(np.int64),
+        indices=matrix.indices.astype(np.int32),
+        weights=matrix.data.copy(),
+        volume=matrix.data * 2,
+    )
+    got = transpose(csr, n)
+    want = matrix.T.tocsr()
+    want.sort_indices()
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.weights, want.data)
+    assert np.array_equal(got.volume, want.data * 2)
+    again = transpose_arrays(got.indptr, got.indices, got.weights, got.volume, n)
+    assert np.array_equal(again[0], csr.indptr) and np.array_equal(again[1], csr.indices)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lengths=st.lists(st.integers(0, 50), max_size=80), blocks=st.integers(1, 20))
+def test_balanced_row_blocks_cover_rows_in_order(lengths: list[int], blocks: int) -> None:
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    bounds = balanced_row_blocks(indptr, blocks)
+    assert len(bounds) == blocks + 1
+    assert bounds[0] == 0 and bounds[-1] == len(lengths)
+    assert np.all(np.diff(bounds) >= 0)
+    work = indptr[bounds] + bounds
+    total = indptr[-1] + len(lengths)
+    # each block but the last stops at the first row that reaches its share of the work
+    for block in range(1, blocks):
+        assert work[block] >= total * block // blocks or bounds[block] == len(lengths)
