@@ -4,13 +4,21 @@ Every runner receives the same out-adjacency arrays renown iterates on and retur
 in node order, so the L1 distances compare like with like. Graph construction in a peer
 library is not timed (only its PageRank call is); imports stay inside the functions so
 the bench runs, and says so, when a peer is missing.
+
+Each peer runs in its own process (``python -m bench.peers NAME GRAPH OUT REPEATS TOL``):
+OpenMP runtimes loaded side by side (numba's and a peer's) spin-wait against each other
+and would slow the peer down unfairly.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,7 +71,7 @@ def reference_pagerank(graph: EdgeArrays, tol: float = 1e-12) -> tuple[FloatArra
     """
     n = graph.n
     matrix = sp.csr_array((graph.weights, graph.indices, graph.indptr), shape=(n, n))
-    strength = np.asarray(matrix.sum(axis=1)).ravel()
+    strength: FloatArray = np.asarray(matrix.sum(axis=1), dtype=np.float64).ravel()
     dangling = strength == 0
     inverse = np.divide(1.0, strength, out=np.zeros(n), where=~dangling)
     transition = (sp.diags_array(inverse) @ matrix).T.tocsr()
@@ -83,11 +91,11 @@ def run_igraph(graph: EdgeArrays, repeats: int) -> PeerRun:
 
     edges = np.column_stack([graph.sources(), graph.indices])
     g = igraph.Graph(n=graph.n, edges=edges, directed=True)
-    weights = np.ascontiguousarray(graph.weights, dtype=np.float64)  # float32 is mishandled
+    g.es["weight"] = graph.weights.astype(np.float64).tolist()  # float32 is mishandled
     seconds, scores = best_of(
         repeats,
         lambda: np.asarray(
-            g.personalized_pagerank(directed=True, damping=ALPHA, weights=weights), np.float64
+            g.personalized_pagerank(directed=True, damping=ALPHA, weights="weight"), np.float64
         ),
     )
     return PeerRun("igraph", seconds, scores / scores.sum(), "PRPACK, float64 weights")
@@ -134,3 +142,40 @@ def run_networkx(graph: EdgeArrays, repeats: int, tol: float) -> PeerRun:
 
     seconds, scores = best_of(repeats, call)
     return PeerRun("networkx", seconds, scores, f"tol={tol:g}/n (same L1 rule)")
+
+
+RUNNERS: dict[str, Callable[[EdgeArrays, int, float], PeerRun]] = {
+    "igraph": lambda graph, repeats, _tol: run_igraph(graph, repeats),
+    "networkit": run_networkit,
+    "networkx": run_networkx,
+}
+
+
+def run_isolated(name: str, graph: EdgeArrays, repeats: int, tol: float, folder: Path) -> PeerRun:
+    """Run peer ``name`` in a fresh process on ``graph`` (saved to ``folder``)."""
+    saved = folder / "graph.npz"
+    if not saved.exists():
+        np.savez(saved, n=graph.n, indptr=graph.indptr, indices=graph.indices, w=graph.weights)
+    scores = folder / f"{name}.npy"
+    command = [sys.executable, "-m", "bench.peers", name, str(saved), str(scores)]
+    done = subprocess.run(
+        [*command, str(repeats), str(tol)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise ImportError(f"{name}: {done.stderr.strip().splitlines()[-1:]}")
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    return PeerRun(name, float(record["seconds"]), np.load(scores), str(record["note"]))
+
+
+def main() -> None:
+    """Entry point of the per-peer process."""
+    name, saved, out, repeats, tol = sys.argv[1:6]
+    data = np.load(saved)
+    graph = EdgeArrays(int(data["n"]), data["indptr"], data["indices"], data["w"])
+    run = RUNNERS[name](graph, int(repeats), float(tol))
+    np.save(out, run.scores)
+    print(json.dumps({"seconds": run.seconds, "note": run.note}))
+
+
+if __name__ == "__main__":
+    main()

@@ -8,14 +8,12 @@ address and a per-row sort would need a second pass. Equal keys are then adjacen
 their weights are summed in the order the events arrived (the sort is stable), so a
 given input always gives bit-identical volumes.
 
-Events arrive in batches (see :mod:`renown.graph.encode`); keys are written straight into
-one array and each batch can be released afterwards, so peak memory stays near twice the
-size of the key and weight arrays.
+Keys overwrite the coded events in place (see :class:`renown.graph.encode.CodedEvents`),
+so peak memory is the sort's two buffers: about twice the raw edge arrays.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -34,99 +32,78 @@ DIGIT_BITS: Final = 11
 """Radix digit width: 2048 buckets keep every thread's write streams inside its L2."""
 
 
-def count_events(
-    sources: Sequence[I32Array], targets: Sequence[I32Array], n: int
-) -> tuple[I64Array, I64Array]:
-    """Return ``(received, sent)`` event counts per node code (anonymous events excluded)."""
+def count_events(endpoints: I32Array, n: int) -> tuple[I64Array, I64Array]:
+    """Return ``(received, sent)`` event counts per node code (anonymous events excluded).
+
+    ``endpoints`` is ``[actor_0, target_0, actor_1, ...]`` (see
+    :meth:`renown.graph.encode.CodedEvents.endpoints`).
+    """
     received = np.zeros(n, np.int64)
     sent = np.zeros(n, np.int64)
-    for source, target in zip(sources, targets, strict=True):
-        _count(source, target, received, sent)
+    _count(endpoints, received, sent)
     return received, sent
 
 
 @njit(cache=True, nogil=True)
-def _count(source: I32Array, target: I32Array, received: I64Array, sent: I64Array) -> None:
-    for k in range(len(source)):
-        actor = source[k]
+def _count(endpoints: I32Array, received: I64Array, sent: I64Array) -> None:
+    for k in range(len(endpoints) // 2):
+        actor = endpoints[2 * k]
         if actor >= 0:
             sent[actor] += 1
-            received[target[k]] += 1
+            received[endpoints[2 * k + 1]] += 1
 
 
-def pair_keys(
-    sources: list[I32Array],
-    targets: list[I32Array],
-    weights: list[F64Array],
-    new_of_old: I32Array,
-    n_edges: int,
+def pair_keys_in_place(
+    pairs: U64Array, weight: F64Array, new_of_old: I32Array
 ) -> tuple[U64Array, F64Array, F64Array, int]:
-    """Renumber events into sortable pair keys and sum anonymous engagement.
+    """Turn coded events into sortable pair keys, in place, and sum anonymous engagement.
 
     Parameters
     ----------
-    sources, targets, weights:
-        Event batches in old codes; ``source`` is ``-1`` for anonymous events. The lists
-        are emptied batch by batch, so each batch's memory is returned as soon as its keys
-        are written.
+    pairs:
+        Coded events (actor and target codes as two int32 per entry, see
+        :class:`renown.graph.encode.CodedEvents`); overwritten with keys.
+    weight:
+        Weight of each event; compacted alongside.
     new_of_old:
         Renumbering of node codes.
-    n_edges:
-        Number of non-anonymous events in all batches.
 
     Returns
     -------
     tuple
         ``(keys, weight, anonymous, target_bits)``: one key ``actor << target_bits |
-        target`` per non-anonymous event in arrival order, its weight, and the anonymous
-        weight each node received.
+        target`` per non-anonymous event in arrival order (views of the inputs), its
+        weight, and the anonymous weight each node received.
     """
     n = len(new_of_old)
     target_bits = max(1, (n - 1).bit_length())
-    keys = np.empty(n_edges, np.uint64)
-    weight = np.empty(n_edges, np.float64)
     anonymous = np.zeros(n, np.float64)
-    offset = 0
-    sources.reverse()
-    targets.reverse()
-    weights.reverse()
-    while sources:
-        offset = _fill_keys(
-            sources.pop(),
-            targets.pop(),
-            weights.pop(),
-            new_of_old,
-            np.uint64(target_bits),
-            keys,
-            weight,
-            anonymous,
-            offset,
-        )
-    return keys, weight, anonymous, target_bits
+    count = _fill_keys(pairs, weight, new_of_old, np.uint64(target_bits), anonymous)
+    return pairs[:count], weight[:count], anonymous, target_bits
 
 
 @njit(cache=True, nogil=True)
 def _fill_keys(
-    source: I32Array,
-    target: I32Array,
-    w: F64Array,
+    pairs: U64Array,
+    weight: F64Array,
     new_of_old: I32Array,
     target_bits: np.uint64,
-    keys: U64Array,
-    weight: F64Array,
     anonymous: F64Array,
-    offset: int,
 ) -> int:
-    for k in range(len(source)):
-        destination = new_of_old[target[k]]
-        actor = source[k]
+    endpoints = pairs.view(np.int32)
+    out = 0
+    for k in range(len(pairs)):
+        actor = endpoints[2 * k]
+        destination = new_of_old[endpoints[2 * k + 1]]
+        w = weight[k]
         if actor < 0:
-            anonymous[destination] += w[k]
+            anonymous[destination] += w
             continue
-        keys[offset] = (np.uint64(new_of_old[actor]) << target_bits) | np.uint64(destination)
-        weight[offset] = w[k]
-        offset += 1
-    return offset
+        # entry ``out <= k`` was read already, so overwriting it is safe
+        pairs[out] = (np.uint64(new_of_old[actor]) << target_bits) | np.uint64(destination)
+        weight[out] = w
+        out += 1
+    return out
 
 
 def radix_sort_pairs(keys: U64Array, values: F64Array, key_bits: int) -> tuple[U64Array, F64Array]:

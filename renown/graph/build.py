@@ -26,7 +26,10 @@ them back to ids, and per-person results do not depend on input order.
 
 from __future__ import annotations
 
+import secrets
+from collections import deque
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Literal
@@ -39,20 +42,23 @@ from renown.core.events import EventColumn
 from renown.graph.aggregate import (
     SCALING_CODES,
     count_events,
-    pair_keys,
+    pair_keys_in_place,
     pairs_to_csr,
     radix_sort_pairs,
 )
 from renown.graph.csr import CSR, InteractionGraph
-from renown.graph.encode import SEED_HIGH, SEED_LOW, CodeTable, encode_batch
+from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
-from renown.graph.weights import NAME_SEED, NameWeights, event_weights
+from renown.graph.weights import NameWeights, event_weights
 
 SECONDS_PER_DAY: Final = 86_400.0
 
 BATCH_ROWS: Final = 1 << 18
 """Events per batch: large enough to amortise per-batch overhead, small enough that the
 per-batch hash columns stay a fraction of the coded event arrays."""
+
+LAZY_BATCH_ROWS: Final = 1 << 20
+"""Rows per slice of a scanned file: each slice pays for file footers and page decoding."""
 
 DEFAULT_CHANNEL_WEIGHTS: Final[Mapping[str, float]] = {
     "email": 1.0,
@@ -126,17 +132,21 @@ def build_graph(
         raise ValueError(f"unknown pair scaling {pair_scaling!r}")
     cw = {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
     kw = {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})}
+    seeds = _Seeds()
     coded = _code_events(
-        _batches(events, as_of, half_life_days, window_days),
-        NameWeights.from_mapping(cw),
-        NameWeights.from_mapping(kw),
+        _batches(events, as_of, half_life_days, window_days, seeds),
+        _capacity(events),
+        NameWeights.from_mapping(cw, seeds.names),
+        NameWeights.from_mapping(kw, seeds.names),
     )
     n = coded.close_table()
-    received, sent = count_events(coded.sources, coded.targets, n)
+    events_kept = coded.events.size
+    received, sent = count_events(coded.events.endpoints(), n)
     old_of_new, new_of_old = hub_order(received, sent)
-    keys, weight, anonymous, target_bits = pair_keys(
-        coded.sources, coded.targets, coded.weights, new_of_old, int(sent.sum())
+    keys, weight, anonymous, target_bits = pair_keys_in_place(
+        coded.events.pairs[:events_kept], coded.events.weight[:events_kept], new_of_old
     )
+    coded.events = CodedEvents.allocate(0)
     keys, weight = radix_sort_pairs(keys, weight, target_bits + max(1, (n - 1).bit_length()))
     indptr, indices, weights, volume = pairs_to_csr(
         keys, weight, target_bits=target_bits, n=n, scaling=pair_scaling, cap=pair_cap
@@ -152,7 +162,7 @@ def build_graph(
         group_names=group_names,
         as_of=as_of,
         half_life_days=half_life_days,
-        n_events=coded.n_events,
+        n_events=events_kept,
         params={
             "half_life_days": half_life_days,
             "window_days": window_days,
@@ -177,33 +187,77 @@ def scale_pairs(
     raise ValueError(f"unknown pair scaling {scaling!r}")
 
 
+@dataclass(frozen=True)
+class _Seeds:
+    """Hash seeds of one build, drawn at random.
+
+    Results never depend on them (codes follow first appearance), but secret seeds mean
+    nobody can craft ids (or channel names) that collide on purpose to merge two people.
+    """
+
+    low: int = field(default_factory=lambda: secrets.randbits(63))
+    high: int = field(default_factory=lambda: secrets.randbits(63))
+    names: int = field(default_factory=lambda: secrets.randbits(63))
+
+
 def _batches(
     events: pl.DataFrame | pl.LazyFrame,
     as_of: datetime,
     half_life_days: float,
     window_days: float | None,
+    seeds: _Seeds,
 ) -> Iterator[pl.DataFrame]:
     """Events with hashed ids, names, decay and a ``keep`` flag, ``BATCH_ROWS`` at a time.
 
-    A lazy input is filtered by polars (so a lake scan skips whole files and row groups).
+    A lazy input that is a bare scan (the event lake) is read slice by slice; one with a
+    window is filtered by polars first (so a lake scan skips whole files and row groups).
     An in-memory frame is sliced without copying; a slice that keeps nearly every row is
     not filtered at all (the copy would cost more than hashing a few extra rows): its rows
-    carry the ``keep`` flag instead.
+    carry the ``keep`` flag instead. The next slice is prepared in a background thread
+    while the caller codes the current one (polars and the numba kernels release the GIL).
     """
     keep = _keep(as_of, window_days)
     if isinstance(events, pl.LazyFrame):
-        query = _prepare(events.filter(keep), pl.lit(True), as_of, half_life_days)
+        if window_days is None and _plain_scan(events):
+            # slices are pushed down to the files, so memory stays at one slice
+            rows = _capacity(events)
+            for offset in range(0, rows, LAZY_BATCH_ROWS):
+                piece = events.slice(offset, LAZY_BATCH_ROWS).filter(keep)
+                yield _prepare(piece, pl.lit(True), as_of, half_life_days, seeds).collect()
+            return
+        # a window skips whole files and row groups, which only a filter before any slice
+        # can do; polars' streaming engine then runs the query (it buffers more)
+        query = _prepare(events.filter(keep), pl.lit(True), as_of, half_life_days, seeds)
         yield from query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
         return
-    for offset in range(0, events.height, BATCH_ROWS):
-        part = events.slice(offset, BATCH_ROWS)
+
+    def prepare(part: pl.DataFrame) -> pl.DataFrame:
         kept = int(part.select(keep.sum()).item())
         if kept == 0:
-            continue
+            return part.clear()
         if kept < _FILTER_BELOW * part.height:
-            yield _prepare(part.lazy().filter(keep), pl.lit(True), as_of, half_life_days).collect()
+            lazy = _prepare(part.lazy().filter(keep), pl.lit(True), as_of, half_life_days, seeds)
         else:
-            yield _prepare(part.lazy(), keep, as_of, half_life_days).collect()
+            lazy = _prepare(part.lazy(), keep, as_of, half_life_days, seeds)
+        return lazy.collect()
+
+    slices = (events.slice(offset, BATCH_ROWS) for offset in range(0, events.height, BATCH_ROWS))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
+        pending: deque[Future[pl.DataFrame]] = deque()
+        for part in slices:
+            pending.append(pool.submit(prepare, part))
+            if len(pending) > 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _plain_scan(events: pl.LazyFrame) -> bool:
+    """True when the query is a bare file scan, which polars can slice without rereading."""
+    lines = [line.strip() for line in events.explain().splitlines() if line.strip()]
+    if not lines or "SCAN" not in lines[0]:
+        return False
+    return all(line.startswith(("PROJECT", "ESTIMATED")) for line in lines[1:])
 
 
 _FILTER_BELOW: Final = 0.9
@@ -219,7 +273,7 @@ def _keep(as_of: datetime, window_days: float | None) -> pl.Expr:
 
 
 def _prepare(
-    events: pl.LazyFrame, keep: pl.Expr, as_of: datetime, half_life_days: float
+    events: pl.LazyFrame, keep: pl.Expr, as_of: datetime, half_life_days: float, seeds: _Seeds
 ) -> pl.LazyFrame:
     ts = pl.col(EventColumn.TIMESTAMP)
     age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
@@ -229,28 +283,35 @@ def _prepare(
         actor.alias("actor"),
         target.alias("target"),
         keep.fill_null(False).alias("keep"),
-        actor.hash(SEED_LOW).alias("actor_low"),
-        actor.hash(SEED_HIGH).alias("actor_high"),
+        actor.hash(seeds.low).alias("actor_low"),
+        actor.hash(seeds.high).alias("actor_high"),
         actor.is_null().alias("anonymous"),
-        target.hash(SEED_LOW).alias("target_low"),
-        target.hash(SEED_HIGH).alias("target_high"),
-        pl.col(EventColumn.CHANNEL).hash(NAME_SEED).alias("channel"),
-        pl.col(EventColumn.KIND).hash(NAME_SEED).alias("kind"),
+        target.hash(seeds.low).alias("target_low"),
+        target.hash(seeds.high).alias("target_high"),
+        pl.col(EventColumn.CHANNEL).hash(seeds.names).alias("channel"),
+        pl.col(EventColumn.KIND).hash(seeds.names).alias("kind"),
         pl.col(EventColumn.WEIGHT).fill_null(1.0).cast(pl.Float64).alias("weight"),
         (2.0 ** (-age_days / half_life_days)).alias("decay"),
     )
 
 
-@dataclass(eq=False)
-class _CodedEvents:
-    """Coded event batches and the id of every code, accumulated batch by batch."""
+def _capacity(events: pl.DataFrame | pl.LazyFrame) -> int:
+    """Upper bound of the events kept: the row count before filtering.
 
+    For a Parquet scan polars answers from the file footers without reading any column.
+    """
+    if isinstance(events, pl.DataFrame):
+        return events.height
+    return int(events.select(pl.len()).collect().item())
+
+
+@dataclass(eq=False)
+class _Coded:
+    """Coded events, the code table and the id of every code, filled batch by batch."""
+
+    events: CodedEvents
     table: CodeTable = field(default_factory=CodeTable)
-    sources: list[NDArray[np.int32]] = field(default_factory=list)
-    targets: list[NDArray[np.int32]] = field(default_factory=list)
-    weights: list[NDArray[np.float64]] = field(default_factory=list)
     name_parts: list[pl.Series] = field(default_factory=list)
-    n_events: int = 0
 
     def names(self) -> pl.Series:
         """Person id of every code, in code order."""
@@ -264,9 +325,9 @@ class _CodedEvents:
 
 
 def _code_events(
-    batches: Iterator[pl.DataFrame], channels: NameWeights, kinds: NameWeights
-) -> _CodedEvents:
-    coded = _CodedEvents()
+    batches: Iterator[pl.DataFrame], capacity: int, channels: NameWeights, kinds: NameWeights
+) -> _Coded:
+    coded = _Coded(events=CodedEvents.allocate(capacity))
     for batch in batches:
         if batch.height == 0:
             continue
@@ -279,8 +340,9 @@ def _code_events(
             channels=channels,
             kinds=kinds,
         )
-        encoded = encode_batch(
+        new = encode_batch(
             coded.table,
+            coded.events,
             actor_low=column["actor_low"],
             actor_high=column["actor_high"],
             anonymous=column["anonymous"],
@@ -289,13 +351,9 @@ def _code_events(
             target_high=column["target_high"],
             weight=weight,
         )
-        coded.sources.append(encoded.source)
-        coded.targets.append(encoded.target)
-        coded.weights.append(encoded.weight)
-        coded.n_events += len(encoded.source)
-        if len(encoded.first_row):
-            rows = pl.Series(encoded.first_row)
-            from_actor = pl.Series(encoded.first_column == 0)
+        if len(new.first_row):
+            rows = pl.Series(new.first_row)
+            from_actor = pl.Series(new.first_column == 0)
             coded.name_parts.append(
                 pl.select(
                     pl.when(from_actor)

@@ -20,9 +20,6 @@ import polars as pl
 from numba import njit, prange
 from numpy.typing import NDArray
 
-NAME_SEED: Final = 0x5EED_0003
-"""Seed of the polars hash applied to channel and kind names."""
-
 _GOLDEN: Final = np.uint64(0x9E3779B97F4A7C15)
 
 U64Array = NDArray[np.uint64]
@@ -39,10 +36,10 @@ class NameWeights:
     shift: np.uint64
 
     @classmethod
-    def from_mapping(cls, weights: Mapping[str, float]) -> NameWeights:
-        """Build the table for ``weights`` (name -> weight)."""
+    def from_mapping(cls, weights: Mapping[str, float], seed: int) -> NameWeights:
+        """Build the table for ``weights`` (name -> weight) under polars hash ``seed``."""
         names = list(weights)
-        hashes = pl.Series(names, dtype=pl.String).hash(NAME_SEED).to_numpy().astype(np.uint64)
+        hashes = pl.Series(names, dtype=pl.String).hash(seed).to_numpy().astype(np.uint64)
         bits = max(1, len(names)).bit_length() + 1
         while True:
             shift = np.uint64(64 - bits)
@@ -79,7 +76,7 @@ def event_weights(
     decay:
         Time-decay factor of each event.
     channel_hash, kind_hash:
-        Polars hashes (seed :data:`NAME_SEED`) of each event's channel and kind.
+        Polars hashes of each event's channel and kind, with the tables' seed.
     channels, kinds:
         Tables built by :meth:`NameWeights.from_mapping`.
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -140,6 +141,19 @@ def test_small_batches_and_lazy_input(
     monkeypatch.setattr(build_module, "BATCH_ROWS", 37)
     source = events.lazy() if lazy else events
     assert_same_view(view_of(build_graph(source, as_of=AS_OF)), expected)
+
+
+@pytest.mark.parametrize("window_days", [None, 60.0])
+def test_parquet_scan_in_slices(
+    events: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window_days: float | None
+) -> None:
+    expected = view_of(build_graph(events, as_of=AS_OF, window_days=window_days))
+    path = tmp_path / "events.parquet"
+    events.write_parquet(path, row_group_size=100)
+    monkeypatch.setattr(build_module, "LAZY_BATCH_ROWS", 53)
+    monkeypatch.setattr(build_module, "BATCH_ROWS", 41)
+    scanned = build_graph(pl.scan_parquet(path), as_of=AS_OF, window_days=window_days)
+    assert_same_view(view_of(scanned), expected)
 
 
 def test_groups_are_coded_per_person(events: pl.DataFrame) -> None:

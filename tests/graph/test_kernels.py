@@ -9,22 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from renown.graph.aggregate import pairs_to_csr, radix_sort_pairs
+from renown.graph.aggregate import pair_keys_in_place, pairs_to_csr, radix_sort_pairs
 from renown.graph.csr import CSR, transpose
-from renown.graph.encode import CodeTable, EncodedBatch, encode_batch
+from renown.graph.encode import CodedEvents, CodeTable, NewPeople, encode_batch
 from renown.graph.kernels import balanced_row_blocks, transpose_arrays
 from renown.graph.renumber import BUCKETS, hub_order
 
 
 def _encode(
     table: CodeTable,
+    events: CodedEvents,
     actor: NDArray[np.int64],
     target: NDArray[np.int64],
     anonymous: NDArray[np.bool_],
-) -> EncodedBatch:
+) -> NewPeople:
     # the high half of each key is derived from the low half, so equal ids stay equal
     return encode_batch(
         table,
+        events,
         actor_low=actor.astype(np.uint64),
         actor_high=(actor * 7 + 3).astype(np.uint64),
         anonymous=anonymous,
@@ -42,12 +44,15 @@ def test_codes_follow_first_appearance_and_survive_growth() -> None:
     target = ids[rng.integers(0, len(ids), 200_000)]
     anonymous = rng.random(200_000) < 0.1
     table = CodeTable()
-    first = _encode(table, actor[:50_000], target[:50_000], anonymous[:50_000])
-    second = _encode(table, actor[50_000:], target[50_000:], anonymous[50_000:])
-    assert table.bits > 16 and table.size <= 2 * table.limit
-    source = np.concatenate([first.source, second.source])
-    dest = np.concatenate([first.target, second.target])
-    kept = np.concatenate([first.weight, second.weight + 50_000]).astype(np.int64)
+    events = CodedEvents.allocate(10)  # grows as batches arrive
+    first = _encode(table, events, actor[:50_000], target[:50_000], anonymous[:50_000])
+    second = _encode(table, events, actor[50_000:], target[50_000:], anonymous[50_000:])
+    assert table.bits > 16 and table.size == 120_000 - np.sum(~np.isin(ids, np.concatenate([actor, target])))
+    endpoints = events.endpoints()
+    source, dest = endpoints[0::2], endpoints[1::2]
+    row_in_batch = events.weight[: events.size].astype(np.int64)  # weights are row numbers
+    batch_start = np.where(np.arange(events.size) < _rows_before(row_in_batch), 0, 50_000)
+    kept = row_in_batch + batch_start
     assert np.all(actor[kept] != target[kept])  # self-addressed rows are dropped
     assert np.array_equal(source < 0, anonymous[kept])
     # one code per distinct id and one id per code
@@ -74,6 +79,12 @@ def test_codes_follow_first_appearance_and_survive_growth() -> None:
     first_columns = np.concatenate([first.first_column, second.first_column])
     located = np.where(first_columns == 0, actor[first_rows], target[first_rows])
     assert located.tolist() == order
+
+
+def _rows_before(weights: NDArray[np.int64]) -> int:
+    """Number of events coming from the first batch (weights restart at 0 in the second)."""
+    restart = np.flatnonzero(np.diff(weights) < 0)
+    return int(restart[0]) + 1 if len(restart) else len(weights)
 
 
 @settings(max_examples=60, deadline=None)
@@ -107,6 +118,19 @@ def test_radix_sort_is_a_stable_sort(keys: list[int], bits: int) -> None:
     got_keys, got_values = radix_sort_pairs(array.copy(), values.copy(), bits)
     assert np.array_equal(got_keys, array[expected])
     assert np.array_equal(got_values, values[expected])
+
+
+def test_pair_keys_renumber_in_place_and_collect_anonymous_weight() -> None:
+    events = CodedEvents.allocate(4)
+    events.pairs.view(np.int32)[:] = [0, 1, -1, 2, 2, 0, -1, 1]
+    events.weight[:] = [1.0, 2.0, 3.0, 4.0]
+    events.size = 4
+    new_of_old = np.array([2, 0, 1], dtype=np.int32)
+    keys, weight, anonymous, bits = pair_keys_in_place(events.pairs, events.weight, new_of_old)
+    assert bits == 2
+    assert keys.tolist() == [(2 << 2) | 0, (1 << 2) | 2]
+    assert weight.tolist() == [1.0, 3.0]
+    assert anonymous.tolist() == [4.0, 2.0, 0.0]
 
 
 def test_pairs_to_csr_sums_runs_and_scales() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, get_args
 
 import numpy as np
 import polars as pl
@@ -71,7 +71,8 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
     Returns
     -------
     pyspark.sql.SparkSession
-        Session with the UI disabled, UTC session time zone and only errors logged.
+        Session with the UI disabled, UTC session time zone, adaptive execution off and
+        only errors logged.
 
     Notes
     -----
@@ -92,6 +93,9 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
+        # The iterative measures run dozens of small jobs; re-planning each stage (AQE)
+        # costs more on one machine than it can save with a handful of partitions.
+        "spark.sql.adaptive.enabled": "false",
     }
     builder = SparkSession.builder.master(f"local[{cores}]").appName("renown")
     for key, value in settings.items():
@@ -144,8 +148,8 @@ def spark_measures(
     Raises
     ------
     ValueError
-        For a naive ``as_of``, a non-positive half-life or a component the model does not
-        know.
+        For a naive ``as_of``, a non-positive half-life, an unknown pair scaling or a
+        component the model does not know.
     renown.core.errors.InputError
         If the events lack a canonical column or a folder or file does not exist.
     """
@@ -153,6 +157,8 @@ def spark_measures(
         raise ValueError("as_of must be timezone-aware (UTC)")
     if half_life_days <= 0:
         raise ValueError("half_life_days must be positive")
+    if pair_scaling not in get_args(PairScaling):
+        raise ValueError(f"unknown pair scaling {pair_scaling!r}")
     unknown = [name for name in model.components if name not in COMPONENTS]
     if unknown:
         raise ValueError(f"unknown components {unknown}; known: {sorted(COMPONENTS)}")

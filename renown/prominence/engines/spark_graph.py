@@ -194,15 +194,18 @@ def weighted_events(
     # Whole seconds, truncated, exactly as polars' Duration.total_seconds().
     age_us = F.lit(as_of_us) - ts_us
     age_days = ((age_us - age_us % F.lit(1_000_000)) / F.lit(1_000_000)) / F.lit(SECONDS_PER_DAY)
-    base = (
-        F.coalesce(F.col(EventColumn.WEIGHT), F.lit(1.0))
-        * _lookup(
-            F.col(EventColumn.CHANNEL), {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
-        )
-        * _lookup(F.col(EventColumn.KIND), {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})})
-    )
     decay = F.pow(F.lit(2.0), -age_days / F.lit(float(half_life_days)))
-    return frame.select(actor.alias("actor"), target.alias("target"), (base * decay).alias("w"))
+    channel = _lookup(
+        F.col(EventColumn.CHANNEL), {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
+    )
+    kind = _lookup(F.col(EventColumn.KIND), {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})})
+    weight = F.coalesce(F.col(EventColumn.WEIGHT).cast("double"), F.lit(1.0))
+    return frame.select(
+        actor.alias("actor"),
+        target.alias("target"),
+        (weight * channel * kind * decay).alias("w"),
+        F.col(_ORDER).alias("row"),
+    )
 
 
 def _lookup(column: Column, weights: Mapping[str, float]) -> Column:
@@ -289,12 +292,16 @@ def _number_people(raw: DataFrame) -> NDArray[np.object_]:
     table = (
         as_actor.unionByName(as_target)
         .groupBy("id")
-        .agg(F.min("key").alias("key"), F.sum("sent").alias("sent"), F.sum("received"))
+        .agg(
+            F.min("key").alias("key"),
+            F.sum("sent").alias("sent"),
+            F.sum("received").alias("received"),
+        )
         .toArrow()
     )
     by_appearance = np.argsort(table.column("key").to_numpy(), kind="stable")
     ids = table.column("id").to_numpy(zero_copy_only=False).astype(object)[by_appearance]
-    received = table.column(3).to_numpy().astype(np.int64)[by_appearance]
+    received = table.column("received").to_numpy().astype(np.int64)[by_appearance]
     sent = table.column("sent").to_numpy().astype(np.int64)[by_appearance]
     old_of_new, _ = hub_order(received, sent)
     return np.asarray(ids[old_of_new], dtype=object)

@@ -1,41 +1,25 @@
 """Iterative components on Spark: PageRank and core number, one DataFrame join per step.
 
 Iterating on DataFrames grows the query plan by one join per step; left alone, planning
-time and lineage grow quadratically. Each step's frame is therefore cached as it is
-computed (the convergence check is the action that fills the cache) and every few steps
-replaced by a local checkpoint, which cuts the lineage without a checkpoint folder.
+time and lineage grow with every step. Each step's frame is therefore a *lazy* local
+checkpoint: the convergence check is the one action of the step, and computing it also
+stores the frame, whose plan then starts afresh from the stored rows. One Spark job per
+step, no checkpoint folder, flat plans.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from renown.prominence.measures._common import ConvergenceError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-CHECKPOINT_EVERY: Final = 1
-"""Steps between two local checkpoints of an iterated frame."""
 
-
-class _Iterated:
-    """Keeps the latest frame of an iteration cached and its lineage short."""
-
-    def __init__(self, frame: DataFrame) -> None:
-        self.frame = frame.localCheckpoint()
-        self.step = 0
-
-    def advance(self, frame: DataFrame) -> DataFrame:
-        """Make ``frame`` the current one: cached now, checkpointed every few steps."""
-        previous = self.frame
-        self.step += 1
-        if self.step % CHECKPOINT_EVERY == 0:
-            self.frame = frame.localCheckpoint()
-        else:
-            self.frame = frame.cache()
-        previous.unpersist()
-        return self.frame
+def _stored(frame: DataFrame) -> DataFrame:
+    """``frame`` as a lazy local checkpoint: stored by the first action that computes it."""
+    return frame.localCheckpoint(eager=False)
 
 
 def pagerank(
@@ -49,10 +33,11 @@ def pagerank(
 ) -> DataFrame:
     """Weighted PageRank with uniform teleport, by power iteration on joins.
 
-    Same iteration as the local measure: ``x' = alpha * (x W + d(x) / n) + (1 - alpha) / n``
-    where ``W`` is row-normalised by out-strength and ``d(x)`` the rank held by dangling
-    people (no positive out-strength), spread uniformly; stop when the L1 change is below
-    ``n * tol``.
+    The iteration of :func:`renown.prominence.measures.pagerank.pagerank`:
+    ``x' = alpha * P^T x + (alpha * d(x) + 1 - alpha) / n`` where ``P`` follows each edge in
+    proportion to its weight over the source's out-strength and ``d(x)`` is the rank held by
+    dangling people (zero out-strength); it starts from ``1 / n``, stops at the first step
+    whose L1 change is below ``tol`` and rescales the result to sum to one.
 
     Parameters
     ----------
@@ -61,7 +46,7 @@ def pagerank(
     nodes:
         ``node`` for every person.
     n:
-        Number of people.
+        Number of people (at least one).
     alpha, tol, max_iter:
         Damping, tolerance and iteration budget of the local ``pagerank``.
 
@@ -84,51 +69,48 @@ def pagerank(
         .select("src", "dst", (F.col("weight") / F.col("strength")).alias("share"))
         .localCheckpoint()
     )
-    people = (
+    uniform = 1.0 / n
+    frame = (
         nodes.select("node")
         .join(strength, "node", "left")
         .select(
             "node",
-            (F.coalesce(F.col("strength"), F.lit(0.0)) <= 0.0).alias("dangling"),
-            F.lit(1.0 / n).alias("value"),
-            F.lit(None).cast("double").alias("previous"),
+            (F.coalesce(F.col("strength"), F.lit(0.0)) == 0.0).alias("dangling"),
+            F.lit(uniform).alias("value"),
         )
+        .localCheckpoint()
     )
-    state = _Iterated(people)
-    dangling = _dangling_mass(state.frame)
+    held = frame.agg(F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(0.0))).first()
+    assert held is not None
+    dangling_mass = float(held[0] or 0.0)
     for _ in range(max_iter):
+        leak = alpha * dangling_mass + (1.0 - alpha)
         inflow = (
-            links.join(state.frame.select(F.col("node").alias("src"), "value"), "src")
+            links.join(frame.select(F.col("node").alias("src"), "value"), "src")
             .groupBy(F.col("dst").alias("node"))
-            .agg(F.sum(F.col("value") * F.col("share")).alias("inflow"))
+            .agg(F.sum(F.col("share") * F.col("value")).alias("inflow"))
         )
-        stepped = state.frame.join(inflow, "node", "left").select(
-            "node",
-            "dangling",
-            (
-                F.lit(alpha) * (F.coalesce(F.col("inflow"), F.lit(0.0)) + F.lit(dangling / n))
-                + F.lit((1.0 - alpha) / n)
-            ).alias("value"),
-            F.col("value").alias("previous"),
+        frame = _stored(
+            frame.join(inflow, "node", "left").select(
+                "node",
+                "dangling",
+                (
+                    F.lit(alpha) * F.coalesce(F.col("inflow"), F.lit(0.0)) + F.lit(leak * uniform)
+                ).alias("value"),
+                F.col("value").alias("previous"),
+            )
         )
-        frame = state.advance(stepped)
         summary = frame.agg(
             F.sum(F.abs(F.col("value") - F.col("previous"))),
-            F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(F.lit(0.0))),
+            F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(0.0)),
+            F.sum("value"),
         ).first()
         assert summary is not None
-        change, dangling = float(summary[0]), float(summary[1] or 0.0)
-        if change < n * tol:
-            return frame.select("node", "value")
-    raise ConvergenceError(f"PageRank did not converge in {max_iter} iterations")
-
-
-def _dangling_mass(frame: DataFrame) -> float:
-    from pyspark.sql import functions as F
-
-    row = frame.agg(F.sum(F.when(F.col("dangling"), F.col("value")).otherwise(F.lit(0.0)))).first()
-    assert row is not None
-    return float(row[0] or 0.0)
+        change, dangling_mass, total = float(summary[0]), float(summary[1]), float(summary[2])
+        if change < tol:
+            return frame.select("node", (F.col("value") / F.lit(total)).alias("value"))
+        frame = frame.select("node", "dangling", "value")
+    raise ConvergenceError(f"PageRank did not reach an L1 change below {tol:g} in {max_iter} steps")
 
 
 def core_number(pairs: DataFrame) -> DataFrame:
@@ -163,18 +145,20 @@ def core_number(pairs: DataFrame) -> DataFrame:
         .distinct()
         .localCheckpoint()
     )
-    degree = ties.groupBy(F.col("u").alias("node")).agg(F.count(F.lit(1)).alias("h"))
-    state = _Iterated(degree)
+    frame = ties.groupBy(F.col("u").alias("node")).agg(F.count(F.lit(1)).alias("h"))
     while True:
         hs = (
-            ties.join(state.frame.select(F.col("node").alias("v"), F.col("h").alias("hv")), "v")
+            ties.join(frame.select(F.col("node").alias("v"), F.col("h").alias("hv")), "v")
             .groupBy(F.col("u").alias("node"))
             .agg(F.sort_array(F.collect_list("hv"), asc=False).alias("hs"))
         )
         index = F.size(F.filter(F.col("hs"), lambda value, i: value >= i + 1))
-        stepped = hs.join(state.frame, "node").select(
-            "node", index.cast("long").alias("h"), F.col("h").alias("before")
+        frame = _stored(
+            hs.join(frame, "node").select(
+                "node", index.cast("long").alias("h"), F.col("h").alias("before")
+            )
         )
-        frame = state.advance(stepped)
-        if frame.where(F.col("h") != F.col("before")).isEmpty():
+        changed = frame.agg(F.sum((F.col("h") != F.col("before")).cast("long"))).first()
+        if changed is None or not changed[0]:
             return frame.select("node", F.col("h").cast("double").alias("value"))
+        frame = frame.select("node", "h")

@@ -106,7 +106,12 @@ def spark_discount_rings(
     index: dict[str, int],
     discount: float,
 ) -> DataFrame:
-    """Multiply weight and volume of every edge inside one ring by ``discount``."""
+    """Spark twin of :func:`renown.prominence.rings.discount_rings`.
+
+    Weight and volume of every edge between two members of the same ring are multiplied
+    by ``discount``; with ``discount == 0`` those edges are dropped, as locally, so that
+    count-based components (reach) ignore them too.
+    """
     from pyspark.sql import functions as F
 
     if not report.rings:
@@ -121,16 +126,16 @@ def spark_discount_rings(
     )
     src_ring = members.select(F.col("node").alias("src"), F.col("ring").alias("src_ring"))
     dst_ring = members.select(F.col("node").alias("dst"), F.col("ring").alias("dst_ring"))
-    inside = F.col("src_ring").isNotNull() & (F.col("src_ring") == F.col("dst_ring"))
+    inside = F.coalesce(F.col("src_ring") == F.col("dst_ring"), F.lit(False))
     factor = F.lit(float(discount))
-    return (
-        pairs.join(F.broadcast(src_ring), "src", "left")
-        .join(F.broadcast(dst_ring), "dst", "left")
-        .select(
-            "src",
-            "dst",
-            F.when(inside, F.col("volume") * factor).otherwise(F.col("volume")).alias("volume"),
-            F.when(inside, F.col("weight") * factor).otherwise(F.col("weight")).alias("weight"),
-        )
-        .localCheckpoint()
+    tagged = pairs.join(F.broadcast(src_ring), "src", "left").join(
+        F.broadcast(dst_ring), "dst", "left"
     )
+    if discount == 0.0:
+        tagged = tagged.where(~inside)
+    return tagged.select(
+        "src",
+        "dst",
+        F.when(inside, F.col("volume") * factor).otherwise(F.col("volume")).alias("volume"),
+        F.when(inside, F.col("weight") * factor).otherwise(F.col("weight")).alias("weight"),
+    ).localCheckpoint()

@@ -1,0 +1,56 @@
+"""Events per second from an event lake to final 1-100 scores, in a fresh process.
+
+Usage: ``python -m bench.endtoend LAKE AS_OF``; prints one JSON object.
+
+A fresh process gives a clean peak-memory reading (``ru_maxrss``) and lets the caller stop
+a run that takes too long. Kernels are compiled first on a small slice (not timed).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from bench.synth import scan_lake
+
+
+def main() -> None:
+    """Score the lake once after a warm-up and report throughput and stage timings."""
+    lake, as_of = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
+    try:
+        from renown.batch.run import score_events
+    except ImportError as error:  # the batch layer is written in parallel
+        print(json.dumps({"available": False, "reason": str(error)}))
+        return
+    events = scan_lake(lake)
+    warm = time.perf_counter()
+    score_events(events.head(20_000).collect(), as_of=as_of)
+    warm = time.perf_counter() - warm
+    n_events = int(events.select(pl.len()).collect().item())
+    start = time.perf_counter()
+    result = score_events(events, as_of=as_of)
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "available": True,
+                "warm_up_seconds": warm,
+                "seconds": seconds,
+                "events": n_events,
+                "events_per_second": n_events / seconds,
+                "people_scored": result.scores.height,
+                "stages": result.timings,
+                "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
