@@ -8,7 +8,7 @@ with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,9 +68,10 @@ def _user_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _stages(enabled: bool) -> Iterator[Progress | None]:
+def _stages(enabled: bool, first: str) -> Iterator[Callable[[str], None]]:
+    """Show a spinner with the current stage; yield the function that names the next stage."""
     if not enabled:
-        yield None
+        yield lambda _name: None
         return
     with Progress(
         SpinnerColumn(),
@@ -79,7 +80,8 @@ def _stages(enabled: bool) -> Iterator[Progress | None]:
         console=errors,
         transient=True,
     ) as progress:
-        yield progress
+        task = progress.add_task(first)
+        yield lambda name: progress.update(task, description=name)
 
 
 @app.command()
@@ -166,13 +168,7 @@ def score(
             raise ValueError(f"--format must be csv, parquet or json, not {fmt!r}")
         when = _parse_instant(as_of) if as_of else None
         column_mapping = parse_mapping(mapping)
-        with _stages(not quiet) as progress:
-            task = progress.add_task("reading events") if progress else None
-
-            def stage(name: str) -> None:
-                if progress is not None and task is not None:
-                    progress.update(task, description=name)
-
+        with _stages(not quiet, "reading events") as stage:
             frame = load_events(events, source_format, column_mapping)
             group_map = load_groups(groups) if groups else None
             result = score_events(
@@ -280,13 +276,7 @@ def demo(
     from renown.demo.showcase import run_demo
 
     with _user_errors():
-        with _stages(True) as progress:
-            task = progress.add_task("generating the organisation") if progress else None
-
-            def stage(name: str) -> None:
-                if progress is not None and task is not None:
-                    progress.update(task, description=name)
-
+        with _stages(True, "generating the organisation") as stage:
             outcome = run_demo(_home(home), people=people, seed=seed, on_stage=stage)
         console.print(outcome.headline)
         print_leaderboard(
