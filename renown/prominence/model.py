@@ -33,6 +33,19 @@ FloatArray = NDArray[np.float64]
 SCORE_SPAN = 99.0
 
 
+_MANTISSA_BITS = 30
+
+
+def _significant(values: FloatArray) -> FloatArray:
+    """Round to 30 significant bits (about 9 decimal digits) before ranking.
+
+    Two people with equal standing must tie whatever order an engine added their numbers
+    in; rounding is monotone, so it never reverses an order, it only merges near-ties.
+    """
+    mantissa, exponent = np.frexp(values)
+    return np.ldexp(np.round(mantissa * 2.0**_MANTISSA_BITS) / 2.0**_MANTISSA_BITS, exponent)
+
+
 class ProminenceModel:
     """Explained 1-100 prominence scores from an :class:`InteractionGraph`.
 
@@ -129,7 +142,9 @@ class ProminenceModel:
         self.raw_: dict[str, FloatArray] = {
             name: np.asarray(raw[name], dtype=np.float64) for name in self.components
         }
-        self.percentiles_ = {name: midrank_percentile(v) for name, v in self.raw_.items()}
+        self.percentiles_ = {
+            name: midrank_percentile(_significant(v)) for name, v in self.raw_.items()
+        }
         total = sum(w for w in self.weights.values() if w > 0)
         self.points_: dict[str, FloatArray] = {
             name: SCORE_SPAN * (self.weights.get(name, 0.0) / total) * self.percentiles_[name]

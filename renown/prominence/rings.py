@@ -95,23 +95,61 @@ def detect_rings(
     if not forward.any():
         return RingReport((), 0, 0)
     mutual = np.minimum(volume[forward], volume[order[pos]][forward])
-    median = float(np.median(mutual))
-    threshold = max(float(np.quantile(mutual, quantile)), median * min_ratio)
+    median, threshold = heavy_threshold(mutual, quantile=quantile, min_ratio=min_ratio)
     heavy = mutual >= threshold
-    a, b = src[forward][heavy], dst[forward][heavy]
+    return judge_heavy_pairs(
+        graph,
+        src[forward][heavy],
+        dst[forward][heavy],
+        mutual[heavy],
+        norm=median,
+        reciprocated=int(forward.sum()),
+        min_size=min_size,
+        min_density=min_density,
+        min_insularity=min_insularity,
+        max_embeddedness=max_embeddedness,
+    )
+
+
+def heavy_threshold(
+    mutual: NDArray[np.float64], *, quantile: float, min_ratio: float
+) -> tuple[float, float]:
+    """Return the organisation's median mutual volume and the heavy-pair threshold."""
+    median = float(np.median(mutual))
+    return median, max(float(np.quantile(mutual, quantile)), median * min_ratio)
+
+
+def judge_heavy_pairs(
+    graph: InteractionGraph,
+    a: NDArray[np.int32],
+    b: NDArray[np.int32],
+    mutual: NDArray[np.float64],
+    *,
+    norm: float,
+    reciprocated: int,
+    min_size: int,
+    min_density: float,
+    min_insularity: float,
+    max_embeddedness: float,
+) -> RingReport:
+    """Group heavy pairs ``a[k] < b[k]`` (listed by ``a`` then ``b``) into rings.
+
+    Shared by every engine: an engine finds the heavy pairs its own way and this function
+    applies the group rule of the module docstring on the collected graph.
+    """
     core = _peel(a, b, min_size - 1)
     rings = _closed_groups(
         graph,
         a[core],
         b[core],
-        median,
-        mutual[heavy][core],
+        norm,
+        mutual[core],
         min_size,
         min_density,
         min_insularity,
         max_embeddedness,
     )
-    return RingReport(tuple(rings), int(heavy.sum()), int(forward.sum()))
+    return RingReport(tuple(rings), len(a), reciprocated)
 
 
 def _peel(a: NDArray[np.int32], b: NDArray[np.int32], k: int) -> NDArray[np.bool_]:

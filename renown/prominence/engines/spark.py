@@ -3,9 +3,10 @@
 When an organisation outgrows one machine, :func:`spark_measures` runs the same pipeline as
 :func:`renown.graph.build.build_graph` followed by :meth:`ProminenceModel.fit` over the same
 Parquet event lake: decay and weight events, aggregate pairs, detect and discount rings,
-then compute every component of the model with joins (no GraphFrames jar is needed). Only
-small results cross to the driver: the person list, one row per person per component, the
-pair table for explanations, and the few heavy reciprocal pairs of ring detection.
+then compute every component of the model with joins (no GraphFrames jar is needed). What
+crosses to the driver is what the scores and their explanations need anyway: the person
+list, one row per person per component, and the pair table (from which the rings are
+judged once Spark has found the reciprocated pairs and their mutual volumes).
 
 PySpark is imported inside the functions, so this module imports (and the local engine
 works) on machines without Spark or Java.
@@ -14,7 +15,7 @@ works) on machines without Spark or Java.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Final, get_args
 
@@ -23,14 +24,13 @@ import polars as pl
 
 from renown.graph.build import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_KIND_WEIGHTS, PairScaling
 from renown.graph.build import _encode_groups as encode_groups
-from renown.graph.csr import CSR, FloatArray, InteractionGraph
+from renown.graph.csr import FloatArray, InteractionGraph
 from renown.prominence import measures
 from renown.prominence.components import COMPONENTS
 from renown.prominence.engines import spark_components as one_pass
 from renown.prominence.engines import spark_iterative as iterative
 from renown.prominence.engines.spark_graph import (
     EventSource,
-    SparkPairs,
     aggregate_pairs,
     collect_csr,
     node_frame,
@@ -44,19 +44,14 @@ from renown.prominence.rings import RingReport, discount_rings
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["DRIVER_COMPONENTS", "local_spark", "spark_measures"]
-
-DRIVER_COMPONENTS: Final = frozenset({"betweenness"})
-"""Components computed on the driver from the collected graph rather than in Spark.
-
-Sampled betweenness is opt-in and ``O(k * m)`` with ``k`` breadth-first searches whose
-sources must match the local engine's seeded sample; it runs on the collected pair table.
-"""
+__all__ = ["SPARK_COMPONENTS", "local_spark", "spark_measures"]
 
 _SESSION: list[SparkSession] = []
 
 
-def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
+def local_spark(
+    cores: int = 2, *, shuffle_partitions: int = 4, driver_memory: str | None = None
+) -> SparkSession:
     """A local-mode SparkSession tuned for one machine, created once and then reused.
 
     Parameters
@@ -67,6 +62,9 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
     shuffle_partitions:
         ``spark.sql.shuffle.partitions``. Spark's default of 200 makes every small join
         pay for 200 near-empty tasks; a few per core suit one machine.
+    driver_memory:
+        JVM heap such as ``"8g"`` (in local mode the driver does all the work); Spark's
+        default (1 GB) when None. Like ``cores``, it is fixed when the JVM starts.
 
     Returns
     -------
@@ -79,9 +77,11 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
     The driver binds to the loopback interface (``SPARK_LOCAL_IP`` defaults to 127.0.0.1),
     so a laptop without a resolvable host name or network still runs the engine.
     """
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
-    if _SESSION and SparkSession.getActiveSession() is _SESSION[0]:
+    # Reuse the session while its context lives (from any thread; stop() clears it).
+    if _SESSION and SparkContext._active_spark_context is _SESSION[0].sparkContext:
         return _SESSION[0]
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     settings = {
@@ -97,6 +97,8 @@ def local_spark(cores: int = 2, *, shuffle_partitions: int = 4) -> SparkSession:
         # costs more on one machine than it can save with a handful of partitions.
         "spark.sql.adaptive.enabled": "false",
     }
+    if driver_memory is not None:
+        settings["spark.driver.memory"] = driver_memory
     builder = SparkSession.builder.master(f"local[{cores}]").appName("renown")
     for key, value in settings.items():
         builder = builder.config(key, value)
@@ -180,7 +182,18 @@ def spark_measures(
         "pair_scaling": pair_scaling,
         "pair_cap": pair_cap,
     }
-    graph = _driver_graph(held, collect_csr(held.pairs, len(held.people)), groups, as_of, params)
+    codes, names = encode_groups(held.people, groups)
+    graph = InteractionGraph(
+        people=held.people,
+        out=collect_csr(held.pairs, len(held.people)),
+        anonymous=held.anonymous,
+        groups=codes,
+        group_names=names,
+        as_of=as_of,
+        half_life_days=half_life_days,
+        n_events=held.n_events,
+        params=params,
+    )
     report = (
         spark_detect_rings(held.pairs, graph)
         if model.detect_rings and graph.m
@@ -190,27 +203,6 @@ def spark_measures(
     graph = discount_rings(graph, report, model.ring_discount)
     raw = _components(session, scored, graph, model)
     return graph, raw, report
-
-
-def _driver_graph(
-    held: SparkPairs,
-    out: CSR,
-    groups: Mapping[str, str] | None,
-    as_of: datetime,
-    params: dict[str, object],
-) -> InteractionGraph:
-    codes, names = encode_groups(held.people, groups)
-    return InteractionGraph(
-        people=held.people,
-        out=out,
-        anonymous=held.anonymous,
-        groups=codes,
-        group_names=names,
-        as_of=as_of,
-        half_life_days=float(params["half_life_days"]),  # type: ignore[arg-type]
-        n_events=held.n_events,
-        params=params,
-    )
 
 
 def _components(
@@ -224,64 +216,69 @@ def _components(
         return {name: np.zeros(0, dtype=np.float64) for name in wanted}
     columns: dict[str, np.ndarray] = {"anonymous": graph.anonymous}
     if "breadth" in wanted:
+        # Communities (when no departments are given) come from the local, seeded label
+        # propagation on the collected graph: asynchronous updates do not distribute, and
+        # the same node order makes them identical to the local engine's.
         columns["grp"] = np.asarray(
             graph.groups if graph.groups is not None else measures.communities(graph),
             dtype=np.int32,
         )
     nodes = node_frame(spark, columns).localCheckpoint()
-    frames: dict[str, DataFrame] = {}
-    for name in wanted:
-        if name in DRIVER_COMPONENTS:
-            continue
-        frames[name] = _component_frame(name, pairs, nodes, graph.n, model)
+    on_spark = [name for name in wanted if name in SPARK_COMPONENTS]
     raw: dict[str, FloatArray] = {}
-    if frames:
-        union = None
-        for name, frame in frames.items():
-            tagged = frame.select(F.lit(name).alias("component"), "node", "value")
-            union = tagged if union is None else union.unionByName(tagged)
-        assert union is not None
+    if on_spark:
+        tagged = [
+            SPARK_COMPONENTS[name](pairs, nodes, graph.n, model).select(
+                F.lit(name).alias("component"), "node", "value"
+            )
+            for name in on_spark
+        ]
+        union = tagged[0]
+        for frame in tagged[1:]:
+            union = union.unionByName(frame)
         table = pl.from_arrow(union.toArrow())
         assert isinstance(table, pl.DataFrame)
-        for name in frames:
+        for name in on_spark:
             rows = table.filter(pl.col("component") == name)
-            values = np.zeros(graph.n, dtype=np.float64)
+            values = np.zeros(graph.n, dtype=np.float64)  # absent people: the value is 0
             values[rows["node"].to_numpy()] = rows["value"].to_numpy()
             raw[name] = values
     for name in wanted:
-        if name in DRIVER_COMPONENTS:
+        if name not in raw:
             raw[name] = measures.MEASURES[name](graph)
     return {name: raw[name] for name in wanted}
 
 
-def _component_frame(
-    name: str, pairs: DataFrame, nodes: DataFrame, n: int, model: ProminenceModel
-) -> DataFrame:
-    """The lazy (or, for iterative measures, materialised) ``(node, value)`` frame."""
-    if name == "pagerank":
-        defaults = measures.pagerank.__kwdefaults__ or {}
-        return iterative.pagerank(
-            pairs,
-            nodes,
-            n,
-            alpha=model.alpha,
-            tol=float(defaults["tol"]),
-            max_iter=int(defaults["max_iter"]),
-        )
-    if name == "core_number":
-        return iterative.core_number(pairs)
-    if name == "reach":
-        return one_pass.reach(pairs)
-    if name == "in_strength":
-        return one_pass.in_strength(pairs)
-    if name == "out_strength":
-        return one_pass.out_strength(pairs)
-    if name == "amplification":
-        return one_pass.amplification(pairs, nodes)
-    if name == "responsiveness":
-        return one_pass.responsiveness(pairs)
-    if name == "breadth":
-        return one_pass.breadth(pairs, nodes, one_pass.BREADTH_SATURATION)
-    if name == "brokerage":
-        return one_pass.brokerage(pairs)
-    raise ValueError(f"the Spark engine has no implementation of component {name!r}")
+def _pagerank(pairs: DataFrame, nodes: DataFrame, n: int, model: ProminenceModel) -> DataFrame:
+    defaults = measures.pagerank.__kwdefaults__ or {}
+    return iterative.pagerank(
+        pairs,
+        nodes,
+        n,
+        alpha=model.alpha,
+        tol=float(defaults["tol"]),
+        max_iter=int(defaults["max_iter"]),
+    )
+
+
+ComponentOnSpark = Callable[["DataFrame", "DataFrame", int, ProminenceModel], "DataFrame"]
+
+SPARK_COMPONENTS: Final[Mapping[str, ComponentOnSpark]] = {
+    "pagerank": _pagerank,
+    "core_number": lambda pairs, nodes, n, model: iterative.core_number(pairs),
+    "reach": lambda pairs, nodes, n, model: one_pass.reach(pairs),
+    "in_strength": lambda pairs, nodes, n, model: one_pass.in_strength(pairs),
+    "out_strength": lambda pairs, nodes, n, model: one_pass.out_strength(pairs),
+    "amplification": lambda pairs, nodes, n, model: one_pass.amplification(pairs, nodes),
+    "responsiveness": lambda pairs, nodes, n, model: one_pass.responsiveness(pairs),
+    "breadth": lambda pairs, nodes, n, model: one_pass.breadth(
+        pairs, nodes, one_pass.BREADTH_SATURATION
+    ),
+    "brokerage": lambda pairs, nodes, n, model: one_pass.brokerage(pairs),
+}
+"""Components computed with Spark joins, each giving ``(node, value)`` rows.
+
+Any other component of the model (sampled betweenness, opt-in and ``O(k * m)`` with a
+seeded sample of sources) is computed on the driver by its local measure, on the collected
+graph; nothing is computed twice.
+"""

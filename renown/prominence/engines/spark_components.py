@@ -1,5 +1,5 @@
-"""One-pass components on Spark: degree, strength, amplification, responsiveness, breadth,
-brokerage.
+"""Components that need no iteration, on Spark: reach, strength, amplification,
+responsiveness, breadth and brokerage.
 
 Each function returns a lazy frame ``(node, value)`` holding the nodes where the measure is
 defined by data; nodes missing from it take the component's documented default (0, or no

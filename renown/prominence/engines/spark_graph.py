@@ -42,23 +42,24 @@ if TYPE_CHECKING:
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROS: Final = timedelta(microseconds=1)
-_NEEDED: Final = (
-    EventColumn.ACTOR,
-    EventColumn.TARGET,
-    EventColumn.TIMESTAMP,
-    EventColumn.CHANNEL,
-    EventColumn.KIND,
-    EventColumn.WEIGHT,
-)
 _EMPTY_SCHEMA: Final = (
     "actor string, target string, timestamp timestamp, channel string, kind string, "
     "weight double, _order long"
 )
+_FRAME_TYPES: Final = {
+    EventColumn.ACTOR: pl.String(),
+    EventColumn.TARGET: pl.String(),
+    EventColumn.TIMESTAMP: pl.Datetime("us", "UTC"),
+    EventColumn.CHANNEL: pl.String(),
+    EventColumn.KIND: pl.String(),
+    EventColumn.WEIGHT: pl.Float64(),
+}
+"""The canonical dtypes of the columns scoring reads (as in the ingest schema)."""
 _MONTH: Final = "month"
+"""Partition column of the event lake (folders ``month=YYYY-MM``)."""
 _ORDER: Final = "_order"
 _ROWS_PER_FILE: Final = 1 << 40
 """Row positions inside one Parquet file stay below this, so (file, row) packs in a long."""
-"""Partition column of the event lake (folders ``month=YYYY-MM``)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,7 +105,7 @@ def read_events(spark: SparkSession, events: EventSource) -> DataFrame:
     """
     if isinstance(events, pl.DataFrame):
         _require_columns("events", events.columns)
-        needed = events.select([str(c) for c in _NEEDED])
+        needed = events.select([pl.col(c).cast(t) for c, t in _FRAME_TYPES.items()])
         ordered = needed.with_row_index(_ORDER).with_columns(pl.col(_ORDER).cast(pl.Int64))
         return spark.createDataFrame(ordered.to_arrow())
     if isinstance(events, (str, Path)):
@@ -132,7 +133,11 @@ def _local_path(uri: str) -> Path:
 
 
 def _with_file_order(spark: SparkSession, frame: DataFrame, files: list[str]) -> DataFrame:
-    """Add ``_order``: the file's rank in ``files``, then the row's position in its file."""
+    """Add ``_order``: the file's rank in ``files``, then the row's position in its file.
+
+    Files are matched on the path part of their URI: Spark spells the same local file
+    ``file:///a/b`` in one place and ``file:/a/b`` in another.
+    """
     from pyspark.sql import functions as F
 
     ranks = arrow_frame(
@@ -141,20 +146,23 @@ def _with_file_order(spark: SparkSession, frame: DataFrame, files: list[str]) ->
             "_file": np.asarray(files, dtype=object),
             "_rank": np.arange(len(files), dtype=np.int64),
         },
-    )
+    ).select(F.parse_url(F.col("_file"), F.lit("PATH")).alias("_path"), "_rank")
     located = frame.select(
         *frame.columns,
-        F.col("_metadata.file_path").alias("_file"),
+        F.parse_url(F.col("_metadata.file_path"), F.lit("PATH")).alias("_path"),
         F.col("_metadata.row_index").alias("_row"),
     )
-    return located.join(F.broadcast(ranks), "_file").select(
+    unlisted = F.raise_error(F.concat(F.lit("event file not listed: "), F.col("_path")))
+    return located.join(F.broadcast(ranks), "_path", "left").select(
         *frame.columns,
-        (F.col("_rank") * F.lit(_ROWS_PER_FILE) + F.col("_row")).alias(_ORDER),
+        F.when(F.col("_rank").isNull(), unlisted)
+        .otherwise(F.col("_rank") * F.lit(_ROWS_PER_FILE) + F.col("_row"))
+        .alias(_ORDER),
     )
 
 
 def _require_columns(source: str, columns: Sequence[str]) -> None:
-    missing = [str(c) for c in _NEEDED if c not in columns]
+    missing = [str(c) for c in _FRAME_TYPES if c not in columns]
     if missing:
         raise InputError(source, "missing event column", field=missing[0])
 
@@ -266,7 +274,8 @@ def aggregate_pairs(
         anonymous_rows.column("dst").to_numpy().astype(np.int64),
         anonymous_rows.column("volume").to_numpy().astype(np.float64),
     )
-    n_events = int(raw.agg(F.sum("events")).first()[0] or 0)  # type: ignore[index]
+    counted = raw.agg(F.sum("events")).first()
+    n_events = int(counted[0] or 0) if counted is not None else 0
     return SparkPairs(people=people, pairs=pairs, anonymous=anonymous, n_events=n_events)
 
 
@@ -321,7 +330,7 @@ def node_frame(spark: SparkSession, columns: Mapping[str, np.ndarray]) -> DataFr
 
 
 def collect_csr(pairs: DataFrame, n: int) -> CSR:
-    """Collect a pair table to the driver as an out-adjacency CSR (rows sorted by target)."""
+    """Collect a pair table to the driver as an out-adjacency CSR (targets ascending)."""
     table = pairs.select("src", "dst", "volume", "weight").toArrow()
     src = table.column("src").to_numpy().astype(np.int64)
     dst = table.column("dst").to_numpy().astype(np.int32)

@@ -1,26 +1,23 @@
 """Ring detection and discounting on Spark, by the rule of :mod:`renown.prominence.rings`.
 
 The expensive part of detection, finding every reciprocated pair and its mutual volume,
-is a self-join of the pair table in Spark. What comes back to the driver is one row per
-reciprocated pair (at most half the pair table, which the engine collects anyway for
-explanations), so the organisation's norms (median, upper quantile) are computed with the
-very numpy calls of the local detector, ties and interpolation included. The heavy pairs
-are then grouped and judged by the local detector's own helpers on the collected graph, so
-both engines report the same rings.
+is a self-join of the pair table in Spark. Only the mutual-volume column comes back to the
+driver (one float per reciprocated pair), so the organisation's norms (median, upper
+quantile) are computed with the very numpy calls of the local detector, ties and
+interpolation included. Spark then returns the heavy pairs, a handful, which are grouped
+and judged by the local detector's own helpers on the collected graph, so both engines
+report the same rings.
 """
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from renown.graph.csr import InteractionGraph
 from renown.prominence.engines.spark_graph import arrow_frame
-from renown.prominence.rings import RingReport, detect_rings
-from renown.prominence.rings import _closed_groups as closed_groups
-from renown.prominence.rings import _peel as peel
+from renown.prominence.rings import RingReport, detect_rings, heavy_threshold, judge_heavy_pairs
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -46,11 +43,18 @@ def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
     -------
     RingReport
         The report :func:`renown.prominence.rings.detect_rings` gives on ``graph``.
+
+    Notes
+    -----
+    After the mutual volumes, the threshold and the group rule are the local detector's own
+    functions (:func:`~renown.prominence.rings.heavy_threshold`,
+    :func:`~renown.prominence.rings.judge_heavy_pairs`); the engine tests compare both
+    reports on every run.
     """
     from pyspark.sql import functions as F
 
     there, back = pairs.alias("there"), pairs.alias("back")
-    table = (
+    reciprocated = (
         there.join(
             back,
             (F.col("there.src") == F.col("back.dst")) & (F.col("there.dst") == F.col("back.src")),
@@ -61,42 +65,25 @@ def spark_detect_rings(pairs: DataFrame, graph: InteractionGraph) -> RingReport:
             F.col("there.dst").alias("b"),
             F.least(F.col("there.volume"), F.col("back.volume")).alias("mutual"),
         )
-        .toArrow()
+        .localCheckpoint()
     )
-    if table.num_rows == 0:
+    mutual = reciprocated.select("mutual").toArrow().column(0).to_numpy().astype(np.float64)
+    if len(mutual) == 0:
         return RingReport((), 0, 0)
-    # The local detector lists reciprocated pairs in pair-table order: by a, then b.
-    a = table.column("a").to_numpy().astype(np.int32)
-    b = table.column("b").to_numpy().astype(np.int32)
-    order = np.lexsort((b, a))
-    return judge_reciprocated(
-        graph, a[order], b[order], table.column("mutual").to_numpy().astype(np.float64)[order]
-    )
-
-
-def judge_reciprocated(
-    graph: InteractionGraph,
-    a: np.ndarray,
-    b: np.ndarray,
-    mutual: np.ndarray,
-) -> RingReport:
-    """The local rule from the reciprocated pairs on: norms, heavy pairs, closed groups.
-
-    These lines follow :func:`renown.prominence.rings.detect_rings` after its mutual
-    volumes; the engine tests compare both reports on every run.
-    """
     rule = _rule()
-    median = float(np.median(mutual))
-    threshold = max(float(np.quantile(mutual, rule["quantile"])), median * rule["min_ratio"])
-    heavy = mutual >= threshold
-    heavy_a, heavy_b = a[heavy], b[heavy]
-    core = peel(heavy_a, heavy_b, rule["min_size"] - 1)
-    accepted = inspect.signature(closed_groups).parameters
-    options = {name: value for name, value in rule.items() if name in accepted}
-    rings = closed_groups(
-        graph, heavy_a[core], heavy_b[core], median, mutual[heavy][core], **options
+    median, threshold = heavy_threshold(
+        mutual, quantile=rule.pop("quantile"), min_ratio=rule.pop("min_ratio")
     )
-    return RingReport(tuple(rings), int(heavy.sum()), len(mutual))
+    heavy = reciprocated.where(F.col("mutual") >= F.lit(threshold)).toArrow()
+    a = heavy.column("a").to_numpy().astype(np.int32)
+    b = heavy.column("b").to_numpy().astype(np.int32)
+    # The local detector lists pairs in pair-table order: by a, then b.
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    heavy_mutual = heavy.column("mutual").to_numpy().astype(np.float64)[order]
+    return judge_heavy_pairs(
+        graph, a, b, heavy_mutual, norm=median, reciprocated=len(mutual), **rule
+    )
 
 
 def spark_discount_rings(

@@ -46,6 +46,9 @@ FLOAT32_FLOOR: Final = 2e-7
 FLOAT32_MIN_EDGES: Final = 100_000
 """Below this many edges a sweep is cheap anyway, so ``dtype=None`` picks float64."""
 
+_PATIENCE: Final = 3
+"""Float32 sweeps without a new lowest change before float64 takes over."""
+
 ShareArray = NDArray[np.float32] | NDArray[np.float64]
 
 
@@ -257,30 +260,36 @@ def pagerank_run(
         return PageRankResult(np.zeros(0), 0, 0.0, "float64")
     teleport = _teleport(personalization, n)
     if dtype is None:
-        wide = len(operator.indices) < FLOAT32_MIN_EDGES
-        dtype = np.float64 if wide else np.float32
-    stages: list[tuple[type[np.float32] | type[np.float64], float]] = []
-    if np.dtype(dtype) == np.float32:
-        stages.append((np.float32, max(tol, FLOAT32_FLOOR)))
-    if not stages or tol < FLOAT32_FLOOR:
-        stages.append((np.float64, tol))
+        dtype = np.float64 if len(operator.indices) < FLOAT32_MIN_EDGES else np.float32
+    if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError("dtype must be numpy.float32, numpy.float64 or None")
     x: ShareArray = np.full(n, 1.0 / n)  # networkx's start, whatever the teleport
     iterations = 0
-    delta = np.inf
-    for stage_dtype, stage_tol in stages:
-        start = cast(ShareArray, x.astype(stage_dtype))
-        x, done, delta = _iterate(
-            operator, start, teleport, alpha, stage_tol, max_iter - iterations
+    if np.dtype(dtype) == np.float32:
+        # stop early, without failing, once float32 rounding stops the change from shrinking
+        start32 = cast(ShareArray, x.astype(np.float32))
+        x, iterations, delta = _iterate(
+            operator, start32, teleport, alpha, max(tol, FLOAT32_FLOOR), max_iter, _PATIENCE
         )
-        iterations += done
-        if delta >= stage_tol:
-            raise ConvergenceError(
-                f"PageRank did not reach an L1 change below {stage_tol:g} in {max_iter} "
-                f"iterations (last change {delta:.3g})"
-            )
+        if delta < tol:
+            return _result(x, iterations, delta)
+    start64 = cast(ShareArray, x.astype(np.float64))
+    x, done, delta = _iterate(
+        operator, start64, teleport, alpha, tol, max_iter - iterations, max_iter
+    )
+    iterations += done
+    if delta >= tol:
+        raise ConvergenceError(
+            f"PageRank did not reach an L1 change below {tol:g} in {max_iter} iterations "
+            f"(last change {delta:.3g})"
+        )
+    return _result(x, iterations, delta)
+
+
+def _result(x: ShareArray, iterations: int, delta: float) -> PageRankResult:
     scores = np.asarray(x, dtype=np.float64)
     scores /= scores.sum()
-    return PageRankResult(scores, iterations, float(delta), np.dtype(stages[-1][0]).name)
+    return PageRankResult(scores, iterations, float(delta), x.dtype.name)
 
 
 def _teleport(personalization: NDArray[np.float64] | None, n: int) -> FloatArray | None:
@@ -304,8 +313,13 @@ def _iterate(
     alpha: float,
     tol: float,
     budget: int,
+    patience: int,
 ) -> tuple[ShareArray, int, float]:
-    """Sweep until the L1 change is below ``tol``; return (iterate, sweeps, last change)."""
+    """Sweep until the L1 change is below ``tol``; return (iterate, sweeps, last change).
+
+    Gives up early when the change has not reached a new low for ``patience`` sweeps
+    (rounding noise, not convergence, is then what is left).
+    """
     dtype = x.dtype
     share = operator.share(dtype)
     stored_teleport = cast(
@@ -316,7 +330,8 @@ def _iterate(
     partial_delta = np.zeros(len(operator.blocks) - 1)
     partial_dangling = np.zeros(len(operator.blocks) - 1)
     dangling_mass = float(x[operator.dangling].sum(dtype=np.float64))
-    delta = np.inf
+    delta = lowest = np.inf
+    since_lowest = 0
     for sweep in range(1, budget + 1):
         leak = alpha * dangling_mass + (1.0 - alpha)
         _sweep(
@@ -339,6 +354,12 @@ def _iterate(
         dangling_mass = float(partial_dangling.sum())
         if delta < tol:
             return x, sweep, delta
+        if delta < lowest:
+            lowest, since_lowest = delta, 0
+        else:
+            since_lowest += 1
+            if since_lowest >= patience:
+                return x, sweep, delta
     return x, budget, delta
 
 
