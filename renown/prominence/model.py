@@ -142,8 +142,10 @@ class ProminenceModel:
         self.raw_: dict[str, FloatArray] = {
             name: np.asarray(raw[name], dtype=np.float64) for name in self.components
         }
+        # nobody earns points for nothing: a zero (no reach, no breadth...) is percentile 0
         self.percentiles_ = {
-            name: midrank_percentile(_significant(v)) for name, v in self.raw_.items()
+            name: np.where(v > 0, midrank_percentile(_significant(v)), 0.0)
+            for name, v in self.raw_.items()
         }
         total = sum(w for w in self.weights.values() if w > 0)
         self.points_: dict[str, FloatArray] = {

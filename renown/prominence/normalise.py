@@ -5,7 +5,9 @@ amplification is a ratio), and their distributions are heavy-tailed. renown ther
 each component to its *mid-rank percentile* in the population being scored: 0 for the
 lowest, 1 for the highest, ties sharing the average of their ranks. Percentiles are
 scale-free, robust to outliers (one superstar does not squash everybody else to zero), and
-monotone: raising one person's raw value can never lower that person's percentile.
+monotone: raising one person's raw value can never lower that person's percentile. The
+model additionally pins a raw value of zero (no reach, no breadth at all) to percentile 0,
+so that a component nobody in the population has does not hand everybody half its points.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from renown.graph.build import build_graph
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
+from renown.prominence.rings import RingReport
 from tests.helpers import AS_OF, one_event, random_events
 
 
@@ -148,3 +149,18 @@ def test_explanation_reports_the_trend() -> None:
     assert exp.previous_score is not None
     assert exp.trend == pytest.approx(exp.score_exact - exp.previous_score)
     assert all(p.delta is not None for p in exp.parts)
+
+
+def test_a_zero_component_earns_no_points() -> None:
+    graph = build_graph(random_events(20, 200, seed=8), as_of=AS_OF)
+    model = ProminenceModel()
+    raw = {name: np.arange(graph.n, dtype=np.float64) for name in model.components}
+    raw["breadth"] = np.zeros(graph.n)
+    model.fit_measured(graph, raw, detect_rings_report())
+    assert not model.points_["breadth"].any()
+    assert model.points_["reach"][0] == 0.0  # the person with zero reach, too
+    assert (model.points_["reach"][1:] > 0).all()
+
+
+def detect_rings_report() -> RingReport:
+    return RingReport((), 0, 0)
