@@ -270,6 +270,9 @@ def demo(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed (same seed, same organisation).")
     ] = 7,
+    rings: Annotated[
+        int, typer.Option("--rings", help="Plant this many collusion rings to see them caught.")
+    ] = 0,
     home: HomeOption = None,
 ) -> None:
     """Generate a synthetic organisation, score it, and print the explained leaderboard."""
@@ -277,7 +280,7 @@ def demo(
 
     with _user_errors():
         with _stages(True, "generating the organisation") as stage:
-            outcome = run_demo(_home(home), people=people, seed=seed, on_stage=stage)
+            outcome = run_demo(_home(home), people=people, seed=seed, rings=rings, on_stage=stage)
         console.print(outcome.headline)
         print_leaderboard(
             console,

@@ -16,7 +16,7 @@ import polars as pl
 
 from renown.batch.run import ScoringResult, score_events
 from renown.batch.runs import record_run, write_scores
-from renown.demo.org import generate_org
+from renown.demo.org import generate_org, inject_collusion_rings
 from renown.ingest.lake import EventLake
 
 
@@ -36,12 +36,18 @@ def run_demo(
     *,
     people: int = 3000,
     seed: int = 7,
+    rings: int = 0,
     on_stage: Callable[[str], None] | None = None,
 ) -> DemoOutcome:
-    """Generate, store, score and record the demo organisation under ``home``."""
+    """Generate, store, score and record the demo organisation under ``home``.
+
+    ``rings`` plants that many 5-person collusion rings, to watch the detector find them.
+    """
     stage = on_stage or (lambda _name: None)
     stage("generating the synthetic organisation")
     org = generate_org(people=people, seed=seed)
+    if rings:
+        org, _ = inject_collusion_rings(org, rings=rings, seed=seed)
     stage("writing events to the event lake")
     lake = EventLake(home / "lake")
     appended = lake.append(org.events)
@@ -73,8 +79,16 @@ def run_demo(
         f"six months; {appended.added:,} new in the lake, {appended.duplicates:,} already there."
     )
     top_person = str(result.scores["person"][0])
+    found = result.model.ring_report_.rings
+    ring_line = (
+        f"Anti-gaming: {len(found)} collusion ring(s) detected and discounted: "
+        + "; ".join(", ".join(r.members) for r in found)
+        + ". "
+        if found
+        else "Anti-gaming: no collusion rings detected (try --rings 3). "
+    )
     footer = (
-        f"Scores: {home / 'scores.csv'} (run {folder.name}). Explain anyone with "
+        f"{ring_line}Scores: {home / 'scores.csv'} (run {folder.name}). Explain anyone with "
         f"'renown explain {top_person} --home {home}'."
     )
     return DemoOutcome(result, labels, groups, headline, footer)

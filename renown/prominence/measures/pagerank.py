@@ -13,14 +13,19 @@ Why the implementation looks the way it does (it is the hottest loop of a scorin
 * **Float32 storage, float64 arithmetic.** Shares and ranks are stored in float32 on large
   graphs (a third less memory traffic, twice as many ranks per cache line) while every
   product, row sum and the L1 check run in float64. Float32 rounding puts a floor of
-  about ``1e-7`` under the reachable L1 change; when ``tol`` asks for less, the iteration
-  continues in float64 from the float32 iterate, so the fixed point is always the exact
-  one.
+  about ``1e-7`` under the reachable L1 change; when ``tol`` asks for less (or float32
+  stops making progress), the iteration continues in float64 from the float32 iterate,
+  so the fixed point is always the exact one.
 * **Locality.** The graph builder numbers people hubs-first (see
   :mod:`renown.graph.renumber`), so the ranks gathered most often share cache lines.
 * **Balanced, deterministic blocks.** Rows are cut into a fixed number of blocks of equal
   work; per-block partial sums are added in block order, so results do not depend on the
   number of threads.
+
+Gauss-Seidel sweeps have the same fixed point, but in the only form that keeps results
+independent of the number of threads (fresh values inside a block, previous ones across
+blocks) they needed more sweeps than these Jacobi sweeps on a 1M-node power-law graph
+(31-49 against 20), so they are not used.
 """
 
 from __future__ import annotations
