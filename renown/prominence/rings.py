@@ -39,6 +39,9 @@ from scipy.sparse.csgraph import connected_components
 
 from renown.graph.csr import CSR, InteractionGraph
 
+MAX_RING_SIZE = 64
+"""Groups of heavy ties larger than this are communities, not rings, and are not judged."""
+
 
 @dataclass(frozen=True)
 class Ring:
@@ -207,39 +210,61 @@ def _closed_groups(
     min_insularity: float,
     max_embeddedness: float,
 ) -> list[Ring]:
+    """Judge each connected group of heavy pairs (work proportional to the heavy pairs)."""
     if len(a) == 0:
         return []
     n = graph.n
     adj = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)).tocsr()
     _, labels = connected_components(adj, directed=False)
-    touched = np.unique(np.concatenate([a, b]))
-    inbound = graph.inbound
-    in_total = np.bincount(
-        np.repeat(np.arange(n), np.diff(inbound.indptr)), weights=inbound.volume, minlength=n
-    )
+    pair_label = labels[a]
+    order = np.argsort(pair_label, kind="stable")
+    bounds = np.flatnonzero(np.diff(pair_label[order])) + 1
+    in_total: NDArray[np.float64] | None = None
+    strangers: float | None = None
     rings: list[Ring] = []
-    for label in np.unique(labels[touched]):
-        members = _densest(touched[labels[touched] == label], a, b, min_size, min_density)
+    for chunk in np.split(order, bounds):
+        ga, gb, gm = a[chunk], b[chunk], mutual[chunk]
+        members = _densest(np.unique(np.concatenate([ga, gb])), ga, gb, min_size, min_density)
         k = len(members)
-        if k < min_size:
+        if k < min_size or k > MAX_RING_SIZE:
             continue
-        inside = np.isin(a, members) & np.isin(b, members)
+        inside = np.isin(ga, members) & np.isin(gb, members)
         density = float(inside.sum()) / (k * (k - 1) / 2)
-        internal = _internal_inbound(inbound, members)
-        insularity = internal / max(float(in_total[members].sum()), 1e-12)
-        embedded = _embeddedness(graph, a[inside], b[inside], members)
-        if density >= min_density and insularity >= min_insularity and embedded <= max_embeddedness:
+        if density < min_density:
+            continue
+        if in_total is None:
+            rows = np.repeat(np.arange(n), np.diff(graph.inbound.indptr))
+            in_total = np.bincount(rows, weights=graph.inbound.volume, minlength=n).astype(
+                np.float64
+            )
+        insularity = _internal_inbound(graph.inbound, members) / max(
+            float(in_total[members].sum()), 1e-12
+        )
+        if insularity < min_insularity:
+            continue
+        if strangers is None:
+            strangers = _strangers_overlap(graph)
+        embedded = _embeddedness(graph, ga[inside], gb[inside], members, strangers)
+        if embedded <= max_embeddedness:
             rings.append(
                 Ring(
                     members=tuple(sorted(str(graph.people[m]) for m in members)),
                     density=density,
                     insularity=insularity,
                     embeddedness=embedded,
-                    mutual_volume=float(np.median(mutual[inside])),
+                    mutual_volume=float(np.median(gm[inside])),
                     norm_volume=norm,
                 )
             )
-    return rings
+    return sorted(rings, key=lambda r: r.members)
+
+
+def _strangers_overlap(graph: InteractionGraph) -> float:
+    """Jaccard overlap implied by the exact mean number of contacts two random people share."""
+    degrees = _contact_degrees(graph).astype(np.float64)
+    n = max(len(degrees), 2)
+    shared = float((degrees * (degrees - 1)).sum()) / (n * (n - 1))
+    return shared / max(2 * float(degrees.mean()) - shared, 1e-9)
 
 
 def _embeddedness(
@@ -247,20 +272,15 @@ def _embeddedness(
     a: NDArray[np.int32],
     b: NDArray[np.int32],
     members: NDArray[np.int64],
+    strangers: float,
 ) -> float:
     """Median, over heavy pairs, of how much the two people's outside contacts overlap.
 
-    The overlap (Jaccard) is divided by what two people of the same degrees would share by
-    chance in a population of this size, so the rule does not depend on the size of the
+    The overlap (Jaccard) is divided by what two strangers share in this population
+    (:func:`_strangers_overlap`), so the rule does not depend on the size of the
     organisation: about 1 for strangers, far above 1 for teammates.
     """
     outside = set(members.tolist())
-    degrees = _contact_degrees(graph).astype(np.float64)
-    n = max(len(degrees), 2)
-    # exact mean number of contacts two random people share, and the Jaccard overlap that
-    # implies for people of average degree: the population's "strangers" baseline
-    shared = float((degrees * (degrees - 1)).sum()) / (n * (n - 1))
-    strangers = shared / max(2 * float(degrees.mean()) - shared, 1e-9)
     lifts = []
     for i, j in zip(a.tolist(), b.tolist(), strict=True):
         ni = _contacts(graph, i) - outside

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -22,6 +24,9 @@ from renown.prominence.measures.pagerank import (
 )
 from tests.helpers import AS_OF, random_events
 from tests.measures.graphs import edges_of, graph_from_edges, random_graph
+
+# the package re-exports the function under the module's name, so fetch the module itself
+pagerank_module = importlib.import_module("renown.prominence.measures.pagerank")
 
 
 def _networkx(
@@ -60,7 +65,12 @@ GRAPHS = _graphs()
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("personalised", [False, True])
-def test_agrees_with_networkx(name: str, dtype: type, personalised: bool) -> None:
+@pytest.mark.parametrize("serial", [True, False])
+def test_agrees_with_networkx(
+    name: str, dtype: type, personalised: bool, serial: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not serial:  # small graphs normally take the serial loop; force the parallel sweeps
+        monkeypatch.setattr(pagerank_module, "SERIAL_MAX_EDGES", -1)
     graph = GRAPHS[name]
     rng = np.random.default_rng(7)
     p = None
@@ -106,6 +116,15 @@ def test_csr_entry_point_matches_graph_entry_point() -> None:
     out = graph.out
     got = pagerank_csr(out.indptr, out.indices, out.weights, graph.n, tol=1e-12)
     assert np.array_equal(got, pagerank(graph, tol=1e-12))
+
+
+def test_serial_and_parallel_sweeps_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = GRAPHS["from-events"]
+    serial = pagerank_run(transition_operator(graph), tol=1e-12)
+    monkeypatch.setattr(pagerank_module, "SERIAL_MAX_EDGES", -1)
+    parallel = pagerank_run(transition_operator(graph), tol=1e-12)
+    assert serial.iterations == parallel.iterations
+    np.testing.assert_allclose(parallel.scores, serial.scores, rtol=1e-12)
 
 
 def test_edge_cases_and_errors() -> None:

@@ -51,6 +51,10 @@ FLOAT32_FLOOR: Final = 2e-7
 FLOAT32_MIN_EDGES: Final = 100_000
 """Below this many edges a sweep is cheap anyway, so ``dtype=None`` picks float64."""
 
+SERIAL_MAX_EDGES: Final = 200_000
+"""Graphs up to this many edges iterate inside one compiled serial loop: waking threads
+and returning to Python every sweep would cost more than the sweep itself."""
+
 _PATIENCE: Final = 3
 """Float32 sweeps without a new lowest change before float64 takes over."""
 
@@ -331,10 +335,26 @@ def _iterate(
         ShareArray, np.zeros(0, dtype) if teleport is None else teleport.astype(dtype)
     )
     uniform = 1.0 / operator.n
+    dangling_mass = float(x[operator.dangling].sum(dtype=np.float64))
+    if len(operator.indices) <= SERIAL_MAX_EDGES:
+        x, sweeps, delta = _iterate_serial(
+            operator.indptr,
+            operator.indices,
+            share,
+            x,
+            stored_teleport,
+            uniform,
+            operator.dangling,
+            alpha,
+            dangling_mass,
+            tol,
+            budget,
+            patience,
+        )
+        return x, int(sweeps), float(delta)
     x_next = np.empty_like(x)
     partial_delta = np.zeros(len(operator.blocks) - 1)
     partial_dangling = np.zeros(len(operator.blocks) - 1)
-    dangling_mass = float(x[operator.dangling].sum(dtype=np.float64))
     delta = lowest = np.inf
     since_lowest = 0
     for sweep in range(1, budget + 1):
@@ -368,6 +388,39 @@ def _iterate(
     return x, budget, delta
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _update_rows(
+    indptr: IntArray,
+    indices: IndexArray,
+    share: ShareArray,
+    x: ShareArray,
+    x_next: ShareArray,
+    teleport: ShareArray,
+    uniform: float,
+    dangling: NDArray[np.bool_],
+    alpha: float,
+    leak: float,
+    first: int,
+    last: int,
+) -> tuple[float, float]:
+    """``x_next = alpha * P^T x + leak * p`` on rows ``first..last-1``; return the rows'
+    L1 change and the rank their dangling nodes hold afterwards."""
+    has_teleport = len(teleport) > 0
+    change = 0.0
+    held = 0.0
+    for i in range(first, last):
+        total = 0.0
+        for e in range(indptr[i], indptr[i + 1]):
+            total += np.float64(share[e]) * np.float64(x[indices[e]])
+        p = np.float64(teleport[i]) if has_teleport else uniform
+        x_next[i] = alpha * total + leak * p
+        value = np.float64(x_next[i])
+        change += abs(value - np.float64(x[i]))
+        if dangling[i]:
+            held += value
+    return change, held
+
+
 @njit(cache=True, parallel=True, nogil=True)
 def _sweep(
     indptr: IntArray,
@@ -384,24 +437,62 @@ def _sweep(
     partial_delta: FloatArray,
     partial_dangling: FloatArray,
 ) -> None:
-    """One pull sweep: ``x_next = alpha * P^T x + leak * p``, plus its L1 change and the
-    rank the dangling nodes hold after it (both per block)."""
-    has_teleport = len(teleport) > 0
+    """One sweep over all rows, block by block in parallel (partial sums per block)."""
     for block in prange(len(blocks) - 1):
-        change = 0.0
-        held = 0.0
-        for i in range(blocks[block], blocks[block + 1]):
-            total = 0.0
-            for e in range(indptr[i], indptr[i + 1]):
-                total += np.float64(share[e]) * np.float64(x[indices[e]])
-            p = np.float64(teleport[i]) if has_teleport else uniform
-            x_next[i] = alpha * total + leak * p
-            value = np.float64(x_next[i])
-            change += abs(value - np.float64(x[i]))
-            if dangling[i]:
-                held += value
+        change, held = _update_rows(
+            indptr,
+            indices,
+            share,
+            x,
+            x_next,
+            teleport,
+            uniform,
+            dangling,
+            alpha,
+            leak,
+            blocks[block],
+            blocks[block + 1],
+        )
         partial_delta[block] = change
         partial_dangling[block] = held
+
+
+@njit(cache=True, nogil=True)
+def _iterate_serial(
+    indptr: IntArray,
+    indices: IndexArray,
+    share: ShareArray,
+    x: ShareArray,
+    teleport: ShareArray,
+    uniform: float,
+    dangling: NDArray[np.bool_],
+    alpha: float,
+    dangling_mass: float,
+    tol: float,
+    budget: int,
+    patience: int,
+) -> tuple[ShareArray, int, float]:
+    """:func:`_iterate` for small graphs, with every sweep inside one compiled loop."""
+    n = len(indptr) - 1
+    x_next = np.empty_like(x)
+    delta = lowest = np.inf
+    since_lowest = 0
+    for sweep in range(1, budget + 1):
+        leak = alpha * dangling_mass + (1.0 - alpha)
+        delta, dangling_mass = _update_rows(
+            indptr, indices, share, x, x_next, teleport, uniform, dangling, alpha, leak, 0, n
+        )
+        x, x_next = x_next, x
+        if delta < tol:
+            return x, sweep, delta
+        if delta < lowest:
+            lowest = delta
+            since_lowest = 0
+        else:
+            since_lowest += 1
+            if since_lowest >= patience:
+                return x, sweep, delta
+    return x, budget, delta
 
 
 def pagerank_reference(
