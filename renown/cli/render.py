@@ -30,7 +30,7 @@ def print_leaderboard(
     groups: Mapping[str, str] | None = None,
 ) -> None:
     """Print the top people with their component points and, for a few, the explanation."""
-    weighted = [c for c in result.model.components if result.model.weights.get(c, 0) > 0]
+    weighted = [c for c in result.model.components_ if result.model.weights_[c] > 0]
     table = Table(
         title=f"Prominence leaderboard (as of {result.metadata['as_of'][:10]})",
         caption="score = 1 + the points of the components (percentile x weight x 99)",

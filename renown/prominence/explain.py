@@ -147,7 +147,6 @@ def explain(
         i = graph.index[person]
     except KeyError:
         raise KeyError(f"{person!r} was not scored in this run") from None
-    total_weight = sum(w for w in model.weights.values() if w > 0)
     prev_index = previous.graph_.index if previous is not None else {}
     j = prev_index.get(person)
     parts = tuple(
@@ -156,7 +155,7 @@ def explain(
             label=COMPONENTS[name].label,
             raw=float(model.raw_[name][i]),
             percentile=float(model.percentiles_[name][i]),
-            weight=model.weights.get(name, 0.0) / total_weight,
+            weight=model.weights_[name],
             points=float(model.points_[name][i]),
             previous_points=(
                 float(previous.points_[name][j])
@@ -164,7 +163,7 @@ def explain(
                 else None
             ),
         )
-        for name in model.components
+        for name in model.components_
     )
     scores = model.scores_
     rank = int((scores > scores[i]).sum()) + 1

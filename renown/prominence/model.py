@@ -8,8 +8,10 @@ from one interaction graph and returns ``self``, learned values end in ``_``, an
 Score
 -----
 ``score = 1 + 99 * sum_c w_c * u_c / sum_c w_c`` where ``u_c`` is the person's mid-rank
-percentile on component ``c`` (:mod:`renown.prominence.normalise`) and ``w_c`` its weight
-(:data:`renown.prominence.components.DEFAULT_WEIGHTS`). Each component's *points*
+percentile on component ``c`` (:mod:`renown.prominence.normalise`; a raw value of zero is
+percentile 0) and ``w_c`` its weight (:data:`renown.prominence.components.DEFAULT_WEIGHTS`),
+over the components that can be computed on the input: breadth needs departments unless
+``community_breadth`` is set. Each component's *points*
 (``99 * w_c * u_c / sum w``) add up, with the base of 1, to the score, which makes the
 explanation exact rather than approximate.
 """
@@ -63,6 +65,12 @@ class ProminenceModel:
         keeps them).
     alpha:
         PageRank damping factor.
+    community_breadth:
+        Without departments (no ``groups`` given), compute breadth over communities detected
+        in the interactions themselves and weigh it. Off by default: detected communities
+        shift when one interaction is added, so breadth over them is not monotone in
+        inbound attention. When breadth is unavailable it is left out and the remaining
+        weights are renormalised (recorded in :attr:`weights_`).
     """
 
     def __init__(
@@ -73,12 +81,14 @@ class ProminenceModel:
         detect_rings: bool = True,
         ring_discount: float = 0.0,
         alpha: float = 0.85,
+        community_breadth: bool = False,
     ) -> None:
         self.weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
         self.informational = tuple(informational)
         self.detect_rings = detect_rings
         self.ring_discount = ring_discount
         self.alpha = alpha
+        self.community_breadth = community_breadth
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Return the constructor parameters (JSON-serialisable)."""
@@ -89,6 +99,7 @@ class ProminenceModel:
             "detect_rings": self.detect_rings,
             "ring_discount": self.ring_discount,
             "alpha": self.alpha,
+            "community_breadth": self.community_breadth,
         }
 
     def set_params(self, **params: Any) -> Self:
@@ -104,6 +115,16 @@ class ProminenceModel:
         """Weighted components first, then informational ones, without repeats."""
         weighted = tuple(name for name, w in self.weights.items() if w > 0)
         return weighted + tuple(c for c in self.informational if c not in weighted)
+
+    def components_for(self, graph: InteractionGraph) -> tuple[str, ...]:
+        """The components that can be computed on ``graph`` (breadth needs groups)."""
+        unavailable = self._unavailable(graph)
+        return tuple(c for c in self.components if c not in unavailable)
+
+    def _unavailable(self, graph: InteractionGraph) -> frozenset[str]:
+        if graph.groups is None and not self.community_breadth:
+            return frozenset({"breadth"})
+        return frozenset()
 
     def _validate(self) -> None:
         unknown = [c for c in (*self.weights, *self.informational) if c not in COMPONENTS]
@@ -121,7 +142,7 @@ class ProminenceModel:
         self._validate()
         report = detect_rings(graph) if self.detect_rings else RingReport((), 0, 0)
         scored = discount_rings(graph, report, self.ring_discount)
-        raw = {name: self._measure(name)(scored) for name in self.components}
+        raw = {name: self._measure(name)(scored) for name in self.components_for(scored)}
         return self.fit_measured(scored, raw, report)
 
     def fit_measured(
@@ -130,30 +151,35 @@ class ProminenceModel:
         """Combine component values that an engine already computed (e.g. on Spark).
 
         ``graph`` is the ring-discounted graph the values were computed on; it is kept for
-        explanations. ``raw`` must hold every name in :attr:`components`.
+        explanations. ``raw`` must hold every name in :meth:`components_for` the graph.
         """
         self._validate()
-        missing = [name for name in self.components if name not in raw]
+        self.components_ = self.components_for(graph)
+        kept = {n: w for n, w in self.weights.items() if w > 0 and n in self.components_}
+        if not kept:
+            raise ValueError("no weighted component can be computed on this input")
+        total = sum(kept.values())
+        self.weights_: dict[str, float] = {n: kept.get(n, 0.0) / total for n in self.components_}
+        missing = [name for name in self.components_ if name not in raw]
         if missing:
             raise ValueError(f"the engine did not compute {missing}")
         self.ring_report_ = ring_report
         self.graph_ = graph
         self.people_ = graph.people
         self.raw_: dict[str, FloatArray] = {
-            name: np.asarray(raw[name], dtype=np.float64) for name in self.components
+            name: np.asarray(raw[name], dtype=np.float64) for name in self.components_
         }
         # nobody earns points for nothing: a zero (no reach, no breadth...) is percentile 0
         self.percentiles_ = {
             name: np.where(v > 0, midrank_percentile(_significant(v)), 0.0)
             for name, v in self.raw_.items()
         }
-        total = sum(w for w in self.weights.values() if w > 0)
         self.points_: dict[str, FloatArray] = {
-            name: SCORE_SPAN * (self.weights.get(name, 0.0) / total) * self.percentiles_[name]
-            for name in self.components
+            name: SCORE_SPAN * self.weights_[name] * self.percentiles_[name]
+            for name in self.components_
         }
         exact = np.ones(graph.n)
-        for name in self.components:
+        for name in self.components_:
             exact += self.points_[name]
         self.scores_ = exact
         return self
@@ -177,7 +203,7 @@ class ProminenceModel:
             "score_exact": np.round(exact, 4),
             "rank": rank,
         }
-        for name in self.components:
+        for name in self.components_:
             columns[name] = self.raw_[name]
             columns[f"{name}_pct"] = np.round(self.percentiles_[name], 6)
             columns[f"{name}_points"] = np.round(self.points_[name], 4)

@@ -46,8 +46,9 @@ def test_score_writes_one_row_per_person_with_components(tmp_path: Path) -> None
     scores = pl.read_csv(out)
     people = set(pl.read_csv(events)["actor"]) | set(pl.read_csv(events)["target"])
     assert set(scores["person"]) == people
-    for column in ("person", "score", "rank", "pagerank", "reach", "breadth", "amplification"):
+    for column in ("person", "score", "rank", "pagerank", "reach", "amplification", "trend"):
         assert column in scores.columns
+    assert "breadth" not in scores.columns  # needs --groups (departments)
     assert scores["score"].min() >= 1 and scores["score"].max() <= 100
     record = json.loads((tmp_path / "scores.csv.run.json").read_text())
     assert record["model_params"]["weights"]["pagerank"] > 0

@@ -55,8 +55,11 @@ def spark() -> SparkSession:
 
 
 def full_model() -> ProminenceModel:
-    """Every default component, plus betweenness (computed on the driver)."""
-    return ProminenceModel(informational=(*DEFAULT_INFORMATIONAL, "betweenness"))
+    """Every default component, breadth over communities, brokerage and betweenness."""
+    return ProminenceModel(
+        informational=(*DEFAULT_INFORMATIONAL, "brokerage", "betweenness"),
+        community_breadth=True,
+    )
 
 
 def one_pass_model() -> ProminenceModel:
@@ -106,8 +109,8 @@ def assert_engines_agree(
     remote = make_model().fit_measured(graph, raw, report)
     assert_same_graph(local.graph_, graph)
     assert_same_rings(local.ring_report_, report)
-    assert set(raw) == set(local.components)
-    for name in local.components:
+    assert set(raw) >= set(local.components_)
+    for name in local.components_:
         if name == "pagerank":
             np.testing.assert_allclose(raw[name], local.raw_[name], rtol=0, atol=PAGERANK_TOL)
         else:

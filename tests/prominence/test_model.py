@@ -28,7 +28,7 @@ def test_scores_are_between_1_and_100_and_points_add_up() -> None:
     frame = model.to_frame()
     assert frame["score"].min() >= 1
     assert frame["score"].max() <= 100
-    points = sum(model.points_[c] for c in model.components)
+    points = sum(model.points_[c] for c in model.components_)
     np.testing.assert_allclose(1 + points, model.scores_)
     assert frame["rank"].to_list() == list(range(1, frame.height + 1))
     assert frame["score_exact"].is_sorted(descending=True)
@@ -153,7 +153,7 @@ def test_explanation_reports_the_trend() -> None:
 
 def test_a_zero_component_earns_no_points() -> None:
     graph = build_graph(random_events(20, 200, seed=8), as_of=AS_OF)
-    model = ProminenceModel()
+    model = ProminenceModel(community_breadth=True)
     raw = {name: np.arange(graph.n, dtype=np.float64) for name in model.components}
     raw["breadth"] = np.zeros(graph.n)
     model.fit_measured(graph, raw, detect_rings_report())
@@ -164,3 +164,18 @@ def test_a_zero_component_earns_no_points() -> None:
 
 def detect_rings_report() -> RingReport:
     return RingReport((), 0, 0)
+
+
+def test_breadth_needs_departments_unless_asked_for_communities() -> None:
+    events = random_events(30, 300, seed=12)
+    plain = _fit(events)
+    assert "breadth" not in plain.components_
+    assert sum(plain.weights_.values()) == pytest.approx(1.0)
+    assert plain.weights_["pagerank"] == pytest.approx(0.35 / 0.85)
+    assert plain.scores_.max() <= 100
+    people = sorted(set(events["actor"].drop_nulls()) | set(events["target"]))
+    groups = {p: f"d{k % 3}" for k, p in enumerate(people)}
+    with_groups = ProminenceModel().fit(build_graph(events, as_of=AS_OF, groups=groups))
+    assert with_groups.weights_["breadth"] == pytest.approx(0.15)
+    communities = _fit(events, community_breadth=True)
+    assert "breadth" in communities.components_
