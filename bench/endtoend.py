@@ -1,6 +1,8 @@
 """Events per second from an event lake to final 1-100 scores, in a fresh process.
 
-Usage: ``python -m bench.endtoend LAKE AS_OF``; prints one JSON object.
+Usage: ``python -m bench.endtoend LAKE AS_OF [TREND_DAYS]``; prints one JSON object.
+``TREND_DAYS`` (default 0: no trend window) also scores the window that many days earlier,
+as ``renown score`` does by default for its trend column.
 
 A fresh process gives a clean peak-memory reading (``ru_maxrss``) and lets the caller stop
 a run that takes too long. Kernels are compiled first on a small slice (not timed).
@@ -23,6 +25,7 @@ from bench.synth import scan_lake
 def main() -> None:
     """Score the lake once after a warm-up and report throughput and stage timings."""
     lake, as_of = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
+    trend_days = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     try:
         from renown.batch.run import score_events
     except ImportError as error:  # the batch layer is written in parallel
@@ -30,16 +33,17 @@ def main() -> None:
         return
     events = scan_lake(lake)
     warm = time.perf_counter()
-    score_events(events.head(20_000).collect(), as_of=as_of)
+    score_events(events.head(20_000).collect(), as_of=as_of, trend_days=trend_days or None)
     warm = time.perf_counter() - warm
     n_events = int(events.select(pl.len()).collect().item())
     start = time.perf_counter()
-    result = score_events(events, as_of=as_of)
+    result = score_events(events, as_of=as_of, trend_days=trend_days or None)
     seconds = time.perf_counter() - start
     print(
         json.dumps(
             {
                 "available": True,
+                "trend_days": trend_days,
                 "warm_up_seconds": warm,
                 "seconds": seconds,
                 "events": n_events,

@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> None:
         report.note("")
         results["rescoring"] = _end_to_end(rescore, args.timeout, "rescoring", small)
         results["end_to_end"] = _end_to_end(lake, args.timeout, "end-to-end", spec)
+        results["end_to_end_with_trend"] = _end_to_end(
+            lake, args.timeout, "end-to-end", spec, trend_days=30
+        )
     results["machine"]["load_end"] = os.getloadavg()
     report.write_json(results, OUT)
     report.note(f"load average at the end {results['machine']['load_end']}; wrote {OUT}")
@@ -219,8 +222,19 @@ def _eu_core(repeats: int) -> dict[str, Any]:
     }
 
 
-def _end_to_end(lake: Path, timeout: float, label: str, spec: SynthSpec) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.endtoend", str(lake), AS_OF.isoformat()]
+def _end_to_end(
+    lake: Path, timeout: float, label: str, spec: SynthSpec, trend_days: float = 0.0
+) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.endtoend",
+        str(lake),
+        AS_OF.isoformat(),
+        str(trend_days),
+    ]
+    if trend_days:
+        label += f" + {trend_days:.0f}-day trend window"
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:

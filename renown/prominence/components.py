@@ -93,13 +93,9 @@ DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
     "responsiveness": 0.15,
 }
 
-DEFAULT_INFORMATIONAL: Final[tuple[str, ...]] = (
-    "in_strength",
-    "out_strength",
-    "core_number",
-)
+DEFAULT_INFORMATIONAL: Final[tuple[str, ...]] = ("in_strength", "out_strength")
 """Computed and explained on every run but weighted zero unless the organisation says so.
 
 Brokerage (Burt's constraint, a 2-hop computation: about 6 s for 1M people / 10M pairs on
-two cores) and sampled betweenness (O(k m)) are opt-in: list them in ``informational`` or
-give them a weight."""
+two cores), the k-core number (0.6 s there) and sampled betweenness (O(k m)) are opt-in:
+list them in ``informational`` or give them a weight."""

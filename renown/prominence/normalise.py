@@ -25,8 +25,12 @@ def midrank_percentile(values: NDArray[np.float64]) -> NDArray[np.float64]:
     n = len(x)
     if n <= 1:
         return np.full(n, 0.5)
-    ordered = np.sort(x, kind="stable")
-    below = np.searchsorted(ordered, x, side="left")
-    not_above = np.searchsorted(ordered, x, side="right")
-    ties_excluding_self = not_above - below - 1
-    return (below + 0.5 * ties_excluding_self) / (n - 1)
+    # one sort, then one linear pass over the runs of equal values (no random lookups)
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    mid = (starts + 0.5 * (sizes - 1)) / (n - 1)
+    percentiles = np.empty(n)
+    percentiles[order] = np.repeat(mid, sizes)
+    return percentiles
