@@ -2,7 +2,8 @@
 
 Both engines must agree on the graph (people, pairs, weights), on the ring report, on
 every component (PageRank within its tolerance, the rest to rtol 1e-6) and on the final
-scores (within 0.01 points). One local SparkSession serves the whole module.
+scores (within 0.01 points). One local SparkSession serves the whole module. PySpark is
+part of the test set-up (the ``spark`` extra): a missing PySpark fails here, never skips.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from tests.engines.inputs import (
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-pytest.importorskip("pyspark")
 pytestmark = pytest.mark.spark
 
 PAGERANK_TOL = float((pagerank.__kwdefaults__ or {})["tol"])
