@@ -192,21 +192,21 @@ class ProminenceModel:
         return registry[name]
 
     def to_frame(self) -> pl.DataFrame:
-        """One row per person: id, integer score, exact score, rank, components."""
+        """One row per person, best first: id, integer score, exact score, rank, components."""
         exact = self.scores_
-        order = np.argsort(-exact, kind="stable")
-        rank = np.empty(len(exact), dtype=np.int64)
-        rank[order] = np.arange(1, len(exact) + 1)
+        order = np.argsort(-exact, kind="stable")  # stable: ties keep node order, reproducibly
+        ring_flag = np.zeros(len(exact), dtype=bool)
+        index = self.graph_.index if self.ring_report_.flagged else {}
+        ring_flag[[index[p] for p in self.ring_report_.flagged]] = True
         columns: dict[str, Any] = {
-            "person": self.people_.astype(str),
-            "score": np.clip(np.floor(exact + 0.5), 1, 100).astype(np.int64),
-            "score_exact": np.round(exact, 4),
-            "rank": rank,
+            "person": pl.Series(self.people_[order].tolist(), dtype=pl.String),
+            "score": np.clip(np.floor(exact[order] + 0.5), 1, 100).astype(np.int64),
+            "score_exact": np.round(exact[order], 4),
+            "rank": np.arange(1, len(exact) + 1, dtype=np.int64),
         }
         for name in self.components_:
-            columns[name] = self.raw_[name]
-            columns[f"{name}_pct"] = np.round(self.percentiles_[name], 6)
-            columns[f"{name}_points"] = np.round(self.points_[name], 4)
-        flagged = self.ring_report_.flagged
-        columns["ring_flag"] = np.isin(columns["person"], np.array(sorted(flagged), dtype=str))
-        return pl.DataFrame(columns).sort("rank")
+            columns[name] = self.raw_[name][order]
+            columns[f"{name}_pct"] = np.round(self.percentiles_[name][order], 6)
+            columns[f"{name}_points"] = np.round(self.points_[name][order], 4)
+        columns["ring_flag"] = ring_flag[order]
+        return pl.DataFrame(columns)

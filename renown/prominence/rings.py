@@ -38,6 +38,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from renown.graph.csr import CSR, InteractionGraph
+from renown.prominence.reciprocity import reciprocated_pairs
 
 MAX_RING_SIZE = 64
 """Groups of heavy ties larger than this are communities, not rings, and are not judged."""
@@ -85,34 +86,19 @@ def detect_rings(
     max_embeddedness: float = 2.0,
 ) -> RingReport:
     """Find reciprocal rings in ``graph`` (see the module docstring for the rule)."""
-    src, dst, _ = graph.edges()
-    volume = graph.out.volume
-    if len(src) == 0:
+    a, b, there, back = reciprocated_pairs(graph)
+    if len(a) == 0:
         return RingReport((), 0, 0)
-    # Both key arrays come out of CSR already sorted (row-major, columns ascending), so the
-    # lookup of every pair's reverse walks memory in order instead of jumping at random.
-    key = src.astype(np.int64) * graph.n + dst
-    inbound = graph.inbound
-    in_rows = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(inbound.indptr))
-    reverse_key = in_rows * graph.n + inbound.indices
-    reverse_volume = inbound.volume
-    if len(reverse_key) > 1 and (np.diff(reverse_key) < 0).any():  # builder did not sort rows
-        order = np.argsort(reverse_key, kind="stable")
-        reverse_key, reverse_volume = reverse_key[order], reverse_volume[order]
-    pos = np.minimum(np.searchsorted(reverse_key, key), len(key) - 1)
-    forward = (reverse_key[pos] == key) & (src < dst)
-    if not forward.any():
-        return RingReport((), 0, 0)
-    mutual = np.minimum(volume[forward], reverse_volume[pos[forward]])
+    mutual = np.minimum(there, back)
     median, threshold = heavy_threshold(mutual, quantile=quantile, min_ratio=min_ratio)
     heavy = mutual >= threshold
     return judge_heavy_pairs(
         graph,
-        src[forward][heavy],
-        dst[forward][heavy],
+        a[heavy],
+        b[heavy],
         mutual[heavy],
         norm=median,
-        reciprocated=int(forward.sum()),
+        reciprocated=len(a),
         min_size=min_size,
         min_density=min_density,
         min_insularity=min_insularity,
