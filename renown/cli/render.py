@@ -59,7 +59,8 @@ def print_leaderboard(
         table.add_row(*cells)
     console.print(table)
     for person in head["person"].head(explain_top).to_list():
-        console.print(f"[bold]{person}[/]: " + result.explain(str(person)).summary())
+        name = labels.get(str(person), str(person)) if labels else str(person)
+        console.print(f"[bold]{name}[/]: " + result.explain(str(person)).summary())
 
 
 def _trend_cell(value: object) -> str:
