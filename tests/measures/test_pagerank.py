@@ -176,3 +176,63 @@ def test_adding_a_link_never_hurts_its_target(
     outranked_before = before > before[i] * (1 + 1e-9)
     outranked_after = after > after[i] * (1 + 1e-9)
     assert not np.any(outranked_after & ~outranked_before)
+
+
+def _team_graph(n_teams: int = 30, size: int = 20, seed: int = 3) -> InteractionGraph:
+    """Most edges stay inside a team: the change then shrinks by a steady ratio."""
+    rng = np.random.default_rng(seed)
+    n = n_teams * size
+    pairs: dict[tuple[int, int], float] = {}
+    for source in range(n):
+        for _ in range(6):
+            if rng.random() < 0.85:
+                target = (source // size) * size + int(rng.integers(size))
+            else:
+                target = int(rng.integers(n))
+            if target != source:
+                pairs[(source, target)] = float(rng.random() + 0.1)
+    return graph_from_edges(n, [(s, d, w) for (s, d), w in pairs.items()])
+
+
+def _force_extrapolation(monkeypatch: pytest.MonkeyPatch, steps: int) -> None:
+    monkeypatch.setattr(pagerank_module, "SERIAL_MAX_EDGES", -1)
+    monkeypatch.setattr(pagerank_module, "EXTRAPOLATION_MIN_EDGES", 0)
+    monkeypatch.setattr(pagerank_module, "MAX_EXTRAPOLATIONS", steps)
+
+
+@pytest.mark.parametrize("name", [*sorted(GRAPHS), "teams"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_extrapolation_keeps_the_networkx_fixed_point(
+    name: str, dtype: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _force_extrapolation(monkeypatch, steps=2)
+    graph = _team_graph() if name == "teams" else GRAPHS[name]
+    got = pagerank(graph, alpha=0.8, tol=1e-12, dtype=dtype)
+    assert np.abs(got - _networkx(graph, alpha=0.8)).sum() < 1e-10
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_extrapolation_saves_sweeps_on_team_structured_graphs(
+    dtype: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = _team_graph()
+    exact = pagerank_reference(graph, tol=1e-15)
+    tol = 1e-6 if dtype is np.float32 else 1e-12
+    _force_extrapolation(monkeypatch, steps=0)
+    plain = pagerank_run(transition_operator(graph), tol=tol, dtype=dtype)
+    _force_extrapolation(monkeypatch, steps=2)
+    fast = pagerank_run(transition_operator(graph), tol=tol, dtype=dtype)
+    assert fast.iterations < plain.iterations
+    assert fast.delta < tol
+    # the returned ranks are a plain sweep's output, so the L1 bound of the default rule holds
+    assert np.abs(fast.scores - exact).sum() <= fast.delta * 0.85 / 0.15
+
+
+def test_steady_ratio_detection() -> None:
+    steady = pagerank_module._steady
+    assert steady([1e-2, 5e-3, 2.5e-3])
+    assert steady([1e-2, 5e-3, 2.52e-3])
+    assert not steady([1e-2, 5e-3])  # too few changes to know
+    assert not steady([1e-2, 5e-3, 3e-3])  # ratios 0.5 then 0.6
+    assert not steady([1e-2, 2e-2, 4e-2])  # growing: nothing to extrapolate
+    assert not steady([0.0, 0.0, 0.0])

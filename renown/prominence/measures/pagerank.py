@@ -18,9 +18,21 @@ Why the implementation looks the way it does (it is the hottest loop of a scorin
   so the fixed point is always the exact one.
 * **Locality.** The graph builder numbers people hubs-first (see
   :mod:`renown.graph.renumber`), so the ranks gathered most often share cache lines.
+* **Software prefetch.** The rank vector (4 MB in float32 at a million people) does not
+  fit a core's L2 cache, and the gathers ``x[indices[e]]`` are irregular, so about 40 %
+  of a sweep was spent waiting for them. The kernel asks for the rank needed a fixed
+  number of edges ahead while it works on the current one (see
+  :mod:`renown.prominence.measures._pagerank_kernels`); the edge stream itself is
+  sequential and prefetched by the hardware. This cut a single-thread
+  sweep by about a fifth on the synthetic 1M-people graph; it changes no result.
 * **Balanced, deterministic blocks.** Rows are cut into a fixed number of blocks of equal
   work; per-block partial sums are added in block order, so results do not depend on the
   number of threads.
+* **Extrapolation.** On team-structured graphs the change shrinks by a steady ratio (many
+  eigenvalues near one value, one per team), which one cheap extrapolation step mostly
+  removes: 15 sweeps instead of 20 on the synthetic 1M-people graph (see
+  :func:`_iterate_parallel`). Overrelaxed Jacobi diverged there (eigenvalues near
+  ``-alpha``), and Anderson mixing saved only 2 sweeps, for more vector passes.
 
 Gauss-Seidel sweeps have the same fixed point, but in the only form that keeps results
 independent of the number of threads (fresh values inside a block, previous ones across
@@ -41,6 +53,11 @@ from numpy.typing import DTypeLike, NDArray
 from renown.graph.csr import CSR, FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.graph.kernels import balanced_row_blocks, transpose_arrays
 from renown.prominence.measures._common import ConvergenceError
+from renown.prominence.measures._pagerank_kernels import (
+    extrapolate,
+    iterate_serial,
+    parallel_sweep,
+)
 
 BLOCKS: Final = 64
 """Row blocks per sweep: enough for load balance on many cores, fixed for determinism."""
@@ -54,6 +71,17 @@ FLOAT32_MIN_EDGES: Final = 100_000
 SERIAL_MAX_EDGES: Final = 200_000
 """Graphs up to this many edges iterate inside one compiled serial loop: waking threads
 and returning to Python every sweep would cost more than the sweep itself."""
+
+EXTRAPOLATION_MIN_EDGES: Final = 1_000_000
+"""Graphs with at least this many edges take extrapolation steps (see
+:func:`_iterate_parallel`); below, sweeps are cheap and results match the serial loop."""
+
+MAX_EXTRAPOLATIONS: Final = 2
+"""Extrapolation steps allowed per iteration: enough to gain, few enough to bound harm."""
+
+STEADY_RATIO_TOLERANCE: Final = 0.02
+"""Relative agreement of two successive shrink ratios that counts as steady (looser
+settings extrapolate too early and cost sweeps on the synthetic 1M-people graph)."""
 
 _PATIENCE: Final = 3
 """Float32 sweeps without a new lowest change before float64 takes over."""
@@ -337,7 +365,7 @@ def _iterate(
     uniform = 1.0 / operator.n
     dangling_mass = float(x[operator.dangling].sum(dtype=np.float64))
     if len(operator.indices) <= SERIAL_MAX_EDGES:
-        x, sweeps, delta = _iterate_serial(
+        x, sweeps, delta = iterate_serial(
             operator.indptr,
             operator.indices,
             share,
@@ -352,20 +380,48 @@ def _iterate(
             patience,
         )
         return x, int(sweeps), float(delta)
+    return _iterate_parallel(
+        operator, share, x, stored_teleport, uniform, alpha, dangling_mass, tol, budget, patience
+    )
+
+
+def _iterate_parallel(
+    operator: TransitionOperator,
+    share: ShareArray,
+    x: ShareArray,
+    teleport: ShareArray,
+    uniform: float,
+    alpha: float,
+    dangling_mass: float,
+    tol: float,
+    budget: int,
+    patience: int,
+) -> tuple[ShareArray, int, float]:
+    """:func:`_iterate` on large graphs: one parallel sweep per call, with extrapolation.
+
+    When the L1 change has shrunk by the same ratio ``r`` for three sweeps, the error is
+    dominated by eigenvalues close to ``r`` (on team-structured graphs, one per team), and
+    ``(G(x) - r x) / (1 - r)`` removes most of it at the cost of one vector pass. The
+    fixed point is untouched: every iterate is still checked by a plain sweep, and at most
+    :data:`MAX_EXTRAPOLATIONS` steps are taken, each bounded (the error grows at most by
+    ``(alpha + r) / (1 - r)``), so convergence is that of the plain iteration.
+    """
+    may_extrapolate = len(operator.indices) >= EXTRAPOLATION_MIN_EDGES
     x_next = np.empty_like(x)
     partial_delta = np.zeros(len(operator.blocks) - 1)
     partial_dangling = np.zeros(len(operator.blocks) - 1)
     delta = lowest = np.inf
-    since_lowest = 0
+    since_lowest = extrapolations = 0
+    recent: list[float] = []  # plain changes since the start or the last extrapolation
     for sweep in range(1, budget + 1):
         leak = alpha * dangling_mass + (1.0 - alpha)
-        _sweep(
+        parallel_sweep(
             operator.indptr,
             operator.indices,
             share,
             x,
             x_next,
-            stored_teleport,
+            teleport,
             uniform,
             operator.dangling,
             alpha,
@@ -374,11 +430,25 @@ def _iterate(
             partial_delta,
             partial_dangling,
         )
-        x, x_next = x_next, x
         delta = float(partial_delta.sum())
         dangling_mass = float(partial_dangling.sum())
         if delta < tol:
-            return x, sweep, delta
+            return x_next, sweep, delta
+        recent = [*recent[-2:], delta]
+        ratio = recent[-1] / recent[-2] if len(recent) >= 2 and recent[-2] > 0 else 1.0
+        # a plain iteration shrinks by at most alpha per sweep asymptotically; a larger
+        # ratio is a transient, and 1 / (1 - ratio) would amplify it
+        if (
+            may_extrapolate
+            and extrapolations < MAX_EXTRAPOLATIONS
+            and ratio < alpha
+            and _steady(recent)
+        ):
+            extrapolate(x, x_next, ratio, operator.dangling, operator.blocks, partial_dangling)
+            dangling_mass = float(partial_dangling.sum())
+            extrapolations += 1
+            recent = []
+        x, x_next = x_next, x
         if delta < lowest:
             lowest, since_lowest = delta, 0
         else:
@@ -388,111 +458,12 @@ def _iterate(
     return x, budget, delta
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _update_rows(
-    indptr: IntArray,
-    indices: IndexArray,
-    share: ShareArray,
-    x: ShareArray,
-    x_next: ShareArray,
-    teleport: ShareArray,
-    uniform: float,
-    dangling: NDArray[np.bool_],
-    alpha: float,
-    leak: float,
-    first: int,
-    last: int,
-) -> tuple[float, float]:
-    """``x_next = alpha * P^T x + leak * p`` on rows ``first..last-1``; return the rows'
-    L1 change and the rank their dangling nodes hold afterwards."""
-    has_teleport = len(teleport) > 0
-    change = 0.0
-    held = 0.0
-    for i in range(first, last):
-        total = 0.0
-        for e in range(indptr[i], indptr[i + 1]):
-            total += np.float64(share[e]) * np.float64(x[indices[e]])
-        p = np.float64(teleport[i]) if has_teleport else uniform
-        x_next[i] = alpha * total + leak * p
-        value = np.float64(x_next[i])
-        change += abs(value - np.float64(x[i]))
-        if dangling[i]:
-            held += value
-    return change, held
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def _sweep(
-    indptr: IntArray,
-    indices: IndexArray,
-    share: ShareArray,
-    x: ShareArray,
-    x_next: ShareArray,
-    teleport: ShareArray,
-    uniform: float,
-    dangling: NDArray[np.bool_],
-    alpha: float,
-    leak: float,
-    blocks: IntArray,
-    partial_delta: FloatArray,
-    partial_dangling: FloatArray,
-) -> None:
-    """One sweep over all rows, block by block in parallel (partial sums per block)."""
-    for block in prange(len(blocks) - 1):
-        change, held = _update_rows(
-            indptr,
-            indices,
-            share,
-            x,
-            x_next,
-            teleport,
-            uniform,
-            dangling,
-            alpha,
-            leak,
-            blocks[block],
-            blocks[block + 1],
-        )
-        partial_delta[block] = change
-        partial_dangling[block] = held
-
-
-@njit(cache=True, nogil=True)
-def _iterate_serial(
-    indptr: IntArray,
-    indices: IndexArray,
-    share: ShareArray,
-    x: ShareArray,
-    teleport: ShareArray,
-    uniform: float,
-    dangling: NDArray[np.bool_],
-    alpha: float,
-    dangling_mass: float,
-    tol: float,
-    budget: int,
-    patience: int,
-) -> tuple[ShareArray, int, float]:
-    """:func:`_iterate` for small graphs, with every sweep inside one compiled loop."""
-    n = len(indptr) - 1
-    x_next = np.empty_like(x)
-    delta = lowest = np.inf
-    since_lowest = 0
-    for sweep in range(1, budget + 1):
-        leak = alpha * dangling_mass + (1.0 - alpha)
-        delta, dangling_mass = _update_rows(
-            indptr, indices, share, x, x_next, teleport, uniform, dangling, alpha, leak, 0, n
-        )
-        x, x_next = x_next, x
-        if delta < tol:
-            return x, sweep, delta
-        if delta < lowest:
-            lowest = delta
-            since_lowest = 0
-        else:
-            since_lowest += 1
-            if since_lowest >= patience:
-                return x, sweep, delta
-    return x, budget, delta
+def _steady(changes: list[float]) -> bool:
+    """Whether the last three changes shrank twice by nearly the same ratio (below 1)."""
+    if len(changes) < 3 or changes[1] <= 0 or changes[0] <= 0:
+        return False
+    latest, before = changes[2] / changes[1], changes[1] / changes[0]
+    return latest < 1.0 and abs(latest - before) <= STEADY_RATIO_TOLERANCE * latest
 
 
 def pagerank_reference(
@@ -533,6 +504,12 @@ def warm_up() -> None:
     indptr = np.array([0, 1, 2, 2], np.int64)
     indices = np.array([1, 2], np.int32)
     weights = np.array([1.0, 2.0])
+    operator = operator_from_out_csr(indptr, indices, weights, 3)
+    partial = np.zeros(len(operator.blocks) - 1)
     for dtype in (np.float32, np.float64):
         pagerank_csr(indptr, indices, weights, 3, dtype=dtype)
         pagerank_csr(indptr, indices, weights, 3, dtype=dtype, personalization=np.ones(3))
+        # the kernels of large graphs, which the serial loop above does not reach
+        x = cast(ShareArray, np.full(3, 1 / 3, dtype))
+        _iterate_parallel(operator, operator.share(dtype), x, x[:0], 1 / 3, 0.85, 0.0, 1.0, 1, 1)
+        extrapolate(x, x.copy(), 0.5, operator.dangling, operator.blocks, partial)
