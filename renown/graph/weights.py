@@ -1,4 +1,4 @@
-"""Per-event base weights from channel and kind, looked up by hash in parallel.
+"""Per-event base weights from channel and kind, looked up by hash.
 
 Why hashes: mapping ten million short strings through a dictionary in polars
 (``replace_strict``) costs a few hundred milliseconds; hashing the same column costs a
@@ -7,6 +7,12 @@ placed in a tiny collision-free table, so each event needs one multiply, one shi
 one comparison. A name absent from the table (or null) gets the default weight 1, as in
 the dictionary version; an unknown name can only be mistaken for a configured one if
 their 64-bit hashes collide.
+
+Why one thread and no branch: the lookup is branch-free (a select, not an ``if``),
+because channels and kinds arrive in no order a branch predictor could learn; with the
+mispredictions gone a single thread weighs an event in about two nanoseconds. A parallel
+loop would only add waiting: the builder calls this while polars prepares the next batch
+on the other cores, so a parallel region stalls until a busy core frees up.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from numba import njit, prange
+from numba import njit
 from numpy.typing import NDArray
 
 _GOLDEN: Final = np.uint64(0x9E3779B97F4A7C15)
@@ -108,12 +114,12 @@ def _lookup(
     shift: np.uint64,
 ) -> float:
     slot = (key * _GOLDEN) >> shift
-    if occupied[slot] and keys[slot] == key:
-        return float(values[slot])
-    return 1.0
+    # branch-free: channel and kind names follow no pattern a branch predictor could learn
+    hit = occupied[slot] & (keys[slot] == key)
+    return float(values[slot]) if hit else 1.0
 
 
-@njit(cache=True, parallel=True, nogil=True)
+@njit(cache=True, nogil=True)
 def _event_weights(
     weight: F64Array,
     decay: F64Array,
@@ -129,7 +135,7 @@ def _event_weights(
     kind_shift: np.uint64,
     out: F64Array,
 ) -> None:
-    for row in prange(len(weight)):
+    for row in range(len(weight)):
         channel = _lookup(
             channel_hash[row], channel_keys, channel_values, channel_occupied, channel_shift
         )

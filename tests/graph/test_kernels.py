@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from renown.graph.csr import CSR, transpose
 from renown.graph.encode import CodedEvents, CodeTable, NewPeople, encode_batch
 from renown.graph.kernels import balanced_row_blocks, transpose_arrays
 from renown.graph.renumber import BUCKETS, hub_order
+from renown.graph.weights import NameWeights, event_weights
 
 
 def _encode(
@@ -183,3 +185,24 @@ def test_balanced_row_blocks_cover_rows_in_order(lengths: list[int], blocks: int
     # each block but the last stops at the first row that reaches its share of the work
     for block in range(1, blocks):
         assert work[block] >= total * block // blocks or bounds[block] == len(lengths)
+
+
+def test_event_weights_look_up_configured_names_and_default_the_rest() -> None:
+    seed = 12345
+    channels = NameWeights.from_mapping({"email": 1.0, "chat": 0.7, "review": 1.5}, seed)
+    kinds = NameWeights.from_mapping({"cc": 0.5, "downvote": 0.0}, seed)
+    channel = pl.Series(["chat", "review", "unheard-of", None, "email", "chat"], dtype=pl.String)
+    kind = pl.Series(["cc", "to", "cc", "downvote", None, "to"], dtype=pl.String)
+    weight = np.array([2.0, 1.0, 4.0, 3.0, 1.0, np.inf])
+    decay = np.array([0.5, 0.25, 1.0, 1.0, 0.125, 1.0])
+    got = event_weights(
+        weight,
+        decay,
+        channel_hash=channel.hash(seed).to_numpy(),
+        kind_hash=kind.hash(seed).to_numpy(),
+        channels=channels,
+        kinds=kinds,
+    )
+    # unknown and null names weigh 1; the product keeps the order weight*channel*kind*decay
+    want = [2.0 * 0.7 * 0.5 * 0.5, 1.5 * 0.25, 4.0 * 0.5, 0.0, 0.125, np.inf]
+    assert got.tolist() == want
