@@ -70,3 +70,29 @@ def hash_parts(frame: pl.DataFrame, parts: Sequence[pl.Expr]) -> pl.Series:
         for text in joined.cast(pl.Binary).to_list()
     ]
     return pl.Series("event_key", keys, dtype=pl.String)
+
+
+CONTENT_COLUMNS = ("actor", "target", "timestamp", "channel", "kind")
+"""The canonical fields that identify an event that has no native id."""
+
+
+def content_keys(events: pl.DataFrame, label: str) -> pl.Series:
+    """Stable keys for events without a native id.
+
+    The key hashes the source label, the canonical fields and the event's ordinal among
+    identical tuples in the same file: genuine repeats inside one file are both kept, and
+    reading the file again yields the same keys.
+    """
+    ordinal = occurrence(events, CONTENT_COLUMNS)
+    return hash_parts(
+        events.with_columns(ordinal.alias("_ordinal")),
+        [
+            pl.lit(label),
+            pl.col("actor"),
+            pl.col("target"),
+            timestamp_text("timestamp"),
+            pl.col("channel"),
+            pl.col("kind"),
+            pl.col("_ordinal"),
+        ],
+    )

@@ -22,7 +22,7 @@ import polars as pl
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
-from renown.ingest.readers._keys import hash_parts, occurrence, timestamp_text
+from renown.ingest.readers._keys import content_keys
 from renown.ingest.schema import conform
 
 _EDGE: Final = r"^\s*(\S+)\s+(\S+)(?:\s+(\S+))?\s*$"
@@ -116,19 +116,7 @@ def read_snap(
             EventColumn.KIND: pl.Series([kind] * fields.height, dtype=pl.String),
         }
     )
-    ordinal = occurrence(events, list(events.columns))
-    keys = hash_parts(
-        events.with_columns(ordinal.alias("_ordinal")),
-        [
-            pl.lit(label),
-            pl.col(EventColumn.ACTOR),
-            pl.col(EventColumn.TARGET),
-            timestamp_text(EventColumn.TIMESTAMP),
-            pl.col(EventColumn.CHANNEL),
-            pl.col(EventColumn.KIND),
-            pl.col("_ordinal"),
-        ],
-    )
+    keys = content_keys(events, label)
     return conform(
         events.with_columns(
             keys.alias(EventColumn.EVENT_KEY),

@@ -28,7 +28,7 @@ import polars as pl
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
-from renown.ingest.readers._keys import hash_parts, occurrence, timestamp_text
+from renown.ingest.readers._keys import content_keys, hash_parts
 from renown.ingest.readers._values import blank_to_null, parse_timestamps, parse_weights, present
 from renown.ingest.schema import conform
 
@@ -53,7 +53,6 @@ _SUFFIXES: Final[Mapping[str, TabularFormat]] = {
 }
 
 _TEXT_FIELDS: Final = ("event_key", "actor", "target")
-_KEY_TUPLE: Final = ("actor", "target", "timestamp", "channel", "kind")
 
 LineLocator = Callable[[int], int]
 
@@ -272,19 +271,7 @@ def _with_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFram
     if native:
         keys = hash_parts(events, [pl.lit(label), pl.col(EventColumn.EVENT_KEY)])
     else:
-        ordinal = occurrence(events, _KEY_TUPLE)
-        keys = hash_parts(
-            events.with_columns(ordinal.alias("_ordinal")),
-            [
-                pl.lit(label),
-                pl.col(EventColumn.ACTOR),
-                pl.col(EventColumn.TARGET),
-                timestamp_text(EventColumn.TIMESTAMP),
-                pl.col(EventColumn.CHANNEL),
-                pl.col(EventColumn.KIND),
-                pl.col("_ordinal"),
-            ],
-        )
+        keys = content_keys(events, label)
     return conform(
         events.with_columns(keys.alias(EventColumn.EVENT_KEY), pl.lit(label).alias("source"))
     )
