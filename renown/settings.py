@@ -6,6 +6,8 @@ so that tests and the CLI can point renown at another folder without monkeypatch
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +26,55 @@ class Settings(BaseSettings):
 
     half_life_days: float = 90.0
     """Default half-life of an interaction's weight, in days."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL of the store; default: a SQLite file under ``home``."""
+
+    secret_key: str | None = None
+    """Key that signs session cookies; default: one generated once and kept under ``home``."""
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    """Largest file the web app accepts for an upload."""
+
+    session_max_age_seconds: int = 8 * 3600
+    """How long a web sign-in lasts."""
+
+    secure_cookies: bool = False
+    """Send session cookies over HTTPS only (turn on behind TLS in production)."""
+
+    oidc_issuer: str | None = None
+    """OpenID Connect issuer URL for single sign-on (optional)."""
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+
+    jobs_immediate: bool = False
+    """Run background jobs in the calling process (tests, single-process demos)."""
+
+    @property
+    def database(self) -> str:
+        """The store's URL."""
+        return self.database_url or f"sqlite:///{self.home / 'renown.db'}"
+
+    def session_secret(self) -> str:
+        """The cookie-signing key, created on first use so that sessions survive restarts."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def org_lake_dir(self, org_slug: str) -> Path:
+        """Event lake of one organisation (tenants never share a lake)."""
+        return self.home / "orgs" / org_slug / "lake"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Folder where uploaded files wait for their background job."""
+        return self.home / "uploads"
 
     @property
     def lake_dir(self) -> Path:

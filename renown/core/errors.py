@@ -56,3 +56,15 @@ def _rebuild_input_error(
     source: str, message: str, line: int | None, field: str | None
 ) -> InputError:
     return InputError(source, message, line=line, field=field)
+
+
+class NotAllowed(RenownError):  # noqa: N818 - reads like the HTTP answer it becomes
+    """The principal may not do this (a web request answers 403)."""
+
+
+class NotFound(RenownError):  # noqa: N818
+    """No such object is visible to the principal (404: existence is not revealed)."""
+
+
+class Invalid(RenownError):  # noqa: N818
+    """The request is well-formed but a value is wrong (422)."""

@@ -1,0 +1,180 @@
+"""Account actions: sign-in, creating accounts, issuing and revoking API tokens.
+
+Each public ``check_*`` authorises and validates, then calls the matching ``do_*`` that
+changes data and writes the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.accounts.passwords import hash_password, needs_rehash, verify_password
+from renown.accounts.principal import Principal
+from renown.accounts.tokens import new_token, token_digest
+from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.roles import Role
+from renown.store.tables.accounts import Account, ApiToken
+from renown.store.tables.org import Person
+
+
+def principal_of(account: Account) -> Principal:
+    """The principal an active account acts as."""
+    return Principal(
+        account_id=account.id,
+        org_id=account.org_id,
+        role=Role(account.role),
+        person_id=account.person_id,
+        email=account.email,
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> Principal | None:
+    """Check a password sign-in; ``None`` for any failure (never says which part was wrong)."""
+    account = session.scalar(sa.select(Account).where(Account.email == email.strip().lower()))
+    ok = verify_password(account.password_hash if account else None, password)
+    if account is None or not ok or not account.active:
+        return None
+    if account.password_hash and needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.last_sign_in = datetime.now(UTC)
+    audit.append(
+        session,
+        actor=f"account:{account.id}",
+        action="account.sign_in",
+        subject=f"account:{account.id}",
+        org_id=account.org_id,
+    )
+    return principal_of(account)
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The principal behind a bearer token, if it is valid and not revoked."""
+    row = session.execute(
+        sa.select(ApiToken, Account)
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row[1].active:
+        return None
+    row[0].last_used = datetime.now(UTC)
+    return principal_of(row[1])
+
+
+def do_create_account(
+    session: Session,
+    *,
+    org_id: int,
+    email: str,
+    password: str | None,
+    role: Role,
+    person_id: int | None = None,
+    actor: str = "system",
+) -> Account:
+    """Create an account (no authorisation: for the CLI, the demo and ``check_*``)."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise Invalid(f"not an email address: {email!r}")
+    if session.scalar(sa.select(Account.id).where(Account.email == email)) is not None:
+        raise Invalid(f"an account for {email} already exists")
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.org_id != org_id:
+            raise Invalid(f"person {person_id} is not in this organisation")
+    account = Account(
+        org_id=org_id,
+        email=email,
+        password_hash=hash_password(password) if password else None,
+        role=role.value,
+        person_id=person_id,
+    )
+    session.add(account)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="account.create",
+        subject=f"account:{account.id}",
+        payload={"email": email, "role": role.value, "person_id": person_id},
+        org_id=org_id,
+    )
+    return account
+
+
+def check_create_account(
+    session: Session,
+    principal: Principal,
+    *,
+    email: str,
+    password: str | None,
+    role: Role,
+    person_id: int | None = None,
+) -> Account:
+    """Admins create accounts in their own organisation."""
+    if principal.role is not Role.ADMIN:
+        raise NotAllowed("only administrators create accounts")
+    return do_create_account(
+        session,
+        org_id=principal.org_id,
+        email=email,
+        password=password,
+        role=role,
+        person_id=person_id,
+        actor=principal.actor,
+    )
+
+
+def check_issue_token(session: Session, principal: Principal, name: str) -> tuple[ApiToken, str]:
+    """Any signed-in account may issue tokens for itself; the token is returned once."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid("a token needs a name of 1 to 100 characters")
+    token = new_token()
+    row = ApiToken(
+        account_id=principal.account_id,
+        name=name,
+        prefix=token[:10],
+        digest=token_digest(token),
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="token.issue",
+        subject=f"token:{row.id}",
+        payload={"name": name},
+        org_id=principal.org_id,
+    )
+    return row, token
+
+
+def list_tokens(session: Session, principal: Principal) -> list[ApiToken]:
+    """The principal's own tokens, newest first."""
+    return list(
+        session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.account_id == principal.account_id)
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def check_revoke_token(session: Session, principal: Principal, token_id: int) -> ApiToken:
+    """Revoke one of the principal's own tokens (someone else's is "not found")."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.account_id != principal.account_id:
+        raise NotFound(f"no token {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="token.revoke",
+            subject=f"token:{row.id}",
+            org_id=principal.org_id,
+        )
+    return row

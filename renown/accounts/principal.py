@@ -1,0 +1,33 @@
+"""Who is acting: the value every action and query receives instead of a raw account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in account as authorisation sees it."""
+
+    account_id: int
+    org_id: int
+    role: Role
+    person_id: int | None
+    email: str
+
+    @property
+    def sees_everyone(self) -> bool:
+        """HR and admins see every person of their organisation."""
+        return self.role in PEOPLE_ADMIN_ROLES
+
+    @property
+    def is_staff(self) -> bool:
+        """Belongs to the organisation's own people (not a challenge-only role)."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this principal."""
+        return f"account:{self.account_id}"

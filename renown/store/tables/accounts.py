@@ -1,0 +1,51 @@
+"""Sign-in accounts and API tokens.
+
+An account belongs to one organisation and holds one role; it may be linked to the person
+it represents (so "my profile" and "my reports" resolve). Passwords are stored only as
+Argon2 hashes and API tokens only as SHA-256 digests: a copy of the database lets nobody
+sign in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from renown.store.base import Base, utcnow
+
+
+class Account(Base):
+    """Someone who can sign in."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    """Argon2 hash; empty for accounts that only sign in through single sign-on."""
+    role: Mapped[str] = mapped_column(sa.String(32))
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token for scripts; only its digest is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(100))
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    """First characters of the token, shown so people can tell their tokens apart."""
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,61 @@
+"""Scoring runs and the per-person score snapshots they produced.
+
+A run row records what is needed to reproduce it (parameters, input fingerprint, code
+version) and a snapshot row keeps each person's score with its full explanation, so that
+a profile page shows exactly what the run computed, and history over runs gives trends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from renown.store.base import Base, utcnow
+
+
+class ScoringRun(Base):
+    """One prominence scoring run for an organisation."""
+
+    __tablename__ = "scoring_runs"
+    __table_args__ = (sa.Index("ix_scoring_runs_org_finished", "org_id", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    run_key: Mapped[str] = mapped_column(sa.String(64))
+    """Deterministic id of the run from its inputs and parameters."""
+    status: Mapped[str] = mapped_column(sa.String(16), default="done")
+    as_of: Mapped[datetime]
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    input_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    code_version: Mapped[str] = mapped_column(sa.String(32))
+    input_events: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    people_scored: Mapped[int] = mapped_column(default=0)
+    people_matched: Mapped[int] = mapped_column(default=0)
+    """How many scored identities belong to a known person of the organisation."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class ScoreSnapshot(Base):
+    """A person's score in one run, with the explanation shown on their profile."""
+
+    __tablename__ = "score_snapshots"
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "person_id"),
+        sa.Index("ix_score_snapshots_run_score", "run_id", "score"),
+        sa.Index("ix_score_snapshots_person_run", "person_id", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("scoring_runs.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    score_exact: Mapped[float]
+    rank: Mapped[int]
+    trend: Mapped[float | None]
+    components: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Component name -> points, for bars and leaderboards without parsing explanations."""
+    explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,79 @@
+"""Administration: accounts, org chart import, audit verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
+
+from renown import audit
+from renown.accounts import actions
+from renown.accounts.principal import Principal
+from renown.core.errors import Invalid
+from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
+from renown.org import actions as org_actions
+from renown.web.api.schemas import (
+    AccountIn,
+    AccountOut,
+    AuditBreakOut,
+    AuditVerifyOut,
+    ImportReportOut,
+)
+from renown.web.deps import SessionDep
+from renown.web.policy import allow
+from renown.web.uploads import read_upload
+
+router = APIRouter(tags=["administration"])
+Admin = Annotated[Principal, allow(Role.ADMIN)]
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+
+
+@router.post("/accounts", status_code=status.HTTP_201_CREATED)
+def create_account(body: AccountIn, principal: Admin, session: SessionDep) -> AccountOut:
+    """Create an account in the administrator's organisation."""
+    try:
+        role = Role(body.role)
+    except ValueError:
+        raise Invalid(f"unknown role {body.role!r}") from None
+    account = actions.check_create_account(
+        session,
+        principal,
+        email=body.email,
+        password=body.password,
+        role=role,
+        person_id=body.person_id,
+    )
+    session.commit()
+    return AccountOut(
+        id=account.id, email=account.email, role=account.role, person_id=account.person_id
+    )
+
+
+@router.post("/org/import")
+async def import_org_chart(
+    principal: PeopleAdmin,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="Org chart / HRIS export (CSV)")],
+) -> ImportReportOut:
+    """Import people, teams, departments and reporting lines; re-importing changes nothing."""
+    data, name = await read_upload(file, allowed_suffixes={".csv"})
+    report = org_actions.check_import_org(session, principal, data, name)
+    session.commit()
+    return ImportReportOut(
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        identities_added=report.identities_added,
+    )
+
+
+@router.get("/audit/verify")
+def verify_audit_log(principal: Admin, session: SessionDep) -> AuditVerifyOut:
+    """Check the audit log's hash chain."""
+    breaks = audit.verify(session)
+    count = sum(1 for _ in audit.entries(session))
+    return AuditVerifyOut(
+        intact=not breaks,
+        entries=count,
+        breaks=[AuditBreakOut(seq=b.seq, reason=b.reason) for b in breaks],
+    )

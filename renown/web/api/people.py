@@ -1,0 +1,189 @@
+"""People, teams, leaderboard, profiles and the network map (reads only).
+
+Which people a caller sees is decided in :mod:`renown.org.queries`; these routes only
+admit the organisation's own staff roles and format the answers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from renown.accounts.principal import Principal
+from renown.core.roles import STAFF_ROLES
+from renown.org import queries
+from renown.web.api.convert import person_out
+from renown.web.api.schemas import (
+    ConnectionOut,
+    DepartmentOut,
+    EdgeOut,
+    HistoryPoint,
+    LeaderboardPage,
+    LeaderboardRowOut,
+    NetworkOut,
+    NodeOut,
+    PeoplePage,
+    PersonOut,
+    ProfileOut,
+    TeamDetail,
+    TeamMemberOut,
+    TeamOut,
+)
+from renown.web.deps import SessionDep
+from renown.web.policy import allow
+
+router = APIRouter(tags=["people"])
+Staff = Annotated[Principal, allow(*STAFF_ROLES)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+@router.get("/people")
+def list_people(
+    principal: Staff,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    team_id: int | None = None,
+    department_id: int | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> PeoplePage:
+    """People the caller may see, optionally filtered."""
+    page = queries.list_people(
+        session,
+        principal,
+        q=q,
+        team_id=team_id,
+        department_id=department_id,
+        limit=limit,
+        offset=offset,
+    )
+    return PeoplePage(
+        items=[person_out(p) for p in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/people/{person_id}")
+def get_person(person_id: int, principal: Staff, session: SessionDep) -> PersonOut:
+    """One person (404 if the caller may not see them)."""
+    return person_out(queries.get_person(session, principal, person_id))
+
+
+@router.get("/people/{person_id}/profile")
+def get_profile(person_id: int, principal: Staff, session: SessionDep) -> ProfileOut:
+    """Score, explanation, history over runs and top connections of one person."""
+    profile = queries.profile(session, principal, person_id)
+    snapshot = profile.snapshot
+    return ProfileOut(
+        person=person_out(profile.person),
+        score=snapshot.score if snapshot else None,
+        rank=snapshot.rank if snapshot else None,
+        trend=snapshot.trend if snapshot else None,
+        run_id=snapshot.run_id if snapshot else None,
+        explanation=snapshot.explanation if snapshot else None,
+        history=[
+            HistoryPoint(run_id=h.run_id, as_of=h.as_of, score=h.score) for h in profile.history
+        ],
+        top_connections=[
+            ConnectionOut(person_id=c.person_id, label=c.label, share=c.share)
+            for c in profile.top_connections
+        ],
+    )
+
+
+@router.get("/leaderboard")
+def leaderboard(
+    principal: Staff,
+    session: SessionDep,
+    run_id: int | None = None,
+    team_id: int | None = None,
+    department_id: int | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> LeaderboardPage:
+    """Scores of the people the caller may see, best first (latest run by default)."""
+    board = queries.leaderboard(
+        session,
+        principal,
+        run_id=run_id,
+        team_id=team_id,
+        department_id=department_id,
+        limit=limit,
+        offset=offset,
+    )
+    return LeaderboardPage(
+        run_id=board.run_id,
+        as_of=board.as_of,
+        items=[
+            LeaderboardRowOut(
+                person_id=r.person_id,
+                name=r.name,
+                title=r.title,
+                team=r.team,
+                department=r.department,
+                score=r.score,
+                rank=r.rank,
+                trend=r.trend,
+                components=r.components,
+            )
+            for r in board.items
+        ],
+        total=board.total,
+        limit=board.limit,
+        offset=board.offset,
+    )
+
+
+@router.get("/teams")
+def list_teams(principal: Staff, session: SessionDep) -> list[TeamOut]:
+    """Teams of the caller's organisation."""
+    return [
+        TeamOut(id=t.id, name=t.name, department=t.department, department_id=t.department_id)
+        for t in queries.list_teams(session, principal)
+    ]
+
+
+@router.get("/teams/{team_id}")
+def get_team(team_id: int, principal: Staff, session: SessionDep) -> TeamDetail:
+    """A team and the members the caller may see, with their latest scores."""
+    view = queries.get_team(session, principal, team_id)
+    return TeamDetail(
+        id=view.id,
+        name=view.name,
+        department=view.department,
+        department_id=view.department_id,
+        members=[
+            TeamMemberOut(person_id=m.person_id, name=m.name, title=m.title, score=m.score)
+            for m in view.members
+        ],
+    )
+
+
+@router.get("/departments")
+def list_departments(principal: Staff, session: SessionDep) -> list[DepartmentOut]:
+    """Departments of the caller's organisation."""
+    return [
+        DepartmentOut(id=d.id, name=d.name) for d in queries.list_departments(session, principal)
+    ]
+
+
+@router.get("/network")
+def network(
+    principal: Staff,
+    session: SessionDep,
+    team_id: int | None = None,
+    department_id: int | None = None,
+    limit: Limit = 300,
+) -> NetworkOut:
+    """Who drives whose influence, among visible people of a team or department."""
+    net = queries.network(
+        session, principal, team_id=team_id, department_id=department_id, limit=limit
+    )
+    return NetworkOut(
+        nodes=[NodeOut(id=n.id, name=n.name, team=n.team, score=n.score) for n in net.nodes],
+        edges=[EdgeOut(source=e.source, target=e.target, weight=e.weight) for e in net.edges],
+    )

@@ -1,0 +1,183 @@
+"""API shapes, kept apart from the tables so the database can change without breaking
+clients (and the OpenAPI document describes exactly what is sent)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Me(BaseModel):
+    account_id: int
+    email: str
+    role: str
+    org_id: int
+    person_id: int | None
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used: datetime | None
+    revoked_at: datetime | None
+
+
+class NewToken(TokenOut):
+    token: str = Field(description="The token itself; shown only this once.")
+
+
+class Visibility(BaseModel):
+    public: bool
+
+
+class PersonOut(BaseModel):
+    id: int
+    employee_id: str
+    name: str
+    email: str | None
+    title: str | None
+    team: str | None
+    team_id: int | None
+    department: str | None
+    department_id: int | None
+    manager_id: int | None
+    hired_on: date | None
+    left_on: date | None
+    public_profile: bool
+
+
+class PeoplePage(BaseModel):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class LeaderboardRowOut(BaseModel):
+    person_id: int
+    name: str
+    title: str | None
+    team: str | None
+    department: str | None
+    score: int
+    rank: int
+    trend: float | None
+    components: dict[str, float]
+
+
+class LeaderboardPage(BaseModel):
+    run_id: int | None
+    as_of: datetime | None
+    items: list[LeaderboardRowOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class HistoryPoint(BaseModel):
+    run_id: int
+    as_of: datetime
+    score: int
+
+
+class ConnectionOut(BaseModel):
+    person_id: int | None
+    label: str
+    share: float
+
+
+class ProfileOut(BaseModel):
+    person: PersonOut
+    score: int | None
+    rank: int | None
+    trend: float | None
+    run_id: int | None
+    explanation: dict[str, Any] | None
+    history: list[HistoryPoint]
+    top_connections: list[ConnectionOut]
+
+
+class TeamOut(BaseModel):
+    id: int
+    name: str
+    department: str | None
+    department_id: int | None
+
+
+class TeamMemberOut(BaseModel):
+    person_id: int
+    name: str
+    title: str | None
+    score: int | None
+
+
+class TeamDetail(TeamOut):
+    members: list[TeamMemberOut]
+
+
+class DepartmentOut(BaseModel):
+    id: int
+    name: str
+
+
+class NodeOut(BaseModel):
+    id: int
+    name: str
+    team: str | None
+    score: int | None
+
+
+class EdgeOut(BaseModel):
+    source: int
+    target: int
+    weight: float
+
+
+class NetworkOut(BaseModel):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+
+
+class AccountIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    role: str
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+    person_id: int | None = None
+
+
+class AccountOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    person_id: int | None
+
+
+class AuditBreakOut(BaseModel):
+    seq: int
+    reason: str
+
+
+class AuditVerifyOut(BaseModel):
+    intact: bool
+    entries: int
+    breaks: list[AuditBreakOut]
+
+
+class ImportReportOut(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    identities_added: int

@@ -1,0 +1,72 @@
+"""The application factory: one function builds the whole web product from settings.
+
+``create_app(settings)`` opens the store, wires sessions, templates, static files, the API
+and the pages, and checks that every route declares who may call it. Nothing here runs at
+import time, so tests build as many apps (on as many databases) as they like.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from renown._version import __version__
+from renown.settings import Settings
+from renown.store.engine import make_engine, session_factory
+from renown.web.errors import install_error_handlers
+from renown.web.limits import BodySizeLimit, SecurityHeaders
+from renown.web.policy import assert_every_route_declared, csrf_token
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/v1"
+
+
+def _principal(request: Request) -> dict[str, Any]:
+    """Every template sees who is signed in (set by the route's policy)."""
+    return {"principal": getattr(request.state, "principal", None)}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the renown web app for ``settings`` (the database must already be migrated)."""
+    from renown.web.api import router as api_router
+    from renown.web.pages import router as pages_router
+
+    app = FastAPI(
+        title="renown",
+        version=__version__,
+        summary="Social talent intelligence: explained prominence scores for your organisation.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    engine = make_engine(settings.database)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_principal])
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["version"] = __version__
+    app.state.templates = templates
+
+    app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    install_error_handlers(app)
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret(),
+        session_cookie="renown_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
+    assert_every_route_declared(app.routes, allowed_mounts={"/static"})
+    return app

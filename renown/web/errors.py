@@ -1,0 +1,68 @@
+"""Domain errors -> HTTP answers, as JSON for the API and as pages for people.
+
+Pages answer 401 with a redirect to the sign-in page; everything else keeps its status so
+that the authorisation tests see the same codes on pages and API.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import HTTPException
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+
+STATUS_OF: dict[type[Exception], int] = {
+    NotAllowed: 403,
+    NotFound: 404,
+    Invalid: 422,
+    InputError: 400,
+}
+
+
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _answer(
+    request: Request, status: int, detail: object, headers: dict[str, str] | None = None
+) -> Response:
+    if _wants_page(request):
+        if status == 401:
+            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+        templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "detail": detail},
+            status_code=status,
+        )
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the translations on ``app``."""
+
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        status = next(code for kind, code in STATUS_OF.items() if isinstance(exc, kind))
+        detail: object = str(exc)
+        if isinstance(exc, InputError):
+            detail = {
+                "message": str(exc),
+                "source": exc.source,
+                "line": exc.line,
+                "field": exc.field,
+            }
+        return _answer(request, status, detail)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return _answer(request, exc.status_code, exc.detail, dict(exc.headers or {}))
+
+    for kind in STATUS_OF:
+        app.add_exception_handler(kind, domain_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

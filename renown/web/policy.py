@@ -1,0 +1,167 @@
+"""Who may call a route: every route declares it, and undeclared routes refuse to start.
+
+Default deny is enforced twice. Each route depends on exactly one policy from this
+module (:func:`allow`, :func:`signed_in` or :func:`public`), which authenticates the
+caller and checks the role before the handler runs; and :func:`assert_every_route_declared`
+runs when the app is created, so a route added without a policy stops the app from
+starting instead of silently serving everyone.
+
+Cookie-authenticated requests that change state must also carry the session's CSRF
+token (form field ``csrf_token`` or header ``X-CSRF-Token``); bearer-token requests are
+not exposed to CSRF because browsers never attach the token on their own.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Mount
+
+from renown.accounts.actions import principal_for_token, principal_of
+from renown.accounts.principal import Principal
+from renown.core.roles import Role
+from renown.store.tables.accounts import Account
+
+POLICY_ATTRIBUTE = "__renown_policy__"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_ACCOUNT = "account_id"
+SESSION_CSRF = "csrf"
+
+
+class SignInRequired(HTTPException):
+    """401: no valid session or token (pages turn this into a redirect to sign in)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            status.HTTP_401_UNAUTHORIZED,
+            "sign in first",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get(SESSION_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return token
+
+
+async def _check_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.session.get(SESSION_CSRF)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not given or not hmac.compare_digest(expected, given):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
+
+
+async def _authenticate(request: Request) -> Principal | None:
+    """Principal from a bearer token or the session cookie (token wins)."""
+    sessions = request.app.state.sessions
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        with sessions() as session, session.begin():
+            principal = principal_for_token(session, header[7:].strip())
+        if principal is None:
+            raise SignInRequired()
+        return principal
+    account_id = request.session.get(SESSION_ACCOUNT)
+    if not isinstance(account_id, int):
+        return None
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        if account is None or not account.active:
+            request.session.clear()
+            return None
+        principal = principal_of(account)
+    await _check_csrf(request)
+    return principal
+
+
+def _mark(dependency: Callable[..., Awaitable[Any]], kind: str) -> Any:
+    setattr(dependency, POLICY_ATTRIBUTE, kind)
+    return Depends(dependency)
+
+
+def allow(*roles: Role) -> Any:
+    """Only signed-in accounts holding one of ``roles`` (401 anonymous, 403 other roles)."""
+    admitted = frozenset(roles)
+    if not admitted:
+        raise ValueError("allow() needs at least one role; use signed_in() for any account")
+
+    async def policy(request: Request) -> Principal:
+        principal = await _authenticate(request)
+        if principal is None:
+            raise SignInRequired()
+        if principal.role not in admitted:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+        request.state.principal = principal
+        return principal
+
+    return _mark(policy, "roles:" + ",".join(sorted(r.value for r in admitted)))
+
+
+def signed_in() -> Any:
+    """Any signed-in account, whatever its role (its own data only)."""
+
+    async def policy(request: Request) -> Principal:
+        principal = await _authenticate(request)
+        if principal is None:
+            raise SignInRequired()
+        request.state.principal = principal
+        return principal
+
+    return _mark(policy, "signed-in")
+
+
+def public() -> Any:
+    """Anyone, signed in or not; state-changing public routes still need the CSRF token."""
+
+    async def policy(request: Request) -> Principal | None:
+        principal = await _authenticate(request)
+        if principal is None:
+            await _check_csrf(request)
+        request.state.principal = principal
+        return principal
+
+    return _mark(policy, "public")
+
+
+def route_policy(route: APIRoute) -> str | None:
+    """The policy a route declared, or ``None``."""
+    found = [
+        getattr(dep.call, POLICY_ATTRIBUTE)
+        for dep in route.dependant.dependencies
+        if hasattr(dep.call, POLICY_ATTRIBUTE)
+    ]
+    if len(found) > 1:
+        raise RuntimeError(f"route {route.path} declares more than one policy: {found}")
+    return found[0] if found else None
+
+
+def assert_every_route_declared(routes: Iterable[BaseRoute], allowed_mounts: set[str]) -> None:
+    """Refuse to build an app with a route that does not say who may call it."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            if route_policy(route) is None:
+                raise RuntimeError(f"route {route.methods} {route.path} declares no policy")
+        elif isinstance(route, Mount):
+            if route.path not in allowed_mounts:
+                raise RuntimeError(f"unexpected mount {route.path}")
+        elif getattr(route, "path", None) not in {"/openapi.json", "/docs", "/redoc"}:
+            raise RuntimeError(f"route {getattr(route, 'path', route)!r} is not a policy route")
