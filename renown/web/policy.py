@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute, Mount
 
 from renown.accounts.actions import principal_for_token, principal_of
@@ -33,6 +34,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_ACCOUNT = "account_id"
 SESSION_CSRF = "csrf"
+DOCUMENTATION_PREFIX = "/api/v1/"
+"""FastAPI's own OpenAPI document and docs page are public on purpose: the API's shape is
+not a secret, and every operation they describe is still protected."""
 
 
 class SignInRequired(HTTPException):
@@ -154,14 +158,40 @@ def route_policy(route: APIRoute) -> str | None:
     return found[0] if found else None
 
 
-def assert_every_route_declared(routes: Iterable[BaseRoute], allowed_mounts: set[str]) -> None:
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """A route as served (full path, after router prefixes) and its policy."""
+
+    methods: frozenset[str]
+    path: str
+    policy: str | None
+    route: BaseRoute
+
+
+def served_routes(routes: Sequence[BaseRoute]) -> Iterator[DeclaredRoute]:
+    """Every route the app serves, with included routers flattened.
+
+    FastAPI keeps included routers as lazy branches; ``iter_route_contexts`` resolves them
+    to the routes and full paths that requests are matched against.
+    """
+    for context in iter_route_contexts(routes):
+        original = context.original_route
+        path = context.path or getattr(original, "path", "")
+        methods = frozenset(getattr(original, "methods", None) or ())
+        policy = route_policy(original) if isinstance(original, APIRoute) else None
+        yield DeclaredRoute(methods, path, policy, original)
+
+
+def assert_every_route_declared(routes: Sequence[BaseRoute], allowed_mounts: set[str]) -> None:
     """Refuse to build an app with a route that does not say who may call it."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            if route_policy(route) is None:
-                raise RuntimeError(f"route {route.methods} {route.path} declares no policy")
-        elif isinstance(route, Mount):
-            if route.path not in allowed_mounts:
-                raise RuntimeError(f"unexpected mount {route.path}")
-        elif getattr(route, "path", None) not in {"/openapi.json", "/docs", "/redoc"}:
-            raise RuntimeError(f"route {getattr(route, 'path', route)!r} is not a policy route")
+    for served in served_routes(routes):
+        if isinstance(served.route, APIRoute):
+            if served.policy is None:
+                raise RuntimeError(
+                    f"route {sorted(served.methods)} {served.path} declares no policy"
+                )
+        elif isinstance(served.route, Mount):
+            if served.path not in allowed_mounts:
+                raise RuntimeError(f"unexpected mount {served.path}")
+        elif not served.path.startswith(DOCUMENTATION_PREFIX):
+            raise RuntimeError(f"route {served.path!r} is not a policy route")
