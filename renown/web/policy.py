@@ -176,7 +176,7 @@ def served_routes(routes: Sequence[BaseRoute]) -> Iterator[DeclaredRoute]:
     """
     for context in iter_route_contexts(routes):
         original = context.original_route
-        path = context.path or getattr(original, "path", "")
+        path = str(context.path or getattr(original, "path", ""))
         methods = frozenset(getattr(original, "methods", None) or ())
         policy = route_policy(original) if isinstance(original, APIRoute) else None
         yield DeclaredRoute(methods, path, policy, original)
