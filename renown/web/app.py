@@ -21,6 +21,7 @@ from renown.store.engine import make_engine, session_factory
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
 from renown.web.policy import assert_every_route_declared, csrf_token
+from renown.web.sso import sso_router
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api/v1"
@@ -41,7 +42,9 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Social talent intelligence: explained prominence scores for your organisation.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # FastAPI's interactive docs page loads its scripts from a CDN; renown serves no
+        # third-party scripts it does not vendor, so only the OpenAPI document is served.
+        docs_url=None,
         redoc_url=None,
     )
     engine = make_engine(settings.database)
@@ -55,6 +58,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
+    single_sign_on = sso_router(settings)
+    if single_sign_on is not None:
+        app.include_router(single_sign_on)
+    templates.env.globals["sso_enabled"] = single_sign_on is not None
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
 
