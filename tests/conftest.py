@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
 
 from renown.core.events import event_key
 from renown.ingest.schema import EVENT_SCHEMA
@@ -59,3 +64,100 @@ def data_home() -> Path:
     if not path.is_dir():
         pytest.fail(f"RENOWN_DATA_HOME={value} is not a folder")
     return path
+
+
+# --- Database fixtures -------------------------------------------------------------------
+# Every store test runs on SQLite, and also on PostgreSQL when RENOWN_TEST_DATABASE_URL
+# names a server. Each PostgreSQL test session works in its own schema (several test runs
+# may share one server), selected through the connection's search_path.
+
+POSTGRES_ENV = "RENOWN_TEST_DATABASE_URL"
+
+
+def _database_kinds() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+@contextmanager
+def scratch_database(kind: str, folder: Path) -> Iterator[str]:
+    """URL of a new, empty database of ``kind`` (a SQLite file or a PostgreSQL schema)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'renown.db'}"
+        return
+    from renown.store.engine import normalise_url
+
+    server = normalise_url(os.environ[POSTGRES_ENV])
+    schema = f"renown_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=_database_kinds())
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database for the whole test session (emptied between tests by ``engine``)."""
+    from renown.store import downgrade, make_engine, upgrade
+
+    kind = str(request.param)
+    with scratch_database(kind, tmp_path_factory.mktemp(f"db-{kind}")) as url:
+        engine = make_engine(url)
+        try:
+            if kind == "postgresql":
+                downgrade(engine, "base")
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def scratch_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty (unmigrated) database of the same kind, for migration tests."""
+    with scratch_database(sa.make_url(database_url).get_backend_name(), tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _session_engine(database_url: str) -> Iterator[sa.Engine]:
+    from renown.store import make_engine
+
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(_session_engine: sa.Engine) -> sa.Engine:
+    """The migrated test database, emptied before the test (fast: DELETE, no re-migration)."""
+    import renown.store.tables  # noqa: F401 - registers every table
+    from renown.store import Base
+
+    with _session_engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    return _session_engine
+
+
+@pytest.fixture
+def db(engine: sa.Engine) -> sessionmaker[Session]:
+    """Session factory on the emptied test database (use with ``renown.store.transaction``)."""
+    from renown.store import session_factory
+
+    return session_factory(engine)
+
+
+@pytest.fixture
+def session(db: sessionmaker[Session]) -> Iterator[Session]:
+    """A session on the emptied test database; whatever the test did not commit is dropped."""
+    with db() as session:
+        yield session
+        session.rollback()

@@ -18,7 +18,9 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
+from renown.cli.org import org_app
 from renown.cli.render import print_explanation, print_leaderboard
 from renown.cli.sources import load_events, load_groups, parse_mapping
 from renown.core.errors import RenownError
@@ -37,6 +39,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.add_typer(audit_app, name="audit")
 console = Console()
 if not console.is_terminal:
     # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
@@ -33,7 +34,7 @@ def _answer(
     if _wants_page(request):
         if status == 401:
             return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-        templates = request.app.state.templates
+        templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
             request,
             "error.html",

@@ -141,8 +141,14 @@ def leaderboard(
 @router.get("/teams")
 def list_teams(principal: Staff, session: SessionDep) -> list[TeamOut]:
     """Teams of the caller's organisation."""
+    departments = {d.id: d.name for d in queries.list_departments(session, principal)}
     return [
-        TeamOut(id=t.id, name=t.name, department=t.department, department_id=t.department_id)
+        TeamOut(
+            id=t.id,
+            name=t.name,
+            department=departments.get(t.department_id) if t.department_id else None,
+            department_id=t.department_id,
+        )
         for t in queries.list_teams(session, principal)
     ]
 

@@ -1,0 +1,84 @@
+"""``renown org create`` and ``renown org import``: set up an organisation from the shell.
+
+These run without a signed-in account (whoever can run the CLI on the server already
+controls the database); the audit log records them with the actor ``cli``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+org_app = typer.Typer(
+    help="Create organisations and import their org charts.", no_args_is_help=True
+)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+CLI_ACTOR = "cli"
+
+
+@org_app.command("create")
+def org_create(
+    slug: Annotated[str, typer.Argument(help="Short id used in URLs, e.g. acme.")],
+    name: Annotated[str, typer.Argument(help="Display name, e.g. 'Acme Ltd'.")],
+) -> None:
+    """Create the organisation SLUG called NAME."""
+    from renown.core.errors import RenownError
+    from renown.org.actions import do_create_org
+
+    try:
+        with _transaction() as session:
+            org = do_create_org(session, slug, name, actor=CLI_ACTOR)
+            console.print(f"created organisation {org.slug} ({org.name}), id {org.id}")
+    except RenownError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+
+
+@org_app.command("import")
+def org_import(
+    slug: Annotated[str, typer.Argument(help="Organisation to import into.")],
+    file: Annotated[Path, typer.Argument(help="Org chart CSV (employee_id,name,...).")],
+) -> None:
+    """Import an org chart CSV: adds and updates people; never deletes anyone."""
+    from renown.core.errors import RenownError
+    from renown.org.actions import import_org_file, org_by_slug
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        errors.print(f"[bold red]error:[/] cannot read {file}: {exc.strerror}", highlight=False)
+        raise typer.Exit(code=1) from None
+    try:
+        with _transaction() as session:
+            org = org_by_slug(session, slug)
+            report = import_org_file(session, org.id, data, str(file), actor=CLI_ACTOR)
+    except RenownError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"{file}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.identities_added} identities added"
+    )
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """One write transaction on the configured database (engine closed afterwards)."""
+    from renown.settings import get_settings
+    from renown.store import make_engine, session_factory, transaction
+
+    engine = make_engine(get_settings().database)
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""The organisation model: org-chart import, identities, and who may see whom."""

@@ -1,0 +1,396 @@
+"""Read-only org queries, always scoped to the principal's organisation and visibility.
+
+Visibility is one SQL criterion (:func:`visible_person_ids_clause`) that every query adds,
+so no page can forget it: HR and admins see everyone in their organisation; a manager sees
+themselves, everyone below them in the reporting line and people who opted in to a public
+profile; employees and recruiters see themselves and public profiles; challenge-only roles
+(sponsor, member) see no prominence data at all. Anything outside the organisation or the
+criterion is "not found", never "forbidden", so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from renown.accounts.principal import Principal
+from renown.core.errors import NotAllowed, NotFound
+from renown.core.identities import lookup_key, resolve_identities
+from renown.core.roles import Role
+from renown.org.export import export_my_data
+from renown.org.views import (
+    COLLEAGUE,
+    Connection,
+    HistoryPoint,
+    Leaderboard,
+    LeaderboardRow,
+    MemberView,
+    Network,
+    NetworkEdge,
+    NetworkNode,
+    Page,
+    Profile,
+    TeamView,
+)
+from renown.store.tables.org import Department, Identity, Person, Team
+from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+
+__all__ = [
+    "export_my_data",
+    "get_person",
+    "get_team",
+    "latest_run",
+    "leaderboard",
+    "list_departments",
+    "list_people",
+    "list_teams",
+    "network",
+    "profile",
+    "reports_of",
+    "resolve_people",
+    "visible_person_ids_clause",
+]
+
+MAX_PAGE = 500
+OUTSIDER = "someone outside the org chart"
+"""Label of a driver whose identity matches nobody in the organisation."""
+
+
+def _require_staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise NotAllowed("this role does not see people or prominence scores")
+
+
+def reporting_line_ids(org_id: int, person_id: int) -> sa.Select[tuple[int]]:
+    """Ids of ``person_id`` and everyone below them (recursive CTE; SQLite and PostgreSQL).
+
+    ``UNION`` rather than ``UNION ALL`` makes the recursion stop even if stored reporting
+    lines ever formed a cycle (the import refuses them, but the query must not hang).
+    """
+    top = (
+        sa.select(Person.id)
+        .where(Person.id == person_id, Person.org_id == org_id)
+        .cte("reporting_line", recursive=True)
+    )
+    below = aliased(Person, name="report")
+    line = top.union(
+        sa.select(below.id).where(below.manager_id == top.c.id, below.org_id == org_id)
+    )
+    return sa.select(line.c.id)
+
+
+def visible_person_ids_clause(principal: Principal) -> ColumnElement[bool]:
+    """SQL criterion on :class:`Person` selecting the people ``principal`` may see."""
+    _require_staff(principal)
+    in_org = Person.org_id == principal.org_id
+    if principal.sees_everyone:
+        return in_org
+    seen: list[ColumnElement[bool]] = [Person.public_profile.is_(True)]
+    if principal.person_id is not None:
+        seen.append(Person.id == principal.person_id)
+        if principal.role is Role.MANAGER:
+            seen.append(Person.id.in_(reporting_line_ids(principal.org_id, principal.person_id)))
+    return sa.and_(in_org, sa.or_(*seen))
+
+
+def get_person(session: Session, principal: Principal, person_id: int) -> Person:
+    """A person the principal may see (NotFound otherwise, wherever they are)."""
+    person = session.scalar(
+        sa.select(Person).where(Person.id == person_id, visible_person_ids_clause(principal))
+    )
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    return person
+
+
+def _window(limit: int, offset: int) -> tuple[int, int]:
+    return max(0, min(limit, MAX_PAGE)), max(0, offset)
+
+
+def list_people(
+    session: Session,
+    principal: Principal,
+    *,
+    q: str | None = None,
+    team_id: int | None = None,
+    department_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Person]:
+    """Visible people by name; ``q`` matches name, e-mail or title (case-insensitive)."""
+    limit, offset = _window(limit, offset)
+    where = [visible_person_ids_clause(principal)]
+    if q and q.strip():
+        pattern = "%" + _escape_like(q.strip().lower()) + "%"
+        where.append(
+            sa.or_(
+                *(
+                    sa.func.lower(sa.func.coalesce(column, "")).like(pattern, escape="\\")
+                    for column in (Person.name, Person.email, Person.title)
+                )
+            )
+        )
+    if team_id is not None:
+        where.append(Person.team_id == team_id)
+    if department_id is not None:
+        where.append(Person.department_id == department_id)
+    total = session.scalar(sa.select(sa.func.count(Person.id)).where(*where)) or 0
+    items = session.scalars(
+        sa.select(Person).where(*where).order_by(Person.name, Person.id).limit(limit).offset(offset)
+    ).all()
+    return Page(items, total, limit, offset)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_teams(session: Session, principal: Principal) -> list[Team]:
+    """Teams of the organisation by name (structure, not people: every staff role sees it)."""
+    _require_staff(principal)
+    return list(
+        session.scalars(sa.select(Team).where(Team.org_id == principal.org_id).order_by(Team.name))
+    )
+
+
+def list_departments(session: Session, principal: Principal) -> list[Department]:
+    """Departments of the organisation by name."""
+    _require_staff(principal)
+    return list(
+        session.scalars(
+            sa.select(Department)
+            .where(Department.org_id == principal.org_id)
+            .order_by(Department.name)
+        )
+    )
+
+
+def get_team(session: Session, principal: Principal, team_id: int) -> TeamView:
+    """A team with its visible members and their scores in the latest run."""
+    _require_staff(principal)
+    team = session.get(Team, team_id)
+    if team is None or team.org_id != principal.org_id:
+        raise NotFound(f"no team {team_id}")
+    department = session.get(Department, team.department_id) if team.department_id else None
+    run = latest_run(session, principal.org_id)
+    rows = session.execute(
+        sa.select(Person, ScoreSnapshot.score)
+        .outerjoin(
+            ScoreSnapshot,
+            sa.and_(
+                ScoreSnapshot.person_id == Person.id,
+                ScoreSnapshot.run_id == (run.id if run else -1),
+            ),
+        )
+        .where(Person.team_id == team.id, visible_person_ids_clause(principal))
+        .order_by(ScoreSnapshot.score.desc().nulls_last(), Person.name, Person.id)
+    ).all()
+    members = [MemberView(person, score) for person, score in rows]
+    return TeamView(team, department.name if department else None, members)
+
+
+def reports_of(
+    session: Session, principal: Principal, *, direct_only: bool = False
+) -> list[Person]:
+    """People below the principal in the reporting line (everyone below, or direct reports)."""
+    _require_staff(principal)
+    if principal.person_id is None:
+        return []
+    where: ColumnElement[bool] = (
+        Person.manager_id == principal.person_id
+        if direct_only
+        else Person.id.in_(reporting_line_ids(principal.org_id, principal.person_id))
+    )
+    return list(
+        session.scalars(
+            sa.select(Person)
+            .where(where, Person.id != principal.person_id, Person.org_id == principal.org_id)
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+def latest_run(session: Session, org_id: int) -> ScoringRun | None:
+    """The organisation's newest finished scoring run."""
+    return session.scalar(
+        sa.select(ScoringRun)
+        .where(
+            ScoringRun.org_id == org_id,
+            ScoringRun.status == "done",
+            ScoringRun.finished_at.is_not(None),
+        )
+        .order_by(ScoringRun.finished_at.desc(), ScoringRun.id.desc())
+        .limit(1)
+    )
+
+
+def _run(session: Session, org_id: int, run_id: int | None) -> ScoringRun | None:
+    if run_id is None:
+        return latest_run(session, org_id)
+    run = session.get(ScoringRun, run_id)
+    if run is None or run.org_id != org_id:
+        raise NotFound(f"no scoring run {run_id}")
+    return run
+
+
+def leaderboard(
+    session: Session,
+    principal: Principal,
+    *,
+    run_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    department_id: int | None = None,
+    team_id: int | None = None,
+) -> Leaderboard:
+    """Visible people of a run (default: the latest) by score, then name."""
+    limit, offset = _window(limit, offset)
+    visible = visible_person_ids_clause(principal)
+    run = _run(session, principal.org_id, run_id)
+    if run is None:
+        return Leaderboard([], 0, limit, offset)
+    where = [ScoreSnapshot.run_id == run.id, visible]
+    if team_id is not None:
+        where.append(Person.team_id == team_id)
+    if department_id is not None:
+        where.append(Person.department_id == department_id)
+    base = sa.select(ScoreSnapshot.id).join(Person, Person.id == ScoreSnapshot.person_id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(base.where(*where).subquery()))
+    rows = session.execute(
+        sa.select(ScoreSnapshot, Person.name, Person.title, Team.name, Department.name)
+        .join(Person, Person.id == ScoreSnapshot.person_id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .outerjoin(Department, Department.id == Person.department_id)
+        .where(*where)
+        .order_by(ScoreSnapshot.score.desc(), Person.name, Person.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    items = [
+        LeaderboardRow(
+            person_id=snap.person_id,
+            name=name,
+            title=title,
+            team=team,
+            department=department,
+            score=snap.score,
+            rank=snap.rank,
+            trend=snap.trend,
+            components={k: float(v) for k, v in snap.components.items()},
+        )
+        for snap, name, title, team, department in rows
+    ]
+    return Leaderboard(items, total or 0, limit, offset, run_id=run.id, as_of=run.as_of)
+
+
+def resolve_people(session: Session, org_id: int, raw_values: Iterable[str]) -> dict[str, int]:
+    """Map raw event identities (as scores and explanations name people) to person ids."""
+    raws = list(dict.fromkeys(raw_values))
+    keys = {lookup_key(raw) for raw in raws}
+    if not keys:
+        return {}
+    rows = session.execute(
+        sa.select(Identity.kind, Identity.value, Identity.person_id).where(
+            Identity.org_id == org_id, Identity.value.in_(keys)
+        )
+    ).all()
+    return resolve_identities(raws, rows)
+
+
+def _visible_names(
+    session: Session, principal: Principal, person_ids: Iterable[int]
+) -> dict[int, str]:
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(Person.id, Person.name).where(
+            Person.id.in_(ids), visible_person_ids_clause(principal)
+        )
+    ).all()
+    return dict(rows)
+
+
+def profile(session: Session, principal: Principal, person_id: int) -> Profile:
+    """A visible person's page: latest snapshot, score history, top connections."""
+    person = get_person(session, principal, person_id)
+    rows = session.execute(
+        sa.select(ScoreSnapshot, ScoringRun.as_of)
+        .join(ScoringRun, ScoringRun.id == ScoreSnapshot.run_id)
+        .where(
+            ScoreSnapshot.person_id == person.id,
+            ScoringRun.org_id == principal.org_id,
+            ScoringRun.status == "done",
+        )
+        .order_by(ScoringRun.as_of, ScoringRun.id)
+    ).all()
+    snapshots = list(rows)
+    history = [HistoryPoint(snap.run_id, as_of, snap.score) for snap, as_of in snapshots]
+    latest = snapshots[-1][0] if snapshots else None
+    connections: list[Connection] = []
+    if latest is not None:
+        drivers = _drivers(latest.explanation)
+        owners = resolve_people(session, principal.org_id, (raw for raw, _ in drivers))
+        names = _visible_names(session, principal, owners.values())
+        for raw, share in drivers:
+            owner = owners.get(raw)
+            if owner is None:
+                connections.append(Connection(None, OUTSIDER, share))
+            elif owner in names:
+                connections.append(Connection(owner, names[owner], share))
+            else:
+                connections.append(Connection(None, COLLEAGUE, share))
+    return Profile(person, latest, history, connections)
+
+
+def _drivers(explanation: dict[str, Any]) -> list[tuple[str, float]]:
+    drivers = explanation.get("drivers") or []
+    return [(str(d["person"]), float(d["share"])) for d in drivers if "person" in d]
+
+
+def network(
+    session: Session,
+    principal: Principal,
+    *,
+    team_id: int | None = None,
+    department_id: int | None = None,
+    limit: int = 300,
+) -> Network:
+    """Who drives whom among the top visible people of the latest run (edge driver -> person)."""
+    visible = visible_person_ids_clause(principal)
+    run = latest_run(session, principal.org_id)
+    if run is None:
+        return Network([], [])
+    where = [ScoreSnapshot.run_id == run.id, visible]
+    if team_id is not None:
+        where.append(Person.team_id == team_id)
+    if department_id is not None:
+        where.append(Person.department_id == department_id)
+    rows = session.execute(
+        sa.select(Person.id, Person.name, Team.name, ScoreSnapshot.score, ScoreSnapshot.explanation)
+        .join(ScoreSnapshot, ScoreSnapshot.person_id == Person.id)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .where(*where)
+        .order_by(ScoreSnapshot.score.desc(), Person.name, Person.id)
+        .limit(max(0, min(limit, 5000)))
+    ).all()
+    nodes: list[NetworkNode] = []
+    drivers_of: dict[int, list[tuple[str, float]]] = {}
+    for pid, name, team, score, explanation in rows:
+        nodes.append(NetworkNode(pid, name, team, score))
+        drivers_of[pid] = _drivers(explanation)
+    owners = resolve_people(
+        session, principal.org_id, (raw for ds in drivers_of.values() for raw, _ in ds)
+    )
+    in_picture = set(drivers_of)
+    edges = [
+        NetworkEdge(owners[raw], target, share)
+        for target, ds in drivers_of.items()
+        for raw, share in ds
+        if owners.get(raw) in in_picture and owners[raw] != target
+    ]
+    return Network(nodes, edges)
