@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from renown.accounts.actions import do_create_account
 from renown.core.roles import Role
 from renown.org.actions import do_create_org
 from renown.settings import Settings
-from renown.store import make_engine, session_factory, transaction, upgrade
+from renown.store import session_factory, transaction
 from renown.store.tables.audit import AuditEntry
 from renown.web import create_app
 from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
@@ -27,23 +28,22 @@ def provider() -> Iterator[Provider]:
 
 
 @pytest.fixture
-def client(tmp_path: Path, provider: Provider) -> Iterator[TestClient]:
+def client(
+    tmp_path: Path, provider: Provider, database_url: str, engine: sa.Engine
+) -> Iterator[TestClient]:
     settings = Settings(
         home=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'sso.db'}",
+        database_url=database_url,
         secret_key="test-secret",
         oidc_issuer=provider.issuer,
         oidc_client_id=CLIENT_ID,
         oidc_client_secret=CLIENT_SECRET,
     )
-    engine = make_engine(settings.database)
-    upgrade(engine)
     with transaction(session_factory(engine)) as session:
         org = do_create_org(session, "acme", "Acme")
         do_create_account(
             session, org_id=org.id, email="ana@example.org", password=None, role=Role.HR
         )
-    engine.dispose()
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -57,7 +57,9 @@ def _sign_in_through_provider(client: TestClient) -> httpx.Response:
     return client.get(f"{callback.path}?{callback.query}", follow_redirects=False)
 
 
-def test_known_verified_email_signs_in(client: TestClient, provider: Provider) -> None:
+def test_known_verified_email_signs_in(
+    client: TestClient, provider: Provider, engine: sa.Engine
+) -> None:
     provider.email = "Ana@Example.org"
     answer = _sign_in_through_provider(client)
     assert answer.status_code == 303
@@ -65,8 +67,7 @@ def test_known_verified_email_signs_in(client: TestClient, provider: Provider) -
     assert me.status_code == 200
     assert me.json()["email"] == "ana@example.org"
     assert me.json()["role"] == "hr"
-    sessions = session_factory(make_engine(client.app.state.settings.database))  # type: ignore[attr-defined]
-    with sessions() as session:
+    with session_factory(engine)() as session:
         last = session.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
         assert last is not None
         assert last.action == "account.sign_in"
@@ -93,12 +94,9 @@ def test_forged_state_is_refused(client: TestClient) -> None:
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_sso_routes_absent_when_not_configured(tmp_path: Path) -> None:
-    settings = Settings(
-        home=tmp_path, database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="s"
-    )
-    engine = make_engine(settings.database)
-    upgrade(engine)
-    engine.dispose()
+def test_sso_routes_absent_when_not_configured(
+    tmp_path: Path, database_url: str, engine: sa.Engine
+) -> None:
+    settings = Settings(home=tmp_path, database_url=database_url, secret_key="s")
     with TestClient(create_app(settings)) as test_client:
         assert test_client.get("/signin/sso", follow_redirects=False).status_code == 404
