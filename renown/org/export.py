@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
+from renown.org.views import redacted_explanation
 from renown.store.tables.accounts import Account, ApiToken
 from renown.store.tables.org import Identity, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -85,7 +86,7 @@ def _snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
             "rank": snap.rank,
             "trend": snap.trend,
             "components": snap.components,
-            "explanation": snap.explanation,
+            "explanation": redacted_explanation(snap.explanation),
         }
         for snap, run in rows
     ]

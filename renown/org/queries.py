@@ -215,7 +215,12 @@ def reports_of(
 
 
 def latest_run(session: Session, org_id: int) -> ScoringRun | None:
-    """The organisation's newest finished scoring run."""
+    """The organisation's finished run with the newest as-of date.
+
+    "Latest" means the most recent picture of the organisation, not the run that happened
+    to finish last (re-scoring an old window must not replace today's leaderboard); the
+    profile history uses the same order, so both pages agree.
+    """
     return session.scalar(
         sa.select(ScoringRun)
         .where(
@@ -223,7 +228,7 @@ def latest_run(session: Session, org_id: int) -> ScoringRun | None:
             ScoringRun.status == "done",
             ScoringRun.finished_at.is_not(None),
         )
-        .order_by(ScoringRun.finished_at.desc(), ScoringRun.id.desc())
+        .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
         .limit(1)
     )
 
@@ -266,7 +271,7 @@ def leaderboard(
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(Department, Department.id == Person.department_id)
         .where(*where)
-        .order_by(ScoreSnapshot.score.desc(), Person.name, Person.id)
+        .order_by(ScoreSnapshot.rank, Person.name, Person.id)
         .limit(limit)
         .offset(offset)
     ).all()

@@ -39,8 +39,10 @@ def test_latest_run_and_hr_leaderboard(
     assert latest is not None and latest.id == run_pk
     board = queries.leaderboard(session, principal(Role.HR, org), limit=500)
     assert board.total == len(ids) == len(board.items) and board.run_id == run_pk
-    keys = [(-row.score, row.name) for row in board.items]
+    keys = [(row.rank, row.name) for row in board.items]
     assert keys == sorted(keys)
+    scores = [row.score for row in board.items]
+    assert scores == sorted(scores, reverse=True)
     _, result = scored_demo()
     top = result.scores.row(0, named=True)
     first = next(r for r in board.items if r.person_id == ids[top["person"]])
@@ -136,7 +138,11 @@ def test_export_my_data_is_only_mine_and_json_ready(
     text = json.dumps(data)
     assert data["person"]["employee_id"] == "p0002"
     assert {"kind": "employee_id", "value": "p0002"} in data["identities"]
-    assert len(data["snapshots"]) == 1 and "summary" in data["snapshots"][0]["explanation"]
+    [snapshot] = data["snapshots"]
+    explanation = snapshot["explanation"]
+    assert "components" in explanation and "driver_shares" in explanation
+    # other people's identities never leave in an export
+    assert not {"drivers", "summary", "ring"} & set(explanation)
     [account] = data["accounts"]
     assert account["email"] == "me@example.com" and account["tokens"][0]["name"] == "laptop"
     assert "digest" not in text and "password" not in text and "other@example.com" not in text
