@@ -6,6 +6,8 @@ that the authorisation tests see the same codes on pages and API.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -33,7 +35,8 @@ def _answer(
 ) -> Response:
     if _wants_page(request):
         if status == 401:
-            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?{urlencode({'next': target})}", status_code=303)
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
             request,

@@ -112,9 +112,9 @@ def allow(*roles: Role) -> Any:
         principal = await _authenticate(request)
         if principal is None:
             raise SignInRequired()
+        request.state.principal = principal  # the error page still shows who is signed in
         if principal.role not in admitted:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
-        request.state.principal = principal
         return principal
 
     return _mark(policy, "roles:" + ",".join(sorted(r.value for r in admitted)))
