@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RENOWN_HOME ?= .renown/demo
 
-.PHONY: demo test lint bench clean system-deps validate
+.PHONY: demo test lint bench clean system-deps validate e2e screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "renown needs Python 3.11 or newer"'
@@ -19,10 +19,14 @@ system-deps:
 	@command -v java >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
 	  else echo "PySpark needs Java: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; fi; }
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "The browser tests need chromium: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
 
-## make demo: build a synthetic organisation, score it and print the explained leaderboard.
+## make demo: serve the product on 127.0.0.1:8000 with a scored synthetic organisation
+## and a printed sign-in for every role ('renown demo' still prints the CLI leaderboard).
 demo: $(STAMP)
-	$(BIN)/renown demo --home $(RENOWN_HOME)
+	$(BIN)/renown serve --demo --home $(RENOWN_HOME)
 
 ## make test: the whole test suite (SQL-free, Spark in local mode).
 test: $(STAMP) system-deps
@@ -46,3 +50,11 @@ validate: $(STAMP) system-deps
 
 clean:
 	rm -rf $(VENV) .renown .pytest_cache .mypy_cache .ruff_cache
+
+## make e2e: browser tests (Playwright driving Debian's chromium against a live server).
+e2e: $(STAMP) system-deps
+	$(BIN)/pytest -q -m e2e tests/e2e
+
+## make screenshots: PNGs of the main pages of a seeded demo into screenshots/, for reviewers.
+screenshots: $(STAMP) system-deps
+	$(BIN)/python scripts/screenshots.py --out screenshots

@@ -22,6 +22,7 @@ from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
 from renown.cli.org import org_app
 from renown.cli.render import print_explanation, print_leaderboard
+from renown.cli.serve import serve, worker
 from renown.cli.sources import load_events, load_groups, parse_mapping
 from renown.core.errors import RenownError
 from renown.settings import get_settings
@@ -304,6 +305,10 @@ def _parse_instant(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"--as-of {text!r} is not an ISO 8601 date or date-time") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+app.command()(serve)
+app.command()(worker)
 
 
 def main() -> None:

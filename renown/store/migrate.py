@@ -48,3 +48,12 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """Newest revision shipped with this version of renown."""
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+FOREIGN_TABLE_PREFIXES = ("huey_",)
+"""Tables in the same database that belong to someone else: the job queue's storage."""
+
+
+def owned_by_renown(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic ``include_name`` hook: compare and migrate only renown's own tables."""
+    return not (type_ == "table" and name is not None and name.startswith(FOREIGN_TABLE_PREFIXES))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from renown.cli.app import app
+from renown.store.migrate import head_revision
 from renown.store import make_engine
 from tests.org.orgchart import SMALL_CHART, chart
 
@@ -27,13 +28,15 @@ def _run(env: dict[str, str], *args: str, code: int = 0) -> str:
 
 
 def test_db_commands_migrate_both_ways(env: dict[str, str]) -> None:
+    head = head_revision()
     assert "current: base (empty)" in _run(env, "db", "current")
-    assert "revision 0001" in _run(env, "db", "upgrade")
-    assert "current: 0001" in _run(env, "db", "current") and "up to date" in _run(
+    assert f"revision {head}" in _run(env, "db", "upgrade")
+    assert f"current: {head}" in _run(env, "db", "current") and "up to date" in _run(
         env, "db", "current"
     )
+    assert "revision 0001" in _run(env, "db", "downgrade", "--revision", "0001")
     assert "base (empty)" in _run(env, "db", "downgrade", "--revision", "base")
-    assert "revision 0001" in _run(env, "db", "upgrade", "--revision", "head")
+    assert f"revision {head}" in _run(env, "db", "upgrade", "--revision", "head")
 
 
 def test_org_create_import_and_audit_verify(env: dict[str, str], tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from renown.store import (
     upgrade,
 )
 from renown.store.engine import SQLITE_BUSY_TIMEOUT_MS
+from renown.store.migrate import owned_by_renown
 
 
 def _tables(engine: sa.Engine) -> set[str]:
@@ -40,7 +41,8 @@ def test_upgrade_downgrade_upgrade(scratch_url: str) -> None:
 
 def test_migrations_match_the_table_definitions(engine: sa.Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": owned_by_renown}
+        context = MigrationContext.configure(connection, opts=options)
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -10,6 +10,7 @@ from alembic import context
 
 from renown.store import tables  # noqa: F401 - registers every table on the metadata
 from renown.store.base import Base
+from renown.store.migrate import owned_by_renown
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -17,6 +18,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=owned_by_renown,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -88,7 +88,10 @@ class Identity(Base):
     """A name under which a person appears in interaction data."""
 
     __tablename__ = "identities"
-    __table_args__ = (sa.UniqueConstraint("org_id", "kind", "value"),)
+    __table_args__ = (
+        sa.UniqueConstraint("org_id", "kind", "value"),
+        sa.Index("ix_identities_org_value", "org_id", "value"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))

@@ -46,6 +46,7 @@ class ScoreSnapshot(Base):
     __table_args__ = (
         sa.UniqueConstraint("run_id", "person_id"),
         sa.Index("ix_score_snapshots_run_score", "run_id", "score"),
+        sa.Index("ix_score_snapshots_run_rank", "run_id", "rank"),
         sa.Index("ix_score_snapshots_person_run", "person_id", "run_id"),
     )
 

@@ -3,10 +3,13 @@
 from fastapi import APIRouter
 
 from renown.web.api import account, admin, people
+from renown.web.api.responses import ERROR_RESPONSES
+from renown.web.api.runs import router as runs_router
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(account.router)
 router.include_router(people.router)
 router.include_router(admin.router)
+router.include_router(runs_router)
 
 __all__ = ["router"]

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from renown.accounts.principal import Principal
 from renown.core.roles import STAFF_ROLES
 from renown.org import queries
+from renown.org.views import redacted_explanation
 from renown.web.api.convert import person_out
 from renown.web.api.schemas import (
     ConnectionOut,
@@ -84,7 +85,7 @@ def get_profile(person_id: int, principal: Staff, session: SessionDep) -> Profil
         rank=snapshot.rank if snapshot else None,
         trend=snapshot.trend if snapshot else None,
         run_id=snapshot.run_id if snapshot else None,
-        explanation=snapshot.explanation if snapshot else None,
+        explanation=redacted_explanation(snapshot.explanation) if snapshot else None,
         history=[
             HistoryPoint(run_id=h.run_id, as_of=h.as_of, score=h.score) for h in profile.history
         ],

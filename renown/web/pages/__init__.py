@@ -1,10 +1,26 @@
-"""Server-rendered pages (Jinja2 + htmx). Each route declares its policy like the API."""
+"""Server-rendered pages (Jinja2 + htmx). Each route declares its policy like the API.
+
+One import and one ``include_router`` line per page module, so that modules can be added
+without touching each other's lines.
+"""
 
 from fastapi import APIRouter
 
-from renown.web.pages import auth
+from renown.web.pages.account import router as account_router
+from renown.web.pages.auth import router as auth_router
+from renown.web.pages.home import router as home_router
+from renown.web.pages.leaderboard import router as leaderboard_router
+from renown.web.pages.network import router as network_router
+from renown.web.pages.people import router as people_router
+from renown.web.pages.runs import router as runs_router
 
 router = APIRouter(include_in_schema=False)
-router.include_router(auth.router)
+router.include_router(auth_router)
+router.include_router(home_router)
+router.include_router(people_router)
+router.include_router(leaderboard_router)
+router.include_router(network_router)
+router.include_router(account_router)
+router.include_router(runs_router)
 
 __all__ = ["router"]

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from renown.accounts.actions import authenticate
 from renown.accounts.principal import Principal
 from renown.web.deps import SessionDep
+from renown.web.pages.render import render
 from renown.web.policy import SESSION_ACCOUNT, csrf_token, public, signed_in
 
 router = APIRouter()
@@ -22,7 +23,13 @@ router = APIRouter()
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would make sign-in a phishing tool."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Browsers read "/\\host" like "//host" (another site), and drop tabs and newlines.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+    ):
         return target
     return "/"
 
@@ -30,9 +37,7 @@ def _safe_next(target: str | None) -> str:
 @router.get("/signin", response_class=HTMLResponse, dependencies=[public()])
 def signin_page(request: Request, next: str | None = None) -> Response:
     """The sign-in form."""
-    return request.app.state.templates.TemplateResponse(
-        request, "signin.html", {"next": _safe_next(next), "error": None}
-    )
+    return render(request, "signin.html", {"next": _safe_next(next), "error": None})
 
 
 @router.post("/signin", dependencies=[public()])
@@ -47,7 +52,7 @@ def signin(
     principal = authenticate(session, email, password)
     session.commit()
     if principal is None:
-        return request.app.state.templates.TemplateResponse(
+        return render(
             request,
             "signin.html",
             {"next": _safe_next(next), "error": "Wrong email or password."},

@@ -1,0 +1,143 @@
+"""``renown serve`` (the web app, optionally with the demo organisation) and ``renown worker``.
+
+``serve`` is the one command a first-time user needs (``make demo`` runs it): it migrates
+the store, seeds the demo when asked, starts a background-job worker thread in the same
+process (so uploads and scoring runs work without a second terminal) and serves the app.
+Production runs ``renown worker`` as its own process instead (``serve --no-worker``); both
+take jobs from the same database, so any number of web processes and workers can share it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from renown.settings import Settings, get_settings
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=130)  # logs keep whole e-mail addresses and passwords on one line
+WORKER_POLL_SECONDS = 1.0
+"""Longest wait before an idle worker looks for new jobs (huey backs off up to this)."""
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Folder for the database, event lakes and uploads (default: $RENOWN_HOME)."
+    ),
+]
+
+
+def _settings(home: Path | None) -> Settings:
+    return Settings(home=home) if home is not None else get_settings()
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Load a scored synthetic organisation and demo sign-ins (kept across restarts).",
+        ),
+    ] = False,
+    people: Annotated[
+        int, typer.Option("--people", help="Size of the demo organisation (first start only).")
+    ] = 3000,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run background jobs in this process (turn off when 'renown worker' runs them).",
+        ),
+    ] = True,
+    home: HomeOption = None,
+) -> None:
+    """Migrate the database and serve the renown web app (with --demo: ready to explore)."""
+    import uvicorn
+
+    from renown.jobs import make_queue
+    from renown.store import make_engine, upgrade
+    from renown.web.app import create_app
+
+    settings = _settings(home)
+    engine = make_engine(settings.database)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    if demo:
+        _seed(settings, people)
+    app = create_app(settings)
+    queue = make_queue(settings, sessions=app.state.sessions)
+    app.state.job_queue = queue
+    consumer = _start_worker(queue.huey) if worker and not queue.immediate else None
+    console.print(f"renown is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+        app.state.engine.dispose()
+
+
+def worker(
+    threads: Annotated[
+        int, typer.Option("--threads", min=1, max=32, help="Jobs to run at the same time.")
+    ] = 2,
+    home: HomeOption = None,
+) -> None:
+    """Run background jobs (ingest, scoring) from the database's queue until stopped."""
+    from renown.jobs import make_huey
+
+    settings = _settings(home).model_copy(update={"jobs_immediate": False})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    huey = make_huey(settings)
+    consumer = huey.create_consumer(
+        workers=threads, worker_type="thread", periodic=False, max_delay=WORKER_POLL_SECONDS
+    )
+    consumer.run()
+
+
+def _start_worker(huey: Any) -> Any:
+    """A job worker thread inside this process (started from the main thread)."""
+    consumer = huey.create_consumer(
+        workers=1,
+        worker_type="thread",
+        periodic=False,
+        max_delay=WORKER_POLL_SECONDS,
+        check_worker_health=False,
+    )
+    consumer.start()
+    return consumer
+
+
+def _seed(settings: Settings, people: int) -> None:
+    from renown.demo.platform import seed_demo
+
+    started = time.perf_counter()
+    with console.status("preparing the demo organisation") as status:
+        accounts = seed_demo(settings, people=people, on_step=status.update)
+    seconds = time.perf_counter() - started
+    table = Table(title=f"Demo sign-ins (organisation '{accounts.org_slug}')", title_justify="left")
+    table.add_column("role", no_wrap=True)
+    table.add_column("email", no_wrap=True, min_width=max(len(a.email) for a in accounts.accounts))
+    table.add_column(
+        "password", no_wrap=True, min_width=max(len(a.password) for a in accounts.accounts)
+    )
+    table.add_column("who")
+    for account in accounts.accounts:
+        table.add_row(account.role.value, account.email, account.password, account.person or "")
+    console.print(
+        f"Demo organisation ready in {seconds:.1f} s: {accounts.people:,} people, "
+        f"{accounts.runs} scoring runs."
+    )
+    console.print(table)
+    console.print("These are demo passwords for synthetic data: never use them for real people.")

@@ -1,0 +1,80 @@
+"""Starting background work on behalf of a person: scoring runs and event uploads.
+
+Only HR and administrators start work for their organisation. An upload is read in full
+before anything is kept, so a broken or wrong file is refused at once, with its line and
+field, and neither the lake nor the jobs table changes; the job then only has to append
+what is already known to be readable.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.errors import InputError, Invalid, NotAllowed
+from renown.jobs.enqueue import enqueue_ingest, enqueue_scoring
+from renown.jobs.files import check_event_suffix, read_event_file, upload_name
+from renown.jobs.queue import JobQueue
+from renown.store.tables.jobs import Job
+from renown.store.tables.org import Organisation
+
+MAX_HALF_LIFE_DAYS = 3650.0
+
+
+def require_people_admin(principal: Principal) -> None:
+    """HR and administrators only (scoring and uploads act on the whole organisation)."""
+    if not principal.sees_everyone:
+        raise NotAllowed("only HR and administrators start scoring runs and uploads")
+
+
+def check_start_scoring(
+    session: Session,
+    principal: Principal,
+    queue: JobQueue,
+    *,
+    half_life_days: float | None = None,
+    as_of: datetime | None = None,
+) -> Job:
+    """Queue a scoring run of the organisation's event lake."""
+    require_people_admin(principal)
+    if half_life_days is not None and not (
+        math.isfinite(half_life_days) and 0 < half_life_days <= MAX_HALF_LIFE_DAYS
+    ):
+        raise Invalid(f"half_life_days must be above 0 and at most {MAX_HALF_LIFE_DAYS:g}")
+    if as_of is not None:
+        try:
+            as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+        except OverflowError:
+            raise Invalid("as_of is outside the range of dates renown can score") from None
+    return enqueue_scoring(session, principal, queue, half_life_days=half_life_days, as_of=as_of)
+
+
+def check_upload_events(
+    session: Session, principal: Principal, queue: JobQueue, data: bytes, filename: str
+) -> Job:
+    """Check an uploaded events file completely, keep it, and queue its ingest."""
+    require_people_admin(principal)
+    name = upload_name(filename)
+    check_event_suffix(name)
+    if not data:
+        raise InputError(name, "the file is empty")
+    limit = queue.settings.max_upload_bytes
+    if len(data) > limit:
+        raise InputError(name, f"the file is larger than {limit:,} bytes")
+    slug = session.scalar(sa.select(Organisation.slug).where(Organisation.id == principal.org_id))
+    folder = queue.settings.uploads_dir / str(slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f".incoming-{uuid.uuid4().hex}-{name}"
+    staged.write_bytes(data)
+    try:
+        events = read_event_file(staged, name)
+        if events.height == 0:
+            raise InputError(name, "the file holds no events")
+        return enqueue_ingest(session, principal, queue, staged, name=name, keep_as_upload=True)
+    finally:
+        staged.unlink(missing_ok=True)

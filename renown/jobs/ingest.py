@@ -1,0 +1,60 @@
+"""The ingest job: add an events file to the organisation's event lake.
+
+The lake drops events it already holds (by key), so uploading the same file twice adds
+nothing, and it commits an append atomically, so a file that fails to read leaves the
+lake exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from renown import audit
+from renown.core.errors import InputError
+from renown.ingest.lake import EventLake
+from renown.jobs.files import read_event_file
+from renown.jobs.runner import JobContext
+from renown.store.engine import transaction
+
+LAKE_LOCK_TIMEOUT_SECONDS = 120.0
+"""How long an ingest waits for another append to the same lake to finish."""
+
+
+def stored_upload(context: JobContext) -> Path:
+    """Where the job's file is: an upload under ``uploads_dir`` or a path given by the CLI."""
+    if "upload" in context.params:
+        return context.settings.uploads_dir / str(context.params["upload"])
+    return Path(str(context.params["path"]))
+
+
+def run_ingest(context: JobContext) -> dict[str, Any]:
+    """Read the job's file and append its events to the organisation's lake."""
+    name = str(context.params["file"])
+    path = stored_upload(context)
+    if not path.exists():
+        raise InputError(name, "the uploaded file is no longer on the server; upload it again")
+    context.report(f"reading {name}", 0.1)
+    frame = read_event_file(path, name)
+    context.report(f"adding {frame.height:,} events from {name} to the lake", 0.6)
+    lake = EventLake(
+        context.settings.org_lake_dir(context.org_slug), lock_timeout=LAKE_LOCK_TIMEOUT_SECONDS
+    )
+    appended = lake.append(frame)
+    result: dict[str, Any] = {
+        "file": name,
+        "events": frame.height,
+        "added": appended.added,
+        "duplicates": appended.duplicates,
+        "months": appended.months,
+    }
+    with transaction(context.sessions) as session:
+        audit.append(
+            session,
+            actor=context.actor,
+            action="events.ingest",
+            subject=f"org:{context.org_id}",
+            payload=result,
+            org_id=context.org_id,
+        )
+    return result

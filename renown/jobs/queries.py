@@ -1,0 +1,65 @@
+"""Reading jobs and scoring runs, scoped to the principal's organisation.
+
+Another organisation's job or run is "not found", never "forbidden": whether it exists
+is none of the caller's business.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.errors import NotFound
+from renown.jobs.actions import require_people_admin
+from renown.store.tables.jobs import Job
+from renown.store.tables.scores import ScoringRun
+
+MAX_LIST = 200
+
+
+def list_jobs(
+    session: Session, principal: Principal, *, kind: str | None = None, limit: int = 50
+) -> list[Job]:
+    """The organisation's jobs, newest first."""
+    require_people_admin(principal)
+    query = sa.select(Job).where(Job.org_id == principal.org_id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    order = query.order_by(Job.created_at.desc(), Job.id.desc()).limit(_bounded(limit))
+    return list(session.scalars(order))
+
+
+def get_job(session: Session, principal: Principal, job_id: int) -> Job:
+    """One of the organisation's jobs."""
+    require_people_admin(principal)
+    job = session.get(Job, job_id, populate_existing=True)
+    if job is None or job.org_id != principal.org_id:
+        raise NotFound(f"no job {job_id}")
+    return job
+
+
+def list_runs(session: Session, principal: Principal, *, limit: int = 50) -> list[ScoringRun]:
+    """The organisation's scoring runs, newest scoring date first."""
+    require_people_admin(principal)
+    return list(
+        session.scalars(
+            sa.select(ScoringRun)
+            .where(ScoringRun.org_id == principal.org_id)
+            .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
+            .limit(_bounded(limit))
+        )
+    )
+
+
+def get_run(session: Session, principal: Principal, run_id: int) -> ScoringRun:
+    """One of the organisation's scoring runs."""
+    require_people_admin(principal)
+    run = session.get(ScoringRun, run_id)
+    if run is None or run.org_id != principal.org_id:
+        raise NotFound(f"no scoring run {run_id}")
+    return run
+
+
+def _bounded(limit: int) -> int:
+    return max(1, min(limit, MAX_LIST))

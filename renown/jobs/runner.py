@@ -1,0 +1,144 @@
+"""Running one job: claim it, report progress, record the outcome.
+
+The runner owns the job's life cycle so that the kinds of work (scoring, ingest) only do
+their work. Every state change is its own short transaction: progress written while a
+scoring run computes must be visible to the page polling it, and a failure must be
+recorded even though the work's own transaction was rolled back.
+
+A job that is not ``queued`` is left alone: huey delivers at least once, and a job that a
+crashed worker left ``running`` should be looked at by a person, not silently run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from renown import audit
+from renown.core.errors import InputError, RenownError
+from renown.settings import Settings
+from renown.store.engine import transaction
+from renown.store.tables.jobs import Job
+from renown.store.tables.org import Organisation
+
+logger = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+FINISHED = frozenset({DONE, FAILED})
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a kind of work gets: its job, organisation, parameters and a progress reporter."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    job_id: int
+    kind: str
+    org_id: int
+    org_slug: str
+    params: dict[str, Any]
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names work done by this job."""
+        return f"job:{self.job_id}"
+
+    def report(self, stage: str, progress: float) -> None:
+        """Record the stage the job is in and how far it got (0..1)."""
+        with transaction(self.sessions) as session:
+            job = session.get(Job, self.job_id)
+            if job is not None:
+                job.stage = stage[:200]
+                job.progress = min(max(progress, 0.0), 1.0)
+
+
+Work = Callable[[JobContext], dict[str, Any]]
+
+
+def _kinds() -> dict[str, Work]:
+    # Imported here: the kinds import this module (for JobContext), and scoring pulls in
+    # the whole compute stack, which the web app should not pay for until a job runs.
+    from renown.jobs.ingest import run_ingest
+    from renown.jobs.scoring import run_scoring
+
+    return {"scoring": run_scoring, "ingest": run_ingest}
+
+
+def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> None:
+    """Run job ``job_id`` to ``done`` or ``failed`` (never raises for the job's own errors)."""
+    context = _claim(settings, sessions, job_id)
+    if context is None:
+        return
+    try:
+        work = _kinds().get(context.kind)
+        if work is None:
+            raise RenownError(f"unknown kind of job {context.kind!r}")
+        result = work(context)
+    except InputError as error:
+        _finish(context, FAILED, {"error": _located(error)}, str(error))
+    except (RenownError, ValueError) as error:
+        _finish(context, FAILED, {}, str(error))
+    except Exception as error:  # the job must end failed whatever broke
+        logger.exception("job %s failed unexpectedly", job_id)
+        _finish(context, FAILED, {}, f"unexpected error ({type(error).__name__}): {error}")
+    else:
+        _finish(context, DONE, result, None)
+
+
+def _claim(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> JobContext | None:
+    with transaction(sessions) as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status != QUEUED:
+            logger.warning("job %s is %s; not running it", job_id, job.status if job else "gone")
+            return None
+        org = session.get(Organisation, job.org_id)
+        assert org is not None, "jobs are deleted with their organisation"
+        job.status = RUNNING
+        job.started_at = datetime.now(UTC)
+        job.stage = "starting"
+        return JobContext(
+            settings=settings,
+            sessions=sessions,
+            job_id=job.id,
+            kind=job.kind,
+            org_id=org.id,
+            org_slug=org.slug,
+            params=dict(job.params),
+        )
+
+
+def _finish(context: JobContext, status: str, result: dict[str, Any], error: str | None) -> None:
+    with transaction(context.sessions) as session:
+        job = session.get(Job, context.job_id)
+        if job is None:
+            return
+        job.status = status
+        job.result = result
+        job.error = error
+        job.finished_at = datetime.now(UTC)
+        job.stage = "finished" if status == DONE else "failed"
+        if status == DONE:
+            job.progress = 1.0
+        audit.append(
+            session,
+            actor=context.actor,
+            action=f"job.{status}",
+            subject=f"job:{job.id}",
+            payload={"kind": job.kind, "result": result, "error": error},
+            org_id=job.org_id,
+        )
+
+
+def _located(error: InputError) -> dict[str, Any]:
+    return {
+        "message": error.message,
+        "source": error.source,
+        "line": error.line,
+        "field": error.field,
+    }

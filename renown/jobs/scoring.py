@@ -1,0 +1,113 @@
+"""The scoring job: score the organisation's event lake and store the run.
+
+Breadth of reach is measured across departments, so each scored identity is given the
+department of the person it belongs to (through the organisation's identities, matched
+exactly as snapshots are). Identities that match nobody simply have no department.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.batch.run import score_events
+from renown.batch.snapshots import store_scoring_result
+from renown.core.errors import InputError
+from renown.core.events import EventColumn
+from renown.core.identities import lookup_key, resolve_identities
+from renown.ingest.lake import EventLake
+from renown.jobs.runner import JobContext
+from renown.store.engine import transaction
+from renown.store.tables.org import Department, Identity, Person
+
+STAGE_PROGRESS: Final[dict[str, float]] = {
+    "loading events": 0.1,
+    "building the interaction graph": 0.2,
+    "computing measures and scores": 0.35,
+    "combining measures into scores": 0.35,
+    "scoring the previous window for trends": 0.6,
+}
+"""How far along a run is when :func:`score_events` starts each stage (measured share)."""
+LOOKUP_BATCH: Final = 5000
+"""Identity values per lookup query (well under SQLite's bound-parameter limit)."""
+
+
+def run_scoring(context: JobContext) -> dict[str, Any]:
+    """Score the lake as of the job's ``as_of`` (default: the newest event) and store it."""
+    context.report("reading the event lake", 0.02)
+    as_of = _as_of(context.params.get("as_of"))
+    lake = EventLake(context.settings.org_lake_dir(context.org_slug))
+    events = lake.scan()
+    if as_of is not None:
+        events = events.filter(pl.col(EventColumn.TIMESTAMP) <= as_of)
+    frame = events.collect()
+    if frame.height == 0:
+        raise InputError(
+            f"event lake of {context.org_slug}",
+            "no events to score"
+            + (f" up to {as_of.isoformat()}" if as_of else "")
+            + "; upload events first",
+        )
+    with context.sessions() as session:
+        groups = departments_of(session, context.org_id, frame)
+    half_life = context.params.get("half_life_days")
+    result = score_events(
+        frame,
+        as_of=as_of,
+        half_life_days=float(half_life) if half_life else context.settings.half_life_days,
+        groups=groups or None,
+        source=f"org:{context.org_slug}",
+        on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
+    )
+    context.report(f"storing the scores of {result.scores.height:,} people", 0.8)
+    with transaction(context.sessions) as session:
+        run = store_scoring_result(
+            session, org_id=context.org_id, result=result, actor=context.actor
+        )
+        summary = {
+            "run_id": run.id,
+            "run_key": run.run_key,
+            "as_of": run.as_of.isoformat(),
+            "input_events": run.input_events,
+            "people_scored": run.people_scored,
+            "people_matched": run.people_matched,
+        }
+    return summary
+
+
+def departments_of(session: Session, org_id: int, events: pl.DataFrame) -> dict[str, str]:
+    """Department name of every event identity that belongs to a person with a department."""
+    identities = (
+        pl.concat([events.get_column(EventColumn.ACTOR), events.get_column(EventColumn.TARGET)])
+        .drop_nulls()
+        .unique()
+        .to_list()
+    )
+    keys = sorted({lookup_key(raw) for raw in identities})
+    stored: list[tuple[str, str, int]] = []
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        batch = session.execute(
+            sa.select(Identity.kind, Identity.value, Identity.person_id).where(
+                Identity.org_id == org_id,
+                Identity.value.in_(keys[start : start + LOOKUP_BATCH]),
+            )
+        )
+        stored.extend((kind, value, person) for kind, value, person in batch)
+    owners = resolve_identities(identities, stored)
+    named = session.execute(
+        sa.select(Person.id, Department.name)
+        .join(Department, Department.id == Person.department_id)
+        .where(Person.org_id == org_id)
+    )
+    department_of = {person: name for person, name in named}
+    return {raw: department_of[p] for raw, p in owners.items() if p in department_of}
+
+
+def _as_of(value: object) -> datetime | None:
+    if value in (None, ""):
+        return None
+    return datetime.fromisoformat(str(value))

@@ -1,0 +1,53 @@
+"""Error answers of the API, documented once for every operation.
+
+Every operation can answer 401 (no valid credentials), 403 (role not admitted, or a cookie
+request without its CSRF token), 404 (no such object visible to the caller: other
+organisations' objects look exactly like missing ones), 400 (a file or body that cannot be
+read, located by file, line and field where possible), 413 (a body over the upload limit)
+and 422 (a value that is wrong). Declaring them in the OpenAPI document lets clients, and
+the schemathesis tests, rely on these shapes instead of discovering them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class InputErrorDetail(BaseModel):
+    """Where bad input is wrong, so a person can fix the file without reading code."""
+
+    message: str
+    source: str
+    line: int | None
+    field: str | None
+
+
+class ValidationIssue(BaseModel):
+    """One problem found by request validation (FastAPI's shape)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: a sentence, a located input error, or validation issues."""
+
+    detail: str | InputErrorDetail | list[ValidationIssue]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Input that cannot be read (file, line and field when known)"),
+    401: _error("No valid session or bearer token"),
+    403: _error("The caller's role may not do this, or the CSRF token is missing"),
+    404: _error("No such object visible to the caller"),
+    413: _error("Request body larger than the upload limit"),
+    422: _error("A value is wrong"),
+}
+"""Merged into every API operation's documented responses (see ``renown.web.api``)."""

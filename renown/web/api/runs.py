@@ -1,0 +1,119 @@
+"""Scoring runs, event uploads and the background jobs that do the work.
+
+Starting work answers ``202 Accepted`` with the job: the work itself happens in the
+worker, and the job's progress is polled at ``/jobs/{id}``. Uploads are read in full
+before they are accepted, so a broken file is a 400 naming line and field, and nothing
+is stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile, status
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from renown.accounts.principal import Principal
+from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.jobs import actions, queries
+from renown.jobs.files import EVENT_SUFFIXES
+from renown.jobs.queue import JobQueue, make_queue
+from renown.store.tables.jobs import Job
+from renown.web.api.runs_schemas import JobOut, RunOut, StartScoringIn, job_out, run_out
+from renown.web.deps import SessionDep
+from renown.web.policy import allow
+from renown.web.uploads import read_upload
+
+router = APIRouter(tags=["scoring runs"])
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Id (a positive 32-bit integer).")]
+_QUEUE_LOCK = threading.Lock()
+
+
+def _job_queue(request: Request) -> JobQueue:
+    """The app's job queue, made on first use (``renown serve`` sets it up front)."""
+    state = request.app.state
+    with _QUEUE_LOCK:
+        queue: JobQueue | None = getattr(state, "job_queue", None)
+        if queue is None:
+            queue = make_queue(state.settings, sessions=state.sessions)
+            state.job_queue = queue
+    return queue
+
+
+JobQueueDep = Annotated[JobQueue, Depends(_job_queue)]
+
+
+def committed(session: Session, principal: Principal, job: Job) -> Job:
+    """Commit the job (handing it to the worker) and read its state back."""
+    session.commit()
+    return queries.get_job(session, principal, job.id)
+
+
+@router.get("/runs")
+def list_runs(principal: PeopleAdmin, session: SessionDep, limit: Limit = 50) -> list[RunOut]:
+    """The organisation's scoring runs, newest first."""
+    return [run_out(r) for r in queries.list_runs(session, principal, limit=limit)]
+
+
+@router.get("/runs/{run_id}")
+def get_run(run_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RunOut:
+    """One scoring run with its parameters and counts."""
+    return run_out(queries.get_run(session, principal, run_id))
+
+
+@router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
+def start_run(
+    principal: PeopleAdmin,
+    session: SessionDep,
+    queue: JobQueueDep,
+    body: StartScoringIn | None = None,
+) -> JobOut:
+    """Start scoring the organisation's event lake; poll the returned job for progress."""
+    params = body or StartScoringIn()
+    job = actions.check_start_scoring(
+        session, principal, queue, half_life_days=params.half_life_days, as_of=params.as_of
+    )
+    return job_out(committed(session, principal, job))
+
+
+@router.post("/uploads/events", status_code=status.HTTP_202_ACCEPTED)
+async def upload_events(
+    principal: PeopleAdmin,
+    session: SessionDep,
+    queue: JobQueueDep,
+    file: Annotated[
+        UploadFile,
+        File(
+            description="Events: CSV, TSV, JSON Lines, Parquet, an mbox, or a zipped Slack export"
+        ),
+    ],
+) -> JobOut:
+    """Check an events file and queue adding it to the lake (re-uploads add nothing)."""
+    data, name = await read_upload(file, allowed_suffixes=set(EVENT_SUFFIXES))
+
+    def accept() -> Job:
+        job = actions.check_upload_events(session, principal, queue, data, name)
+        return committed(session, principal, job)
+
+    return job_out(await run_in_threadpool(accept))
+
+
+@router.get("/jobs")
+def list_jobs(
+    principal: PeopleAdmin,
+    session: SessionDep,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = 50,
+) -> list[JobOut]:
+    """The organisation's background jobs, newest first."""
+    return [job_out(j) for j in queries.list_jobs(session, principal, kind=kind, limit=limit)]
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: RowId, principal: PeopleAdmin, session: SessionDep) -> JobOut:
+    """A job's status, progress and result (or error)."""
+    return job_out(queries.get_job(session, principal, job_id))

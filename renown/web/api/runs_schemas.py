@@ -1,0 +1,89 @@
+"""API shapes of scoring runs and background jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from renown.store.tables.jobs import Job
+from renown.store.tables.scores import ScoringRun
+
+PRIVATE_JOB_PARAMS = frozenset({"path", "upload"})
+"""Where the server keeps a job's file is not the client's business."""
+
+
+class StartScoringIn(BaseModel):
+    """Parameters of a scoring run; both default to the organisation's usual ones."""
+
+    half_life_days: float | None = Field(
+        default=None, gt=0, le=3650, description="Days after which an interaction counts half."
+    )
+    as_of: datetime | None = Field(
+        default=None, description="Score as of this instant (default: the newest event)."
+    )
+
+
+class RunOut(BaseModel):
+    id: int
+    run_key: str
+    status: str
+    as_of: datetime
+    created_at: datetime
+    finished_at: datetime | None
+    input_events: int
+    people_scored: int
+    people_matched: int
+    code_version: str
+    input_fingerprint: str
+    params: dict[str, Any]
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    status: str = Field(description="queued, running, done or failed")
+    progress: float = Field(ge=0, le=1)
+    stage: str
+    params: dict[str, Any]
+    result: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def run_out(run: ScoringRun) -> RunOut:
+    """Public shape of a scoring run."""
+    return RunOut(
+        id=run.id,
+        run_key=run.run_key,
+        status=run.status,
+        as_of=run.as_of,
+        created_at=run.created_at,
+        finished_at=run.finished_at,
+        input_events=run.input_events,
+        people_scored=run.people_scored,
+        people_matched=run.people_matched,
+        code_version=run.code_version,
+        input_fingerprint=run.input_fingerprint,
+        params=run.params,
+    )
+
+
+def job_out(job: Job) -> JobOut:
+    """Public shape of a job (without server-side file locations)."""
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,
+        progress=job.progress,
+        stage=job.stage,
+        params={k: v for k, v in job.params.items() if k not in PRIVATE_JOB_PARAMS},
+        result=job.result,
+        error=job.error,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )

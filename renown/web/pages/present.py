@@ -1,0 +1,249 @@
+"""Turn query results into what the pages show: component bars, words, chart specs.
+
+Pure functions of the values the queries returned (no database, no request), so the
+wording and the chart spec are tested without a browser.
+
+The plain-words explanation is written here from the stored numbers rather than copied
+from the stored ``summary`` sentence: that sentence names the people who drive a score by
+their raw event identities, including people the viewer is not allowed to see. Here every
+person named comes from the visibility-checked connections of the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from renown.org.queries import OUTSIDER
+from renown.org.views import COLLEAGUE, Connection, HistoryPoint
+from renown.prominence.components import COMPONENTS
+from renown.prominence.model import SCORE_SPAN
+
+HIDDEN_GROUPS = {
+    COLLEAGUE: "colleagues whose profiles you cannot see",
+    OUTSIDER: "people outside the org chart",
+}
+"""How several connections the viewer may not see are counted together."""
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+"""Identifies the spec language to vega-embed; it is never fetched."""
+
+
+@dataclass(frozen=True)
+class ComponentBar:
+    """One weighted component of a score: points earned out of the most it can give."""
+
+    name: str
+    label: str
+    description: str
+    points: float
+    maximum: float
+    percentile: float | None
+
+    @property
+    def percent(self) -> float:
+        """How full the bar is (0-100)."""
+        if self.maximum <= 0:
+            return 0.0
+        return max(0.0, min(100.0, 100.0 * self.points / self.maximum))
+
+
+def _label(name: str) -> str:
+    component = COMPONENTS.get(name)
+    return component.label if component else name.replace("_", " ").capitalize()
+
+
+def _description(name: str) -> str:
+    component = COMPONENTS.get(name)
+    return component.description if component else ""
+
+
+def component_bars(explanation: Mapping[str, Any] | None) -> list[ComponentBar]:
+    """Bars for the components that carry weight, in the order the model lists them."""
+    if not explanation:
+        return []
+    bars = []
+    for part in explanation.get("components") or []:
+        weight = float(part.get("weight") or 0.0)
+        if weight <= 0:
+            continue
+        name = str(part.get("name", ""))
+        percentile = part.get("percentile")
+        bars.append(
+            ComponentBar(
+                name=name,
+                label=str(part.get("label") or _label(name)),
+                description=_description(name),
+                points=float(part.get("points") or 0.0),
+                maximum=SCORE_SPAN * weight,
+                percentile=None if percentile is None else float(percentile),
+            )
+        )
+    return bars
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One component's slice of a compact stacked bar (leaderboard rows)."""
+
+    name: str
+    label: str
+    points: float
+
+
+def score_segments(components: Mapping[str, float]) -> list[Segment]:
+    """Components with points in the model's fixed order, so a colour always means one part."""
+    order = {name: i for i, name in enumerate(COMPONENTS)}
+    parts = [(name, float(points)) for name, points in components.items() if float(points) > 0]
+    parts.sort(key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return [Segment(name, _label(name), points) for name, points in parts]
+
+
+def legend(rows_components: Sequence[Mapping[str, float]]) -> list[Segment]:
+    """The components that appear in any row, in the same order as the bars (no points)."""
+    seen: dict[str, Segment] = {}
+    for components in rows_components:
+        for segment in score_segments(components):
+            seen.setdefault(segment.name, Segment(segment.name, segment.label, 0.0))
+    order = {name: i for i, name in enumerate(COMPONENTS)}
+    return sorted(seen.values(), key=lambda s: (order.get(s.name, len(order)), s.name))
+
+
+def _standing(percentile: float) -> str:
+    """A percentile in words ("top 10%", "around the middle")."""
+    top = 100.0 * (1.0 - percentile)
+    if top <= 1:
+        return "in the top 1%"
+    if top <= 50:
+        return f"in the top {max(1, round(top))}%"
+    if top < 60:
+        return "around the middle"
+    return f"in the bottom {max(1, round(100 - top))}%"
+
+
+def _share(share: float) -> str:
+    return f"{100 * share:.0f}%" if share >= 0.01 else "under 1%"
+
+
+def describe(
+    name: str,
+    explanation: Mapping[str, Any] | None,
+    connections: Sequence[Connection],
+) -> list[str]:
+    """The explanation of a score in plain sentences (empty when the person is unscored)."""
+    if not explanation:
+        return []
+    sentences = []
+    score, rank, population = (explanation.get(k) for k in ("score", "rank", "population"))
+    opening = f"{name} scores {score} out of 100"
+    if rank and population:
+        opening += f", rank {rank} of {population} people scored"
+    trend = explanation.get("trend")
+    if isinstance(trend, int | float):
+        if abs(trend) < 0.5:
+            opening += ", about the same as in the previous window"
+        else:
+            direction = "up" if trend > 0 else "down"
+            opening += f", {direction} {abs(trend):.1f} points on the previous window"
+    sentences.append(opening + ".")
+
+    bars = sorted(component_bars(explanation), key=lambda b: b.percent, reverse=True)
+    if bars:
+        strongest, weakest = bars[0], bars[-1]
+        words = f"The strongest part is {strongest.label.lower()}"
+        if strongest.percentile is not None:
+            words += f" ({_standing(strongest.percentile)} of the organisation)"
+        if weakest is not strongest:
+            words += f"; the weakest is {weakest.label.lower()}"
+            if weakest.percentile is not None:
+                words += f" ({_standing(weakest.percentile)})"
+        sentences.append(words + ".")
+
+    if connections:
+        sentences.append(_influence_sentence(connections))
+
+    groups = departments_reached(explanation)
+    if groups:
+        sentences.append("Sought out by other departments: " + _join(groups[:3]) + ".")
+    if explanation.get("ring"):
+        sentences.append(
+            "Some interactions happened inside a closed circle that mostly answers itself; "
+            "they were discounted."
+        )
+    return sentences
+
+
+def _influence_sentence(connections: Sequence[Connection]) -> str:
+    """Who drives the influence: visible people by name, the others counted, never named."""
+    top = connections[:5]
+    entries = [(c.share, f"{c.label} ({_share(c.share)})") for c in top if c.person_id is not None]
+    hidden: dict[str, list[float]] = {}
+    for c in top:
+        if c.person_id is None:
+            hidden.setdefault(c.label, []).append(c.share)
+    for label, shares in hidden.items():
+        if len(shares) == 1:
+            entries.append((shares[0], f"{label} ({_share(shares[0])})"))
+        else:
+            group = HIDDEN_GROUPS.get(label, f"others ({label})")
+            entries.append((sum(shares), f"{len(shares)} {group} ({_share(sum(shares))} together)"))
+    entries.sort(key=lambda entry: -entry[0])
+    named = _join([text for _share_of, text in entries])
+    if top[0].share < 0.05:
+        return f"Influence is broad; no single person dominates. The largest shares: {named}."
+    return f"Influence comes mostly from attention by {named}."
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def departments_reached(explanation: Mapping[str, Any] | None) -> list[str]:
+    """Other departments (or groups) that seek the person out, strongest first."""
+    if not explanation:
+        return []
+    return [str(g["group"]) for g in explanation.get("groups_reached") or [] if "group" in g]
+
+
+def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
+    """A Vega-Lite line chart of a person's score over scoring runs."""
+    values = [
+        {"as_of": point.as_of.date().isoformat(), "score": point.score, "run": point.run_id}
+        for point in history
+    ]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": "Score over scoring runs",
+        "width": "container",
+        "height": 220,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
+        "encoding": {
+            "x": {
+                "field": "as_of",
+                "type": "temporal",
+                "title": "Scoring run (as of)",
+                "axis": {"format": "%d %b %Y", "labelAngle": 0, "tickCount": 6},
+            },
+            "y": {
+                "field": "score",
+                "type": "quantitative",
+                "title": "Score",
+                "scale": {"domain": [0, 100]},
+            },
+            "color": {"value": "#3b528b"},
+            "tooltip": [
+                {"field": "as_of", "type": "temporal", "title": "As of", "format": "%d %b %Y"},
+                {"field": "score", "type": "quantitative", "title": "Score"},
+            ],
+        },
+        "config": {
+            "font": "system-ui, sans-serif",
+            "view": {"stroke": None},
+            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
+        },
+    }

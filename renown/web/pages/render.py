@@ -1,0 +1,43 @@
+"""Rendering helpers shared by the pages: templates, htmx partials, page windows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator
+
+PAGE_SIZE = 25
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+OptionalId = Annotated[int | None, BeforeValidator(_blank_is_none), Query()]
+"""An id filter from a form: the "all" choice of a select arrives as an empty string."""
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render ``template`` with ``context`` (the principal and CSRF helpers come with it)."""
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context or {}, status_code=status_code
+    )
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    """True for requests htmx sends to swap part of a page (they get only that part)."""
+    return request.headers.get("hx-request") == "true" and (
+        request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def query_string(**params: object) -> str:
+    """``?a=1&b=2`` from the parameters that are set and not zero (links that keep filters)."""
+    kept = {k: v for k, v in params.items() if v is not None and v not in {"", 0}}
+    return "?" + urlencode(kept) if kept else ""

@@ -1,0 +1,170 @@
+"""Scoring runs for HR: history, "score now", event uploads, and live job progress.
+
+Starting work redirects to the job's page, whose progress fragment htmx polls every
+second; the finished fragment has no polling trigger, so polling stops by itself and the
+page offers the run and the leaderboard. A refused upload re-renders the form with the
+problem (file, line, field) instead of an error page, so the person can fix and retry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from renown.accounts.principal import Principal
+from renown.core.errors import InputError, Invalid
+from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.jobs import actions, queries
+from renown.jobs.files import EVENT_SUFFIXES
+from renown.jobs.queue import JobQueue
+from renown.org import queries as org_queries
+from renown.store.tables.jobs import Job
+from renown.web.api.runs import JobQueueDep, RowId
+from renown.web.deps import SessionDep
+from renown.web.pages.render import is_htmx, render
+from renown.web.policy import allow
+from renown.web.uploads import read_upload
+
+router = APIRouter()
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+RECENT = 20
+TOP_OF_RUN = 10
+
+
+def _runs_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "runs": queries.list_runs(session, principal, limit=RECENT),
+        "jobs": queries.list_jobs(session, principal, limit=RECENT),
+        "accept": ",".join(sorted(EVENT_SUFFIXES)),
+        "error": error,
+    }
+    return render(request, "runs.html", context, status_code=status_code)
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs(request: Request, principal: PeopleAdmin, session: SessionDep) -> HTMLResponse:
+    """Scoring-run history, recent jobs, "score now" and the events upload form."""
+    return _runs_page(request, principal, session)
+
+
+@router.post("/runs")
+def score_now(
+    request: Request,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    queue: JobQueueDep,
+    as_of: Annotated[str, Form(max_length=40)] = "",
+    half_life_days: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Start a scoring run and follow it on its job page."""
+    try:
+        job = actions.check_start_scoring(
+            session,
+            principal,
+            queue,
+            half_life_days=_days(half_life_days),
+            as_of=_end_of_day(as_of),
+        )
+    except Invalid as problem:
+        session.rollback()
+        return _runs_page(request, principal, session, error=str(problem), status_code=400)
+    session.commit()
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.post("/runs/upload")
+async def upload_events(
+    request: Request,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    queue: JobQueueDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Check and queue an events file; a refused file shows the problem on the form."""
+    try:
+        data, name = await read_upload(file, allowed_suffixes=set(EVENT_SUFFIXES))
+        job = await run_in_threadpool(_accept_upload, session, principal, queue, data, name)
+    except InputError as problem:
+        return await run_in_threadpool(
+            _runs_page, request, principal, session, error=str(problem), status_code=400
+        )
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+def _accept_upload(
+    session: Session, principal: Principal, queue: JobQueue, data: bytes, name: str
+) -> Job:
+    try:
+        job = actions.check_upload_events(session, principal, queue, data, name)
+    except InputError:
+        session.rollback()
+        raise
+    session.commit()
+    return job
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(
+    request: Request, run_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> HTMLResponse:
+    """One run: its parameters, counts, and the top of its leaderboard."""
+    run = queries.get_run(session, principal, run_id)
+    top = org_queries.leaderboard(session, principal, run_id=run.id, limit=TOP_OF_RUN)
+    return render(request, "run.html", {"run": run, "top": top.items})
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(
+    request: Request, job_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> HTMLResponse:
+    """A job and its progress (the fragment below polls itself until the job ends)."""
+    job = queries.get_job(session, principal, job_id)
+    return render(request, "job.html", {"job": job})
+
+
+@router.get("/jobs/{job_id}/progress", response_class=HTMLResponse)
+def job_progress(
+    request: Request, job_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> HTMLResponse:
+    """The progress fragment htmx swaps in every second while the job runs."""
+    job = queries.get_job(session, principal, job_id)
+    template = "job_progress.html" if is_htmx(request) else "job.html"
+    return render(request, template, {"job": job})
+
+
+def _days(text: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise Invalid(f"half-life {text!r} is not a number of days") from None
+
+
+def _end_of_day(text: str) -> datetime | None:
+    """``2026-05-31`` -> the end of that day in UTC; an ISO date-time is taken as given."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"as of {text!r} is not a date (YYYY-MM-DD)") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.combine(day, time.max, tzinfo=UTC)

@@ -1,0 +1,146 @@
+"""``make screenshots``: PNGs of the main pages of a seeded demo, for reviewers.
+
+Seeds a small demo organisation in a temporary folder, serves it with uvicorn on a free
+loopback port, signs in as HR with Debian's chromium (driven by Playwright) and saves one
+screenshot per page into ``screenshots/``. The browser tests in ``tests/e2e`` reuse the
+server and browser helpers below, so what reviewers look at is what the tests exercise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium (``apt-get install chromium``); Playwright's own download is not used."""
+PAGES = ("leaderboard", "profile", "team", "network", "runs", "home")
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a background thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="renown-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's chromium, headless (root in containers needs ``--no-sandbox``)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new"]
+    )
+
+
+def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{base_url}/signin")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/signin'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def seed(home: Path, people: int) -> tuple[Any, str, str]:
+    """A demo store under ``home``: (settings, HR email, HR password)."""
+    from renown.demo.platform import seed_demo
+    from renown.settings import Settings
+
+    settings = Settings(home=home, jobs_immediate=True)
+    accounts = seed_demo(settings, people=people)
+    hr = next(account for account in accounts.accounts if account.role.value == "hr")
+    return settings, hr.email, hr.password
+
+
+def take_screenshots(base_url: str, email: str, password: str, out: Path) -> list[Path]:
+    """Sign in and save a full-page PNG of each main page into ``out``."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+
+        def shoot(name: str) -> None:
+            page.wait_for_load_state("networkidle")
+            path = out / f"{len(written) + 1:02d}-{name}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+
+        page.goto(f"{base_url}/signin")
+        shoot("signin")
+        sign_in(page, base_url, email, password)
+        shoot("home")
+        page.goto(f"{base_url}/leaderboard")
+        shoot("leaderboard")
+        page.click("#board a[href^='/people/']")
+        page.wait_for_selector("#trend-chart svg, #trend-chart canvas")
+        shoot("profile")
+        team = page.locator("a[href^='/teams/']").first
+        if team.count():
+            team.click()
+            shoot("team")
+        page.goto(f"{base_url}/network")
+        page.wait_for_selector("#network-map canvas", timeout=15_000)
+        shoot("network")
+        page.goto(f"{base_url}/runs")
+        shoot("runs")
+        browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Seed, serve, shoot; print the files written."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--people", type=int, default=300)
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: run 'make system-deps' (installs chromium)", file=sys.stderr)
+        return 1
+    from renown.web.app import create_app
+
+    with tempfile.TemporaryDirectory(prefix="renown-screens-") as tmp:
+        settings, email, password = seed(Path(tmp), args.people)
+        app = create_app(settings)
+        with live_server(app) as base_url:
+            written = take_screenshots(base_url, email, password, args.out)
+        app.state.engine.dispose()
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""A live renown server and Debian's chromium for the browser tests.
+
+The tests need ``/usr/bin/chromium`` (``make system-deps`` installs it). Without it they
+are skipped on a developer machine, but fail under ``CI=true``: CI must never pass by not
+running the browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from renown.web.app import create_app
+from scripts.screenshots import CHROMIUM, launch_chromium, live_server, seed
+
+DEMO_PEOPLE = 150
+
+
+@dataclass(frozen=True)
+class Live:
+    """A served installation and an HR sign-in for it."""
+
+    base_url: str
+    email: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's chromium, or a skip (a failure under CI)."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    message = f"{CHROMIUM} is missing: run 'make system-deps' (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def live(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo seeding (``seed_demo``) served by uvicorn on a free loopback port."""
+    settings, email, password = seed(tmp_path_factory.mktemp("e2e-home"), DEMO_PEOPLE)
+    app = create_app(settings)
+    with live_server(app) as base_url:
+        yield Live(base_url, email, password)
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A page and every console error, uncaught exception or CSP violation it reported."""
+
+    page: Any
+    problems: list[str]
+
+
+@pytest.fixture
+def watched(browser: Any) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    yield Watched(page, problems)
+    context.close()
