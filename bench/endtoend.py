@@ -4,6 +4,8 @@ Usage: ``python -m bench.endtoend LAKE AS_OF [TREND_DAYS]``; prints one JSON obj
 ``TREND_DAYS`` (default 0: no trend window) also scores the window that many days earlier,
 as ``renown score`` does by default for its trend column.
 
+The lake is passed to ``score_events`` as an :class:`~renown.ingest.lake.EventLake`, so
+only the columns scoring needs are read and the input fingerprint comes from the manifest.
 A fresh process gives a clean peak-memory reading (``ru_maxrss``) and lets the caller stop
 a run that takes too long. Kernels are compiled first on a small slice (not timed).
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from bench.synth import scan_lake
+from renown.ingest.lake import EventLake
 
 
 def main() -> None:
@@ -37,7 +40,7 @@ def main() -> None:
     warm = time.perf_counter() - warm
     n_events = int(events.select(pl.len()).collect().item())
     start = time.perf_counter()
-    result = score_events(events, as_of=as_of, trend_days=trend_days or None)
+    result = score_events(EventLake(lake), as_of=as_of, trend_days=trend_days or None)
     seconds = time.perf_counter() - start
     print(
         json.dumps(

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from renown.ingest.lake import EventLake
 from renown.ingest.schema import EVENT_SCHEMA
 
 AS_OF = datetime(2024, 7, 1, tzinfo=UTC)
@@ -96,16 +97,15 @@ def synth_events(spec: SynthSpec) -> pl.DataFrame:
 
 
 def write_lake(frame: pl.DataFrame, folder: Path) -> Path:
-    """Write ``frame`` as a Parquet event lake, one folder per month, and return ``folder``."""
-    month = pl.col("timestamp").dt.strftime("%Y-%m")
-    keyed = frame.with_columns(month.alias("month"))
-    for (name,), part in keyed.group_by("month", maintain_order=True):
-        target = folder / f"month={name}"
-        target.mkdir(parents=True, exist_ok=True)
-        part.drop("month").write_parquet(target / "part-0.parquet")
+    """Store ``frame`` in an event lake at ``folder`` (one append) and return ``folder``.
+
+    The lake is the one ``renown import`` writes (month parts sorted by time, a manifest
+    with per-part key sums), so the benchmarks read what users score.
+    """
+    EventLake(folder).append(frame)
     return folder
 
 
 def scan_lake(folder: Path) -> pl.LazyFrame:
-    """Lazily scan an event lake written by :func:`write_lake`."""
-    return pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=False)
+    """Lazily scan every event of the lake written by :func:`write_lake`."""
+    return EventLake(folder).scan()

@@ -6,7 +6,7 @@ changes data and writes the audit entry in the same transaction.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.store.tables.accounts import Account, ApiToken
 from renown.store.tables.org import Person
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def principal_of(account: Account) -> Principal:
@@ -60,7 +62,12 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
     ).first()
     if row is None or not row[1].active:
         return None
-    row[0].last_used = datetime.now(UTC)
+    now = datetime.now(UTC)
+    last = row[0].last_used
+    if last is None or now - last > TOKEN_USE_RESOLUTION:
+        # "last used" is for people reviewing their tokens; minute resolution is plenty,
+        # and skipping the write keeps concurrent API reads from queueing on the writer.
+        row[0].last_used = now
     return principal_of(row[1])
 
 

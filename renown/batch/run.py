@@ -12,15 +12,15 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-import numpy as np
 import polars as pl
 
 from renown._version import __version__
 from renown.core.events import EventColumn
 from renown.graph.build import build_graph
 from renown.graph.csr import InteractionGraph
+from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import Explanation, explain
 from renown.prominence.model import ProminenceModel
 
@@ -43,22 +43,33 @@ class ScoringResult:
         return explain(self.model, person, previous=self.previous)
 
 
+SCORING_COLUMNS: Final = (
+    EventColumn.ACTOR,
+    EventColumn.TARGET,
+    EventColumn.TIMESTAMP,
+    EventColumn.CHANNEL,
+    EventColumn.KIND,
+    EventColumn.WEIGHT,
+)
+"""The event columns scoring reads; a lake input is read with these alone."""
+
+
 def input_fingerprint(events: pl.DataFrame) -> str:
     """Order-independent fingerprint of a set of events, from their stable keys.
 
     The first 64 bits of every event key are summed modulo 2**64; together with the count
     this changes whenever an event is added, removed or replaced, and does not depend on
-    row order or on any library's hash function.
+    row order or on any library's hash function. For an event lake,
+    :meth:`~renown.ingest.lake.EventLake.fingerprint` gives the same value from its
+    manifest without reading the keys.
     """
     if events.height == 0:
-        return "0:0000000000000000"
-    prefix = events[EventColumn.EVENT_KEY].str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64)
-    total = int(prefix.to_numpy().sum(dtype=np.uint64))
-    return f"{events.height}:{total:016x}"
+        return events_fingerprint(0, 0)
+    return events_fingerprint(events.height, event_key_sum(events[EventColumn.EVENT_KEY]))
 
 
 def score_events(
-    events: pl.DataFrame | pl.LazyFrame,
+    events: pl.DataFrame | pl.LazyFrame | EventLake,
     *,
     as_of: datetime | None = None,
     half_life_days: float = 90.0,
@@ -73,6 +84,8 @@ def score_events(
 ) -> ScoringResult:
     """Score every person in ``events`` as of ``as_of`` (default: the newest event).
 
+    ``events`` may be an :class:`~renown.ingest.lake.EventLake`: then only the columns
+    scoring needs are read, and the input fingerprint comes from the lake's manifest.
     ``trend_days`` also scores the window ending that many days earlier so that each
     explanation can show the trend; pass ``None`` to skip it. ``on_stage`` is called with
     the name of each stage as it starts (for progress displays).
@@ -81,7 +94,12 @@ def score_events(
     timings: dict[str, float] = {}
     stage("loading events")
     t0 = time.perf_counter()
-    frame = events.collect() if isinstance(events, pl.LazyFrame) else events
+    fingerprint: str | None = None
+    if isinstance(events, EventLake):
+        fingerprint = events.fingerprint()
+        frame = events.scan().select(SCORING_COLUMNS).collect()
+    else:
+        frame = events.collect() if isinstance(events, pl.LazyFrame) else events
     timings["load"] = time.perf_counter() - t0
     if frame.height == 0:
         raise ValueError("no events to score")
@@ -154,7 +172,7 @@ def score_events(
         "trend_days": trend_days,
         "source": source,
         "input_events": frame.height,
-        "input_fingerprint": input_fingerprint(frame),
+        "input_fingerprint": fingerprint or input_fingerprint(frame),
         "graph_params": graph.params,
         "model_params": model.get_params(),
         "people": graph.n,

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from renown.cli.badges import badges_app
 from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
 from renown.cli.org import org_app
@@ -43,6 +44,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(audit_app, name="audit")
+app.add_typer(badges_app, name="badges")
 console = Console()
 if not console.is_terminal:
     # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns

@@ -15,50 +15,52 @@ Why the weights look the way they do:
   make anyone a person.
 
 Why it is built the way it is (ten million events in well under a second, no Python object
-per event): polars filters the events and hashes the id, channel and kind strings in
-parallel (:mod:`renown.graph.weights`); a numba hash table turns id hashes into node codes
-(:mod:`renown.graph.encode`); people are renumbered hubs-first for memory locality
-(:mod:`renown.graph.renumber`); and a counting sort groups events into (actor, target)
-pairs (:mod:`renown.graph.aggregate`). Events stream through in batches, so memory stays
-near the size of the coded event arrays. Node numbers are internal: ``graph.people`` maps
-them back to ids, and per-person results do not depend on input order.
+per event): in a background thread, polars filters the events and hashes the id, channel
+and kind strings, and a numba kernel weighs them (:mod:`renown.graph.batches`,
+:mod:`renown.graph.weights`), one batch ahead of the calling thread, where a numba hash
+table turns id hashes into node codes (:mod:`renown.graph.encode`); people are renumbered
+hubs-first for memory locality (:mod:`renown.graph.renumber`); and a bucketed radix sort
+groups events into (actor, target) pairs (:mod:`renown.graph.aggregate`). Events stream
+through in batches, so memory stays near the size of the coded event arrays. Node numbers
+are internal: ``graph.people`` maps them back to ids, and per-person results do not depend
+on input order.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final, Literal
 
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from renown.core.events import EventColumn
-from renown.graph.aggregate import (
-    SCALING_CODES,
-    count_events,
-    pair_keys_in_place,
-    pairs_to_csr,
-    radix_sort_pairs,
+from renown.graph.aggregate import SCALING_CODES, count_events, pair_csr
+from renown.graph.batches import (
+    SECONDS_PER_DAY,
+    PreparedBatch,
+    Seeds,
+    Weighing,
+    capacity,
+    new_ids,
+    prepared_batches,
 )
 from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
-from renown.graph.weights import NameWeights, event_weights
+from renown.graph.weights import NameWeights
 
-SECONDS_PER_DAY: Final = 86_400.0
-
-BATCH_ROWS: Final = 1 << 18
-"""Events per batch: large enough to amortise per-batch overhead, small enough that the
-per-batch hash columns stay a fraction of the coded event arrays."""
-
-LAZY_BATCH_ROWS: Final = 1 << 20
-"""Rows per slice of a scanned file: each slice pays for file footers and page decoding."""
+__all__ = [
+    "DEFAULT_CHANNEL_WEIGHTS",
+    "DEFAULT_KIND_WEIGHTS",
+    "SECONDS_PER_DAY",
+    "PairScaling",
+    "build_graph",
+    "scale_pairs",
+]
 
 DEFAULT_CHANNEL_WEIGHTS: Final[Mapping[str, float]] = {
     "email": 1.0,
@@ -132,30 +134,34 @@ def build_graph(
         raise ValueError(f"unknown pair scaling {pair_scaling!r}")
     cw = {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
     kw = {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})}
-    seeds = _Seeds()
-    coded = _code_events(
-        _batches(events, as_of, half_life_days, window_days, seeds),
-        _capacity(events),
-        NameWeights.from_mapping(cw, seeds.names),
-        NameWeights.from_mapping(kw, seeds.names),
+    seeds = Seeds()
+    weighing = Weighing(
+        as_of=as_of,
+        half_life_days=half_life_days,
+        seeds=seeds,
+        channels=NameWeights.from_mapping(cw, seeds.names),
+        kinds=NameWeights.from_mapping(kw, seeds.names),
     )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
+        batches = prepared_batches(events, window_days, weighing, pool)
+        coded = _code_events(batches, capacity(events), pool)
     n = coded.close_table()
     events_kept = coded.events.size
-    received, sent = count_events(coded.events.endpoints(), n)
+    received, sent, anonymous_old = count_events(
+        coded.events.endpoints(), coded.events.weight[:events_kept], n
+    )
     old_of_new, new_of_old = hub_order(received, sent)
-    keys, weight, anonymous, target_bits = pair_keys_in_place(
-        coded.events.pairs[:events_kept], coded.events.weight[:events_kept], new_of_old
+    anonymous = anonymous_old[old_of_new]
+    del received, anonymous_old
+    indptr, indices, weights, volume = pair_csr(
+        coded.events, new_of_old, sent, scaling=pair_scaling, cap=pair_cap
     )
-    coded.events = CodedEvents.allocate(0)
-    keys, weight = radix_sort_pairs(keys, weight, target_bits + max(1, (n - 1).bit_length()))
-    indptr, indices, weights, volume = pairs_to_csr(
-        keys, weight, target_bits=target_bits, n=n, scaling=pair_scaling, cap=pair_cap
+    del sent, new_of_old
+    group_codes, group_names = (
+        _group_codes(coded.names().gather(old_of_new), groups) if groups is not None else (None, ())
     )
-    del keys, weight
-    ids = coded.names().gather(old_of_new) if n else pl.Series("id", [], dtype=pl.String)
-    group_codes, group_names = _group_codes(ids, groups)
     return InteractionGraph(
-        people=np.asarray(ids.to_numpy(), dtype=object),
+        people=coded.people(old_of_new),
         out=CSR(indptr=indptr, indices=indices, weights=weights, volume=volume),
         anonymous=anonymous,
         groups=group_codes,
@@ -187,124 +193,6 @@ def scale_pairs(
     raise ValueError(f"unknown pair scaling {scaling!r}")
 
 
-@dataclass(frozen=True)
-class _Seeds:
-    """Hash seeds of one build, drawn at random.
-
-    Results never depend on them (codes follow first appearance), but secret seeds mean
-    nobody can craft ids (or channel names) that collide on purpose to merge two people.
-    """
-
-    low: int = field(default_factory=lambda: secrets.randbits(63))
-    high: int = field(default_factory=lambda: secrets.randbits(63))
-    names: int = field(default_factory=lambda: secrets.randbits(63))
-
-
-def _batches(
-    events: pl.DataFrame | pl.LazyFrame,
-    as_of: datetime,
-    half_life_days: float,
-    window_days: float | None,
-    seeds: _Seeds,
-) -> Iterator[pl.DataFrame]:
-    """Events with hashed ids, names, decay and a ``keep`` flag, ``BATCH_ROWS`` at a time.
-
-    A lazy input that is a bare scan (the event lake) is read slice by slice; one with a
-    window is filtered by polars first (so a lake scan skips whole files and row groups).
-    An in-memory frame is sliced without copying; a slice that keeps nearly every row is
-    not filtered at all (the copy would cost more than hashing a few extra rows): its rows
-    carry the ``keep`` flag instead. The next slice is prepared in a background thread
-    while the caller codes the current one (polars and the numba kernels release the GIL).
-    """
-    keep = _keep(as_of, window_days)
-    if isinstance(events, pl.LazyFrame):
-        if window_days is None and _plain_scan(events):
-            # slices are pushed down to the files, so memory stays at one slice
-            rows = _capacity(events)
-            for offset in range(0, rows, LAZY_BATCH_ROWS):
-                piece = events.slice(offset, LAZY_BATCH_ROWS).filter(keep)
-                yield _prepare(piece, pl.lit(True), as_of, half_life_days, seeds).collect()
-            return
-        # a window skips whole files and row groups, which only a filter before any slice
-        # can do; polars' streaming engine then runs the query (it buffers more)
-        query = _prepare(events.filter(keep), pl.lit(True), as_of, half_life_days, seeds)
-        yield from query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
-        return
-
-    def prepare(part: pl.DataFrame) -> pl.DataFrame:
-        kept = int(part.select(keep.sum()).item())
-        if kept == 0:
-            return part.clear()
-        if kept < _FILTER_BELOW * part.height:
-            lazy = _prepare(part.lazy().filter(keep), pl.lit(True), as_of, half_life_days, seeds)
-        else:
-            lazy = _prepare(part.lazy(), keep, as_of, half_life_days, seeds)
-        return lazy.collect()
-
-    slices = (events.slice(offset, BATCH_ROWS) for offset in range(0, events.height, BATCH_ROWS))
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
-        pending: deque[Future[pl.DataFrame]] = deque()
-        for part in slices:
-            pending.append(pool.submit(prepare, part))
-            if len(pending) > 1:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-def _plain_scan(events: pl.LazyFrame) -> bool:
-    """True when the query is a bare file scan, which polars can slice without rereading."""
-    lines = [line.strip() for line in events.explain().splitlines() if line.strip()]
-    if not lines or "SCAN" not in lines[0]:
-        return False
-    return all(line.startswith(("PROJECT", "ESTIMATED")) for line in lines[1:])
-
-
-_FILTER_BELOW: Final = 0.9
-"""Share of kept rows under which an in-memory slice is filtered before hashing."""
-
-
-def _keep(as_of: datetime, window_days: float | None) -> pl.Expr:
-    ts = pl.col(EventColumn.TIMESTAMP)
-    keep = ts <= as_of
-    if window_days is not None:
-        keep &= ts >= as_of - timedelta(days=window_days)
-    return keep & pl.col(EventColumn.TARGET).is_not_null()
-
-
-def _prepare(
-    events: pl.LazyFrame, keep: pl.Expr, as_of: datetime, half_life_days: float, seeds: _Seeds
-) -> pl.LazyFrame:
-    ts = pl.col(EventColumn.TIMESTAMP)
-    age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
-    actor = pl.col(EventColumn.ACTOR)
-    target = pl.col(EventColumn.TARGET)
-    return events.select(
-        actor.alias("actor"),
-        target.alias("target"),
-        keep.fill_null(False).alias("keep"),
-        actor.hash(seeds.low).alias("actor_low"),
-        actor.hash(seeds.high).alias("actor_high"),
-        actor.is_null().alias("anonymous"),
-        target.hash(seeds.low).alias("target_low"),
-        target.hash(seeds.high).alias("target_high"),
-        pl.col(EventColumn.CHANNEL).hash(seeds.names).alias("channel"),
-        pl.col(EventColumn.KIND).hash(seeds.names).alias("kind"),
-        pl.col(EventColumn.WEIGHT).fill_null(1.0).cast(pl.Float64).alias("weight"),
-        (2.0 ** (-age_days / half_life_days)).alias("decay"),
-    )
-
-
-def _capacity(events: pl.DataFrame | pl.LazyFrame) -> int:
-    """Upper bound of the events kept: the row count before filtering.
-
-    For a Parquet scan polars answers from the file footers without reading any column.
-    """
-    if isinstance(events, pl.DataFrame):
-        return events.height
-    return int(events.select(pl.len()).collect().item())
-
-
 @dataclass(eq=False)
 class _Coded:
     """Coded events, the code table and the id of every code, filled batch by batch."""
@@ -315,7 +203,23 @@ class _Coded:
 
     def names(self) -> pl.Series:
         """Person id of every code, in code order."""
+        if not self.name_parts:
+            return pl.Series("id", [], dtype=pl.String)
         return pl.concat(self.name_parts).alias("id")
+
+    def people(self, old_of_new: NDArray[np.int32]) -> NDArray[np.object_]:
+        """Person id of every node as Python strings, in node order; empties ``name_parts``.
+
+        Each batch's ids are dropped as soon as they are converted, so the polars copy of
+        the ids and the Python one never exist in full at the same time.
+        """
+        first_seen = np.empty(len(old_of_new), dtype=object)
+        start = 0
+        while self.name_parts:
+            part = self.name_parts.pop(0)
+            first_seen[start : start + len(part)] = part.to_numpy()
+            start += len(part)
+        return first_seen[old_of_new]
 
     def close_table(self) -> int:
         """Release the code table once every batch is coded; return the number of people."""
@@ -325,42 +229,25 @@ class _Coded:
 
 
 def _code_events(
-    batches: Iterator[pl.DataFrame], capacity: int, channels: NameWeights, kinds: NameWeights
+    batches: Iterator[PreparedBatch], capacity: int, pool: ThreadPoolExecutor
 ) -> _Coded:
     coded = _Coded(events=CodedEvents.allocate(capacity))
+    names: list[Future[pl.Series]] = []
     for batch in batches:
-        if batch.height == 0:
-            continue
-        column = {name: batch.get_column(name).to_numpy() for name in batch.columns[2:]}
-        weight = event_weights(
-            column["weight"],
-            column["decay"],
-            channel_hash=column["channel"],
-            kind_hash=column["kind"],
-            channels=channels,
-            kinds=kinds,
-        )
         new = encode_batch(
             coded.table,
             coded.events,
-            actor_low=column["actor_low"],
-            actor_high=column["actor_high"],
-            anonymous=column["anonymous"],
-            keep=column["keep"],
-            target_low=column["target_low"],
-            target_high=column["target_high"],
-            weight=weight,
+            actor_low=batch.column["actor_low"],
+            actor_high=batch.column["actor_high"],
+            anonymous=batch.column["anonymous"],
+            keep=batch.column["keep"],
+            target_low=batch.column["target_low"],
+            target_high=batch.column["target_high"],
+            weight=batch.weight,
         )
         if len(new.first_row):
-            rows = pl.Series(new.first_row)
-            from_actor = pl.Series(new.first_column == 0)
-            coded.name_parts.append(
-                pl.select(
-                    pl.when(from_actor)
-                    .then(batch.get_column("actor").gather(rows))
-                    .otherwise(batch.get_column("target").gather(rows))
-                ).to_series()
-            )
+            names.append(pool.submit(new_ids, batch, new))
+    coded.name_parts = [part.result() for part in names]
     return coded
 
 

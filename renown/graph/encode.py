@@ -19,8 +19,9 @@ that introduced them.
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numba import njit
@@ -68,31 +69,76 @@ class CodedEvents:
     """Coded events of a whole run, appended batch by batch into preallocated arrays.
 
     Entry ``k`` of ``pairs`` holds the event's actor and target codes as two int32 (the
-    actor is ``-1`` for anonymous engagement): later stages overwrite each entry in place
-    with a 64-bit sort key, so the coded events never exist twice.
+    actor is ``-1`` for anonymous engagement).
+
+    Where the platform allows it, both arrays live in private anonymous memory maps, so
+    that :meth:`release_front` can hand the pages of events already consumed back to the
+    operating system while later ones are still being read: the aggregation writes its
+    output as it reads these arrays, and the two then never occupy memory in full at once.
     """
 
     pairs: U64Array
     weight: F64Array
     size: int = 0
+    released: int = 0
 
     @classmethod
     def allocate(cls, capacity: int) -> CodedEvents:
         """Room for ``capacity`` events."""
-        return cls(pairs=np.empty(capacity, np.uint64), weight=np.empty(capacity, np.float64))
+        return cls(
+            pairs=mapped_empty(capacity, np.uint64), weight=mapped_empty(capacity, np.float64)
+        )
 
     def reserve(self, capacity: int) -> None:
         """Make room for ``capacity`` events (growing by half again at least)."""
         if capacity > len(self.pairs):
             grown = max(capacity, len(self.pairs) * 3 // 2)
-            pairs, weight = np.empty(grown, np.uint64), np.empty(grown, np.float64)
+            pairs, weight = mapped_empty(grown, np.uint64), mapped_empty(grown, np.float64)
             pairs[: self.size] = self.pairs[: self.size]
             weight[: self.size] = self.weight[: self.size]
             self.pairs, self.weight = pairs, weight
 
+    def release_front(self, events: int) -> None:
+        """Give back the memory of the first ``events`` events, which must not be read again.
+
+        Only whole pages are released, and only from mapped arrays; elsewhere this does
+        nothing and the memory is returned by :meth:`release`.
+        """
+        for array in (self.pairs, self.weight):
+            base = array.base.obj if isinstance(array.base, memoryview) else array.base
+            if isinstance(base, mmap.mmap) and _RELEASE is not None:
+                start = -(-self.released * array.itemsize // _PAGE) * _PAGE
+                end = events * array.itemsize // _PAGE * _PAGE
+                if end > start:
+                    base.madvise(_RELEASE, start, end - start)
+        self.released = max(self.released, events)
+
+    def release(self) -> None:
+        """Drop the arrays (views taken before stay valid and keep them alive)."""
+        self.pairs, self.weight = np.empty(0, np.uint64), np.empty(0, np.float64)
+        self.size = self.released = 0
+
     def endpoints(self) -> I32Array:
         """``[actor_0, target_0, actor_1, target_1, ...]`` of the events coded so far."""
         return self.pairs[: self.size].view(np.int32)
+
+
+_PAGE: Final = mmap.PAGESIZE
+_RELEASE: Final = getattr(mmap, "MADV_DONTNEED", None)
+_PRIVATE: Final = getattr(mmap, "MAP_PRIVATE", 0) | getattr(mmap, "MAP_ANONYMOUS", 0)
+
+
+def mapped_empty(count: int, dtype: type[np.generic]) -> NDArray[Any]:
+    """An uninitialised array, in a private anonymous map where pages can be released.
+
+    Pages are the operating system's small ones (numpy asks for huge pages on large
+    arrays), so an array filled a little at a time in many places occupies memory only
+    where it has been written.
+    """
+    if _RELEASE is None or not _PRIVATE or count == 0:
+        return np.empty(count, dtype)
+    buffer = mmap.mmap(-1, count * np.dtype(dtype).itemsize, flags=_PRIVATE)
+    return np.frombuffer(buffer, dtype, count)
 
 
 @dataclass(frozen=True, eq=False)

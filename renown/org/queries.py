@@ -265,8 +265,19 @@ def leaderboard(
         where.append(Person.department_id == department_id)
     base = sa.select(ScoreSnapshot.id).join(Person, Person.id == ScoreSnapshot.person_id)
     total = session.scalar(sa.select(sa.func.count()).select_from(base.where(*where).subquery()))
+    # Named columns, not whole snapshots: the explanation JSON is large and not shown here.
     rows = session.execute(
-        sa.select(ScoreSnapshot, Person.name, Person.title, Team.name, Department.name)
+        sa.select(
+            ScoreSnapshot.person_id,
+            ScoreSnapshot.score,
+            ScoreSnapshot.rank,
+            ScoreSnapshot.trend,
+            ScoreSnapshot.components,
+            Person.name,
+            Person.title,
+            Team.name,
+            Department.name,
+        )
         .join(Person, Person.id == ScoreSnapshot.person_id)
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(Department, Department.id == Person.department_id)
@@ -277,17 +288,17 @@ def leaderboard(
     ).all()
     items = [
         LeaderboardRow(
-            person_id=snap.person_id,
+            person_id=person_id,
             name=name,
             title=title,
             team=team,
             department=department,
-            score=snap.score,
-            rank=snap.rank,
-            trend=snap.trend,
-            components={k: float(v) for k, v in snap.components.items()},
+            score=score,
+            rank=rank,
+            trend=trend,
+            components={k: float(v) for k, v in components.items()},
         )
-        for snap, name, title, team, department in rows
+        for person_id, score, rank, trend, components, name, title, team, department in rows
     ]
     return Leaderboard(items, total or 0, limit, offset, run_id=run.id, as_of=run.as_of)
 

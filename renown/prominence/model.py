@@ -194,12 +194,22 @@ class ProminenceModel:
     def to_frame(self) -> pl.DataFrame:
         """One row per person, best first: id, integer score, exact score, rank, components."""
         exact = self.scores_
-        order = np.argsort(-exact, kind="stable")  # stable: ties keep node order, reproducibly
+        # stable (ties keep node order, reproducibly); polars sorts on all cores
+        order = (
+            pl.DataFrame({"score": exact})
+            .with_row_index("node")
+            .sort("score", descending=True, maintain_order=True)
+            .get_column("node")
+            .to_numpy()
+        )
         ring_flag = np.zeros(len(exact), dtype=bool)
         index = self.graph_.index if self.ring_report_.flagged else {}
         ring_flag[[index[p] for p in self.ring_report_.flagged]] = True
+        # ids are read into polars in node order, then gathered: reading a million Python
+        # strings in score order would jump around memory for every one of them
+        people = pl.Series("person", self.people_, dtype=pl.String)
         columns: dict[str, Any] = {
-            "person": pl.Series(self.people_[order].tolist(), dtype=pl.String),
+            "person": people.gather(order),
             "score": np.clip(np.floor(exact[order] + 0.5), 1, 100).astype(np.int64),
             "score_exact": np.round(exact[order], 4),
             "rank": np.arange(1, len(exact) + 1, dtype=np.int64),

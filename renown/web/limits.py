@@ -12,12 +12,14 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLargeError(Exception):
-    """Raised inside the receive channel when the body exceeds the limit."""
-
-
 class BodySizeLimit:
-    """Answer 413 to any request body larger than ``max_bytes``."""
+    """Answer 413 to any request body larger than ``max_bytes``.
+
+    When a body without a declared length grows past the limit, the application is told
+    the client went away (so it stops reading and writes nothing), whatever it answers is
+    dropped, and the client gets the 413 instead. Raising inside the receive channel would
+    not do: form parsing turns any error there into its own 400.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -32,28 +34,36 @@ class BodySizeLimit:
                 await _too_large(send, self.max_bytes)
                 return
         seen = 0
+        exceeded = False
         started = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLargeError
+                    exceeded = True
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if exceeded:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLargeError:
-            if not started:
-                await _too_large(send, self.max_bytes)
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await _too_large(send, self.max_bytes)
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -13,6 +13,7 @@ from renown.batch.run import input_fingerprint, score_events
 from renown.batch.runs import load_run, record_run, write_scores
 from renown.batch.sources import load_events
 from renown.core.errors import RenownError
+from renown.ingest.lake import EventLake
 from tests.helpers import random_events
 
 
@@ -73,3 +74,29 @@ def test_missing_runs_are_reported(tmp_path: Path) -> None:
 def test_no_events_is_an_error() -> None:
     with pytest.raises(ValueError, match="no events"):
         score_events(random_events(5, 10).head(0))
+
+
+def _scored_lake(tmp_path: Path) -> tuple[EventLake, Path, pl.DataFrame]:
+    lake = EventLake(tmp_path / "lake")
+    lake.append(random_events(30, 300, seed=22))
+    result = score_events(
+        lake, source=json.dumps({"path": str(lake.path), "format": "lake", "mapping": None})
+    )
+    runs = tmp_path / "runs"
+    record_run(result, runs)
+    return lake, runs, result.scores
+
+
+def test_scoring_a_lake_equals_scoring_its_events(tmp_path: Path) -> None:
+    lake, runs, scores = _scored_lake(tmp_path)
+    from_frame = score_events(lake.scan().collect())
+    assert scores.equals(from_frame.scores)
+    assert load_run(runs)["input_fingerprint"] == from_frame.metadata["input_fingerprint"]
+
+
+def test_lake_runs_are_reproduced_and_refused_once_the_lake_grows(tmp_path: Path) -> None:
+    lake, runs, scores = _scored_lake(tmp_path)
+    assert reproduce_run(runs).scores.equals(scores)
+    lake.append(random_events(30, 5, seed=23))
+    with pytest.raises(RenownError, match="has changed since the run"):
+        reproduce_run(runs)

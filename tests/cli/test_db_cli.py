@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from renown.cli.app import app
-from renown.store.migrate import head_revision
 from renown.store import make_engine
+from renown.store.migrate import head_revision
 from tests.org.orgchart import SMALL_CHART, chart
 
 runner = CliRunner()

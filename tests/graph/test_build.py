@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-import renown.graph.build as build_module
+import renown.graph.batches as batches_module
 from renown.graph import build_graph
 from renown.ingest.schema import conform
 from tests.graph.reference import assert_same_view, reference_view, view_of
@@ -138,7 +138,7 @@ def test_small_batches_and_lazy_input(
     events: pl.DataFrame, monkeypatch: pytest.MonkeyPatch, lazy: bool
 ) -> None:
     expected = view_of(build_graph(events, as_of=AS_OF))
-    monkeypatch.setattr(build_module, "BATCH_ROWS", 37)
+    monkeypatch.setattr(batches_module, "BATCH_ROWS", 37)
     source = events.lazy() if lazy else events
     assert_same_view(view_of(build_graph(source, as_of=AS_OF)), expected)
 
@@ -150,8 +150,8 @@ def test_parquet_scan_in_slices(
     expected = view_of(build_graph(events, as_of=AS_OF, window_days=window_days))
     path = tmp_path / "events.parquet"
     events.write_parquet(path, row_group_size=100)
-    monkeypatch.setattr(build_module, "LAZY_BATCH_ROWS", 53)
-    monkeypatch.setattr(build_module, "BATCH_ROWS", 41)
+    monkeypatch.setattr(batches_module, "LAZY_BATCH_ROWS", 53)
+    monkeypatch.setattr(batches_module, "BATCH_ROWS", 41)
     scanned = build_graph(pl.scan_parquet(path), as_of=AS_OF, window_days=window_days)
     assert_same_view(view_of(scanned), expected)
 

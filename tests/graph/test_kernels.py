@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from renown.graph.aggregate import pair_keys_in_place, pairs_to_csr, radix_sort_pairs
+from renown.graph import aggregate
+from renown.graph.aggregate import count_events
 from renown.graph.csr import CSR, transpose
 from renown.graph.encode import CodedEvents, CodeTable, NewPeople, encode_batch
 from renown.graph.kernels import balanced_row_blocks, transpose_arrays
@@ -108,46 +109,59 @@ def test_hub_order_rejects_mismatched_lengths() -> None:
         hub_order(np.zeros(3, np.int64), np.zeros(2, np.int64))
 
 
-@settings(max_examples=40, deadline=None)
+def _coded(endpoints: list[int], weight: list[float]) -> CodedEvents:
+    events = CodedEvents.allocate(len(weight))
+    events.pairs.view(np.int32)[:] = endpoints
+    events.weight[:] = weight
+    events.size = len(weight)
+    return events
+
+
+def test_count_events_counts_pairs_and_sums_anonymous_weight() -> None:
+    events = _coded([0, 1, -1, 2, 2, 0, -1, 2, 1, 0], [1.0, 2.0, 3.0, 4.0, 5.0])
+    received, sent, anonymous = count_events(events.endpoints(), events.weight, 3)
+    assert received.tolist() == [2, 1, 0]
+    assert sent.tolist() == [1, 1, 1]
+    assert anonymous.tolist() == [0.0, 0.0, 6.0]
+
+
+@settings(max_examples=60, deadline=None)
 @given(
-    keys=st.lists(st.integers(0, 2**40 - 1), max_size=300),
-    bits=st.sampled_from([3, 11, 12, 40]),
+    n=st.integers(1, 30),
+    data=st.data(),
+    bucket_events=st.integers(1, 40),
+    wide_keys=st.booleans(),
+    scaling=st.sampled_from(["log", "cap", "none"]),
 )
-def test_radix_sort_is_a_stable_sort(keys: list[int], bits: int) -> None:
-    array = np.array(keys, dtype=np.uint64) & np.uint64((1 << bits) - 1)
-    values = np.arange(len(array), dtype=np.float64)
-    expected = np.argsort(array, kind="stable")
-    got_keys, got_values = radix_sort_pairs(array.copy(), values.copy(), bits)
-    assert np.array_equal(got_keys, array[expected])
-    assert np.array_equal(got_values, values[expected])
-
-
-def test_pair_keys_renumber_in_place_and_collect_anonymous_weight() -> None:
-    events = CodedEvents.allocate(4)
-    events.pairs.view(np.int32)[:] = [0, 1, -1, 2, 2, 0, -1, 1]
-    events.weight[:] = [1.0, 2.0, 3.0, 4.0]
-    events.size = 4
-    new_of_old = np.array([2, 0, 1], dtype=np.int32)
-    keys, weight, anonymous, bits = pair_keys_in_place(events.pairs, events.weight, new_of_old)
-    assert bits == 2
-    assert keys.tolist() == [(2 << 2) | 0, (1 << 2) | 2]
-    assert weight.tolist() == [1.0, 3.0]
-    assert anonymous.tolist() == [4.0, 2.0, 0.0]
-
-
-def test_pairs_to_csr_sums_runs_and_scales() -> None:
-    target_bits = 2
-    keys = np.array([0b0001, 0b0001, 0b0011, 0b1000, 0b1000, 0b1000], dtype=np.uint64)
-    weight = np.array([1.0, 2.0, 0.5, 1.0, 1.0, 1.0])
-    indptr, indices, scaled, volume = pairs_to_csr(
-        keys, weight, target_bits=target_bits, n=3, scaling="cap", cap=2.5
-    )
-    assert indptr.tolist() == [0, 2, 2, 3]
-    assert indices.tolist() == [1, 3, 0]
-    assert volume.tolist() == [3.0, 0.5, 3.0]
-    assert scaled.tolist() == [2.5, 0.5, 2.5]
-    _, _, logged, _ = pairs_to_csr(keys, weight, target_bits=target_bits, n=3, scaling="log", cap=0)
-    assert logged == pytest.approx(np.log1p(volume))
+def test_pair_csr_sums_every_pair_in_arrival_order(
+    n: int, data: st.DataObject, bucket_events: int, wide_keys: bool, scaling: str
+) -> None:
+    size = data.draw(st.integers(0, 200))
+    actor = data.draw(st.lists(st.integers(-1, n - 1), min_size=size, max_size=size))
+    target = data.draw(st.lists(st.integers(0, n - 1), min_size=size, max_size=size))
+    weight = data.draw(st.lists(st.floats(0.0, 10.0), min_size=size, max_size=size))
+    new_of_old = np.array(data.draw(st.permutations(range(n))), dtype=np.int32)
+    endpoints = [code for pair in zip(actor, target, strict=True) for code in pair]
+    events = _coded(endpoints, weight)
+    _, sent, _ = count_events(events.endpoints(), events.weight, n)
+    with pytest.MonkeyPatch.context() as patch:
+        if wide_keys:  # the 64-bit key path, otherwise only taken beyond 16M people
+            patch.setattr(aggregate, "_SMALL_KEY_TARGET_BITS", 0)
+        indptr, indices, scaled, volume = aggregate.pair_csr(
+            events, new_of_old, sent, scaling=scaling, cap=2.5, bucket_events=bucket_events
+        )
+    assert events.size == 0  # the coded events were handed over
+    want: dict[tuple[int, int], float] = {}
+    for a, t, w in zip(actor, target, weight, strict=True):
+        if a >= 0:
+            pair = (int(new_of_old[a]), int(new_of_old[t]))
+            want[pair] = want[pair] + w if pair in want else w
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    got = dict(zip(zip(rows.tolist(), indices.tolist(), strict=True), volume.tolist(), strict=True))
+    assert list(got) == sorted(want)  # rows in order, targets ascending, no repeats
+    assert got == want  # bit for bit: the same additions in the same order
+    expected = {"log": np.log1p(volume), "cap": np.minimum(volume, 2.5), "none": volume}
+    assert scaled == pytest.approx(expected[scaling], rel=1e-15)  # numba's log1p may round apart
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import polars as pl
 import pytest
 
 import renown.ingest.lake as lake_module
+from renown.batch.run import input_fingerprint
 from renown.core.errors import InputError
 from renown.core.events import event_key
 from renown.ingest.lake import EventLake
@@ -204,3 +206,42 @@ def test_lock_keeps_a_second_writer_out(tmp_path: Path) -> None:
     with LakeLock(root / ".lock"), pytest.raises(LakeLockedError, match="another import"):
         EventLake(root).append(events(2, tag="second"))
     assert lake.append(events(2, tag="second")).added == 2
+
+
+def test_fingerprint_from_manifest_equals_the_row_by_row_one(tmp_path: Path) -> None:
+    lake = EventLake(tmp_path / "lake")
+    assert lake.fingerprint() == "0:0000000000000000"
+    lake.append(events(40))
+    first = lake.fingerprint()
+    assert first == input_fingerprint(lake.scan().collect())
+    lake.append(events(30, start=START + timedelta(days=10), tag="more"))
+    assert lake.fingerprint() == input_fingerprint(lake.scan().collect())
+    assert lake.fingerprint() != first
+    lake.append(events(40))  # nothing new: same events, same fingerprint
+    assert lake.fingerprint() == input_fingerprint(lake.scan().collect())
+
+
+def test_version_1_manifest_is_fingerprinted_then_upgraded(tmp_path: Path) -> None:
+    lake = EventLake(tmp_path / "lake")
+    lake.append(events(40))
+    manifest = tmp_path / "lake" / "_manifest.json"
+    old = json.loads(manifest.read_text())
+    for entry in old["parts"]:
+        del entry["key_sum"]
+    manifest.write_text(json.dumps({**old, "version": 1}))
+    assert all(part.key_sum is None for part in lake.parts())
+    assert lake.fingerprint() == input_fingerprint(lake.scan().collect())
+    lake.append(events(5, start=START + timedelta(days=3), tag="new"))
+    upgraded = json.loads(manifest.read_text())
+    assert upgraded["version"] == lake_module.MANIFEST_VERSION
+    assert all("key_sum" in entry for entry in upgraded["parts"])
+    assert lake.fingerprint() == input_fingerprint(lake.scan().collect())
+
+
+def test_keys_that_are_not_hex_are_stored_without_a_key_sum(tmp_path: Path) -> None:
+    lake = EventLake(tmp_path / "lake")
+    frame = events(3).with_columns(pl.format("key-{}", pl.int_range(3)).alias("event_key"))
+    assert lake.append(frame).added == 3
+    assert [part.key_sum for part in lake.parts()] == [None, None]
+    with pytest.raises(pl.exceptions.PolarsError):
+        lake.fingerprint()  # as for the same events in a frame

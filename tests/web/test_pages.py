@@ -87,7 +87,7 @@ def _text(html: str) -> str:
 def test_pages_send_anonymous_visitors_to_sign_in(platform: Platform) -> None:
     answer = platform.anonymous(**HTML).get("/leaderboard")
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/signin?next=/leaderboard"
+    assert answer.headers["location"] == "/signin?next=%2Fleaderboard"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from renown.org import queries
 from renown.store.tables.accounts import ApiToken
 from renown.web.api.schemas import Health, Me, NewToken, TokenIn, TokenOut, Visibility
 from renown.web.deps import SessionDep
+from renown.web.params import RowId
 from renown.web.policy import public, signed_in
 
 router = APIRouter(tags=["account"])
@@ -82,7 +83,7 @@ def issue_token(body: TokenIn, principal: SignedIn, session: SessionDep) -> NewT
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, principal: SignedIn, session: SessionDep) -> None:
+def revoke_token(token_id: RowId, principal: SignedIn, session: SessionDep) -> None:
     """Revoke one of the caller's tokens."""
     actions.check_revoke_token(session, principal, token_id)
     session.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from renown.accounts.principal import Principal
 from renown.core.roles import STAFF_ROLES
@@ -32,21 +32,20 @@ from renown.web.api.schemas import (
     TeamOut,
 )
 from renown.web.deps import SessionDep
+from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText
 from renown.web.policy import allow
 
 router = APIRouter(tags=["people"])
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/people")
 def list_people(
     principal: Staff,
     session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    team_id: int | None = None,
-    department_id: int | None = None,
+    q: SearchText = None,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> PeoplePage:
@@ -69,13 +68,13 @@ def list_people(
 
 
 @router.get("/people/{person_id}")
-def get_person(person_id: int, principal: Staff, session: SessionDep) -> PersonOut:
+def get_person(person_id: RowId, principal: Staff, session: SessionDep) -> PersonOut:
     """One person (404 if the caller may not see them)."""
     return person_out(queries.get_person(session, principal, person_id))
 
 
 @router.get("/people/{person_id}/profile")
-def get_profile(person_id: int, principal: Staff, session: SessionDep) -> ProfileOut:
+def get_profile(person_id: RowId, principal: Staff, session: SessionDep) -> ProfileOut:
     """Score, explanation, history over runs and top connections of one person."""
     profile = queries.profile(session, principal, person_id)
     snapshot = profile.snapshot
@@ -100,9 +99,9 @@ def get_profile(person_id: int, principal: Staff, session: SessionDep) -> Profil
 def leaderboard(
     principal: Staff,
     session: SessionDep,
-    run_id: int | None = None,
-    team_id: int | None = None,
-    department_id: int | None = None,
+    run_id: OptionalId = None,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> LeaderboardPage:
@@ -155,7 +154,7 @@ def list_teams(principal: Staff, session: SessionDep) -> list[TeamOut]:
 
 
 @router.get("/teams/{team_id}")
-def get_team(team_id: int, principal: Staff, session: SessionDep) -> TeamDetail:
+def get_team(team_id: RowId, principal: Staff, session: SessionDep) -> TeamDetail:
     """A team and the members the caller may see, with their latest scores."""
     view = queries.get_team(session, principal, team_id)
     return TeamDetail(
@@ -182,8 +181,8 @@ def list_departments(principal: Staff, session: SessionDep) -> list[DepartmentOu
 def network(
     principal: Staff,
     session: SessionDep,
-    team_id: int | None = None,
-    department_id: int | None = None,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
     limit: Limit = 300,
 ) -> NetworkOut:
     """Who drives whose influence, among visible people of a team or department."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -23,13 +23,13 @@ from renown.jobs.queue import JobQueue, make_queue
 from renown.store.tables.jobs import Job
 from renown.web.api.runs_schemas import JobOut, RunOut, StartScoringIn, job_out, run_out
 from renown.web.deps import SessionDep
+from renown.web.params import RowId
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
 
 router = APIRouter(tags=["scoring runs"])
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Limit = Annotated[int, Query(ge=1, le=200)]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Id (a positive 32-bit integer).")]
 _QUEUE_LOCK = threading.Lock()
 
 

@@ -155,7 +155,7 @@ class AccountIn(BaseModel):
     email: str = Field(min_length=3, max_length=320)
     role: str
     password: str | None = Field(default=None, min_length=10, max_length=200)
-    person_id: int | None = None
+    person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class AccountOut(BaseModel):

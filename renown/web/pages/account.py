@@ -19,6 +19,7 @@ from renown.org import actions as org_actions
 from renown.org import queries
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
+from renown.web.params import RowId
 from renown.web.policy import signed_in
 
 router = APIRouter()
@@ -64,7 +65,7 @@ def issue_token(
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, principal: SignedIn, session: SessionDep) -> Response:
+def revoke_token(token_id: RowId, principal: SignedIn, session: SessionDep) -> Response:
     """Revoke one of the caller's tokens."""
     actions.check_revoke_token(session, principal, token_id)
     session.commit()

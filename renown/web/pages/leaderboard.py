@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from renown.accounts.principal import Principal
@@ -16,7 +16,8 @@ from renown.core.roles import STAFF_ROLES
 from renown.org import queries
 from renown.web.deps import SessionDep
 from renown.web.pages.present import legend, score_segments
-from renown.web.pages.render import PAGE_SIZE, OptionalId, is_htmx, query_string, render
+from renown.web.pages.render import PAGE_SIZE, is_htmx, query_string, render
+from renown.web.params import Offset, OptionalId
 from renown.web.policy import allow
 
 router = APIRouter()
@@ -30,7 +31,7 @@ def leaderboard(
     session: SessionDep,
     team_id: OptionalId = None,
     department_id: OptionalId = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> HTMLResponse:
     """Latest run's scores, best first; htmx asks for the table part only."""
     board = queries.leaderboard(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from renown.accounts.principal import Principal
@@ -21,12 +21,12 @@ from renown.web.pages.present import (
     describe,
     trend_chart_spec,
 )
-from renown.web.pages.render import PAGE_SIZE, OptionalId, is_htmx, query_string, render
+from renown.web.pages.render import PAGE_SIZE, is_htmx, query_string, render
+from renown.web.params import Offset, OptionalId, RowId, SearchText
 from renown.web.policy import allow
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/people", response_class=HTMLResponse)
@@ -34,7 +34,7 @@ def people(
     request: Request,
     principal: Staff,
     session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: SearchText = None,
     team_id: OptionalId = None,
     department_id: OptionalId = None,
     offset: Offset = 0,
@@ -65,7 +65,7 @@ def people(
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_profile(
-    request: Request, person_id: int, principal: Staff, session: SessionDep
+    request: Request, person_id: RowId, principal: Staff, session: SessionDep
 ) -> HTMLResponse:
     """Score, component bars, trend chart, connections and the explanation in words."""
     profile = queries.profile(session, principal, person_id)
@@ -98,7 +98,7 @@ def teams(request: Request, principal: Staff, session: SessionDep) -> HTMLRespon
 
 
 @router.get("/teams/{team_id}", response_class=HTMLResponse)
-def team(request: Request, team_id: int, principal: Staff, session: SessionDep) -> HTMLResponse:
+def team(request: Request, team_id: RowId, principal: Staff, session: SessionDep) -> HTMLResponse:
     """A team and the members the viewer may see, best score first."""
     view = queries.get_team(session, principal, team_id)
     scored = [m.score for m in view.members if m.score is not None]

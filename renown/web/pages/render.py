@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
-from pydantic import BeforeValidator
 
 PAGE_SIZE = 25
-
-
-def _blank_is_none(value: object) -> object:
-    return None if value == "" else value
-
-
-OptionalId = Annotated[int | None, BeforeValidator(_blank_is_none), Query()]
-"""An id filter from a form: the "all" choice of a select arrives as an empty string."""
 
 
 def render(

@@ -24,9 +24,10 @@ from renown.jobs.files import EVENT_SUFFIXES
 from renown.jobs.queue import JobQueue
 from renown.org import queries as org_queries
 from renown.store.tables.jobs import Job
-from renown.web.api.runs import JobQueueDep, RowId
+from renown.web.api.runs import JobQueueDep
 from renown.web.deps import SessionDep
 from renown.web.pages.render import is_htmx, render
+from renown.web.params import RowId
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
 
