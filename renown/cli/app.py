@@ -166,8 +166,12 @@ def score(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
+    import polars as pl
+
     from renown.batch.run import score_events
     from renown.batch.runs import record_run, write_scores
+    from renown.batch.sources import is_lake
+    from renown.ingest.lake import EventLake
 
     with _user_errors():
         if engine not in ("local", "spark"):
@@ -177,10 +181,16 @@ def score(
         when = _parse_instant(as_of) if as_of else None
         column_mapping = parse_mapping(mapping)
         with _stages(not quiet, "reading events") as stage:
-            frame = load_events(events, source_format, column_mapping)
+            # A lake is handed over as is: scoring reads only the columns it needs and takes
+            # the input fingerprint from the lake's manifest instead of re-hashing every key.
+            source_events: pl.DataFrame | EventLake = (
+                EventLake(events)
+                if source_format == "lake" or (source_format is None and is_lake(events))
+                else load_events(events, source_format, column_mapping)
+            )
             group_map = load_groups(groups) if groups else None
             result = score_events(
-                frame,
+                source_events,
                 as_of=when,
                 half_life_days=parse_days(half_life),
                 window_days=parse_days(window) if window else None,
