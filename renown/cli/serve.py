@@ -139,5 +139,43 @@ def _seed(settings: Settings, people: int) -> None:
         f"Demo organisation ready in {seconds:.1f} s: {accounts.people:,} people, "
         f"{accounts.runs} scoring runs."
     )
+    _print_leaderboard(settings, accounts.org_slug)
     console.print(table)
     console.print("These are demo passwords for synthetic data: never use them for real people.")
+
+
+def _print_leaderboard(settings: Settings, org_slug: str, top: int = 10) -> None:
+    """The latest run's top people with their explanations, as HR sees them on the site."""
+    import sqlalchemy as sa
+
+    from renown.accounts.principal import Principal
+    from renown.core.roles import Role
+    from renown.org import queries
+    from renown.store import make_engine, session_factory
+    from renown.store.tables.org import Organisation
+    from renown.web.pages.present import describe
+
+    engine = make_engine(settings.database)
+    try:
+        with session_factory(engine)() as session:
+            org_id = session.scalar(sa.select(Organisation.id).where(Organisation.slug == org_slug))
+            if org_id is None:
+                return
+            viewer = Principal(account_id=0, org_id=org_id, role=Role.HR, person_id=None, email="")
+            board = queries.leaderboard(session, viewer, limit=top)
+            if not board.items:
+                return
+            as_of = f" as of {board.as_of:%Y-%m-%d}" if board.as_of else ""
+            table = Table(title=f"Most prominent people{as_of}", title_justify="left")
+            for column in ("rank", "score", "trend", "person", "why"):
+                table.add_column(column, overflow="fold")
+            for row in board.items:
+                profile = queries.profile(session, viewer, row.person_id)
+                explanation = profile.snapshot.explanation if profile.snapshot else None
+                words = describe(row.name, explanation, profile.top_connections)
+                trend = "" if row.trend is None else f"{row.trend:+.1f}"
+                who = f"{row.name}\n[dim]{row.title or row.department or ''}[/]"
+                table.add_row(str(row.rank), str(row.score), trend, who, " ".join(words[1:3]))
+            console.print(table)
+    finally:
+        engine.dispose()
