@@ -10,7 +10,11 @@ import os
 import secrets
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ANONYMITY_FLOOR = 3
+"""No installation or organisation may publish anonymous feedback from fewer givers."""
 
 
 class Settings(BaseSettings):
@@ -49,6 +53,32 @@ class Settings(BaseSettings):
 
     jobs_immediate: bool = False
     """Run background jobs in the calling process (tests, single-process demos)."""
+
+    smtp_host: str | None = None
+    """Mail server for e-mail notifications; unset: e-mail is not sent (and says so)."""
+    smtp_port: int = 587
+    smtp_from: str | None = None
+    """Sender address of notifications (required with ``smtp_host``)."""
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS before signing in (turn off only on localhost)."""
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+
+    slack_webhook_url: str | None = None
+    """Slack incoming-webhook URL for the organisation's channel; unset: nothing is posted."""
+
+    notify_timeout_seconds: float = 10.0
+    """How long a mail server or webhook may take before the delivery counts as failed."""
+
+    feedback_anonymity_threshold: int = 5
+    """Distinct givers an anonymous feedback aggregate needs (organisations may change it)."""
+
+    @field_validator("feedback_anonymity_threshold")
+    @classmethod
+    def _threshold_not_below_floor(cls, value: int) -> int:
+        if value < ANONYMITY_FLOOR:
+            raise ValueError(f"the anonymity threshold cannot be below {ANONYMITY_FLOOR}")
+        return value
 
     @property
     def database(self) -> str:

@@ -2,17 +2,22 @@
 
 Only the principal's own person and accounts are included; token digests and password
 hashes are never exported (they are secrets of the installation, not personal data).
+Received feedback is exported exactly as the person sees it in the app: named items one by
+one, anonymous answers only as the published aggregates, so an export names no anonymous
+giver either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
+from renown.feedback.queries import received
 from renown.org.views import redacted_explanation
 from renown.store.tables.accounts import Account, ApiToken
 from renown.store.tables.org import Identity, Person
@@ -30,6 +35,32 @@ def export_my_data(session: Session, principal: Principal) -> dict[str, Any]:
         "identities": _identities(session, person) if person else [],
         "snapshots": _snapshots(session, person) if person else [],
         "accounts": [_account_record(session, account) for account in accounts],
+        "feedback_received": _feedback(session, principal) if person else None,
+    }
+
+
+def _feedback(session: Session, principal: Principal) -> dict[str, Any] | None:
+    if not principal.is_staff:
+        return None
+    view = received(session, principal)
+    return {
+        "threshold": view.threshold,
+        "named": [
+            {
+                "id": item.id,
+                "giver_id": item.giver_id,
+                "giver_name": item.giver_name,
+                "relationship": item.relationship,
+                "visibility": item.visibility,
+                "text": item.text,
+                "ratings": dict(item.ratings),
+                "created_at": item.created_at.isoformat(),
+                "request_id": item.request_id,
+            }
+            for item in view.named
+        ],
+        "anonymous_aggregates": [asdict(aggregate) for aggregate in view.aggregates],
+        "anonymous_suppressed": [asdict(group) for group in view.suppressed],
     }
 
 

@@ -1,0 +1,76 @@
+"""The one place recognition reads the feedback domain's tables (a seam).
+
+Badges count feedback given and received, the event lake gets feedback as the
+``feedback`` channel, and badge awards become in-app notifications in the feedback
+domain's ``notifications`` table. Everything recognition needs from feedback goes through
+the three functions here, so a change in that schema is one edit in one file.
+
+Anonymity: an anonymous item never names its giver here either. It becomes an event with
+no actor (it still counts towards the receiver's reach) at the start of its UTC day, so
+the lake cannot be read to tell who gave it or exactly when; and it gives its giver no
+badge fact, since an award dated at the moment of an anonymous answer would point at it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.core.events import Channel, EventColumn, Kind, event_key
+from renown.ingest.schema import EVENT_SCHEMA
+from renown.store.tables.feedback import FeedbackItem, Notification
+
+
+def feedback_events(session: Session, org_id: int) -> pl.DataFrame:
+    """Canonical events of the organisation's feedback, people named by person id."""
+    rows = session.execute(
+        sa.select(
+            FeedbackItem.id,
+            FeedbackItem.giver_person_id,
+            FeedbackItem.receiver_id,
+            FeedbackItem.anonymous,
+            FeedbackItem.created_at,
+        )
+        .where(FeedbackItem.org_id == org_id)
+        .order_by(FeedbackItem.id)
+    ).all()
+    data: dict[str, list[object]] = {column: [] for column in EVENT_SCHEMA}
+    for item_id, giver, receiver, anonymous, created_at in rows:
+        named = giver is not None and not anonymous
+        when = created_at if named else _day_start(created_at)
+        data[EventColumn.EVENT_KEY].append(event_key("renown", org_id, "feedback", item_id))
+        data[EventColumn.ACTOR].append(str(giver) if named else None)
+        data[EventColumn.TARGET].append(str(receiver))
+        data[EventColumn.TIMESTAMP].append(when)
+        data[EventColumn.CHANNEL].append(Channel.FEEDBACK.value)
+        data[EventColumn.KIND].append(Kind.FEEDBACK.value)
+        data[EventColumn.WEIGHT].append(1.0)
+        data[EventColumn.SOURCE].append("renown-feedback")
+    return pl.DataFrame(data, schema=EVENT_SCHEMA)
+
+
+def notify_in_app(
+    session: Session, *, org_id: int, person_id: int, kind: str, text: str, link: str = ""
+) -> None:
+    """Add an in-app notification for a person (shown with their feedback notifications)."""
+    session.add(
+        Notification(org_id=org_id, person_id=person_id, kind=kind, text=text[:500], link=link)
+    )
+
+
+def in_app_notifications(session: Session, person_id: int, kind: str) -> list[str]:
+    """Texts of a person's in-app notifications of one kind, oldest first (for tests)."""
+    return list(
+        session.scalars(
+            sa.select(Notification.text)
+            .where(Notification.person_id == person_id, Notification.kind == kind)
+            .order_by(Notification.id)
+        )
+    )
+
+
+def _day_start(instant: datetime) -> datetime:
+    return instant.replace(hour=0, minute=0, second=0, microsecond=0)
