@@ -5,10 +5,13 @@ Badges count feedback given and received, the event lake gets feedback as the
 domain's ``notifications`` table. Everything recognition needs from feedback goes through
 the three functions here, so a change in that schema is one edit in one file.
 
-Anonymity: an anonymous item never names its giver here either. It becomes an event with
-no actor (it still counts towards the receiver's reach) at the start of its UTC day, so
-the lake cannot be read to tell who gave it or exactly when; and it gives its giver no
-badge fact, since an award dated at the moment of an anonymous answer would point at it.
+Anonymity: an anonymous item never names its giver here either, and it enters the lake
+only once the feedback domain has published it in a release (a whole group of at least the
+anonymity threshold of distinct givers), timed at the release, with no actor (it still
+counts towards the receiver's reach). Exporting answers as they arrive would let anyone
+who watches the receiver's score or the lake tell one answer from the next; and it gives
+its giver no badge fact, since an award dated at the moment of an anonymous answer would
+point at it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from renown.core.events import Channel, EventColumn, Kind, event_key
 from renown.ingest.schema import EVENT_SCHEMA
-from renown.store.tables.feedback import FeedbackItem, Notification
+from renown.store.tables.feedback import AnonymousRelease, FeedbackItem, Notification
 
 
 def feedback_events(session: Session, org_id: int) -> pl.DataFrame:
@@ -33,14 +36,20 @@ def feedback_events(session: Session, org_id: int) -> pl.DataFrame:
             FeedbackItem.receiver_id,
             FeedbackItem.anonymous,
             FeedbackItem.created_at,
+            AnonymousRelease.cut_at,
         )
-        .where(FeedbackItem.org_id == org_id)
+        .outerjoin(AnonymousRelease, AnonymousRelease.id == FeedbackItem.release_id)
+        .where(
+            FeedbackItem.org_id == org_id,
+            # unpublished anonymous answers wait for their release
+            sa.or_(FeedbackItem.anonymous.is_(False), FeedbackItem.release_id.is_not(None)),
+        )
         .order_by(FeedbackItem.id)
     ).all()
     data: dict[str, list[object]] = {column: [] for column in EVENT_SCHEMA}
-    for item_id, giver, receiver, anonymous, created_at in rows:
+    for item_id, giver, receiver, anonymous, created_at, released_at in rows:
         named = giver is not None and not anonymous
-        when = created_at if named else _day_start(created_at)
+        when = created_at if named else (released_at or _day_start(created_at))
         data[EventColumn.EVENT_KEY].append(event_key("renown", org_id, "feedback", item_id))
         data[EventColumn.ACTOR].append(str(giver) if named else None)
         data[EventColumn.TARGET].append(str(receiver))
