@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
 
+    sources_path: Path | None = None
+    """Folder of server-side event sources (one sub-folder per organisation); default under
+    ``home``. Operators place sources there; people can only pick what is listed."""
+
     jobs_immediate: bool = False
     """Run background jobs in the calling process (tests, single-process demos)."""
 
@@ -105,6 +109,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Folder where uploaded files wait for their background job."""
         return self.home / "uploads"
+
+    @property
+    def sources_dir(self) -> Path:
+        """Folder of server-side sources, ``<sources_dir>/<org slug>/<source>``."""
+        return self.sources_path or self.home / "sources"
 
     @property
     def lake_dir(self) -> Path:

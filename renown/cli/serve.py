@@ -5,11 +5,18 @@ the store, seeds the demo when asked, starts a background-job worker thread in t
 process (so uploads and scoring runs work without a second terminal) and serves the app.
 Production runs ``renown worker`` as its own process instead (``serve --no-worker``); both
 take jobs from the same database, so any number of web processes and workers can share it.
+
+``serve --workers N`` serves from N processes (one per CPU core is the useful most: a
+single Python process uses one core however many requests wait). The workers build their
+apps from the environment (``renown.web.asgi``), and background jobs then run in a thread of
+the parent process that supervises them, never in the web workers themselves, so a scoring
+run does not take a core from serving pages and no job is ever run twice.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +65,18 @@ def serve(
             help="Run background jobs in this process (turn off when 'renown worker' runs them).",
         ),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help=(
+                "Web server processes (about one per CPU core). With more than one, background"
+                " jobs run in a thread of the parent process, not in the web workers."
+            ),
+        ),
+    ] = 1,
     home: HomeOption = None,
 ) -> None:
     """Migrate the database and serve the renown web app (with --demo: ready to explore)."""
@@ -75,6 +94,9 @@ def serve(
         engine.dispose()
     if demo:
         _seed(settings, people)
+    if workers > 1:
+        _serve_processes(settings, host=host, port=port, workers=workers, run_jobs=worker)
+        return
     app = create_app(settings)
     queue = make_queue(settings, sessions=app.state.sessions)
     app.state.job_queue = queue
@@ -86,6 +108,39 @@ def serve(
         if consumer is not None:
             consumer.stop(graceful=True)
         app.state.engine.dispose()
+
+
+def _serve_processes(
+    settings: Settings, *, host: str, port: int, workers: int, run_jobs: bool
+) -> None:
+    """Uvicorn with ``workers`` processes, each building its app from the environment."""
+    import uvicorn
+
+    from renown.jobs import make_queue
+    from renown.store import make_engine, session_factory
+
+    os.environ["RENOWN_HOME"] = str(settings.home.resolve())
+    settings.session_secret()  # made once here, not raced for by the workers starting up
+    engine = make_engine(settings.database)
+    queue = make_queue(settings, sessions=session_factory(engine))
+    consumer = _start_worker(queue.huey) if run_jobs and not queue.immediate else None
+    console.print(
+        f"renown is serving on [bold]http://{host}:{port}/[/] with {workers} processes"
+        " (Ctrl+C stops it)"
+    )
+    try:
+        uvicorn.run(
+            "renown.web.asgi:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+        engine.dispose()
 
 
 def worker(

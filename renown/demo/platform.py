@@ -3,8 +3,13 @@ and a sign-in for every role.
 
 Seeding goes through the product's own paths, so the demo shows what a real installation
 does: the people arrive as an HRIS export through the org-chart import, the interactions
-as an uploaded events file through an ingest job, and the scores through scoring jobs (one
-per month over the last months, so profiles have a trend to chart).
+as an uploaded events file through an ingest job, kudos and 360° feedback through the
+recognition and feedback actions (:mod:`renown.demo.social`), rings, badges and the lake
+export through a recognition job, and the scores through scoring jobs (one per month over
+the last months, so profiles have a trend to chart).
+
+Order matters: kudos and feedback reach the lake before the first scoring run, so every
+run counts them, and score badges are awarded as each run is stored.
 
 It is idempotent: every step first looks for what it would create, so a second start reuses
 the organisation, accounts, lake and runs, and adds nothing. Demo passwords are fixed and
@@ -16,7 +21,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 import sqlalchemy as sa
@@ -27,9 +32,16 @@ from renown.accounts.principal import Principal
 from renown.core.errors import RenownError
 from renown.core.roles import Role
 from renown.demo.org import DEFAULT_END, SyntheticOrg, generate_org
+from renown.demo.social import seed_social
 from renown.demo.workdays import months_before
 from renown.ingest.lake import EventLake
-from renown.jobs import JobQueue, enqueue_ingest, enqueue_scoring, make_queue
+from renown.jobs import (
+    JobQueue,
+    enqueue_ingest,
+    enqueue_recognition,
+    enqueue_scoring,
+    make_queue,
+)
 from renown.org.actions import do_create_org, import_org_file
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction
@@ -37,6 +49,7 @@ from renown.store.migrate import upgrade
 from renown.store.tables.accounts import Account
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Organisation, Person
+from renown.store.tables.recognition import Kudos
 from renown.store.tables.scores import ScoringRun
 
 DEMO_SLUG = "demo"
@@ -119,6 +132,8 @@ def seed_demo(
         accounts = _accounts(sessions, org_id, step)
         admin = next(principal for role, principal in accounts if role is Role.ADMIN)
         _events(settings, sessions, queue, admin, synthetic, step)
+        _social(settings, sessions, accounts, step)
+        _recognition(sessions, queue, admin, step)
         _runs(sessions, queue, admin, step)
         with sessions() as session:
             headcount = session.scalar(sa.select(sa.func.count()).where(Person.org_id == org_id))
@@ -234,6 +249,56 @@ def _events(
         job_id = enqueue_ingest(
             session, admin, queue, staged, name="demo-events.parquet", keep_as_upload=True
         ).id
+    _require_done(sessions, job_id)
+
+
+def _social(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    accounts: list[tuple[Role, Principal]],
+    step: Step,
+) -> None:
+    """Kudos, reactions, comments and 360° feedback, once (all in one transaction)."""
+    cast = dict(accounts)
+    manager, employee = cast[Role.MANAGER], cast[Role.EMPLOYEE]
+    assert manager.person_id is not None and employee.person_id is not None
+    with transaction(sessions) as session:
+        if session.scalar(sa.select(Kudos.id).where(Kudos.org_id == manager.org_id).limit(1)):
+            return
+        step("giving kudos and 360° feedback through the recognition and feedback actions")
+        seed_social(
+            session,
+            manager.org_id,
+            EventLake(settings.org_lake_dir(DEMO_SLUG)).scan(),
+            manager=manager.person_id,
+            employee=employee.person_id,
+            accounts=[principal for _role, principal in accounts],
+            end=DEFAULT_END,
+            seed=DEMO_SEED,
+            # the one date that follows the calendar: the open request is still open today
+            asked_at=max(DEFAULT_END, _today()),
+        )
+
+
+def _today() -> datetime:
+    return datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def _recognition(
+    sessions: sessionmaker[Session], queue: JobQueue, admin: Principal, step: Step
+) -> None:
+    """Rings, the lake export and badges through a recognition job, as of the demo's end."""
+    with sessions() as session:
+        done = session.scalar(
+            sa.select(Job.id).where(
+                Job.org_id == admin.org_id, Job.kind == "recognition", Job.status == "done"
+            )
+        )
+    if done is not None:
+        return
+    step("exporting kudos and feedback, awarding badges through a recognition job")
+    with transaction(sessions) as session:
+        job_id = enqueue_recognition(session, admin, queue, as_of=DEFAULT_END).id
     _require_done(sessions, job_id)
 
 

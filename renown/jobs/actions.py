@@ -1,4 +1,5 @@
-"""Starting background work on behalf of a person: scoring runs and event uploads.
+"""Starting background work on behalf of a person: scoring runs, event uploads and the
+recognition pass.
 
 Only HR and administrators start work for their organisation. An upload is read in full
 before anything is kept, so a broken or wrong file is refused at once, with its line and
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotAllowed
-from renown.jobs.enqueue import enqueue_ingest, enqueue_scoring
+from renown.jobs.enqueue import enqueue_ingest, enqueue_recognition, enqueue_scoring
 from renown.jobs.files import check_event_suffix, read_event_file, upload_name
 from renown.jobs.queue import JobQueue
 from renown.store.tables.jobs import Job
@@ -27,9 +28,9 @@ MAX_HALF_LIFE_DAYS = 3650.0
 
 
 def require_people_admin(principal: Principal) -> None:
-    """HR and administrators only (scoring and uploads act on the whole organisation)."""
+    """HR and administrators only (background jobs act on the whole organisation)."""
     if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators start scoring runs and uploads")
+        raise NotAllowed("only HR and administrators start background jobs")
 
 
 def check_start_scoring(
@@ -46,12 +47,28 @@ def check_start_scoring(
         math.isfinite(half_life_days) and 0 < half_life_days <= MAX_HALF_LIFE_DAYS
     ):
         raise Invalid(f"half_life_days must be above 0 and at most {MAX_HALF_LIFE_DAYS:g}")
-    if as_of is not None:
-        try:
-            as_of = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
-        except OverflowError:
-            raise Invalid("as_of is outside the range of dates renown can score") from None
-    return enqueue_scoring(session, principal, queue, half_life_days=half_life_days, as_of=as_of)
+    return enqueue_scoring(
+        session, principal, queue, half_life_days=half_life_days, as_of=_utc(as_of)
+    )
+
+
+def check_start_recognition(
+    session: Session, principal: Principal, queue: JobQueue, *, as_of: datetime | None = None
+) -> Job:
+    """Queue a recognition pass: kudos rings for HR review, the lake export, badges and
+    pending notifications (``as_of``: the instant it acts at; default when it runs)."""
+    require_people_admin(principal)
+    return enqueue_recognition(session, principal, queue, as_of=_utc(as_of))
+
+
+def _utc(as_of: datetime | None) -> datetime | None:
+    """``as_of`` in UTC (naive means UTC); refused when it cannot be represented."""
+    if as_of is None:
+        return None
+    try:
+        return as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+    except OverflowError:
+        raise Invalid("as_of is outside the range of dates renown can work with") from None
 
 
 def check_upload_events(

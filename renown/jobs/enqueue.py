@@ -21,7 +21,7 @@ from renown.jobs.queue import JobQueue
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Organisation
 
-SCORING, INGEST = "scoring", "ingest"
+SCORING, INGEST, RECOGNITION = "scoring", "ingest", "recognition"
 
 
 def enqueue_scoring(
@@ -38,6 +38,19 @@ def enqueue_scoring(
         "as_of": as_of.astimezone(UTC).isoformat() if as_of else None,
     }
     return _new_job(session, principal, queue, SCORING, params)
+
+
+def enqueue_recognition(
+    session: Session,
+    principal: Principal,
+    queue: JobQueue,
+    *,
+    as_of: datetime | None = None,
+) -> Job:
+    """A recognition pass (rings, export, badges, notifications) for the principal's
+    organisation, acting at ``as_of`` (default: when it runs)."""
+    params: dict[str, Any] = {"as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
+    return _new_job(session, principal, queue, RECOGNITION, params)
 
 
 def enqueue_ingest(

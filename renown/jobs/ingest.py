@@ -1,8 +1,8 @@
-"""The ingest job: add an events file to the organisation's event lake.
+"""The ingest job: add an uploaded file or a source on the server to the event lake.
 
-The lake drops events it already holds (by key), so uploading the same file twice adds
-nothing, and it commits an append atomically, so a file that fails to read leaves the
-lake exactly as it was.
+The lake drops events it already holds (by key), so uploading the same file (or ingesting
+the same source) twice adds nothing, and it commits an append atomically, so a source that
+fails to read leaves the lake exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from renown.core.errors import InputError
 from renown.ingest.lake import EventLake
 from renown.jobs.files import read_event_file
 from renown.jobs.runner import JobContext
+from renown.jobs.sources import read_server_source
 from renown.store.engine import transaction
 
 LAKE_LOCK_TIMEOUT_SECONDS = 120.0
@@ -22,7 +23,8 @@ LAKE_LOCK_TIMEOUT_SECONDS = 120.0
 
 
 def stored_upload(context: JobContext) -> Path:
-    """Where the job's file is: an upload under ``uploads_dir`` or a path given by the CLI."""
+    """Where the job's input is: an upload under ``uploads_dir``, or a path on the server
+    (a listed source, or a file the command line or the demo named)."""
     if "upload" in context.params:
         return context.settings.uploads_dir / str(context.params["upload"])
     return Path(str(context.params["path"]))
@@ -32,10 +34,15 @@ def run_ingest(context: JobContext) -> dict[str, Any]:
     """Read the job's file and append its events to the organisation's lake."""
     name = str(context.params["file"])
     path = stored_upload(context)
+    uploaded = "upload" in context.params
     if not path.exists():
-        raise InputError(name, "the uploaded file is no longer on the server; upload it again")
+        if uploaded:
+            raise InputError(name, "the uploaded file is no longer on the server; upload it again")
+        raise InputError(name, "the source is no longer on the server")
     context.report(f"reading {name}", 0.1)
-    frame = read_event_file(path, name)
+    # Uploads are single files named by their suffix; a server path may be a whole folder
+    # (a Slack export, a Maildir, a Stack Exchange dump), so its format is detected.
+    frame = read_event_file(path, name) if uploaded else read_server_source(path, name)
     context.report(f"adding {frame.height:,} events from {name} to the lake", 0.6)
     lake = EventLake(
         context.settings.org_lake_dir(context.org_slug), lock_timeout=LAKE_LOCK_TIMEOUT_SECONDS

@@ -1,9 +1,9 @@
 """Running one job: claim it, report progress, record the outcome.
 
-The runner owns the job's life cycle so that the kinds of work (scoring, ingest) only do
-their work. Every state change is its own short transaction: progress written while a
-scoring run computes must be visible to the page polling it, and a failure must be
-recorded even though the work's own transaction was rolled back.
+The runner owns the job's life cycle so that the kinds of work (scoring, ingest,
+recognition) only do their work. Every state change is its own short transaction:
+progress written while a scoring run computes must be visible to the page polling it, and
+a failure must be recorded even though the work's own transaction was rolled back.
 
 A job that is not ``queued`` is left alone: huey delivers at least once, and a job that a
 crashed worker left ``running`` should be looked at by a person, not silently run twice.
@@ -65,9 +65,10 @@ def _kinds() -> dict[str, Work]:
     # Imported here: the kinds import this module (for JobContext), and scoring pulls in
     # the whole compute stack, which the web app should not pay for until a job runs.
     from renown.jobs.ingest import run_ingest
+    from renown.jobs.recognition import run_recognition
     from renown.jobs.scoring import run_scoring
 
-    return {"scoring": run_scoring, "ingest": run_ingest}
+    return {"scoring": run_scoring, "ingest": run_ingest, "recognition": run_recognition}
 
 
 def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> None:

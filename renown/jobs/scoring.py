@@ -1,5 +1,11 @@
 """The scoring job: score the organisation's event lake and store the run.
 
+Recognition is interaction too: before reading the lake the job exports the product's own
+kudos, reactions and released feedback to it (idempotent, so a re-export adds nothing),
+so every run counts the latest of them; and the badges that depend on prominence scores
+are evaluated with the run, in the same transaction, so a run never exists without the
+awards it earned (nor awards without their run).
+
 Breadth of reach is measured across departments, so each scored identity is given the
 department of the person it belongs to (through the organisation's identities, matched
 exactly as snapshots are). Identities that match nobody simply have no department.
@@ -16,11 +22,14 @@ from sqlalchemy.orm import Session
 
 from renown.batch.run import score_events
 from renown.batch.snapshots import store_scoring_result
+from renown.core.clock import SystemClock
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
 from renown.core.identities import lookup_key, resolve_identities
 from renown.ingest.lake import EventLake
+from renown.jobs.recognition import export_recognition
 from renown.jobs.runner import JobContext
+from renown.recognition.badges import do_evaluate_badges
 from renown.store.engine import transaction
 from renown.store.tables.org import Department, Identity, Person
 
@@ -37,7 +46,11 @@ LOOKUP_BATCH: Final = 5000
 
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
-    """Score the lake as of the job's ``as_of`` (default: the newest event) and store it."""
+    """Score the lake as of the job's ``as_of`` (default: the newest event), store the run
+    and award the badges it makes due."""
+    context.report("exporting kudos and feedback to the event lake", 0.01)
+    with transaction(context.sessions) as session:
+        exported = export_recognition(session, context)
     context.report("reading the event lake", 0.02)
     as_of = _as_of(context.params.get("as_of"))
     lake = EventLake(context.settings.org_lake_dir(context.org_slug))
@@ -63,11 +76,13 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         source=f"org:{context.org_slug}",
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
-    context.report(f"storing the scores of {result.scores.height:,} people", 0.8)
+    stage = f"storing the scores of {result.scores.height:,} people and awarding badges"
+    context.report(stage, 0.8)
     with transaction(context.sessions) as session:
         run = store_scoring_result(
             session, org_id=context.org_id, result=result, actor=context.actor
         )
+        badges = do_evaluate_badges(session, context.org_id, SystemClock(), actor=context.actor)
         summary = {
             "run_id": run.id,
             "run_key": run.run_key,
@@ -75,6 +90,8 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
             "input_events": run.input_events,
             "people_scored": run.people_scored,
             "people_matched": run.people_matched,
+            "recognition_events_added": exported.added,
+            "badges_awarded": len(badges.awarded),
         }
     return summary
 

@@ -10,6 +10,8 @@ criterion is "not found", never "forbidden", so its existence is not revealed.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,10 +85,24 @@ def reporting_line_ids(org_id: int, person_id: int) -> sa.Select[tuple[int]]:
     return sa.select(line.c.id)
 
 
-def visible_person_ids_clause(principal: Principal) -> ColumnElement[bool]:
-    """SQL criterion on :class:`Person` selecting the people ``principal`` may see."""
+_UNINDEXED_ORG_ID = Person.org_id + 0
+"""Built once: SQL expressions are immutable, and building this one costs more than the
+lookup it steers."""
+
+
+def visible_person_ids_clause(
+    principal: Principal, *, narrowed: bool = False
+) -> ColumnElement[bool]:
+    """SQL criterion on :class:`Person` selecting the people ``principal`` may see.
+
+    ``narrowed``: the query already picks few rows by a more selective key (person ids, one
+    scoring run). The organisation test is then written as ``org_id + 0`` so that it cannot
+    steer the planner: without table statistics SQLite otherwise walks the whole
+    organisation's ``org_id`` index (every person) instead of looking the few rows up by
+    key, a hundred times slower. The test itself is unchanged.
+    """
     _require_staff(principal)
-    in_org = Person.org_id == principal.org_id
+    in_org = (_UNINDEXED_ORG_ID if narrowed else Person.org_id) == principal.org_id
     if principal.sees_everyone:
         return in_org
     seen: list[ColumnElement[bool]] = [Person.public_profile.is_(True)]
@@ -100,7 +116,9 @@ def visible_person_ids_clause(principal: Principal) -> ColumnElement[bool]:
 def get_person(session: Session, principal: Principal, person_id: int) -> Person:
     """A person the principal may see (NotFound otherwise, wherever they are)."""
     person = session.scalar(
-        sa.select(Person).where(Person.id == person_id, visible_person_ids_clause(principal))
+        sa.select(Person).where(
+            Person.id == person_id, visible_person_ids_clause(principal, narrowed=True)
+        )
     )
     if person is None:
         raise NotFound(f"no person {person_id}")
@@ -254,7 +272,7 @@ def leaderboard(
 ) -> Leaderboard:
     """Visible people of a run (default: the latest) by score, then name."""
     limit, offset = _window(limit, offset)
-    visible = visible_person_ids_clause(principal)
+    visible = visible_person_ids_clause(principal, narrowed=True)
     run = _run(session, principal.org_id, run_id)
     if run is None:
         return Leaderboard([], 0, limit, offset)
@@ -263,8 +281,15 @@ def leaderboard(
         where.append(Person.team_id == team_id)
     if department_id is not None:
         where.append(Person.department_id == department_id)
-    base = sa.select(ScoreSnapshot.id).join(Person, Person.id == ScoreSnapshot.person_id)
-    total = session.scalar(sa.select(sa.func.count()).select_from(base.where(*where).subquery()))
+    everyone = principal.sees_everyone and team_id is None and department_id is None
+    total = _cached_total(session, run) if everyone else None
+    if total is None:
+        base = sa.select(ScoreSnapshot.id).join(Person, Person.id == ScoreSnapshot.person_id)
+        total = session.scalar(
+            sa.select(sa.func.count()).select_from(base.where(*where).subquery())
+        )
+        if everyone:
+            _remember_total(session, run, total or 0)
     # Named columns, not whole snapshots: the explanation JSON is large and not shown here.
     rows = session.execute(
         sa.select(
@@ -303,6 +328,44 @@ def leaderboard(
     return Leaderboard(items, total or 0, limit, offset, run_id=run.id, as_of=run.as_of)
 
 
+_RUN_TOTALS: weakref.WeakKeyDictionary[object, dict[tuple[Any, ...], int]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Everyone-visible leaderboard size per database and scoring run.
+
+A run's snapshots are written in the same transaction as the run and never change, and
+people are never deleted or moved between organisations, so the number of people an HR
+view of a run counts is fixed once the run is visible; counting it again on every page
+costs more than the rest of the request. The key holds the run's own identity (id, key
+and finish time), so a new run, or a database emptied and refilled with the same ids, is
+counted afresh. Filtered and partial views (opt-in profiles, reporting lines, teams) change
+without a new run and are always counted.
+"""
+_RUN_TOTALS_LIMIT = 256
+_RUN_TOTALS_LOCK = threading.Lock()
+
+
+def _run_identity(run: ScoringRun) -> tuple[Any, ...]:
+    return (run.org_id, run.id, run.run_key, run.finished_at)
+
+
+def _cached_total(session: Session, run: ScoringRun) -> int | None:
+    if run.status != "done" or run.finished_at is None:
+        return None
+    with _RUN_TOTALS_LOCK:
+        return _RUN_TOTALS.get(session.get_bind(), {}).get(_run_identity(run))
+
+
+def _remember_total(session: Session, run: ScoringRun, total: int) -> None:
+    if run.status != "done" or run.finished_at is None:
+        return
+    with _RUN_TOTALS_LOCK:
+        totals = _RUN_TOTALS.setdefault(session.get_bind(), {})
+        if len(totals) >= _RUN_TOTALS_LIMIT:
+            totals.clear()
+        totals[_run_identity(run)] = total
+
+
 def resolve_people(session: Session, org_id: int, raw_values: Iterable[str]) -> dict[str, int]:
     """Map raw event identities (as scores and explanations name people) to person ids."""
     raws = list(dict.fromkeys(raw_values))
@@ -317,18 +380,33 @@ def resolve_people(session: Session, org_id: int, raw_values: Iterable[str]) -> 
     return resolve_identities(raws, rows)
 
 
-def _visible_names(
-    session: Session, principal: Principal, person_ids: Iterable[int]
-) -> dict[int, str]:
-    ids = set(person_ids)
-    if not ids:
-        return {}
+def _owners_and_names(
+    session: Session, principal: Principal, raw_values: Iterable[str]
+) -> tuple[dict[str, int], dict[int, str]]:
+    """Who owns each raw identity, and the names of those owners the principal may see.
+
+    One query rather than an identity lookup and then a name lookup: the visibility test
+    is a column of the same rows, so an owner the principal may not see comes back without
+    a name (and is shown as a colleague, never named).
+    """
+    raws = list(dict.fromkeys(raw_values))
+    keys = {lookup_key(raw) for raw in raws}
+    if not keys:
+        return {}, {}
+    visible = visible_person_ids_clause(principal, narrowed=True)
     rows = session.execute(
-        sa.select(Person.id, Person.name).where(
-            Person.id.in_(ids), visible_person_ids_clause(principal)
+        sa.select(
+            Identity.kind,
+            Identity.value,
+            Identity.person_id,
+            sa.case((visible, Person.name), else_=None),
         )
+        .join(Person, Person.id == Identity.person_id)
+        .where(Identity.org_id == principal.org_id, Identity.value.in_(keys))
     ).all()
-    return dict(rows)
+    owners = resolve_identities(raws, [(kind, value, pid) for kind, value, pid, _ in rows])
+    names = {pid: name for _kind, _value, pid, name in rows if name is not None}
+    return owners, names
 
 
 def profile(session: Session, principal: Principal, person_id: int) -> Profile:
@@ -350,8 +428,7 @@ def profile(session: Session, principal: Principal, person_id: int) -> Profile:
     connections: list[Connection] = []
     if latest is not None:
         drivers = _drivers(latest.explanation)
-        owners = resolve_people(session, principal.org_id, (raw for raw, _ in drivers))
-        names = _visible_names(session, principal, owners.values())
+        owners, names = _owners_and_names(session, principal, (raw for raw, _ in drivers))
         for raw, share in drivers:
             owner = owners.get(raw)
             if owner is None:

@@ -97,16 +97,26 @@ def with_employee_ids(session: Session, org_id: int, events: pl.DataFrame) -> pl
 
 
 def do_export_events(
-    session: Session, settings: Settings, org_id: int, *, actor: str = "system"
+    session: Session,
+    settings: Settings,
+    org_id: int,
+    *,
+    actor: str = "system",
+    lock_timeout: float = 0.0,
 ) -> AppendResult:
-    """Append the organisation's recognition events to its event lake (idempotent)."""
+    """Append the organisation's recognition events to its event lake (idempotent).
+
+    ``lock_timeout``: seconds to wait for another writer of the lake (a background job
+    waits for an ingest running beside it; a request should fail fast instead).
+    """
     org = session.get(Organisation, org_id)
     if org is None:
         raise ValueError(f"no organisation {org_id}")
     events = with_employee_ids(session, org_id, recognition_events(session, org_id))
     if events.height == 0:
         return AppendResult(added=0, duplicates=0, months=[])
-    result = EventLake(settings.org_lake_dir(org.slug)).append(events)
+    lake = EventLake(settings.org_lake_dir(org.slug), lock_timeout=lock_timeout)
+    result = lake.append(events)
     audit.append(
         session,
         actor=actor,

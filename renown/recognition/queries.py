@@ -16,17 +16,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from renown.accounts.principal import Principal
-from renown.badges import load_default_rules
+from renown.badges import Badge, load_default_rules
 from renown.core.clock import Clock
 from renown.core.errors import NotAllowed, NotFound
 from renown.recognition.actions import acting_person, given_this_month, limits_of, month_bounds
 from renown.recognition.rings import require_people_admin
+from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import (
     BadgeAward,
@@ -248,10 +250,17 @@ def comments_of(session: Session, principal: Principal, kudos_id: int) -> list[C
     ]
 
 
+@cache
+def badge_catalogue() -> tuple[Badge, ...]:
+    """The default badge set people can earn (parsed once: it ships with the package, and
+    parsing it costs milliseconds that every profile page would otherwise pay)."""
+    return load_default_rules()
+
+
 def badges_of(session: Session, principal: Principal, person_id: int) -> list[BadgeView]:
     """A colleague's badges, newest first, each with the reason it was earned."""
     person = _org_person(session, principal, person_id)
-    definitions = {badge.id: badge for badge in load_default_rules()}
+    definitions = {badge.id: badge for badge in badge_catalogue()}
     awards = session.scalars(
         sa.select(BadgeAward)
         .where(BadgeAward.person_id == person.id)
@@ -298,6 +307,12 @@ def ring_reviews(
     if status is not None:
         query = query.where(KudosRingReview.status == status)
     reviews = list(session.scalars(query.order_by(KudosRingReview.detected_at.desc())))
+    return _ring_views(session, principal, reviews)
+
+
+def _ring_views(
+    session: Session, principal: Principal, reviews: list[KudosRingReview]
+) -> list[RingView]:
     ids = {int(m) for review in reviews for m in review.members}
     names = dict(session.execute(sa.select(Person.id, Person.name).where(Person.id.in_(ids))).all())
     views = []
@@ -323,3 +338,79 @@ def ring_reviews(
             )
         )
     return views
+
+
+def kudos_one(session: Session, principal: Principal, kudos_id: int) -> KudosView:
+    """One kudos as the wall shows it (a card redrawn after a reaction)."""
+    _require_staff(principal)
+    items = _kudos_page(session, principal, Kudos.id == kudos_id, 1, 1).items
+    if not items:
+        raise NotFound("no such kudos")
+    return items[0]
+
+
+@dataclass(frozen=True)
+class PairCount:
+    """Kudos one ring member gave another (inside the ring, all time)."""
+
+    giver: PersonRef
+    receiver: PersonRef
+    kudos: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An audit entry about a ring: detection and each decision, with HR's reason."""
+
+    at: datetime
+    actor: str
+    action: str
+    reason: str | None
+    kudos_changed: int | None
+
+
+@dataclass(frozen=True)
+class RingDetail:
+    """What HR reads before deciding: the ring, who thanked whom how often, and its history."""
+
+    ring: RingView
+    pairs: list[PairCount]
+    history: list[HistoryEntry]
+
+
+def ring_detail(session: Session, principal: Principal, review_id: int) -> RingDetail:
+    """A kudos ring with its members' mutual kudos counts and audit history (HR only)."""
+    require_people_admin(principal)
+    review = session.get(KudosRingReview, review_id)
+    if review is None or review.org_id != principal.org_id:
+        raise NotFound("no such ring review")
+    [ring] = _ring_views(session, principal, [review])
+    names = {m.id: m for m in ring.members}
+    ids = list(names)
+    counts = session.execute(
+        sa.select(Kudos.giver_id, Kudos.receiver_id, sa.func.count(Kudos.id))
+        .where(
+            Kudos.org_id == principal.org_id,
+            Kudos.giver_id.in_(ids),
+            Kudos.receiver_id.in_(ids),
+        )
+        .group_by(Kudos.giver_id, Kudos.receiver_id)
+        .order_by(Kudos.giver_id, Kudos.receiver_id)
+    ).all()
+    pairs = [PairCount(names[g], names[r], int(n)) for g, r, n in counts]
+    entries = session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.org_id == principal.org_id, AuditEntry.subject == f"ring:{ring.id}")
+        .order_by(AuditEntry.seq)
+    )
+    history = [
+        HistoryEntry(
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            reason=entry.payload.get("reason"),
+            kudos_changed=entry.payload.get("kudos_changed"),
+        )
+        for entry in entries
+    ]
+    return RingDetail(ring, pairs, history)

@@ -30,6 +30,7 @@ from renown.recognition.collusion import (
 from renown.store.tables.recognition import Kudos, KudosRingReview
 
 Decision = Literal["confirm", "dismiss"]
+MAX_REASON = 1000
 
 
 def require_people_admin(principal: Principal) -> None:
@@ -109,18 +110,32 @@ def _evidence(ring: KudosRing, threshold: float) -> dict[str, float]:
 
 
 def check_decide_ring(
-    session: Session, principal: Principal, review_id: int, decision: Decision, *, clock: Clock
+    session: Session,
+    principal: Principal,
+    review_id: int,
+    decision: Decision,
+    *,
+    clock: Clock,
+    reason: str | None = None,
 ) -> BadgeRun:
-    """Confirm (discount its kudos, revoke unsupported awards) or dismiss a suspected ring."""
+    """Confirm (discount its kudos, revoke unsupported awards) or dismiss a suspected ring.
+
+    ``reason``: why, in HR's words, kept in the audit entry. The product always passes one
+    and an empty one is refused: discounting people's thanks, or clearing a group the
+    detector accused, is a decision someone must be able to explain later.
+    """
     require_people_admin(principal)
     review = session.get(KudosRingReview, review_id)
     if review is None or review.org_id != principal.org_id:
         raise NotFound("no such ring review")
     if decision not in ("confirm", "dismiss"):
         raise Invalid("a ring is either confirmed or dismissed")
+    why = reason.strip() if reason is not None else None
+    if why is not None and not 1 <= len(why) <= MAX_REASON:
+        raise Invalid(f"say why, in 1 to {MAX_REASON} characters (the decision is audited)")
     now = clock.now()
     members = [int(m) for m in review.members]
-    reason = f"ring:{review.id}"
+    mark = f"ring:{review.id}"
     between = (
         (Kudos.org_id == review.org_id)
         & Kudos.giver_id.in_(members)
@@ -128,9 +143,9 @@ def check_decide_ring(
     )
     confirm = decision == "confirm"
     target: sa.ColumnElement[bool] = (
-        Kudos.discounted.is_(False) if confirm else Kudos.discount_reason == reason
+        Kudos.discounted.is_(False) if confirm else Kudos.discount_reason == mark
     )
-    values = {"discounted": confirm, "discount_reason": reason if confirm else None}
+    values = {"discounted": confirm, "discount_reason": mark if confirm else None}
     changed = list(session.scalars(sa.select(Kudos.id).where(between, target)))
     if changed:
         session.execute(sa.update(Kudos).where(Kudos.id.in_(changed)).values(**values))
@@ -142,7 +157,8 @@ def check_decide_ring(
         actor=principal.actor,
         action=f"kudos.ring.{decision}",
         subject=f"ring:{review.id}",
-        payload={"members": members, "kudos_changed": len(changed)},
+        payload={"members": members, "kudos_changed": len(changed)}
+        | ({"reason": why} if why is not None else {}),
         org_id=review.org_id,
         at=now,
     )

@@ -18,6 +18,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 8
+"""Connections a SQLite engine keeps open between requests (PRAGMAs run once per connection).
+
+Beyond these, a burst opens more rather than waiting for one to come back (no overflow
+limit): SQLite has no server-side connection limit, and the web app authenticates on the
+event loop, so a checkout that waited would block the very loop that returns connections."""
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -35,6 +41,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+            kwargs.setdefault("max_overflow", -1)
         engine = sa.create_engine(parsed, connect_args={"check_same_thread": False}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)

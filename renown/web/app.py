@@ -52,6 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_principal])
+    # Templates ship with the package and change only with it: without this, every render
+    # stats each template file (page, base, macros) to see whether it was edited.
+    templates.env.auto_reload = False
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = __version__
     app.state.templates = templates

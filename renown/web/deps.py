@@ -6,7 +6,7 @@ it; nothing reaches for globals, so tests can build an app on any database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,8 +15,14 @@ from sqlalchemy.orm import Session
 from renown.settings import Settings
 
 
-def _session(request: Request) -> Iterator[Session]:
-    """A database session for one request; uncommitted work is rolled back at the end."""
+async def _session(request: Request) -> AsyncIterator[Session]:
+    """The request's one database session; uncommitted work is rolled back at the end.
+
+    The route's policy depends on it too and FastAPI hands both the same session, so the
+    caller is authenticated and served on one pooled connection and one read snapshot.
+    It is an async dependency only so that opening and closing it (no I/O until the first
+    query; a rollback at the end) does not cost two trips through the thread pool.
+    """
     with request.app.state.sessions() as session:
         yield session
 

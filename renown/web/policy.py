@@ -21,12 +21,13 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute, Mount
 
-from renown.accounts.actions import principal_for_token, principal_of
+from renown.accounts.actions import principal_for_account, principal_for_token
 from renown.accounts.principal import Principal
 from renown.core.roles import Role
-from renown.store.tables.accounts import Account
+from renown.web.deps import SessionDep
 
 POLICY_ATTRIBUTE = "__renown_policy__"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -74,27 +75,38 @@ async def _check_csrf(request: Request) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
 
 
-async def _authenticate(request: Request) -> Principal | None:
-    """Principal from a bearer token or the session cookie (token wins)."""
-    sessions = request.app.state.sessions
+async def _authenticate(request: Request, session: Session) -> Principal | None:
+    """Principal from a bearer token or the session cookie (token wins).
+
+    ``session`` is the request's own session (the route gets the same one). A token's
+    "last used" update is committed here; a state-changing request then starts its own
+    transaction rather than writing on top of the read snapshot taken here.
+    """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        with sessions() as session, session.begin():
-            principal = principal_for_token(session, header[7:].strip())
+        principal = principal_for_token(session, header[7:].strip())
+        _settle(request, session)
         if principal is None:
             raise SignInRequired()
         return principal
     account_id = request.session.get(SESSION_ACCOUNT)
     if not isinstance(account_id, int):
         return None
-    with sessions() as session:
-        account = session.get(Account, account_id)
-        if account is None or not account.active:
-            request.session.clear()
-            return None
-        principal = principal_of(account)
+    principal = principal_for_account(session, account_id)
+    _settle(request, session)
+    if principal is None:
+        request.session.clear()
+        return None
     await _check_csrf(request)
     return principal
+
+
+def _settle(request: Request, session: Session) -> None:
+    """Commit authentication's own write; end its read before a state-changing handler."""
+    if session.dirty or session.new:
+        session.commit()
+    elif request.method not in SAFE_METHODS:
+        session.rollback()
 
 
 def _mark(dependency: Callable[..., Awaitable[Any]], kind: str) -> Any:
@@ -108,8 +120,8 @@ def allow(*roles: Role) -> Any:
     if not admitted:
         raise ValueError("allow() needs at least one role; use signed_in() for any account")
 
-    async def policy(request: Request) -> Principal:
-        principal = await _authenticate(request)
+    async def policy(request: Request, session: SessionDep) -> Principal:
+        principal = await _authenticate(request, session)
         if principal is None:
             raise SignInRequired()
         request.state.principal = principal  # the error page still shows who is signed in
@@ -123,8 +135,8 @@ def allow(*roles: Role) -> Any:
 def signed_in() -> Any:
     """Any signed-in account, whatever its role (its own data only)."""
 
-    async def policy(request: Request) -> Principal:
-        principal = await _authenticate(request)
+    async def policy(request: Request, session: SessionDep) -> Principal:
+        principal = await _authenticate(request, session)
         if principal is None:
             raise SignInRequired()
         request.state.principal = principal
@@ -136,8 +148,8 @@ def signed_in() -> Any:
 def public() -> Any:
     """Anyone, signed in or not; state-changing public routes still need the CSRF token."""
 
-    async def policy(request: Request) -> Principal | None:
-        principal = await _authenticate(request)
+    async def policy(request: Request, session: SessionDep) -> Principal | None:
+        principal = await _authenticate(request, session)
         if principal is None:
             await _check_csrf(request)
         request.state.principal = principal

@@ -6,20 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 import renown.store.tables  # noqa: F401 - registers every table for the row counts
 from renown.accounts.actions import authenticate
+from renown.accounts.principal import Principal
 from renown.cli.app import app
 from renown.core.roles import Role
 from renown.demo.platform import DemoAccounts, demo_password, scoring_dates, seed_demo
+from renown.feedback import queries as feedback
 from renown.ingest.lake import EventLake
+from renown.recognition import queries as recognition
 from renown.settings import Settings
 from renown.store import Base
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Person
+from renown.store.tables.recognition import BadgeAward, Kudos, KudosComment, KudosReaction
 from renown.store.tables.scores import ScoringRun
 
 PEOPLE = 120
@@ -50,6 +55,7 @@ def test_seeding_twice_adds_nothing(
     assert _row_counts(engine) == counts
     assert EventLake(settings.org_lake_dir("demo")).stats().rows == lake_rows
     assert counts["people"] == PEOPLE and lake_rows > 0
+    assert counts["kudos"] > 0 and counts["feedback_items"] > 0 and counts["badge_awards"] > 0
 
 
 def test_the_demo_is_scored_monthly_through_jobs(
@@ -61,8 +67,8 @@ def test_the_demo_is_scored_monthly_through_jobs(
         assert [r.as_of for r in runs] == scoring_dates()
         assert all(0 < r.people_matched == r.people_scored <= PEOPLE for r in runs)
         assert runs[0].input_events < runs[-1].input_events
-        jobs = session.scalars(sa.select(Job)).all()
-        assert sorted(j.kind for j in jobs) == ["ingest"] + ["scoring"] * len(runs)
+        jobs = session.scalars(sa.select(Job).order_by(Job.id)).all()
+        assert [j.kind for j in jobs] == ["ingest", "recognition"] + ["scoring"] * len(runs)
         assert {j.status for j in jobs} == {"done"}
         public = session.scalar(sa.select(sa.func.count()).where(Person.public_profile.is_(True)))
     assert demo.runs == len(runs) >= 3
@@ -119,3 +125,55 @@ def test_serve_demo_migrates_seeds_prints_sign_ins_and_serves_on_localhost(
     assert "http://127.0.0.1:8000/" in result.output
     assert (home / "renown.db").exists()
     assert served["app"].state.job_queue.immediate is False
+
+
+def _signed_in(demo: DemoAccounts, session: sa.orm.Session, role: Role) -> Principal:
+    account = next(a for a in demo.accounts if a.role is role)
+    principal = authenticate(session, account.email, account.password)
+    assert principal is not None and principal.person_id is not None
+    return principal
+
+
+def test_the_demo_employee_has_feedback_kudos_badges_and_an_open_request(
+    seeded: tuple[Settings, DemoAccounts], engine: sa.Engine
+) -> None:
+    _settings, demo = seeded
+    with sa.orm.Session(engine) as session, session.begin():
+        employee = _signed_in(demo, session, Role.EMPLOYEE)
+        manager = _signed_in(demo, session, Role.MANAGER)
+        assert employee.person_id is not None
+        mine = feedback.received(session, employee)
+        assert mine.named and mine.aggregates  # an anonymous release of at least 5 givers
+        assert all(group.givers >= mine.threshold >= 5 for group in mine.aggregates)
+        # shared with managers: the manager sees the aggregate too, never the givers
+        overseen = feedback.about_person(session, manager, employee.person_id)
+        assert overseen.aggregates
+        kudos = recognition.kudos_received(session, employee, employee.person_id)
+        assert kudos.total >= 5 and kudos.items
+        badges = {b.badge for b in recognition.badges_of(session, employee, employee.person_id)}
+        assert {"first-kudos", "appreciator"} <= badges
+        assert [r.requester_name for r in feedback.pending(session, employee)]
+        holders = session.scalar(sa.select(sa.func.count(sa.distinct(BadgeAward.person_id))))
+        assert (holders or 0) >= 5
+        assert session.scalar(sa.select(sa.func.count()).select_from(KudosReaction))
+        assert session.scalar(sa.select(sa.func.count()).select_from(KudosComment))
+
+
+def test_kudos_respect_the_limits_and_reach_the_scores(
+    seeded: tuple[Settings, DemoAccounts], engine: sa.Engine
+) -> None:
+    settings, _demo = seeded
+    with sa.orm.Session(engine) as session:
+        kudos = session.execute(sa.select(Kudos.giver_id, Kudos.receiver_id, Kudos.created_at))
+        frame = pl.DataFrame(
+            kudos.all(), schema=["giver", "receiver", "at"], orient="row"
+        ).with_columns(pl.col("at").dt.strftime("%Y-%m").alias("month"))
+        latest = session.scalar(sa.select(ScoringRun).order_by(ScoringRun.as_of.desc()).limit(1))
+    assert frame.filter(pl.col("giver") == pl.col("receiver")).height == 0
+    assert frame.group_by("giver", "month").len().get_column("len").max() <= 10  # allowance
+    assert frame.group_by("giver", "receiver", "month").len().get_column("len").max() <= 3
+    lake = EventLake(settings.org_lake_dir("demo")).scan().collect()
+    channels = lake.group_by("channel").len()
+    recognised = channels.filter(pl.col("channel").is_in(["kudos", "feedback"]))
+    assert set(recognised.get_column("channel")) == {"kudos", "feedback"}
+    assert latest is not None and latest.input_events == lake.height  # kudos counted in scores

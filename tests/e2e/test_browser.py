@@ -7,6 +7,7 @@ scripts or eval cannot pass.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -60,5 +61,113 @@ def test_network_map_draws_without_errors(live: Any, watched: Any) -> None:
     sign_in(page, live.base_url, live.email, live.password)
     page.goto(f"{live.base_url}/network")
     page.wait_for_selector("#network-map canvas", state="attached", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    assert watched.problems == []
+
+
+def test_an_employee_gives_feedback_that_the_colleague_finds_under_my_feedback(
+    live: Any, watched: Any
+) -> None:
+    """Two colleagues get accounts (made by the demo administrator through the API); one
+    picks the other with the htmx search, rates and writes, and the other reads it."""
+    from renown.core.roles import Role
+    from renown.demo.platform import DEMO_DOMAIN, demo_password
+
+    page = watched.page
+    base = live.base_url
+    sign_in(page, base, f"admin@{DEMO_DOMAIN}", demo_password(Role.ADMIN))
+    csrf = json.loads(page.get_attribute("body", "hx-headers") or "{}")["X-CSRF-Token"]
+    headers = {"X-CSRF-Token": csrf}
+    framework = page.request.post(f"{base}/api/v1/feedback/framework/default", headers=headers)
+    assert framework.ok, framework.text()
+    people = page.request.get(f"{base}/api/v1/people?limit=200").json()["items"]
+    receiver = next(p for p in reversed(people) if p["public_profile"])  # the giver sees them
+    giver = next(p for p in reversed(people) if p["id"] != receiver["id"])
+    password = "e2e-feedback-password"
+    for person, email in ((giver, "giver@e2e.example"), (receiver, "receiver@e2e.example")):
+        made = page.request.post(
+            f"{base}/api/v1/accounts",
+            headers=headers,
+            data={
+                "email": email,
+                "password": password,
+                "role": "employee",
+                "person_id": person["id"],
+            },
+        )
+        assert made.status == 201, made.text()
+    page.click("form.signout button[type=submit]")
+
+    sign_in(page, base, "giver@e2e.example", password)
+    page.click("nav[aria-label=Main] a[href='/feedback']")
+    page.click("a[href='/feedback/give']")
+    page.fill("input[name=q]", receiver["name"])
+    page.click(f"#picker-results a[href='/feedback/give?to={receiver['id']}']")
+    page.wait_for_selector("#give-form textarea[name=text]")
+    assert page.locator("[data-relationship]").inner_text().strip() in {
+        "peer",
+        "other",
+        "report",
+        "manager",
+    }
+    page.fill("#give-form textarea[name=text]", "Your code review saved the release.")
+    page.select_option("#give-form select[name=rating] >> nth=0", index=5)
+    page.click("#give-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/feedback/given\?sent=1$"))
+    assert "Your code review saved the release." in page.inner_text("main")
+    page.click("form.signout button[type=submit]")
+
+    sign_in(page, base, "receiver@e2e.example", password)
+    page.wait_for_selector(".notifications-link .badge")
+    page.click("nav[aria-label=Main] a[href='/feedback']")
+    item = page.locator(".fb-item", has_text="Your code review saved the release.")
+    assert item.count() == 1
+    assert giver["name"] in item.inner_text()
+    page.wait_for_load_state("networkidle")
+    assert watched.problems == []
+
+
+def test_an_employee_gives_kudos_and_reacts_to_it_on_the_wall(live: Any, watched: Any) -> None:
+    """An employee (account made by the demo administrator through the API) finds a
+    colleague with the htmx search, thanks them, sees the kudos on the wall and reacts to it
+    (an htmx POST carrying the CSRF header from <body hx-headers>)."""
+    from renown.core.roles import Role
+    from renown.demo.platform import DEMO_DOMAIN, demo_password
+
+    page = watched.page
+    base = live.base_url
+    sign_in(page, base, f"admin@{DEMO_DOMAIN}", demo_password(Role.ADMIN))
+    csrf = json.loads(page.get_attribute("body", "hx-headers") or "{}")["X-CSRF-Token"]
+    people = page.request.get(f"{base}/api/v1/people?limit=200").json()["items"]
+    receiver = next(p for p in people if p["public_profile"])  # the giver can find them
+    giver = next(p for p in people if p["id"] != receiver["id"] and not p["public_profile"])
+    made = page.request.post(
+        f"{base}/api/v1/accounts",
+        headers={"X-CSRF-Token": csrf},
+        data={
+            "email": "kudos-giver@e2e.example",
+            "password": "e2e-kudos-password",
+            "role": "employee",
+            "person_id": giver["id"],
+        },
+    )
+    assert made.status == 201, made.text()
+    page.click("form.signout button[type=submit]")
+
+    sign_in(page, base, "kudos-giver@e2e.example", "e2e-kudos-password")
+    page.click("nav[aria-label=Main] a[href='/kudos']")
+    page.fill(".kudos-receiver input[name=q]", receiver["name"])
+    page.check(f"#kudos-picker input[name=receiver_id][value='{receiver['id']}']")
+    message = "Thank you for pairing on the flaky test all afternoon."
+    page.fill("textarea[name=message]", message)
+    page.click(".kudos-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/kudos\?given=1$"))
+    card = page.locator(".kudos-card", has_text=message)
+    assert card.count() == 1
+    assert receiver["name"] in card.inner_text()
+    card.locator("button[data-reaction=clap]").click()
+    pressed = card.locator("button[data-reaction=clap][aria-pressed=true]")
+    pressed.wait_for()
+    assert pressed.inner_text().split()[-1] == "1"
     page.wait_for_load_state("networkidle")
     assert watched.problems == []

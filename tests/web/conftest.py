@@ -18,6 +18,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,6 +35,7 @@ from renown.batch.run import score_events
 from renown.batch.snapshots import store_scoring_result
 from renown.core.roles import Role
 from renown.demo.org import generate_org
+from renown.feedback.frameworks import do_seed_default_framework
 from renown.org.actions import do_create_org, do_import_org
 from renown.org.hris import parse_hris
 from renown.settings import Settings
@@ -42,6 +44,7 @@ from renown.store.migrate import upgrade
 from renown.store.tables.accounts import Account
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Person
+from renown.store.tables.recognition import Kudos, KudosComment, KudosRingReview
 from renown.web.app import create_app
 
 PASSWORD = "correct-horse-battery-staple"
@@ -251,6 +254,10 @@ def _choose_cast(people: pl.DataFrame) -> dict[str, str]:
         "employee": employee,
         "private": private,
         "public": public,
+        # HR and administrators are people of the organisation too (they give and receive
+        # feedback); the recruiter is the person who opted in to a public profile.
+        "hr": leaves[3],
+        "admin": leaves[4],
     }
 
 
@@ -297,6 +304,13 @@ def build_platform(database_url: str, home: Path) -> Platform:
             return ids[acme.id, picks[key]]
 
         linked = {Role.EMPLOYEE: acme_person("employee"), Role.MANAGER: acme_person("manager")}
+        linked |= {
+            Role.HR: acme_person("hr"),
+            Role.ADMIN: acme_person("admin"),
+            Role.RECRUITER: acme_person("public"),
+        }
+        for org_id in (acme.id, other.id):
+            do_seed_default_framework(session, org_id, actor="tests")
         members = {}
         for role in ALL_ROLES:
             account = do_create_account(
@@ -309,9 +323,16 @@ def build_platform(database_url: str, home: Path) -> Platform:
             )
             members[role] = Member(role, account.id, account.email, account.person_id, acme.id)
         other_account = do_create_account(
-            session, org_id=other.id, email="hr@other.example", password=PASSWORD, role=Role.HR
+            session,
+            org_id=other.id,
+            email="hr@other.example",
+            password=PASSWORD,
+            role=Role.HR,
+            person_id=ids[other.id, picks["hr"]],
         )
-        other_hr = Member(Role.HR, other_account.id, other_account.email, None, other.id)
+        other_hr = Member(
+            Role.HR, other_account.id, other_account.email, other_account.person_id, other.id
+        )
         jobs = [
             Job(org_id=org_id, kind="scoring", status="done", progress=1.0, stage="done")
             for org_id in (acme.id, other.id)
@@ -380,3 +401,81 @@ def platform(web_database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     built = build_platform(web_database_url, tmp_path_factory.mktemp("web-home"))
     yield built
     built.app.state.engine.dispose()
+
+
+# Recognition objects for web tests, written straight to the store: the monthly allowance
+# and the pair cap are the domain's business (tested there and through the API), and the
+# matrix needs fresh objects per request without spending anyone's allowance.
+
+LAST_MONTH = timedelta(days=40)
+"""Kudos made by :func:`add_kudos` are dated this far back: outside the current month's
+allowance, inside the ring detector's window."""
+
+
+def colleague_of(platform: Platform, org_id: int, person_id: int) -> int:
+    """Some other person of the organisation (a receiver for ``person_id``'s kudos)."""
+    with platform.sessions() as session:
+        found = session.scalar(
+            sa.select(Person.id)
+            .where(Person.org_id == org_id, Person.id != person_id)
+            .order_by(Person.id)
+            .limit(1)
+        )
+    assert found is not None
+    return int(found)
+
+
+def add_kudos(
+    platform: Platform,
+    org_id: int,
+    giver_id: int,
+    receiver_id: int | None = None,
+    *,
+    message: str = "thanks for the help",
+    discounted: bool = False,
+) -> int:
+    """A kudos from ``giver_id`` (to a colleague when no receiver is named); its id."""
+    receiver = receiver_id if receiver_id is not None else colleague_of(platform, org_id, giver_id)
+    with platform.sessions() as session, session.begin():
+        kudos = Kudos(
+            org_id=org_id,
+            giver_id=giver_id,
+            receiver_id=receiver,
+            message=message,
+            created_at=datetime.now(UTC) - LAST_MONTH,
+            discounted=discounted,
+            discount_reason="ring:0" if discounted else None,
+        )
+        session.add(kudos)
+        session.flush()
+        return int(kudos.id)
+
+
+def add_kudos_comment(platform: Platform, kudos_id: int, author_id: int) -> int:
+    """A comment by ``author_id`` under a kudos; its id."""
+    with platform.sessions() as session, session.begin():
+        comment = KudosComment(
+            kudos_id=kudos_id,
+            author_id=author_id,
+            text="well deserved",
+            created_at=datetime.now(UTC),
+        )
+        session.add(comment)
+        session.flush()
+        return int(comment.id)
+
+
+def add_ring(platform: Platform, org_id: int, members: list[int]) -> int:
+    """A suspected kudos ring of ``members`` awaiting HR's review; its id."""
+    with platform.sessions() as session, session.begin():
+        review = KudosRingReview(
+            org_id=org_id,
+            ring_key=uuid.uuid4().hex,
+            members=sorted(members),
+            evidence={"mutual_kudos": 6.0, "norm_kudos": 1.0},
+            status="suspected",
+            detected_at=datetime.now(UTC),
+        )
+        session.add(review)
+        session.flush()
+        return int(review.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,18 @@ import pytest
 from fastapi.routing import APIRoute
 
 from renown.core.roles import Role
+from renown.feedback.notify import do_notify
+from renown.feedback.requests import ExternalRater, check_request_feedback
 from renown.settings import Settings
 from renown.web.app import create_app
 from renown.web.policy import SAFE_METHODS, served_routes
+from tests.web.conftest import (
+    add_kudos,
+    add_kudos_comment,
+    add_ring,
+    colleague_of,
+    principal_of_account,
+)
 
 STAFF = "roles:admin,employee,hr,manager,recruiter"
 PEOPLE_ADMIN = "roles:admin,hr"
@@ -53,6 +63,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/runs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/runs/{run_id}"): PEOPLE_ADMIN,
     ("POST", "/api/v1/uploads/events"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/sources"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/sources/ingest"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs/{job_id}"): PEOPLE_ADMIN,
     # Pages: signing in and out
@@ -77,9 +89,91 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/runs"): PEOPLE_ADMIN,
     ("POST", "/runs"): PEOPLE_ADMIN,
     ("POST", "/runs/upload"): PEOPLE_ADMIN,
+    ("POST", "/runs/source"): PEOPLE_ADMIN,
     ("GET", "/runs/{run_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}/progress"): PEOPLE_ADMIN,
+    # API: 360° feedback (who reads what is decided by renown.feedback's queries)
+    ("POST", "/api/v1/feedback"): STAFF,
+    ("GET", "/api/v1/feedback/received"): STAFF,
+    ("GET", "/api/v1/feedback/given"): STAFF,
+    ("GET", "/api/v1/feedback/requested"): STAFF,
+    ("GET", "/api/v1/feedback/pending"): STAFF,
+    ("GET", "/api/v1/feedback/people/{person_id}"): STAFF,
+    ("GET", "/api/v1/feedback/people/{person_id}/trends"): STAFF,
+    ("POST", "/api/v1/feedback/requests"): STAFF,
+    ("POST", "/api/v1/feedback/requests/{request_id}/answer"): STAFF,
+    ("POST", "/api/v1/feedback/requests/{request_id}/decline"): STAFF,
+    ("PUT", "/api/v1/feedback/requests/{request_id}/anonymity"): STAFF,
+    ("GET", "/api/v1/feedback/framework"): STAFF,
+    ("POST", "/api/v1/feedback/framework/default"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/feedback/overview"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/feedback/settings"): STAFF,
+    ("PUT", "/api/v1/feedback/settings"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/notifications"): "signed-in",
+    ("POST", "/api/v1/notifications/{notification_id}/read"): "signed-in",
+    # API: outside raters answer through a single-use link (the token is the credential)
+    ("GET", "/api/v1/external/feedback/{token}"): "public",
+    ("POST", "/api/v1/external/feedback/{token}"): "public",
+    # Pages: 360° feedback
+    ("GET", "/feedback"): STAFF,
+    ("GET", "/feedback/received"): STAFF,
+    ("GET", "/feedback/given"): STAFF,
+    ("GET", "/feedback/requested"): STAFF,
+    ("GET", "/feedback/pending"): STAFF,
+    ("GET", "/feedback/people-search"): STAFF,
+    ("GET", "/feedback/give"): STAFF,
+    ("POST", "/feedback/give"): STAFF,
+    ("GET", "/feedback/request"): STAFF,
+    ("POST", "/feedback/request"): STAFF,
+    ("GET", "/feedback/requests/{request_id}/answer"): STAFF,
+    ("POST", "/feedback/requests/{request_id}/answer"): STAFF,
+    ("POST", "/feedback/requests/{request_id}/decline"): STAFF,
+    ("POST", "/feedback/requests/{request_id}/anonymity"): STAFF,
+    ("GET", "/feedback/people/{person_id}"): STAFF,
+    ("GET", "/feedback/overview"): PEOPLE_ADMIN,
+    ("POST", "/feedback/framework/default"): PEOPLE_ADMIN,
+    ("POST", "/feedback/settings"): PEOPLE_ADMIN,
+    ("GET", "/notifications"): "signed-in",
+    ("GET", "/notifications/badge"): "signed-in",
+    ("POST", "/notifications/{notification_id}/read"): "signed-in",
+    ("GET", "/r/{token}"): "public",
+    ("POST", "/r/{token}"): "public",
+    # API: recognition (the kudos wall is public inside the organisation; rings are HR's)
+    ("GET", "/api/v1/kudos"): STAFF,
+    ("POST", "/api/v1/kudos"): STAFF,
+    ("GET", "/api/v1/kudos/budget"): STAFF,
+    ("DELETE", "/api/v1/kudos/{kudos_id}"): STAFF,
+    ("PUT", "/api/v1/kudos/{kudos_id}/reactions/{kind}"): STAFF,
+    ("DELETE", "/api/v1/kudos/{kudos_id}/reactions/{kind}"): STAFF,
+    ("GET", "/api/v1/kudos/{kudos_id}/comments"): STAFF,
+    ("POST", "/api/v1/kudos/{kudos_id}/comments"): STAFF,
+    ("DELETE", "/api/v1/kudos/comments/{comment_id}"): STAFF,
+    ("GET", "/api/v1/people/{person_id}/kudos/received"): STAFF,
+    ("GET", "/api/v1/people/{person_id}/kudos/given"): STAFF,
+    ("GET", "/api/v1/people/{person_id}/badges"): STAFF,
+    ("GET", "/api/v1/badges"): STAFF,
+    ("GET", "/api/v1/kudos/rings"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/kudos/rings/{ring_id}"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/kudos/rings/{ring_id}/confirm"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/kudos/rings/{ring_id}/dismiss"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/recognition/run"): PEOPLE_ADMIN,
+    # Pages: recognition
+    ("GET", "/kudos"): STAFF,
+    ("POST", "/kudos"): STAFF,
+    ("GET", "/kudos/people-search"): STAFF,
+    ("POST", "/kudos/{kudos_id}/withdraw"): STAFF,
+    ("POST", "/kudos/{kudos_id}/react"): STAFF,
+    ("POST", "/kudos/{kudos_id}/unreact"): STAFF,
+    ("GET", "/kudos/{kudos_id}/comments"): STAFF,
+    ("POST", "/kudos/{kudos_id}/comments"): STAFF,
+    ("POST", "/kudos/comments/{comment_id}/delete"): STAFF,
+    ("GET", "/badges"): STAFF,
+    ("GET", "/rings"): PEOPLE_ADMIN,
+    ("GET", "/rings/{ring_id}"): PEOPLE_ADMIN,
+    ("POST", "/rings/{ring_id}/confirm"): PEOPLE_ADMIN,
+    ("POST", "/rings/{ring_id}/dismiss"): PEOPLE_ADMIN,
+    ("POST", "/rings/run"): PEOPLE_ADMIN,
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""
@@ -120,7 +214,7 @@ def is_page(path: str) -> bool:
 
 # Path parameter -> (platform, member, "own" | "other") -> value. "own" is an object of the
 # member's organisation that the member may see; "other" belongs to the other organisation.
-Filler = Callable[[Any, Any, str], int]
+Filler = Callable[[Any, Any, str], int | str]
 
 
 def _person(platform: Any, member: Any, org: str) -> int:
@@ -135,7 +229,82 @@ def _person(platform: Any, member: Any, org: str) -> int:
     }.get(member.role, cast.public)
 
 
+def _owner(platform: Any, member: Any, org: str) -> Any:
+    """Whose object a filler makes: the member's own, or someone's in the other organisation
+    (members without a person of their own borrow the employee's, their role is refused)."""
+    if org == "other":
+        return (
+            platform.other_hr
+            if member.org_id == platform.acme_id
+            else platform.members[Role.EMPLOYEE]
+        )
+    return member if member.person_id is not None else platform.members[Role.EMPLOYEE]
+
+
+def _feedback_request(platform: Any, member: Any, org: str, *, outside: bool = False) -> Any:
+    """A fresh open request the owner made about themselves, asking themselves (and, with
+    ``outside``, an outside rater): each call is a new one, so no test uses up another's."""
+    owner = _owner(platform, member, org)
+    with platform.sessions() as session, session.begin():
+        created = check_request_feedback(
+            session,
+            principal_of_account(session, owner.account_id),
+            person_ids=[owner.person_id],
+            external=[ExternalRater("client@example.org", "A Client")] if outside else [],
+            expires_at=datetime.now(UTC) + timedelta(days=30),
+        )
+        return created.request.id, next(iter(created.links.values()), "")
+
+
+def _notification(platform: Any, member: Any, org: str) -> int:
+    """A fresh notification of the member's account (or of an account in the other org)."""
+    owner = member if org == "own" else _owner(platform, member, org)
+    with platform.sessions() as session, session.begin():
+        note = do_notify(
+            session,
+            org_id=owner.org_id,
+            account_id=owner.account_id,
+            kind="test",
+            text="a notification for the matrix",
+            now=datetime.now(UTC),
+        )
+        return int(note.id)
+
+
+def _link_token(platform: Any, member: Any, org: str) -> str:
+    """A valid outside rater's token, or (``other``) one that was never issued."""
+    if org == "other":
+        return "fbr_" + "x" * 43
+    return str(_feedback_request(platform, member, org, outside=True)[1])
+
+
+def _kudos(platform: Any, member: Any, org: str) -> int:
+    """A fresh kudos the owner gave (so the member may withdraw it, and each call has one)."""
+    owner = _owner(platform, member, org)
+    return add_kudos(platform, owner.org_id, owner.person_id)
+
+
+def _kudos_comment(platform: Any, member: Any, org: str) -> int:
+    """A fresh comment the owner wrote under a fresh kudos."""
+    owner = _owner(platform, member, org)
+    return add_kudos_comment(platform, _kudos(platform, member, org), owner.person_id)
+
+
+def _ring(platform: Any, member: Any, org: str) -> int:
+    """A fresh suspected kudos ring in the owner's organisation."""
+    owner = _owner(platform, member, org)
+    partner = colleague_of(platform, owner.org_id, owner.person_id)
+    return add_ring(platform, owner.org_id, [owner.person_id, partner])
+
+
 FILLERS: dict[str, Filler] = {
+    "kudos_id": _kudos,
+    "comment_id": _kudos_comment,
+    "kind": lambda p, m, org: "tada",
+    "ring_id": _ring,
+    "request_id": lambda p, m, org: int(_feedback_request(p, m, org)[0]),
+    "notification_id": _notification,
+    "token": _link_token,
     "person_id": _person,
     "team_id": lambda p, m, org: p.team_of[_person(p, m, org)],
     "token_id": lambda p, m, org: p.spare_token(

@@ -7,6 +7,7 @@ already carries the finished job.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -17,10 +18,12 @@ from fastapi.testclient import TestClient
 from renown.core.roles import Role
 from renown.demo.org import generate_org
 from renown.ingest.lake import EventLake
+from renown.jobs.sources import org_sources_dir
 from renown.settings import Settings
 from renown.store.tables.jobs import Job
 from renown.web.app import create_app
-from tests.web.conftest import ORG_PEOPLE, Platform
+from tests.ingest.test_slack import make_export
+from tests.web.conftest import ORG_PEOPLE, Member, Platform
 
 BROKEN_CSV = (
     b"actor,target,timestamp\n"
@@ -297,4 +300,160 @@ def test_bad_score_now_values_are_shown_on_the_form(
     answer = platform.browser(Role.HR).post("/runs", data={field: value})
     assert answer.status_code == 400
     assert message in answer.text
+    assert _job_count(platform) == jobs
+
+
+# --- sources on the server -----------------------------------------------------------------
+
+MBOX = (
+    "From ann@acme.example Mon Mar  4 09:00:00 2024\n"
+    "From: Ann <ann@acme.example>\n"
+    "To: bob@acme.example, carl@acme.example\n"
+    "Date: Mon, 04 Mar 2024 10:00:00 +0100\n"
+    "Message-ID: <m1@acme.example>\n"
+    "Subject: plan\n\nHello.\n\n"
+    "From bob@acme.example Mon Mar  4 12:00:00 2024\n"
+    "From: bob@acme.example\n"
+    "To: ann@acme.example\n"
+    "Date: Mon, 04 Mar 2024 12:00:00 +0000\n"
+    "Message-ID: <m2@acme.example>\n"
+    "In-Reply-To: <m1@acme.example>\n"
+    "Subject: Re: plan\n\nFine.\n"
+)
+
+
+def _sources(platform: Platform, slug: str = "acme") -> Path:
+    folder = org_sources_dir(platform.settings, slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _ingest_source(platform: Platform, name: str, who: Role | Member = Role.HR) -> Any:
+    return platform.bearer(who).post("/api/v1/sources/ingest", json={"name": name})
+
+
+def test_sources_are_listed_and_an_mbox_is_ingested_once(platform: Platform) -> None:
+    (_sources(platform) / "team.mbox").write_text(MBOX, encoding="utf-8")
+    listed = platform.bearer(Role.HR).get("/api/v1/sources")
+    assert listed.status_code == 200
+    entry = next(s for s in listed.json() if s["name"] == "team.mbox")
+    assert (entry["kind"], entry["format"], entry["size_bytes"]) == ("file", "mbox", len(MBOX))
+
+    first = _ingest_source(platform, "team.mbox")
+    assert first.status_code == 202, first.text
+    body = first.json()
+    assert (body["kind"], body["status"]) == ("ingest", "done"), body["error"]
+    assert body["params"] == {"file": "team.mbox"}, "server paths are not shown"
+    assert body["result"]["added"] == body["result"]["events"] > 0
+    again = _ingest_source(platform, "team.mbox").json()
+    assert (again["result"]["added"], again["result"]["duplicates"]) == (
+        0,
+        body["result"]["events"],
+    )
+
+
+def test_a_slack_export_folder_is_ingested_once(platform: Platform) -> None:
+    make_export(_sources(platform) / "slack-export")
+    listed = platform.bearer(Role.ADMIN).get("/api/v1/sources").json()
+    assert {"name": "slack-export", "kind": "folder", "format": "slack"}.items() <= next(
+        s for s in listed if s["name"] == "slack-export"
+    ).items()
+    first = _ingest_source(platform, "slack-export", Role.ADMIN).json()
+    assert (first["status"], first["result"]["added"]) == ("done", 6), first["error"]
+    assert _ingest_source(platform, "slack-export").json()["result"]["added"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("../x", 422),
+        ("../acme/team.mbox", 422),
+        ("/etc/passwd", 422),
+        (".hidden.csv", 422),
+        ("team.mbox\x00", 422),
+        ("escape.csv", 404),
+        ("not-listed.csv", 404),
+    ],
+)
+def test_source_names_that_are_not_listed_entries_queue_nothing(
+    platform: Platform, tmp_path: Path, name: str, code: int
+) -> None:
+    folder = _sources(platform)
+    (folder / "team.mbox").write_text(MBOX, encoding="utf-8")
+    (tmp_path / "secret.csv").write_bytes(BROKEN_CSV)
+    (folder / "escape.csv").unlink(missing_ok=True)
+    (folder / "escape.csv").symlink_to(tmp_path / "secret.csv")
+    jobs = _job_count(platform)
+    answer = _ingest_source(platform, name)
+    assert answer.status_code == code, answer.text
+    assert _job_count(platform) == jobs
+    absolute = _ingest_source(platform, str((folder / "team.mbox").resolve()))
+    assert absolute.status_code == 422
+    assert _job_count(platform) == jobs
+
+
+def test_a_broken_csv_source_is_a_400_with_line_and_field(platform: Platform) -> None:
+    (_sources(platform) / "broken-source.csv").write_bytes(BROKEN_CSV)
+    parts, jobs = _lake(platform).parts(), _job_count(platform)
+    answer = _ingest_source(platform, "broken-source.csv")
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert (detail["source"], detail["line"], detail["field"]) == (
+        "broken-source.csv",
+        3,
+        "timestamp",
+    )
+    assert _lake(platform).parts() == parts
+    assert _job_count(platform) == jobs
+
+
+def test_sources_are_for_hr_and_admins_of_their_own_organisation(platform: Platform) -> None:
+    (_sources(platform) / "team.mbox").write_text(MBOX, encoding="utf-8")
+    jobs = _job_count(platform)
+    employee = platform.bearer(Role.EMPLOYEE)
+    assert employee.get("/api/v1/sources").status_code == 403
+    assert _ingest_source(platform, "team.mbox", Role.EMPLOYEE).status_code == 403
+    other = platform.bearer(platform.other_hr)
+    assert other.get("/api/v1/sources").json() == []
+    assert _ingest_source(platform, "team.mbox", platform.other_hr).status_code == 404
+    assert _job_count(platform) == jobs
+
+
+def test_runs_page_offers_the_listed_sources_and_follows_the_job(platform: Platform) -> None:
+    (_sources(platform) / "page.mbox").write_text(MBOX, encoding="utf-8")
+    browser = platform.browser(Role.HR)
+    page = browser.get("/runs")
+    assert page.status_code == 200
+    assert 'action="/runs/source"' in page.text
+    assert '<option value="page.mbox">page.mbox (mbox file' in page.text
+    answer = browser.post("/runs/source", data={"name": "page.mbox"})
+    assert answer.status_code == 303, answer.text
+    assert re.fullmatch(r"/jobs/\d+", answer.headers["location"])
+    job_page = browser.get(answer.headers["location"])
+    assert "Adding page.mbox to the lake" in job_page.text
+    assert 'data-status="done"' in job_page.text
+    assert "Source <code>page.mbox</code>" in browser.get("/runs").text
+
+
+def test_runs_page_says_where_sources_go_when_there_are_none(platform: Platform) -> None:
+    page = platform.browser(platform.other_hr).get("/runs")
+    assert page.status_code == 200
+    assert "No sources on the server yet" in page.text
+    assert "<code>sources/other</code> inside renown's home folder" in page.text
+    assert 'action="/runs/source"' not in page.text
+
+
+def test_source_form_needs_csrf_and_shows_refusals(platform: Platform) -> None:
+    (_sources(platform) / "broken-form.csv").write_bytes(BROKEN_CSV)
+    jobs = _job_count(platform)
+    without = platform.browser(Role.HR, with_csrf=False).post(
+        "/runs/source", data={"name": "broken-form.csv"}
+    )
+    assert without.status_code == 403
+    browser = platform.browser(Role.HR)
+    broken = browser.post("/runs/source", data={"name": "broken-form.csv"})
+    assert broken.status_code == 400
+    assert "broken-form.csv, line 3, field &#39;timestamp&#39;" in broken.text
+    assert browser.post("/runs/source", data={"name": "../x"}).status_code == 422
+    assert browser.post("/runs/source", data={"name": "gone.csv"}).status_code == 404
     assert _job_count(platform) == jobs

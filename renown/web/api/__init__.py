@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from renown.web.api import account, admin, people
+from renown.web.api.feedback import router as feedback_router
+from renown.web.api.recognition import router as recognition_router
 from renown.web.api.responses import ERROR_RESPONSES
 from renown.web.api.runs import router as runs_router
 
@@ -11,5 +13,7 @@ router.include_router(account.router)
 router.include_router(people.router)
 router.include_router(admin.router)
 router.include_router(runs_router)
+router.include_router(feedback_router)
+router.include_router(recognition_router)
 
 __all__ = ["router"]

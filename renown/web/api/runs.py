@@ -1,9 +1,10 @@
-"""Scoring runs, event uploads and the background jobs that do the work.
+"""Scoring runs, event uploads, sources on the server, and the jobs that do the work.
 
 Starting work answers ``202 Accepted`` with the job: the work itself happens in the
-worker, and the job's progress is polled at ``/jobs/{id}``. Uploads are read in full
-before they are accepted, so a broken file is a 400 naming line and field, and nothing
-is stored.
+worker, and the job's progress is polled at ``/jobs/{id}``. Uploads and sources are read
+in full before they are accepted, so a broken file is a 400 naming line and field, and
+nothing is stored or queued. Sources are named by one of the entries ``/sources`` lists,
+never by a path.
 """
 
 from __future__ import annotations
@@ -17,12 +18,21 @@ from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES
-from renown.jobs import actions, queries
+from renown.jobs import actions, queries, sources
 from renown.jobs.files import EVENT_SUFFIXES
 from renown.jobs.queue import JobQueue, make_queue
 from renown.store.tables.jobs import Job
-from renown.web.api.runs_schemas import JobOut, RunOut, StartScoringIn, job_out, run_out
-from renown.web.deps import SessionDep
+from renown.web.api.runs_schemas import (
+    IngestSourceIn,
+    JobOut,
+    RunOut,
+    SourceOut,
+    StartScoringIn,
+    job_out,
+    run_out,
+    source_out,
+)
+from renown.web.deps import SessionDep, SettingsDep
 from renown.web.params import RowId
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
@@ -100,6 +110,27 @@ async def upload_events(
         return committed(session, principal, job)
 
     return job_out(await run_in_threadpool(accept))
+
+
+@router.get("/sources")
+def list_sources(
+    principal: PeopleAdmin, session: SessionDep, settings: SettingsDep
+) -> list[SourceOut]:
+    """Sources an operator placed in the organisation's folder on the server, by name."""
+    return [source_out(s) for s in sources.sources_of(session, principal, settings)]
+
+
+@router.post("/sources/ingest", status_code=status.HTTP_202_ACCEPTED)
+def ingest_source(
+    principal: PeopleAdmin, session: SessionDep, queue: JobQueueDep, body: IngestSourceIn
+) -> JobOut:
+    """Check a listed source in full and queue adding it to the lake (again: adds nothing).
+
+    A name that is not a plain entry name is a 422, one that is not listed a 404, and a
+    source that cannot be read a 400 naming file, line and field; none queues anything.
+    """
+    job = sources.check_ingest_source(session, principal, queue, body.name)
+    return job_out(committed(session, principal, job))
 
 
 @router.get("/jobs")

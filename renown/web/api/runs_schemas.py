@@ -1,4 +1,4 @@
-"""API shapes of scoring runs and background jobs."""
+"""API shapes of scoring runs, server-side sources and background jobs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from renown.jobs.sources import SourceEntry
 from renown.store.tables.jobs import Job
 from renown.store.tables.scores import ScoringRun
 
@@ -22,6 +23,24 @@ class StartScoringIn(BaseModel):
     )
     as_of: datetime | None = Field(
         default=None, description="Score as of this instant (default: the newest event)."
+    )
+
+
+class SourceOut(BaseModel):
+    """A source an operator placed in the organisation's sources folder."""
+
+    name: str = Field(description="What to pass to /sources/ingest.")
+    kind: str = Field(description="file or folder")
+    size_bytes: int | None = Field(description="Size of a file; null for a folder.")
+    modified: datetime
+    format: str | None = Field(description="What renown would read it as; null: cannot tell.")
+
+
+class IngestSourceIn(BaseModel):
+    """Which listed source to add to the event lake."""
+
+    name: str = Field(
+        min_length=1, max_length=255, description="The name of one of the listed sources."
     )
 
 
@@ -69,6 +88,17 @@ def run_out(run: ScoringRun) -> RunOut:
         code_version=run.code_version,
         input_fingerprint=run.input_fingerprint,
         params=run.params,
+    )
+
+
+def source_out(entry: SourceEntry) -> SourceOut:
+    """Public shape of a source (its name, never its place on the server)."""
+    return SourceOut(
+        name=entry.name,
+        kind=entry.kind,
+        size_bytes=entry.size_bytes,
+        modified=entry.modified,
+        format=entry.format,
     )
 
 

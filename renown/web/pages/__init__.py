@@ -8,10 +8,12 @@ from fastapi import APIRouter
 
 from renown.web.pages.account import router as account_router
 from renown.web.pages.auth import router as auth_router
+from renown.web.pages.feedback import router as feedback_router
 from renown.web.pages.home import router as home_router
 from renown.web.pages.leaderboard import router as leaderboard_router
 from renown.web.pages.network import router as network_router
 from renown.web.pages.people import router as people_router
+from renown.web.pages.recognition import router as recognition_router
 from renown.web.pages.runs import router as runs_router
 
 router = APIRouter(include_in_schema=False)
@@ -22,5 +24,7 @@ router.include_router(leaderboard_router)
 router.include_router(network_router)
 router.include_router(account_router)
 router.include_router(runs_router)
+router.include_router(feedback_router)
+router.include_router(recognition_router)
 
 __all__ = ["router"]

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from renown.accounts.principal import Principal
 from renown.core.roles import STAFF_ROLES
 from renown.org import queries
+from renown.recognition import queries as recognition_queries
 from renown.web.deps import SessionDep
 from renown.web.pages.present import (
     component_bars,
@@ -82,6 +83,7 @@ def person_profile(
             "departments_reached": departments_reached(explanation),
             "chart_spec": trend_chart_spec(profile.history),
             "population": (explanation or {}).get("population"),
+            "badges": recognition_queries.badges_of(session, principal, profile.person.id),
         },
     )
 

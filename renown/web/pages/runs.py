@@ -1,14 +1,17 @@
-"""Scoring runs for HR: history, "score now", event uploads, and live job progress.
+"""Scoring runs for HR: history, "score now", event uploads, sources on the server, and
+live job progress.
 
 Starting work redirects to the job's page, whose progress fragment htmx polls every
 second; the finished fragment has no polling trigger, so polling stops by itself and the
-page offers the run and the leaderboard. A refused upload re-renders the form with the
-problem (file, line, field) instead of an error page, so the person can fix and retry.
+page offers the run and the leaderboard. A refused upload or source re-renders the page
+with the problem (file, line, field) instead of an error page, so the person can fix and
+retry.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -17,15 +20,16 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
-from renown.core.errors import InputError, Invalid
+from renown.core.errors import InputError, Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES
-from renown.jobs import actions, queries
+from renown.jobs import actions, queries, sources
 from renown.jobs.files import EVENT_SUFFIXES
 from renown.jobs.queue import JobQueue
 from renown.org import queries as org_queries
 from renown.store.tables.jobs import Job
 from renown.web.api.runs import JobQueueDep
 from renown.web.deps import SessionDep
+from renown.web.errors import STATUS_OF
 from renown.web.pages.render import is_htmx, render
 from renown.web.params import RowId
 from renown.web.policy import allow
@@ -45,10 +49,15 @@ def _runs_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    settings = request.app.state.settings
+    folder = sources.sources_hint(settings, sources.org_slug_of(session, principal))
     context: dict[str, Any] = {
         "runs": queries.list_runs(session, principal, limit=RECENT),
         "jobs": queries.list_jobs(session, principal, limit=RECENT),
         "accept": ",".join(sorted(EVENT_SUFFIXES)),
+        "sources": sources.sources_of(session, principal, settings),
+        "sources_folder": folder,
+        "sources_under_home": not PurePosixPath(folder).is_absolute(),
         "error": error,
     }
     return render(request, "runs.html", context, status_code=status_code)
@@ -114,6 +123,25 @@ def _accept_upload(
         raise
     session.commit()
     return job
+
+
+@router.post("/runs/source")
+def ingest_source(
+    request: Request,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    queue: JobQueueDep,
+    name: Annotated[str, Form(min_length=1, max_length=255)],
+) -> Response:
+    """Check and queue a listed source; a refused one shows the problem on the page."""
+    try:
+        job = sources.check_ingest_source(session, principal, queue, name)
+    except (InputError, Invalid, NotFound) as problem:
+        session.rollback()
+        code = next(c for kind, c in STATUS_OF.items() if isinstance(problem, kind))
+        return _runs_page(request, principal, session, error=str(problem), status_code=code)
+    session.commit()
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)

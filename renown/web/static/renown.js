@@ -248,9 +248,52 @@
     });
   }
 
+  /* Feedback requests: "Add" buttons of the people picker put a chip with a hidden
+   * person_ids input into the form's [data-picked] list (once per person); the chip's
+   * button takes it out again. Search results can change without losing the choice. */
+  function wirePeoplePicker() {
+    document.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target : null;
+      var add = target && target.closest("[data-pick-person]");
+      var remove = target && target.closest("[data-unpick]");
+      var list = document.querySelector("[data-picked]");
+      if (!list || !(add || remove)) {
+        return;
+      }
+      if (remove) {
+        remove.closest("li").remove();
+        return;
+      }
+      var id = add.dataset.pickPerson;
+      if (list.querySelector('input[name="person_ids"][value="' + CSS.escape(id) + '"]')) {
+        return;
+      }
+      var empty = list.querySelector("[data-picked-empty]");
+      if (empty) {
+        empty.remove();
+      }
+      var item = document.createElement("li");
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "person_ids";
+      input.value = id;
+      item.appendChild(input);
+      item.appendChild(document.createTextNode(add.dataset.name + " "));
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip-remove";
+      button.setAttribute("data-unpick", "");
+      button.setAttribute("aria-label", "Remove " + add.dataset.name);
+      button.textContent = "×";
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+  }
+
   function start() {
     renderCharts(document);
     wireAutosubmit(document);
+    wirePeoplePicker();
     var map = document.getElementById("network-map");
     if (map) {
       drawNetwork(map);

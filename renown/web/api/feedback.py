@@ -1,0 +1,392 @@
+"""360° feedback: give, request, answer, read, and the settings HR keeps.
+
+Each route calls one action or query of :mod:`renown.feedback` and formats its answer;
+who may read what (and that anonymous answers appear only as whole releases) is decided
+there. Outside raters answer through ``/external/feedback/{token}``: public routes whose
+token is the credential, so an unknown token is a plain 404 (no oracle).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, status
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
+from renown.feedback import actions, frameworks, links, queries, requests, thresholds
+from renown.feedback.actions import Answer
+from renown.feedback.notify import check_mark_read, list_notifications
+from renown.store.tables.feedback import Notification
+from renown.web.api.feedback_schemas import (
+    AnonymitySettingsIn,
+    AnsweredOut,
+    AnswerIn,
+    CompetencyKey,
+    CompetencyOut,
+    CreatedFeedbackOut,
+    CreatedRequestOut,
+    DeclinedOut,
+    ExternalRequestOut,
+    FeedbackViewOut,
+    FrameworkOut,
+    GiveFeedbackIn,
+    GivenItemOut,
+    NotificationOut,
+    OrgOverviewOut,
+    PendingOut,
+    RaterLinkOut,
+    RequestFeedbackIn,
+    RequestOut,
+    RequestSettingsOut,
+    ThresholdIn,
+    ThresholdOut,
+    TrendPointOut,
+    given_out,
+    mean_out,
+    request_out,
+    view_out,
+)
+from renown.web.deps import SessionDep
+from renown.web.params import OptionalId, RowId
+from renown.web.policy import allow, public, signed_in
+
+router = APIRouter(tags=["feedback"])
+Staff = Annotated[Principal, allow(*STAFF_ROLES)]
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+SignedIn = Annotated[Principal, signed_in()]
+LinkToken = Annotated[
+    str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$", description="The link's token.")
+]
+CompetencyFilter = Annotated[CompetencyKey | None, Query()]
+Since = Annotated[datetime | None, Query(description="Named items given at or after this.")]
+Until = Annotated[datetime | None, Query(description="Named items given before this.")]
+UnreadOnly = Annotated[bool, Query()]
+NotificationLimit = Annotated[int, Query(ge=1, le=200)]
+
+
+def rater_url(request: Request, token: str) -> str:
+    """The page an outside rater opens (absolute, to paste into an e-mail)."""
+    return str(request.url_for("external_feedback_page", token=token))
+
+
+def notification_out(note: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=note.id,
+        kind=note.kind,
+        text=note.text,
+        link=note.link,
+        created_at=note.created_at,
+        read_at=note.read_at,
+    )
+
+
+# --- Giving and reading -------------------------------------------------------------------
+
+
+@router.post("/feedback", status_code=status.HTTP_201_CREATED)
+def give_feedback(
+    body: GiveFeedbackIn, principal: Staff, session: SessionDep
+) -> CreatedFeedbackOut:
+    """Give feedback to a colleague (anonymous only where the relationship allows it)."""
+    item = actions.check_give_feedback(
+        session,
+        principal,
+        receiver_id=body.receiver_id,
+        answer=Answer(body.text, body.ratings),
+        visibility=body.visibility,
+        anonymous=body.anonymous,
+        relationship=body.relationship,
+    )
+    created = CreatedFeedbackOut(
+        id=item.id,
+        receiver_id=item.receiver_id,
+        relationship=item.relationship,
+        visibility=item.visibility,
+        anonymous=item.anonymous,
+    )
+    session.commit()
+    return created
+
+
+@router.get("/feedback/received")
+def received(
+    principal: Staff,
+    session: SessionDep,
+    competency: CompetencyFilter = None,
+    since: Since = None,
+    until: Until = None,
+    request_id: OptionalId = None,
+) -> FeedbackViewOut:
+    """Feedback about me: named items (filters apply to these) and anonymous aggregates."""
+    return view_out(
+        queries.received(
+            session,
+            principal,
+            competency=competency,
+            since=since,
+            until=until,
+            request_id=request_id,
+        )
+    )
+
+
+@router.get("/feedback/given")
+def given(principal: Staff, session: SessionDep) -> list[GivenItemOut]:
+    """Feedback I gave, newest first."""
+    return [given_out(item) for item in queries.given(session, principal)]
+
+
+@router.get("/feedback/people/{person_id}")
+def about_person(
+    person_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    competency: CompetencyFilter = None,
+    since: Since = None,
+    until: Until = None,
+    request_id: OptionalId = None,
+) -> FeedbackViewOut:
+    """A person's feedback as their manager chain or HR may see it (404 for anyone else)."""
+    return view_out(
+        queries.about_person(
+            session,
+            principal,
+            person_id,
+            competency=competency,
+            since=since,
+            until=until,
+            request_id=request_id,
+        )
+    )
+
+
+@router.get("/feedback/people/{person_id}/trends")
+def competency_trends(
+    person_id: RowId, principal: Staff, session: SessionDep
+) -> list[TrendPointOut]:
+    """Mean rating per competency and quarter (anonymous ratings as whole releases only)."""
+    return [
+        TrendPointOut(competency=p.competency, quarter=p.quarter, mean=p.mean, n=p.n)
+        for p in queries.competency_trends(session, principal, person_id)
+    ]
+
+
+# --- Requests -----------------------------------------------------------------------------
+
+
+@router.get("/feedback/requested")
+def requested(principal: Staff, session: SessionDep) -> list[RequestOut]:
+    """Requests I made, with who answered where answers are named."""
+    return [request_out(view) for view in queries.requested(session, principal)]
+
+
+@router.get("/feedback/pending")
+def pending(principal: Staff, session: SessionDep) -> list[PendingOut]:
+    """Open requests waiting for my answer, soonest expiry first."""
+    return [
+        PendingOut(
+            id=p.id,
+            requester_name=p.requester_name,
+            subject_id=p.subject_id,
+            subject_name=p.subject_name,
+            message=p.message,
+            competencies=list(p.competencies),
+            anonymity=p.anonymity,
+            expires_at=p.expires_at,
+        )
+        for p in queries.pending(session, principal)
+    ]
+
+
+@router.post("/feedback/requests", status_code=status.HTTP_201_CREATED)
+def request_feedback(
+    body: RequestFeedbackIn, request: Request, principal: Staff, session: SessionDep
+) -> CreatedRequestOut:
+    """Ask for feedback; outside raters' links are in this answer only (copy them now)."""
+    created = requests.check_request_feedback(
+        session,
+        principal,
+        person_ids=body.person_ids,
+        external=[requests.ExternalRater(r.email, r.name) for r in body.external],
+        expires_at=body.expires_at,
+        subject_id=body.subject_id,
+        competencies=body.competencies,
+        message=body.message,
+        anonymity=body.anonymity,
+        threshold=body.threshold,
+        visibility=body.visibility,
+    )
+    row = created.request
+    answer = CreatedRequestOut(
+        id=row.id,
+        subject_id=row.subject_id,
+        visibility=row.visibility,
+        anonymity=row.anonymity,
+        threshold=row.anonymity_threshold,
+        competencies=list(row.competencies),
+        expires_at=row.expires_at,
+        links=[
+            RaterLinkOut(email=email, token=token, url=rater_url(request, token))
+            for email, token in created.links.items()
+        ],
+    )
+    session.commit()
+    return answer
+
+
+@router.post("/feedback/requests/{request_id}/answer", status_code=status.HTTP_201_CREATED)
+def answer_request(
+    request_id: RowId, body: AnswerIn, principal: Staff, session: SessionDep
+) -> AnsweredOut:
+    """Answer a request I was asked (once, before it expires)."""
+    item_id = requests.check_answer_request(
+        session, principal, request_id, Answer(body.text, body.ratings), anonymous=body.anonymous
+    )
+    session.commit()
+    return AnsweredOut(id=item_id)
+
+
+@router.post("/feedback/requests/{request_id}/decline")
+def decline_request(request_id: RowId, principal: Staff, session: SessionDep) -> DeclinedOut:
+    """Decline a request I was asked (nobody is told who declined)."""
+    recipient = requests.check_decline(session, principal, request_id)
+    answer = DeclinedOut(request_id=recipient.request_id, status=recipient.status)
+    session.commit()
+    return answer
+
+
+@router.put("/feedback/requests/{request_id}/anonymity")
+def change_anonymity(
+    request_id: RowId, body: AnonymitySettingsIn, principal: Staff, session: SessionDep
+) -> RequestSettingsOut:
+    """Change a request's anonymity settings: 422 once an answer has locked them."""
+    row = requests.check_change_anonymity(
+        session, principal, request_id, anonymity=body.anonymity, threshold=body.threshold
+    )
+    answer = RequestSettingsOut(
+        id=row.id, anonymity=row.anonymity, threshold=row.anonymity_threshold, locked=row.locked
+    )
+    session.commit()
+    return answer
+
+
+# --- Outside raters (the token is the credential) ------------------------------------------
+
+
+def _external_out(view: links.ExternalRequest) -> ExternalRequestOut:
+    return ExternalRequestOut(
+        organisation=view.organisation,
+        requester_name=view.requester_name,
+        subject_name=view.subject_name,
+        message=view.message,
+        competencies=[
+            CompetencyOut(key=c.key, name=c.name, description=c.description)
+            for c in view.competencies
+        ],
+        anonymity=view.anonymity,
+        expires_at=view.expires_at,
+        status=view.status,
+    )
+
+
+@router.get("/external/feedback/{token}", dependencies=[public()])
+def external_request(token: LinkToken, session: SessionDep) -> ExternalRequestOut:
+    """The request behind an outside rater's link (404 for any token that is not one)."""
+    return _external_out(links.external_request(session, token))
+
+
+@router.post(
+    "/external/feedback/{token}", dependencies=[public()], status_code=status.HTTP_201_CREATED
+)
+def external_answer(token: LinkToken, body: AnswerIn, session: SessionDep) -> AnsweredOut:
+    """An outside rater answers through their link: once, before the request expires."""
+    item_id = requests.do_answer_external(
+        session, token, Answer(body.text, body.ratings), anonymous=body.anonymous
+    )
+    session.commit()
+    return AnsweredOut(id=item_id)
+
+
+# --- Organisation: overview, framework, threshold -----------------------------------------
+
+
+@router.get("/feedback/overview")
+def org_overview(principal: PeopleAdmin, session: SessionDep) -> OrgOverviewOut:
+    """Counts and means over the organisation (anonymous data: whole releases only)."""
+    overview = queries.org_overview(session, principal)
+    return OrgOverviewOut(
+        threshold=overview.threshold,
+        named_items=dict(overview.named_items),
+        released_givers=dict(overview.released_givers),
+        open_requests=overview.open_requests,
+        competencies=[mean_out(m) for m in overview.competencies],
+    )
+
+
+def _framework_out(session: Session, org_id: int) -> FrameworkOut:
+    framework = frameworks.active_framework(session, org_id)
+    return FrameworkOut(
+        name=framework.name if framework else None,
+        competencies=[
+            CompetencyOut(key=c.key, name=c.name, description=c.description)
+            for c in frameworks.competencies(session, org_id)
+        ],
+    )
+
+
+@router.get("/feedback/framework")
+def competency_framework(principal: Staff, session: SessionDep) -> FrameworkOut:
+    """The competencies people are rated on (none until HR installs a framework)."""
+    return _framework_out(session, principal.org_id)
+
+
+@router.post("/feedback/framework/default", status_code=status.HTTP_201_CREATED)
+def seed_default_framework(principal: PeopleAdmin, session: SessionDep) -> FrameworkOut:
+    """Install the default framework (idempotent: an installed one is returned as is)."""
+    frameworks.check_seed_default_framework(session, principal)
+    session.commit()
+    return _framework_out(session, principal.org_id)
+
+
+@router.get("/feedback/settings")
+def feedback_settings(principal: Staff, session: SessionDep) -> ThresholdOut:
+    """The anonymity threshold in force: distinct givers an anonymous release needs."""
+    return ThresholdOut(anonymity_threshold=thresholds.org_threshold(session, principal.org_id))
+
+
+@router.put("/feedback/settings")
+def set_feedback_settings(
+    body: ThresholdIn, principal: PeopleAdmin, session: SessionDep
+) -> ThresholdOut:
+    """Set the anonymity threshold (never below 3)."""
+    value = thresholds.check_set_anonymity_threshold(session, principal, body.anonymity_threshold)
+    session.commit()
+    return ThresholdOut(anonymity_threshold=value)
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+@router.get("/notifications")
+def notifications(
+    principal: SignedIn,
+    session: SessionDep,
+    unread_only: UnreadOnly = False,
+    limit: NotificationLimit = 50,
+) -> list[NotificationOut]:
+    """My notifications, newest first."""
+    return [
+        notification_out(note)
+        for note in list_notifications(session, principal, unread_only=unread_only, limit=limit)
+    ]
+
+
+@router.post("/notifications/{notification_id}/read")
+def mark_read(notification_id: RowId, principal: SignedIn, session: SessionDep) -> NotificationOut:
+    """Mark one of my notifications read."""
+    answer = notification_out(check_mark_read(session, principal, notification_id))
+    session.commit()
+    return answer

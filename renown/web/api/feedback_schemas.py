@@ -1,0 +1,394 @@
+"""API shapes of 360° feedback.
+
+Anonymous answers leave the server only as :class:`AggregateOut`: a relationship group's
+released size, competency means over whole releases, shuffled comments and a month. That
+shape has no giver, item id or timestamp field at all, so no serialiser mistake can put
+one there; named items (:class:`NamedItemOut`) are the only shapes with a giver.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from renown.feedback.anonymity import CompetencyMean, GroupAggregate
+from renown.feedback.model import (
+    MAX_RATING,
+    MAX_RECIPIENTS,
+    MAX_TEXT,
+    MIN_RATING,
+    Anonymity,
+    Relationship,
+    Visibility,
+)
+from renown.feedback.views import FeedbackView, GivenItem, NamedItem, RequestView
+from renown.web.params import MAX_ID, NO_NUL
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
+CompetencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
+Rating = Annotated[int, Field(ge=MIN_RATING, le=MAX_RATING)]
+PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
+MAX_THRESHOLD = 100
+"""An anonymity threshold above this would hide every answer of any real team."""
+
+
+# --- What clients send --------------------------------------------------------------------
+
+
+class GiveFeedbackIn(BaseModel):
+    """Feedback to one person; the relationship is derived from the org chart when omitted."""
+
+    receiver_id: PersonId
+    text: Text = ""
+    ratings: dict[CompetencyKey, Rating] = Field(default_factory=dict, max_length=64)
+    visibility: Visibility = Visibility.PRIVATE
+    anonymous: bool = False
+    relationship: Relationship | None = Field(
+        default=None, description="peer or other between colleagues; reporting lines decide."
+    )
+
+
+class AnswerIn(BaseModel):
+    """An answer to a request (the request decides visibility and anonymity rules)."""
+
+    text: Text = ""
+    ratings: dict[CompetencyKey, Rating] = Field(default_factory=dict, max_length=64)
+    anonymous: bool | None = Field(
+        default=None, description="Only where the request allows it; null: the request's default."
+    )
+
+
+class ExternalRaterIn(BaseModel):
+    """Someone outside the organisation, asked through a single-use link."""
+
+    email: Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=NO_NUL)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+class RequestFeedbackIn(BaseModel):
+    """Ask colleagues (and outside raters) for feedback about oneself or one's report."""
+
+    expires_at: datetime = Field(description="Within 180 days from now.")
+    person_ids: list[PersonId] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    external: list[ExternalRaterIn] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    subject_id: PersonId | None = Field(default=None, description="Default: the requester.")
+    competencies: list[CompetencyKey] = Field(default_factory=list, max_length=64)
+    message: Text = ""
+    anonymity: Anonymity = Anonymity.NONE
+    threshold: Annotated[int, Field(ge=3, le=MAX_THRESHOLD)] | None = None
+    visibility: Visibility = Visibility.PRIVATE
+
+
+class AnonymitySettingsIn(BaseModel):
+    """New anonymity settings of a request (refused once it has answers)."""
+
+    anonymity: Anonymity = Anonymity.NONE
+    threshold: Annotated[int, Field(ge=3, le=MAX_THRESHOLD)] | None = None
+
+
+class ThresholdIn(BaseModel):
+    """The organisation's anonymity threshold: distinct givers a release needs."""
+
+    anonymity_threshold: int = Field(ge=3, le=MAX_THRESHOLD)
+
+
+# --- What the server answers --------------------------------------------------------------
+
+
+class CompetencyMeanOut(BaseModel):
+    """A competency's mean over whole releases; null with a note when too few rated it."""
+
+    key: str
+    mean: float | None
+    n: int | None
+    note: str
+
+
+class AggregateOut(BaseModel):
+    """A relationship group's anonymous answers, published as whole releases only."""
+
+    group: str = Field(description="peer, report, client, other, or others (pooled groups)")
+    givers: int = Field(description="Distinct givers over the group's releases")
+    period: str = Field(description="Month of the latest release (YYYY-MM)")
+    competencies: list[CompetencyMeanOut]
+    comments: list[str] = Field(description="In an order unrelated to time or giver")
+
+
+class SuppressedOut(BaseModel):
+    """A group with nothing published (whether anyone answered is not said)."""
+
+    group: str
+    note: str
+
+
+class NamedItemOut(BaseModel):
+    """A named feedback item (never an anonymous one)."""
+
+    id: int
+    receiver_id: int
+    receiver_name: str
+    giver_id: int | None = Field(description="Null for an outside rater")
+    giver_name: str
+    relationship: str
+    visibility: str
+    text: str
+    ratings: dict[str, int]
+    created_at: datetime
+    request_id: int | None
+
+
+class FeedbackViewOut(BaseModel):
+    """What the caller may see of one person's received feedback."""
+
+    person_id: int
+    threshold: int
+    named: list[NamedItemOut]
+    aggregates: list[AggregateOut]
+    suppressed: list[SuppressedOut]
+
+
+class GivenItemOut(BaseModel):
+    """Feedback the caller gave (their own anonymous items too: they wrote them)."""
+
+    id: int
+    receiver_id: int
+    receiver_name: str
+    relationship: str
+    visibility: str
+    anonymous: bool
+    text: str
+    ratings: dict[str, int]
+    created_at: datetime
+
+
+class RecipientOut(BaseModel):
+    """A recipient of the caller's request; status null while answers may be anonymous."""
+
+    person_id: int | None
+    name: str
+    email: str | None
+    status: str | None
+
+
+class RequestOut(BaseModel):
+    """A request the caller made."""
+
+    id: int
+    subject_id: int
+    subject_name: str
+    message: str
+    competencies: list[str]
+    visibility: str
+    anonymity: str
+    threshold: int
+    locked: bool
+    expires_at: datetime
+    created_at: datetime
+    recipients: list[RecipientOut]
+    answered: int | None = Field(description="Null while anonymous answers are too few")
+    answered_note: str
+
+
+class RaterLinkOut(BaseModel):
+    """An outside rater's single-use link: shown in this answer only, never again."""
+
+    email: str
+    token: str
+    url: str
+
+
+class CreatedRequestOut(BaseModel):
+    """The new request and its outside raters' links."""
+
+    id: int
+    subject_id: int
+    visibility: str
+    anonymity: str
+    threshold: int
+    competencies: list[str]
+    expires_at: datetime
+    links: list[RaterLinkOut]
+
+
+class PendingOut(BaseModel):
+    """A request waiting for the caller's answer."""
+
+    id: int
+    requester_name: str
+    subject_id: int
+    subject_name: str
+    message: str
+    competencies: list[str]
+    anonymity: str
+    expires_at: datetime
+
+
+class RequestSettingsOut(BaseModel):
+    """A request's anonymity settings after a change."""
+
+    id: int
+    anonymity: str
+    threshold: int
+    locked: bool
+
+
+class CreatedFeedbackOut(BaseModel):
+    """The item just given (to its giver)."""
+
+    id: int
+    receiver_id: int
+    relationship: str
+    visibility: str
+    anonymous: bool
+
+
+class AnsweredOut(BaseModel):
+    """The caller's answer was stored."""
+
+    id: int
+
+
+class DeclinedOut(BaseModel):
+    """The caller declined a request."""
+
+    request_id: int
+    status: str
+
+
+class TrendPointOut(BaseModel):
+    """Mean rating of one competency in one quarter, over ``n`` ratings."""
+
+    competency: str
+    quarter: str
+    mean: float
+    n: int
+
+
+class OrgOverviewOut(BaseModel):
+    """HR's view: counts and means, anonymous data only as whole releases."""
+
+    threshold: int
+    named_items: dict[str, int]
+    released_givers: dict[str, int]
+    open_requests: int
+    competencies: list[CompetencyMeanOut]
+
+
+class CompetencyOut(BaseModel):
+    key: str
+    name: str
+    description: str
+
+
+class FrameworkOut(BaseModel):
+    """The organisation's active competency framework (null name: none installed yet)."""
+
+    name: str | None
+    competencies: list[CompetencyOut]
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    text: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class ThresholdOut(BaseModel):
+    anonymity_threshold: int
+
+
+class ExternalRequestOut(BaseModel):
+    """What an outside rater's link shows: who asks, about whom, and what to rate."""
+
+    organisation: str
+    requester_name: str
+    subject_name: str
+    message: str
+    competencies: list[CompetencyOut]
+    anonymity: str
+    expires_at: datetime
+    status: str = Field(description="pending, answered, declined or expired")
+
+
+# --- Conversions --------------------------------------------------------------------------
+
+
+def mean_out(mean: CompetencyMean) -> CompetencyMeanOut:
+    return CompetencyMeanOut(key=mean.key, mean=mean.mean, n=mean.n, note=mean.note)
+
+
+def aggregate_out(aggregate: GroupAggregate) -> AggregateOut:
+    return AggregateOut(
+        group=aggregate.group,
+        givers=aggregate.givers,
+        period=aggregate.period,
+        competencies=[mean_out(m) for m in aggregate.competencies],
+        comments=list(aggregate.comments),
+    )
+
+
+def named_out(item: NamedItem) -> NamedItemOut:
+    return NamedItemOut(
+        id=item.id,
+        receiver_id=item.receiver_id,
+        receiver_name=item.receiver_name,
+        giver_id=item.giver_id,
+        giver_name=item.giver_name,
+        relationship=item.relationship,
+        visibility=item.visibility,
+        text=item.text,
+        ratings=dict(item.ratings),
+        created_at=item.created_at,
+        request_id=item.request_id,
+    )
+
+
+def view_out(view: FeedbackView) -> FeedbackViewOut:
+    return FeedbackViewOut(
+        person_id=view.person_id,
+        threshold=view.threshold,
+        named=[named_out(i) for i in view.named],
+        aggregates=[aggregate_out(a) for a in view.aggregates],
+        suppressed=[SuppressedOut(group=s.group, note=s.note) for s in view.suppressed],
+    )
+
+
+def given_out(item: GivenItem) -> GivenItemOut:
+    return GivenItemOut(
+        id=item.id,
+        receiver_id=item.receiver_id,
+        receiver_name=item.receiver_name,
+        relationship=item.relationship,
+        visibility=item.visibility,
+        anonymous=item.anonymous,
+        text=item.text,
+        ratings=dict(item.ratings),
+        created_at=item.created_at,
+    )
+
+
+def request_out(view: RequestView) -> RequestOut:
+    return RequestOut(
+        id=view.id,
+        subject_id=view.subject_id,
+        subject_name=view.subject_name,
+        message=view.message,
+        competencies=list(view.competencies),
+        visibility=view.visibility,
+        anonymity=view.anonymity,
+        threshold=view.threshold,
+        locked=view.locked,
+        expires_at=view.expires_at,
+        created_at=view.created_at,
+        recipients=[
+            RecipientOut(person_id=r.person_id, name=r.name, email=r.email, status=r.status)
+            for r in view.recipients
+        ],
+        answered=view.answered,
+        answered_note=view.answered_note,
+    )

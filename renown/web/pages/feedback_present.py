@@ -1,0 +1,97 @@
+"""What the feedback pages show, computed from query results: chart specs, group labels,
+and the parsing of form fields (pure functions, tested without a browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from renown.core.errors import Invalid
+from renown.feedback import frameworks, requests
+from renown.feedback.views import TrendPoint
+
+GROUP_LABELS = {
+    "peer": "Peers",
+    "report": "Reports",
+    "client": "Clients",
+    "other": "Others in the organisation",
+    "others": "Several small groups together",
+}
+
+
+def parse_ratings(values: Sequence[str]) -> dict[str, int]:
+    """``key:n`` form values (blank selects send nothing useful) -> ratings."""
+    ratings: dict[str, int] = {}
+    for value in values:
+        key, _, number = value.partition(":")
+        if not key or not number:
+            continue
+        if not number.isdigit() or len(number) > 1:
+            raise Invalid(f"the rating of {key} must be between 1 and 5")
+        ratings[key] = int(number)
+    return ratings
+
+
+def competency_names(session: Session, org_id: int) -> dict[str, str]:
+    return {c.key: c.name for c in frameworks.competencies(session, org_id)}
+
+
+def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> dict[str, Any]:
+    """A Vega-Lite line per competency: mean rating by quarter."""
+    values = [
+        {
+            "quarter": p.quarter,
+            "competency": names.get(p.competency, p.competency),
+            "mean": p.mean,
+            "n": p.n,
+        }
+        for p in points
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": "Mean rating per competency by quarter",
+        "width": "container",
+        "height": 220,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.2},
+        "encoding": {
+            "x": {
+                "field": "quarter",
+                "type": "ordinal",
+                "title": "Quarter",
+                "sort": "ascending",
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "mean",
+                "type": "quantitative",
+                "title": "Mean rating",
+                "scale": {"domain": [1, 5]},
+            },
+            "color": {"field": "competency", "type": "nominal", "title": "Competency"},
+            "tooltip": [
+                {"field": "competency", "type": "nominal", "title": "Competency"},
+                {"field": "quarter", "type": "ordinal", "title": "Quarter"},
+                {"field": "mean", "type": "quantitative", "title": "Mean", "format": ".2f"},
+                {"field": "n", "type": "quantitative", "title": "Ratings"},
+            ],
+        },
+        "config": {
+            "font": "system-ui, sans-serif",
+            "view": {"stroke": None},
+            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
+        },
+    }
+
+
+def parse_raters(text: str) -> list[requests.ExternalRater]:
+    """``email, name`` per line (the domain checks both)."""
+    raters = []
+    for line in text.splitlines():
+        if line.strip():
+            email, _, name = line.partition(",")
+            raters.append(requests.ExternalRater(email.strip(), name.strip()))
+    return raters

@@ -1,0 +1,337 @@
+"""Recognition pages: the kudos wall (give, react, comment, withdraw), the badge catalogue,
+and HR's review of kudos rings.
+
+Like the API, each route calls one :mod:`renown.recognition` action or query, which decide
+who may do what. Reactions, comments and withdrawals are htmx requests that get back only
+the part of the page they change; each also works as a plain form post (answered with a
+redirect), so the wall works without JavaScript. A refused kudos re-renders the form with
+the domain's message (422) and what was typed.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Annotated, Any, Final, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.badges import Tier
+from renown.core.clock import SystemClock
+from renown.core.errors import Invalid, NotFound
+from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
+from renown.feedback import frameworks
+from renown.jobs import actions as job_actions
+from renown.org import queries as org_queries
+from renown.recognition import actions, queries
+from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
+from renown.recognition.rings import MAX_REASON, check_decide_ring
+from renown.web.api.runs import JobQueueDep
+from renown.web.deps import SessionDep
+from renown.web.pages.render import is_htmx, render
+from renown.web.params import MAX_ID, NO_NUL, RowId, SearchText
+from renown.web.policy import allow
+
+router = APIRouter()
+Staff = Annotated[Principal, allow(*STAFF_ROLES)]
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+FormText = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
+ReasonText = Annotated[str, Form(max_length=MAX_REASON, pattern=NO_NUL)]
+Kind = Annotated[str, Form(pattern="^(" + "|".join(REACTION_KINDS) + ")$")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+CLOCK: Final = SystemClock()
+WALL_SIZE: Final = 20
+PICKER_SIZE: Final = 8
+EMOJI: Final = {
+    "thumbsup": "\N{THUMBS UP SIGN}",
+    "clap": "\N{CLAPPING HANDS SIGN}",
+    "heart": "\N{HEAVY BLACK HEART}\N{VARIATION SELECTOR-16}",
+    "tada": "\N{PARTY POPPER}",
+    "rocket": "\N{ROCKET}",
+    "star": "\N{WHITE MEDIUM STAR}",
+}
+"""How each reaction kind is drawn (the API names them; people see the emoji)."""
+TIERS: Final = (Tier.GOLD, Tier.SILVER, Tier.BRONZE)
+RING_TABS: Final = (
+    ("suspected", "To review"),
+    ("confirmed", "Confirmed"),
+    ("dismissed", "Dismissed"),
+)
+
+
+def _context(principal: Principal) -> dict[str, Any]:
+    """What every kudos template needs to draw cards."""
+    return {"emoji": EMOJI, "kinds": REACTION_KINDS, "me": principal.person_id}
+
+
+# --- The wall -----------------------------------------------------------------------------
+
+
+def _wall(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    page: int,
+    *,
+    error: str = "",
+    values: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    linked = principal.person_id is not None
+    wall = queries.wall(session, principal, page=page, per_page=WALL_SIZE)
+    context = _context(principal) | {
+        "wall": wall,
+        "pages": max(1, -(-wall.total // WALL_SIZE)),
+        "linked": linked,
+        "budget": queries.budget_left(session, principal, clock=CLOCK) if linked else None,
+        "competencies": frameworks.competencies(session, principal.org_id),
+        "error": error,
+        "values": values or {},
+        "given": request.query_params.get("given") == "1",
+    }
+    return render(request, "kudos.html", context, status_code=422 if error else 200)
+
+
+@router.get("/kudos", response_class=HTMLResponse)
+def wall_page(
+    request: Request, principal: Staff, session: SessionDep, page: PageNumber = 1
+) -> HTMLResponse:
+    """The organisation's kudos, newest first, with the give-kudos form on top."""
+    return _wall(request, principal, session, page)
+
+
+@router.get("/kudos/people-search", response_class=HTMLResponse)
+def people_search(
+    request: Request, principal: Staff, session: SessionDep, q: SearchText = None
+) -> HTMLResponse:
+    """The receiver picker's results (htmx): colleagues the viewer may see, by name."""
+    query = (q or "").strip()
+    page = org_queries.list_people(session, principal, q=query or None, limit=PICKER_SIZE)
+    people = [p for p in page.items if p.id != principal.person_id] if query else []
+    return render(request, "kudos_picker.html", {"people": people, "q": query})
+
+
+@router.post("/kudos", response_class=HTMLResponse)
+def give(
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    receiver_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    message: FormText = "",
+    competency: Annotated[str, Form(max_length=64, pattern=NO_NUL)] = "",
+) -> Response:
+    """Give the kudos and show it on the wall (or the form again, with the reason)."""
+    try:
+        if receiver_id is None:
+            raise Invalid("choose the colleague you want to thank")
+        actions.check_give_kudos(
+            session, principal, receiver_id, message, clock=CLOCK, competency=competency or None
+        )
+    except Invalid as refused:
+        session.rollback()
+        values: dict[str, Any] = {"message": message, "competency": competency}
+        if receiver_id is not None:
+            with suppress(NotFound):  # the picker shows only people the viewer may see
+                values["receiver"] = org_queries.get_person(session, principal, receiver_id)
+        return _wall(request, principal, session, 1, error=str(refused), values=values)
+    session.commit()
+    return RedirectResponse("/kudos?given=1", status_code=303)
+
+
+@router.post("/kudos/{kudos_id}/withdraw")
+def withdraw(request: Request, kudos_id: RowId, principal: Staff, session: SessionDep) -> Response:
+    """Withdraw a kudos I gave; htmx removes its card."""
+    actions.check_delete_kudos(session, principal, kudos_id, clock=CLOCK)
+    session.commit()
+    if is_htmx(request):
+        return HTMLResponse("")
+    return RedirectResponse("/kudos", status_code=303)
+
+
+def _reactions(request: Request, principal: Principal, session: Session, kudos_id: int) -> Response:
+    if not is_htmx(request):
+        return RedirectResponse(f"/kudos#kudos-{kudos_id}", status_code=303)
+    item = queries.kudos_one(session, principal, kudos_id)
+    return render(request, "kudos_reactions.html", _context(principal) | {"item": item})
+
+
+@router.post("/kudos/{kudos_id}/react")
+def react(
+    request: Request,
+    kudos_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    kind: Kind = "thumbsup",
+) -> Response:
+    """Add my reaction; htmx gets the kudos' reaction bar back."""
+    actions.check_react(session, principal, kudos_id, kind, clock=CLOCK)
+    session.commit()
+    return _reactions(request, principal, session, kudos_id)
+
+
+@router.post("/kudos/{kudos_id}/unreact")
+def unreact(
+    request: Request,
+    kudos_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    kind: Kind = "thumbsup",
+) -> Response:
+    """Take back my reaction; htmx gets the kudos' reaction bar back."""
+    actions.check_unreact(session, principal, kudos_id, kind, clock=CLOCK)
+    session.commit()
+    return _reactions(request, principal, session, kudos_id)
+
+
+# --- Comments -----------------------------------------------------------------------------
+
+
+def _thread(
+    request: Request, principal: Principal, session: Session, kudos_id: int, error: str = ""
+) -> HTMLResponse:
+    context = _context(principal) | {
+        "kudos_id": kudos_id,
+        "comments": queries.comments_of(session, principal, kudos_id),
+        "error": error,
+    }
+    if is_htmx(request):
+        # htmx swaps only 2xx answers: a refused comment is shown in the thread it belongs to.
+        return render(request, "kudos_comments.html", context)
+    context["item"] = queries.kudos_one(session, principal, kudos_id)
+    return render(request, "kudos_thread.html", context, status_code=422 if error else 200)
+
+
+@router.get("/kudos/{kudos_id}/comments", response_class=HTMLResponse)
+def comments(
+    request: Request, kudos_id: RowId, principal: Staff, session: SessionDep
+) -> HTMLResponse:
+    """A kudos' comment thread (htmx opens it under the card; without it, a page)."""
+    return _thread(request, principal, session, kudos_id)
+
+
+@router.post("/kudos/{kudos_id}/comments", response_class=HTMLResponse)
+def add_comment(
+    request: Request, kudos_id: RowId, principal: Staff, session: SessionDep, text: FormText = ""
+) -> Response:
+    """Comment under a kudos."""
+    try:
+        actions.check_comment(session, principal, kudos_id, text, clock=CLOCK)
+    except Invalid as refused:
+        session.rollback()
+        return _thread(request, principal, session, kudos_id, str(refused))
+    session.commit()
+    if is_htmx(request):
+        return _thread(request, principal, session, kudos_id)
+    return RedirectResponse(f"/kudos/{kudos_id}/comments", status_code=303)
+
+
+@router.post("/kudos/comments/{comment_id}/delete")
+def delete_comment(
+    request: Request, comment_id: RowId, principal: Staff, session: SessionDep
+) -> Response:
+    """Delete a comment I wrote; htmx removes it from the thread."""
+    actions.check_delete_comment(session, principal, comment_id, clock=CLOCK)
+    session.commit()
+    if is_htmx(request):
+        return HTMLResponse("")
+    return RedirectResponse("/kudos", status_code=303)
+
+
+# --- Badges -------------------------------------------------------------------------------
+
+
+@router.get("/badges", response_class=HTMLResponse)
+def badge_catalogue(request: Request, principal: Staff) -> HTMLResponse:
+    """Every badge people can earn, gold first, and what it takes."""
+    rules = queries.badge_catalogue()
+    by_tier = [(tier.value, [b for b in rules if b.tier is tier]) for tier in TIERS]
+    return render(request, "badges.html", {"by_tier": by_tier})
+
+
+# --- HR: kudos rings ----------------------------------------------------------------------
+
+
+@router.get("/rings", response_class=HTMLResponse)
+def rings(
+    request: Request,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    status: Literal["suspected", "confirmed", "dismissed"] = "suspected",
+) -> HTMLResponse:
+    """Kudos rings to review (and those already decided)."""
+    context = {
+        "rings": queries.ring_reviews(session, principal, status=status),
+        "status": status,
+        "tabs": RING_TABS,
+        "detail": None,
+    }
+    return render(request, "rings.html", context)
+
+
+def _ring_page(
+    request: Request, principal: Principal, session: Session, ring_id: int, error: str = ""
+) -> HTMLResponse:
+    context = {
+        "detail": queries.ring_detail(session, principal, ring_id),
+        "error": error,
+        "decided": request.query_params.get("decided", ""),
+    }
+    return render(request, "rings.html", context, status_code=422 if error else 200)
+
+
+@router.get("/rings/{ring_id}", response_class=HTMLResponse)
+def ring(
+    request: Request, ring_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> HTMLResponse:
+    """One ring: members, who thanked whom how often, evidence, history, the decision."""
+    return _ring_page(request, principal, session, ring_id)
+
+
+def _decide(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    ring_id: int,
+    decision: Literal["confirm", "dismiss"],
+    reason: str,
+) -> Response:
+    try:
+        check_decide_ring(session, principal, ring_id, decision, clock=CLOCK, reason=reason)
+    except Invalid as refused:
+        session.rollback()
+        return _ring_page(request, principal, session, ring_id, str(refused))
+    session.commit()
+    return RedirectResponse(f"/rings/{ring_id}?decided={decision}", status_code=303)
+
+
+@router.post("/rings/{ring_id}/confirm", response_class=HTMLResponse)
+def confirm(
+    request: Request,
+    ring_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    reason: ReasonText = "",
+) -> Response:
+    """Confirm the ring: its internal kudos stop counting (a reason is required)."""
+    return _decide(request, principal, session, ring_id, "confirm", reason)
+
+
+@router.post("/rings/{ring_id}/dismiss", response_class=HTMLResponse)
+def dismiss(
+    request: Request,
+    ring_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    reason: ReasonText = "",
+) -> Response:
+    """Dismiss the ring: nothing is discounted (a reason is required)."""
+    return _decide(request, principal, session, ring_id, "dismiss", reason)
+
+
+@router.post("/rings/run")
+def run_recognition(principal: PeopleAdmin, session: SessionDep, queue: JobQueueDep) -> Response:
+    """Start the recognition pass (rings, lake export, badges) and follow its progress."""
+    job = job_actions.check_start_recognition(session, principal, queue)
+    session.commit()
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
