@@ -27,6 +27,7 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from renown.core.clock import FixedClock, SystemClock
+from renown.feedback.requests import do_send_reminders
 from renown.ingest.lake import AppendResult
 from renown.jobs.ingest import LAKE_LOCK_TIMEOUT_SECONDS
 from renown.jobs.runner import JobContext
@@ -40,6 +41,7 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
     "looking for kudos rings": 0.05,
     "exporting kudos and feedback to the event lake": 0.35,
     "evaluating badges": 0.55,
+    "reminding people of open feedback requests": 0.8,
     "delivering notifications": 0.85,
 }
 """How far along the job is when each step starts (rough share of the work)."""
@@ -66,6 +68,9 @@ def run_recognition(context: JobContext) -> dict[str, Any]:
     with transaction(context.sessions) as session:
         badges = do_evaluate_badges(session, context.org_id, clock, actor=context.actor)
         awarded = len(badges.awarded)
+    _stage(context, "reminding people of open feedback requests")
+    with transaction(context.sessions) as session:
+        reminded = do_send_reminders(session, clock=clock, org_id=context.org_id)
     _stage(context, "delivering notifications")
     delivered = deliver_all_pending(context)
     return {
@@ -75,6 +80,7 @@ def run_recognition(context: JobContext) -> dict[str, Any]:
         "events_added": exported.added,
         "events_already_in_lake": exported.duplicates,
         "badges_awarded": awarded,
+        "feedback_reminders": reminded,
         "notifications": {
             "sent": delivered.sent,
             "skipped": delivered.skipped,
