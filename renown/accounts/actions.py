@@ -7,6 +7,7 @@ changes data and writes the audit entry in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -88,24 +89,41 @@ def principal_for_account(session: Session, account_id: int) -> Principal | None
     return None if row is None else _principal(row)
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
+@dataclass(frozen=True)
+class TokenPrincipal:
+    """Who a bearer token acts for, and whether its "last used" time is due to be noted."""
+
+    principal: Principal
+    token_id: int
+    use_due: bool
+
+
+def principal_for_token(session: Session, token: str) -> TokenPrincipal | None:
     """The principal behind a bearer token, if it is valid, not revoked and its account active.
 
-    "Last used" is written at most once per :data:`TOKEN_USE_RESOLUTION`, through the
-    session (so the caller's commit saves it): it is for people reviewing their tokens,
-    minute resolution is plenty, and skipping the write keeps concurrent API reads from
-    queueing on the database's one writer.
+    Only reads. "Last used" is for people reviewing their tokens and minute resolution is
+    plenty (:data:`TOKEN_USE_RESOLUTION`), so ``use_due`` asks for
+    :func:`record_token_use` at most once a minute, in a transaction of its own: written
+    in the request's read transaction, concurrent first uses would fail each other's reads.
     """
     row = session.connection().execute(_VALID_TOKEN, {"digest": token_digest(token)}).first()
     if row is None:
         return None
     token_id, last = row[0], row[1]
-    now = datetime.now(UTC)
-    if last is None or now - last > TOKEN_USE_RESOLUTION:
-        used = session.get(ApiToken, token_id)
-        if used is not None:
-            used.last_used = now
-    return _principal(row[2:])
+    due = last is None or datetime.now(UTC) - last > TOKEN_USE_RESOLUTION
+    return TokenPrincipal(_principal(row[2:]), token_id, due)
+
+
+def record_token_use(session: Session, token_id: int, when: datetime) -> None:
+    """Note that a token was used at ``when`` (unless a later use is already noted)."""
+    session.execute(
+        sa.update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            sa.or_(ApiToken.last_used.is_(None), ApiToken.last_used < when),
+        )
+        .values(last_used=when)
+    )
 
 
 def do_create_account(

@@ -85,6 +85,7 @@ def serve(
     from renown.jobs import make_queue
     from renown.store import make_engine, upgrade
     from renown.web.app import create_app
+    from renown.web.asgi import freeze_startup_heap
 
     settings = _settings(home)
     engine = make_engine(settings.database)
@@ -101,6 +102,7 @@ def serve(
     queue = make_queue(settings, sessions=app.state.sessions)
     app.state.job_queue = queue
     consumer = _start_worker(queue.huey) if worker and not queue.immediate else None
+    freeze_startup_heap()
     console.print(f"renown is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")

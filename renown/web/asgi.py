@@ -10,6 +10,8 @@ serves the same database with the same cookie key. Any other ASGI server can use
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from renown.settings import get_settings
@@ -18,4 +20,19 @@ from renown.web.app import create_app
 
 def create_app_from_env() -> FastAPI:
     """Build the web app from ``RENOWN_*`` settings (the database must already be migrated)."""
-    return create_app(get_settings())
+    app = create_app(get_settings())
+    freeze_startup_heap()
+    return app
+
+
+def freeze_startup_heap() -> None:
+    """Hide everything built so far (modules, the app, SQLAlchemy's mappers) from the GC.
+
+    Those objects live as long as the server does, yet every full collection walks all of
+    them: with about 270,000 of them that is a pause of well over 100 ms in the middle of
+    some unlucky request, which is what a p99 latency measures. Frozen, a full collection
+    only walks what the requests themselves left behind. Call it once, when a server
+    process has finished starting (not in tests: frozen objects are never collected).
+    """
+    gc.collect()
+    gc.freeze()

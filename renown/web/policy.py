@@ -14,21 +14,30 @@ not exposed to CSRF because browsers never attach the token on their own.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import BackgroundTasks, Depends, HTTPException, Request, status
 from fastapi.routing import APIRoute, iter_route_contexts
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import BaseRoute, Mount
 
-from renown.accounts.actions import principal_for_account, principal_for_token
+from renown.accounts.actions import (
+    principal_for_account,
+    principal_for_token,
+    record_token_use,
+)
 from renown.accounts.principal import Principal
 from renown.core.roles import Role
+from renown.store.engine import transaction
 from renown.web.deps import SessionDep
 
+logger = logging.getLogger(__name__)
 POLICY_ATTRIBUTE = "__renown_policy__"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -75,25 +84,29 @@ async def _check_csrf(request: Request) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token")
 
 
-async def _authenticate(request: Request, session: Session) -> Principal | None:
+async def _authenticate(
+    request: Request, session: Session, background: BackgroundTasks
+) -> Principal | None:
     """Principal from a bearer token or the session cookie (token wins).
 
-    ``session`` is the request's own session (the route gets the same one). A token's
-    "last used" update is committed here; a state-changing request then starts its own
-    transaction rather than writing on top of the read snapshot taken here.
+    ``session`` is the request's own session (the route gets the same one). Authentication
+    only reads; a state-changing request then starts its own transaction rather than
+    writing on top of the read snapshot taken here.
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        principal = principal_for_token(session, header[7:].strip())
-        _settle(request, session)
-        if principal is None:
+        found = principal_for_token(session, header[7:].strip())
+        _end_read_before_writes(request, session)
+        if found is None:
             raise SignInRequired()
-        return principal
+        if found.use_due:
+            background.add_task(_record_token_use, request.app.state.sessions, found.token_id)
+        return found.principal
     account_id = request.session.get(SESSION_ACCOUNT)
     if not isinstance(account_id, int):
         return None
     principal = principal_for_account(session, account_id)
-    _settle(request, session)
+    _end_read_before_writes(request, session)
     if principal is None:
         request.session.clear()
         return None
@@ -101,12 +114,20 @@ async def _authenticate(request: Request, session: Session) -> Principal | None:
     return principal
 
 
-def _settle(request: Request, session: Session) -> None:
-    """Commit authentication's own write; end its read before a state-changing handler."""
-    if session.dirty or session.new:
-        session.commit()
-    elif request.method not in SAFE_METHODS:
+def _end_read_before_writes(request: Request, session: Session) -> None:
+    """A state-changing handler gets a fresh transaction (SQLite cannot upgrade an old read)."""
+    if request.method not in SAFE_METHODS:
         session.rollback()
+
+
+def _record_token_use(sessions: sessionmaker[Session], token_id: int) -> None:
+    """After the answer is sent: note the token's use in a write transaction of its own."""
+    try:
+        with transaction(sessions) as session:
+            record_token_use(session, token_id, datetime.now(UTC))
+    except OperationalError:
+        # Bookkeeping only: with the database busy, the token's next use tries again.
+        logger.warning("could not note the use of API token %s", token_id, exc_info=True)
 
 
 def _mark(dependency: Callable[..., Awaitable[Any]], kind: str) -> Any:
@@ -120,8 +141,10 @@ def allow(*roles: Role) -> Any:
     if not admitted:
         raise ValueError("allow() needs at least one role; use signed_in() for any account")
 
-    async def policy(request: Request, session: SessionDep) -> Principal:
-        principal = await _authenticate(request, session)
+    async def policy(
+        request: Request, session: SessionDep, background: BackgroundTasks
+    ) -> Principal:
+        principal = await _authenticate(request, session, background)
         if principal is None:
             raise SignInRequired()
         request.state.principal = principal  # the error page still shows who is signed in
@@ -135,8 +158,10 @@ def allow(*roles: Role) -> Any:
 def signed_in() -> Any:
     """Any signed-in account, whatever its role (its own data only)."""
 
-    async def policy(request: Request, session: SessionDep) -> Principal:
-        principal = await _authenticate(request, session)
+    async def policy(
+        request: Request, session: SessionDep, background: BackgroundTasks
+    ) -> Principal:
+        principal = await _authenticate(request, session, background)
         if principal is None:
             raise SignInRequired()
         request.state.principal = principal
@@ -148,8 +173,10 @@ def signed_in() -> Any:
 def public() -> Any:
     """Anyone, signed in or not; state-changing public routes still need the CSRF token."""
 
-    async def policy(request: Request, session: SessionDep) -> Principal | None:
-        principal = await _authenticate(request, session)
+    async def policy(
+        request: Request, session: SessionDep, background: BackgroundTasks
+    ) -> Principal | None:
+        principal = await _authenticate(request, session, background)
         if principal is None:
             await _check_csrf(request)
         request.state.principal = principal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,9 @@ def test_several_workers_get_the_factory_and_jobs_run_in_the_parent(
     built = create_app_from_env()
     try:
         assert built.state.settings.home == tmp_path.resolve()
+        assert gc.get_freeze_count() > 0  # the worker's startup heap is out of the GC's way
     finally:
+        gc.unfreeze()
         built.state.engine.dispose()
 
 
@@ -61,6 +64,9 @@ def test_several_workers_without_the_job_thread(tmp_path: Path, calls: dict[str,
 
 
 def test_one_worker_serves_the_app_object(tmp_path: Path, calls: dict[str, Any]) -> None:
-    result = runner.invoke(app, ["serve", "--home", str(tmp_path), "--no-worker"])
+    try:
+        result = runner.invoke(app, ["serve", "--home", str(tmp_path), "--no-worker"])
+    finally:
+        gc.unfreeze()
     assert result.exit_code == 0, result.output
     assert not isinstance(calls["target"], str) and "workers" not in calls["options"]

@@ -171,6 +171,7 @@ def test_progress_is_reported_stage_by_stage(
         "looking for kudos rings",
         "exporting kudos and feedback to the event lake",
         "evaluating badges",
+        "reminding people of open feedback requests",
         "delivering notifications",
     ]
     progress = [value for _, value in seen]
