@@ -224,6 +224,8 @@ def test_scoring_counts_kudos_given_since_the_last_run_and_awards_score_badges(
     assert (again.result["recognition_events_added"], again.result["badges_awarded"]) == (0, 0)
     with installation.sessions() as session:
         exports = session.scalars(
-            sa.select(AuditEntry.payload).where(AuditEntry.action == "recognition.export")
+            sa.select(AuditEntry.payload)
+            .where(AuditEntry.action == "recognition.export")
+            .order_by(AuditEntry.seq)
         ).all()
     assert [payload["added"] for payload in exports] == [4, 0]
