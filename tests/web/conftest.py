@@ -35,6 +35,7 @@ from renown.batch.run import score_events
 from renown.batch.snapshots import store_scoring_result
 from renown.core.roles import Role
 from renown.demo.org import generate_org
+from renown.demo.platform import HRIS_COLUMNS
 from renown.feedback.frameworks import do_seed_default_framework
 from renown.org.actions import do_create_org, do_import_org
 from renown.org.hris import parse_hris
@@ -52,18 +53,6 @@ ORG_PEOPLE = 120
 SESSION_COOKIE = "renown_session"
 CSRF_INPUT = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
-HRIS_COLUMNS = (
-    "employee_id",
-    "name",
-    "email",
-    "title",
-    "team",
-    "department",
-    "manager_id",
-    "hired_on",
-    "left_on",
-    "public_profile",
-)
 
 
 @dataclass(frozen=True)
