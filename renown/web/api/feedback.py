@@ -49,9 +49,10 @@ from renown.web.api.feedback_schemas import (
     request_out,
     view_out,
 )
-from renown.web.deps import SessionDep
+from renown.web.deps import SessionDep, SettingsDep
 from renown.web.params import OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
+from renown.web.rater_mail import mail_rater_links
 
 router = APIRouter(tags=["feedback"])
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -203,7 +204,11 @@ def pending(principal: Staff, session: SessionDep) -> list[PendingOut]:
 
 @router.post("/feedback/requests", status_code=status.HTTP_201_CREATED)
 def request_feedback(
-    body: RequestFeedbackIn, request: Request, principal: Staff, session: SessionDep
+    body: RequestFeedbackIn,
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> CreatedRequestOut:
     """Ask for feedback; outside raters' links are in this answer only (copy them now)."""
     created = requests.check_request_feedback(
@@ -220,6 +225,10 @@ def request_feedback(
         visibility=body.visibility,
     )
     row = created.request
+    session.commit()
+    emailed = mail_rater_links(
+        settings, created, lambda token: rater_url(request, token), principal.email
+    )
     answer = CreatedRequestOut(
         id=row.id,
         subject_id=row.subject_id,
@@ -229,11 +238,12 @@ def request_feedback(
         competencies=list(row.competencies),
         expires_at=row.expires_at,
         links=[
-            RaterLinkOut(email=email, token=token, url=rater_url(request, token))
+            RaterLinkOut(
+                email=email, token=token, url=rater_url(request, token), emailed=emailed[email]
+            )
             for email, token in created.links.items()
         ],
     )
-    session.commit()
     return answer
 
 

@@ -197,6 +197,9 @@ class RaterLinkOut(BaseModel):
     email: str
     token: str
     url: str
+    emailed: str = Field(
+        description="sent, skipped (e-mail not configured) or why sending failed",
+    )
 
 
 class CreatedRequestOut(BaseModel):

@@ -37,6 +37,7 @@ from renown.web.pages.feedback_present import (
 from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, NO_NUL, OptionalId, RowId, SearchText
 from renown.web.policy import allow, public, signed_in
+from renown.web.rater_mail import mail_rater_links
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -225,6 +226,7 @@ def _request_form(
     *,
     error: str = "",
     created: requests.CreatedRequest | None = None,
+    emailed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     acting_person(session, principal)
     context: dict[str, Any] = {
@@ -236,6 +238,7 @@ def _request_form(
         "threshold": thresholds.org_threshold(session, principal.org_id),
         "default_expiry": (datetime.now(UTC) + timedelta(days=DEFAULT_LIFETIME_DAYS)).date(),
         "created": created,
+        "emailed": emailed or {},
         "link_of": lambda token: str(request.url_for("external_feedback_page", token=token)),
     }
     return render(request, "feedback_request.html", context, status_code=422 if error else 200)
@@ -279,7 +282,13 @@ def send_request(
         session.rollback()
         return _request_form(request, principal, session, error=str(refused))
     session.commit()
-    return _request_form(request, principal, session, created=created)
+    emailed = mail_rater_links(
+        request.app.state.settings,
+        created,
+        lambda token: str(request.url_for("external_feedback_page", token=token)),
+        principal.email,
+    )
+    return _request_form(request, principal, session, created=created, emailed=emailed)
 
 
 @router.post("/feedback/requests/{request_id}/anonymity")
