@@ -17,15 +17,34 @@ from renown.store.tables.feedback import (
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+from renown.store.tables.talent import (
+    Appeal,
+    CalibrationMove,
+    CalibrationSession,
+    Demographics,
+    ExternalProminence,
+    PerformanceRating,
+    PromotionRound,
+    RoundCandidate,
+    RoundDecision,
+    SuccessionPlan,
+    Successor,
+    TalentProfile,
+)
 
 __all__ = [
     "Account",
     "AnonymousRelease",
     "ApiToken",
+    "Appeal",
     "AuditEntry",
+    "CalibrationMove",
+    "CalibrationSession",
     "Competency",
     "CompetencyFramework",
+    "Demographics",
     "Department",
+    "ExternalProminence",
     "FeedbackItem",
     "FeedbackRating",
     "FeedbackRecipient",
@@ -35,8 +54,15 @@ __all__ = [
     "Job",
     "Notification",
     "Organisation",
+    "PerformanceRating",
     "Person",
+    "PromotionRound",
+    "RoundCandidate",
+    "RoundDecision",
     "ScoreSnapshot",
     "ScoringRun",
+    "SuccessionPlan",
+    "Successor",
+    "TalentProfile",
     "Team",
 ]
