@@ -1,0 +1,419 @@
+"""Reading a round's board: the composite ranking with every candidate's explanation, the
+what-if of the prominence weight, and a candidate's own view.
+
+Nothing here is stored: the ranking is computed from the evidence as of the round's date
+each time, so what HR sees is always what the configuration implies. Only a sign-off
+freezes it (:mod:`renown.talent.decisions`). A signed-off round is shown exactly as frozen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.errors import NotAllowed, NotFound
+from renown.store.tables.org import Person
+from renown.store.tables.talent import PromotionRound, RoundCandidate, RoundDecision
+from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
+from renown.talent.criteria import EXTERNAL_KEYS, CriterionInfo, Evidence, available, measure_all
+from renown.talent.ninebox import Box, axis_points, place
+from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
+from renown.talent.rounds import (
+    candidate_ids,
+    criteria_of,
+    is_candidate,
+    managed_candidate_ids,
+    visible_round,
+)
+from renown.talent.whatif import WhatIf, sweep
+
+HIDDEN = "hidden (no public profile)"
+"""Shown instead of an external score to people who may not see it."""
+
+
+@dataclass(frozen=True)
+class Evidenced:
+    """A round's candidates and the evidence of every criterion it uses."""
+
+    person_ids: list[int]
+    evidence: dict[str, dict[int, Evidence]]
+
+    def points(self) -> dict[str, dict[int, float | None]]:
+        return {
+            key: {pid: e.points for pid, e in by_person.items()}
+            for key, by_person in self.evidence.items()
+        }
+
+
+@dataclass(frozen=True)
+class ContributionView:
+    """One criterion's part in a candidate's composite, with the evidence behind it."""
+
+    key: str
+    label: str
+    weight: float
+    share: float | None
+    points: float | None
+    contribution: float | None
+    shown: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One candidate on the board."""
+
+    person_id: int
+    name: str
+    title: str | None
+    department: str | None
+    rank: int | None
+    composite: float | None
+    recommended: bool
+    contributions: tuple[ContributionView, ...]
+    missing: tuple[str, ...]
+    note: str
+    box: Box | None
+
+
+@dataclass(frozen=True)
+class Board:
+    """A round's ranking as the principal may see it."""
+
+    round: PromotionRound
+    criteria: tuple[CriterionInfo, ...]
+    rows: tuple[BoardRow, ...]
+    excluded: tuple[tuple[int, str, str], ...]
+    """People considered but not in the pool: (person id, name, reason). HR only."""
+    recommended: tuple[int, ...]
+    warning: str | None
+    decision: RoundDecision | None
+    full: bool
+    """HR's view (all evidence); False for a published or candidate view."""
+
+
+def labels(session: Session, org_id: int) -> dict[str, CriterionInfo]:
+    """Every criterion the organisation can use, by key."""
+    return {info.key: info for info in available(session, org_id)}
+
+
+def evidence_of(session: Session, round_: PromotionRound, keys: Sequence[str]) -> Evidenced:
+    """Measure ``keys`` for the round's pool as of the round's date."""
+    people = candidate_ids(session, round_.id)
+    unique = list(dict.fromkeys(keys))
+    evidence = measure_all(session, round_.org_id, unique, people, round_.as_of)
+    return Evidenced(people, evidence)
+
+
+def round_keys(round_: PromotionRound) -> list[str]:
+    """Every criterion the board, the 9-box and the what-if read."""
+    return list(
+        dict.fromkeys(
+            [
+                *(c["key"] for c in round_.criteria),
+                *round_.performance_criteria,
+                *round_.potential_criteria,
+                "prominence_internal",
+            ]
+        )
+    )
+
+
+def ranking(
+    round_: PromotionRound, evidenced: Evidenced, criteria: Sequence[WeightedCriterion]
+) -> list[RankedCandidate]:
+    """The composite ranking of the pool under ``criteria``."""
+    return compose(
+        evidenced.person_ids,
+        criteria,
+        evidenced.points(),
+        missing_policy="exclude" if round_.missing_policy == "exclude" else "reweigh",
+    )
+
+
+def recommended_ids(ranked: Sequence[RankedCandidate], top_n: int) -> tuple[int, ...]:
+    """The top N of a ranking (a tie across the cut keeps everyone tied inside it)."""
+    return tuple(c.person_id for c in ranked if c.rank is not None and c.rank <= top_n)
+
+
+def computed_boxes(round_: PromotionRound, evidenced: Evidenced) -> dict[int, Box | None]:
+    """Each candidate's 9-box cell from the evidence (before calibration)."""
+    points = evidenced.points()
+    return {
+        pid: place(
+            axis_points(points, round_.performance_criteria, pid),
+            axis_points(points, round_.potential_criteria, pid),
+        )
+        for pid in evidenced.person_ids
+    }
+
+
+def _people(session: Session, ids: Sequence[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
+
+
+def board_rows(
+    session: Session,
+    round_: PromotionRound,
+    *,
+    full: bool,
+    boxes: Mapping[int, Box | None] | None = None,
+) -> tuple[list[BoardRow], tuple[int, ...], dict[str, CriterionInfo]]:
+    """Rows of the live ranking (``full``: HR's view with every external score)."""
+    infos = labels(session, round_.org_id)
+    evidenced = evidence_of(session, round_, round_keys(round_))
+    ranked = ranking(round_, evidenced, criteria_of(round_))
+    top = recommended_ids(ranked, round_.top_n)
+    people = _people(session, evidenced.person_ids)
+    cells = boxes if boxes is not None else computed_boxes(round_, evidenced)
+    rows = []
+    for candidate in ranked:
+        person = people[candidate.person_id]
+        hide_external = not full and not person.public_profile
+        views = []
+        for part in candidate.contributions:
+            info = infos.get(part.key)
+            external = part.key in EXTERNAL_KEYS
+            hidden = external and hide_external
+            shown = evidenced.evidence.get(part.key, {}).get(candidate.person_id)
+            views.append(
+                ContributionView(
+                    key=part.key,
+                    label=info.label if info else part.key,
+                    weight=part.weight,
+                    share=None if hidden else part.share,
+                    points=None if hidden else part.points,
+                    contribution=None if hidden else part.contribution,
+                    shown=HIDDEN if hidden else (shown.shown if shown else "missing"),
+                    external=external,
+                )
+            )
+        rows.append(
+            BoardRow(
+                person_id=person.id,
+                name=person.name,
+                title=person.title,
+                department=person.department.name if person.department else None,
+                rank=candidate.rank,
+                composite=candidate.composite,
+                recommended=candidate.person_id in top,
+                contributions=tuple(views),
+                missing=tuple(infos[k].label if k in infos else k for k in candidate.missing),
+                note=candidate.note,
+                box=cells.get(candidate.person_id),
+            )
+        )
+    return rows, top, infos
+
+
+def board(session: Session, principal: Principal, round_id: int) -> Board:
+    """The round's ranking: HR sees everything; others see what the round publishes."""
+    round_ = visible_round(session, principal, round_id)
+    full = principal.sees_everyone
+    if not full:
+        published = round_.transparency == "everyone" or (
+            round_.transparency == "candidates"
+            and is_candidate(session, round_.id, principal.person_id)
+        )
+        if not published:
+            raise NotFound(f"no published ranking for round {round_id}")
+    decision = session.scalar(sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))
+    if decision is not None:
+        rows_frozen = tuple(frozen_rows(decision.ranking, full=full))
+        return Board(
+            round=round_,
+            criteria=tuple(labels(session, round_.org_id).values()),
+            rows=rows_frozen,
+            excluded=excluded_people(session, round_) if full else (),
+            recommended=tuple(r.person_id for r in rows_frozen if r.recommended),
+            warning=EXTERNAL_PROMINENCE_WARNING if round_.external_weighted else None,
+            decision=decision,
+            full=full,
+        )
+    rows, top, infos = board_rows(session, round_, full=full)
+    return Board(
+        round=round_,
+        criteria=tuple(infos.values()),
+        rows=tuple(rows),
+        excluded=excluded_people(session, round_) if full else (),
+        recommended=top,
+        warning=EXTERNAL_PROMINENCE_WARNING if round_.external_weighted else None,
+        decision=None,
+        full=full,
+    )
+
+
+def excluded_people(session: Session, round_: PromotionRound) -> tuple[tuple[int, str, str], ...]:
+    """People considered for the round but not in its pool, with the reason."""
+    rows = session.execute(
+        sa.select(Person.id, Person.name, RoundCandidate.reason)
+        .join(RoundCandidate, RoundCandidate.person_id == Person.id)
+        .where(RoundCandidate.round_id == round_.id, RoundCandidate.included.is_(False))
+        .order_by(Person.name, Person.id)
+    ).all()
+    return tuple((int(i), str(n), str(r)) for i, n, r in rows)
+
+
+def row_json(row: BoardRow) -> dict[str, Any]:
+    """A board row as stored with a decision (and read back by :func:`frozen_rows`)."""
+    return {
+        "person_id": row.person_id,
+        "name": row.name,
+        "title": row.title,
+        "department": row.department,
+        "rank": row.rank,
+        "composite": row.composite,
+        "recommended": row.recommended,
+        "missing": list(row.missing),
+        "note": row.note,
+        "box": list(row.box) if row.box else None,
+        "contributions": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "weight": c.weight,
+                "share": c.share,
+                "points": c.points,
+                "contribution": c.contribution,
+                "shown": c.shown,
+                "external": c.external,
+            }
+            for c in row.contributions
+        ],
+    }
+
+
+def frozen_rows(stored: Sequence[Mapping[str, Any]], *, full: bool) -> list[BoardRow]:
+    """Board rows as frozen at sign-off (external scores hidden outside HR's view)."""
+    rows = []
+    for item in stored:
+        contributions = []
+        for c in item["contributions"]:
+            hidden = bool(c["external"]) and not full
+            contributions.append(
+                ContributionView(
+                    key=c["key"],
+                    label=c["label"],
+                    weight=c["weight"],
+                    share=None if hidden else c["share"],
+                    points=None if hidden else c["points"],
+                    contribution=None if hidden else c["contribution"],
+                    shown=HIDDEN if hidden else c["shown"],
+                    external=c["external"],
+                )
+            )
+        box = item.get("box")
+        rows.append(
+            BoardRow(
+                person_id=item["person_id"],
+                name=item["name"],
+                title=item["title"],
+                department=item["department"],
+                rank=item["rank"],
+                composite=item["composite"],
+                recommended=item["recommended"],
+                contributions=tuple(contributions),
+                missing=tuple(item["missing"]),
+                note=item["note"],
+                box=(int(box[0]), int(box[1])) if box else None,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    """The what-if of one criterion's weight, with names for the chart and table."""
+
+    round: PromotionRound
+    whatif: WhatIf
+    names: dict[int, str]
+    label: str
+
+
+def what_if(
+    session: Session,
+    principal: Principal,
+    round_id: int,
+    *,
+    key: str = "prominence_internal",
+    max_weight: float = 100.0,
+    steps: int = 21,
+) -> WhatIfView:
+    """Move ``key``'s weight from 0 to ``max_weight``: who enters and leaves the top N (HR)."""
+    round_ = visible_round(session, principal, round_id)
+    if not principal.sees_everyone:
+        raise NotAllowed("only HR and admins explore a round's weights")
+    infos = labels(session, round_.org_id)
+    if key not in infos:
+        from renown.talent.criteria import source_for
+
+        source_for(key)  # raises Invalid for an unknown key
+    evidenced = evidence_of(session, round_, [*round_keys(round_), key])
+    result = sweep(
+        evidenced.person_ids,
+        criteria_of(round_),
+        evidenced.points(),
+        key=key,
+        top_n=round_.top_n,
+        max_weight=max_weight,
+        steps=steps,
+        missing_policy="exclude" if round_.missing_policy == "exclude" else "reweigh",
+    )
+    people = _people(session, evidenced.person_ids)
+    return WhatIfView(
+        round=round_,
+        whatif=result,
+        names={pid: p.name for pid, p in people.items()},
+        label=infos[key].label if key in infos else key,
+    )
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A candidate's own explanation: their row, the criteria, the outcome once decided."""
+
+    round: PromotionRound
+    row: BoardRow | None
+    pool_size: int
+    decided: bool
+    promoted: bool | None
+
+
+def my_explanation(session: Session, principal: Principal, round_id: int) -> CandidateView:
+    """The signed-in candidate's own row and explanation, whatever the round's transparency.
+
+    Someone who may see the round but is not a candidate gets a view without a row (the
+    page says so) rather than a refusal: nothing of anyone else is in it.
+    """
+    round_ = visible_round(session, principal, round_id)
+    decision = session.scalar(sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))
+    if not is_candidate(session, round_.id, principal.person_id):
+        rows: list[BoardRow] = []
+    elif decision is not None:
+        rows = frozen_rows(decision.ranking, full=True)
+    else:
+        rows, _, _ = board_rows(session, round_, full=True)
+    mine = next((r for r in rows if r.person_id == principal.person_id), None)
+    return CandidateView(
+        round=round_,
+        row=mine,
+        pool_size=len(candidate_ids(session, round_.id)),
+        decided=decision is not None,
+        promoted=None if decision is None else principal.person_id in decision.promoted,
+    )
+
+
+def manager_rows(session: Session, principal: Principal, round_id: int) -> list[BoardRow]:
+    """A manager's view of their own reports in a round (for calibration)."""
+    round_ = visible_round(session, principal, round_id)
+    mine = managed_candidate_ids(session, principal, round_.id)
+    rows, _, _ = board_rows(session, round_, full=True)
+    return [r for r in rows if r.person_id in mine]

@@ -1,0 +1,382 @@
+"""Importing HR's talent records and demographics files into the database.
+
+Semantics, chosen like the org-chart import's and for the same reasons:
+
+- The whole file is validated, including every employee id against the organisation's
+  people, before the first write, so a rejected file leaves the database as it was.
+- Records are matched by their natural keys (person and period; person, network and
+  date; the person for career facts and answers): importing the same file twice changes
+  nothing, and the second summary says everything was unchanged.
+- Nothing absent from a file is deleted: exports are often partial.
+- A person's own demographic answers (given in the app) win over HR's file: the import
+  leaves them as they are and counts them as unchanged.
+- One audit entry per import, with counts only (never a demographic value).
+
+The summary counts stored records: a rating, a profile (level and role date) and an
+external observation each count once, so one line can add up to three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.accounts.principal import Principal
+from renown.core.clock import Clock
+from renown.core.errors import NotAllowed
+from renown.store.tables.org import Person
+from renown.store.tables.talent import (
+    Demographics,
+    ExternalProminence,
+    PerformanceRating,
+    TalentProfile,
+)
+from renown.talent.demographics import FIELDS, IMPORTED, SELF
+from renown.talent.records import (
+    DemographicsRecord,
+    Problems,
+    TalentRecord,
+    parse_demographics,
+    parse_talent_records,
+)
+
+_IN_LIST_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did, in stored records."""
+
+    added: int
+    updated: int
+    unchanged: int
+    source: str
+
+
+@dataclass
+class _Tally:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def count(self, *, new: bool, changed: bool) -> None:
+        if new:
+            self.added += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+def _among(column: Any, values: Sequence[object]) -> Any:
+    """``column IN values``, or no filter for very large files (rows not in the file are
+    then read and ignored, rather than one query exceeding the bound-parameter limit)."""
+    return column.in_(list(values)) if len(values) <= _IN_LIST_LIMIT else sa.true()
+
+
+def _authorise(principal: Principal) -> None:
+    if not principal.sees_everyone:
+        raise NotAllowed("only HR and administrators import talent records and demographics")
+
+
+def _resolve(
+    session: Session,
+    org_id: int,
+    references: Iterable[tuple[int, str, str]],
+    problems: Problems,
+) -> dict[str, int]:
+    """Person id of every ``(line, column, employee_id)`` reference, recording unknown ones.
+
+    Only the organisation's own people are looked up: another organisation's employee ids
+    are unknown here, exactly like ids that exist nowhere.
+    """
+    wanted = list(references)
+    ids = sorted({employee_id for _, _, employee_id in wanted})
+    known = dict(
+        session.execute(
+            sa.select(Person.employee_id, Person.id).where(
+                Person.org_id == org_id,
+                _among(Person.employee_id, ids),
+            )
+        ).all()
+    )
+    for line, field, employee_id in wanted:
+        if employee_id not in known:
+            problems.add(
+                f"employee_id {employee_id!r} is not a person of this organisation",
+                line=line,
+                field=field,
+            )
+    problems.raise_if_any()
+    return known
+
+
+def check_import_talent_records(
+    session: Session, principal: Principal, data: bytes | str, source: str, *, clock: Clock
+) -> ImportSummary:
+    """HR and admins import performance ratings, career facts and external observations.
+
+    Raises
+    ------
+    NotAllowed
+        The principal is not HR or an administrator.
+    InputError
+        The file is wrong or names unknown people (every problem located by line and column).
+    """
+    _authorise(principal)
+    records = parse_talent_records(data, source=source)
+    return do_import_talent_records(
+        session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
+    )
+
+
+def do_import_talent_records(
+    session: Session,
+    org_id: int,
+    records: Sequence[TalentRecord],
+    *,
+    source: str,
+    actor: str,
+    now: datetime,
+) -> ImportSummary:
+    """Upsert ``records`` for ``org_id`` in the caller's transaction (no authorisation)."""
+    problems = Problems(source, "talent records")
+    references = [(r.line, "employee_id", r.employee_id) for r in records]
+    references += [(r.line, "rated_by", r.rated_by) for r in records if r.rated_by]
+    people = _resolve(session, org_id, references, problems)
+    person_ids = sorted({people[r.employee_id] for r in records})
+    tally = _Tally()
+    _upsert_ratings(session, org_id, records, people, person_ids, tally, now)
+    _upsert_profiles(session, org_id, records, people, person_ids, tally, now)
+    _upsert_observations(session, org_id, records, people, person_ids, tally)
+    session.flush()
+    return _summarise(
+        session, org_id, "talent.records.import", source, len(records), tally, actor, now
+    )
+
+
+def _upsert_ratings(
+    session: Session,
+    org_id: int,
+    records: Sequence[TalentRecord],
+    people: dict[str, int],
+    person_ids: list[int],
+    tally: _Tally,
+    now: datetime,
+) -> None:
+    stored = {
+        (r.person_id, r.period): r
+        for r in session.scalars(
+            sa.select(PerformanceRating).where(
+                PerformanceRating.org_id == org_id, _among(PerformanceRating.person_id, person_ids)
+            )
+        )
+    }
+    for record in records:
+        if record.period is None or record.performance_rating is None:
+            continue
+        person_id = people[record.employee_id]
+        rater = people[record.rated_by] if record.rated_by else None
+        rating = stored.get((person_id, record.period))
+        if rating is None:
+            session.add(
+                PerformanceRating(
+                    org_id=org_id,
+                    person_id=person_id,
+                    period=record.period,
+                    rating=record.performance_rating,
+                    rated_by_id=rater,
+                    created_at=now,
+                )
+            )
+            tally.count(new=True, changed=True)
+            continue
+        changed = (rating.rating, rating.rated_by_id) != (record.performance_rating, rater)
+        rating.rating, rating.rated_by_id = record.performance_rating, rater
+        tally.count(new=False, changed=changed)
+
+
+def _upsert_profiles(
+    session: Session,
+    org_id: int,
+    records: Sequence[TalentRecord],
+    people: dict[str, int],
+    person_ids: list[int],
+    tally: _Tally,
+    now: datetime,
+) -> None:
+    """Level and role date per person; a value the file leaves empty is kept as stored."""
+    facts: dict[int, dict[str, str | date]] = {}
+    for record in records:
+        given = facts.setdefault(people[record.employee_id], {})
+        if record.level is not None:
+            given["level"] = record.level
+        if record.in_role_since is not None:
+            given["in_role_since"] = record.in_role_since
+    stored = {
+        p.person_id: p
+        for p in session.scalars(
+            sa.select(TalentProfile).where(
+                TalentProfile.org_id == org_id, _among(TalentProfile.person_id, person_ids)
+            )
+        )
+    }
+    for person_id, given in facts.items():
+        if not given:
+            continue
+        profile = stored.get(person_id)
+        new = profile is None
+        if profile is None:
+            profile = TalentProfile(person_id=person_id, org_id=org_id, updated_at=now)
+            session.add(profile)
+        changed = any(getattr(profile, name) != value for name, value in given.items())
+        for name, value in given.items():
+            setattr(profile, name, value)
+        if changed and not new:
+            profile.updated_at = now
+        tally.count(new=new, changed=changed)
+
+
+def _upsert_observations(
+    session: Session,
+    org_id: int,
+    records: Sequence[TalentRecord],
+    people: dict[str, int],
+    person_ids: list[int],
+    tally: _Tally,
+) -> None:
+    stored = {
+        (o.person_id, o.network, o.observed_on): o
+        for o in session.scalars(
+            sa.select(ExternalProminence).where(
+                ExternalProminence.org_id == org_id,
+                _among(ExternalProminence.person_id, person_ids),
+            )
+        )
+    }
+    for record in records:
+        if record.external_network is None or record.external_score is None:
+            continue
+        if record.external_observed_on is None:
+            continue
+        person_id = people[record.employee_id]
+        key = (person_id, record.external_network, record.external_observed_on)
+        observation = stored.get(key)
+        if observation is None:
+            session.add(
+                ExternalProminence(
+                    org_id=org_id,
+                    person_id=person_id,
+                    network=record.external_network,
+                    score=record.external_score,
+                    observed_on=record.external_observed_on,
+                )
+            )
+            tally.count(new=True, changed=True)
+            continue
+        changed = observation.score != record.external_score
+        observation.score = record.external_score
+        tally.count(new=False, changed=changed)
+
+
+def check_import_demographics(
+    session: Session, principal: Principal, data: bytes | str, source: str, *, clock: Clock
+) -> ImportSummary:
+    """HR and admins import a file of people's self-reported demographic answers.
+
+    Raises
+    ------
+    NotAllowed
+        The principal is not HR or an administrator.
+    InputError
+        The file is wrong or names unknown people (every problem located by line and column).
+    """
+    _authorise(principal)
+    records = parse_demographics(data, source=source)
+    return do_import_demographics(
+        session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
+    )
+
+
+def do_import_demographics(
+    session: Session,
+    org_id: int,
+    records: Sequence[DemographicsRecord],
+    *,
+    source: str,
+    actor: str,
+    now: datetime,
+) -> ImportSummary:
+    """Upsert answers for ``org_id`` in the caller's transaction (no authorisation).
+
+    Only the columns present in the file are written; a person's own answers are kept.
+    """
+    problems = Problems(source, "demographics file")
+    people = _resolve(
+        session, org_id, [(r.line, "employee_id", r.employee_id) for r in records], problems
+    )
+    person_ids = sorted({people[r.employee_id] for r in records})
+    stored = {
+        d.person_id: d
+        for d in session.scalars(
+            sa.select(Demographics).where(
+                Demographics.org_id == org_id, _among(Demographics.person_id, person_ids)
+            )
+        )
+    }
+    tally = _Tally()
+    for record in records:
+        person_id = people[record.employee_id]
+        row = stored.get(person_id)
+        if row is not None and row.source == SELF:
+            tally.count(new=False, changed=False)
+            continue
+        new = row is None
+        if row is None:
+            row = Demographics(person_id=person_id, org_id=org_id, source=IMPORTED, updated_at=now)
+            session.add(row)
+        changed = any(getattr(row, f) != record.answers[f] for f in FIELDS if f in record.answers)
+        for field, value in record.answers.items():
+            setattr(row, field, value)
+        if changed and not new:
+            row.updated_at = now
+        tally.count(new=new, changed=changed)
+    session.flush()
+    return _summarise(
+        session, org_id, "talent.demographics.import", source, len(records), tally, actor, now
+    )
+
+
+def _summarise(
+    session: Session,
+    org_id: int,
+    action: str,
+    source: str,
+    rows: int,
+    tally: _Tally,
+    actor: str,
+    now: datetime,
+) -> ImportSummary:
+    """Audit the import (counts only) and return its summary."""
+    audit.append(
+        session,
+        actor=actor,
+        action=action,
+        subject=f"org:{org_id}",
+        payload={
+            "source": source,
+            "rows": rows,
+            "added": tally.added,
+            "updated": tally.updated,
+            "unchanged": tally.unchanged,
+        },
+        org_id=org_id,
+        at=now,
+    )
+    return ImportSummary(tally.added, tally.updated, tally.unchanged, source)

@@ -1,0 +1,464 @@
+"""Opening and configuring promotion rounds: the candidate pool, criteria, weights, transparency.
+
+A round is HR's: only HR and admins open or change one, and only while it is open (a
+signed-off round is frozen). Every change is in the audit log with what it was before, so
+a board can be reconstructed as it stood at any time.
+
+External prominence (scores from public social networks) carries no weight unless the
+organisation says so explicitly: giving it weight is refused until the caller
+acknowledges the legal risk, and the round is flagged ``external_weighted`` in the audit
+log and in its bias-audit report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.accounts.principal import Principal
+from renown.core.clock import Clock
+from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.roles import Role
+from renown.org.queries import reporting_line_ids
+from renown.store.tables.org import Person
+from renown.store.tables.talent import PromotionRound, RoundCandidate, TalentProfile
+from renown.talent.composite import WeightedCriterion
+from renown.talent.criteria import EXTERNAL_KEYS, source_for
+from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
+
+TRANSPARENCY: Final = ("everyone", "candidates", "no_one")
+"""Who sees a round's ranking besides HR: everyone in the organisation, its candidates, nobody."""
+MISSING_POLICIES: Final = ("reweigh", "exclude")
+MAX_WEIGHT: Final = 100.0
+MAX_TOP_N: Final = 1000
+MAX_TEXT: Final = 2000
+
+DEFAULT_CRITERIA: Final = (
+    WeightedCriterion("performance", 40.0),
+    WeightedCriterion("feedback", 25.0),
+    WeightedCriterion("prominence_internal", 20.0),
+    WeightedCriterion("badges", 5.0),
+    WeightedCriterion("tenure", 10.0),
+    WeightedCriterion("prominence_external", 0.0),
+)
+"""A balanced starting point: performance first, collaboration prominence counted like any
+other evidence, external prominence shown for information only (weight 0)."""
+DEFAULT_PERFORMANCE: Final = ("performance",)
+DEFAULT_POTENTIAL: Final = ("feedback", "prominence_internal")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who enters a round's pool (every rule must hold; empty lists admit everyone)."""
+
+    min_tenure_months: int = 0
+    min_months_in_role: int = 0
+    levels: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("min_tenure_months", "min_months_in_role"):
+            value = getattr(self, name)
+            if not 0 <= value <= 600:
+                raise Invalid(f"{name} must be between 0 and 600 months")
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Eligibility:
+        return cls(
+            min_tenure_months=int(data.get("min_tenure_months", 0)),
+            min_months_in_role=int(data.get("min_months_in_role", 0)),
+            levels=tuple(data.get("levels", ())),
+            departments=tuple(data.get("departments", ())),
+            titles=tuple(data.get("titles", ())),
+        )
+
+
+@dataclass(frozen=True)
+class RoundConfig:
+    """How a round weighs its candidates (validated by :func:`validate_config`)."""
+
+    criteria: tuple[WeightedCriterion, ...] = DEFAULT_CRITERIA
+    top_n: int = 5
+    performance_criteria: tuple[str, ...] = DEFAULT_PERFORMANCE
+    potential_criteria: tuple[str, ...] = DEFAULT_POTENTIAL
+    missing_policy: str = "reweigh"
+    transparency: str = "no_one"
+    acknowledge_external_risk: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (a month counts once its day is reached)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def _require_hr(principal: Principal) -> None:
+    if not principal.sees_everyone:
+        raise NotAllowed("only HR and admins run promotion rounds")
+
+
+def _text(value: str, what: str, *, limit: int = 200) -> str:
+    text = value.strip()
+    if not text or len(text) > limit or "\x00" in text:
+        raise Invalid(f"{what} must be 1 to {limit} characters")
+    return text
+
+
+def reason_text(value: str, what: str = "a reason") -> str:
+    """A required free-text reason (decisions, overrides, calibration moves, appeals)."""
+    text = value.strip()
+    if len(text) < 5 or len(text) > MAX_TEXT or "\x00" in text:
+        raise Invalid(f"{what} is required (5 to {MAX_TEXT} characters)")
+    return text
+
+
+def validate_config(config: RoundConfig) -> bool:
+    """Check keys and weights; returns whether external prominence carries weight."""
+    keys = [c.key for c in config.criteria]
+    if len(set(keys)) != len(keys):
+        raise Invalid("a criterion is listed twice")
+    for key in {*keys, *config.performance_criteria, *config.potential_criteria}:
+        source_for(key)
+    for criterion in config.criteria:
+        if not 0.0 <= criterion.weight <= MAX_WEIGHT:
+            raise Invalid(f"the weight of {criterion.key} must be between 0 and {MAX_WEIGHT:g}")
+    if not any(c.weight > 0 for c in config.criteria):
+        raise Invalid("at least one criterion needs a weight above 0")
+    if not config.performance_criteria or not config.potential_criteria:
+        raise Invalid("the 9-box needs at least one performance and one potential criterion")
+    if not 1 <= config.top_n <= MAX_TOP_N:
+        raise Invalid(f"top N must be between 1 and {MAX_TOP_N}")
+    if config.missing_policy not in MISSING_POLICIES:
+        raise Invalid(f"missing inputs are handled by one of {', '.join(MISSING_POLICIES)}")
+    if config.transparency not in TRANSPARENCY:
+        raise Invalid(f"transparency is one of {', '.join(TRANSPARENCY)}")
+    external = any(c.key in EXTERNAL_KEYS and c.weight > 0 for c in config.criteria)
+    if external and not config.acknowledge_external_risk:
+        raise Invalid(
+            "external prominence can carry weight only once you acknowledge the risk: "
+            + EXTERNAL_PROMINENCE_WARNING
+        )
+    return external
+
+
+def _criteria_json(criteria: Sequence[WeightedCriterion]) -> list[dict[str, Any]]:
+    return [{"key": c.key, "weight": c.weight} for c in criteria]
+
+
+def criteria_of(round_: PromotionRound) -> tuple[WeightedCriterion, ...]:
+    """The round's weighted criteria as the composite takes them."""
+    return tuple(WeightedCriterion(str(c["key"]), float(c["weight"])) for c in round_.criteria)
+
+
+def eligibility_reason(
+    person: Person, profile: TalentProfile | None, rules: Eligibility, as_of: date
+) -> tuple[bool, str]:
+    """Whether ``person`` enters the pool, and the rule that decided it (in words)."""
+    if person.left_on is not None and person.left_on <= as_of:
+        return False, "has left the organisation"
+    if rules.departments:
+        department = person.department.name if person.department else None
+        if department not in rules.departments:
+            return False, f"department {department or 'none'} is not in the round"
+    if rules.titles and (person.title or "") not in rules.titles:
+        return False, f"title {person.title or 'none'} is not in the round"
+    level = profile.level if profile else None
+    if rules.levels and level not in rules.levels:
+        return False, f"level {level or 'unknown'} is not in the round"
+    if rules.min_tenure_months:
+        if person.hired_on is None:
+            return False, "hire date unknown: tenure cannot be checked"
+        tenure = months_between(person.hired_on, as_of)
+        if tenure < rules.min_tenure_months:
+            return False, f"{tenure} months of tenure; {rules.min_tenure_months} needed"
+    if rules.min_months_in_role:
+        since = profile.in_role_since if profile else None
+        if since is None:
+            return False, "date in role unknown: time in role cannot be checked"
+        in_role = months_between(since, as_of)
+        if in_role < rules.min_months_in_role:
+            return False, f"{in_role} months in role; {rules.min_months_in_role} needed"
+    return True, "meets every eligibility rule"
+
+
+def check_open_round(
+    session: Session,
+    principal: Principal,
+    *,
+    name: str,
+    target: str,
+    eligibility: Eligibility,
+    config: RoundConfig,
+    clock: Clock,
+    as_of: datetime | None = None,
+) -> PromotionRound:
+    """HR opens a round: the pool is drawn from the org chart by the eligibility rules."""
+    _require_hr(principal)
+    external = validate_config(config)
+    now = clock.now()
+    round_ = PromotionRound(
+        org_id=principal.org_id,
+        name=_text(name, "a round's name"),
+        target=_text(target, "the role or level"),
+        status="open",
+        eligibility=eligibility.to_json(),
+        criteria=_criteria_json(config.criteria),
+        performance_criteria=list(config.performance_criteria),
+        potential_criteria=list(config.potential_criteria),
+        top_n=config.top_n,
+        missing_policy=config.missing_policy,
+        transparency=config.transparency,
+        external_weighted=external,
+        as_of=as_of or now,
+        created_by=principal.actor,
+        created_at=now,
+    )
+    session.add(round_)
+    session.flush()
+    people = session.scalars(sa.select(Person).where(Person.org_id == principal.org_id)).all()
+    profiles = {
+        p.person_id: p
+        for p in session.scalars(
+            sa.select(TalentProfile).where(TalentProfile.org_id == principal.org_id)
+        )
+    }
+    included = 0
+    for person in people:
+        eligible, reason = eligibility_reason(
+            person, profiles.get(person.id), eligibility, round_.as_of.date()
+        )
+        if not eligible and person.left_on is not None and person.left_on <= round_.as_of.date():
+            continue  # former employees are not listed at all
+        included += eligible
+        session.add(
+            RoundCandidate(
+                round_id=round_.id, person_id=person.id, included=eligible, reason=reason
+            )
+        )
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="talent.round.open",
+        subject=f"round:{round_.id}",
+        payload={
+            "name": round_.name,
+            "target": round_.target,
+            "eligibility": round_.eligibility,
+            "criteria": round_.criteria,
+            "top_n": round_.top_n,
+            "transparency": round_.transparency,
+            "external_weighted": external,
+            "pool": included,
+        },
+        org_id=principal.org_id,
+        at=now,
+    )
+    return round_
+
+
+def open_round_for_change(session: Session, principal: Principal, round_id: int) -> PromotionRound:
+    """A round HR may still change (404 for other organisations, 422 once decided)."""
+    _require_hr(principal)
+    round_ = session.get(PromotionRound, round_id)
+    if round_ is None or round_.org_id != principal.org_id:
+        raise NotFound(f"no promotion round {round_id}")
+    if round_.status != "open":
+        raise Invalid("this round has been signed off and can no longer change")
+    return round_
+
+
+def check_configure_round(
+    session: Session, principal: Principal, round_id: int, config: RoundConfig, *, clock: Clock
+) -> PromotionRound:
+    """Change weights, top N, 9-box axes, missing-input policy or transparency of an open round."""
+    round_ = open_round_for_change(session, principal, round_id)
+    external = validate_config(config)
+    before = {
+        "criteria": round_.criteria,
+        "top_n": round_.top_n,
+        "performance_criteria": round_.performance_criteria,
+        "potential_criteria": round_.potential_criteria,
+        "missing_policy": round_.missing_policy,
+        "transparency": round_.transparency,
+        "external_weighted": round_.external_weighted,
+    }
+    round_.criteria = _criteria_json(config.criteria)
+    round_.top_n = config.top_n
+    round_.performance_criteria = list(config.performance_criteria)
+    round_.potential_criteria = list(config.potential_criteria)
+    round_.missing_policy = config.missing_policy
+    round_.transparency = config.transparency
+    round_.external_weighted = external
+    session.flush()
+    after = {key: getattr(round_, key) for key in before}
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="talent.round.configure",
+        subject=f"round:{round_.id}",
+        payload={"before": before, "after": after},
+        org_id=principal.org_id,
+        at=clock.now(),
+    )
+    return round_
+
+
+def check_set_candidate(
+    session: Session,
+    principal: Principal,
+    round_id: int,
+    person_id: int,
+    *,
+    included: bool,
+    reason: str,
+    clock: Clock,
+) -> RoundCandidate:
+    """HR adds a person to the pool or takes one out, always with a reason (logged)."""
+    round_ = open_round_for_change(session, principal, round_id)
+    person = session.get(Person, person_id)
+    if person is None or person.org_id != principal.org_id:
+        raise NotFound(f"no person {person_id}")
+    why = reason_text(reason)
+    candidate = session.scalar(
+        sa.select(RoundCandidate).where(
+            RoundCandidate.round_id == round_.id, RoundCandidate.person_id == person_id
+        )
+    )
+    before = None if candidate is None else candidate.included
+    if candidate is None:
+        candidate = RoundCandidate(round_id=round_.id, person_id=person_id)
+        session.add(candidate)
+    candidate.included = included
+    candidate.reason = f"set by HR: {why}"
+    candidate.changed_by = principal.actor
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="talent.round.candidate",
+        subject=f"round:{round_.id}",
+        payload={"person": person_id, "included": included, "before": before, "reason": why},
+        org_id=principal.org_id,
+        at=clock.now(),
+    )
+    return candidate
+
+
+def candidate_ids(session: Session, round_id: int) -> list[int]:
+    """Person ids in the round's pool, in id order."""
+    return list(
+        session.scalars(
+            sa.select(RoundCandidate.person_id)
+            .where(RoundCandidate.round_id == round_id, RoundCandidate.included.is_(True))
+            .order_by(RoundCandidate.person_id)
+        )
+    )
+
+
+def is_candidate(session: Session, round_id: int, person_id: int | None) -> bool:
+    """Whether ``person_id`` is in the round's pool."""
+    if person_id is None:
+        return False
+    return person_id in candidate_ids(session, round_id)
+
+
+def visible_round(session: Session, principal: Principal, round_id: int) -> PromotionRound:
+    """A round the principal may look at (404 otherwise, existence not revealed).
+
+    HR and admins see every round of their organisation; a manager sees rounds with a
+    candidate in their reporting line (for calibration); a candidate sees their own round;
+    anyone in the organisation sees a round whose ranking is published to everyone.
+    """
+    round_ = session.get(PromotionRound, round_id)
+    if round_ is None or round_.org_id != principal.org_id or not principal.is_staff:
+        raise NotFound(f"no promotion round {round_id}")
+    if principal.sees_everyone or round_.transparency == "everyone":
+        return round_
+    if is_candidate(session, round_id, principal.person_id):
+        return round_
+    if manages_candidates(session, principal, round_id):
+        return round_
+    raise NotFound(f"no promotion round {round_id}")
+
+
+def managed_candidate_ids(session: Session, principal: Principal, round_id: int) -> set[int]:
+    """Candidates in the manager's reporting line (empty for anyone but managers)."""
+    if principal.role is not Role.MANAGER or principal.person_id is None:
+        return set()
+    found: Any = session.scalars(reporting_line_ids(principal.org_id, principal.person_id))
+    line: set[int] = {int(pid) for pid in found}
+    line.discard(principal.person_id)
+    return line & set(candidate_ids(session, round_id))
+
+
+def manages_candidates(session: Session, principal: Principal, round_id: int) -> bool:
+    """Whether a manager has at least one candidate of the round in their line."""
+    return bool(managed_candidate_ids(session, principal, round_id))
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """A line of the rounds list."""
+
+    id: int
+    name: str
+    target: str
+    status: str
+    candidates: int
+    top_n: int
+    transparency: str
+    external_weighted: bool
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
+    """Rounds the principal may see, newest first."""
+    if not principal.is_staff:
+        raise NotAllowed("promotion rounds are for the organisation's own people")
+    counts = (
+        sa.select(RoundCandidate.round_id, sa.func.count().label("n"))
+        .where(RoundCandidate.included.is_(True))
+        .group_by(RoundCandidate.round_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(PromotionRound, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.round_id == PromotionRound.id)
+        .where(PromotionRound.org_id == principal.org_id)
+        .order_by(PromotionRound.created_at.desc(), PromotionRound.id.desc())
+    ).all()
+    summaries = []
+    for round_, n in rows:
+        if not principal.sees_everyone:
+            try:
+                visible_round(session, principal, round_.id)
+            except NotFound:
+                continue
+        summaries.append(
+            RoundSummary(
+                id=round_.id,
+                name=round_.name,
+                target=round_.target,
+                status=round_.status,
+                candidates=int(n),
+                top_n=round_.top_n,
+                transparency=round_.transparency,
+                external_weighted=round_.external_weighted,
+                created_at=round_.created_at,
+                decided_at=round_.decided_at,
+            )
+        )
+    return summaries

@@ -1,0 +1,357 @@
+"""A promotion round from opening to signed-off decision, through the domain actions.
+
+Evidence is written straight to the store so that every number on the board is known:
+performance ratings (1-5 → 0..100 points), a scoring run (prominence 1..100 = points) and
+hire dates (tenure, 10 years = 100 points).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.roles import Role
+from renown.store.tables.audit import AuditEntry
+from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+from renown.store.tables.talent import Demographics, PerformanceRating, PromotionRound
+from renown.talent import audits, board, calibration, decisions, rounds, succession
+from renown.talent.composite import WeightedCriterion
+from renown.talent.rounds import Eligibility, RoundConfig
+from tests.talent.conftest import NOW, TalentOrg
+
+RATINGS = {"e1": 5, "e2": 4, "p1": 4, "p2": 3, "p3": 2}
+"""p4 has no rating: its composite uses the other criteria and says so."""
+PROMINENCE = {"e1": 40, "e2": 90, "p1": 80, "p2": 95, "p3": 20, "p4": 60}
+
+CRITERIA = (
+    WeightedCriterion("performance", 50.0),
+    WeightedCriterion("prominence_internal", 50.0),
+)
+
+
+@pytest.fixture
+def evidence(session: Session, org: TalentOrg) -> None:
+    for who, rating in RATINGS.items():
+        session.add(
+            PerformanceRating(org_id=org.id, person_id=org.ids[who], period="2026", rating=rating)
+        )
+    run = ScoringRun(
+        org_id=org.id,
+        run_key="k",
+        status="done",
+        as_of=datetime(2026, 11, 1, tzinfo=UTC),
+        input_fingerprint="f",
+        code_version="t",
+        finished_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    session.add(run)
+    session.flush()
+    for rank, (who, score) in enumerate(sorted(PROMINENCE.items(), key=lambda x: -x[1]), 1):
+        session.add(
+            ScoreSnapshot(
+                run_id=run.id,
+                person_id=org.ids[who],
+                score=score,
+                score_exact=float(score),
+                rank=rank,
+                trend=None,
+            )
+        )
+    session.flush()
+
+
+def _open(session: Session, org: TalentOrg, clock: object, **config: object) -> PromotionRound:
+    settings = {
+        "criteria": CRITERIA,
+        "top_n": 2,
+        "performance_criteria": ("performance",),
+        "potential_criteria": ("prominence_internal",),
+    } | config
+    return rounds.check_open_round(
+        session,
+        org.staff(Role.HR),
+        name="Senior 2026",
+        target="Senior Engineer",
+        eligibility=Eligibility(min_tenure_months=12, departments=("Engineering",)),
+        config=RoundConfig(**settings),  # type: ignore[arg-type]
+        clock=clock,  # type: ignore[arg-type]
+    )
+
+
+def test_pool_follows_the_eligibility_rules(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    round_ = _open(session, org, clock)
+    shown = board.board(session, org.staff(Role.HR), round_.id)
+    pool = {row.person_id for row in shown.rows}
+    assert pool == {org.ids[x] for x in ("e1", "e2", "p1", "p2", "p3", "p4")}
+    excluded = {pid: reason for pid, _name, reason in shown.excluded}
+    assert "hire date unknown" in excluded[org.ids["p5"]]
+    assert "department Sales" in excluded[org.ids["s1"]]
+
+
+def test_ranking_is_explained_and_missing_inputs_are_shown(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    round_ = _open(session, org, clock)
+    rows = {r.person_id: r for r in board.board(session, org.staff(Role.HR), round_.id).rows}
+    # e2: performance 4 → 75 points, prominence 90: (75 + 90) / 2 = 82.5
+    e2 = rows[org.ids["e2"]]
+    assert e2.composite == pytest.approx(82.5)
+    assert sum(c.contribution or 0 for c in e2.contributions) == pytest.approx(82.5)
+    # p2: 3 → 50, prominence 95: 72.5; e1: 100 and 40: 70; p1: 75 and 80: 77.5
+    assert [r.name for r in sorted(rows.values(), key=lambda r: r.rank or 99)][:3] == [
+        "Vic Eng" if False else rows[org.ids["e2"]].name,
+        rows[org.ids["p1"]].name,
+        rows[org.ids["p2"]].name,
+    ]
+    p4 = rows[org.ids["p4"]]
+    assert p4.missing and "erformance" in p4.missing[0]
+    assert p4.composite == pytest.approx(60.0)  # ranked on prominence alone, flagged
+    assert next(c for c in p4.contributions if c.key == "performance").points is None
+    assert board.board(session, org.staff(Role.HR), round_.id).recommended == (
+        org.ids["e2"],
+        org.ids["p1"],
+    )
+
+
+def test_external_prominence_needs_an_acknowledged_warning(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    weighted = (*CRITERIA, WeightedCriterion("prominence_external", 10.0))
+    with pytest.raises(Invalid, match=r"Article 5\(1\)\(c\)"):
+        _open(session, org, clock, criteria=weighted)
+    round_ = _open(session, org, clock, criteria=weighted, acknowledge_external_risk=True)
+    assert round_.external_weighted
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "talent.round.open"))
+    assert entry is not None and entry.payload["external_weighted"] is True
+    report = audits.round_audit(session, org.staff(Role.HR), round_.id, now=NOW)
+    assert any("Article 5(1)(c)" in w for w in report.warnings)
+
+
+def test_what_if_moves_prominence_from_zero_to_its_maximum(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    round_ = _open(session, org, clock)
+    view = board.what_if(session, org.staff(Role.HR), round_.id)
+    first, last = view.whatif.steps[0], view.whatif.steps[-1]
+    assert first.weight == 0 and last.weight == 100
+    # weight 0: performance alone: e1 (100) then e2 and p1 (75, tied) — the tie stays in.
+    assert set(first.top) == {org.ids["e1"], org.ids["e2"], org.ids["p1"]}
+    # weight 50 (configured) vs 0: e1 leaves the top 2.
+    assert org.ids["e1"] in view.whatif.versus_configured.left
+    with pytest.raises(NotAllowed):
+        board.what_if(session, org.as_("e2", Role.MANAGER), round_.id)
+
+
+def test_calibration_moves_need_a_reason_and_shift_the_group(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    meeting = calibration.check_open_session(session, hr, round_.id, "Q4", clock=clock)  # type: ignore[arg-type]
+    with pytest.raises(Invalid, match="reason"):
+        calibration.check_move(
+            session,
+            hr,
+            round_.id,
+            meeting.id,
+            org.ids["p3"],
+            (3, 3),
+            " ",
+            clock=clock,  # type: ignore[arg-type]
+        )
+    calibration.check_move(
+        session,
+        hr,
+        round_.id,
+        meeting.id,
+        org.ids["p3"],
+        (2, 1),
+        "Delivered the billing migration alone",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    manager = org.as_("e2", Role.MANAGER)
+    calibration.check_move(
+        session,
+        manager,
+        round_.id,
+        meeting.id,
+        org.ids["p1"],
+        (2, 3),
+        "Missed two delivery dates this half",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    with pytest.raises(NotFound):  # e1 is not in e2's reporting line
+        calibration.check_move(
+            session,
+            manager,
+            round_.id,
+            meeting.id,
+            org.ids["e1"],
+            (1, 1),
+            "not mine",
+            clock=clock,  # type: ignore[arg-type]
+        )
+    grid = calibration.nine_box(session, hr, round_.id)
+    assert {m.person_id for m in grid.moves} == {org.ids["p3"], org.ids["p1"]}
+    everyone = grid.shift[0]
+    assert everyone.group == "everyone" and everyone.moved == 2
+    assert (everyone.up, everyone.down, everyone.net) == (1, 1, 0)
+    mine = calibration.nine_box(session, manager, round_.id)
+    assert {r.person_id for r in mine.rows} <= {org.ids[x] for x in ("p1", "p2", "p3", "p4")}
+    actions = [e.action for e in audit.entries(session, org_id=org.id)]
+    assert actions.count("talent.calibration.move") == 2
+
+
+def test_sign_off_freezes_the_round_and_is_in_the_audit_log(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    top = board.board(session, hr, round_.id).recommended
+    chosen = [top[0], org.ids["p2"]]
+    with pytest.raises(Invalid, match="override needs a reason"):
+        decisions.check_sign_off(
+            session,
+            hr,
+            round_.id,
+            promoted=chosen,
+            reason="Board of 1 Dec",
+            clock=clock,  # type: ignore[arg-type]
+        )
+    decision = decisions.check_sign_off(
+        session,
+        hr,
+        round_.id,
+        promoted=chosen,
+        reason="Board of 1 Dec",
+        override_reasons={org.ids["p2"]: "Took over the platform team", top[1]: "Moves teams"},
+        clock=clock,  # type: ignore[arg-type]
+    )
+    assert round_.status == "decided"
+    assert {o["person_id"] for o in decision.overrides} == {org.ids["p2"], top[1]}
+    assert decisions.verify_decision(session, decision)
+    assert audit.verify(session) == []
+    with pytest.raises(Invalid, match="signed off"):
+        rounds.check_configure_round(
+            session, hr, round_.id, RoundConfig(criteria=CRITERIA), clock=clock
+        )  # type: ignore[arg-type]
+    # The candidate sees their own explanation and appeals; HR answers.
+    p3 = org.as_("p3")
+    mine = board.my_explanation(session, p3, round_.id)
+    assert mine.row is not None and mine.promoted is False
+    appeal = decisions.check_file_appeal(
+        session,
+        p3,
+        round_.id,
+        "My rating predates the migration",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    with pytest.raises(Invalid, match="open appeal"):
+        decisions.check_file_appeal(session, p3, round_.id, "Again please", clock=clock)  # type: ignore[arg-type]
+    answered = decisions.check_answer_appeal(
+        session,
+        hr,
+        appeal.id,
+        upheld=False,
+        answer="Ratings are yearly",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    assert answered.status == "rejected"
+    assert [a.id for a in decisions.appeals(session, p3, round_.id)] == [appeal.id]
+    assert decisions.appeals(session, org.as_("p1"), round_.id) == []
+    assert audit.verify(session) == []
+
+
+def test_transparency_decides_who_sees_the_ranking(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    hidden = _open(session, org, clock, transparency="no_one")
+    with pytest.raises(NotFound):
+        board.board(session, org.as_("s2"), hidden.id)
+    with pytest.raises(NotFound):
+        board.board(session, org.as_("p1"), hidden.id)  # a candidate, but not published
+    assert board.my_explanation(session, org.as_("p1"), hidden.id).row is not None
+    public = _open(session, org, clock, transparency="everyone")
+    seen = board.board(session, org.as_("s2"), public.id)
+    assert not seen.full and len(seen.rows) == 6
+    other = org.other_staff(Role.HR)
+    with pytest.raises(NotFound):
+        board.board(session, other, public.id)
+
+
+def test_succession_chart_with_readiness(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    hr = org.staff(Role.HR)
+    plan = succession.check_create_plan(
+        session,
+        hr,
+        role_name="VP Engineering",
+        incumbent_id=org.ids["e1"],
+        criteria=CRITERIA,
+        clock=clock,  # type: ignore[arg-type]
+    )
+    suggested = succession.suggest_successors(session, hr, plan.id, now=NOW)
+    assert suggested[0][0] == org.ids["e2"]
+    succession.check_add_successor(session, hr, plan.id, org.ids["e2"], readiness=None, clock=clock)  # type: ignore[arg-type]
+    succession.check_add_successor(
+        session,
+        hr,
+        plan.id,
+        org.ids["p1"],
+        readiness="3y+",
+        reason="Needs a management role",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    with pytest.raises(Invalid):
+        succession.check_add_successor(
+            session, hr, plan.id, org.ids["e1"], readiness=None, clock=clock
+        )  # type: ignore[arg-type]
+    chart = succession.plan_view(session, hr, plan.id, now=NOW)
+    assert [s.person_id for s in chart.successors] == [org.ids["e2"], org.ids["p1"]]
+    assert chart.successors[0].reason.startswith("suggested from the evidence")
+    succession.check_set_readiness(
+        session,
+        hr,
+        plan.id,
+        org.ids["p1"],
+        readiness="1-2y",
+        reason="Acting lead since Oct",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    assert succession.plan_view(session, hr, plan.id, now=NOW).successors[1].readiness == "1-2y"
+    with pytest.raises(NotAllowed):
+        succession.plans(session, org.as_("e2", Role.MANAGER))
+
+
+def test_round_audit_counts_groups_from_demographics(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    for who, sex in {"e1": "male", "e2": "female", "p1": "female", "p2": "male"}.items():
+        session.add(
+            Demographics(
+                org_id=org.id,
+                person_id=org.ids[who],
+                sex=sex,
+                source="import",
+                updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        )
+    session.flush()
+    round_ = _open(session, org, clock)
+    report = audits.round_audit(session, org.staff(Role.HR), round_.id, now=NOW)
+    by_sex = next(s for s in report.sections if s.key == "selection:sex")
+    counts = {row.category: (row.n, row.n_favourable) for row in by_sex.rows}
+    assert counts == {"female": (2, 2), "male": (2, 0)}
+    assert by_sex.unknown == 2
+    assert report.pool_size == 6 and report.selected == 2
+    with pytest.raises(NotAllowed):
+        audits.round_audit(session, org.as_("e2", Role.MANAGER), round_.id, now=NOW)
+    assert date(2026, 12, 1) == report.meta.period_end
