@@ -322,6 +322,11 @@ def test_a_registered_plug_in_is_measured(session: Session, org: TalentOrg) -> N
     assert "kata" in {info.key for info in available(session, org.id)}
 
 
+def test_an_empty_pool_measures_nothing(session: Session, org: TalentOrg) -> None:
+    keys = [info.key for info in available(session, org.id)]
+    assert measure_all(session, org.id, keys, [], AS_OF) == {key: {} for key in keys}
+
+
 def test_unknown_key_fails_before_reading(session: Session, org: TalentOrg) -> None:
     with pytest.raises(Invalid, match="unknown criterion 'bogus'"):
         measure_all(session, org.id, ["tenure", "bogus"], [org.ids["p1"]], AS_OF)

@@ -34,6 +34,7 @@ from renown.talent.imports import (
     check_import_demographics,
     check_import_talent_records,
 )
+from renown.talent.records import RecordErrors
 from tests.org.orgchart import chart
 from tests.talent.conftest import NOW, TalentOrg
 
@@ -122,13 +123,15 @@ def test_a_changed_file_updates_and_keeps_what_it_leaves_empty(
 ) -> None:
     hr = org.staff()
     check_import_talent_records(session, hr, TALENT, "t.csv", clock=clock)
-    changed = TALENT.replace("p1,2026,4,e2,,,github,70", "p1,2026,2,e1,L4,,github,75")
+    changed = TALENT.replace("e2,L3,2024", "e2,,2024").replace(
+        "p1,2026,4,e2,,,github,70", "p1,2026,2,e1,L4,,github,75"
+    )
     summary = check_import_talent_records(session, hr, changed, "t2.csv", clock=clock)
     # p1's 2026 rating, profile (level) and github observation changed.
     assert summary == ImportSummary(added=0, updated=3, unchanged=4, source="t2.csv")
     with pytest.raises(InputError):  # L3 and L4 for p1 in one file
         check_import_talent_records(
-            session, hr, changed.replace(",L3,", ",L5,"), "t3.csv", clock=clock
+            session, hr, changed.replace("e2,,2024", "e2,L5,2024"), "t3.csv", clock=clock
         )
     profile = session.get(TalentProfile, org.ids["p1"])
     assert profile is not None
@@ -159,9 +162,10 @@ def test_unknown_people_are_located_and_nothing_is_written(
     bad = TALENT + "nobody,2026,3,g1,,,,,\n"
     with pytest.raises(InputError) as error:
         check_import_talent_records(session, org.staff(), bad, "t.csv", clock=clock)
-    located = [(p.line, p.field) for p in error.value.problems]  # type: ignore[attr-defined]
+    assert isinstance(error.value, RecordErrors)
+    located = [(p.line, p.field) for p in error.value.problems]
     assert located == [(5, "employee_id"), (5, "rated_by")]
-    assert "t.csv, line 5, field 'employee_id'" in str(error.value.problems[0])  # type: ignore[attr-defined]
+    assert "t.csv, line 5, field 'employee_id'" in str(error.value.problems[0])
     with pytest.raises(InputError) as error:
         check_import_demographics(
             session, org.staff(), DEMOGRAPHICS + "g1,male,,,\n", "d.csv", clock=clock

@@ -38,7 +38,13 @@ CRITERIA = (
 def evidence(session: Session, org: TalentOrg) -> None:
     for who, rating in RATINGS.items():
         session.add(
-            PerformanceRating(org_id=org.id, person_id=org.ids[who], period="2026", rating=rating)
+            PerformanceRating(
+                org_id=org.id,
+                person_id=org.ids[who],
+                period="2026",
+                rating=rating,
+                created_at=datetime(2026, 10, 1, tzinfo=UTC),
+            )
         )
     run = ScoringRun(
         org_id=org.id,
