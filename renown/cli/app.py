@@ -25,6 +25,7 @@ from renown.cli.org import org_app
 from renown.cli.render import print_explanation, print_leaderboard
 from renown.cli.serve import serve, worker
 from renown.cli.sources import load_events, load_groups, parse_mapping
+from renown.cli.talent import talent_app
 from renown.core.errors import RenownError
 from renown.settings import get_settings
 
@@ -45,6 +46,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(audit_app, name="audit")
 app.add_typer(badges_app, name="badges")
+app.add_typer(talent_app, name="talent")
 console = Console()
 if not console.is_terminal:
     # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns
