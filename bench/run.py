@@ -23,7 +23,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from bench import peers, report, web
+from bench import peers, report, talent, web
 from bench.synth import AS_OF, SynthSpec, scan_lake, synth_events, write_lake
 from renown.graph import InteractionGraph, build_graph
 from renown.prominence.measures.pagerank import pagerank_run, transition_operator, warm_up
@@ -39,12 +39,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=900.0, help="end-to-end limit (s)")
-    parser.add_argument("--only", choices=["web"], help="run only this section")
+    parser.add_argument("--only", choices=["web", "talent"], help="run only this section")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": _machine()}
     if args.only == "web":
         results["web"] = web.run()
         report.write_json(results, OUT.with_name("results-web.json"))
+        return
+    if args.only == "talent":
+        results["talent"] = talent.run()
+        report.write_json(results, OUT.with_name("results-talent.json"))
         return
     report.note(
         f"renown bench - {results['machine']['cpus']} cores, numba "
@@ -67,6 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         results["end_to_end_with_trend"] = _end_to_end(
             lake, args.timeout, "end-to-end", spec, trend_days=30
         )
+    results["talent"] = talent.run()
     results["web"] = web.run()
     results["machine"]["load_end"] = os.getloadavg()
     report.write_json(results, OUT)

@@ -129,13 +129,17 @@ def points_matrix(
         if not by_person:
             continue
         values = [by_person.get(person_id) for person_id in person_ids]
-        for person_id, value in zip(person_ids, values, strict=True):
-            if value is not None and not MIN_POINTS <= value <= MAX_POINTS:
-                raise ValueError(
-                    f"points of {key!r} for person {person_id} must be within "
-                    f"[{MIN_POINTS:g}, {MAX_POINTS:g}], got {value}"
-                )
-        matrix[:, column] = [np.nan if value is None else value for value in values]
+        absent = np.fromiter((value is None for value in values), dtype=bool, count=len(values))
+        column_values = np.array(values, dtype=np.float64)  # None becomes NaN
+        # NaN given as a value fails both comparisons, so it is refused, not read as missing.
+        bad = ~absent & ~((column_values >= MIN_POINTS) & (column_values <= MAX_POINTS))
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"points of {key!r} for person {person_ids[first]} must be within "
+                f"[{MIN_POINTS:g}, {MAX_POINTS:g}], got {values[first]}"
+            )
+        matrix[:, column] = column_values
     return matrix
 
 
@@ -197,7 +201,18 @@ def competition_ranks(composites: FloatArray, person_ids: npt.NDArray[np.int64])
     ranks = np.zeros(values.shape[0], dtype=np.int64)
     scored = ~np.isnan(values)
     negated = -np.round(values[scored], TIE_DECIMALS)
-    ranks[scored] = np.searchsorted(np.sort(negated), negated, side="left") + 1
+    if negated.size == 0:
+        return ranks
+    # One sort: a rank is 1 + the position where its value's run starts in sorted order.
+    order = np.argsort(negated)  # the order inside a run of equal values changes no rank
+    ordered = negated[order]
+    starts = np.empty(ordered.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = np.maximum.accumulate(np.where(starts, np.arange(ordered.size), 0))
+    scored_ranks = np.empty(ordered.size, dtype=np.int64)
+    scored_ranks[order] = first + 1
+    ranks[scored] = scored_ranks
     return ranks
 
 
