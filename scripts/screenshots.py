@@ -2,7 +2,8 @@
 
 Seeds a small demo organisation in a temporary folder, serves it with uvicorn on a free
 loopback port, signs in as HR with Debian's chromium (driven by Playwright) and saves one
-screenshot per page into ``screenshots/``. The browser tests in ``tests/e2e`` reuse the
+screenshot per page into ``screenshots/``, then signs in as the demo employee for a
+candidate's own view of a promotion round. The browser tests in ``tests/e2e`` reuse the
 server and browser helpers below, so what reviewers look at is what the tests exercise.
 """
 
@@ -25,6 +26,16 @@ import uvicorn
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium (``apt-get install chromium``); Playwright's own download is not used."""
 PAGES = ("leaderboard", "profile", "team", "network", "runs", "home")
+TALENT_PAGES = (
+    "talent-board",
+    "talent-whatif",
+    "talent-ninebox",
+    "talent-audit",
+    "talent-succession",
+    "talent-candidate",
+)
+CHART_WAIT = 20_000
+"""Milliseconds to wait for a Vega chart to draw."""
 
 
 def free_port() -> int:
@@ -71,19 +82,36 @@ def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
     page.wait_for_url(re.compile(r".*/$"))
 
 
-def seed(home: Path, people: int) -> tuple[Any, str, str]:
-    """A demo store under ``home``: (settings, HR email, HR password)."""
+def seed_accounts(home: Path, people: int) -> tuple[Any, Any]:
+    """A demo store under ``home``: (settings, the demo's sign-ins)."""
     from renown.demo.platform import seed_demo
     from renown.settings import Settings
 
     settings = Settings(home=home, jobs_immediate=True)
-    accounts = seed_demo(settings, people=people)
-    hr = next(account for account in accounts.accounts if account.role.value == "hr")
-    return settings, hr.email, hr.password
+    return settings, seed_demo(settings, people=people)
 
 
-def take_screenshots(base_url: str, email: str, password: str, out: Path) -> list[Path]:
-    """Sign in and save a full-page PNG of each main page into ``out``."""
+def sign_in_of(accounts: Any, role: str) -> tuple[str, str]:
+    """(email, password) of the demo account of ``role``."""
+    account = next(account for account in accounts.accounts if account.role.value == role)
+    return account.email, account.password
+
+
+def seed(home: Path, people: int) -> tuple[Any, str, str]:
+    """A demo store under ``home``: (settings, HR email, HR password)."""
+    settings, accounts = seed_accounts(home, people)
+    return (settings, *sign_in_of(accounts, "hr"))
+
+
+def take_screenshots(
+    base_url: str,
+    email: str,
+    password: str,
+    out: Path,
+    candidate: tuple[str, str] | None = None,
+) -> list[Path]:
+    """Sign in and save a full-page PNG of each main page into ``out``; with ``candidate``
+    (the demo employee's email and password), also their own view of a promotion round."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -116,8 +144,42 @@ def take_screenshots(base_url: str, email: str, password: str, out: Path) -> lis
         shoot("network")
         page.goto(f"{base_url}/runs")
         shoot("runs")
+        _shoot_talent(page, base_url, shoot, candidate)
         browser.close()
     return written
+
+
+def _shoot_talent(page: Any, base_url: str, shoot: Any, candidate: tuple[str, str] | None) -> None:
+    """The promotion pages of the demo's open round, a succession chart, and (signed in as
+    the candidate) the demo employee's own explanation in the decided round."""
+    from renown.demo.talent import DECIDED_ROUND, OPEN_ROUND
+
+    page.goto(f"{base_url}/talent")
+    page.get_by_role("link", name=OPEN_ROUND, exact=True).click()
+    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
+    board = page.url
+    page.locator("table.talent-ranking details summary").first.click()
+    shoot("talent-board")
+    page.goto(f"{board}/whatif")
+    page.wait_for_selector("#whatif-chart[data-chart-ready]", timeout=CHART_WAIT)
+    shoot("talent-whatif")
+    page.goto(f"{board}/ninebox")
+    page.wait_for_selector("#ninebox-chart[data-chart-ready]", timeout=CHART_WAIT)
+    shoot("talent-ninebox")
+    page.goto(f"{board}/audit")
+    shoot("talent-audit")
+    page.goto(f"{base_url}/talent/succession")
+    page.locator("a[href^='/talent/succession/']").first.click()
+    page.wait_for_url(re.compile(r".*/talent/succession/\d+$"))
+    shoot("talent-succession")
+    if candidate is None:
+        return
+    page.click("form.signout button[type=submit]")
+    sign_in(page, base_url, *candidate)
+    page.goto(f"{base_url}/talent")
+    decided = page.get_by_role("link", name=DECIDED_ROUND, exact=True).get_attribute("href")
+    page.goto(f"{base_url}{decided}/me")
+    shoot("talent-candidate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,10 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     from renown.web.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="renown-screens-") as tmp:
-        settings, email, password = seed(Path(tmp), args.people)
+        settings, accounts = seed_accounts(Path(tmp), args.people)
+        email, password = sign_in_of(accounts, "hr")
         app = create_app(settings)
         with live_server(app) as base_url:
-            written = take_screenshots(base_url, email, password, args.out)
+            employee = sign_in_of(accounts, "employee")
+            written = take_screenshots(base_url, email, password, args.out, employee)
         app.state.engine.dispose()
     for path in written:
         print(path)
