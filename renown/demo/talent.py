@@ -55,6 +55,7 @@ from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.demo.catalog import DEPARTMENTS, EXECUTIVE_DEPARTMENT
 from renown.demo.org import DEFAULT_END
+from renown.demo.talent_feedback import seed_review_feedback
 from renown.demo.workdays import months_before
 from renown.org.queries import latest_run
 from renown.store.engine import transaction
@@ -71,6 +72,7 @@ from renown.talent.records import DEMOGRAPHICS_COLUMNS, TALENT_COLUMNS
 from renown.talent.rounds import (
     Eligibility,
     RoundConfig,
+    candidate_ids,
     check_open_round,
     check_set_candidate,
     eligibility_reason,
@@ -404,6 +406,7 @@ def _open_round(org: _Org) -> None:
     rungs.append((target, Eligibility(12, 0, ("L2",), family)))
     rungs += [(target, Eligibility(months, 0, ("L1", "L2"), family)) for months in (12, 6)]
     round_ = org.open_round(OPEN_ROUND, rungs, least=OPEN_POOL[0], top_n=8, as_of=DEFAULT_END)
+    seed_review_feedback(session, round_.org_id, candidate_ids(session, round_.id), DEFAULT_END)
     held = DEFAULT_END + timedelta(days=8)
     meeting = calibration.check_open_session(
         session, hr, round_.id, CALIBRATION, clock=FixedClock(held)
