@@ -177,6 +177,13 @@ def board_rows(
     for candidate in ranked:
         person = people[candidate.person_id]
         hide_external = not full and not person.public_profile
+        # A weighted external score would be the composite minus the visible parts: when it
+        # is hidden, every number that adds up to the composite is hidden with it.
+        counted = any(
+            part.key in EXTERNAL_KEYS and part.contribution is not None
+            for part in candidate.contributions
+        )
+        hide_sums = hide_external and counted
         views = []
         for part in candidate.contributions:
             info = infos.get(part.key)
@@ -188,9 +195,9 @@ def board_rows(
                     key=part.key,
                     label=info.label if info else part.key,
                     weight=part.weight,
-                    share=None if hidden else part.share,
+                    share=None if hidden or hide_sums else part.share,
                     points=None if hidden else part.points,
-                    contribution=None if hidden else part.contribution,
+                    contribution=None if hidden or hide_sums else part.contribution,
                     shown=HIDDEN if hidden else (shown.shown if shown else "missing"),
                     external=external,
                 )
@@ -202,7 +209,7 @@ def board_rows(
                 title=person.title,
                 department=person.department.name if person.department else None,
                 rank=candidate.rank,
-                composite=candidate.composite,
+                composite=None if hide_sums else candidate.composite,
                 recommended=candidate.person_id in top,
                 contributions=tuple(views),
                 missing=tuple(infos[k].label if k in infos else k for k in candidate.missing),
@@ -295,6 +302,9 @@ def frozen_rows(stored: Sequence[Mapping[str, Any]], *, full: bool) -> list[Boar
     rows = []
     for item in stored:
         contributions = []
+        hide_sums = not full and any(
+            c["external"] and c["contribution"] is not None for c in item["contributions"]
+        )
         for c in item["contributions"]:
             hidden = bool(c["external"]) and not full
             contributions.append(
@@ -302,9 +312,9 @@ def frozen_rows(stored: Sequence[Mapping[str, Any]], *, full: bool) -> list[Boar
                     key=c["key"],
                     label=c["label"],
                     weight=c["weight"],
-                    share=None if hidden else c["share"],
+                    share=None if hidden or hide_sums else c["share"],
                     points=None if hidden else c["points"],
-                    contribution=None if hidden else c["contribution"],
+                    contribution=None if hidden or hide_sums else c["contribution"],
                     shown=HIDDEN if hidden else c["shown"],
                     external=c["external"],
                 )
@@ -317,7 +327,7 @@ def frozen_rows(stored: Sequence[Mapping[str, Any]], *, full: bool) -> list[Boar
                 title=item["title"],
                 department=item["department"],
                 rank=item["rank"],
-                composite=item["composite"],
+                composite=None if hide_sums else item["composite"],
                 recommended=item["recommended"],
                 contributions=tuple(contributions),
                 missing=tuple(item["missing"]),

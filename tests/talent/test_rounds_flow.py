@@ -361,3 +361,52 @@ def test_round_audit_counts_groups_from_demographics(
     with pytest.raises(NotAllowed):
         audits.round_audit(session, org.as_("e2", Role.MANAGER), round_.id, now=NOW)
     assert date(2026, 12, 1) == report.meta.period_end
+
+
+def test_a_hidden_external_score_cannot_be_worked_out_from_the_composite(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    from renown.store.tables.talent import ExternalProminence
+
+    session.add(
+        ExternalProminence(
+            org_id=org.id,
+            person_id=org.ids["p1"],
+            network="social",
+            score=60,
+            observed_on=date(2026, 10, 1),
+        )
+    )
+    session.flush()
+    weighted = (*CRITERIA, WeightedCriterion("prominence_external", 10.0))
+    round_ = _open(
+        session,
+        org,
+        clock,
+        criteria=weighted,
+        acknowledge_external_risk=True,
+        transparency="everyone",
+    )
+    hr_row = next(
+        r
+        for r in board.board(session, org.staff(Role.HR), round_.id).rows
+        if r.person_id == org.ids["p1"]
+    )
+    assert hr_row.composite is not None
+    seen = next(
+        r
+        for r in board.board(session, org.as_("s2"), round_.id).rows
+        if r.person_id == org.ids["p1"]
+    )
+    assert seen.rank == hr_row.rank
+    assert seen.composite is None
+    assert all(c.contribution is None and c.share is None for c in seen.contributions)
+    external = next(c for c in seen.contributions if c.key == "prominence_external")
+    assert external.points is None and "hidden" in external.shown
+    # Someone without an external score keeps every number: nothing is hidden about them.
+    other = next(
+        r
+        for r in board.board(session, org.as_("s2"), round_.id).rows
+        if r.person_id == org.ids["e2"]
+    )
+    assert other.composite is not None

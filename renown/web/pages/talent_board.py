@@ -1,0 +1,512 @@
+"""What the promotion-board pages show and read: form parsing, bars, the what-if chart.
+
+The routes in :mod:`renown.web.pages.talent` stay thin: they call one domain function and
+hand its answer to a template. This module turns raw form strings into the domain's
+:class:`~renown.talent.rounds.RoundConfig` and :class:`~renown.talent.rounds.Eligibility`
+(every mistake an :class:`~renown.core.errors.Invalid` with a sentence for the person who
+typed it, never a 500), keeps what was typed so a refused form comes back filled in, and
+builds the presentation pieces that are not the domain's business: coloured contribution
+segments, the what-if headline in words and the Vega-Lite bump chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.core.errors import Invalid
+from renown.store.tables.org import Person
+from renown.store.tables.talent import PromotionRound, TalentProfile
+from renown.talent.board import BoardRow, WhatIfView
+from renown.talent.composite import WeightedCriterion
+from renown.talent.criteria import FEEDBACK_PREFIX, CriterionInfo
+from renown.talent.rounds import (
+    DEFAULT_CRITERIA,
+    DEFAULT_PERFORMANCE,
+    DEFAULT_POTENTIAL,
+    MAX_WEIGHT,
+    Eligibility,
+    RoundConfig,
+)
+from renown.talent.whatif import WhatIfStep, chart_rows
+from renown.web.pages.present import VEGA_LITE_SCHEMA
+from renown.web.params import MAX_ID
+
+COLOURS: Final = 8
+"""Distinct criterion colours in talent.css (``crit-0`` … ``crit-7``), reused in turn."""
+TRANSPARENCY_CHOICES: Final = (
+    (
+        "everyone",
+        "Everyone",
+        "Everyone in the organisation sees the ranking: names, ranks, composites and "
+        "contributions (external scores of people with a private profile stay hidden).",
+    ),
+    (
+        "candidates",
+        "Candidates",
+        "Only the round's candidates see the ranking, with the same details.",
+    ),
+    (
+        "no_one",
+        "No one",
+        "Only HR sees the ranking. Each candidate still sees their own explanation.",
+    ),
+)
+MISSING_CHOICES: Final = (
+    (
+        "reweigh",
+        "Rank on what there is",
+        "A candidate missing a criterion is ranked on the others (their weights spread over "
+        "what is there) and flagged as incomplete.",
+    ),
+    (
+        "exclude",
+        "Leave out",
+        "A candidate missing any weighted criterion is not ranked; the board says why.",
+    ),
+)
+MAX_CHOICE: Final = 200
+"""Longest department, title, level or criterion key a form may send (as the columns hold)."""
+BIG_CHART_PEOPLE: Final = 30
+"""Above this many lines the bump chart drops its legend (the tooltips still name people)."""
+
+
+def _number(raw: str, what: str, *, default: float, lowest: float, highest: float) -> float:
+    text = raw.strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise Invalid(f"{what} must be a number") from None
+    if not math.isfinite(value) or not lowest <= value <= highest:
+        raise Invalid(f"{what} must be between {lowest:g} and {highest:g}")
+    return value
+
+
+def _whole(raw: str, what: str, *, default: int, lowest: int, highest: int) -> int:
+    value = _number(raw, what, default=default, lowest=lowest, highest=highest)
+    if value != int(value):
+        raise Invalid(f"{what} must be a whole number")
+    return int(value)
+
+
+def _chosen(values: Iterable[str]) -> tuple[str, ...]:
+    """Non-blank choices of a multi-select, in order, without repeats."""
+    chosen = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if any(len(v) > MAX_CHOICE or "\x00" in v for v in chosen):
+        raise Invalid(f"a choice must be at most {MAX_CHOICE} characters")
+    return chosen
+
+
+@dataclass
+class ConfigForm:
+    """The configuration fields of a round as typed (kept to fill a refused form again)."""
+
+    keys: list[str] = field(default_factory=list)
+    weights: list[str] = field(default_factory=list)
+    top_n: str = "5"
+    performance: list[str] = field(default_factory=list)
+    potential: list[str] = field(default_factory=list)
+    missing_policy: str = "reweigh"
+    transparency: str = "no_one"
+    acknowledge: bool = False
+
+    def weight_of(self) -> dict[str, str]:
+        """Typed weight per criterion key (what the number inputs show)."""
+        return dict(zip(self.keys, self.weights, strict=False))
+
+    def criteria(self) -> tuple[WeightedCriterion, ...]:
+        """Weighted criteria: every weight above 0, and built-in criteria at 0 for information.
+
+        Competency criteria left at 0 are dropped, so explanations list what counts rather
+        than every competency of the framework.
+        """
+        if len(self.keys) != len(self.weights):
+            raise Invalid("every criterion needs exactly one weight")
+        chosen = []
+        _chosen(self.keys)
+        for key, raw in zip(self.keys, self.weights, strict=True):
+            weight = _number(
+                raw, f"the weight of {key}", default=0.0, lowest=0.0, highest=MAX_WEIGHT
+            )
+            if weight > 0 or not key.startswith(FEEDBACK_PREFIX):
+                chosen.append(WeightedCriterion(key, weight))
+        return tuple(chosen)
+
+    def external_weighted(self, infos: Sequence[CriterionInfo]) -> bool:
+        """Whether the typed weights give an external criterion weight (warning shown)."""
+        external = {info.key for info in infos if info.external}
+        for key, raw in self.weight_of().items():
+            try:
+                weight = float(raw or 0)
+            except ValueError:
+                continue
+            if key in external and weight > 0:
+                return True
+        return False
+
+    def to_config(self) -> RoundConfig:
+        """The domain's configuration (the domain checks keys, sums and the legal warning)."""
+        return RoundConfig(
+            criteria=self.criteria(),
+            top_n=_whole(self.top_n, "top N", default=5, lowest=1, highest=1000),
+            performance_criteria=_chosen(self.performance),
+            potential_criteria=_chosen(self.potential),
+            missing_policy=self.missing_policy,
+            transparency=self.transparency,
+            acknowledge_external_risk=self.acknowledge,
+        )
+
+
+def default_config(infos: Sequence[CriterionInfo]) -> ConfigForm:
+    """The open-a-round form's starting point: the domain's balanced default weights."""
+    defaults = {c.key: c.weight for c in DEFAULT_CRITERIA}
+    return ConfigForm(
+        keys=[info.key for info in infos],
+        weights=[f"{defaults.get(info.key, 0.0):g}" for info in infos],
+        performance=list(DEFAULT_PERFORMANCE),
+        potential=list(DEFAULT_POTENTIAL),
+    )
+
+
+def config_of_round(round_: PromotionRound, infos: Sequence[CriterionInfo]) -> ConfigForm:
+    """A round's current configuration as the configure form shows it."""
+    weights = {str(c["key"]): float(c["weight"]) for c in round_.criteria}
+    keys = [info.key for info in infos]
+    keys += [key for key in weights if key not in keys]
+    return ConfigForm(
+        keys=keys,
+        weights=[f"{weights.get(key, 0.0):g}" for key in keys],
+        top_n=str(round_.top_n),
+        performance=[str(k) for k in round_.performance_criteria],
+        potential=[str(k) for k in round_.potential_criteria],
+        missing_policy=round_.missing_policy,
+        transparency=round_.transparency,
+        acknowledge=round_.external_weighted,
+    )
+
+
+@dataclass
+class EligibilityForm:
+    """The pool rules of the open-a-round form as typed."""
+
+    min_tenure_months: str = "0"
+    min_months_in_role: str = "0"
+    levels: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+    def to_eligibility(self) -> Eligibility:
+        return Eligibility(
+            min_tenure_months=_whole(
+                self.min_tenure_months, "minimum tenure", default=0, lowest=0, highest=600
+            ),
+            min_months_in_role=_whole(
+                self.min_months_in_role, "minimum time in role", default=0, lowest=0, highest=600
+            ),
+            levels=_chosen(self.levels),
+            departments=_chosen(self.departments),
+            titles=_chosen(self.titles),
+        )
+
+
+def pool_choices(session: Session, org_id: int) -> tuple[list[str], list[str]]:
+    """Titles of current people and levels of talent profiles, for the eligibility pickers."""
+    titles = session.scalars(
+        sa.select(Person.title)
+        .where(Person.org_id == org_id, Person.left_on.is_(None), Person.title.is_not(None))
+        .distinct()
+        .order_by(Person.title)
+    )
+    levels = session.scalars(
+        sa.select(TalentProfile.level)
+        .where(TalentProfile.org_id == org_id, TalentProfile.level.is_not(None))
+        .distinct()
+        .order_by(TalentProfile.level)
+    )
+    return [t for t in titles if t], [level for level in levels if level]
+
+
+def parse_person_id(raw: str, what: str = "a person") -> int:
+    """A person id from a form (select values are strings); blank is refused."""
+    if not raw.strip():
+        raise Invalid(f"choose {what}")
+    return _whole(raw, what, default=0, lowest=1, highest=MAX_ID)
+
+
+def parse_people(values: Iterable[str]) -> list[int]:
+    """Person ids of the sign-off checkboxes."""
+    return [parse_person_id(v, "a promoted person") for v in values if v.strip()]
+
+
+def override_reasons(people: Sequence[str], reasons: Sequence[str]) -> dict[int, str]:
+    """Override reasons by person id (blank ones are left out: the domain asks for them)."""
+    if len(people) != len(reasons):
+        raise Invalid("every override reason must name its person")
+    return {
+        parse_person_id(pid): text
+        for pid, text in zip(people, reasons, strict=True)
+        if text.strip()
+    }
+
+
+@dataclass
+class SignOffForm:
+    """The sign-off form as typed: who is promoted, why, and each override's reason."""
+
+    promoted: set[int]
+    reason: str = ""
+    overrides: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def typed(
+        cls,
+        promoted: Sequence[str],
+        reason: str,
+        people: Sequence[str],
+        reasons: Sequence[str],
+    ) -> SignOffForm:
+        """What was sent, read leniently to fill the form again (the refusal says what is
+        wrong; ids that are not numbers are dropped)."""
+        chosen = {int(v) for v in promoted if v.strip().isdigit()}
+        typed = {
+            int(pid): text
+            for pid, text in zip(people, reasons, strict=False)
+            if pid.strip().isdigit()
+        }
+        return cls(chosen, reason, typed)
+
+    def differs(self, person_id: int, recommended: Collection[int]) -> bool:
+        """Whether the box of ``person_id`` departs from the recommendation."""
+        return (person_id in self.promoted) != (person_id in recommended)
+
+
+# --- Board presentation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One criterion's slice of a candidate's composite bar (0..100 wide)."""
+
+    key: str
+    label: str
+    contribution: float
+    colour: int
+
+
+def colours_of(round_: PromotionRound) -> dict[str, int]:
+    """A colour number per criterion of the round, in the round's order."""
+    return {str(c["key"]): i % COLOURS for i, c in enumerate(round_.criteria)}
+
+
+def segments(row: BoardRow, colours: Mapping[str, int]) -> list[Segment]:
+    """The coloured slices of a composite: every contribution above 0 (hidden ones omitted)."""
+    return [
+        Segment(c.key, c.label, c.contribution, colours.get(c.key, COLOURS - 1))
+        for c in row.contributions
+        if c.contribution is not None and c.contribution > 0
+    ]
+
+
+def legend(round_: PromotionRound, labels: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """(key, label, colour) of every criterion that carries weight."""
+    colours = colours_of(round_)
+    return [
+        (str(c["key"]), labels.get(str(c["key"]), str(c["key"])), colours[str(c["key"])])
+        for c in round_.criteria
+        if float(c["weight"]) > 0
+    ]
+
+
+# --- What-if ------------------------------------------------------------------------------
+
+
+def _names(ids: Sequence[int], names: Mapping[int, str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    words = [names.get(pid, f"person {pid}") for pid in ids]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def whatif_headline(view: WhatIfView) -> str:
+    """The answer to "what does counting this criterion change?" in one sentence."""
+    whatif = view.whatif
+    change = whatif.versus_configured
+    label = view.label[:1].lower() + view.label[1:]
+    weight = f"{change.weight:g}"
+    if change.weight == 0:
+        return (
+            f"{view.label} carries no weight in this round today; the chart shows what "
+            "counting it would change."
+        )
+    parts = []
+    if change.entered:
+        parts.append(f"brings in {_names(change.entered, view.names)}")
+    if change.left:
+        parts.append(f"leaves out {_names(change.left, view.names)}")
+    if not parts:
+        return (
+            f"At the configured weight {weight}, counting {label} changes nobody in the "
+            f"top {whatif.top_n} compared with weight 0."
+        )
+    return (
+        f"At the configured weight {weight}, counting {label} {' and '.join(parts)} "
+        "compared with weight 0."
+    )
+
+
+def nearest_step(view: WhatIfView, weight: float | None) -> int:
+    """Index of the grid step closest to ``weight`` (the configured weight when None)."""
+    target = view.whatif.configured_weight if weight is None else weight
+    steps = view.whatif.steps
+    return min(range(len(steps)), key=lambda i: (abs(steps[i].weight - target), i))
+
+
+@dataclass(frozen=True)
+class TopRow:
+    """A person in the top N at one weight of the what-if."""
+
+    person_id: int
+    name: str
+    rank: int | None
+    composite: float | None
+    entered: bool
+
+
+@dataclass(frozen=True)
+class StepTable:
+    """The top N at one weight, and who entered or left it compared with weight 0."""
+
+    weight: float
+    rows: list[TopRow]
+    left: list[tuple[int, str]]
+
+
+def step_table(view: WhatIfView, index: int) -> StepTable:
+    """The top N at step ``index`` with entries and exits versus weight 0."""
+    step: WhatIfStep = view.whatif.steps[index]
+    change = view.whatif.versus_zero[index]
+    entered = set(change.entered)
+    rows = [
+        TopRow(
+            pid,
+            view.names.get(pid, f"person {pid}"),
+            step.ranks.get(pid),
+            step.composites.get(pid),
+            pid in entered,
+        )
+        for pid in step.top
+    ]
+    left = [(pid, view.names.get(pid, f"person {pid}")) for pid in change.left]
+    return StepTable(step.weight, rows, left)
+
+
+def slider_step(size: float) -> str:
+    """The range input's step: the grid's spacing, or "any" when it is not a round number
+    (a browser would otherwise stop short of the largest weight)."""
+    thousandths = size * 1000
+    return f"{size:g}" if abs(thousandths - round(thousandths)) < 1e-9 else "any"
+
+
+def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
+    """A Vega-Lite bump chart: rank (1 on top) of everyone who reaches the top N by weight.
+
+    The dashed horizontal rule sits between rank N and N + 1 (above it is the top N); the
+    vertical rule marks the round's configured weight.
+    """
+    whatif = view.whatif
+    composites = [step.composites.get(pid) for step in whatif.steps for pid in whatif.ever_in_top]
+    values = [
+        row | {"composite": None if value is None else round(value, 2)}
+        for row, value in zip(chart_rows(whatif, view.names), composites, strict=True)
+    ]
+    ranks = [
+        rank
+        for step in whatif.steps
+        for pid in whatif.ever_in_top
+        if (rank := step.ranks.get(pid)) is not None
+    ]
+    lowest = max([*ranks, whatif.top_n + 1])
+    cut = whatif.top_n + 0.5
+    many = len(whatif.ever_in_top) > BIG_CHART_PEOPLE
+    x = {"field": "weight", "type": "quantitative", "title": f"Weight of {view.label}"}
+    y_scale = {"reverse": True, "domain": [0.5, lowest + 0.5], "nice": False, "zero": False}
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": f"Rank of each candidate as the weight of {view.label} grows",
+        "width": "container",
+        "height": max(260, min(640, 26 * lowest)),
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "line", "point": {"filled": True, "size": 45}, "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "rank",
+                        "type": "quantitative",
+                        "title": "Rank",
+                        "scale": y_scale,
+                        "axis": {"tickMinStep": 1, "format": "d"},
+                    },
+                    "color": {
+                        "field": "name",
+                        "type": "nominal",
+                        "title": "Candidate",
+                        "scale": {"scheme": "tableau20"},
+                        "legend": None if many else {"orient": "right"},
+                    },
+                    "tooltip": [
+                        {"field": "name", "type": "nominal", "title": "Candidate"},
+                        {"field": "weight", "type": "quantitative", "title": "Weight"},
+                        {"field": "rank", "type": "quantitative", "title": "Rank"},
+                        {
+                            "field": "composite",
+                            "type": "quantitative",
+                            "title": "Composite",
+                            "format": ".1f",
+                        },
+                    ],
+                },
+            },
+            {
+                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b42318"},
+                "encoding": {"y": {"field": "rank", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 4,
+                    "dy": -7,
+                    "color": "#b42318",
+                    "fontSize": 11,
+                },
+                "encoding": {
+                    "x": {"value": 0},
+                    "y": {"field": "rank", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
+            },
+            {
+                "data": {"values": [{"weight": whatif.configured_weight}]},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
+                "encoding": {"x": {"field": "weight", "type": "quantitative"}},
+            },
+        ],
+        "config": {
+            "font": "system-ui, sans-serif",
+            "view": {"stroke": None},
+            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
+        },
+    }

@@ -1,0 +1,455 @@
+"""The promotion-board pages: opening a round through the form, the explained board, the
+external-prominence warning, the what-if chart and table, sign-off with overrides, the
+candidate's own view, appeals and HR's answers, and who may see what.
+
+Five people of a "Promotions Lab" department carry known evidence, so every number on the
+board is known: performance 1 of 5 (0 points) for Ada and Ben, 5 of 5 (100) for Cai and
+Dee, none for Eve; internal prominence 90, 80, 10, 20 and 50 (added to the installation's
+scoring run); external prominence 70 for Ada and 60 for Ben. With performance weighted 50
+and internal prominence 100, the top 2 is Ada (60) and Ben (53.3) ahead of Eve (50, ranked
+on prominence alone), Dee (46.7) and Cai (40); at prominence weight 0 it is Cai and Dee.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from renown.core.clock import FixedClock
+from renown.core.roles import Role
+from renown.store.tables.org import Department, Person
+from renown.store.tables.scores import ScoreSnapshot
+from renown.store.tables.talent import ExternalProminence, PerformanceRating
+from renown.talent.board import board as board_of
+from renown.talent.composite import WeightedCriterion
+from renown.talent.decisions import check_sign_off
+from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
+from renown.talent.rounds import Eligibility, RoundConfig, check_open_round
+from tests.web.conftest import Platform, csrf_of, principal_of_account
+
+HTMX = {"HX-Request": "true"}
+LAB = "Promotions Lab"
+PEOPLE = {
+    # first name: (public profile, performance rating, internal prominence, external)
+    "Ada": (True, 1, 90, 70),
+    "Ben": (False, 1, 80, 60),
+    "Cai": (True, 5, 10, None),
+    "Dee": (False, 5, 20, None),
+    "Eve": (True, None, 50, None),
+}
+WEIGHTS = {
+    "performance": "50",
+    "prominence_internal": "100",
+    "feedback": "0",
+    "badges": "0",
+    "tenure": "0",
+    "prominence_external": "0",
+}
+
+
+@dataclass(frozen=True)
+class Lab:
+    """Person ids of the lab by first name."""
+
+    ids: dict[str, int]
+
+    def name(self, first: str) -> str:
+        return f"{first} Lab"
+
+
+@pytest.fixture(scope="module")
+def lab(platform: Platform) -> Lab:
+    ids = {}
+    with platform.sessions() as session, session.begin():
+        department = Department(org_id=platform.acme_id, name=LAB)
+        session.add(department)
+        session.flush()
+        for number, (first, (public, rating, internal, external)) in enumerate(PEOPLE.items()):
+            person = Person(
+                org_id=platform.acme_id,
+                employee_id=f"lab-{number}",
+                name=f"{first} Lab",
+                title="Lab Engineer",
+                department_id=department.id,
+                hired_on=date(2020, 1, 1),
+                public_profile=public,
+            )
+            session.add(person)
+            session.flush()
+            ids[first] = person.id
+            session.add(
+                ScoreSnapshot(
+                    run_id=platform.run_id,
+                    person_id=person.id,
+                    score=internal,
+                    score_exact=float(internal),
+                    rank=1000 + number,
+                    trend=None,
+                )
+            )
+            if rating is not None:
+                session.add(
+                    PerformanceRating(
+                        org_id=platform.acme_id, person_id=person.id, period="2026", rating=rating
+                    )
+                )
+            if external is not None:
+                session.add(
+                    ExternalProminence(
+                        org_id=platform.acme_id,
+                        person_id=person.id,
+                        network="mastodon",
+                        score=external,
+                        observed_on=date(2026, 10, 1),
+                    )
+                )
+    return Lab(ids)
+
+
+def open_lab_round(
+    platform: Platform,
+    *,
+    transparency: str = "no_one",
+    external: float = 0.0,
+    top_n: int = 2,
+) -> int:
+    """A round of the lab opened through the domain (tests of the other pages need one)."""
+    criteria = (
+        WeightedCriterion("performance", 50.0),
+        WeightedCriterion("prominence_internal", 100.0),
+        WeightedCriterion("prominence_external", external),
+    )
+    with platform.sessions() as session, session.begin():
+        created = check_open_round(
+            session,
+            principal_of_account(session, platform.members[Role.HR].account_id),
+            name="Lab round",
+            target="Senior Lab Engineer",
+            eligibility=Eligibility(departments=(LAB,)),
+            config=RoundConfig(
+                criteria=criteria,
+                top_n=top_n,
+                performance_criteria=("performance",),
+                potential_criteria=("prominence_internal",),
+                transparency=transparency,
+                acknowledge_external_risk=external > 0,
+            ),
+            clock=FixedClock(datetime.now(UTC)),
+        )
+        return int(created.id)
+
+
+def round_form(weights: dict[str, str] | None = None, **fields: Any) -> dict[str, Any]:
+    """The open-a-round form as a browser sends it."""
+    typed = WEIGHTS | (weights or {})
+    return {
+        "name": "Lab seniors",
+        "target": "Senior Lab Engineer",
+        "min_tenure_months": "0",
+        "min_months_in_role": "0",
+        "departments": [LAB],
+        "criterion_key": list(typed),
+        "criterion_weight": list(typed.values()),
+        "top_n": "2",
+        "performance_criteria": ["performance"],
+        "potential_criteria": ["prominence_internal"],
+        "missing_policy": "reweigh",
+        "transparency": "no_one",
+    } | fields
+
+
+def explanation_of(html: str, name: str) -> str:
+    """The <details> explanation of one candidate on a board."""
+    start = html.index(f"<summary>Why {name} ")
+    return html[start : html.index("</details>", start)]
+
+
+def round_id_of(location: str) -> int:
+    found = re.fullmatch(r"/talent/rounds/(\d+)", location)
+    assert found, location
+    return int(found.group(1))
+
+
+def test_rounds_page_offers_the_form_to_hr_only(platform: Platform, lab: Lab) -> None:
+    employee = platform.browser(Role.EMPLOYEE).get("/talent")
+    assert employee.status_code == 200
+    assert "Promotion rounds" in employee.text and 'action="/talent/rounds"' not in employee.text
+    hr = platform.browser(Role.HR).get("/talent")
+    assert hr.status_code == 200 and 'action="/talent/rounds"' in hr.text
+    # one weight per criterion, the default weights, and the 360 competencies at 0
+    assert hr.text.count('name="criterion_weight"') == hr.text.count('name="criterion_key"') > 6
+    assert re.search(
+        r'value="performance">\s*<label[^>]*>[^<]*</label>\s*<input[^>]*value="40"', hr.text
+    )
+    assert re.search(
+        r'value="feedback:[^"]+">\s*<label[^>]*>360: [^<]*</label>\s*<input[^>]*value="0"', hr.text
+    )
+    assert f'<option value="{LAB}">' in hr.text and "Lab Engineer" in hr.text
+    assert "I understand the legal risk" in hr.text
+    assert re.search(r"data-external-warning\s+hidden", hr.text)
+
+
+def test_hr_opens_a_round_through_the_form(platform: Platform, lab: Lab) -> None:
+    client = platform.browser(Role.HR, with_csrf=False)
+    token = csrf_of(client.get("/talent").text)
+    refused = client.post("/talent/rounds", data=round_form())
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    opened = client.post("/talent/rounds", data=round_form(csrf_token=token))
+    assert opened.status_code == 303
+    board = client.get(opened.headers["location"])
+    assert board.status_code == 200
+    rows = re.findall(r'<tr class="(recommended)?" data-person="(\d+)">', board.text)
+    assert [int(pid) for _, pid in rows] == [
+        lab.ids[n] for n in ("Ada", "Ben", "Eve", "Dee", "Cai")
+    ]
+    assert [flag for flag, _ in rows] == ["recommended", "recommended", "", "", ""]
+    ada = explanation_of(board.text, "Ada Lab")
+    assert "1 of 5 (2026)" in ada and "90 (run of" in ada and "<strong>60.0</strong>" in ada
+    eve = explanation_of(board.text, "Eve Lab")
+    assert '<span class="missing-tag">missing</span>' in eve and "no performance rating" in eve
+    assert "ranked on 1 of 2 criteria" in eve and "<strong>50.0</strong>" in eve
+    assert 'class="talent-bar"' in board.text and 'class="crit-0" style="width: ' in board.text
+    assert "considered and left out" in board.text  # everyone outside the lab, with reasons
+    assert f"department {LAB}" not in board.text and "is not in the round" in board.text
+    for link in ("whatif", "ninebox", "audit"):
+        assert f'href="{opened.headers["location"]}/{link}"' in board.text
+
+
+def test_a_refused_round_keeps_what_was_typed(platform: Platform, lab: Lab) -> None:
+    client = platform.browser(Role.HR)
+    blank = client.post("/talent/rounds", data=round_form(name=" ", target="Staff Engineer"))
+    assert blank.status_code == 422
+    assert "a round&#39;s name must be 1 to 200 characters" in blank.text
+    assert 'value="Staff Engineer"' in blank.text
+    assert f'<option value="{LAB}" selected>' in blank.text
+    weird = client.post("/talent/rounds", data=round_form({"performance": "lots"}))
+    assert weird.status_code == 422 and "the weight of performance must be a number" in weird.text
+    too_much = client.post("/talent/rounds", data=round_form({"badges": "101"}))
+    assert too_much.status_code == 422 and "between 0 and 100" in too_much.text
+    empty = client.post("/talent/rounds", json={})
+    assert empty.status_code == 422
+
+
+def test_external_prominence_needs_the_acknowledgement(platform: Platform, lab: Lab) -> None:
+    client = platform.browser(Role.HR)
+    weighted = round_form({"prominence_external": "10"}, name="External lab round")
+    refused = client.post("/talent/rounds", data=weighted)
+    assert refused.status_code == 422
+    assert "Article 5(1)(c)" in refused.text
+    assert EXTERNAL_PROMINENCE_WARNING.replace("'", "&#39;") in refused.text
+    assert re.search(r"data-external-warning\s+role=", refused.text)  # shown, not hidden
+    assert re.search(r"data-external-ack\s+required", refused.text)
+    opened = client.post("/talent/rounds", data=weighted | {"acknowledge_external_risk": "yes"})
+    assert opened.status_code == 303
+    board = client.get(opened.headers["location"]).text
+    assert "data-external-banner" in board
+    listed = client.get("/talent").text
+    row = listed[listed.index("External lab round") :].split("</tr>", 1)[0]
+    assert "data-external-flag" in row
+
+
+def test_what_if_chart_and_table(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform)
+    client = platform.browser(Role.HR)
+    page = client.get(f"/talent/rounds/{round_id}/whatif")
+    assert page.status_code == 200
+    assert (
+        "At the configured weight 100, counting internal prominence brings in Ada Lab and "
+        "Ben Lab and leaves out Cai Lab and Dee Lab compared with weight 0."
+    ) in page.text
+    found = re.search(r'<script type="application/json" id="whatif-spec">(.*?)</script>', page.text)
+    assert found and 'data-vega-spec="whatif-spec"' in page.text
+    spec = json.loads(found.group(1))
+    rows = spec["data"]["values"]
+    assert len(rows) == 4 * 21  # Eve is never in the top 2: four lines, 21 weights
+    assert {r["name"] for r in rows} == {"Ada Lab", "Ben Lab", "Cai Lab", "Dee Lab"}
+
+    def ranks_at(weight: float) -> dict[str, int]:
+        return {r["name"]: r["rank"] for r in rows if r["weight"] == weight}
+
+    assert ranks_at(0.0) == {"Cai Lab": 1, "Dee Lab": 1, "Ada Lab": 3, "Ben Lab": 3}
+    assert ranks_at(100.0) == {"Ada Lab": 1, "Ben Lab": 2, "Dee Lab": 4, "Cai Lab": 5}
+    ada = next(r for r in rows if r["name"] == "Ada Lab" and r["weight"] == 100.0)
+    assert ada["composite"] == pytest.approx(60.0) and ada["in_top"] is True
+    layers = spec["layer"]
+    assert layers[0]["encoding"]["y"]["scale"]["reverse"] is True
+    assert layers[1]["data"]["values"][0]["rank"] == 2.5  # the cut under rank 2
+    assert layers[3]["data"]["values"][0]["weight"] == 100.0  # the configured weight
+
+    table = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=100", headers=HTMX)
+    assert table.status_code == 200 and "<html" not in table.text
+    assert re.findall(r"<td>(\w+ Lab)</td>", table.text) == ["Ada Lab", "Ben Lab"]
+    assert table.text.count("enters") == 2
+    left = table.text[table.text.index("data-left") :]
+    assert "Cai Lab" in left and "Dee Lab" in left
+    zero = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=0", headers=HTMX).text
+    assert re.findall(r"<td>(\w+ Lab)</td>", zero) == ["Cai Lab", "Dee Lab"]
+    assert "Nobody leaves the top 2" in zero
+    snapped = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=3", headers=HTMX)
+    assert 'data-weight="5"' in snapped.text  # the nearest of the 21 steps
+    coarse = client.get(f"/talent/rounds/{round_id}/whatif?max_weight=60&steps=4")
+    assert coarse.status_code == 200 and 'step="20"' in coarse.text
+    assert client.get(f"/talent/rounds/{round_id}/whatif?key=nope").status_code == 422
+    assert client.get(f"/talent/rounds/{round_id}/whatif?steps=1").status_code == 422
+    employee = platform.browser(Role.EMPLOYEE).get(f"/talent/rounds/{round_id}/whatif")
+    assert employee.status_code == 403
+
+
+def test_sign_off_needs_a_reason_for_every_override(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform)
+    client = platform.browser(Role.HR)
+    ada, ben, cai = lab.ids["Ada"], lab.ids["Ben"], lab.ids["Cai"]
+    board = client.get(f"/talent/rounds/{round_id}").text
+    assert re.search(rf'value="{ada}"[^>]*data-recommended="true" checked', board)
+    assert re.search(rf'value="{cai}"[^>]*data-recommended="false">', board)
+    assert re.search(rf'data-override-for="{ben}"\s+hidden', board)
+    decision = f"/talent/rounds/{round_id}/decision"
+    chosen = {"promoted": [str(ada), str(cai)], "reason": "Panel of 3 agreed"}
+    refused = client.post(decision, data=chosen)
+    assert refused.status_code == 422 and "this override needs a reason" in refused.text
+    assert re.search(rf'value="{cai}"[^>]*data-recommended="false" checked', refused.text)
+    assert re.search(rf'value="{ben}"[^>]*data-recommended="true">', refused.text)
+    for person in (ben, cai):  # both departures now show their reason field
+        assert re.search(rf'data-override-for="{person}">', refused.text)
+    assert "Panel of 3 agreed" in refused.text
+    no_reason = client.post(decision, data={"promoted": [str(ada), str(ben)]})
+    assert (
+        no_reason.status_code == 422 and "the decision&#39;s reason is required" in no_reason.text
+    )
+    signed = client.post(
+        decision,
+        data=chosen
+        | {
+            "override_person": [str(ben), str(cai)],
+            "override_reason": ["Moving teams next quarter", "Led the data migration"],
+        },
+    )
+    assert signed.status_code == 303
+    page = client.get(signed.headers["location"]).text
+    assert "The decision has been signed off" in page
+    promoted = page[page.index("data-promoted>") :].split("</dd>", 1)[0]
+    assert "Ada Lab" in promoted and "Cai Lab" in promoted and "Ben Lab" not in promoted
+    assert "hr@acme.example" in page[page.index("data-signer>") :].split("</dd>", 1)[0]
+    assert "not promoted from the top N" in page and "Moving teams next quarter" in page
+    assert "promoted outside the top N" in page and "Led the data migration" in page
+    assert "Frozen ranking" in page and f'action="{decision}"' not in page
+    again = client.post(decision, data=chosen)
+    assert again.status_code == 422 and "signed off" in again.text
+
+
+def test_candidate_view_appeal_and_answer(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform)
+    hr = platform.browser(Role.HR)
+    me = platform.cast.employee
+    add = f"/talent/rounds/{round_id}/candidates"
+    missing = hr.post(add, data={"person_id": str(me), "included": "yes", "reason": ""})
+    assert missing.status_code == 422 and "a reason is required" in missing.text
+    added = hr.post(add, data={"person_id": str(me), "included": "yes", "reason": "Acting lead"})
+    assert added.status_code == 303
+    assert f'data-person="{me}"' in hr.get(f"/talent/rounds/{round_id}").text
+
+    employee = platform.browser(Role.EMPLOYEE)
+    unpublished = employee.get(f"/talent/rounds/{round_id}")
+    assert unpublished.status_code == 200 and "data-unpublished" in unpublished.text
+    assert f'href="/talent/rounds/{round_id}/me"' in unpublished.text
+    mine = employee.get(f"/talent/rounds/{round_id}/me")
+    assert mine.status_code == 200 and "How the board weighed your evidence" in mine.text
+    assert "still open" in mine.text and 'action="/talent/rounds' not in mine.text
+    early = employee.post(f"/talent/rounds/{round_id}/appeals", data={"text": "Please look"})
+    assert early.status_code == 422 and "appeals open once the round has been decided" in early.text
+
+    with platform.sessions() as session, session.begin():
+        principal = principal_of_account(session, platform.members[Role.HR].account_id)
+        recommended = [
+            pid for pid in board_of(session, principal, round_id).recommended if pid != me
+        ]
+        check_sign_off(
+            session,
+            principal,
+            round_id,
+            promoted=recommended,
+            reason="The recommendation",
+            override_reasons={me: "Acting lead for one quarter only"},
+            clock=FixedClock(datetime.now(UTC)),
+        )
+    decided = employee.get(f"/talent/rounds/{round_id}/me").text
+    assert 'data-outcome="not-promoted"' in decided and 'name="text"' in decided
+    filed = employee.post(
+        f"/talent/rounds/{round_id}/appeals", data={"text": "My 360 was not counted"}
+    )
+    assert filed.status_code == 303
+    after = employee.get(filed.headers["location"]).text
+    assert "My 360 was not counted" in after and "HR has not answered yet" in after
+    assert 'name="text"' not in after  # one open appeal at a time
+
+    board = hr.get(f"/talent/rounds/{round_id}").text
+    answer = re.search(r'action="/talent/appeals/(\d+)/answer"', board)
+    assert answer and "My 360 was not counted" in board
+    url = f"/talent/appeals/{answer.group(1)}/answer"
+    undecided = hr.post(url, data={"answer": "We checked the 360 data"})
+    assert undecided.status_code == 422 and "upheld or rejected" in undecided.text
+    assert "We checked the 360 data" in undecided.text
+    answered = hr.post(url, data={"upheld": "no", "answer": "We checked the 360 data"})
+    assert answered.status_code == 303
+    final = employee.get(f"/talent/rounds/{round_id}/me").text
+    assert "HR's answer:</strong> We checked the 360 data" in final
+    assert "rejected" in final and 'name="text"' in final  # may appeal again
+
+
+def test_employees_do_not_see_unpublished_rounds(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform)
+    employee = platform.browser(Role.EMPLOYEE)
+    assert employee.get(f"/talent/rounds/{round_id}").status_code == 404
+    assert employee.get(f"/talent/rounds/{round_id}/me").status_code == 404
+    assert f'href="/talent/rounds/{round_id}"' not in employee.get("/talent").text
+
+
+def test_published_rounds_hide_private_external_scores(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform, transparency="everyone", external=10.0)
+    employee = platform.browser(Role.EMPLOYEE)
+    assert f'href="/talent/rounds/{round_id}"' in employee.get("/talent").text
+    page = employee.get(f"/talent/rounds/{round_id}")
+    assert page.status_code == 200 and "data-external-banner" in page.text
+    public, private = explanation_of(page.text, "Ada Lab"), explanation_of(page.text, "Ben Lab")
+    assert "70 (1 network, latest 2026-10-01)" in public
+    assert "hidden (no public profile)" in private and "60 (1 network" not in private
+    assert "90 (run of" in public and "80 (run of" in private
+    for form in ("decision", "candidates", "config", "whatif"):
+        assert f"/talent/rounds/{round_id}/{form}" not in page.text
+    assert "considered and left out" not in page.text
+    hr = platform.browser(Role.HR).get(f"/talent/rounds/{round_id}").text
+    assert "60 (1 network, latest 2026-10-01)" in explanation_of(hr, "Ben Lab")
+    outsider = employee.get(f"/talent/rounds/{round_id}/me")
+    assert outsider.status_code == 200
+    assert "You are not a candidate in this round" in outsider.text
+
+
+def test_configure_an_open_round(platform: Platform, lab: Lab) -> None:
+    round_id = open_lab_round(platform)
+    client = platform.browser(Role.HR)
+    url = f"/talent/rounds/{round_id}/config"
+    form = {k: v for k, v in round_form(top_n="3").items() if k not in {"name", "target"}}
+    assert client.post(url, data=form).status_code == 303
+    board = client.get(f"/talent/rounds/{round_id}").text
+    assert "top 3 recommended" in board and board.count('<tr class="recommended" data-person=') == 3
+    refused = client.post(url, data=form | {"potential_criteria": []})
+    assert refused.status_code == 422
+    assert "the 9-box needs at least one performance and one potential criterion" in refused.text
+    assert re.search(r"<details open>\s*<summary>Weights", refused.text)
+
+
+def test_an_empty_pool_still_renders(platform: Platform, lab: Lab) -> None:
+    client = platform.browser(Role.HR)
+    opened = client.post("/talent/rounds", data=round_form(titles=["Nobody has this title"]))
+    assert opened.status_code == 303
+    board = client.get(opened.headers["location"])
+    assert board.status_code == 200 and "Nobody is in this round's pool." in board.text
+    whatif = client.get(opened.headers["location"] + "/whatif")
+    assert whatif.status_code == 200 and "there is nothing to draw" in whatif.text
+    assert 'data-vega-spec="whatif-spec"' not in whatif.text
+    assert "changes nobody in the top 2" in whatif.text
