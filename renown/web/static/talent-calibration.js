@@ -1,0 +1,123 @@
+/* Behaviour of the 9-box and calibration pages. No inline scripts and no eval (the
+ * Content-Security-Policy forbids both): the chart spec arrives in a JSON <script> block and
+ * the wiring reads data- attributes. Everything here is an enhancement; the forms post
+ * without it. */
+(function () {
+  "use strict";
+
+  /* Choose a person in the move form and preset the levels to their current cell, so the
+   * reviewer changes only what they mean to change. */
+  function selectPerson(personId) {
+    var select = document.querySelector("select[data-move-person]");
+    if (!select) {
+      return;
+    }
+    var option = select.querySelector('option[value="' + CSS.escape(String(personId)) + '"]');
+    if (!option) {
+      return;
+    }
+    select.value = String(personId);
+    presetLevels(select);
+    select.focus();
+    select.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function presetLevels(select) {
+    var option = select.options[select.selectedIndex];
+    var form = select.form;
+    if (!option || !option.value || !form) {
+      return;
+    }
+    var performance = form.querySelector('select[name="performance"]');
+    var potential = form.querySelector('select[name="potential"]');
+    if (performance && option.dataset.performance) {
+      performance.value = option.dataset.performance;
+    }
+    if (potential && option.dataset.potential) {
+      potential.value = option.dataset.potential;
+    }
+  }
+
+  /* The 9-box: <div data-ninebox-spec="{...spec...}">. The spec is an attribute rather than
+   * a JSON <script> block because htmx drops script elements from swapped content. A click
+   * on a point selects the person (datum.person_id) in the move form. */
+  function renderNinebox(root) {
+    if (typeof window.vegaEmbed !== "function" || !window.vega) {
+      return;
+    }
+    root.querySelectorAll("[data-ninebox-spec]").forEach(function (el) {
+      if (el.dataset.rendered) {
+        return;
+      }
+      el.dataset.rendered = "true";
+      var spec = JSON.parse(el.dataset.nineboxSpec);
+      window
+        .vegaEmbed(el, spec, {
+          ast: true,
+          expr: window.vega.expressionInterpreter,
+          actions: false,
+          renderer: "svg",
+        })
+        .then(function (result) {
+          result.view.addEventListener("click", function (event, item) {
+            if (item && item.datum && item.datum.person_id !== undefined) {
+              selectPerson(item.datum.person_id);
+            }
+          });
+          el.dataset.chartReady = "true";
+        })
+        .catch(function (error) {
+          el.textContent = "";
+          var note = document.createElement("p");
+          note.className = "chart-fallback";
+          note.textContent = "The chart could not be drawn; the table below lists the same people.";
+          el.appendChild(note);
+          el.dataset.chartError = String(error);
+        });
+    });
+  }
+
+  function wireClicks() {
+    document.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target : null;
+      var button = target && target.closest("[data-select-person]");
+      if (button) {
+        selectPerson(button.dataset.selectPerson);
+      }
+    });
+    document.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target instanceof HTMLSelectElement && target.matches("[data-move-person]")) {
+        presetLevels(target);
+      }
+    });
+  }
+
+  /* A refused move answers 422 with the form and the reason; htmx leaves error answers
+   * unswapped unless told, so let this one through for the calibration workspace only. */
+  function wireRefusals() {
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var detail = event.detail;
+      if (detail.xhr && detail.xhr.status === 422 && detail.target &&
+          detail.target.id === "ninebox-workspace") {
+        detail.shouldSwap = true;
+        detail.isError = false;
+      }
+    });
+  }
+
+  function start() {
+    renderNinebox(document);
+    wireClicks();
+    wireRefusals();
+    document.body.addEventListener("htmx:load", function (event) {
+      renderNinebox(event.target);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
