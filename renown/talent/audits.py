@@ -115,7 +115,7 @@ def round_audit(
     else:
         evidenced = evidence_of(session, round_, round_keys(round_))
         boxes = current_boxes(computed_boxes(round_, evidenced), moves_of(session, round_.id))
-        live, top, _ = board_rows(session, round_, full=True, boxes=boxes)
+        live, top, _ = board_rows(session, round_, full=True, boxes=boxes, evidenced=evidenced)
         person_ids = [r.person_id for r in live]
         scores = {r.person_id: r.composite for r in live}
         selected = set(top)

@@ -165,10 +165,16 @@ def board_rows(
     *,
     full: bool,
     boxes: Mapping[int, Box | None] | None = None,
+    evidenced: Evidenced | None = None,
 ) -> tuple[list[BoardRow], tuple[int, ...], dict[str, CriterionInfo]]:
-    """Rows of the live ranking (``full``: HR's view with every external score)."""
+    """Rows of the live ranking (``full``: HR's view with every external score).
+
+    ``evidenced``: the round's evidence when the caller measured it already (it must cover
+    :func:`round_keys`), so one request measures once.
+    """
     infos = labels(session, round_.org_id)
-    evidenced = evidence_of(session, round_, round_keys(round_))
+    if evidenced is None:
+        evidenced = evidence_of(session, round_, round_keys(round_))
     ranked = ranking(round_, evidenced, criteria_of(round_))
     top = recommended_ids(ranked, round_.top_n)
     people = _people(session, evidenced.person_ids)

@@ -235,7 +235,7 @@ def nine_box(
     computed = computed_boxes(round_, evidenced)
     all_moves = moves_of(session, round_.id)
     now_boxes = current_boxes(computed, all_moves)
-    rows, _, _ = board_rows(session, round_, full=True, boxes=now_boxes)
+    rows, _, _ = board_rows(session, round_, full=True, boxes=now_boxes, evidenced=evidenced)
     visible_rows = tuple(r for r in rows if r.person_id in allowed)
     names = {r.person_id: r.name for r in rows}
     groups = {r.person_id: r.department or "no department" for r in visible_rows}

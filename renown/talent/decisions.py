@@ -79,7 +79,7 @@ def check_sign_off(
         raise Invalid(f"not candidates of this round: {', '.join(map(str, outside))}")
     evidenced = evidence_of(session, round_, round_keys(round_))
     boxes = current_boxes(computed_boxes(round_, evidenced), moves_of(session, round_.id))
-    rows, top, _ = board_rows(session, round_, full=True, boxes=boxes)
+    rows, top, _ = board_rows(session, round_, full=True, boxes=boxes, evidenced=evidenced)
     reasons = dict(override_reasons or {})
     overrides: list[dict[str, Any]] = []
     for pid in chosen:

@@ -251,6 +251,9 @@ class SuccessorView:
     readiness: Readiness
     readiness_label: str
     reason: str
+    set_by: str
+    """Who set the readiness (an audit actor such as ``account:12``)."""
+    set_at: datetime
     suggested: Readiness
     suggested_reason: str
     evidence: tuple[tuple[str, str, float | None], ...]
@@ -329,6 +332,8 @@ def plan_view(session: Session, principal: Principal, plan_id: int, *, now: date
                 readiness=readiness,
                 readiness_label=READINESS_LABELS[readiness],
                 reason=row.reason,
+                set_by=row.set_by,
+                set_at=row.set_at,
                 suggested=suggested,
                 suggested_reason=suggested_reason,
                 evidence=tuple(

@@ -33,7 +33,6 @@ from renown.talent.composite import (
     points_matrix,
 )
 
-
 _Value = TypeVar("_Value", int, float)
 
 

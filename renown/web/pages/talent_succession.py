@@ -16,7 +16,6 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal, cast
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -26,7 +25,6 @@ from renown.core.clock import SystemClock
 from renown.core.errors import Invalid
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.org import queries as org_queries
-from renown.store.tables.talent import Successor
 from renown.talent import succession
 from renown.talent.composite import WeightedCriterion
 from renown.talent.criteria import available
@@ -173,15 +171,12 @@ def create_plan(
 # --- A key role's replacement chart -------------------------------------------------------
 
 
-def _set_by(session: Session, principal: Principal, plan_id: int) -> dict[int, tuple[str, Any]]:
-    """Who last set each successor's readiness, and when (by person id)."""
-    rows = session.execute(
-        sa.select(Successor.person_id, Successor.set_by, Successor.set_at).where(
-            Successor.plan_id == plan_id
-        )
-    ).all()
-    names = actor_labels(session, principal.org_id, (row.set_by for row in rows))
-    return {row.person_id: (names.get(row.set_by, row.set_by), row.set_at) for row in rows}
+def _set_by(
+    session: Session, principal: Principal, view: succession.PlanView
+) -> dict[int, tuple[str, Any]]:
+    """Who last set each successor's readiness (as a name), and when (by person id)."""
+    names = actor_labels(session, principal.org_id, (s.set_by for s in view.successors))
+    return {s.person_id: (names.get(s.set_by, s.set_by), s.set_at) for s in view.successors}
 
 
 def _chart_page(
@@ -203,7 +198,7 @@ def _chart_page(
         "view": view,
         "plan": view.plan,
         "columns": columns,
-        "set_by": _set_by(session, principal, view.plan.id),
+        "set_by": _set_by(session, principal, view),
         "suggestions": succession.suggest_successors(
             session, principal, plan_id, now=now, limit=SUGGESTIONS
         ),
