@@ -31,6 +31,9 @@ from tests.web.conftest import (
     colleague_of,
     principal_of_account,
 )
+from tests.web.talent_api_policies import TALENT_API_POLICIES
+from tests.web.talent_fillers import TALENT_FILLERS
+from tests.web.talent_page_policies import TALENT_PAGE_POLICIES
 
 STAFF = "roles:admin,employee,hr,manager,recruiter"
 PEOPLE_ADMIN = "roles:admin,hr"
@@ -177,6 +180,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""
+EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES
 
 
 def _route_app() -> Any:
@@ -316,6 +320,7 @@ FILLERS: dict[str, Filler] = {
     "job_id": lambda p, m, org: (
         p.job_id if (org == "own") == (m.org_id == p.acme_id) else (p.other_job_id)
     ),
+    **TALENT_FILLERS,
 }
 
 
