@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -193,7 +194,7 @@ class MoveView:
     to_box: Box
     reason: str
     moved_by: str
-    moved_at: str
+    moved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def nine_box(
             to_box=(m.to_performance, m.to_potential),
             reason=m.reason,
             moved_by=m.moved_by,
-            moved_at=m.moved_at.isoformat(timespec="minutes"),
+            moved_at=m.moved_at,
         )
         for m in session_moves
         if m.person_id in allowed

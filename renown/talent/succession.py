@@ -1,5 +1,9 @@
 """Succession and replacement charts for key roles.
 
+External prominence never carries weight here: a plan is a standing judgement about people
+outside any one decision, exactly the unrelated context the EU AI Act's ban on social
+scoring (Art. 5(1)(c)) is about, so it is refused rather than merely warned about.
+
 HR names a key role (and its incumbent), weighs the evidence successors are ranked on (the
 same pluggable criteria as promotion rounds), and names successors. Each successor has a
 readiness (ready now, in 1-2 years, in 3+ years): suggested from the evidence, or set by HR
@@ -22,7 +26,7 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.store.tables.org import Person
 from renown.store.tables.talent import SuccessionPlan, Successor
 from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
-from renown.talent.criteria import Evidence, available, measure_all, source_for
+from renown.talent.criteria import EXTERNAL_KEYS, Evidence, available, measure_all, source_for
 from renown.talent.ninebox import level
 from renown.talent.readiness import READINESS_LABELS, Readiness, suggest_readiness
 from renown.talent.rounds import DEFAULT_CRITERIA, reason_text
@@ -71,8 +75,16 @@ def check_create_plan(
         raise Invalid("a key role's name must be 1 to 200 characters")
     if incumbent_id is not None:
         _person(session, principal, incumbent_id)
+    keys = [c.key for c in criteria]
+    if len(set(keys)) != len(keys):
+        raise Invalid("a criterion is listed twice")
     for criterion in criteria:
         source_for(criterion.key)
+        if criterion.key in EXTERNAL_KEYS and criterion.weight > 0:
+            raise Invalid(
+                "succession plans do not weigh external prominence (public social network "
+                "scores): it is shown for information only"
+            )
     if not any(c.weight > 0 for c in criteria):
         raise Invalid("at least one criterion needs a weight above 0")
     exists = session.scalar(

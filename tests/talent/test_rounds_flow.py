@@ -410,3 +410,27 @@ def test_a_hidden_external_score_cannot_be_worked_out_from_the_composite(
         if r.person_id == org.ids["e2"]
     )
     assert other.composite is not None
+
+
+def test_succession_plans_never_weigh_external_prominence(
+    session: Session, org: TalentOrg, clock: object
+) -> None:
+    hr = org.staff(Role.HR)
+    with pytest.raises(Invalid, match="external prominence"):
+        succession.check_create_plan(
+            session,
+            hr,
+            role_name="CTO",
+            incumbent_id=None,
+            criteria=(*CRITERIA, WeightedCriterion("prominence_external", 5.0)),
+            clock=clock,  # type: ignore[arg-type]
+        )
+    with pytest.raises(Invalid, match="twice"):
+        succession.check_create_plan(
+            session,
+            hr,
+            role_name="CTO",
+            incumbent_id=None,
+            criteria=(*CRITERIA, CRITERIA[0]),
+            clock=clock,  # type: ignore[arg-type]
+        )

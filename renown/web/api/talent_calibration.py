@@ -285,7 +285,7 @@ def nine_box_out(view: calibration.NineBox) -> NineBoxOut:
                 to_box=_box(m.to_box),
                 reason=m.reason,
                 moved_by=m.moved_by,
-                moved_at=datetime.fromisoformat(m.moved_at),
+                moved_at=m.moved_at,
             )
             for m in view.moves
         ],
