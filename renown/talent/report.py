@@ -224,7 +224,7 @@ def build_report(
         )
     warnings.extend(_missing_demographics_warning(subjects))
 
-    selection_note = f"Selection rate: share of people {meta.selection_label}."
+    selection_note = f"Selection rate: share of people selected ({meta.selection_label})."
     sections = [
         _section(frame, "selection", by, small_groups, (selection_note,)) for by in _SEX_AND_RACE
     ]
