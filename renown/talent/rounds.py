@@ -8,13 +8,16 @@ External prominence (scores from public social networks) carries no weight unles
 organisation says so explicitly: giving it weight is refused until the caller
 acknowledges the legal risk, and the round is flagged ``external_weighted`` in the audit
 log and in its bias-audit report.
+
+Who enters the pool (:class:`Eligibility` and :func:`eligibility_reason`) is decided in
+:mod:`renown.talent.eligibility`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -30,7 +33,37 @@ from renown.store.tables.org import Person
 from renown.store.tables.talent import PromotionRound, RoundCandidate, TalentProfile
 from renown.talent.composite import WeightedCriterion
 from renown.talent.criteria import EXTERNAL_KEYS, source_for
+from renown.talent.eligibility import Eligibility, eligibility_reason, months_between
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "DEFAULT_PERFORMANCE",
+    "DEFAULT_POTENTIAL",
+    "MAX_TEXT",
+    "MAX_TOP_N",
+    "MAX_WEIGHT",
+    "MISSING_POLICIES",
+    "TRANSPARENCY",
+    "Eligibility",
+    "RoundConfig",
+    "RoundSummary",
+    "candidate_ids",
+    "check_configure_round",
+    "check_open_round",
+    "check_set_candidate",
+    "criteria_of",
+    "eligibility_reason",
+    "is_candidate",
+    "list_rounds",
+    "managed_candidate_ids",
+    "manages_candidates",
+    "months_between",
+    "open_round_for_change",
+    "reason_text",
+    "validate_config",
+    "visible_round",
+]
 
 TRANSPARENCY: Final = ("everyone", "candidates", "no_one")
 """Who sees a round's ranking besides HR: everyone in the organisation, its candidates, nobody."""
@@ -54,36 +87,6 @@ DEFAULT_POTENTIAL: Final = ("feedback", "prominence_internal")
 
 
 @dataclass(frozen=True)
-class Eligibility:
-    """Who enters a round's pool (every rule must hold; empty lists admit everyone)."""
-
-    min_tenure_months: int = 0
-    min_months_in_role: int = 0
-    levels: tuple[str, ...] = ()
-    departments: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for name in ("min_tenure_months", "min_months_in_role"):
-            value = getattr(self, name)
-            if not 0 <= value <= 600:
-                raise Invalid(f"{name} must be between 0 and 600 months")
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Eligibility:
-        return cls(
-            min_tenure_months=int(data.get("min_tenure_months", 0)),
-            min_months_in_role=int(data.get("min_months_in_role", 0)),
-            levels=tuple(data.get("levels", ())),
-            departments=tuple(data.get("departments", ())),
-            titles=tuple(data.get("titles", ())),
-        )
-
-
-@dataclass(frozen=True)
 class RoundConfig:
     """How a round weighs its candidates (validated by :func:`validate_config`)."""
 
@@ -95,12 +98,6 @@ class RoundConfig:
     transparency: str = "no_one"
     acknowledge_external_risk: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end`` (a month counts once its day is reached)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
 
 
 def _require_hr(principal: Principal) -> None:
@@ -159,37 +156,6 @@ def _criteria_json(criteria: Sequence[WeightedCriterion]) -> list[dict[str, Any]
 def criteria_of(round_: PromotionRound) -> tuple[WeightedCriterion, ...]:
     """The round's weighted criteria as the composite takes them."""
     return tuple(WeightedCriterion(str(c["key"]), float(c["weight"])) for c in round_.criteria)
-
-
-def eligibility_reason(
-    person: Person, profile: TalentProfile | None, rules: Eligibility, as_of: date
-) -> tuple[bool, str]:
-    """Whether ``person`` enters the pool, and the rule that decided it (in words)."""
-    if person.left_on is not None and person.left_on <= as_of:
-        return False, "has left the organisation"
-    if rules.departments:
-        department = person.department.name if person.department else None
-        if department not in rules.departments:
-            return False, f"department {department or 'none'} is not in the round"
-    if rules.titles and (person.title or "") not in rules.titles:
-        return False, f"title {person.title or 'none'} is not in the round"
-    level = profile.level if profile else None
-    if rules.levels and level not in rules.levels:
-        return False, f"level {level or 'unknown'} is not in the round"
-    if rules.min_tenure_months:
-        if person.hired_on is None:
-            return False, "hire date unknown: tenure cannot be checked"
-        tenure = months_between(person.hired_on, as_of)
-        if tenure < rules.min_tenure_months:
-            return False, f"{tenure} months of tenure; {rules.min_tenure_months} needed"
-    if rules.min_months_in_role:
-        since = profile.in_role_since if profile else None
-        if since is None:
-            return False, "date in role unknown: time in role cannot be checked"
-        in_role = months_between(since, as_of)
-        if in_role < rules.min_months_in_role:
-            return False, f"{in_role} months in role; {rules.min_months_in_role} needed"
-    return True, "meets every eligibility rule"
 
 
 def check_open_round(

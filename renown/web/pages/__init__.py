@@ -20,6 +20,7 @@ from renown.web.pages.talent import router as talent_router
 from renown.web.pages.talent_audit import router as talent_audit_router
 from renown.web.pages.talent_calibration import router as talent_calibration_router
 from renown.web.pages.talent_succession import router as talent_succession_router
+from renown.web.pages.talent_whatif import router as talent_whatif_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_router)
@@ -32,6 +33,7 @@ router.include_router(runs_router)
 router.include_router(feedback_router)
 router.include_router(recognition_router)
 router.include_router(talent_router)
+router.include_router(talent_whatif_router)
 router.include_router(talent_calibration_router)
 router.include_router(talent_audit_router)
 router.include_router(talent_succession_router)

@@ -1,19 +1,19 @@
-"""Promotion-board pages: rounds, the board and its explanations, what-if, sign-off, the
-candidate's own view and appeals.
+"""Promotion-board pages: rounds, the board and its explanations, sign-off, the candidate's
+own view and appeals (the what-if pages are in :mod:`renown.web.pages.talent_whatif`).
 
 Each route calls one :mod:`renown.talent` action or query, which decides who may see or
 change what; the page only draws the answer. A refused form (a missing reason, external
 prominence weighted without the acknowledgement, an override without its reason) comes
 back with the domain's sentence, status 422 and everything that was typed, so nobody types
 a decision twice. :mod:`renown.web.pages.talent_board` holds the form parsing and the
-presentation pieces (bars, the what-if chart and headline).
+presentation pieces (the contribution bars and their legend).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,12 +24,11 @@ from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.org.queries import list_departments
 from renown.store.tables.talent import Appeal
 from renown.talent import decisions
-from renown.talent.board import HIDDEN, board, my_explanation, what_if
+from renown.talent.board import HIDDEN, board, my_explanation
 from renown.talent.criteria import available
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import (
     MAX_TEXT,
-    MAX_WEIGHT,
     check_configure_round,
     check_open_round,
     check_set_candidate,
@@ -50,16 +49,11 @@ from renown.web.pages.talent_board import (
     config_of_round,
     default_config,
     legend,
-    nearest_step,
     override_reasons,
     parse_people,
     parse_person_id,
     pool_choices,
     segments,
-    slider_step,
-    step_table,
-    whatif_chart_spec,
-    whatif_headline,
 )
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
@@ -71,10 +65,6 @@ Line = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
 Text = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
 Word = Annotated[str, Form(max_length=32, pattern=NO_NUL)]
 Choices = Annotated[list[str], Form(max_length=1000)]
-CriterionKey = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
-MaxWeight = Annotated[float, Query(gt=0, le=MAX_WEIGHT)]
-Steps = Annotated[int, Query(ge=2, le=101)]
-Weight = Annotated[float | None, Query(ge=0, le=MAX_WEIGHT)]
 CLOCK: Final = SystemClock()
 
 
@@ -413,56 +403,6 @@ def answer_appeal(
         )
     session.commit()
     return _done(round_id, "answered", "#appeals")
-
-
-# --- What-if ------------------------------------------------------------------------------
-
-
-@router.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
-def whatif_page(
-    request: Request,
-    round_id: RowId,
-    principal: PeopleAdmin,
-    session: SessionDep,
-    key: CriterionKey = "prominence_internal",
-    max_weight: MaxWeight = 100.0,
-    steps: Steps = 21,
-    weight: Weight = None,
-) -> HTMLResponse:
-    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
-    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
-    grid = view.whatif.steps
-    context = {
-        "view": view,
-        "round": view.round,
-        "headline": whatif_headline(view),
-        "spec": whatif_chart_spec(view),
-        "table": step_table(view, nearest_step(view, weight)),
-        "changes": [step_table(view, i) for i in range(len(grid))],
-        "infos": available(session, principal.org_id),
-        "key": key,
-        "max_weight": max_weight,
-        "steps": steps,
-        "slider_step": slider_step(grid[1].weight - grid[0].weight),
-    }
-    return render(request, "talent_whatif.html", context)
-
-
-@router.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
-def whatif_table(
-    request: Request,
-    round_id: RowId,
-    principal: PeopleAdmin,
-    session: SessionDep,
-    key: CriterionKey = "prominence_internal",
-    max_weight: MaxWeight = 100.0,
-    steps: Steps = 21,
-    weight: Weight = None,
-) -> HTMLResponse:
-    """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
-    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
-    table = step_table(view, nearest_step(view, weight))
-    return render(request, "talent_whatif_table.html", {"view": view, "table": table})
 
 
 # --- The candidate's own view and appeals -------------------------------------------------

@@ -1,0 +1,267 @@
+"""The built-in criteria's measures: performance, 360 feedback, prominence, badges, tenure.
+
+Each maps its raw evidence onto a fixed scale written down here (never a percentile of the
+pool) and says in words what it saw; evidence that is missing is ``points=None``. Every
+measure reads the whole pool in a constant number of queries, only from the organisation
+asked about and only evidence dated on or before the as-of instant. They live apart from
+the registry in :mod:`renown.talent.criteria`, which labels, describes and registers them,
+so that the contract of a source and the queries behind each one can be read separately.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.store.tables.feedback import AnonymousRelease, FeedbackItem, FeedbackRating
+from renown.store.tables.org import Person
+from renown.store.tables.recognition import BadgeAward
+from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+from renown.store.tables.talent import ExternalProminence, PerformanceRating
+from renown.talent.evidence import Evidence, Measure
+
+MIN_RATINGS = 3
+"""360 ratings a feedback criterion needs before a mean says anything about a person."""
+BADGES_FOR_FULL_POINTS = 10
+YEARS_FOR_FULL_POINTS = 10
+SHARED_VISIBILITIES = ("manager", "public")
+"""Named feedback HR may read: the receiver's private feedback is theirs alone."""
+RELEASE_AUDIENCE = "manager"
+"""Anonymous feedback is usable only from releases cut for the manager chain (and HR)."""
+_IN_LIST_LIMIT = 5000
+"""Above this many people, filter by organisation only and pick the pool in Python, so
+no query exceeds a database's bound-parameter limit and the query count stays constant."""
+
+
+def _among(column: Any, person_ids: Sequence[int]) -> Any:
+    return column.in_(list(person_ids)) if len(person_ids) <= _IN_LIST_LIMIT else sa.true()
+
+
+def _day(as_of: datetime) -> date:
+    return as_of.astimezone(UTC).date()
+
+
+def _number(value: float) -> str:
+    """``61`` for whole numbers, ``60.5`` otherwise (scores read as people write them)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _fill(
+    person_ids: Sequence[int], found: dict[int, Evidence], missing: str
+) -> dict[int, Evidence]:
+    return {pid: found.get(pid, Evidence(None, missing)) for pid in person_ids}
+
+
+def _members(session: Session, org_id: int, person_ids: Sequence[int]) -> dict[int, date | None]:
+    """Hire date of every asked-for person who belongs to the organisation."""
+    rows = session.execute(
+        sa.select(Person.id, Person.hired_on).where(
+            Person.org_id == org_id, _among(Person.id, person_ids)
+        )
+    )
+    wanted = set(person_ids)
+    return {pid: hired for pid, hired in rows if pid in wanted}
+
+
+_NOT_HERE = "not a person of this organisation"
+
+
+def measure_performance(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """The rating of the latest period recorded by ``as_of``: 1 of 5 is 0 points, 5 is 100."""
+    latest: dict[int, tuple[str, int]] = {}
+    wanted = set(person_ids)
+    for pid, period, rating in session.execute(
+        sa.select(
+            PerformanceRating.person_id, PerformanceRating.period, PerformanceRating.rating
+        ).where(
+            PerformanceRating.org_id == org_id,
+            _among(PerformanceRating.person_id, person_ids),
+            PerformanceRating.created_at <= as_of,
+        )
+    ):
+        if pid in wanted and (pid not in latest or period > latest[pid][0]):
+            latest[pid] = (period, rating)
+    found = {
+        pid: Evidence((rating - 1) / 4 * 100, f"{rating} of 5 ({period})", f"rating for {period}")
+        for pid, (period, rating) in latest.items()
+    }
+    return _fill(person_ids, found, "no performance rating")
+
+
+def feedback_measure(competency: str | None) -> Measure:
+    """Mean 360 rating from feedback HR may use (all competencies, or one)."""
+
+    def measure(
+        session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+    ) -> dict[int, Evidence]:
+        # Anonymous items count only as whole releases cut by as_of, so the cut-off can
+        # never split a release into a group smaller than its anonymity threshold.
+        usable = sa.or_(
+            sa.and_(
+                FeedbackItem.anonymous.is_(False),
+                FeedbackItem.visibility.in_(SHARED_VISIBILITIES),
+            ),
+            sa.and_(
+                FeedbackItem.anonymous.is_(True),
+                AnonymousRelease.audience == RELEASE_AUDIENCE,
+                AnonymousRelease.org_id == org_id,
+                AnonymousRelease.receiver_id == FeedbackItem.receiver_id,
+                AnonymousRelease.cut_at <= as_of,
+            ),
+        )
+        query = (
+            sa.select(
+                FeedbackItem.receiver_id,
+                sa.func.sum(FeedbackRating.rating),
+                sa.func.count(FeedbackRating.id),
+            )
+            .join(FeedbackRating, FeedbackRating.item_id == FeedbackItem.id)
+            .outerjoin(AnonymousRelease, AnonymousRelease.id == FeedbackItem.release_id)
+            .where(
+                FeedbackItem.org_id == org_id,
+                _among(FeedbackItem.receiver_id, person_ids),
+                FeedbackItem.created_at <= as_of,
+                usable,
+            )
+            .group_by(FeedbackItem.receiver_id)
+        )
+        if competency is not None:
+            query = query.where(FeedbackRating.competency_key == competency)
+        counted = {pid: (int(total), int(n)) for pid, total, n in session.execute(query)}
+        source = "360 feedback shared with managers" + (f" ({competency})" if competency else "")
+        result: dict[int, Evidence] = {}
+        for pid in person_ids:
+            total, n = counted.get(pid, (0, 0))
+            if n < MIN_RATINGS:
+                got = "no ratings" if n == 0 else _plural(n, "rating")
+                result[pid] = Evidence(None, f"{got}; {MIN_RATINGS} needed", source)
+                continue
+            mean = total / n
+            result[pid] = Evidence((mean - 1) / 4 * 100, f"{mean:.1f} from {n} ratings", source)
+        return result
+
+    return measure
+
+
+def measure_prominence_internal(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """The score in the newest finished scoring run dated on or before ``as_of``."""
+    run = session.execute(
+        sa.select(ScoringRun.id, ScoringRun.as_of)
+        .where(
+            ScoringRun.org_id == org_id,
+            ScoringRun.status == "done",
+            ScoringRun.finished_at.is_not(None),
+            ScoringRun.as_of <= as_of,
+        )
+        .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
+        .limit(1)
+    ).first()
+    if run is None:
+        return _fill(person_ids, {}, f"no scoring run by {_day(as_of)}")
+    run_id, run_as_of = run
+    day = _day(run_as_of)
+    wanted = set(person_ids)
+    found = {
+        pid: Evidence(float(score), f"{score} (run of {day})", f"scoring run {run_id}")
+        for pid, score in session.execute(
+            sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score)
+            .join(Person, Person.id == ScoreSnapshot.person_id)
+            .where(
+                ScoreSnapshot.run_id == run_id,
+                Person.org_id == org_id,
+                _among(ScoreSnapshot.person_id, person_ids),
+            )
+        )
+        if pid in wanted
+    }
+    return _fill(person_ids, found, f"not scored in the run of {day}")
+
+
+def measure_prominence_external(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """Mean of each network's latest score observed on or before ``as_of``."""
+    latest: dict[int, dict[str, tuple[date, int]]] = defaultdict(dict)
+    wanted = set(person_ids)
+    for pid, network, score, observed_on in session.execute(
+        sa.select(
+            ExternalProminence.person_id,
+            ExternalProminence.network,
+            ExternalProminence.score,
+            ExternalProminence.observed_on,
+        ).where(
+            ExternalProminence.org_id == org_id,
+            _among(ExternalProminence.person_id, person_ids),
+            ExternalProminence.observed_on <= _day(as_of),
+        )
+    ):
+        if pid not in wanted:
+            continue
+        seen = latest[pid].get(network)
+        if seen is None or observed_on > seen[0]:
+            latest[pid][network] = (observed_on, score)
+    found: dict[int, Evidence] = {}
+    for pid, networks in latest.items():
+        mean = sum(score for _, score in networks.values()) / len(networks)
+        newest = max(day for day, _ in networks.values())
+        shown = f"{_number(mean)} ({_plural(len(networks), 'network')}, latest {newest})"
+        found[pid] = Evidence(mean, shown, ", ".join(sorted(networks)))
+    return _fill(person_ids, found, "no external observation")
+
+
+def measure_badges(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """Badges awarded by ``as_of``, full points at :data:`BADGES_FOR_FULL_POINTS`."""
+    members = _members(session, org_id, person_ids)
+    counts = dict(
+        session.execute(
+            sa.select(BadgeAward.person_id, sa.func.count(BadgeAward.id))
+            .where(
+                BadgeAward.org_id == org_id,
+                _among(BadgeAward.person_id, person_ids),
+                BadgeAward.awarded_at <= as_of,
+            )
+            .group_by(BadgeAward.person_id)
+        ).all()
+    )
+    found = {
+        pid: Evidence(
+            min(counts.get(pid, 0) / BADGES_FOR_FULL_POINTS, 1.0) * 100,
+            _plural(counts.get(pid, 0), "badge"),
+            "badge awards",
+        )
+        for pid in members
+    }
+    return _fill(person_ids, found, _NOT_HERE)
+
+
+def measure_tenure(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """Years from the hire date to ``as_of``, full points at :data:`YEARS_FOR_FULL_POINTS`."""
+    day = _day(as_of)
+    found: dict[int, Evidence] = {}
+    for pid, hired_on in _members(session, org_id, person_ids).items():
+        if hired_on is None:
+            found[pid] = Evidence(None, "no hire date")
+        elif hired_on > day:
+            found[pid] = Evidence(None, f"hired on {hired_on}, after {day}")
+        else:
+            years = (day - hired_on).days / 365.25
+            points = min(years / YEARS_FOR_FULL_POINTS, 1.0) * 100
+            found[pid] = Evidence(points, f"{years:.1f} years (since {hired_on})", "hire date")
+    return _fill(person_ids, found, _NOT_HERE)
