@@ -122,6 +122,39 @@ def test_the_bias_audit_page_has_its_tables_and_a_pdf(live: Any, watched: Any) -
     _settled(watched)
 
 
+def test_a_round_runs_from_opening_to_sign_off_in_the_browser(live: Any, watched: Any) -> None:
+    """HR opens a new round through the form (the external-prominence warning appears as
+    soon as it gets weight and must be acknowledged), lands on its board and signs it off."""
+    from playwright.sync_api import expect
+
+    page = watched.page
+    sign_in(page, live.base_url, live.email, live.password)
+    page.goto(f"{live.base_url}/talent")
+    form = page.locator("#open form")
+    form.locator("input[name=name]").fill("Browser round 2026")
+    form.locator("input[name=target]").fill("Staff engineer")
+    form.locator("input[name=min_tenure_months]").fill("12")
+    warning = page.locator("[data-external-warning]")
+    expect(warning).to_be_hidden()
+    external = form.locator("input[data-weight-input][data-external=true]").first
+    external.fill("10")
+    external.dispatch_event("input")
+    expect(warning).to_be_visible()
+    assert "Article 5(1)(c)" in warning.inner_text()
+    form.locator("input[data-external-ack]").check()
+    form.locator("button[type=submit]", has_text="Open the round").click()
+    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
+    assert "Browser round 2026" in page.locator("h1").inner_text()
+    expect(page.locator("[data-external-banner]")).to_be_visible()
+    assert page.locator("table.talent-ranking tbody tr[data-person]").count() >= 8
+    signoff = page.locator("form[data-signoff]")
+    signoff.locator("textarea[name=reason]").fill("Browser test: the recommendation stands.")
+    signoff.locator("button[type=submit]").click()
+    expect(page.locator("[data-round-status]")).to_have_text("decided")
+    assert "the recommendation stands" in page.locator("#decision").inner_text()
+    _settled(watched)
+
+
 def test_hr_signs_the_round_off_with_an_override_and_sees_the_decision(
     live: Any, watched: Any
 ) -> None:
