@@ -199,6 +199,10 @@ def _seed(settings: Settings, people: int) -> None:
     _print_leaderboard(settings, accounts.org_slug)
     console.print(table)
     console.print("These are demo passwords for synthetic data: never use them for real people.")
+    console.print(
+        "Promotion boards: sign in as hr and open /talent (an open round with a calibration "
+        "session, a decided round with an appeal), /talent/succession and the bias audits."
+    )
 
 
 def _print_leaderboard(settings: Settings, org_slug: str, top: int = 10) -> None:
