@@ -28,7 +28,9 @@ from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.feedback.notify import do_notify
+from renown.store.tables.accounts import Account
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
 from renown.store.tables.talent import Appeal, PromotionRound, RoundDecision
@@ -201,6 +203,22 @@ def check_file_appeal(
     )
     session.add(appeal)
     session.flush()
+    for account_id in session.scalars(
+        sa.select(Account.id).where(
+            Account.org_id == principal.org_id,
+            Account.active.is_(True),
+            Account.role.in_([role.value for role in PEOPLE_ADMIN_ROLES]),
+        )
+    ):
+        do_notify(
+            session,
+            org_id=principal.org_id,
+            account_id=account_id,
+            kind="promotion.appeal.filed",
+            text=f"A candidate appealed the decision of '{round_.name}': HR must answer.",
+            now=now,
+            link=f"/talent/rounds/{round_.id}#appeals",
+        )
     audit.append(
         session,
         actor=principal.actor,

@@ -30,7 +30,7 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.org.queries import reporting_line_ids
 from renown.store.tables.org import Person
-from renown.store.tables.talent import PromotionRound, RoundCandidate, TalentProfile
+from renown.store.tables.talent import Appeal, PromotionRound, RoundCandidate, TalentProfile
 from renown.talent.composite import WeightedCriterion
 from renown.talent.criteria import EXTERNAL_KEYS, source_for
 from renown.talent.eligibility import Eligibility, eligibility_reason, months_between
@@ -388,6 +388,8 @@ class RoundSummary:
     external_weighted: bool
     created_at: datetime
     decided_at: datetime | None
+    open_appeals: int
+    """Appeals waiting for HR's answer (counted for HR and admins only, else 0)."""
 
 
 def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
@@ -406,6 +408,17 @@ def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
         .where(PromotionRound.org_id == principal.org_id)
         .order_by(PromotionRound.created_at.desc(), PromotionRound.id.desc())
     ).all()
+    waiting: dict[int, int] = {}
+    if principal.sees_everyone:
+        waiting = {
+            int(round_id): int(count)
+            for round_id, count in session.execute(
+                sa.select(Appeal.round_id, sa.func.count())
+                .join(PromotionRound, PromotionRound.id == Appeal.round_id)
+                .where(PromotionRound.org_id == principal.org_id, Appeal.status == "open")
+                .group_by(Appeal.round_id)
+            )
+        }
     summaries = []
     for round_, n in rows:
         if not principal.sees_everyone:
@@ -425,6 +438,7 @@ def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
                 external_weighted=round_.external_weighted,
                 created_at=round_.created_at,
                 decided_at=round_.decided_at,
+                open_appeals=waiting.get(round_.id, 0),
             )
         )
     return summaries

@@ -434,3 +434,33 @@ def test_succession_plans_never_weigh_external_prominence(
             criteria=(*CRITERIA, CRITERIA[0]),
             clock=clock,  # type: ignore[arg-type]
         )
+
+
+def test_hr_is_told_about_appeals_to_answer(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    from renown.accounts.actions import do_create_account
+    from renown.store.tables.feedback import Notification
+
+    hr_account = do_create_account(
+        session, org_id=org.id, email="hr@acme.example", password="long enough pw", role=Role.HR
+    )
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    top = board.board(session, hr, round_.id).recommended
+    decisions.check_sign_off(
+        session,
+        hr,
+        round_.id,
+        promoted=list(top),
+        reason="As recommended",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    decisions.check_file_appeal(session, org.as_("p3"), round_.id, "Please look again", clock=clock)  # type: ignore[arg-type]
+    listed = next(r for r in rounds.list_rounds(session, hr) if r.id == round_.id)
+    assert listed.open_appeals == 1
+    assert all(r.open_appeals == 0 for r in rounds.list_rounds(session, org.as_("p3")))
+    told = session.scalars(
+        sa.select(Notification.kind).where(Notification.account_id == hr_account.id)
+    ).all()
+    assert told == ["promotion.appeal.filed"]

@@ -144,6 +144,7 @@ class RoundSummaryOut(BaseModel):
     external_weighted: bool
     created_at: datetime
     decided_at: datetime | None
+    open_appeals: int = Field(description="Appeals waiting for HR's answer (0 for other roles)")
 
 
 class RoundOut(BaseModel):
@@ -369,4 +370,5 @@ def round_summary_out(summary: RoundSummary) -> RoundSummaryOut:
         external_weighted=summary.external_weighted,
         created_at=summary.created_at,
         decided_at=summary.decided_at,
+        open_appeals=summary.open_appeals,
     )
