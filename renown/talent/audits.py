@@ -32,6 +32,11 @@ from renown.talent.demographics import demographics_for_audit
 from renown.talent.report import AuditMeta, AuditSubject, BiasAuditReport, build_report
 from renown.talent.rounds import visible_round
 
+MIN_AUDIT_POOL = 10
+"""Smallest pool a bias audit reports on. HR chooses both the pool and the selection, so an
+audit of a handful of people would tell HR their individual answers; below this size the
+audit is refused with the reason."""
+
 DATA_SOURCE = (
     "renown: org chart (HRIS import), self-reported demographics (optional; missing answers "
     "are counted as unknown), the board's evidence as of the round's date"
@@ -121,6 +126,11 @@ def round_audit(
         selected = set(top)
         selection_label = f"top {round_.top_n} of the recommended ranking (not yet decided)"
         prominence = dict(evidenced.points()["prominence_internal"])
+    if len(person_ids) < MIN_AUDIT_POOL:
+        raise Invalid(
+            f"a bias audit needs at least {MIN_AUDIT_POOL} people in the pool (this round has "
+            f"{len(person_ids)}): a smaller one would show individuals' self-reported answers"
+        )
     meta = AuditMeta(
         title=f"Bias audit: {round_.name}",
         organisation=_organisation(session, round_.org_id),
@@ -153,6 +163,11 @@ def prominence_audit(session: Session, principal: Principal, *, now: datetime) -
         .order_by(ScoreSnapshot.person_id)
     ).all()
     person_ids = [int(r[0]) for r in rows]
+    if len(person_ids) < MIN_AUDIT_POOL:
+        raise Invalid(
+            f"a bias audit needs at least {MIN_AUDIT_POOL} scored people "
+            f"(the latest run has {len(person_ids)})"
+        )
     scores: dict[int, float | None] = {int(r[0]): float(r[1]) for r in rows}
     cut = max(1, len(rows) // 10)
     selected = {int(r[0]) for r in rows if int(r[2]) <= cut}

@@ -8,8 +8,8 @@ freezes it (:mod:`renown.talent.decisions`). A signed-off round is shown exactly
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +20,14 @@ from renown.core.errors import NotAllowed, NotFound
 from renown.store.tables.org import Person
 from renown.store.tables.talent import PromotionRound, RoundCandidate, RoundDecision
 from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
-from renown.talent.criteria import EXTERNAL_KEYS, CriterionInfo, Evidence, available, measure_all
+from renown.talent.criteria import (
+    EXTERNAL_KEYS,
+    PROMINENCE_KEYS,
+    CriterionInfo,
+    Evidence,
+    available,
+    measure_all,
+)
 from renown.talent.ninebox import Box, axis_points, place
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import (
@@ -159,6 +166,34 @@ def _people(session: Session, ids: Sequence[int]) -> dict[int, Person]:
     return {p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
 
 
+WITHHELD = "shown to HR and the candidate only"
+"""Shown instead of evidence a published ranking does not carry."""
+
+
+def published_row(row: BoardRow, *, public_profile: bool) -> BoardRow:
+    """What a published ranking shows of one candidate: rank, name, whether recommended,
+    and, for people with a public profile, their prominence scores; nothing else.
+
+    The composite, the other criteria (performance ratings, 360 means, tenure), the 9-box
+    cell and the missing inputs stay with HR and the candidate. Any of them next to the
+    weights would let a reader subtract their way to a confidential rating or to a hidden
+    external score; the rank alone orders people without revealing either.
+    """
+    parts = tuple(
+        part
+        if part.key in PROMINENCE_KEYS and public_profile
+        else replace(
+            part,
+            share=None,
+            points=None,
+            contribution=None,
+            shown=HIDDEN if part.external else WITHHELD,
+        )
+        for part in row.contributions
+    )
+    return replace(row, composite=None, contributions=parts, missing=(), note="", box=None)
+
+
 def board_rows(
     session: Session,
     round_: PromotionRound,
@@ -182,47 +217,36 @@ def board_rows(
     rows = []
     for candidate in ranked:
         person = people[candidate.person_id]
-        hide_external = not full and not person.public_profile
-        # A weighted external score would be the composite minus the visible parts: when it
-        # is hidden, every number that adds up to the composite is hidden with it.
-        counted = any(
-            part.key in EXTERNAL_KEYS and part.contribution is not None
-            for part in candidate.contributions
-        )
-        hide_sums = hide_external and counted
         views = []
         for part in candidate.contributions:
             info = infos.get(part.key)
-            external = part.key in EXTERNAL_KEYS
-            hidden = external and hide_external
             shown = evidenced.evidence.get(part.key, {}).get(candidate.person_id)
             views.append(
                 ContributionView(
                     key=part.key,
                     label=info.label if info else part.key,
                     weight=part.weight,
-                    share=None if hidden or hide_sums else part.share,
-                    points=None if hidden else part.points,
-                    contribution=None if hidden or hide_sums else part.contribution,
-                    shown=HIDDEN if hidden else (shown.shown if shown else "missing"),
-                    external=external,
+                    share=part.share,
+                    points=part.points,
+                    contribution=part.contribution,
+                    shown=shown.shown if shown else "missing",
+                    external=part.key in EXTERNAL_KEYS,
                 )
             )
-        rows.append(
-            BoardRow(
-                person_id=person.id,
-                name=person.name,
-                title=person.title,
-                department=person.department.name if person.department else None,
-                rank=candidate.rank,
-                composite=None if hide_sums else candidate.composite,
-                recommended=candidate.person_id in top,
-                contributions=tuple(views),
-                missing=tuple(infos[k].label if k in infos else k for k in candidate.missing),
-                note=candidate.note,
-                box=cells.get(candidate.person_id),
-            )
+        row = BoardRow(
+            person_id=person.id,
+            name=person.name,
+            title=person.title,
+            department=person.department.name if person.department else None,
+            rank=candidate.rank,
+            composite=candidate.composite,
+            recommended=candidate.person_id in top,
+            contributions=tuple(views),
+            missing=tuple(infos[k].label if k in infos else k for k in candidate.missing),
+            note=candidate.note,
+            box=cells.get(candidate.person_id),
         )
+        rows.append(row if full else published_row(row, public_profile=person.public_profile))
     return rows, top, infos
 
 
@@ -239,7 +263,14 @@ def board(session: Session, principal: Principal, round_id: int) -> Board:
             raise NotFound(f"no published ranking for round {round_id}")
     decision = session.scalar(sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))
     if decision is not None:
-        rows_frozen = tuple(frozen_rows(decision.ranking, full=full))
+        public = {
+            pid
+            for pid, person in _people(
+                session, [int(r["person_id"]) for r in decision.ranking]
+            ).items()
+            if person.public_profile
+        }
+        rows_frozen = tuple(frozen_rows(decision.ranking, full=full, public=public))
         return Board(
             round=round_,
             criteria=tuple(labels(session, round_.org_id).values()),
@@ -303,44 +334,40 @@ def row_json(row: BoardRow) -> dict[str, Any]:
     }
 
 
-def frozen_rows(stored: Sequence[Mapping[str, Any]], *, full: bool) -> list[BoardRow]:
-    """Board rows as frozen at sign-off (external scores hidden outside HR's view)."""
+def frozen_rows(
+    stored: Sequence[Mapping[str, Any]], *, full: bool, public: Collection[int] = ()
+) -> list[BoardRow]:
+    """Board rows as frozen at sign-off; outside HR's view, as :func:`published_row` shows
+    them (``public``: ids of people with a public profile today)."""
     rows = []
     for item in stored:
-        contributions = []
-        hide_sums = not full and any(
-            c["external"] and c["contribution"] is not None for c in item["contributions"]
-        )
-        for c in item["contributions"]:
-            hidden = bool(c["external"]) and not full
-            contributions.append(
+        box = item.get("box")
+        row = BoardRow(
+            person_id=item["person_id"],
+            name=item["name"],
+            title=item["title"],
+            department=item["department"],
+            rank=item["rank"],
+            composite=item["composite"],
+            recommended=item["recommended"],
+            contributions=tuple(
                 ContributionView(
                     key=c["key"],
                     label=c["label"],
                     weight=c["weight"],
-                    share=None if hidden or hide_sums else c["share"],
-                    points=None if hidden else c["points"],
-                    contribution=None if hidden or hide_sums else c["contribution"],
-                    shown=HIDDEN if hidden else c["shown"],
+                    share=c["share"],
+                    points=c["points"],
+                    contribution=c["contribution"],
+                    shown=c["shown"],
                     external=c["external"],
                 )
-            )
-        box = item.get("box")
-        rows.append(
-            BoardRow(
-                person_id=item["person_id"],
-                name=item["name"],
-                title=item["title"],
-                department=item["department"],
-                rank=item["rank"],
-                composite=None if hide_sums else item["composite"],
-                recommended=item["recommended"],
-                contributions=tuple(contributions),
-                missing=tuple(item["missing"]),
-                note=item["note"],
-                box=(int(box[0]), int(box[1])) if box else None,
-            )
+                for c in item["contributions"]
+            ),
+            missing=tuple(item["missing"]),
+            note=item["note"],
+            box=(int(box[0]), int(box[1])) if box else None,
         )
+        rows.append(row if full else published_row(row, public_profile=row.person_id in public))
     return rows
 
 

@@ -10,7 +10,7 @@ overall) is recomputed on every read, so the room sees it change as moves are ma
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,10 +23,18 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.store.tables.org import Person
 from renown.store.tables.talent import CalibrationMove, CalibrationSession, PromotionRound
-from renown.talent.board import BoardRow, board_rows, computed_boxes, evidence_of, round_keys
+from renown.talent.board import (
+    BoardRow,
+    board_rows,
+    computed_boxes,
+    evidence_of,
+    published_row,
+    round_keys,
+)
 from renown.talent.ninebox import BOX_NAMES, Box, GroupShift, grid_counts, session_shift
 from renown.talent.rounds import (
     candidate_ids,
+    locked_open_round,
     managed_candidate_ids,
     open_round_for_change,
     reason_text,
@@ -130,9 +138,7 @@ def check_move(
     clock: Clock,
 ) -> CalibrationMove:
     """Move a candidate to another cell in an open session (reason required, logged)."""
-    round_ = visible_round(session, principal, round_id)
-    if round_.status != "open":
-        raise Invalid("this round has been signed off and can no longer change")
+    round_ = locked_open_round(session, principal, visible_round(session, principal, round_id).id)
     allowed = _may_calibrate(session, principal, round_)
     if person_id not in allowed:
         raise NotFound(f"no candidate {person_id} you may calibrate")
@@ -238,6 +244,19 @@ def nine_box(
     now_boxes = current_boxes(computed, all_moves)
     rows, _, _ = board_rows(session, round_, full=True, boxes=now_boxes, evidenced=evidenced)
     visible_rows = tuple(r for r in rows if r.person_id in allowed)
+    if not principal.sees_everyone:
+        # A manager calibrates cells: the rank and the composite are HR's (next to a
+        # published ranking they would give away hidden scores), and so is the evidence
+        # a published ranking withholds.
+        visible_rows = tuple(
+            replace(
+                published_row(r, public_profile=False),
+                rank=None,
+                recommended=False,
+                box=r.box,
+            )
+            for r in visible_rows
+        )
     names = {r.person_id: r.name for r in rows}
     groups = {r.person_id: r.department or "no department" for r in visible_rows}
     if active is not None:

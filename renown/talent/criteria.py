@@ -31,7 +31,6 @@ from renown.store.tables.feedback import Competency, CompetencyFramework
 from renown.talent.criteria_builtin import (
     BADGES_FOR_FULL_POINTS,
     MIN_RATINGS,
-    RELEASE_AUDIENCE,
     SHARED_VISIBILITIES,
     YEARS_FOR_FULL_POINTS,
     feedback_measure,
@@ -49,7 +48,6 @@ __all__ = [
     "FEEDBACK_PREFIX",
     "MIN_RATINGS",
     "PROMINENCE_KEYS",
-    "RELEASE_AUDIENCE",
     "SHARED_VISIBILITIES",
     "YEARS_FOR_FULL_POINTS",
     "CriterionInfo",

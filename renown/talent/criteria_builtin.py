@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from renown.store.tables.feedback import AnonymousRelease, FeedbackItem, FeedbackRating
+from renown.store.tables.feedback import FeedbackItem, FeedbackRating
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import BadgeAward
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -31,7 +31,6 @@ BADGES_FOR_FULL_POINTS = 10
 YEARS_FOR_FULL_POINTS = 10
 SHARED_VISIBILITIES = ("manager", "public")
 """Named feedback HR may read: the receiver's private feedback is theirs alone."""
-RELEASE_AUDIENCE = "manager"
 """Anonymous feedback is usable only from releases cut for the manager chain (and HR)."""
 _IN_LIST_LIMIT = 5000
 """Above this many people, filter by organisation only and pick the pool in Python, so
@@ -49,6 +48,10 @@ def _day(as_of: datetime) -> date:
 def _number(value: float) -> str:
     """``61`` for whole numbers, ``60.5`` otherwise (scores read as people write them)."""
     return f"{value:.1f}".removesuffix(".0")
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -100,55 +103,55 @@ def measure_performance(
 
 
 def feedback_measure(competency: str | None) -> Measure:
-    """Mean 360 rating from feedback HR may use (all competencies, or one)."""
+    """Mean 360 rating from named feedback shared with managers (all competencies, or one).
+
+    Anonymous feedback is never used: it was given on the promise that it is only ever
+    shown in aggregates of enough givers, and a criterion is a per-person number that
+    boards publish and subtract from each other, which would let one answer be isolated.
+    At least :data:`MIN_RATINGS` distinct givers are required, so a single enthusiastic
+    reviewer rating many competencies does not make an evidenced mean.
+    """
 
     def measure(
         session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
     ) -> dict[int, Evidence]:
-        # Anonymous items count only as whole releases cut by as_of, so the cut-off can
-        # never split a release into a group smaller than its anonymity threshold.
-        usable = sa.or_(
-            sa.and_(
-                FeedbackItem.anonymous.is_(False),
-                FeedbackItem.visibility.in_(SHARED_VISIBILITIES),
-            ),
-            sa.and_(
-                FeedbackItem.anonymous.is_(True),
-                AnonymousRelease.audience == RELEASE_AUDIENCE,
-                AnonymousRelease.org_id == org_id,
-                AnonymousRelease.receiver_id == FeedbackItem.receiver_id,
-                AnonymousRelease.cut_at <= as_of,
-            ),
-        )
+        giver = sa.func.coalesce(FeedbackItem.giver_person_id, -FeedbackItem.external_rater_id)
         query = (
             sa.select(
                 FeedbackItem.receiver_id,
                 sa.func.sum(FeedbackRating.rating),
                 sa.func.count(FeedbackRating.id),
+                sa.func.count(sa.distinct(giver)),
             )
             .join(FeedbackRating, FeedbackRating.item_id == FeedbackItem.id)
-            .outerjoin(AnonymousRelease, AnonymousRelease.id == FeedbackItem.release_id)
             .where(
                 FeedbackItem.org_id == org_id,
                 _among(FeedbackItem.receiver_id, person_ids),
                 FeedbackItem.created_at <= as_of,
-                usable,
+                FeedbackItem.anonymous.is_(False),
+                FeedbackItem.visibility.in_(SHARED_VISIBILITIES),
             )
             .group_by(FeedbackItem.receiver_id)
         )
         if competency is not None:
             query = query.where(FeedbackRating.competency_key == competency)
-        counted = {pid: (int(total), int(n)) for pid, total, n in session.execute(query)}
-        source = "360 feedback shared with managers" + (f" ({competency})" if competency else "")
+        counted = {
+            pid: (int(total), int(n), int(givers))
+            for pid, total, n, givers in session.execute(query)
+        }
+        source = "named 360 feedback shared with managers" + (
+            f" ({competency})" if competency else ""
+        )
         result: dict[int, Evidence] = {}
         for pid in person_ids:
-            total, n = counted.get(pid, (0, 0))
-            if n < MIN_RATINGS:
-                got = "no ratings" if n == 0 else _plural(n, "rating")
-                result[pid] = Evidence(None, f"{got}; {MIN_RATINGS} needed", source)
+            total, n, givers = counted.get(pid, (0, 0, 0))
+            if givers < MIN_RATINGS:
+                got = "no ratings" if n == 0 else f"ratings from {_people(givers)}"
+                result[pid] = Evidence(None, f"{got}; {MIN_RATINGS} people needed", source)
                 continue
             mean = total / n
-            result[pid] = Evidence((mean - 1) / 4 * 100, f"{mean:.1f} from {n} ratings", source)
+            shown = f"{mean:.1f} from {n} ratings by {givers} people"
+            result[pid] = Evidence((mean - 1) / 4 * 100, shown, source)
         return result
 
     return measure

@@ -33,7 +33,7 @@ from renown.feedback.notify import do_notify
 from renown.store.tables.accounts import Account
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
-from renown.store.tables.talent import Appeal, PromotionRound, RoundDecision
+from renown.store.tables.talent import Appeal, CalibrationSession, PromotionRound, RoundDecision
 from renown.talent.board import board_rows, computed_boxes, evidence_of, round_keys, row_json
 from renown.talent.calibration import current_boxes, moves_of
 from renown.talent.rounds import (
@@ -100,6 +100,7 @@ def check_sign_off(
     now = clock.now()
     ranking = [row_json(row) for row in rows]
     inputs = {
+        "round_id": round_.id,
         "as_of": round_.as_of.isoformat(),
         "target": round_.target,
         "eligibility": round_.eligibility,
@@ -146,6 +147,12 @@ def check_sign_off(
     session.add(decision)
     round_.status = "decided"
     round_.decided_at = now
+    for meeting in session.scalars(
+        sa.select(CalibrationSession).where(
+            CalibrationSession.round_id == round_.id, CalibrationSession.closed_at.is_(None)
+        )
+    ):
+        meeting.closed_at = now  # nothing can move once decided; say so on the 9-box
     session.flush()
     for pid in sorted(pool):
         do_notify(
@@ -161,14 +168,28 @@ def check_sign_off(
 
 
 def verify_decision(session: Session, decision: RoundDecision) -> bool:
-    """Whether a stored decision still matches the digests its audit entry vouches for."""
+    """Whether a stored decision is still exactly the one its audit entry records.
+
+    The entry must be the decision entry of this round, and every recorded field must
+    match: who signed, the reason, the promotions, the overrides and the digests of the
+    inputs (which name the round) and of the ranking. Whether the chain itself is intact
+    is :func:`renown.audit.verify`'s question.
+    """
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.hash == decision.audit_hash))
     if entry is None:
         return False
+    payload = entry.payload
     return bool(
-        entry.payload.get("inputs_sha256") == digest(decision.inputs)
-        and entry.payload.get("ranking_sha256") == digest(decision.ranking)
-        and entry.payload.get("promoted") == decision.promoted
+        entry.action == "talent.round.decide"
+        and entry.subject == f"round:{decision.round_id}"
+        and decision.inputs.get("round_id") == decision.round_id
+        and payload.get("inputs_sha256") == digest(decision.inputs)
+        and payload.get("ranking_sha256") == digest(decision.ranking)
+        and payload.get("promoted") == decision.promoted
+        and payload.get("overrides") == decision.overrides
+        and payload.get("reason") == decision.reason
+        and payload.get("signed_by") == decision.signer_name
+        and entry.actor == decision.signed_by
     )
 
 

@@ -152,6 +152,10 @@ def _read(
         line = exc.object[: exc.start].count(b"\n") + 1
         problems.add("not valid UTF-8; save the file as UTF-8", line=line, field=None)
         return frozenset(), []
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.add("contains a NUL byte: this is not a text CSV file", line=line, field=None)
+        return frozenset(), []
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
         header = next(reader)

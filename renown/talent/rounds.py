@@ -140,7 +140,9 @@ def validate_config(config: RoundConfig) -> bool:
         raise Invalid(f"missing inputs are handled by one of {', '.join(MISSING_POLICIES)}")
     if config.transparency not in TRANSPARENCY:
         raise Invalid(f"transparency is one of {', '.join(TRANSPARENCY)}")
-    external = any(c.key in EXTERNAL_KEYS and c.weight > 0 for c in config.criteria)
+    external = any(c.key in EXTERNAL_KEYS and c.weight > 0 for c in config.criteria) or any(
+        key in EXTERNAL_KEYS for key in (*config.performance_criteria, *config.potential_criteria)
+    )
     if external and not config.acknowledge_external_risk:
         raise Invalid(
             "external prominence can carry weight only once you acknowledge the risk: "
@@ -224,6 +226,10 @@ def check_open_round(
             "eligibility": round_.eligibility,
             "criteria": round_.criteria,
             "top_n": round_.top_n,
+            "performance_criteria": round_.performance_criteria,
+            "potential_criteria": round_.potential_criteria,
+            "missing_policy": round_.missing_policy,
+            "as_of": round_.as_of.isoformat(),
             "transparency": round_.transparency,
             "external_weighted": external,
             "pool": included,
@@ -237,7 +243,17 @@ def check_open_round(
 def open_round_for_change(session: Session, principal: Principal, round_id: int) -> PromotionRound:
     """A round HR may still change (404 for other organisations, 422 once decided)."""
     _require_hr(principal)
-    round_ = session.get(PromotionRound, round_id)
+    return locked_open_round(session, principal, round_id)
+
+
+def locked_open_round(session: Session, principal: Principal, round_id: int) -> PromotionRound:
+    """The round, locked until the transaction ends, if it is still open.
+
+    The row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers anyway)
+    makes a change and a concurrent sign-off take turns: a change either lands before the
+    decision freezes the round or sees it decided.
+    """
+    round_ = session.get(PromotionRound, round_id, with_for_update=True, populate_existing=True)
     if round_ is None or round_.org_id != principal.org_id:
         raise NotFound(f"no promotion round {round_id}")
     if round_.status != "open":

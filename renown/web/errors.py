@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
@@ -66,6 +67,24 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         return _answer(request, exc.status_code, exc.detail, dict(exc.headers or {}))
 
+    async def conflict(request: Request, exc: Exception) -> Response:
+        # Two writes raced: most often two audit-log appends taking the same place in the
+        # chain (its unique sequence refuses the second), or a row another request just
+        # created. Nothing was saved by this request; the caller may simply try again.
+        return _answer(
+            request, 409, "another change was saved at the same moment; reload and try again"
+        )
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        return _answer(
+            request,
+            503,
+            "the database is busy; try again in a moment",
+            {"Retry-After": "1"},
+        )
+
+    app.add_exception_handler(IntegrityError, conflict)
+    app.add_exception_handler(OperationalError, busy)
     for kind in STATUS_OF:
         app.add_exception_handler(kind, domain_error)
     app.add_exception_handler(HTTPException, http_error)

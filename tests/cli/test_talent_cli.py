@@ -42,7 +42,11 @@ def test_imports_and_audit_report(env: dict[str, str], tmp_path: Path) -> None:
     _run(env, "db", "upgrade")
     _run(env, "org", "create", "acme", "Acme Ltd")
     chart = tmp_path / "people.csv"
-    chart.write_bytes(SMALL_CHART)
+    extra = "".join(
+        f"\nx{i},Extra {i},x{i}@example.com,Engineer,Platform,Engineering,e3,2022-01-01,,"
+        for i in range(6)
+    )
+    chart.write_bytes(SMALL_CHART + extra.encode())
     _run(env, "org", "import", "acme", str(chart))
     records = tmp_path / "records.csv"
     records.write_text(RECORDS)

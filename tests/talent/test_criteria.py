@@ -76,9 +76,11 @@ def _item(
     anonymous: bool = False,
     release: int | None = None,
     at: datetime = BEFORE,
+    giver: int | None = None,
 ) -> None:
     item = FeedbackItem(
         org_id=org_id,
+        giver_person_id=giver,
         receiver_id=receiver,
         relationship="peer",
         visibility=visibility,
@@ -110,44 +112,47 @@ def _release(session: Session, org_id: int, receiver: int, audience: str, cut: d
 
 @pytest.fixture
 def feedback(session: Session, org: TalentOrg) -> None:
-    """p1: 3 usable ratings (named manager, public kudos, manager release), and 7 that are not."""
-    p1 = org.ids["p1"]
+    """p1: 4 usable ratings from 3 named givers (manager-shared and public), and 7 that are
+    not; p2: ratings from one giver only."""
+    p1, ids = org.ids["p1"], org.ids
     usable = _release(session, org.id, p1, "manager", BEFORE)
     private = _release(session, org.id, p1, "private", BEFORE)
     late = _release(session, org.id, p1, "manager", AFTER)
-    _item(session, org.id, p1, {"communication": 5, "delivery": 3})
-    _item(session, org.id, p1, {"communication": 4}, visibility="public")
-    _item(session, org.id, p1, {"delivery": 2}, anonymous=True, release=usable)
-    # Never usable by HR: private, unreleased anonymous, private audience, cut after the date,
-    # given after the date, and another tenant's item.
-    _item(session, org.id, p1, {"communication": 1}, visibility="private")
-    _item(session, org.id, p1, {"communication": 1}, anonymous=True)
+    _item(session, org.id, p1, {"communication": 5, "delivery": 3}, giver=ids["e2"])
+    _item(session, org.id, p1, {"communication": 4}, visibility="public", giver=ids["s1"])
+    _item(session, org.id, p1, {"delivery": 4}, giver=ids["h1"])
+    # Never used: anonymous feedback, even released to managers (a per-person number would
+    # let one answer be isolated), private, given after the date, another tenant's item.
+    _item(session, org.id, p1, {"delivery": 1}, anonymous=True, release=usable, giver=ids["p2"])
+    _item(session, org.id, p1, {"communication": 1}, visibility="private", giver=ids["p2"])
+    _item(session, org.id, p1, {"communication": 1}, anonymous=True, giver=ids["p3"])
     _item(session, org.id, p1, {"communication": 1}, anonymous=True, release=private)
     _item(session, org.id, p1, {"communication": 1}, anonymous=True, release=late)
-    _item(session, org.id, p1, {"communication": 1}, at=AFTER)
-    _item(session, org.other_id, p1, {"communication": 1})
-    # p2: two usable ratings only.
-    _item(session, org.id, org.ids["p2"], {"communication": 4, "craft": 4})
+    _item(session, org.id, p1, {"communication": 1}, at=AFTER, giver=ids["p4"])
+    _item(session, org.other_id, p1, {"communication": 1}, giver=org.other_ids["e2"])
+    # p2: two usable ratings from one person only.
+    _item(session, org.id, ids["p2"], {"communication": 4, "craft": 4}, giver=ids["p1"])
 
 
 @pytest.mark.usefixtures("feedback")
-def test_feedback_mean_of_ratings_hr_may_use(session: Session, org: TalentOrg) -> None:
+def test_feedback_mean_of_named_ratings_from_three_people(session: Session, org: TalentOrg) -> None:
     got = _measure(session, org, "feedback", "p1", "p2", "p3")
-    mean = (5 + 3 + 4 + 2) / 4
+    mean = (5 + 3 + 4 + 4) / 4
     assert got["p1"].points == pytest.approx((mean - 1) / 4 * 100)
-    assert got["p1"].shown == "3.5 from 4 ratings"
-    assert got["p2"] == Evidence(None, "2 ratings; 3 needed", got["p2"].source)
+    assert got["p1"].shown == "4.0 from 4 ratings by 3 people"
+    assert got["p2"] == Evidence(None, "ratings from 1 person; 3 people needed", got["p2"].source)
     assert got["p3"].points is None
-    assert got["p3"].shown == "no ratings; 3 needed"
+    assert got["p3"].shown == "no ratings; 3 people needed"
 
 
 @pytest.mark.usefixtures("feedback")
 def test_feedback_of_one_competency(session: Session, org: TalentOrg) -> None:
-    _item(session, org.id, org.ids["p1"], {"communication": 3})
+    _item(session, org.id, org.ids["p1"], {"communication": 3}, giver=org.ids["h1"])
     got = _measure(session, org, "feedback:communication", "p1")["p1"]
     assert got.points == pytest.approx(((5 + 4 + 3) / 3 - 1) / 4 * 100)
-    assert got.shown == "4.0 from 3 ratings"
-    assert _measure(session, org, "feedback:delivery", "p1")["p1"].shown == "2 ratings; 3 needed"
+    assert got.shown == "4.0 from 3 ratings by 3 people"
+    delivery = _measure(session, org, "feedback:delivery", "p1")["p1"]
+    assert delivery.shown == "ratings from 2 people; 3 people needed"
 
 
 def _run(session: Session, org_id: int, as_of: datetime, *, status: str = "done") -> int:

@@ -174,3 +174,13 @@ def test_demographics_problems_name_the_allowed_values() -> None:
     assert "already appears on line 2" in str(error.value)
     with pytest.raises(RecordErrors, match="no answer column"):
         parse_demographics("employee_id,name\np1,Ana\n", source="d.csv")
+
+
+def test_a_nul_byte_anywhere_is_refused_with_its_line() -> None:
+    from renown.core.errors import InputError
+    from renown.talent.records import parse_talent_records
+
+    body = "employee_id,level\n" + "".join(f"e{i},L2\n" for i in range(2000)) + "e9,L\x003\n"
+    with pytest.raises(InputError, match="NUL") as raised:
+        parse_talent_records(body, source="records.csv")
+    assert "line 2002" in str(raised.value)

@@ -71,7 +71,13 @@ def evidence(session: Session, org: TalentOrg) -> None:
     session.flush()
 
 
-def _open(session: Session, org: TalentOrg, clock: object, **config: object) -> PromotionRound:
+def _open(
+    session: Session,
+    org: TalentOrg,
+    clock: object,
+    eligibility: Eligibility | None = None,
+    **config: object,
+) -> PromotionRound:
     settings = {
         "criteria": CRITERIA,
         "top_n": 2,
@@ -83,7 +89,7 @@ def _open(session: Session, org: TalentOrg, clock: object, **config: object) -> 
         org.staff(Role.HR),
         name="Senior 2026",
         target="Senior Engineer",
-        eligibility=Eligibility(min_tenure_months=12, departments=("Engineering",)),
+        eligibility=eligibility or Eligibility(min_tenure_months=12, departments=("Engineering",)),
         config=RoundConfig(**settings),  # type: ignore[arg-type]
         clock=clock,  # type: ignore[arg-type]
     )
@@ -132,7 +138,9 @@ def test_external_prominence_needs_an_acknowledged_warning(
     weighted = (*CRITERIA, WeightedCriterion("prominence_external", 10.0))
     with pytest.raises(Invalid, match=r"Article 5\(1\)\(c\)"):
         _open(session, org, clock, criteria=weighted)
-    round_ = _open(session, org, clock, criteria=weighted, acknowledge_external_risk=True)
+    round_ = _open(
+        session, org, clock, Eligibility(), criteria=weighted, acknowledge_external_risk=True
+    )
     assert round_.external_weighted
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "talent.round.open"))
     assert entry is not None and entry.payload["external_weighted"] is True
@@ -351,13 +359,16 @@ def test_round_audit_counts_groups_from_demographics(
             )
         )
     session.flush()
-    round_ = _open(session, org, clock)
+    small = _open(session, org, clock)
+    with pytest.raises(Invalid, match="at least 10 people"):
+        audits.round_audit(session, org.staff(Role.HR), small.id, now=NOW)
+    round_ = _open(session, org, clock, Eligibility())
     report = audits.round_audit(session, org.staff(Role.HR), round_.id, now=NOW)
     by_sex = next(s for s in report.sections if s.key == "selection:sex")
     counts = {row.category: (row.n, row.n_favourable) for row in by_sex.rows}
     assert counts == {"female": (2, 2), "male": (2, 0)}
-    assert by_sex.unknown == 2
-    assert report.pool_size == 6 and report.selected == 2
+    assert by_sex.unknown == 8
+    assert report.pool_size == 12 and report.selected == 2
     with pytest.raises(NotAllowed):
         audits.round_audit(session, org.as_("e2", Role.MANAGER), round_.id, now=NOW)
     assert date(2026, 12, 1) == report.meta.period_end
@@ -403,13 +414,25 @@ def test_a_hidden_external_score_cannot_be_worked_out_from_the_composite(
     assert all(c.contribution is None and c.share is None for c in seen.contributions)
     external = next(c for c in seen.contributions if c.key == "prominence_external")
     assert external.points is None and "hidden" in external.shown
-    # Someone without an external score keeps every number: nothing is hidden about them.
+    # A published ranking never carries composites or confidential evidence (ratings, 360),
+    # even for people who opted in; their prominence scores are shown.
+    from renown.store.tables.org import Person
+
+    opted_in = session.get(Person, org.ids["e2"])
+    assert opted_in is not None
+    opted_in.public_profile = True
+    session.flush()
     other = next(
         r
         for r in board.board(session, org.as_("s2"), round_.id).rows
         if r.person_id == org.ids["e2"]
     )
-    assert other.composite is not None
+    assert other.composite is None and other.box is None and other.missing == ()
+    parts = {c.key: c for c in other.contributions}
+    assert parts["prominence_internal"].points == 90
+    assert (
+        parts["performance"].points is None and "HR and the candidate" in parts["performance"].shown
+    )
 
 
 def test_succession_plans_never_weigh_external_prominence(
@@ -464,3 +487,42 @@ def test_hr_is_told_about_appeals_to_answer(
         sa.select(Notification.kind).where(Notification.account_id == hr_account.id)
     ).all()
     assert told == ["promotion.appeal.filed"]
+
+
+def test_a_tampered_decision_no_longer_verifies(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    meeting = calibration.check_open_session(session, hr, round_.id, "Q4", clock=clock)  # type: ignore[arg-type]
+    top = board.board(session, hr, round_.id).recommended
+    decision = decisions.check_sign_off(
+        session,
+        hr,
+        round_.id,
+        promoted=list(top),
+        reason="As recommended",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    assert meeting.closed_at is not None  # sign-off closes the open session
+    assert decisions.verify_decision(session, decision)
+    decision.reason = "Something else"
+    assert not decisions.verify_decision(session, decision)
+    decision.reason = "As recommended"
+    decision.signer_name = "Someone else"
+    assert not decisions.verify_decision(session, decision)
+
+
+def test_external_prominence_on_a_nine_box_axis_needs_the_acknowledgement(
+    session: Session, org: TalentOrg, clock: object
+) -> None:
+    with pytest.raises(Invalid, match=r"Article 5\(1\)\(c\)"):
+        _open(session, org, clock, potential_criteria=("prominence_external",))
+    round_ = _open(
+        session,
+        org,
+        clock,
+        potential_criteria=("prominence_external",),
+        acknowledge_external_risk=True,
+    )
+    assert round_.external_weighted

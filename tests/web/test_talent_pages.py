@@ -418,7 +418,10 @@ def test_published_rounds_hide_private_external_scores(platform: Platform, lab: 
     public, private = explanation_of(page.text, "Ada Lab"), explanation_of(page.text, "Ben Lab")
     assert "70 (1 network, latest 2026-10-01)" in public
     assert "hidden (no public profile)" in private and "60 (1 network" not in private
-    assert "90 (run of" in public and "80 (run of" in private
+    # Only prominence of people with a public profile is published; ratings, 360 and the
+    # composite stay with HR and the candidate.
+    assert "90 (run of" in public and "80 (run of" not in private
+    assert "shown to HR and the candidate only" in private
     for form in ("decision", "candidates", "config", "whatif"):
         assert f"/talent/rounds/{round_id}/{form}" not in page.text
     assert "considered and left out" not in page.text

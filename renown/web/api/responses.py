@@ -48,6 +48,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _error("The caller's role may not do this, or the CSRF token is missing"),
     404: _error("No such object visible to the caller"),
     413: _error("Request body larger than the upload limit"),
+    409: _error("Another change was saved at the same moment; reload and try again"),
     422: _error("A value is wrong"),
+    503: _error("The database is busy; try again in a moment"),
 }
 """Merged into every API operation's documented responses (see ``renown.web.api``)."""
