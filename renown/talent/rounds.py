@@ -408,6 +408,21 @@ class RoundSummary:
     """Appeals waiting for HR's answer (counted for HR and admins only, else 0)."""
 
 
+def _rounds_concerning(session: Session, principal: Principal) -> set[int]:
+    """Rounds with the principal, or (for a manager) someone in their line, in the pool."""
+    if principal.person_id is None:
+        return set()
+    people: Any = sa.select(sa.literal(principal.person_id))
+    if principal.role is Role.MANAGER:
+        people = reporting_line_ids(principal.org_id, principal.person_id)
+    found: Any = session.scalars(
+        sa.select(RoundCandidate.round_id)
+        .where(RoundCandidate.included.is_(True), RoundCandidate.person_id.in_(people))
+        .distinct()
+    )
+    return {int(round_id) for round_id in found}
+
+
 def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
     """Rounds the principal may see, newest first."""
     if not principal.is_staff:
@@ -436,12 +451,12 @@ def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
             )
         }
     summaries = []
+    concerned = set() if principal.sees_everyone else _rounds_concerning(session, principal)
     for round_, n in rows:
-        if not principal.sees_everyone:
-            try:
-                visible_round(session, principal, round_.id)
-            except NotFound:
-                continue
+        if not principal.sees_everyone and not (
+            round_.transparency == "everyone" or round_.id in concerned
+        ):
+            continue  # the same rule as visible_round, for every round in two queries
         summaries.append(
             RoundSummary(
                 id=round_.id,

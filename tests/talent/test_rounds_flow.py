@@ -526,3 +526,21 @@ def test_external_prominence_on_a_nine_box_axis_needs_the_acknowledgement(
         acknowledge_external_risk=True,
     )
     assert round_.external_weighted
+
+
+def test_the_rounds_list_shows_what_each_person_may_open(
+    session: Session, org: TalentOrg, clock: object
+) -> None:
+    hidden = _open(session, org, clock, transparency="no_one").id
+    public = _open(session, org, clock, transparency="everyone").id
+
+    def listed(principal: object) -> set[int]:
+        return {r.id for r in rounds.list_rounds(session, principal)}  # type: ignore[arg-type]
+
+    assert listed(org.as_("s2")) == {public}  # not in the pool, no reports in it
+    assert listed(org.as_("p1")) == {hidden, public}  # a candidate
+    assert listed(org.as_("e2", Role.MANAGER)) == {hidden, public}  # reports in the pool
+    assert listed(org.as_("s1", Role.MANAGER)) == {public}  # reports elsewhere
+    assert listed(org.staff(Role.HR)) == {hidden, public}
+    for round_id in listed(org.as_("s1", Role.MANAGER)):
+        rounds.visible_round(session, org.as_("s1", Role.MANAGER), round_id)
