@@ -544,3 +544,42 @@ def test_the_rounds_list_shows_what_each_person_may_open(
     assert listed(org.staff(Role.HR)) == {hidden, public}
     for round_id in listed(org.as_("s1", Role.MANAGER)):
         rounds.visible_round(session, org.as_("s1", Role.MANAGER), round_id)
+
+
+def test_export_my_data_holds_my_board_records_and_nobody_elses(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    from renown.talent.export import my_talent_data
+
+    session.add(
+        Demographics(
+            org_id=org.id,
+            person_id=org.ids["p3"],
+            sex="female",
+            source="self",
+            updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+    )
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    top = board.board(session, hr, round_.id).recommended
+    decisions.check_sign_off(
+        session,
+        hr,
+        round_.id,
+        promoted=list(top),
+        reason="As recommended",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    decisions.check_file_appeal(session, org.as_("p3"), round_.id, "Please look again", clock=clock)  # type: ignore[arg-type]
+    mine = my_talent_data(session, org.as_("p3"))
+    assert mine is not None
+    assert mine["demographics"]["sex"] == "female"
+    assert mine["performance_ratings"] == [{"period": "2026", "rating": 2}]
+    [considered] = mine["rounds"]
+    assert considered["promoted"] is False and considered["appeals"][0]["status"] == "open"
+    assert considered["explanation"]["person_id"] == org.ids["p3"]
+    theirs = my_talent_data(session, org.as_("p1"))
+    assert theirs is not None and theirs["demographics"] is None
+    assert theirs["rounds"][0]["appeals"] == [] and theirs["rounds"][0]["promoted"] is True
+    assert my_talent_data(session, org.staff(Role.HR)) is None

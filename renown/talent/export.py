@@ -1,0 +1,112 @@
+"""A person's own promotion-board data, for "export my data".
+
+Everything the boards hold about the signed-in person: their self-reported demographics,
+the performance ratings, level and external observations HR imported, the rounds they were
+considered in (with the reason), the outcome and their own explanation once a round is
+decided, and their appeals. Nothing about anyone else, and nothing HR sees only in
+aggregate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.store.tables.org import Person
+from renown.store.tables.talent import (
+    Appeal,
+    Demographics,
+    ExternalProminence,
+    PerformanceRating,
+    PromotionRound,
+    RoundCandidate,
+    RoundDecision,
+    TalentProfile,
+)
+
+
+def my_talent_data(session: Session, principal: Principal) -> dict[str, Any] | None:
+    """The principal's own promotion-board records (``None`` without a person)."""
+    person = session.get(Person, principal.person_id) if principal.person_id else None
+    if person is None or person.org_id != principal.org_id:
+        return None
+    me = person.id
+    demographics = session.get(Demographics, me)
+    profile = session.get(TalentProfile, me)
+    ratings = session.scalars(
+        sa.select(PerformanceRating)
+        .where(PerformanceRating.person_id == me)
+        .order_by(PerformanceRating.period)
+    )
+    external = session.scalars(
+        sa.select(ExternalProminence)
+        .where(ExternalProminence.person_id == me)
+        .order_by(ExternalProminence.observed_on, ExternalProminence.network)
+    )
+    return {
+        "demographics": None
+        if demographics is None
+        else {
+            "sex": demographics.sex,
+            "race_ethnicity": demographics.race_ethnicity,
+            "age_band": demographics.age_band,
+            "disability": demographics.disability,
+            "source": demographics.source,
+            "updated_at": demographics.updated_at.isoformat(),
+        },
+        "profile": None
+        if profile is None
+        else {
+            "level": profile.level,
+            "in_role_since": profile.in_role_since.isoformat() if profile.in_role_since else None,
+        },
+        "performance_ratings": [{"period": r.period, "rating": r.rating} for r in ratings],
+        "external_prominence": [
+            {"network": e.network, "score": e.score, "observed_on": e.observed_on.isoformat()}
+            for e in external
+        ],
+        "rounds": _rounds(session, me),
+    }
+
+
+def _rounds(session: Session, me: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        sa.select(PromotionRound, RoundCandidate, RoundDecision)
+        .join(RoundCandidate, RoundCandidate.round_id == PromotionRound.id)
+        .outerjoin(RoundDecision, RoundDecision.round_id == PromotionRound.id)
+        .where(RoundCandidate.person_id == me)
+        .order_by(PromotionRound.created_at, PromotionRound.id)
+    ).all()
+    appeals: dict[int, list[dict[str, Any]]] = {}
+    for appeal in session.scalars(
+        sa.select(Appeal).where(Appeal.person_id == me).order_by(Appeal.filed_at)
+    ):
+        appeals.setdefault(appeal.round_id, []).append(
+            {
+                "text": appeal.text,
+                "filed_at": appeal.filed_at.isoformat(),
+                "status": appeal.status,
+                "answer": appeal.answer,
+            }
+        )
+    exported = []
+    for round_, candidate, decision in rows:
+        mine = None
+        if decision is not None:
+            mine = next((r for r in decision.ranking if r["person_id"] == me), None)
+        exported.append(
+            {
+                "round": round_.name,
+                "target": round_.target,
+                "in_pool": candidate.included,
+                "reason": candidate.reason,
+                "status": round_.status,
+                "promoted": None if decision is None else me in decision.promoted,
+                "explanation": mine,
+                "appeals": appeals.get(round_.id, []),
+            }
+        )
+    return exported
