@@ -101,7 +101,7 @@ def serve(
     app = create_app(settings)
     queue = make_queue(settings, sessions=app.state.sessions)
     app.state.job_queue = queue
-    consumer = _start_worker(queue.huey) if worker and not queue.immediate else None
+    consumer = _start_worker(queue) if worker and not queue.immediate else None
     freeze_startup_heap()
     console.print(f"renown is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
     try:
@@ -125,7 +125,7 @@ def _serve_processes(
     settings.session_secret()  # made once here, not raced for by the workers starting up
     engine = make_engine(settings.database)
     queue = make_queue(settings, sessions=session_factory(engine))
-    consumer = _start_worker(queue.huey) if run_jobs and not queue.immediate else None
+    consumer = _start_worker(queue) if run_jobs and not queue.immediate else None
     console.print(
         f"renown is serving on [bold]http://{host}:{port}/[/] with {workers} processes"
         " (Ctrl+C stops it)"
@@ -152,20 +152,27 @@ def worker(
     home: HomeOption = None,
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
-    from renown.jobs import make_huey
+    from renown.jobs import make_queue
+    from renown.jobs.recovery import recover_stalled_jobs
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    huey = make_huey(settings)
+    queue = make_queue(settings)
+    recover_stalled_jobs(queue.sessions)
+    huey = queue.huey
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=False, max_delay=WORKER_POLL_SECONDS
     )
     consumer.run()
 
 
-def _start_worker(huey: Any) -> Any:
-    """A job worker thread inside this process (started from the main thread)."""
-    consumer = huey.create_consumer(
+def _start_worker(queue: Any) -> Any:
+    """A job worker thread inside this process (started from the main thread), after
+    failing the jobs a stopped worker left running."""
+    from renown.jobs.recovery import recover_stalled_jobs
+
+    recover_stalled_jobs(queue.sessions)
+    consumer = queue.huey.create_consumer(
         workers=1,
         worker_type="thread",
         periodic=False,

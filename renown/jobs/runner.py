@@ -6,17 +6,23 @@ progress written while a scoring run computes must be visible to the page pollin
 a failure must be recorded even though the work's own transaction was rolled back.
 
 A job that is not ``queued`` is left alone: huey delivers at least once, and a job that a
-crashed worker left ``running`` should be looked at by a person, not silently run twice.
+crashed worker left ``running`` must not be silently run twice. While a job runs in a
+worker, a heartbeat thread stamps ``heartbeat_at`` every :data:`HEARTBEAT_SECONDS`; a
+worker that starts fails the jobs whose heartbeat went stale
+(:mod:`renown.jobs.recovery`), so a crash ends in a visible "start it again".
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown import audit
@@ -30,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = frozenset({DONE, FAILED})
+HEARTBEAT_SECONDS = 10.0
+"""How often a running job says it is alive (see :mod:`renown.jobs.recovery`)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class JobContext:
             if job is not None:
                 job.stage = stage[:200]
                 job.progress = min(max(progress, 0.0), 1.0)
+                job.heartbeat_at = datetime.now(UTC)
 
 
 Work = Callable[[JobContext], dict[str, Any]]
@@ -80,7 +89,8 @@ def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int
         work = _kinds().get(context.kind)
         if work is None:
             raise RenownError(f"unknown kind of job {context.kind!r}")
-        result = work(context)
+        with _heartbeat(context, enabled=not settings.jobs_immediate):
+            result = work(context)
     except InputError as error:
         _finish(context, FAILED, {"error": _located(error)}, str(error))
     except (RenownError, ValueError) as error:
@@ -101,7 +111,7 @@ def _claim(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> 
         org = session.get(Organisation, job.org_id)
         assert org is not None, "jobs are deleted with their organisation"
         job.status = RUNNING
-        job.started_at = datetime.now(UTC)
+        job.started_at = job.heartbeat_at = datetime.now(UTC)
         job.stage = "starting"
         return JobContext(
             settings=settings,
@@ -112,6 +122,38 @@ def _claim(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> 
             org_slug=org.slug,
             params=dict(job.params),
         )
+
+
+@contextmanager
+def _heartbeat(context: JobContext, *, enabled: bool) -> Iterator[None]:
+    """Stamp the job's heartbeat every :data:`HEARTBEAT_SECONDS` while the work runs.
+
+    Not in immediate mode: there the job runs inside the request that started it, in the
+    same process, and a second writer thread would only compete with it for the database.
+    """
+    if not enabled:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                with transaction(context.sessions) as session:
+                    job = session.get(Job, context.job_id)
+                    if job is not None:
+                        job.heartbeat_at = datetime.now(UTC)
+            except OperationalError:
+                # A busy database skips one beat; recovery waits for many missed ones.
+                logger.warning("job %s: heartbeat skipped", context.job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"job-{context.job_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _finish(context: JobContext, status: str, result: dict[str, Any], error: str | None) -> None:

@@ -36,4 +36,6 @@ class Job(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    """Last sign of life of the worker running the job; a stale one means the worker died."""
     finished_at: Mapped[datetime | None]
