@@ -95,6 +95,23 @@ def _open(
     )
 
 
+def _decided_with_an_appeal(session: Session, org: TalentOrg, clock: object) -> PromotionRound:
+    """A round signed off as recommended, and an appeal by p3 (not promoted)."""
+    hr = org.staff(Role.HR)
+    round_ = _open(session, org, clock)
+    top = board.board(session, hr, round_.id).recommended
+    decisions.check_sign_off(
+        session,
+        hr,
+        round_.id,
+        promoted=list(top),
+        reason="As recommended",
+        clock=clock,  # type: ignore[arg-type]
+    )
+    decisions.check_file_appeal(session, org.as_("p3"), round_.id, "Please look again", clock=clock)  # type: ignore[arg-type]
+    return round_
+
+
 def test_pool_follows_the_eligibility_rules(
     session: Session, org: TalentOrg, clock: object, evidence: None
 ) -> None:
@@ -469,17 +486,7 @@ def test_hr_is_told_about_appeals_to_answer(
         session, org_id=org.id, email="hr@acme.example", password="long enough pw", role=Role.HR
     )
     hr = org.staff(Role.HR)
-    round_ = _open(session, org, clock)
-    top = board.board(session, hr, round_.id).recommended
-    decisions.check_sign_off(
-        session,
-        hr,
-        round_.id,
-        promoted=list(top),
-        reason="As recommended",
-        clock=clock,  # type: ignore[arg-type]
-    )
-    decisions.check_file_appeal(session, org.as_("p3"), round_.id, "Please look again", clock=clock)  # type: ignore[arg-type]
+    round_ = _decided_with_an_appeal(session, org, clock)
     listed = next(r for r in rounds.list_rounds(session, hr) if r.id == round_.id)
     assert listed.open_appeals == 1
     assert all(r.open_appeals == 0 for r in rounds.list_rounds(session, org.as_("p3")))
@@ -560,18 +567,7 @@ def test_export_my_data_holds_my_board_records_and_nobody_elses(
             updated_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
     )
-    hr = org.staff(Role.HR)
-    round_ = _open(session, org, clock)
-    top = board.board(session, hr, round_.id).recommended
-    decisions.check_sign_off(
-        session,
-        hr,
-        round_.id,
-        promoted=list(top),
-        reason="As recommended",
-        clock=clock,  # type: ignore[arg-type]
-    )
-    decisions.check_file_appeal(session, org.as_("p3"), round_.id, "Please look again", clock=clock)  # type: ignore[arg-type]
+    _decided_with_an_appeal(session, org, clock)
     mine = my_talent_data(session, org.as_("p3"))
     assert mine is not None
     assert mine["demographics"]["sex"] == "female"
