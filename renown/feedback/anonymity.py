@@ -13,6 +13,12 @@ published in **releases**:
   report, client, other). A release is cut for a group only when it holds at least
   ``threshold`` *distinct* givers; small groups are pooled into ``others`` when the pool
   reaches the threshold, else they wait (and are shown as "fewer than N responses").
+  Outside raters' answers (``client``) are never pooled with colleagues' groups: the
+  requester chose those raters, so a pool they fill up could hold one colleague's answer
+  as its only unknown (see :mod:`renown.feedback.raters`).
+- Only givers the product can tell apart count toward a threshold: a person, or an outside
+  rater whose link went to them alone; answers that ``counts=False`` marks are published
+  with their group but never make it reach its threshold.
 - Every answer belongs to at most one release, so every view is a union of whole releases
   and any two views differ by whole releases: by at least ``threshold`` givers, never one.
 - A competency's mean from a release is used only if at least ``threshold`` distinct givers
@@ -37,6 +43,8 @@ from renown.settings import ANONYMITY_FLOOR
 
 ANONYMOUS_GROUPS = ("peer", "report", "client", "other")
 """Relationship groups anonymous answers are published in (manager and self never are)."""
+POOLED_GROUPS = ("peer", "report", "other")
+"""Colleagues' groups that may be pooled into ``others`` when too small on their own."""
 MERGED_GROUP = "others"
 """Label of a release pooled from groups too small on their own."""
 AUDIENCES = ("private", "manager")
@@ -70,6 +78,9 @@ class PendingAnswer:
     audience: str
     threshold: int | None = None
     """The threshold the giver was promised (a request may ask for more than the org's)."""
+    counts: bool = True
+    """Whether this giver counts toward a threshold (False: the product cannot tell them
+    apart from a reader of the result, e.g. an outside rater whose link the requester had)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,8 @@ class ReleaseCut:
 
 
 def _distinct(answers: Iterable[PendingAnswer]) -> int:
-    return len({a.giver_key for a in answers})
+    """Givers the product can tell apart: distinct keys among answers that count."""
+    return len({a.giver_key for a in answers if a.counts})
 
 
 def plan_releases(pending: Sequence[PendingAnswer], org_threshold: int) -> list[ReleaseCut]:
@@ -109,7 +121,7 @@ def plan_releases(pending: Sequence[PendingAnswer], org_threshold: int) -> list[
             needed = effective_threshold(org_threshold, *(a.threshold for a in answers))
             if _distinct(answers) >= needed:
                 cuts.append(_cut(audience, group, answers))
-            else:
+            elif group in POOLED_GROUPS:
                 leftovers.extend(answers)
         if leftovers:
             needed = effective_threshold(org_threshold, *(a.threshold for a in leftovers))
@@ -144,6 +156,8 @@ class ReleasedAnswer:
     giver_key: str
     text: str
     ratings: Mapping[str, int] = field(default_factory=dict)
+    counts: bool = True
+    """Whether the giver counts toward a threshold (see :class:`PendingAnswer`)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +220,8 @@ def competency_blocks(
             continue
         for key, rating in answer.ratings.items():
             totals[answer.release_id, key].append(rating)
-            raters[answer.release_id, key].add(answer.giver_key)
+            if answer.counts:
+                raters[answer.release_id, key].add(answer.giver_key)
     return [
         CompetencyBlock(release_id, cut_at[release_id], key, sum(values), len(values))
         for (release_id, key), values in sorted(totals.items())

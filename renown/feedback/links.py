@@ -19,7 +19,8 @@ from renown.core.errors import NotFound
 from renown.feedback.frameworks import competencies
 from renown.feedback.model import RecipientStatus
 from renown.feedback.notify import SYSTEM_CLOCK
-from renown.feedback.requests import LINK_PREFIX, link_digest
+from renown.feedback.rater_links import LINK_PREFIX, link_digest
+from renown.feedback.raters import outside_answer_may_be_anonymous
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest
 from renown.store.tables.org import Organisation, Person
 
@@ -47,6 +48,8 @@ class ExternalRequest:
     expires_at: datetime
     status: str
     """``pending``, ``answered``, ``declined`` or ``expired``: only ``pending`` takes answers."""
+    may_be_anonymous: bool = False
+    """Whether this rater's answer can be anonymous (else it is shown with their name)."""
 
 
 def external_request(
@@ -87,4 +90,11 @@ def external_request(
         anonymity=request.anonymity,
         expires_at=request.expires_at,
         status=status,
+        may_be_anonymous=outside_answer_may_be_anonymous(
+            request.anonymity,
+            recipient.delivery,
+            request.requester_id,
+            request.subject_id,
+            request.visibility,
+        ),
     )

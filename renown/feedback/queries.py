@@ -304,6 +304,7 @@ def requested(session: Session, principal: Principal) -> list[RequestView]:
                     name=person_name or recipient.name or "",
                     email=recipient.email,
                     status=None if hidden else recipient.status,
+                    rater_id=recipient.id if recipient.person_id is None else None,
                 )
             )
         too_few = hidden and answered < request.anonymity_threshold

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,38 +22,78 @@ from renown.feedback.anonymity import (
     ReleasedAnswer,
     plan_releases,
 )
+from renown.feedback.model import Visibility
 from renown.feedback.notify import do_notify
+from renown.feedback.raters import mailbox, may_answer_anonymously
 from renown.feedback.thresholds import org_threshold
 from renown.store.tables.feedback import (
     AnonymousRelease,
     FeedbackItem,
     FeedbackRating,
     FeedbackRecipient,
+    FeedbackRequest,
 )
 
 
+@dataclass(frozen=True)
+class _Rater:
+    """What decides how an outside rater's answer is counted."""
+
+    email: str | None
+    counts: bool
+
+
 def giver_key(item: FeedbackItem, external_email: str | None) -> str:
-    """One key per human giver: a person, or an outside rater by e-mail across requests."""
+    """One key per human giver: a person, or an outside rater by mailbox across requests."""
     if item.giver_person_id is not None:
         return f"person:{item.giver_person_id}"
-    return f"external:{(external_email or f'rater-{item.external_rater_id}').lower()}"
+    if external_email:
+        return f"external:{mailbox(external_email)}"
+    return f"external:rater-{item.external_rater_id}"
 
 
-def _external_emails(session: Session, items: Iterable[FeedbackItem]) -> dict[int, str | None]:
+def _outside_raters(session: Session, items: Iterable[FeedbackItem]) -> dict[int, _Rater]:
     ids = {i.external_rater_id for i in items if i.external_rater_id is not None}
     if not ids:
         return {}
     rows = session.execute(
-        sa.select(FeedbackRecipient.id, FeedbackRecipient.email).where(
-            FeedbackRecipient.id.in_(ids)
+        sa.select(
+            FeedbackRecipient.id,
+            FeedbackRecipient.email,
+            FeedbackRecipient.delivery,
+            FeedbackRequest.requester_id,
+            FeedbackRequest.subject_id,
+            FeedbackRequest.visibility,
         )
+        .join(FeedbackRequest, FeedbackRequest.id == FeedbackRecipient.request_id)
+        .where(FeedbackRecipient.id.in_(ids))
     )
-    return dict(rows.all())
+    return {
+        rater_id: _Rater(
+            email,
+            may_answer_anonymously(delivery, requester, subject, Visibility(visibility)),
+        )
+        for rater_id, email, delivery, requester, subject, visibility in rows
+    }
 
 
-def _key_of(item: FeedbackItem, emails: dict[int, str | None]) -> str:
-    email = emails.get(item.external_rater_id) if item.external_rater_id is not None else None
-    return giver_key(item, email)
+def _key_of(item: FeedbackItem, raters: dict[int, _Rater]) -> tuple[str, bool]:
+    """The giver's key, and whether the giver counts toward a threshold."""
+    if item.external_rater_id is None:
+        return giver_key(item, None), item.giver_person_id is not None
+    rater = raters.get(item.external_rater_id)
+    if rater is None:  # the link's row is gone: nothing tells this giver apart
+        return giver_key(item, None), False
+    return giver_key(item, rater.email), rater.counts
+
+
+def month_of(moment: datetime) -> datetime:
+    """The start of ``moment``'s month: the only time anything about a release shows.
+
+    A release is cut by the answer that completes it, so its exact time would tell the
+    receiver when the last giver answered (and, with a calendar, who).
+    """
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def cut_due_releases(
@@ -71,18 +112,22 @@ def cut_due_releases(
     )
     if not pending:
         return []
-    emails = _external_emails(session, pending)
-    plan = plan_releases(
-        [
+    raters = _outside_raters(session, pending)
+    answers = []
+    for item in pending:
+        key, counts = _key_of(item, raters)
+        answers.append(
             PendingAnswer(
                 item_id=item.id,
-                giver_key=_key_of(item, emails),
+                giver_key=key,
                 group=item.relationship,
                 audience=item.visibility,
                 threshold=item.anonymity_threshold,
+                counts=counts,
             )
-            for item in pending
-        ],
+        )
+    plan = plan_releases(
+        answers,
         org_threshold(session, org_id),
     )
     by_id = {item.id: item for item in pending}
@@ -121,7 +166,7 @@ def cut_due_releases(
             kind="feedback.release",
             text=f"New anonymous feedback summary ({release.group})",
             link="/feedback/received",
-            now=now,
+            now=month_of(now),
         )
         cut.append(release)
     session.flush()
@@ -151,7 +196,7 @@ def released(
             )
         )
     )
-    emails = _external_emails(session, items)
+    raters = _outside_raters(session, items)
     ratings: dict[int, dict[str, int]] = defaultdict(dict)
     for item_id, key, rating in session.execute(
         sa.select(
@@ -159,14 +204,17 @@ def released(
         ).where(FeedbackRating.item_id.in_([i.id for i in items]))
     ):
         ratings[item_id][key] = rating
-    answers = [
-        ReleasedAnswer(
-            release_id=item.release_id or 0,
-            item_id=item.id,
-            giver_key=_key_of(item, emails),
-            text=item.text,
-            ratings=ratings.get(item.id, {}),
+    answers = []
+    for item in items:
+        key, counts = _key_of(item, raters)
+        answers.append(
+            ReleasedAnswer(
+                release_id=item.release_id or 0,
+                item_id=item.id,
+                giver_key=key,
+                text=item.text,
+                ratings=ratings.get(item.id, {}),
+                counts=counts,
+            )
         )
-        for item in items
-    ]
     return releases, answers

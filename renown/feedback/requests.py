@@ -4,14 +4,15 @@ remind, and change anonymity settings until the first answer locks them.
 Answers inherit the request's anonymity and visibility. Outside raters get a random
 single-use token (only its SHA-256 is stored, like API tokens): a guessed, forged or
 altered token matches nothing, an answered one is refused, an expired request refuses all.
+Whether an outside rater's answer may be anonymous is decided by
+:mod:`renown.feedback.raters`: only when the link reached them alone and no reader of the
+result chose them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -34,6 +35,13 @@ from renown.feedback.model import (
     Visibility,
 )
 from renown.feedback.notify import SYSTEM_CLOCK, do_notify
+from renown.feedback.rater_links import (
+    ExternalRater,
+    checked_raters,
+    link_digest,
+    new_link_token,
+)
+from renown.feedback.raters import NAMED_BECAUSE, Delivery, may_answer_anonymously
 from renown.feedback.relations import (
     acting_person,
     derive_relationship,
@@ -47,28 +55,21 @@ from renown.store.tables.org import Person
 
 MAX_LIFETIME = timedelta(days=180)
 FIRST_REMINDER_AFTER = timedelta(days=2)
-LINK_PREFIX = "fbr_"
-
-
-@dataclass(frozen=True)
-class ExternalRater:
-    """Someone outside the organisation (a client) asked by e-mail."""
-
-    email: str
-    name: str
 
 
 @dataclass(frozen=True)
 class CreatedRequest:
-    """The new request and each outside rater's link token (shown once, never stored)."""
+    """The new request and each outside rater's link token (never stored).
+
+    With :attr:`Delivery.MAIL` the tokens are for the mailer only: nothing shows them to
+    the requester. With :attr:`Delivery.REQUESTER` the requester is shown them to forward.
+    """
 
     request: FeedbackRequest
     links: dict[str, str]
-
-
-def link_digest(token: str) -> str:
-    """What the database keeps of an outside rater's token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    delivery: Delivery = Delivery.REQUESTER
+    rater_ids: dict[str, int] = field(default_factory=dict)
+    """Each outside rater's id (to send them a new link later)."""
 
 
 def _anonymity_threshold(session: Session, org_id: int, requested: int | None) -> int:
@@ -89,9 +90,15 @@ def check_request_feedback(
     anonymity: Anonymity = Anonymity.NONE,
     threshold: int | None = None,
     visibility: Visibility = Visibility.PRIVATE,
+    delivery: Delivery = Delivery.REQUESTER,
     clock: Clock = SYSTEM_CLOCK,
 ) -> CreatedRequest:
-    """Ask people (and outside raters) for feedback about oneself or one's report."""
+    """Ask people (and outside raters) for feedback about oneself or one's report.
+
+    ``delivery`` says how outside raters' links will reach them: :attr:`Delivery.MAIL` only
+    when the caller e-mails them (a mail server is configured), since the requester must
+    never hold links whose answers count as anonymous.
+    """
     now = clock.now()
     requester = acting_person(session, principal)
     subject = requester
@@ -100,14 +107,11 @@ def check_request_feedback(
         if not is_manager_of(session, principal, subject):
             raise NotAllowed("feedback about someone else is requested by their manager")
     people = [person_in_org(session, principal.org_id, pid) for pid in dict.fromkeys(person_ids)]
-    raters = {r.email.strip().lower(): r.name.strip() for r in external}
+    raters = checked_raters(session, principal.org_id, external)
     if not people and not raters:
         raise Invalid("a request needs at least one recipient")
     if len(people) + len(raters) > MAX_RECIPIENTS:
         raise Invalid(f"a request goes to at most {MAX_RECIPIENTS} recipients")
-    for email, name in raters.items():
-        if "@" not in email or len(email) > 320 or not name or len(name) > 200:
-            raise Invalid(f"an outside rater needs an e-mail address and a name: {email!r}")
     if not now < expires_at <= now + MAX_LIFETIME:
         raise Invalid("a request expires in the future, within 180 days")
     if len(message) > MAX_TEXT:
@@ -118,6 +122,8 @@ def check_request_feedback(
         named_only = {subject.id, *manager_chain(session, subject)}
         if any(p.id in named_only for p in people):
             raise Invalid("anonymous requests cannot go to the subject or their managers")
+        if raters and not may_answer_anonymously(delivery, requester.id, subject.id, visibility):
+            raise Invalid(f"this request cannot require anonymity: {NAMED_BECAUSE}")
     request = FeedbackRequest(
         org_id=principal.org_id,
         requester_id=requester.id,
@@ -135,16 +141,17 @@ def check_request_feedback(
     links: dict[str, str] = {}
     for person in people:
         session.add(FeedbackRecipient(request_id=request.id, person_id=person.id))
+    outside: dict[str, FeedbackRecipient] = {}
     for email, name in raters.items():
-        links[email] = LINK_PREFIX + secrets.token_urlsafe(32)
-        session.add(
-            FeedbackRecipient(
-                request_id=request.id,
-                email=email,
-                name=name,
-                token_digest=link_digest(links[email]),
-            )
+        links[email] = new_link_token()
+        outside[email] = FeedbackRecipient(
+            request_id=request.id,
+            email=email,
+            name=name,
+            token_digest=link_digest(links[email]),
+            delivery=delivery.value,
         )
+        session.add(outside[email])
     session.flush()
     audit.append(
         session,
@@ -155,6 +162,7 @@ def check_request_feedback(
             "subject": subject.id,
             "people": [p.id for p in people],
             "external": len(raters),
+            "delivery": delivery.value if raters else None,
             "anonymity": anonymity.value,
             "threshold": request.anonymity_threshold,
         },
@@ -171,7 +179,7 @@ def check_request_feedback(
             link=f"/feedback/requests/{request.id}/answer",
             now=now,
         )
-    return CreatedRequest(request, links)
+    return CreatedRequest(request, links, delivery, {e: r.id for e, r in outside.items()})
 
 
 def _request_in_org(session: Session, org_id: int, request_id: int) -> FeedbackRequest:
@@ -192,15 +200,25 @@ def _my_recipient(session: Session, request: FeedbackRequest, person_id: int) ->
     return recipient
 
 
-def _open(request: FeedbackRequest, recipient: FeedbackRecipient, now: datetime) -> None:
+def refuse_unless_open(
+    request: FeedbackRequest, recipient: FeedbackRecipient, now: datetime
+) -> None:
     if now >= request.expires_at:
         raise Invalid("this request has expired")
     if recipient.status != RecipientStatus.PENDING:
         raise Invalid(f"this request was already {recipient.status}")
 
 
-def _answer_anonymous(request: FeedbackRequest, anonymous: bool | None) -> bool:
+def answer_is_anonymous(
+    request: FeedbackRequest, anonymous: bool | None, *, may_be_anonymous: bool = True
+) -> bool:
     mode = Anonymity(request.anonymity)
+    if not may_be_anonymous:
+        if mode is Anonymity.REQUIRED:
+            raise Invalid(f"this link cannot take an anonymous answer: {NAMED_BECAUSE}")
+        if anonymous:
+            raise Invalid(NAMED_BECAUSE)
+        return False
     if mode is Anonymity.REQUIRED:
         if anonymous is False:
             raise Invalid("answers to this request are anonymous")
@@ -224,15 +242,15 @@ def check_answer_request(
     me = acting_person(session, principal)
     request = _request_in_org(session, principal.org_id, request_id)
     recipient = _my_recipient(session, request, me.id)
-    _open(request, recipient, now)
+    refuse_unless_open(request, recipient, now)
     subject = person_in_org(session, request.org_id, request.subject_id)
     relationship = derive_relationship(session, me, subject)
-    return _store_answer(
+    return store_answer(
         session,
         request,
         recipient,
         answer,
-        _answer_anonymous(request, anonymous),
+        answer_is_anonymous(request, anonymous),
         relationship=relationship,
         actor=principal.actor,
         now=now,
@@ -241,44 +259,7 @@ def check_answer_request(
     )
 
 
-def do_answer_external(
-    session: Session,
-    token: str,
-    answer: Answer,
-    *,
-    anonymous: bool | None = None,
-    clock: Clock = SYSTEM_CLOCK,
-) -> int:
-    """An outside rater answers through their link: valid, unexpired, unused tokens only."""
-    now = clock.now()
-    recipient = session.scalar(
-        sa.select(FeedbackRecipient).where(
-            FeedbackRecipient.token_digest == link_digest(token.strip()),
-            FeedbackRecipient.person_id.is_(None),
-        )
-    )
-    if recipient is None or not token.startswith(LINK_PREFIX):
-        raise NotFound("this feedback link is not valid")
-    request = session.get(FeedbackRequest, recipient.request_id)
-    if request is None:
-        raise NotFound("this feedback link is not valid")
-    _open(request, recipient, now)
-    subject = person_in_org(session, request.org_id, request.subject_id)
-    return _store_answer(
-        session,
-        request,
-        recipient,
-        answer,
-        _answer_anonymous(request, anonymous),
-        relationship=Relationship.CLIENT,
-        actor=f"external:{recipient.id}",
-        now=now,
-        giver=None,
-        subject=subject,
-    )
-
-
-def _store_answer(
+def store_answer(
     session: Session,
     request: FeedbackRequest,
     recipient: FeedbackRecipient,
@@ -325,7 +306,7 @@ def check_decline(
     me = acting_person(session, principal)
     request = _request_in_org(session, principal.org_id, request_id)
     recipient = _my_recipient(session, request, me.id)
-    _open(request, recipient, now)
+    refuse_unless_open(request, recipient, now)
     recipient.status = RecipientStatus.DECLINED.value
     session.flush()
     audit.append(
@@ -365,6 +346,17 @@ def check_change_anonymity(
         )
         if any(pid in named_only for pid in invited):
             raise Invalid("anonymous requests cannot go to the subject or their managers")
+        deliveries = session.scalars(
+            sa.select(FeedbackRecipient.delivery).where(
+                FeedbackRecipient.request_id == request.id, FeedbackRecipient.person_id.is_(None)
+            )
+        ).all()
+        visibility = Visibility(request.visibility)
+        if any(
+            not may_answer_anonymously(d, request.requester_id, request.subject_id, visibility)
+            for d in deliveries
+        ):
+            raise Invalid(f"this request cannot require anonymity: {NAMED_BECAUSE}")
     request.anonymity = anonymity.value
     request.anonymity_threshold = _anonymity_threshold(session, request.org_id, threshold)
     session.flush()

@@ -65,6 +65,8 @@ class RecipientView:
     name: str
     email: str | None
     status: str | None
+    rater_id: int | None = None
+    """Outside raters: the id to send them a new link with."""
 
 
 @dataclass(frozen=True)

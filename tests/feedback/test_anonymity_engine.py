@@ -40,11 +40,48 @@ def test_one_giver_answering_many_times_counts_once() -> None:
 
 
 def test_small_groups_are_pooled_into_others_only_when_the_pool_reaches_the_threshold() -> None:
-    assert plan_releases(_pending(2, "client") + _pending(2, "report", start=10), 5) == []
-    pending = _pending(5) + _pending(2, "client", start=10) + _pending(3, "report", start=20)
+    assert plan_releases(_pending(2, "other") + _pending(2, "report", start=10), 5) == []
+    pending = _pending(5) + _pending(2, "other", start=10) + _pending(3, "report", start=20)
     cuts = {c.group: c for c in plan_releases(pending, 5)}
     assert set(cuts) == {"peer", MERGED_GROUP}
     assert cuts[MERGED_GROUP].givers == 5 and cuts["peer"].givers == 5
+
+
+def test_outside_raters_are_never_pooled_with_colleagues() -> None:
+    """Four outside answers the requester could have written plus one colleague's answer
+    must not make a group of five: the colleague's answer would be its only unknown."""
+    pending = _pending(4, "client") + _pending(1, "other", start=10)
+    assert plan_releases(pending, 5) == []
+    pending += _pending(3, "peer", start=20)
+    assert plan_releases(pending, 5) == []
+    [cut] = plan_releases([*pending, *_pending(1, "client", start=30)], 5)
+    assert cut.group == "client" and cut.givers == 5
+
+
+def test_givers_the_product_cannot_tell_apart_do_not_count() -> None:
+    """Answers through links the requester held are published with their group but never
+    make it reach the threshold: the requester could have written all of them."""
+    held = [
+        PendingAnswer(i, f"external:box{i}@example.org", "client", "private", counts=False)
+        for i in range(9)
+    ]
+    assert plan_releases(held, 5) == []
+    real = _pending(4, "client", start=20)
+    assert plan_releases(held + real, 5) == []
+    [cut] = plan_releases([*held, *real, *_pending(1, "client", start=40)], 5)
+    assert cut.givers == 5 and len(cut.item_ids) == 14
+
+
+def test_competency_means_count_only_givers_the_product_can_tell_apart() -> None:
+    release = Release(1, "client", 5, "salt", WHEN)
+    counted = [ReleasedAnswer(1, i, f"person:{i}", "", {"delivery": 4}) for i in range(4)]
+    held = [
+        ReleasedAnswer(1, 10 + i, f"external:{i}", "", {"delivery": 5}, counts=False)
+        for i in range(3)
+    ]
+    [aggregate], _ = summarise([release], [*counted, *held], 5, ["delivery"])
+    [mean] = aggregate.competencies
+    assert mean.mean is None and mean.n is None
 
 
 def test_audiences_are_released_separately() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +17,13 @@ from renown.core.roles import Role
 from renown.feedback import queries
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.model import Anonymity, Relationship, Visibility
+from renown.feedback.notify import list_notifications
+from renown.feedback.outside import do_answer_external
+from renown.feedback.rater_links import ExternalRater
 from renown.feedback.requests import (
-    ExternalRater,
     check_answer_request,
     check_change_anonymity,
     check_request_feedback,
-    do_answer_external,
 )
 from renown.feedback.thresholds import check_set_anonymity_threshold
 from renown.org.export import export_my_data
@@ -159,6 +160,10 @@ def test_d_comment_order_reveals_no_arrival_order_and_times_are_coarse(
     assert aggregate.period == "2024-03"
     text = json.dumps(asdict(aggregate))
     assert "2024-03-04" not in text and "T" not in aggregate.period
+    with db() as session:  # the receiver's notification of each release: the month only
+        notes = list_notifications(session, org.as_("p1"))
+    released = [n.created_at for n in notes if n.kind == "feedback.release"]
+    assert released and set(released) == {datetime(2024, 3, 1, tzinfo=UTC)}
 
 
 def test_e_thresholds_below_three_and_anonymous_manager_feedback_are_refused(

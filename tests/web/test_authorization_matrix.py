@@ -20,7 +20,8 @@ from fastapi.routing import APIRoute
 
 from renown.core.roles import Role
 from renown.feedback.notify import do_notify
-from renown.feedback.requests import ExternalRater, check_request_feedback
+from renown.feedback.rater_links import ExternalRater
+from renown.feedback.requests import check_request_feedback
 from renown.settings import Settings
 from renown.web.app import create_app
 from renown.web.policy import SAFE_METHODS, served_routes
@@ -108,6 +109,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/feedback/requests/{request_id}/answer"): STAFF,
     ("POST", "/api/v1/feedback/requests/{request_id}/decline"): STAFF,
     ("PUT", "/api/v1/feedback/requests/{request_id}/anonymity"): STAFF,
+    ("POST", "/api/v1/feedback/requests/{request_id}/raters/{rater_id}/link"): STAFF,
     ("GET", "/api/v1/feedback/framework"): STAFF,
     ("POST", "/api/v1/feedback/framework/default"): PEOPLE_ADMIN,
     ("GET", "/api/v1/feedback/overview"): PEOPLE_ADMIN,
@@ -133,6 +135,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/feedback/requests/{request_id}/answer"): STAFF,
     ("POST", "/feedback/requests/{request_id}/decline"): STAFF,
     ("POST", "/feedback/requests/{request_id}/anonymity"): STAFF,
+    ("POST", "/feedback/requests/{request_id}/raters/link"): STAFF,
     ("GET", "/feedback/people/{person_id}"): STAFF,
     ("GET", "/feedback/overview"): PEOPLE_ADMIN,
     ("POST", "/feedback/framework/default"): PEOPLE_ADMIN,
@@ -257,7 +260,8 @@ def _feedback_request(platform: Any, member: Any, org: str, *, outside: bool = F
             external=[ExternalRater("client@example.org", "A Client")] if outside else [],
             expires_at=datetime.now(UTC) + timedelta(days=30),
         )
-        return created.request.id, next(iter(created.links.values()), "")
+        token = next(iter(created.links.values()), "")
+        return created.request.id, token, next(iter(created.rater_ids.values()), 0)
 
 
 def _notification(platform: Any, member: Any, org: str) -> int:
@@ -309,6 +313,7 @@ FILLERS: dict[str, Filler] = {
     "request_id": lambda p, m, org: int(_feedback_request(p, m, org)[0]),
     "notification_id": _notification,
     "token": _link_token,
+    "rater_id": lambda p, m, org: int(_feedback_request(p, m, org, outside=True)[2]),
     "person_id": _person,
     "team_id": lambda p, m, org: p.team_of[_person(p, m, org)],
     "token_id": lambda p, m, org: p.spare_token(

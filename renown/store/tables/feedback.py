@@ -102,7 +102,10 @@ class FeedbackRecipient(Base):
     """Outside raters only (they have no person row)."""
     name: Mapped[str | None] = mapped_column(sa.String(200))
     token_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    """SHA-256 of the outside rater's single-use link token (the token is shown once)."""
+    """SHA-256 of the outside rater's single-use link token (the token is never stored)."""
+    delivery: Mapped[str | None] = mapped_column(sa.String(16))
+    """Outside raters: ``mail`` (renown e-mailed the link to the rater only) or ``requester``
+    (the requester was shown it to pass on, so answers through it are named)."""
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     """``pending``, ``answered`` or ``declined``."""
     reminders_sent: Mapped[int] = mapped_column(default=0)

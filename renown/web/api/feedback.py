@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
-from renown.feedback import actions, frameworks, links, queries, requests, thresholds
+from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.notify import check_mark_read, list_notifications
+from renown.feedback.rater_links import ExternalRater
+from renown.feedback.raters import Delivery, outside_answer_may_be_anonymous
 from renown.store.tables.feedback import Notification
 from renown.web.api.feedback_schemas import (
     AnonymitySettingsIn,
@@ -52,7 +54,7 @@ from renown.web.api.feedback_schemas import (
 from renown.web.deps import SessionDep, SettingsDep
 from renown.web.params import OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
-from renown.web.rater_mail import mail_rater_links
+from renown.web.rater_mail import SKIPPED, link_delivery, mail_rater_links
 
 router = APIRouter(tags=["feedback"])
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -210,12 +212,14 @@ def request_feedback(
     session: SessionDep,
     settings: SettingsDep,
 ) -> CreatedRequestOut:
-    """Ask for feedback; outside raters' links are in this answer only (copy them now)."""
+    """Ask for feedback. With e-mail configured, outside raters' links are mailed to them and
+    shown nowhere; without it, they are in this answer only (copy them now) and answers
+    through them are named."""
     created = requests.check_request_feedback(
         session,
         principal,
         person_ids=body.person_ids,
-        external=[requests.ExternalRater(r.email, r.name) for r in body.external],
+        external=[ExternalRater(r.email, r.name) for r in body.external],
         expires_at=body.expires_at,
         subject_id=body.subject_id,
         competencies=body.competencies,
@@ -223,13 +227,26 @@ def request_feedback(
         anonymity=body.anonymity,
         threshold=body.threshold,
         visibility=body.visibility,
+        delivery=link_delivery(settings),
     )
     row = created.request
     session.commit()
-    emailed = mail_rater_links(
-        settings, created, lambda token: rater_url(request, token), principal.email
+    mailed = created.delivery is Delivery.MAIL
+    emailed = (
+        mail_rater_links(
+            settings,
+            created.links,
+            row.expires_at,
+            lambda token: rater_url(request, token),
+            principal.email,
+        )
+        if mailed
+        else dict.fromkeys(created.links, SKIPPED)
     )
-    answer = CreatedRequestOut(
+    anonymous_ok = outside_answer_may_be_anonymous(
+        row.anonymity, created.delivery, row.requester_id, row.subject_id, row.visibility
+    )
+    return CreatedRequestOut(
         id=row.id,
         subject_id=row.subject_id,
         visibility=row.visibility,
@@ -239,12 +256,58 @@ def request_feedback(
         expires_at=row.expires_at,
         links=[
             RaterLinkOut(
-                email=email, token=token, url=rater_url(request, token), emailed=emailed[email]
+                rater_id=created.rater_ids[email],
+                email=email,
+                delivery=created.delivery.value,
+                token=None if mailed else token,
+                url=None if mailed else rater_url(request, token),
+                emailed=emailed[email],
+                may_be_anonymous=anonymous_ok,
             )
             for email, token in created.links.items()
         ],
     )
-    return answer
+
+
+@router.post("/feedback/requests/{request_id}/raters/{rater_id}/link")
+def new_rater_link(
+    request_id: RowId,
+    rater_id: RowId,
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    settings: SettingsDep,
+    background: BackgroundTasks,
+) -> RaterLinkOut:
+    """Replace an outside rater's link (the old one stops working). A mailed link is mailed
+    again, in the background, and only if the rater has not answered: the answer does not
+    say which, since who answered may be what anonymity hides."""
+    made = outside.check_new_link(
+        session, principal, request_id, rater_id, delivery=link_delivery(settings)
+    )
+    row = made.request
+    session.commit()
+    mailed = made.delivery is Delivery.MAIL
+    if mailed and made.token is not None:
+        background.add_task(
+            mail_rater_links,
+            settings,
+            {made.email: made.token},
+            row.expires_at,
+            lambda token: rater_url(request, token),
+            principal.email,
+        )
+    return RaterLinkOut(
+        rater_id=made.rater_id,
+        email=made.email,
+        delivery=made.delivery.value,
+        token=None if mailed else made.token,
+        url=None if mailed or made.token is None else rater_url(request, made.token),
+        emailed="queued" if mailed else SKIPPED,
+        may_be_anonymous=outside_answer_may_be_anonymous(
+            row.anonymity, made.delivery, row.requester_id, row.subject_id, row.visibility
+        ),
+    )
 
 
 @router.post("/feedback/requests/{request_id}/answer", status_code=status.HTTP_201_CREATED)
@@ -299,6 +362,7 @@ def _external_out(view: links.ExternalRequest) -> ExternalRequestOut:
         anonymity=view.anonymity,
         expires_at=view.expires_at,
         status=view.status,
+        may_be_anonymous=view.may_be_anonymous,
     )
 
 
@@ -313,7 +377,7 @@ def external_request(token: LinkToken, session: SessionDep) -> ExternalRequestOu
 )
 def external_answer(token: LinkToken, body: AnswerIn, session: SessionDep) -> AnsweredOut:
     """An outside rater answers through their link: once, before the request expires."""
-    item_id = requests.do_answer_external(
+    item_id = outside.do_answer_external(
         session, token, Answer(body.text, body.ratings), anonymous=body.anonymous
     )
     session.commit()

@@ -192,13 +192,23 @@ class RequestOut(BaseModel):
 
 
 class RaterLinkOut(BaseModel):
-    """An outside rater's single-use link: shown in this answer only, never again."""
+    """How an outside rater's single-use link reaches them.
 
+    With e-mail configured renown mails the link to the rater and it appears nowhere else
+    (``token`` and ``url`` are null): only then can the rater's answer be anonymous. Without
+    e-mail, the link is in this answer only (copy it now) and answers through it are named.
+    """
+
+    rater_id: int
     email: str
-    token: str
-    url: str
+    delivery: str = Field(description="mail (sent to the rater) or requester (shown here)")
+    token: str | None = None
+    url: str | None = None
     emailed: str = Field(
-        description="sent, skipped (e-mail not configured) or why sending failed",
+        description="sent, queued, skipped (the link is shown here instead) or why sending failed",
+    )
+    may_be_anonymous: bool = Field(
+        description="whether this rater's answer can be anonymous (else it is named)"
     )
 
 
@@ -316,6 +326,9 @@ class ExternalRequestOut(BaseModel):
     anonymity: str
     expires_at: datetime
     status: str = Field(description="pending, answered, declined or expired")
+    may_be_anonymous: bool = Field(
+        description="whether the answer can be anonymous (else it is shown with the rater's name)"
+    )
 
 
 # --- Conversions --------------------------------------------------------------------------

@@ -9,10 +9,11 @@ is lost; successful posts redirect (303) so that reloading does not send twice.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -20,10 +21,11 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES, Role
-from renown.feedback import actions, frameworks, links, queries, requests, thresholds
+from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.model import MAX_TEXT, NEVER_ANONYMOUS, Anonymity, Visibility
 from renown.feedback.notify import check_mark_read, list_notifications
+from renown.feedback.raters import Delivery
 from renown.feedback.relations import acting_person, derive_relationship
 from renown.org import queries as org_queries
 from renown.web.deps import SessionDep
@@ -37,7 +39,7 @@ from renown.web.pages.feedback_present import (
 from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, NO_NUL, OptionalId, RowId, SearchText
 from renown.web.policy import allow, public, signed_in
-from renown.web.rater_mail import mail_rater_links
+from renown.web.rater_mail import link_delivery, mail_rater_links
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -227,6 +229,7 @@ def _request_form(
     error: str = "",
     created: requests.CreatedRequest | None = None,
     emailed: dict[str, str] | None = None,
+    relinked: outside.NewLink | None = None,
 ) -> HTMLResponse:
     acting_person(session, principal)
     context: dict[str, Any] = {
@@ -239,6 +242,7 @@ def _request_form(
         "default_expiry": (datetime.now(UTC) + timedelta(days=DEFAULT_LIFETIME_DAYS)).date(),
         "created": created,
         "emailed": emailed or {},
+        "relinked": relinked,
         "link_of": lambda token: str(request.url_for("external_feedback_page", token=token)),
     }
     return render(request, "feedback_request.html", context, status_code=422 if error else 200)
@@ -277,18 +281,54 @@ def send_request(
             message=message,
             anonymity=anonymity,
             visibility=visibility,
+            delivery=link_delivery(request.app.state.settings),
         )
     except Invalid as refused:
         session.rollback()
         return _request_form(request, principal, session, error=str(refused))
     session.commit()
-    emailed = mail_rater_links(
-        request.app.state.settings,
-        created,
-        lambda token: str(request.url_for("external_feedback_page", token=token)),
-        principal.email,
-    )
+    emailed: dict[str, str] = {}
+    if created.delivery is Delivery.MAIL:
+        emailed = mail_rater_links(
+            request.app.state.settings,
+            created.links,
+            created.request.expires_at,
+            lambda token: str(request.url_for("external_feedback_page", token=token)),
+            principal.email,
+        )
     return _request_form(request, principal, session, created=created, emailed=emailed)
+
+
+@router.post("/feedback/requests/{request_id}/raters/link", response_class=HTMLResponse)
+def new_rater_link(
+    request: Request,
+    request_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    background: BackgroundTasks,
+    rater_id: Annotated[PersonId, Form()],
+) -> HTMLResponse:
+    """Replace an outside rater's link: mailed again (if they have not answered) or shown."""
+    settings = request.app.state.settings
+    try:
+        made = outside.check_new_link(
+            session, principal, request_id, rater_id, delivery=link_delivery(settings)
+        )
+    except Invalid as refused:
+        session.rollback()
+        return _request_form(request, principal, session, error=str(refused))
+    session.commit()
+    if made.delivery is Delivery.MAIL and made.token is not None:
+        background.add_task(
+            mail_rater_links,
+            settings,
+            {made.email: made.token},
+            made.request.expires_at,
+            lambda token: str(request.url_for("external_feedback_page", token=token)),
+            principal.email,
+        )
+        made = dataclasses.replace(made, token=None)
+    return _request_form(request, principal, session, relinked=made)
 
 
 @router.post("/feedback/requests/{request_id}/anonymity")
@@ -389,7 +429,7 @@ def external_feedback_answer(
 ) -> HTMLResponse:
     """Store the outside rater's answer, then thank them."""
     try:
-        requests.do_answer_external(
+        outside.do_answer_external(
             session, token, Answer(text, parse_ratings(rating)), anonymous=anonymous
         )
     except Invalid as refused:

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
-from renown.feedback import frameworks, requests
+from renown.feedback import frameworks
+from renown.feedback.rater_links import ExternalRater
 from renown.feedback.views import TrendPoint
 
 GROUP_LABELS = {
@@ -87,11 +88,11 @@ def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> di
     }
 
 
-def parse_raters(text: str) -> list[requests.ExternalRater]:
+def parse_raters(text: str) -> list[ExternalRater]:
     """``email, name`` per line (the domain checks both)."""
     raters = []
     for line in text.splitlines():
         if line.strip():
             email, _, name = line.partition(",")
-            raters.append(requests.ExternalRater(email.strip(), name.strip()))
+            raters.append(ExternalRater(email.strip(), name.strip()))
     return raters
