@@ -4,6 +4,15 @@ SQLite is configured on purpose rather than left at its defaults: WAL lets the w
 read while the worker writes, ``synchronous=FULL`` makes a committed import survive a power
 cut, ``foreign_keys`` enforces the relations the schema declares, and ``busy_timeout``
 turns brief writer contention into a wait instead of an error.
+
+Writers take their turn: a transaction that will write is started as one
+(:func:`writing`). On SQLite that is ``BEGIN IMMEDIATE``, which waits (up to the busy
+timeout) for the write lock *before* reading anything; a deferred transaction that reads
+first and then writes fails at once with "database is locked" when another writer
+committed meanwhile, because SQLite cannot move its old snapshot forward. On PostgreSQL
+writers queue on a transaction-scoped advisory lock: every write appends to the hash-chained
+audit log, whose next entry depends on the previous one, so concurrent writers would
+otherwise collide on the chain's tail. Readers are never blocked on either database.
 """
 
 from __future__ import annotations
@@ -18,6 +27,10 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "renown_write"
+"""Execution option marking a connection whose transactions will write (see the module)."""
+WRITER_LOCK_TIMEOUT = "10s"
+"""How long a PostgreSQL writer waits for its turn (SQLite's busy timeout, likewise)."""
 SQLITE_POOL_SIZE = 8
 """Connections a SQLite engine keeps open between requests (PRAGMAs run once per connection).
 
@@ -48,7 +61,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+        sa.event.listen(engine, "begin", _postgres_begin)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -63,8 +79,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _is_writer(connection: sa.Connection) -> bool:
+    return bool(connection.get_execution_options().get(WRITE_OPTION))
+
+
 def _sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer(connection) else "BEGIN")
+
+
+def _postgres_begin(connection: sa.Connection) -> None:
+    if _is_writer(connection):
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITER_LOCK_TIMEOUT}'")
+        # One queue per schema: installations (and test runs) sharing a server do not wait
+        # for each other.
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtext('renown.write:' || current_schema()))"
+        )
+
+
+def writing(session: Session) -> Session:
+    """Start ``session``'s next transaction as a writer's (call before its first statement).
+
+    Its first statement then waits for the write lock instead of failing later.
+    """
+    session.connection(execution_options={WRITE_OPTION: True})
+    return session
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """A view of ``engine`` whose every transaction is a writer's (for write requests)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -74,6 +118,10 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One short write transaction: commit on success, roll back on any error."""
+    """One short write transaction: commit on success, roll back on any error.
+
+    It starts as a writer's (:func:`writing`), so it waits for its turn rather than
+    failing when another writer commits first.
+    """
     with factory() as session, session.begin():
-        yield session
+        yield writing(session)

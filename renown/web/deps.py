@@ -14,16 +14,25 @@ from sqlalchemy.orm import Session
 
 from renown.settings import Settings
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 async def _session(request: Request) -> AsyncIterator[Session]:
     """The request's one database session; uncommitted work is rolled back at the end.
 
     The route's policy depends on it too and FastAPI hands both the same session, so the
-    caller is authenticated and served on one pooled connection and one read snapshot.
+    caller is authenticated and served on one pooled connection and one snapshot. A request
+    that may change state gets a writer's session (:func:`renown.store.engine.writing`):
+    it waits for its turn to write before its first query instead of failing part-way.
     It is an async dependency only so that opening and closing it (no I/O until the first
     query; a rollback at the end) does not cost two trips through the thread pool.
     """
-    with request.app.state.sessions() as session:
+    factory = (
+        request.app.state.sessions
+        if request.method in SAFE_METHODS
+        else request.app.state.write_sessions
+    )
+    with factory() as session:
         yield session
 
 

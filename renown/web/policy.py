@@ -35,11 +35,10 @@ from renown.accounts.actions import (
 from renown.accounts.principal import Principal
 from renown.core.roles import Role
 from renown.store.engine import transaction
-from renown.web.deps import SessionDep
+from renown.web.deps import SAFE_METHODS, SessionDep
 
 logger = logging.getLogger(__name__)
 POLICY_ATTRIBUTE = "__renown_policy__"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_ACCOUNT = "account_id"
@@ -89,14 +88,13 @@ async def _authenticate(
 ) -> Principal | None:
     """Principal from a bearer token or the session cookie (token wins).
 
-    ``session`` is the request's own session (the route gets the same one). Authentication
-    only reads; a state-changing request then starts its own transaction rather than
-    writing on top of the read snapshot taken here.
+    ``session`` is the request's own session (the route gets the same one): for a
+    state-changing request it is already a writer's, so authenticating and writing happen
+    in one transaction that holds its turn to write from the start.
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         found = principal_for_token(session, header[7:].strip())
-        _end_read_before_writes(request, session)
         if found is None:
             raise SignInRequired()
         if found.use_due:
@@ -106,18 +104,11 @@ async def _authenticate(
     if not isinstance(account_id, int):
         return None
     principal = principal_for_account(session, account_id)
-    _end_read_before_writes(request, session)
     if principal is None:
         request.session.clear()
         return None
     await _check_csrf(request)
     return principal
-
-
-def _end_read_before_writes(request: Request, session: Session) -> None:
-    """A state-changing handler gets a fresh transaction (SQLite cannot upgrade an old read)."""
-    if request.method not in SAFE_METHODS:
-        session.rollback()
 
 
 def _record_token_use(sessions: sessionmaker[Session], token_id: int) -> None:
