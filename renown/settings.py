@@ -41,7 +41,10 @@ class Settings(BaseSettings):
     """Largest file the web app accepts for an upload."""
 
     session_max_age_seconds: int = 8 * 3600
-    """How long a web sign-in lasts."""
+    """How long a web sign-in lasts at most, however active (the absolute timeout)."""
+
+    session_idle_seconds: int = 30 * 60
+    """How long a web sign-in lasts unused (the idle timeout; OWASP's 15-30 minutes)."""
 
     secure_cookies: bool = False
     """Send session cookies over HTTPS only (turn on behind TLS in production)."""

@@ -15,8 +15,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown import audit
-from renown.accounts.passwords import hash_password, needs_rehash, verify_password
+from renown.accounts.passwords import (
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from renown.accounts.principal import Principal
+from renown.accounts.sessions import DEACTIVATED, do_end_sessions
 from renown.accounts.tokens import new_token, token_digest
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
@@ -142,10 +148,11 @@ def do_create_account(
         raise Invalid(f"not an email address: {email!r}")
     if session.scalar(sa.select(Account.id).where(Account.email == email)) is not None:
         raise Invalid(f"an account for {email} already exists")
-    if person_id is not None:
-        person = session.get(Person, person_id)
-        if person is None or person.org_id != org_id:
-            raise Invalid(f"person {person_id} is not in this organisation")
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person_id is not None and (person is None or person.org_id != org_id):
+        raise Invalid(f"person {person_id} is not in this organisation")
+    if password:
+        check_password_policy(password, [email, person.name if person else ""])
     account = Account(
         org_id=org_id,
         email=email,
@@ -240,3 +247,42 @@ def check_revoke_token(session: Session, principal: Principal, token_id: int) ->
             org_id=principal.org_id,
         )
     return row
+
+
+def check_set_account_active(
+    session: Session, principal: Principal, account_id: int, *, active: bool, now: datetime
+) -> Account:
+    """Admins deactivate or reactivate accounts of their organisation.
+
+    Deactivating ends every web session of the account and revokes its API tokens at
+    once: a departing employee's open browser or script stops working on the spot.
+    """
+    if principal.role is not Role.ADMIN:
+        raise NotAllowed("only administrators deactivate accounts")
+    account = session.get(Account, account_id)
+    if account is None or account.org_id != principal.org_id:
+        raise NotFound(f"no account {account_id}")
+    if account.id == principal.account_id and not active:
+        raise Invalid("an administrator cannot deactivate their own account")
+    ended = revoked = 0
+    if not active:
+        ended = do_end_sessions(session, account.id, now=now, reason=DEACTIVATED)
+        result = session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        revoked = int(getattr(result, "rowcount", 0) or 0)
+    if account.active != active:
+        account.active = active
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="account.reactivate" if active else "account.deactivate",
+            subject=f"account:{account.id}",
+            payload={"sessions_ended": ended, "tokens_revoked": revoked},
+            org_id=account.org_id,
+            at=now,
+        )
+    session.flush()
+    return account

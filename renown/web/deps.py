@@ -41,5 +41,10 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: its forwarded one)."""
+    return request.client.host if request.client else ""
+
+
 SessionDep = Annotated[Session, Depends(_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

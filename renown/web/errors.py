@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 
 STATUS_OF: dict[type[Exception], int] = {
@@ -83,6 +84,11 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": "1"},
         )
 
+    async def throttled(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Throttled)
+        return _answer(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+
+    app.add_exception_handler(Throttled, throttled)
     app.add_exception_handler(IntegrityError, conflict)
     app.add_exception_handler(OperationalError, busy)
     for kind in STATUS_OF:

@@ -18,7 +18,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import BackgroundTasks, Depends, HTTPException, Request, status
@@ -27,12 +27,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import BaseRoute, Mount
 
-from renown.accounts.actions import (
-    principal_for_account,
-    principal_for_token,
-    record_token_use,
-)
+from renown.accounts.actions import principal_for_token, record_token_use
 from renown.accounts.principal import Principal
+from renown.accounts.sessions import SessionLimits, do_touch_session, live_session
 from renown.core.roles import Role
 from renown.store.engine import transaction
 from renown.web.deps import SAFE_METHODS, SessionDep
@@ -41,7 +38,8 @@ logger = logging.getLogger(__name__)
 POLICY_ATTRIBUTE = "__renown_policy__"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SESSION_ACCOUNT = "account_id"
+SESSION_TOKEN = "session"
+"""Cookie key of the server-side session's token (:mod:`renown.accounts.sessions`)."""
 SESSION_CSRF = "csrf"
 DOCUMENTATION_PREFIX = "/api/v1/"
 """FastAPI's own OpenAPI document and docs page are public on purpose: the API's shape is
@@ -100,15 +98,37 @@ async def _authenticate(
         if found.use_due:
             background.add_task(_record_token_use, request.app.state.sessions, found.token_id)
         return found.principal
-    account_id = request.session.get(SESSION_ACCOUNT)
-    if not isinstance(account_id, int):
+    token = request.session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
         return None
-    principal = principal_for_account(session, account_id)
-    if principal is None:
+    now = datetime.now(UTC)
+    live = live_session(session, token, now=now, limits=session_limits(request))
+    if live is None:  # signed out, timed out, ended elsewhere or account deactivated
         request.session.clear()
         return None
+    if live.touch_due:
+        background.add_task(_touch_session, request.app.state.sessions, live.session_id, now)
     await _check_csrf(request)
-    return principal
+    return live.principal
+
+
+def session_limits(request: Request) -> SessionLimits:
+    """The idle and absolute timeouts of web sessions, from the app's settings."""
+    settings = request.app.state.settings
+    return SessionLimits(
+        idle=timedelta(seconds=settings.session_idle_seconds),
+        absolute=timedelta(seconds=settings.session_max_age_seconds),
+    )
+
+
+def _touch_session(sessions: sessionmaker[Session], session_id: int, now: datetime) -> None:
+    """After the answer is sent: note the session's use (at most once a minute)."""
+    try:
+        with transaction(sessions) as session:
+            do_touch_session(session, session_id, now)
+    except OperationalError:
+        # Bookkeeping only; the next request tries again, well inside the idle timeout.
+        logger.warning("could not note the use of web session %s", session_id, exc_info=True)
 
 
 def _record_token_use(sessions: sessionmaker[Session], token_id: int) -> None:

@@ -17,10 +17,12 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from renown import audit
+from renown.accounts.sessions import do_start_session
 from renown.settings import Settings
+from renown.store.engine import writing
 from renown.store.tables.accounts import Account
 from renown.web.deps import SessionDep
-from renown.web.policy import SESSION_ACCOUNT, csrf_token, public
+from renown.web.policy import SESSION_TOKEN, csrf_token, public, session_limits
 
 PROVIDER = "organisation"
 
@@ -63,10 +65,20 @@ def sso_router(settings: Settings) -> APIRouter | None:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, "the identity provider sent no verified email"
             )
+        session.rollback()  # whatever the policy read, the sign-in below writes
+        writing(session)
         account = session.scalar(sa.select(Account).where(Account.email == email))
         if account is None or not account.active:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"no renown account for {email}")
-        account.last_sign_in = datetime.now(UTC)
+        now = datetime.now(UTC)
+        account.last_sign_in = now
+        session_token = do_start_session(
+            session,
+            account.id,
+            now=now,
+            limits=session_limits(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
         audit.append(
             session,
             actor=f"account:{account.id}",
@@ -77,7 +89,7 @@ def sso_router(settings: Settings) -> APIRouter | None:
         )
         session.commit()
         request.session.clear()
-        request.session[SESSION_ACCOUNT] = account.id
+        request.session[SESSION_TOKEN] = session_token
         csrf_token(request)
         return RedirectResponse("/", status_code=303)
 

@@ -131,10 +131,16 @@ class Platform:
         """A client signed in through the sign-in form (cookie session).
 
         With ``with_csrf`` every request carries the session's CSRF token header, as the
-        pages' htmx requests do. Each call returns a new client on the same session, so a
-        test that signs out does not sign out the next one.
+        pages' htmx requests do. Each call returns a new client on the same session; when
+        a test ended that session (signing out ends it on the server), the next call signs
+        in again.
         """
         member = self._member(who)
+        if member.email in self._cookies:
+            cookie = self._cookies[member.email][0]
+            alive = TestClient(self.app, cookies={SESSION_COOKIE: cookie}).get("/api/v1/me")
+            if alive.status_code != 200:
+                del self._cookies[member.email]
         if member.email not in self._cookies:
             client = self.anonymous()
             status = self.signin(client, member.email)

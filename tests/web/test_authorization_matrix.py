@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import re
 import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.routing import APIRoute
 
+from renown.accounts.actions import do_create_account
+from renown.accounts.sessions import SessionLimits, do_start_session
 from renown.core.roles import Role
 from renown.feedback.notify import do_notify
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.requests import check_request_feedback
 from renown.settings import Settings
+from renown.store.tables.accounts import WebSession
 from renown.web.app import create_app
 from renown.web.policy import SAFE_METHODS, served_routes
 from tests.web.conftest import (
@@ -49,6 +54,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/tokens"): "signed-in",
     ("POST", "/api/v1/tokens"): "signed-in",
     ("DELETE", "/api/v1/tokens/{token_id}"): "signed-in",
+    ("PUT", "/api/v1/me/password"): "signed-in",
+    ("GET", "/api/v1/me/sessions"): "signed-in",
+    ("DELETE", "/api/v1/me/sessions"): "signed-in",
     # API: people and prominence (who is visible is decided by the queries)
     ("GET", "/api/v1/people"): STAFF,
     ("GET", "/api/v1/people/{person_id}"): STAFF,
@@ -60,6 +68,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/network"): STAFF,
     # API: administration
     ("POST", "/api/v1/accounts"): ADMIN,
+    ("POST", "/api/v1/accounts/{account_id}/deactivate"): ADMIN,
+    ("POST", "/api/v1/accounts/{account_id}/reactivate"): ADMIN,
     ("POST", "/api/v1/org/import"): PEOPLE_ADMIN,
     ("GET", "/api/v1/audit/verify"): ADMIN,
     # API: scoring runs, uploads and the background jobs behind them
@@ -82,6 +92,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/tokens"): "signed-in",
     ("POST", "/tokens"): "signed-in",
     ("POST", "/tokens/{token_id}/revoke"): "signed-in",
+    ("GET", "/account"): "signed-in",
+    ("POST", "/account/password"): "signed-in",
+    ("POST", "/account/sessions/{session_id}/end"): "signed-in",
+    ("POST", "/account/sessions/end-others"): "signed-in",
     # Pages: prominence
     ("GET", "/people"): STAFF,
     ("GET", "/people/{person_id}"): STAFF,
@@ -135,7 +149,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/feedback/requests/{request_id}/answer"): STAFF,
     ("POST", "/feedback/requests/{request_id}/decline"): STAFF,
     ("POST", "/feedback/requests/{request_id}/anonymity"): STAFF,
-    ("POST", "/feedback/requests/{request_id}/raters/link"): STAFF,
+    ("POST", "/feedback/requests/{request_id}/raters/{rater_id}/link"): STAFF,
     ("GET", "/feedback/people/{person_id}"): STAFF,
     ("GET", "/feedback/overview"): PEOPLE_ADMIN,
     ("POST", "/feedback/framework/default"): PEOPLE_ADMIN,
@@ -305,7 +319,40 @@ def _ring(platform: Any, member: Any, org: str) -> int:
     return add_ring(platform, owner.org_id, [owner.person_id, partner])
 
 
+def _spare_account(platform: Any, member: Any, org: str) -> int:
+    """A fresh account of the member's organisation (or of the other one) to deactivate."""
+    org_id = member.org_id if org == "own" else _owner(platform, member, org).org_id
+    with platform.sessions() as session, session.begin():
+        account = do_create_account(
+            session,
+            org_id=org_id,
+            email=f"spare-{uuid.uuid4().hex[:12]}@example.org",
+            password=None,
+            role=Role.EMPLOYEE,
+        )
+        return int(account.id)
+
+
+def _web_session(platform: Any, member: Any, org: str) -> int:
+    """A fresh web session of the member's account (or of an account of the other org)."""
+    owner = member if org == "own" else _owner(platform, member, org)
+    with platform.sessions() as session, session.begin():
+        do_start_session(
+            session,
+            owner.account_id,
+            now=datetime.now(UTC),
+            limits=SessionLimits(timedelta(hours=1), timedelta(hours=8)),
+            user_agent="matrix",
+        )
+        found = session.scalar(
+            sa.select(sa.func.max(WebSession.id)).where(WebSession.account_id == owner.account_id)
+        )
+        return int(found)
+
+
 FILLERS: dict[str, Filler] = {
+    "account_id": _spare_account,
+    "session_id": _web_session,
     "kudos_id": _kudos,
     "comment_id": _kudos_comment,
     "kind": lambda p, m, org: "tada",

@@ -1,7 +1,7 @@
 """Tables, split by domain. Importing this package registers all of them on ``Base``."""
 
 import renown.store.tables.recognition  # noqa: F401 - registers the recognition tables
-from renown.store.tables.accounts import Account, ApiToken
+from renown.store.tables.accounts import Account, ApiToken, SignInThrottle, WebSession
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.feedback import (
     AnonymousRelease,
@@ -61,8 +61,10 @@ __all__ = [
     "RoundDecision",
     "ScoreSnapshot",
     "ScoringRun",
+    "SignInThrottle",
     "SuccessionPlan",
     "Successor",
     "TalentProfile",
     "Team",
+    "WebSession",
 ]

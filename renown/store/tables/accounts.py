@@ -49,3 +49,46 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser session, kept on the server so that it can be ended.
+
+    The cookie carries only a random token; this row says whether it is still valid.
+    Signing out, changing the password or deactivating the account ends sessions here,
+    at once, wherever their cookies are.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """SHA-256 of the cookie's session token (a copy of the database signs nobody in)."""
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """Last request (to the minute): the idle timeout counts from here."""
+    expires_at: Mapped[datetime]
+    """The absolute end, however active the session is."""
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    """``signed out``, ``password changed``, ``deactivated``, ``ended elsewhere``..."""
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    """Shown to the account's owner so they recognise their sessions."""
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per scope (an account, a client, a pair), for backoff.
+
+    ``key`` is a SHA-256 of the scope, so the table does not list who tried what from
+    where; rows go once their failures are old.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from renown.web.api import account, admin, people
+from renown.web.api import account, admin, people, security
 from renown.web.api.feedback import router as feedback_router
 from renown.web.api.recognition import router as recognition_router
 from renown.web.api.responses import ERROR_RESPONSES
@@ -15,6 +15,7 @@ from renown.web.api.talent_succession import router as talent_succession_router
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(account.router)
+router.include_router(security.router)
 router.include_router(people.router)
 router.include_router(admin.router)
 router.include_router(runs_router)

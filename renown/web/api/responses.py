@@ -38,18 +38,19 @@ class ErrorOut(BaseModel):
     detail: str | InputErrorDetail | list[ValidationIssue]
 
 
-def _error(description: str) -> dict[str, Any]:
+def error_response(description: str) -> dict[str, Any]:
+    """An error answer as the OpenAPI document declares it."""
     return {"model": ErrorOut, "description": description}
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("Input that cannot be read (file, line and field when known)"),
-    401: _error("No valid session or bearer token"),
-    403: _error("The caller's role may not do this, or the CSRF token is missing"),
-    404: _error("No such object visible to the caller"),
-    413: _error("Request body larger than the upload limit"),
-    409: _error("Another change was saved at the same moment; reload and try again"),
-    422: _error("A value is wrong"),
-    503: _error("The database is busy; try again in a moment"),
+    400: error_response("Input that cannot be read (file, line and field when known)"),
+    401: error_response("No valid session or bearer token"),
+    403: error_response("The caller's role may not do this, or the CSRF token is missing"),
+    404: error_response("No such object visible to the caller"),
+    413: error_response("Request body larger than the upload limit"),
+    409: error_response("Another change was saved at the same moment; reload and try again"),
+    422: error_response("A value is wrong"),
+    503: error_response("The database is busy; try again in a moment"),
 }
 """Merged into every API operation's documented responses (see ``renown.web.api``)."""

@@ -163,6 +163,29 @@ class AccountOut(BaseModel):
     email: str
     role: str
     person_id: int | None
+    active: bool = True
+
+
+class PasswordChangeIn(BaseModel):
+    """My current password, and the new one (checked against the password policy)."""
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class PasswordChangedOut(BaseModel):
+    sessions_ended: int = Field(description="My other web sessions, ended by the change.")
+
+
+class SessionOut(BaseModel):
+    """One of my live web sessions."""
+
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str
+    current: bool
 
 
 class AuditBreakOut(BaseModel):

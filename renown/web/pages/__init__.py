@@ -16,6 +16,7 @@ from renown.web.pages.network import router as network_router
 from renown.web.pages.people import router as people_router
 from renown.web.pages.recognition import router as recognition_router
 from renown.web.pages.runs import router as runs_router
+from renown.web.pages.security import router as security_router
 from renown.web.pages.talent import router as talent_router
 from renown.web.pages.talent_audit import router as talent_audit_router
 from renown.web.pages.talent_calibration import router as talent_calibration_router
@@ -29,6 +30,7 @@ router.include_router(people_router)
 router.include_router(leaderboard_router)
 router.include_router(network_router)
 router.include_router(account_router)
+router.include_router(security_router)
 router.include_router(runs_router)
 router.include_router(feedback_router)
 router.include_router(recognition_router)

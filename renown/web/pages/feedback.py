@@ -299,14 +299,14 @@ def send_request(
     return _request_form(request, principal, session, created=created, emailed=emailed)
 
 
-@router.post("/feedback/requests/{request_id}/raters/link", response_class=HTMLResponse)
+@router.post("/feedback/requests/{request_id}/raters/{rater_id}/link", response_class=HTMLResponse)
 def new_rater_link(
     request: Request,
     request_id: RowId,
+    rater_id: RowId,
     principal: Staff,
     session: SessionDep,
     background: BackgroundTasks,
-    rater_id: Annotated[PersonId, Form()],
 ) -> HTMLResponse:
     """Replace an outside rater's link: mailed again (if they have not answered) or shown."""
     settings = request.app.state.settings
