@@ -44,7 +44,11 @@ def principal_of(account: Account) -> Principal:
 
 
 def authenticate(session: Session, email: str, password: str) -> Principal | None:
-    """Check a password sign-in; ``None`` for any failure (never says which part was wrong)."""
+    """Check a password; ``None`` for any failure (never says which part was wrong).
+
+    Not throttled and starts no session: for trusted callers (the demo checking its own
+    accounts). People sign in through :func:`renown.accounts.signin.check_sign_in`.
+    """
     account = session.scalar(sa.select(Account).where(Account.email == email.strip().lower()))
     ok = verify_password(account.password_hash if account else None, password)
     if account is None or not ok or not account.active:

@@ -44,7 +44,6 @@ class Throttled(Invalid):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
 class WrongPassword(Invalid):
     """The current password given was not right (the failure is recorded: commit it)."""
 

@@ -1,0 +1,83 @@
+"""Sign-in is throttled (OWASP ASVS 2.2.1) without locking the real user out.
+
+Before: 60 wrong passwords in 15 s, no lockout, no Retry-After, then the right password
+was accepted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from renown.accounts.actions import do_create_account
+from renown.accounts.throttle import ACCOUNT, PAIR
+from renown.core.roles import Role
+from tests.web.conftest import PASSWORD, Platform, csrf_of
+
+WRONG = "not-the-password-at-all"
+
+
+def _account(platform: Platform) -> str:
+    email = f"t-{uuid.uuid4().hex[:10]}@acme.example"
+    with platform.sessions() as session, session.begin():
+        do_create_account(
+            session, org_id=platform.acme_id, email=email, password=PASSWORD, role=Role.EMPLOYEE
+        )
+    return email
+
+
+def _from(platform: Platform, address: str) -> TestClient:
+    return TestClient(platform.app, follow_redirects=False, client=(address, 40000))
+
+
+def _try(client: TestClient, email: str, password: str) -> tuple[int, str | None, str]:
+    token = csrf_of(client.get("/signin").text)
+    answer = client.post(
+        "/signin", data={"email": email, "password": password, "csrf_token": token}
+    )
+    return answer.status_code, answer.headers.get("retry-after"), answer.text
+
+
+def test_guessing_is_slowed_down_and_the_right_password_waits_too(platform: Platform) -> None:
+    email = _account(platform)
+    attacker = _from(platform, "203.0.113.7")
+    codes = [_try(attacker, email, WRONG)[0] for _ in range(PAIR.free + 1)]
+    assert codes == [400] * (PAIR.free + 1)  # free attempts, then the first wait starts
+    blocked, retry_after, text = _try(attacker, email, WRONG)
+    assert blocked == 429 and retry_after is not None and int(retry_after) >= 1
+    assert "try again in" in text
+    # The right password gains nothing during a block (it is not even checked).
+    status, retry, _ = _try(attacker, email, PASSWORD)
+    assert status == 429 and retry is not None
+
+
+def test_unknown_accounts_are_throttled_alike(platform: Platform) -> None:
+    """Otherwise the throttle itself would tell which e-mail addresses have accounts."""
+    attacker = _from(platform, "203.0.113.8")
+    ghost = f"nobody-{uuid.uuid4().hex[:8]}@acme.example"
+    codes = [_try(attacker, ghost, WRONG)[0] for _ in range(PAIR.free + 2)]
+    assert codes[-1] == 429
+
+
+def test_an_attack_from_many_addresses_does_not_lock_the_owner_out(platform: Platform) -> None:
+    email = _account(platform)
+    owner = _from(platform, "198.51.100.20")
+    assert _try(owner, email, PASSWORD)[0] == 303  # the owner's browser now has a device cookie
+    for n in range(ACCOUNT.free + 1):  # a distributed attack, one guess per address
+        _try(_from(platform, f"203.0.113.{100 + n}"), email, WRONG)
+    fresh = _from(platform, "192.0.2.50")
+    assert _try(fresh, email, PASSWORD)[0] == 429  # the account is under attack ...
+    owner.cookies.delete("renown_session")
+    assert _try(owner, email, PASSWORD)[0] == 303  # ... but its owner's browser gets in
+
+
+def test_the_api_password_change_is_throttled_too(platform: Platform) -> None:
+    email = _account(platform)
+    client = _from(platform, "198.51.100.30")
+    assert _try(client, email, PASSWORD)[0] == 303
+    csrf = {"X-CSRF-Token": csrf_of(client.get("/account").text)}
+    body = {"current_password": WRONG, "new_password": "quiet-lantern-orbit-meadow"}
+    codes = [client.put("/api/v1/me/password", json=body, headers=csrf) for _ in range(7)]
+    assert [c.status_code for c in codes[:6]] == [422] * 6
+    assert codes[6].status_code == 429 and codes[6].headers["retry-after"]
