@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from ua_parser import parse as parse_user_agent
 
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import (
@@ -32,6 +33,21 @@ SignedIn = Annotated[Principal, signed_in()]
 PasswordField = Annotated[str, Form(max_length=200)]
 
 
+def browser_of(user_agent: str) -> str:
+    """A user agent in words people recognise ("Firefox 128 on Windows"), via ua-parser
+    (the maintained port of uap-core's browser and OS patterns)."""
+    parsed = parse_user_agent(user_agent)
+    browser = parsed.user_agent
+    if browser is None:
+        return "unknown browser"
+    name = f"{browser.family} {browser.major}" if browser.major else browser.family
+    if parsed.os is not None and parsed.os.family != "Other":
+        name += f" on {parsed.os.family}"
+    if parsed.device is not None and parsed.device.family not in {"Other", "Spider"}:
+        name += f" ({parsed.device.family})"
+    return name
+
+
 def _current(request: Request) -> str | None:
     token = request.session.get(SESSION_TOKEN)
     return token if isinstance(token, str) else None
@@ -47,7 +63,7 @@ def _page(
     status_code: int = 200,
 ) -> HTMLResponse:
     views = my_sessions(session, principal, current_token=_current(request), now=datetime.now(UTC))
-    context = {"sessions": views, "error": error, "done": done}
+    context = {"sessions": views, "browser_of": browser_of, "error": error, "done": done}
     return render(request, "security.html", context, status_code=status_code)
 
 
