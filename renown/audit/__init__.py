@@ -1,5 +1,21 @@
 """Append-only, hash-chained audit log of automated outputs and human decisions."""
 
-from renown.audit.log import AuditBreak, append, entries, verify
+from renown.audit.log import (
+    AuditBreak,
+    OrgBreak,
+    OrgChainCheck,
+    append,
+    entries,
+    verify,
+    verify_for_org,
+)
 
-__all__ = ["AuditBreak", "append", "entries", "verify"]
+__all__ = [
+    "AuditBreak",
+    "OrgBreak",
+    "OrgChainCheck",
+    "append",
+    "entries",
+    "verify",
+    "verify_for_org",
+]

@@ -111,28 +111,101 @@ def entries(session: Session, *, org_id: int | None = None) -> Iterator[AuditEnt
     yield from session.scalars(query)
 
 
-def verify(session: Session) -> list[AuditBreak]:
-    """Check the whole chain; return every break found (empty: intact)."""
-    breaks: list[AuditBreak] = []
+CHANGED = "content was changed after it was written"
+UNLINKED = "does not follow the previous entry's hash"
+
+
+def _breaks_of(entry: AuditEntry, expected_seq: int, expected_prev: str) -> list[str]:
+    """What is wrong with ``entry`` where the chain expected ``expected_seq`` after a hash."""
+    found = []
+    if entry.seq != expected_seq:
+        found.append(f"expected entry {expected_seq}: entries missing")
+    if entry.prev_hash != expected_prev:
+        found.append(UNLINKED)
+    recomputed = _digest(
+        seq=entry.seq,
+        at=entry.at,
+        org_id=entry.org_id,
+        actor=entry.actor,
+        action=entry.action,
+        subject=entry.subject,
+        payload=entry.payload,
+        prev_hash=entry.prev_hash,
+    )
+    if recomputed != entry.hash:
+        found.append(CHANGED)
+    return found
+
+
+def _walk(session: Session) -> Iterator[tuple[AuditEntry, list[str]]]:
+    """Every entry in chain order with what is wrong with it (empty: nothing)."""
     expected_prev = GENESIS
     expected_seq = 1
     for entry in session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)):
-        if entry.seq != expected_seq:
-            breaks.append(AuditBreak(entry.seq, f"expected entry {expected_seq}: entries missing"))
-        if entry.prev_hash != expected_prev:
-            breaks.append(AuditBreak(entry.seq, "does not follow the previous entry's hash"))
-        recomputed = _digest(
-            seq=entry.seq,
-            at=entry.at,
-            org_id=entry.org_id,
-            actor=entry.actor,
-            action=entry.action,
-            subject=entry.subject,
-            payload=entry.payload,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
-            breaks.append(AuditBreak(entry.seq, "content was changed after it was written"))
+        yield entry, _breaks_of(entry, expected_seq, expected_prev)
         expected_prev = entry.hash
         expected_seq = entry.seq + 1
-    return breaks
+
+
+def verify(session: Session) -> list[AuditBreak]:
+    """Check the whole chain; return every break found (empty: intact).
+
+    This is the operator's question (``renown audit verify``): the breaks carry the
+    installation-wide sequence numbers, so they are never shown to one organisation's
+    administrators (see :func:`verify_for_org`).
+    """
+    return [AuditBreak(entry.seq, reason) for entry, found in _walk(session) for reason in found]
+
+
+@dataclass(frozen=True)
+class OrgBreak:
+    """A break at one of an organisation's own entries, told without installation facts.
+
+    ``position`` counts the organisation's own entries (1 = its first), so it says nothing
+    of how many entries other organisations wrote in between.
+    """
+
+    position: int
+    at: datetime
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrgChainCheck:
+    """What an organisation's administrator learns from verifying the audit log."""
+
+    intact: bool
+    """The whole chain verifies: the organisation's entries are only proven by all of it."""
+    entries: int
+    """How many entries are the organisation's own."""
+    breaks: tuple[OrgBreak, ...]
+    """Breaks at the organisation's own entries (others' are never described)."""
+
+
+ORG_REASONS = {CHANGED: CHANGED, UNLINKED: "does not follow the entry before it"}
+"""Reasons of :func:`verify` as an organisation reads them."""
+MISSING_FOR_ORG = "entries before it are missing"
+"""A gap, told without the installation-wide sequence numbers :func:`verify` names."""
+
+
+def verify_for_org(session: Session, org_id: int) -> OrgChainCheck:
+    """Verify the whole chain, and tell one organisation about its own entries only.
+
+    An installation may host several organisations: an organisation's administrator must
+    not learn how many entries the others wrote, nor where their breaks are. The chain is
+    still checked whole, because an organisation's entries are linked through the others'.
+    """
+    intact = True
+    own = 0
+    breaks: list[OrgBreak] = []
+    for entry, found in _walk(session):
+        intact = intact and not found
+        if entry.org_id != org_id:
+            continue
+        own += 1
+        breaks.extend(
+            OrgBreak(own, entry.at, entry.action, ORG_REASONS.get(reason, MISSING_FOR_ORG))
+            for reason in found
+        )
+    return OrgChainCheck(intact=intact, entries=own, breaks=tuple(breaks))

@@ -9,7 +9,7 @@ tell a real gap from noise in a small pool. Rendering (page, CSV, PDF) is not do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import polars as pl
 
@@ -52,6 +52,7 @@ def impact_table(
     selected: str | None = None,
     score: str | None = None,
     small_groups: SmallGroupRule = DEFAULT_SMALL_GROUPS,
+    not_compared: Collection[tuple[str, ...]] = (),
     source: str = "audit input",
 ) -> pl.DataFrame:
     """Selection or scoring rates, impact ratios and significance per group.
@@ -72,6 +73,10 @@ def impact_table(
         share of a group scoring above the median of the whole sample (6 RCNY 5-300).
     small_groups:
         When a group is too small to be the reference (:class:`SmallGroupRule`).
+    not_compared:
+        Groups (their ``by`` values in order) that are reported ``small`` whatever their
+        size, so never the reference: a caller that will not publish a group's numbers
+        must not publish ratios against its rate either (they would give it back).
     source:
         Name of the input, used in error messages.
 
@@ -142,7 +147,12 @@ def impact_table(
         raise InputError(source, "no people to audit")
 
     people = frame.select(by).with_columns(favourable)
-    table = add_impact_ratios(group_rates(people, by, small_groups))
+    rates = group_rates(people, by, small_groups)
+    if not_compared:
+        withheld = {tuple(group) for group in not_compared}
+        held = [tuple(row) in withheld for row in rates.select(by).iter_rows()]
+        rates = rates.with_columns(pl.col("small") | pl.Series(held, dtype=pl.Boolean))
+    table = add_impact_ratios(rates)
     return (
         _add_significance(table)
         .with_columns(pl.lit(kind).alias("rate_kind"))

@@ -178,9 +178,14 @@ def published_row(row: BoardRow, *, public_profile: bool) -> BoardRow:
     cell and the missing inputs stay with HR and the candidate. Any of them next to the
     weights would let a reader subtract their way to a confidential rating or to a hidden
     external score; the rank alone orders people without revealing either.
+
+    No criterion keeps its share or contribution either, not even a published prominence
+    score: a share is the criterion's weight over the weights of the criteria *that
+    candidate has*, so next to the round's weights it tells which inputs they are missing
+    (a prominence share of 100 % says "no rating"), and a contribution is share x points.
     """
     parts = tuple(
-        part
+        replace(part, share=None, contribution=None)
         if part.key in PROMINENCE_KEYS and public_profile
         else replace(
             part,

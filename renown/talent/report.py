@@ -19,32 +19,52 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Literal
 
 import polars as pl
 
 from renown.core.errors import Invalid
-from renown.fairness import UNKNOWN_LABEL, SmallGroupRule, impact_table
+from renown.fairness import SmallGroupRule, impact_table
+from renown.fairness.disclosure import Publication
 from renown.fairness.rates import DEFAULT_SMALL_GROUPS
-
-EXTERNAL_PROMINENCE_WARNING = (
-    "External prominence (scores from public social networks) carried weight in this round. "
-    "The EU AI Act prohibits social scoring that leads to detrimental treatment in unrelated "
-    "contexts (Article 5(1)(c)); check local law before using it in decisions."
+from renown.talent.report_disclosure import (
+    CATEGORY_JOINER,
+    SCORE_MEASURES,
+    SectionSpec,
+    label,
+    publications,
+    standing,
 )
-"""Shown whenever external prominence was weighted; the UI reuses this exact wording."""
+from renown.talent.report_model import (
+    DEMOGRAPHIC_COLUMNS,
+    EXTERNAL_PROMINENCE_WARNING,
+    UNKNOWN_CATEGORY,
+    AuditMeta,
+    AuditRow,
+    AuditSection,
+    AuditSubject,
+    BiasAuditReport,
+    ExcludedCategory,
+    Measure,
+    SuppressedCategories,
+)
 
-Measure = Literal["selection", "scoring", "prominence"]
-
-DEMOGRAPHIC_COLUMNS = ("sex", "race_ethnicity", "age_band", "disability")
-"""The self-reported demographics of :class:`AuditSubject`, as frame columns."""
-
-UNKNOWN_CATEGORY = UNKNOWN_LABEL
-"""How renderings label the people whose category is unknown (counted, never compared)."""
-
-CATEGORY_JOINER = " x "
-"""Between the parts of an intersection, e.g. ``"female x Asian"`` (ASCII, prints anywhere)."""
+__all__ = [
+    "CATEGORY_JOINER",
+    "DEMOGRAPHIC_COLUMNS",
+    "EXTERNAL_PROMINENCE_WARNING",
+    "UNKNOWN_CATEGORY",
+    "AuditMeta",
+    "AuditRow",
+    "AuditSection",
+    "AuditSubject",
+    "BiasAuditReport",
+    "ExcludedCategory",
+    "Measure",
+    "SuppressedCategories",
+    "build_report",
+    "small_category_reason",
+    "suppression_reason",
+]
 
 _SEX_AND_RACE: tuple[tuple[str, ...], ...] = (
     ("sex",),
@@ -68,112 +88,21 @@ _MEASURE_WORDS: dict[Measure, str] = {
 _PROMINENCE_LABEL = "internal prominence score"
 
 
-@dataclass(frozen=True, slots=True)
-class AuditSubject:
-    """One person of the pool: every candidate, selected or not, so rates have a denominator.
-
-    ``score`` and ``prominence`` are ``None`` when the person has none (never 0: a missing
-    score ranked lowest would bias the scoring rates). Demographics are self-reported and
-    ``None`` means unknown or "prefer not to say".
-    """
-
-    person_id: int
-    selected: bool
-    score: float | None
-    prominence: float | None
-    sex: str | None
-    race_ethnicity: str | None
-    age_band: str | None
-    disability: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditMeta:
-    """What was audited, on which data and when: the header every rendering prints."""
-
-    title: str
-    organisation: str
-    subject: str
-    selection_label: str
-    score_label: str
-    data_source: str
-    period_start: date
-    period_end: date
-    generated_at: datetime
-    external_weighted: bool
-    notes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.period_end < self.period_start:
-            raise ValueError(f"period ends ({self.period_end}) before it starts")
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow:
-    """One known category of a section (see :func:`renown.fairness.impact_table`).
-
-    A small category keeps its ratio and tests for transparency, but is never flagged: it is
-    listed in :attr:`AuditSection.excluded` instead.
-    """
-
-    category: str
-    n: int
-    n_favourable: int
-    rate: float | None
-    impact_ratio: float | None
-    four_fifths_flag: bool | None
-    small: bool
-    reference: bool
-    fisher_p: float | None
-    z: float | None
-    z_p: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class ExcludedCategory:
-    """A small category left out of the impact-ratio comparison, with the reason stated."""
-
-    category: str
-    n: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class AuditSection:
-    """One audit: one measure (selection, scoring, prominence) against one dimension.
-
-    ``notes`` states what the rates mean in this section (the median a scoring rate is
-    measured against, people left out for lack of a score, why no ratio exists).
-    """
-
-    key: str
-    heading: str
-    measure: Measure
-    dimension: str
-    rows: tuple[AuditRow, ...]
-    unknown: int
-    excluded: tuple[ExcludedCategory, ...]
-    flagged: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class BiasAuditReport:
-    """The whole audit: header, pool counts, sections in reading order, warnings."""
-
-    meta: AuditMeta
-    pool_size: int
-    selected: int
-    sections: tuple[AuditSection, ...]
-    warnings: tuple[str, ...]
-
-
 def small_category_reason(rule: SmallGroupRule) -> str:
     """Why a small category is not compared, in the words of the rule actually applied."""
     share = f"{rule.min_share * 100:g}%"
     return (
         f"fewer than {rule.min_count} people or under {share} of the pool: "
         "left out of the impact-ratio comparison (6 RCNY 5-301)"
+    )
+
+
+def suppression_reason(min_cell: int) -> str:
+    """Why a category is not published, in the words of the rule actually applied."""
+    return (
+        f"categories of fewer than {min_cell} people are not published: next to the list of "
+        "who was promoted, they would reveal their people's answers; others are held back "
+        "with them so that none can be worked out from the totals"
     )
 
 
@@ -194,7 +123,8 @@ def build_report(
         :data:`EXTERNAL_PROMINENCE_WARNING`.
     small_groups:
         When a category is too small to compare (defaults: fewer than 5 people or under 2 %
-        of the people in the section).
+        of the people in the section). Categories of fewer than ``small_groups.min_count``
+        people are not published either (:mod:`renown.talent.report_disclosure`).
 
     Returns
     -------
@@ -209,9 +139,13 @@ def build_report(
     ------
     Invalid
         The pool is empty: there is nothing to audit.
+    ValueError
+        ``small_groups.min_count`` is below 2: a category of one would be published.
     """
     if not subjects:
         raise Invalid("a bias audit needs at least one person in the pool")
+    if small_groups.min_count < 2:
+        raise ValueError("a bias audit publishes no category of one: min_count must be >= 2")
     frame = _frame(subjects)
     warnings: list[str] = []
     if meta.external_weighted:
@@ -225,25 +159,27 @@ def build_report(
     warnings.extend(_missing_demographics_warning(subjects))
 
     selection_note = f"Selection rate: share of people selected ({meta.selection_label})."
-    sections = [
-        _section(frame, "selection", by, small_groups, (selection_note,)) for by in _SEX_AND_RACE
+    plan: list[_Planned] = [
+        _Planned(frame, "selection", by, (selection_note,)) for by in _SEX_AND_RACE
     ]
     scores: tuple[tuple[Measure, str], ...] = (
         ("scoring", meta.score_label),
         ("prominence", _PROMINENCE_LABEL),
     )
-    for measure, label in scores:
-        scored, notes = _scored_people(frame, measure, label)
+    for measure, words in scores:
+        scored, notes = _scored_people(frame, measure, words)
         if scored is None:
             warnings.append(
-                f"The {label} is missing for everyone in the pool: the {measure} sections "
+                f"The {words} is missing for everyone in the pool: the {measure} sections "
                 "are left out."
             )
             continue
-        sections.extend(_section(scored, measure, by, small_groups, notes) for by in _SEX_AND_RACE)
-    sections.extend(
-        _section(frame, "selection", by, small_groups, (selection_note,)) for by in _OTHER_SELECTION
-    )
+        plan.extend(_Planned(scored, measure, by, notes) for by in _SEX_AND_RACE)
+    plan.extend(_Planned(frame, "selection", by, (selection_note,)) for by in _OTHER_SELECTION)
+    published = _publications(frame, plan, small_groups)
+    sections = [
+        _section(p.people, p.measure, p.by, small_groups, p.notes, published[p.key]) for p in plan
+    ]
     return BiasAuditReport(
         meta=meta,
         pool_size=len(subjects),
@@ -251,6 +187,68 @@ def build_report(
         sections=tuple(sections),
         warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A section to compute: its people, measure, dimensions and notes."""
+
+    people: pl.DataFrame
+    measure: Measure
+    by: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.measure}:{CATEGORY_JOINER.join(self.by)}"
+
+
+def _impact(
+    planned: _Planned, rule: SmallGroupRule, not_compared: frozenset[str] = frozenset()
+) -> pl.DataFrame:
+    source = f"bias audit {planned.key}"
+    held = [tuple(label.split(CATEGORY_JOINER)) for label in not_compared]
+    if planned.measure == "selection":
+        return impact_table(
+            planned.people,
+            planned.by,
+            selected="selected",
+            small_groups=rule,
+            not_compared=held,
+            source=source,
+        )
+    return impact_table(  # the frame names each score column after its measure
+        planned.people,
+        planned.by,
+        score=planned.measure,
+        small_groups=rule,
+        not_compared=held,
+        source=source,
+    )
+
+
+def _publications(
+    frame: pl.DataFrame, plan: Sequence[_Planned], rule: SmallGroupRule
+) -> dict[str, Publication]:
+    """What each planned section may publish (the small-category rule for publication)."""
+    specs = []
+    for planned in plan:
+        table = _impact(planned, rule).filter(~pl.col("unknown"))
+        categories = tuple(tuple(row) for row in table.select(planned.by).iter_rows())
+        reference = table.filter(pl.col("reference")).select(planned.by).rows()
+        specs.append(
+            SectionSpec(
+                planned.key,
+                planned.measure,
+                planned.by,
+                categories,
+                tuple(reference[0]) if reference else None,
+            )
+        )
+    people = frame.select(*DEMOGRAPHIC_COLUMNS, "selected").with_columns(
+        standing(frame.get_column(measure)) for measure in SCORE_MEASURES
+    )
+    return publications(people, specs, min_cell=rule.min_count)
 
 
 def _frame(subjects: Sequence[AuditSubject]) -> pl.DataFrame:
@@ -319,24 +317,25 @@ def _section(
     by: tuple[str, ...],
     rule: SmallGroupRule,
     notes: tuple[str, ...],
+    publication: Publication,
 ) -> AuditSection:
-    dimension = CATEGORY_JOINER.join(by)
-    key = f"{measure}:{dimension}"
-    source = f"bias audit {key}"
-    if measure == "selection":
-        table = impact_table(people, by, selected="selected", small_groups=rule, source=source)
-    else:  # the frame names each score column after its measure
-        table = impact_table(people, by, score=measure, small_groups=rule, source=source)
+    planned = _Planned(people, measure, by, notes)
+    table = _impact(planned, rule, publication.suppressed)
     rows: list[AuditRow] = []
     unknown = 0
     excluded: list[ExcludedCategory] = []
     flagged: list[str] = []
+    merged = [0, 0]
     reason = small_category_reason(rule)
     for record in table.iter_rows(named=True):
+        category = label(tuple(record[column] for column in by))
+        hidden = record["unknown"] and publication.unknown_withheld
+        if hidden or (not record["unknown"] and category in publication.suppressed):
+            merged = [merged[0] + record["n"], merged[1] + record["n_favourable"]]
+            continue
         if record["unknown"]:
             unknown += record["n"]
             continue
-        category = CATEGORY_JOINER.join(record[column] for column in by)
         rows.append(
             AuditRow(
                 category=category,
@@ -356,21 +355,39 @@ def _section(
             excluded.append(ExcludedCategory(category=category, n=record["n"], reason=reason))
         elif record["four_fifths_flag"]:
             flagged.append(category)
+    suppressed = None
+    if publication.suppressed or publication.unknown_withheld:
+        named = tuple(sorted(publication.suppressed)) if publication.named else ()
+        suppressed = SuppressedCategories(
+            categories=named,
+            n=merged[0],
+            n_favourable=merged[1],
+            with_unknown=publication.unknown_withheld,
+            reason=suppression_reason(rule.min_count),
+        )
     return AuditSection(
-        key=key,
+        key=planned.key,
         heading=f"{_MEASURE_WORDS[measure]} by {_DIMENSION_WORDS[by]}",
         measure=measure,
-        dimension=dimension,
+        dimension=CATEGORY_JOINER.join(by),
         rows=tuple(rows),
-        unknown=unknown,
+        unknown=None if publication.unknown_withheld else unknown,
         excluded=tuple(excluded),
         flagged=tuple(flagged),
-        notes=(*notes, *_no_ratio_note(rows, measure)),
+        notes=(*notes, *_no_ratio_note(rows, measure, suppressed)),
+        suppressed=suppressed,
     )
 
 
-def _no_ratio_note(rows: Sequence[AuditRow], measure: Measure) -> list[str]:
+def _no_ratio_note(
+    rows: Sequence[AuditRow], measure: Measure, suppressed: SuppressedCategories | None
+) -> list[str]:
     """Why a section has no impact ratios, when it has none, so a blank is never a mystery."""
+    if not rows and suppressed is not None and suppressed.n:
+        return [
+            "Every category here is held back (too small to publish, or with those that "
+            "are): there is nothing to compare."
+        ]
     if not rows:
         return ["Nobody reported a category here: there is nothing to compare."]
     if not any(row.reference for row in rows):

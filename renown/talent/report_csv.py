@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
-from renown.talent.report import UNKNOWN_CATEGORY, BiasAuditReport
+from renown.talent.report import UNKNOWN_CATEGORY, BiasAuditReport, SuppressedCategories
 
 CSV_COLUMNS = (
     "section",
@@ -35,6 +35,9 @@ CSV_COLUMNS = (
 EXCLUDED_PREFIX = "excluded: "
 """Category cell of a row restating a small category left out of the comparison."""
 
+SUPPRESSED_PREFIX = "suppressed: "
+"""Category cell of the row merging a section's unpublished categories (named after it)."""
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,10 +55,13 @@ def report_csv(report: BiasAuditReport) -> str:
         ``# key: value`` lines (title, organisation, subject, selection, score, data
         source, period, generated, external weighted, pool, selected, one ``warning`` line
         per warning, one ``note`` line per note), then a table with :data:`CSV_COLUMNS`.
-        Per section come its categories, then a row for the unknown count (category
-        ``"unknown"``, only ``n`` filled) and one row per excluded small category
-        (category ``"excluded: <name>"``, only ``n`` filled; the reason is in the header).
-        Booleans are ``yes``/``no``, missing values empty.
+        Per section come its published categories, then a row for the unknown count
+        (category ``"unknown"``, only ``n`` filled, left out when the unknowns are merged
+        into the suppressed row), one row per excluded small category (category
+        ``"excluded: <name>"``, only ``n`` filled; the reason is in the header) and the row
+        of suppressed categories (category ``"suppressed: <names>"``, ``n`` and
+        ``n_favourable`` of them all together; the rule is in the header). Booleans are
+        ``yes``/``no``, missing values empty.
     """
     meta = report.meta
     header = [
@@ -77,6 +83,10 @@ def report_csv(report: BiasAuditReport) -> str:
         excluded.reason for section in report.sections for excluded in section.excluded
     )
     header.extend(("excluded", reason) for reason in reasons)
+    suppressed = dict.fromkeys(
+        section.suppressed.reason for section in report.sections if section.suppressed
+    )
+    header.extend(("suppressed", reason) for reason in suppressed)
     header.extend(
         ("section note", f"{section.key}: {note}")
         for section in report.sections
@@ -106,15 +116,29 @@ def report_csv(report: BiasAuditReport) -> str:
                     _significant(row.z_p),
                 )
             )
-        writer.writerow(_count_row(label, UNKNOWN_CATEGORY, section.unknown))
+        if section.unknown is not None:
+            writer.writerow(_count_row(label, UNKNOWN_CATEGORY, section.unknown))
         for excluded in section.excluded:
             category = _text(EXCLUDED_PREFIX + excluded.category)
             writer.writerow(_count_row(label, category, excluded.n))
+        if section.suppressed is not None:
+            held = section.suppressed
+            category = _text(SUPPRESSED_PREFIX + suppressed_names(held))
+            writer.writerow(_count_row(label, category, held.n, held.n_favourable))
     return out.getvalue()
 
 
-def _count_row(label: tuple[str, str, str], category: str, n: int) -> tuple[object, ...]:
-    return (*label, category, n, *([""] * (len(CSV_COLUMNS) - 5)))
+def suppressed_names(held: SuppressedCategories) -> str:
+    """The categories of a suppressed row in words (the renderings share the wording)."""
+    names = "; ".join(held.categories) if held.categories else "categories not named"
+    return f"{names}; {UNKNOWN_CATEGORY}" if held.with_unknown else names
+
+
+def _count_row(
+    label: tuple[str, str, str], category: str, n: int, favourable: int | None = None
+) -> tuple[object, ...]:
+    rest = [""] * (len(CSV_COLUMNS) - 6)
+    return (*label, category, n, "" if favourable is None else favourable, *rest)
 
 
 def _one_line(value: str) -> str:

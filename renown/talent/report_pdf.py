@@ -14,7 +14,8 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from renown.talent.report import AuditRow, AuditSection, BiasAuditReport
+from renown.talent.report import AuditRow, AuditSection, BiasAuditReport, SuppressedCategories
+from renown.talent.report_csv import suppressed_names
 
 _ASCII_EQUIVALENTS = {
     "\u2010": "-",
@@ -137,8 +138,9 @@ def report_pdf(report: BiasAuditReport) -> bytes:
     bytes
         An A4 portrait PDF: title, metadata block, warnings in a shaded box, one table per
         section (category, n, selected or above median, rate, impact ratio, flag, Fisher
-        p-value) with small categories marked and the unknown count and exclusions under
-        it, and a footer with page numbers. Text is reduced to latin-1 (:func:`to_latin1`).
+        p-value) with small categories marked, the suppressed ones merged into one grey
+        row, the unknown count and exclusions under it, and a footer with page numbers.
+        Text is reduced to latin-1 (:func:`to_latin1`).
     """
     pdf = _AuditPdf(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(to_latin1(report.meta.title))
@@ -251,14 +253,36 @@ def _section(pdf: FPDF, section: AuditSection) -> None:
             style = FontFace(color=_row_colour(audit_row))
             for text in _row_cells(audit_row):
                 cells.cell(to_latin1(text), style=style)
+        if section.suppressed is not None:
+            cells = table.row()
+            for text in _suppressed_cells(section.suppressed):
+                cells.cell(to_latin1(text), style=FontFace(color=_GREY))
     pdf.ln(1)
-    _write(pdf, f"Unknown category: {section.unknown} (counted, not compared).", size=8)
+    if section.unknown is None:
+        _write(pdf, "Unknown category: merged into the suppressed row.", size=8)
+    else:
+        _write(pdf, f"Unknown category: {section.unknown} (counted, not compared).", size=8)
+    if section.suppressed is not None:
+        _write(pdf, f"Suppressed: {section.suppressed.reason}.", size=8)
     if section.excluded:
         listed = ", ".join(f"{item.category} ({item.n})" for item in section.excluded)
         _write(pdf, f"Small, excluded: {listed}; {section.excluded[0].reason}.", size=8)
     if section.flagged:
         _write(pdf, f"Below four-fifths: {', '.join(section.flagged)}.", size=8, style="B")
     pdf.ln(4)
+
+
+def _suppressed_cells(held: SuppressedCategories) -> tuple[str, ...]:
+    """The merged row of a section's unpublished categories: their people together only."""
+    return (
+        f"Suppressed: {suppressed_names(held)}",
+        str(held.n),
+        str(held.n_favourable),
+        "-",
+        "-",
+        "suppressed",
+        "-",
+    )
 
 
 def _row_colour(row: AuditRow) -> tuple[int, int, int]:

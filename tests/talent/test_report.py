@@ -3,7 +3,9 @@
 The fixture is a pool of 20 people (ids 1-20, table ``_TABLE``), small enough to count on
 paper ("Black" is "Black or African American" in the data). Expected values are worked out
 in the comments of each test; the small-group rule is the default (fewer than 5 people, or
-under 2 % of the people in the section).
+under 2 % of the people in the section). Categories of fewer than 5 people are not
+published: they are merged, with as many others as it takes so that none can be worked out
+from the totals, into one suppressed row per section.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ BLACK = "Black or African American"
 REASON = (
     "fewer than 5 people or under 2% of the pool: left out of the impact-ratio comparison "
     "(6 RCNY 5-301)"
+)
+SUPPRESSION = (
+    "categories of fewer than 5 people are not published: next to the list of who was "
+    "promoted, they would reveal their people's answers; others are held back with them so "
+    "that none can be worked out from the totals"
 )
 
 _RACE = {"W": "White", "B": BLACK, "A": "Asian"}
@@ -173,35 +180,36 @@ def test_selection_by_sex(report: BiasAuditReport) -> None:
     assert row(by_sex, "male").fisher_p is None
 
 
-def test_selection_by_race_names_the_small_category_without_flagging_it(
+def suppressed(section: AuditSection) -> tuple[tuple[str, ...], int, int, bool]:
+    """(names, people, favourable, unknowns merged in) of a section's suppressed row."""
+    assert section.suppressed is not None
+    held = section.suppressed
+    return held.categories, held.n, held.n_favourable, held.with_unknown
+
+
+def test_selection_by_race_suppresses_the_small_category_and_the_next_smallest(
     report: BiasAuditReport,
 ) -> None:
-    # White: 1, 2, 3, 11 of 10 = 0.40 (reference); Black: 6, 15 of 6 = 1/3, ratio 0.8333 (not
-    # flagged); Asian: 0 of 3 -- fewer than 5, small: ratio 0 shown, excluded, not flagged.
+    # White: 1, 2, 3, 11 of 10 = 0.40 (reference); Asian: 3 people, fewer than 5: not
+    # published. Alone in its row it would be the pool minus the others, so Black (6, the
+    # smallest other category; 6 and 15 selected) is held back with it: 9 people, 2 selected.
     by_race = section(report, "selection:race_ethnicity")
-    assert rates(by_race) == {"Asian": (3, 0, 0.0), BLACK: (6, 2, 0.8333), "White": (10, 4, 1.0)}
-    asian = row(by_race, "Asian")
-    assert asian.small and asian.four_fifths_flag is True and not asian.reference
-    assert by_race.flagged == ()
-    assert [(e.category, e.n, e.reason) for e in by_race.excluded] == [("Asian", 3, REASON)]
-    assert by_race.unknown == 1  # person 20
+    assert rates(by_race) == {"White": (10, 4, 1.0)}
+    assert suppressed(by_race) == (("Asian", BLACK), 9, 2, False)
+    assert by_race.suppressed is not None and by_race.suppressed.reason == SUPPRESSION
+    assert (by_race.flagged, by_race.excluded, by_race.unknown) == ((), (), 1)  # unknown: 20
 
 
 def test_selection_by_intersection(report: BiasAuditReport) -> None:
-    # Only male x White (1-5, 3 selected = 0.6) has 5 people: it is the reference and every
-    # other intersection is small. Unknown: 19 (sex unknown, White) and 20.
+    # Only male x White (1-5, 3 selected = 0.6) has 5 people: it is published and the
+    # reference; the other five intersections (1, 3, 4, 2 and 3 people) are merged: 13 people,
+    # 3 selected (6, 11, 15). Unknown: 19 (sex unknown, White) and 20.
     both = section(report, "selection:sex x race_ethnicity")
-    assert rates(both) == {
-        "female x Asian": (1, 0, 0.0),
-        f"female x {BLACK}": (3, 1, 0.5556),  # (1/3) / 0.6
-        "female x White": (4, 1, 0.4167),  # (1/4) / 0.6
-        "male x Asian": (2, 0, 0.0),
-        f"male x {BLACK}": (3, 1, 0.5556),
-        "male x White": (5, 3, 1.0),
-    }
-    assert [r.category for r in both.rows if r.reference] == ["male x White"]
-    assert [e.category for e in both.excluded] == [r.category for r in both.rows if r.small]
-    assert len(both.excluded) == 5 and both.flagged == () and both.unknown == 2
+    assert rates(both) == {"male x White": (5, 3, 1.0)}
+    assert row(both, "male x White").reference
+    names = ("female x Asian", f"female x {BLACK}", "female x White", "male x Asian")
+    assert suppressed(both) == ((*names, f"male x {BLACK}"), 13, 3, False)
+    assert both.excluded == () and both.flagged == () and both.unknown == 2
 
 
 def test_scoring_rates_use_the_median_of_the_people_with_a_score(report: BiasAuditReport) -> None:
@@ -216,20 +224,17 @@ def test_scoring_rates_use_the_median_of_the_people_with_a_score(report: BiasAud
     assert "1 person has no composite score of the board: left out of this section." in (
         by_sex.notes
     )
-    # race: White 1, 2, 3, 4, 11 of 10 (with 19) = 0.5 (reference); Black 6, 15 of 6 = 1/3,
-    # ratio 0.6667 flagged; Asian 9, 18 of 3 = 2/3, ratio 1.3333, small.
+    # race: White 1, 2, 3, 4, 11 of 10 (with 19) = 0.5 (reference); Asian (9, 18 above, of
+    # 3) is too small and Black (6, 15 above, of 6) is held back with it: 9 people, 4 above.
     by_race = section(report, "scoring:race_ethnicity")
-    assert rates(by_race) == {
-        "Asian": (3, 2, 1.3333),
-        BLACK: (6, 2, 0.6667),
-        "White": (10, 5, 1.0),
-    }
-    assert by_race.flagged == (BLACK,) and by_race.unknown == 0
-    # intersection: male x White 1-4 of 5 = 0.8 (reference); female x Asian 18: 1 of 1.
+    assert rates(by_race) == {"White": (10, 5, 1.0)}
+    assert suppressed(by_race) == (("Asian", BLACK), 9, 4, False)
+    assert by_race.flagged == () and by_race.unknown == 0
+    # intersection: male x White 1-4 of 5 = 0.8 (reference); the others merged: 13 people,
+    # 5 above the median (6, 9, 11, 15, 18).
     both = section(report, "scoring:sex x race_ethnicity")
-    assert rates(both)["male x White"] == (5, 4, 1.0)
-    assert rates(both)["female x Asian"] == (1, 1, 1.25)
-    assert rates(both)["male x Asian"] == (2, 1, 0.625)
+    assert rates(both) == {"male x White": (5, 4, 1.0)}
+    assert suppressed(both)[1:] == (13, 5, False)
     assert both.unknown == 1
 
 
@@ -242,33 +247,36 @@ def test_prominence_sections_audit_the_prominence_score_itself(report: BiasAudit
     assert by_sex.flagged == ("female",) and by_sex.unknown == 0
     assert any("median internal prominence score (57.5)" in note for note in by_sex.notes)
     assert "2 people have no internal prominence score: left out of this section." in (by_sex.notes)
-    # race: White 1-5 and 11 of 9 = 2/3 (reference); Black 6, 7, 8 of 6 = 0.5, ratio 0.75
-    # flagged; Asian 0 of 3, small.
+    # race: Asian (3) is too small. White (9 with a prominence score) would show, next to the
+    # 10 White people of the selection sections, that exactly one White person has no score
+    # (19): the people without a score are known to whoever ran the round, so that would
+    # reveal 19's answer. White is held back too, and Black with them (a merged row of two
+    # categories is the pool minus the third): nothing is published by race.
     by_race = section(report, "prominence:race_ethnicity")
-    assert rates(by_race) == {"Asian": (3, 0, 0.0), BLACK: (6, 3, 0.75), "White": (9, 6, 1.0)}
-    assert by_race.flagged == (BLACK,)
+    assert by_race.rows == ()
+    assert suppressed(by_race) == (("Asian", BLACK, "White"), 18, 9, False)
+    assert "Every category here is held back" in " ".join(by_race.notes)
     both = section(report, "prominence:sex x race_ethnicity")
-    assert rates(both)["male x White"] == (5, 5, 1.0)
-    assert rates(both)["female x White"] == (4, 1, 0.25)
+    assert rates(both) == {"male x White": (5, 5, 1.0)}
+    assert suppressed(both)[1:] == (13, 4, False)  # 6, 7, 8 and 11 above the median
     assert both.unknown == 0
 
 
 def test_selection_by_age_band_and_disability(report: BiasAuditReport) -> None:
-    # age: 40-49 (3, 6, 9, 12, 15, 18) 3 selected = 0.5 (reference); 30-39 2 of 6, ratio
-    # 0.6667; under 30 1 of 6, ratio 0.3333: both flagged. 50 and over: person 19 alone, small.
+    # age: 40-49 (3, 6, 9, 12, 15, 18) 3 selected = 0.5 (reference); under 30 1 of 6, ratio
+    # 0.3333, flagged. 50 and over is person 19 alone: held back, with 30-39 (6, the
+    # smallest other; 2 and 11 selected). Unknown: 20.
     by_age = section(report, "selection:age_band")
-    assert rates(by_age) == {
-        "30-39": (6, 2, 0.6667),
-        "40-49": (6, 3, 1.0),
-        "50 and over": (1, 0, 0.0),
-        "under 30": (6, 1, 0.3333),
-    }
-    assert by_age.flagged == ("30-39", "under 30") and by_age.unknown == 1
-    assert [e.category for e in by_age.excluded] == ["50 and over"]
-    # disability: no 5 of 15 = 1/3 (reference); yes (5, 10, 15) 1 of 3 = 1/3, small.
+    assert rates(by_age) == {"40-49": (6, 3, 1.0), "under 30": (6, 1, 0.3333)}
+    assert suppressed(by_age) == (("30-39", "50 and over"), 7, 2, False)
+    assert by_age.flagged == ("under 30",) and by_age.unknown == 1
+    # disability: no 5 of 15 = 1/3 (reference); yes (5, 10, 15; 15 selected) is too small.
+    # Held back with the two unknowns (19, 20) rather than with "no", the reference: 5
+    # people, 1 selected, and no unknown count of its own.
     by_disability = section(report, "selection:disability")
-    assert rates(by_disability) == {"no": (15, 5, 1.0), "yes": (3, 1, 1.0)}
-    assert by_disability.unknown == 2 and by_disability.flagged == ()
+    assert rates(by_disability) == {"no": (15, 5, 1.0)}
+    assert suppressed(by_disability) == (("yes",), 5, 1, True)
+    assert by_disability.unknown is None and by_disability.flagged == ()
 
 
 def test_warnings_name_external_prominence_and_silent_people(report: BiasAuditReport) -> None:
@@ -309,10 +317,14 @@ def test_a_nan_score_counts_as_missing_not_as_lowest() -> None:
     people = pool()
     people[0] = AuditSubject(1, True, math.nan, 95.0, "male", "White", "under 30", "no")
     by_sex = section(build_report(people, meta()), "scoring:sex")
-    assert sum(r.n for r in by_sex.rows) + by_sex.unknown == 18
+    assert by_sex.suppressed is not None and by_sex.unknown is not None
+    assert sum(r.n for r in by_sex.rows) + by_sex.suppressed.n + by_sex.unknown == 18
     assert "2 people have no composite score of the board: left out of this section." in (
         by_sex.notes
     )
+    # Person 1 (male) is the only man without a score: 10 men in the selection sections
+    # and 9 here would tell who. Both sexes are held back in this section.
+    assert by_sex.rows == () and by_sex.suppressed.categories == ("female", "male")
 
 
 def test_nobody_selected_gives_no_ratio_and_says_why() -> None:
@@ -331,13 +343,19 @@ def test_nobody_selected_gives_no_ratio_and_says_why() -> None:
 
 
 def test_small_group_rule_is_applied_and_worded() -> None:
-    lenient = SmallGroupRule(min_share=0.025, min_count=3)
-    by_race = section(
-        build_report(pool(), meta(), small_groups=lenient), "selection:race_ethnicity"
+    # Categories under 20 % of the pool (4 people) are small: compared with nobody, yet
+    # published when they have at least 3 people (the rule's count).
+    lenient = SmallGroupRule(min_share=0.2, min_count=3)
+    by_disability = section(
+        build_report(pool(), meta(), small_groups=lenient), "selection:disability"
     )
-    assert not row(by_race, "Asian").small and by_race.flagged == ("Asian",)
-    by_age = section(build_report(pool(), meta(), small_groups=lenient), "selection:age_band")
-    assert by_age.excluded[0].reason.startswith("fewer than 3 people or under 2.5% of the pool")
+    assert rates(by_disability) == {"no": (15, 5, 1.0), "yes": (3, 1, 1.0)}
+    assert row(by_disability, "yes").small and by_disability.suppressed is None
+    assert by_disability.excluded[0].reason.startswith(
+        "fewer than 3 people or under 20% of the pool"
+    )
+    with pytest.raises(ValueError, match="category of one"):
+        build_report(pool(), meta(), small_groups=SmallGroupRule(min_count=1))
 
 
 def test_empty_pool_and_backwards_period_are_refused() -> None:
@@ -377,9 +395,11 @@ def test_csv_round_trip(report: BiasAuditReport) -> None:
     assert header["period"] == ["2026-01-01 to 2026-12-31"]
     assert header["external weighted"] == ["yes"]
     assert header["warning"] == list(report.warnings)
-    assert header["excluded"] == [REASON]
+    assert "excluded" not in header  # no small category is published here
+    assert header["suppressed"] == [SUPPRESSION]
     assert list(rows[0]) == list(CSV_COLUMNS)
-    categories = [r for r in rows if not r["category"].startswith(("unknown", "excluded: "))]
+    prefixes = ("unknown", "excluded: ", "suppressed: ")
+    categories = [r for r in rows if not r["category"].startswith(prefixes)]
     assert len(categories) == sum(len(s.rows) for s in report.sections)
     female = next(r for r in rows if r["section"] == "selection:sex" and r["category"] == "female")
     assert (female["n"], female["n_favourable"], female["rate"]) == ("8", "2", "0.2500")
@@ -392,10 +412,17 @@ def test_csv_round_trip(report: BiasAuditReport) -> None:
     male = next(r for r in rows if r["section"] == "selection:sex" and r["category"] == "male")
     assert (male["reference"], male["fisher_p"], male["z"]) == ("yes", "", "")
     unknown = [r for r in rows if r["category"] == "unknown"]
-    assert len(unknown) == len(report.sections)
+    assert len(unknown) == sum(s.unknown is not None for s in report.sections)
     assert next(r for r in unknown if r["section"] == "selection:sex")["n"] == "2"
-    excluded = [r for r in rows if r["section"] == "selection:race_ethnicity"][-1]
-    assert (excluded["category"], excluded["n"], excluded["rate"]) == ("excluded: Asian", "3", "")
+    held = [r for r in rows if r["section"] == "selection:race_ethnicity"][-1]
+    assert (held["category"], held["n"], held["n_favourable"], held["rate"]) == (
+        f"suppressed: Asian; {BLACK}",
+        "9",
+        "2",
+        "",
+    )
+    merged = next(r for r in rows if r["category"].startswith("suppressed: yes"))
+    assert (merged["category"], merged["n"]) == ("suppressed: yes; unknown", "5")
     # Every number written for a category reads back to the model's value.
     for s in report.sections:
         written = {r["category"]: r for r in rows if r["section"] == s.key}
@@ -426,3 +453,24 @@ def test_csv_header_stays_one_line_and_defuses_formulas() -> None:
     header, rows = _read_csv(text)
     assert "'=HYPERLINK(x)" in {r["category"] for r in rows}
     assert header["external weighted"] == ["no"]
+
+
+def test_an_intersection_cannot_be_worked_out_from_the_margins() -> None:
+    # Everyone reported both: men 6 White and 3 Black, women 4 White, 3 Black and 1 Asian.
+    # Hiding only the small intersections would leave "male x Black" = men (9) minus
+    # "male x White" (6): the margins are totals too.
+    cells = {("male", "White"): 6, ("female", "White"): 4, ("male", BLACK): 3}
+    cells |= {("female", BLACK): 3, ("female", "Asian"): 1}
+    kinds = [(sex, race, index % 2 == 0) for (sex, race), n in cells.items() for index in range(n)]
+    people = [
+        AuditSubject(pid, chosen, None, None, sex, race, None, None)
+        for pid, (sex, race, chosen) in enumerate(kinds, start=1)
+    ]
+    report = build_report(people, meta())
+    both = section(report, "selection:sex x race_ethnicity")
+    assert all(r.n >= 5 for s in report.sections for r in s.rows)
+    held = set(both.suppressed.categories if both.suppressed else ())
+    for margin, position in (("selection:sex", 0), ("selection:race_ethnicity", 1)):
+        for shown in section(report, margin).rows:
+            hidden = [c for c in held if c.split(" x ")[position] == shown.category]
+            assert len(hidden) != 1, (margin, shown.category, hidden)

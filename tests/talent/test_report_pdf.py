@@ -64,8 +64,12 @@ def test_pdf_renders_with_title_categories_and_ratios(
     assert "Black or African American" in everything
     # Female selection: 2 of 8 against 4 of 10 -> 25.0 %, impact ratio 0.625, below 4/5.
     assert "female 8 2 25.0% 0.625 below 4/5" in texts[0]
-    # A small category's ratio is bracketed and it is marked, not flagged.
-    assert "Asian 3 0 0.0% (0.000) small, excluded" in texts[0]
+    # A category of fewer than 5 people is not printed: it is merged, with the smallest
+    # other category, into one grey row, and the rule is stated.
+    flat = " ".join(everything.split())  # the category cell wraps
+    assert "Suppressed: Asian; Black or African American 9 2 - - suppressed -" in flat
+    assert "Asian 3 " not in everything
+    assert "Suppressed: categories of fewer than 5 people are not published" in flat
     assert "Unknown category: 2 (counted, not compared)." in texts[0]
     assert "Article 5(1)(c)" in texts[0]  # the warning box is on the first page
     assert "Prominence scoring rates by sex" in everything

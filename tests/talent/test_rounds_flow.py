@@ -7,6 +7,7 @@ hire dates (tenure, 10 years = 100 points).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 import pytest
@@ -362,7 +363,7 @@ def test_succession_chart_with_readiness(
         succession.plans(session, org.as_("e2", Role.MANAGER))
 
 
-def test_round_audit_counts_groups_from_demographics(
+def test_round_audit_counts_groups_from_demographics_and_publishes_no_small_one(
     session: Session, org: TalentOrg, clock: object, evidence: None
 ) -> None:
     for who, sex in {"e1": "male", "e2": "female", "p1": "female", "p2": "male"}.items():
@@ -382,9 +383,14 @@ def test_round_audit_counts_groups_from_demographics(
     round_ = _open(session, org, clock, Eligibility())
     report = audits.round_audit(session, org.staff(Role.HR), round_.id, now=NOW)
     by_sex = next(s for s in report.sections if s.key == "selection:sex")
-    counts = {row.category: (row.n, row.n_favourable) for row in by_sex.rows}
-    assert counts == {"female": (2, 2), "male": (2, 0)}
-    assert by_sex.unknown == 8
+    # Two women (both recommended) and two men reported their sex: published, "female: 2
+    # of 2 selected" next to the named top 2 would tell both of them apart. Categories of
+    # fewer than 5 are merged, here with the 8 unknowns so the row is not itself small.
+    assert by_sex.rows == () and by_sex.unknown is None
+    assert by_sex.suppressed is not None
+    assert (by_sex.suppressed.categories, by_sex.suppressed.n) == (("female", "male"), 12)
+    assert (by_sex.suppressed.n_favourable, by_sex.suppressed.with_unknown) == (2, True)
+    assert all(row.n >= 5 for section in report.sections for row in section.rows)
     assert report.pool_size == 12 and report.selected == 2
     with pytest.raises(NotAllowed):
         audits.round_audit(session, org.as_("e2", Role.MANAGER), round_.id, now=NOW)
@@ -579,3 +585,74 @@ def test_export_my_data_holds_my_board_records_and_nobody_elses(
     assert theirs is not None and theirs["demographics"] is None
     assert theirs["rounds"][0]["appeals"] == [] and theirs["rounds"][0]["promoted"] is True
     assert my_talent_data(session, org.staff(Role.HR)) is None
+
+
+def _candidate_sees(session: Session, org: TalentOrg, round_id: int) -> object:
+    """Everything p1 (a candidate) is shown of a round: the published ranking, their own
+    explanation and their appeals (ids and dates left out: they differ between rounds)."""
+    p1 = org.as_("p1")
+    published = board.board(session, p1, round_id)
+    mine = board.my_explanation(session, p1, round_id)
+    return (
+        [asdict(row) for row in published.rows],
+        published.recommended,
+        asdict(mine.row) if mine.row else None,
+        (mine.pool_size, mine.decided, mine.promoted),
+        [(a.person_id, a.text, a.status) for a in decisions.appeals(session, p1, round_id)],
+    )
+
+
+def _make_public(session: Session, org: TalentOrg, *who: str) -> None:
+    from renown.store.tables.org import Person
+
+    for person in session.scalars(sa.select(Person).where(Person.org_id == org.id)):
+        person.public_profile = person.id in {org.ids[w] for w in who}
+    session.flush()
+
+
+def _drop_rating(session: Session, org: TalentOrg, who: str) -> None:
+    session.execute(sa.delete(PerformanceRating).where(PerformanceRating.person_id == org.ids[who]))
+    session.flush()
+
+
+@pytest.mark.parametrize("transparency", ["candidates", "everyone"])
+def test_a_candidate_cannot_tell_whether_another_candidate_misses_an_input(
+    session: Session, org: TalentOrg, clock: object, evidence: None, transparency: str
+) -> None:
+    # p3 (public profile) ranks last with or without a rating: 25 and 20 points → 22.5, or
+    # 20 on prominence alone. What p1 sees must not depend on which: before, p3's published
+    # prominence share was 50 % with a rating and 100 % without.
+    _make_public(session, org, "p3", "p4")
+    round_ = _open(session, org, clock, transparency=transparency)
+    rated = _candidate_sees(session, org, round_.id)
+    _drop_rating(session, org, "p3")
+    unrated = _candidate_sees(session, org, round_.id)
+    assert unrated == rated
+    p3 = next(r for r in board.board(session, org.as_("p1"), round_.id).rows if r.rank == 6)
+    prominence = next(c for c in p3.contributions if c.key == "prominence_internal")
+    assert (prominence.points, prominence.share, prominence.contribution) == (20, None, None)
+
+
+def test_a_decided_round_and_an_appeal_show_a_candidate_nothing_of_others_gaps(
+    session: Session, org: TalentOrg, clock: object, evidence: None
+) -> None:
+    # The same round decided twice, p3 rated the first time and not the second: the frozen
+    # rankings differ only in p3's shares, which p1 must not see (published or appealing).
+    _make_public(session, org, "p3")
+    hr = org.staff(Role.HR)
+    seen = []
+    for _ in range(2):
+        round_ = _open(session, org, clock, transparency="candidates")
+        top = list(board.board(session, hr, round_.id).recommended)
+        decisions.check_sign_off(
+            session,
+            hr,
+            round_.id,
+            promoted=top,
+            reason="As recommended",
+            clock=clock,  # type: ignore[arg-type]
+        )
+        decisions.check_file_appeal(session, org.as_("p1"), round_.id, "Why not me?", clock=clock)  # type: ignore[arg-type]
+        seen.append(_candidate_sees(session, org, round_.id))
+        _drop_rating(session, org, "p3")
+    assert seen[0] == seen[1]

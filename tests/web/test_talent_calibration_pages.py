@@ -293,7 +293,8 @@ def _demographics_csv(talent: Talent) -> str:
     for i, employee in enumerate(sorted(talent.employee_ids.values())):
         if i % 7 == 6:
             continue  # some people never answer
-        lines.append(f"{employee},{sexes[i % len(sexes)]},{races[i % len(races)]}")
+        race = "American Indian or Alaska Native" if i == 0 else races[i % len(races)]
+        lines.append(f"{employee},{sexes[i % len(sexes)]},{race}")  # one person alone in a race
     return "\n".join(lines) + "\n"
 
 
@@ -350,6 +351,13 @@ def test_round_audit_page_csv_and_pdf(platform: Platform, talent: Talent) -> Non
     rows = _csv_rows(csv_answer.text)
     assert tuple(rows[0]) == CSV_COLUMNS
     assert any(row[3] == "female" and row[1] == "selection" for row in rows[1:])
+    # Next to the named list of who is promoted, a small category would reveal its people's
+    # answers: none of fewer than 5 people is published, in any section or intersection.
+    kept = ("unknown", "excluded: ", "suppressed: ")
+    published = [int(row[4]) for row in rows[1:] if not row[3].startswith(kept)]
+    assert published and min(published) >= 5
+    assert any(row[3].startswith("suppressed: ") for row in rows[1:])
+    assert "data-suppressed" in page.text and "fewer than 5 people" in page.text
 
     pdf = hr.get(f"/talent/rounds/{talent.round_id}/audit.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

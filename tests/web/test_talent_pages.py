@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
@@ -29,10 +30,12 @@ from renown.talent.board import board as board_of
 from renown.talent.composite import WeightedCriterion
 from renown.talent.decisions import check_sign_off
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
-from renown.talent.rounds import Eligibility, RoundConfig, check_open_round
+from renown.talent.rounds import Eligibility, RoundConfig, check_open_round, check_set_candidate
 from tests.web.conftest import Platform, csrf_of, principal_of_account
 
 HTMX = {"HX-Request": "true"}
+CSRF_VALUE = re.compile(r'name="csrf_token"\s+value="[^"]*"')
+"""A form's CSRF token (pages are compared without it)."""
 LAB = "Promotions Lab"
 PEOPLE = {
     # first name: (public profile, performance rating, internal prominence, external)
@@ -456,3 +459,93 @@ def test_an_empty_pool_still_renders(platform: Platform, lab: Lab) -> None:
     assert whatif.status_code == 200 and "there is nothing to draw" in whatif.text
     assert 'data-vega-spec="whatif-spec"' not in whatif.text
     assert "changes nobody in the top 2" in whatif.text
+
+
+def _employee_in_round(platform: Platform, transparency: str) -> int:
+    """A lab round with the employee added to its pool (the employee has no rating)."""
+    round_id = open_lab_round(platform, transparency=transparency)
+    with platform.sessions() as session, session.begin():
+        check_set_candidate(
+            session,
+            principal_of_account(session, platform.members[Role.HR].account_id),
+            round_id,
+            platform.cast.employee,
+            included=True,
+            reason="Acting lead of the lab",
+            clock=FixedClock(datetime.now(UTC)),
+        )
+    return round_id
+
+
+def _set_eve_rating(platform: Platform, lab: Lab, rating: int | None) -> None:
+    with platform.sessions() as session, session.begin():
+        session.execute(
+            sa.delete(PerformanceRating).where(PerformanceRating.person_id == lab.ids["Eve"])
+        )
+        if rating is not None:
+            session.add(
+                PerformanceRating(
+                    org_id=platform.acme_id, person_id=lab.ids["Eve"], period="2026", rating=rating
+                )
+            )
+
+
+@pytest.mark.parametrize("transparency", ["candidates", "everyone"])
+def test_a_candidate_cannot_tell_who_else_misses_an_input(
+    platform: Platform, lab: Lab, transparency: str
+) -> None:
+    # Eve (public profile) has no rating: she is ranked on prominence alone (50). Rated 3 of
+    # 5 (50 points) her composite is (50 x 50 + 50 x 100) / 150 = 50 too, so nobody's rank
+    # moves; only her prominence share would (100 % unrated, 67 % rated). What a candidate
+    # is shown, page or API, must be the same both ways.
+    round_id = _employee_in_round(platform, transparency)
+    page, api = platform.browser(Role.EMPLOYEE), platform.bearer(Role.EMPLOYEE)
+    urls = (f"/talent/rounds/{round_id}", f"/talent/rounds/{round_id}/me")
+
+    def shown() -> list[object]:
+        pages = [CSRF_VALUE.sub("", page.get(url).text) for url in urls]
+        return [*pages, *(api.get(f"/api/v1{url}").json() for url in urls)]
+
+    unrated = shown()
+    _set_eve_rating(platform, lab, 3)
+    try:
+        rated = shown()
+    finally:
+        _set_eve_rating(platform, lab, None)
+    assert rated == unrated
+    eve = explanation_of(unrated[0], "Eve Lab")
+    assert "50 (run of" in eve and "%" not in eve  # her published score, but no share
+    others = [row for row in unrated[2]["rows"] if row["person_id"] != platform.cast.employee]
+    parts = [part for row in others for part in row["contributions"]]
+    assert all(part["share"] is None and part["contribution"] is None for part in parts)
+
+
+def test_a_decided_round_shows_its_candidate_and_appellant_no_one_else_s_shares(
+    platform: Platform, lab: Lab
+) -> None:
+    round_id = _employee_in_round(platform, "candidates")
+    with platform.sessions() as session, session.begin():
+        hr = principal_of_account(session, platform.members[Role.HR].account_id)
+        check_sign_off(
+            session,
+            hr,
+            round_id,
+            promoted=list(board_of(session, hr, round_id).recommended),
+            reason="The recommendation",
+            clock=FixedClock(datetime.now(UTC)),
+        )
+    page, api = platform.browser(Role.EMPLOYEE), platform.bearer(Role.EMPLOYEE)
+    filed = page.post(f"/talent/rounds/{round_id}/appeals", data={"text": "Please look again"})
+    assert filed.status_code == 303
+    frozen = page.get(f"/talent/rounds/{round_id}").text
+    assert "%" not in explanation_of(frozen, "Eve Lab")
+    rows = api.get(f"/api/v1/talent/rounds/{round_id}").json()["rows"]
+    others = [row for row in rows if row["person_id"] != platform.cast.employee]
+    assert all(c["share"] is None for row in others for c in row["contributions"])
+    mine = page.get(f"/talent/rounds/{round_id}/me").text
+    assert "Please look again" in mine
+    assert not any(lab.name(first) in mine for first in PEOPLE)
+    appeals = api.get(f"/api/v1/talent/rounds/{round_id}/appeals").json()
+    assert [a["person_id"] for a in appeals] == [platform.cast.employee]
+    explained = api.get(f"/api/v1/talent/rounds/{round_id}/me").json()
+    assert explained["row"]["person_id"] == platform.cast.employee

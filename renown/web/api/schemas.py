@@ -189,14 +189,20 @@ class SessionOut(BaseModel):
 
 
 class AuditBreakOut(BaseModel):
-    seq: int
+    """A break at one of the organisation's own entries."""
+
+    position: int = Field(description="Among the organisation's own entries, 1 = its first")
+    at: datetime
+    action: str
     reason: str
 
 
 class AuditVerifyOut(BaseModel):
-    intact: bool
-    entries: int
-    breaks: list[AuditBreakOut]
+    """The audit chain as one organisation's administrator sees it."""
+
+    intact: bool = Field(description="The whole chain verifies")
+    entries: int = Field(description="The organisation's own entries")
+    breaks: list[AuditBreakOut] = Field(description="Breaks at the organisation's own entries")
 
 
 class ImportReportOut(BaseModel):

@@ -142,6 +142,16 @@ class ExcludedCategoryOut(BaseModel):
     reason: str
 
 
+class SuppressedOut(BaseModel):
+    """A section's unpublished categories, merged: only their people together."""
+
+    categories: list[str] = Field(description="Their names (empty: not even named)")
+    n: int
+    n_favourable: int
+    with_unknown: bool = Field(description="The unknowns are merged in too")
+    reason: str
+
+
 class AuditSectionOut(BaseModel):
     """One measure (selection, scoring or prominence rates) against one dimension."""
 
@@ -149,11 +159,17 @@ class AuditSectionOut(BaseModel):
     heading: str
     measure: str
     dimension: str
-    rows: list[AuditRowOut]
-    unknown: int = Field(description="People whose category is unknown (never compared)")
+    rows: list[AuditRowOut] = Field(description="The published categories")
+    unknown: int | None = Field(
+        description="People whose category is unknown (never compared); null when merged "
+        "into ``suppressed``"
+    )
     excluded: list[ExcludedCategoryOut]
     flagged: list[str]
     notes: list[str]
+    suppressed: SuppressedOut | None = Field(
+        description="Categories too small to publish (and those held back with them)"
+    )
 
 
 class BiasAuditOut(BaseModel):
@@ -195,6 +211,15 @@ def _section_out(section: AuditSection) -> AuditSectionOut:
         ],
         flagged=list(section.flagged),
         notes=list(section.notes),
+        suppressed=None
+        if section.suppressed is None
+        else SuppressedOut(
+            categories=list(section.suppressed.categories),
+            n=section.suppressed.n,
+            n_favourable=section.suppressed.n_favourable,
+            with_unknown=section.suppressed.with_unknown,
+            reason=section.suppressed.reason,
+        ),
     )
 
 

@@ -23,11 +23,12 @@ from renown.accounts.principal import Principal
 from renown.core.clock import SystemClock
 from renown.core.errors import InputError, Invalid
 from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.fairness.rates import DEFAULT_SMALL_GROUPS
 from renown.talent import audits, imports
 from renown.talent.demographics import PREFER_NOT_TO_SAY, VOCABULARIES
 from renown.talent.records import DEMOGRAPHICS_COLUMNS, TALENT_COLUMNS, RecordErrors
 from renown.talent.report import UNKNOWN_CATEGORY, AuditSection, BiasAuditReport
-from renown.talent.report_csv import report_csv
+from renown.talent.report_csv import report_csv, suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio, report_pdf
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
@@ -73,6 +74,8 @@ def _audit_page(
         "format_ratio": format_ratio,
         "format_p": format_p,
         "reference_of": _reference,
+        "suppressed_names": suppressed_names,
+        "min_cell": DEFAULT_SMALL_GROUPS.min_count,
     }
     try:
         context["report"] = _produce(session, principal, audit)
