@@ -4,6 +4,11 @@ SQLite is configured on purpose rather than left at its defaults: WAL lets the w
 read while the worker writes, ``synchronous=FULL`` makes a committed import survive a power
 cut, ``foreign_keys`` enforces the relations the schema declares, and ``busy_timeout``
 turns brief writer contention into a wait instead of an error.
+
+The database file is personal data: it is created 0600 (in a 0700 folder when renown makes
+the folder) before SQLite opens it. SQLite gives its ``-wal``, ``-shm`` and journal files
+the database file's permissions, so they are private too; an existing database left
+readable by an older version is tightened, together with those files.
 """
 
 from __future__ import annotations
@@ -17,7 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from renown.core.private import create_private_file, private_dir, restrict_file
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+"""Files SQLite keeps beside a database (write-ahead log, its index, rollback journal)."""
 SQLITE_POOL_SIZE = 8
 """Connections a SQLite engine keeps open between requests (PRAGMAs run once per connection).
 
@@ -40,7 +49,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(Path(database))
         if database and database != ":memory:" and "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
             kwargs.setdefault("max_overflow", -1)
@@ -49,6 +58,19 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Make the SQLite database at ``path`` (and its companion files) private before use.
+
+    A missing folder is created 0700 and a missing database as an empty 0600 file, which
+    SQLite takes as an empty database; existing ones are tightened to 0600.
+    """
+    if not path.parent.exists():
+        private_dir(path.parent)
+    create_private_file(path)
+    for suffix in SQLITE_COMPANION_SUFFIXES:
+        restrict_file(path.with_name(path.name + suffix))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
