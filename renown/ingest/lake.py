@@ -197,12 +197,23 @@ class EventLake:
 
     def parts(self) -> list[Part]:
         """Committed parts, in manifest order."""
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[bytes | None, list[Part]]:
+        """The manifest's bytes (``None``: no lake yet) and the parts they list.
+
+        The manifest is read once, so the pair is consistent even while an append commits:
+        copying these bytes and these parts' files (which are never rewritten) copies the
+        lake exactly as it was at that commit, which is how a backup reads a live lake.
+        """
         manifest = self.path / MANIFEST_NAME
-        if not manifest.is_file():
-            return []
         try:
-            content = json.loads(manifest.read_text(encoding="utf-8"))
-            return [Part.from_json(entry) for entry in content["parts"]]
+            raw = manifest.read_bytes()
+        except FileNotFoundError:
+            return None, []
+        try:
+            content = json.loads(raw.decode("utf-8"))
+            return raw, [Part.from_json(entry) for entry in content["parts"]]
         except (ValueError, KeyError, TypeError) as error:
             raise RenownError(f"{manifest}: unreadable lake manifest ({error})") from error
 

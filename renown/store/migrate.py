@@ -50,6 +50,12 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 
+def known_revisions() -> list[str]:
+    """Every revision shipped with this version of renown, the oldest first."""
+    walked = ScriptDirectory.from_config(_config()).walk_revisions()
+    return [script.revision for script in reversed(list(walked))]
+
+
 FOREIGN_TABLE_PREFIXES = ("huey_",)
 """Tables in the same database that belong to someone else: the job queue's storage."""
 
