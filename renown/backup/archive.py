@@ -222,7 +222,10 @@ def _unpack(handle: IO[bytes], target: Path) -> dict[str, Any]:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-            out.write(chunk)
+            try:
+                out.write(chunk)
+            except OSError as error:  # the disk, not the backup: say so
+                raise BackupError(f"{target.parent}: cannot unpack the backup ({error})") from None
     return {"size": size, "sha256": digest.hexdigest()}
 
 
