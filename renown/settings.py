@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from renown.core.private import private_dir
+
 ANONYMITY_FLOOR = 3
 """No installation or organisation may publish anonymous feedback from fewer givers."""
 
@@ -61,6 +63,12 @@ class Settings(BaseSettings):
     jobs_immediate: bool = False
     """Run background jobs in the calling process (tests, single-process demos)."""
 
+    stale_upload_hours: float = 24.0
+    """An upload older than this whose job is finished (or gone) is deleted by the job sweeper.
+
+    A job deletes its upload as soon as it has read it; this catches the ones a crashed
+    process left behind. The age protects an upload whose job is still being created."""
+
     smtp_host: str | None = None
     """Mail server for e-mail notifications; unset: e-mail is not sent (and says so)."""
     smtp_port: int = 587
@@ -87,6 +95,13 @@ class Settings(BaseSettings):
             raise ValueError(f"the anonymity threshold cannot be below {ANONYMITY_FLOOR}")
         return value
 
+    @field_validator("stale_upload_hours")
+    @classmethod
+    def _positive_age(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError("the age of a stale upload must be above 0 hours")
+        return value
+
     @property
     def database(self) -> str:
         """The store's URL."""
@@ -96,13 +111,26 @@ class Settings(BaseSettings):
         """The cookie-signing key, created on first use so that sessions survive restarts."""
         if self.secret_key:
             return self.secret_key
-        path = self.home / "secret.key"
+        path = self.private_home() / "secret.key"
         if not path.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+    def private_home(self) -> Path:
+        """The home folder, created (or tightened) to 0700, and the data folders already in
+        it tightened likewise: they hold personal data, and an older version of renown
+        created them readable by every account on the machine."""
+        home = private_dir(self.home)
+        orgs = self.home / "orgs"
+        folders = [self.uploads_dir, self.lake_dir, self.runs_dir, self.cache_dir, orgs]
+        folders += [*orgs.glob("*"), *orgs.glob("*/lake"), *self.uploads_dir.glob("*")]
+        for folder in folders:
+            if folder.is_dir() and not folder.is_symlink():
+                private_dir(folder)
+        return home
 
     def org_lake_dir(self, org_slug: str) -> Path:
         """Event lake of one organisation (tenants never share a lake)."""
@@ -110,7 +138,7 @@ class Settings(BaseSettings):
 
     @property
     def uploads_dir(self) -> Path:
-        """Folder where uploaded files wait for their background job."""
+        """Folder where uploaded files wait for their background job (deleted once read)."""
         return self.home / "uploads"
 
     @property

@@ -66,6 +66,17 @@ def data_home() -> Path:
     return path
 
 
+@pytest.fixture(params=[0o022, 0o000], ids=["umask022", "umask000"])
+def any_umask(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The process umask set to a usual (022) and to the loosest (000) value for the test:
+    files renown keeps must be private whatever the umask."""
+    previous = os.umask(int(request.param))
+    try:
+        yield int(request.param)
+    finally:
+        os.umask(previous)
+
+
 # --- Database fixtures -------------------------------------------------------------------
 # Every store test runs on SQLite, and also on PostgreSQL when RENOWN_TEST_DATABASE_URL
 # names a server. Each PostgreSQL test session works in its own schema (several test runs

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -68,3 +70,16 @@ def one_event(actor: str | None, target: str, key: str, when: datetime = AS_OF) 
             schema_overrides={"timestamp": EVENT_SCHEMA["timestamp"], "actor": pl.String()},
         )
     )
+
+
+def mode_of(path: Path) -> int:
+    """Permission bits of ``path`` (0o600 for a private file)."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def modes_under(folder: Path) -> dict[str, int]:
+    """Permission bits of ``folder`` and of everything below it, by relative path."""
+    found = {".": mode_of(folder)}
+    for path in sorted(folder.rglob("*")):
+        found[path.relative_to(folder).as_posix()] = mode_of(path)
+    return found

@@ -5,6 +5,9 @@ it (parameters, input fingerprint, code version), and a copy under the renown ho
 (``runs/<run id>/``) so that ``renown explain`` can find the latest run without being told.
 Explaining a run re-reads its recorded input, checks the fingerprint and refits with the
 recorded parameters: the explanation is therefore of exactly the published score.
+
+Scores are personal data: every file is written 0600 (folders renown creates 0700) whatever
+the umask, and atomically, so a reader or a backup never sees half a file.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import polars as pl
 
 from renown.batch.run import ScoringResult
 from renown.core.errors import RenownError
+from renown.core.private import private_dir, private_output, write_private
 
 OutputFormat = Literal["csv", "parquet", "json"]
 
@@ -32,26 +36,28 @@ def run_id(metadata: dict[str, Any]) -> str:
 def write_scores(result: ScoringResult, out: Path, fmt: OutputFormat | None = None) -> Path:
     """Write the scores file and its ``.run.json`` sidecar; return the sidecar's path."""
     fmt = fmt or _format_from_suffix(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        result.scores.write_csv(out)
-    elif fmt == "parquet":
-        result.scores.write_parquet(out)
-    else:
-        out.write_text(json.dumps(result.scores.to_dicts(), default=str, indent=1) + "\n")
+    with private_output(out) as temporary:
+        if fmt == "csv":
+            result.scores.write_csv(temporary)
+        elif fmt == "parquet":
+            result.scores.write_parquet(temporary)
+        else:
+            text = json.dumps(result.scores.to_dicts(), default=str, indent=1) + "\n"
+            temporary.write_text(text, encoding="utf-8")
     sidecar = out.with_name(out.name + ".run.json")
-    sidecar.write_text(json.dumps(_run_record(result), indent=2, default=str) + "\n")
+    write_private(sidecar, json.dumps(_run_record(result), indent=2, default=str) + "\n")
     return sidecar
 
 
 def record_run(result: ScoringResult, runs_dir: Path) -> Path:
     """Keep a copy of the run under the renown home; return its folder."""
     record = _run_record(result)
-    folder = runs_dir / str(record["run_id"])
-    folder.mkdir(parents=True, exist_ok=True)
-    result.scores.write_parquet(folder / "scores.parquet")
-    (folder / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
-    (runs_dir / "LATEST").write_text(record["run_id"] + "\n")
+    private_dir(runs_dir)
+    folder = private_dir(runs_dir / str(record["run_id"]))
+    with private_output(folder / "scores.parquet") as temporary:
+        result.scores.write_parquet(temporary)
+    write_private(folder / "run.json", json.dumps(record, indent=2, default=str) + "\n")
+    write_private(runs_dir / "LATEST", record["run_id"] + "\n")
     return folder
 
 

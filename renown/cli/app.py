@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from renown.cli.backup import BACKUP_HELP, RESTORE_HELP, backup, restore
 from renown.cli.badges import badges_app
 from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
@@ -323,6 +324,8 @@ def _parse_instant(text: str) -> datetime:
 
 app.command()(serve)
 app.command()(worker)
+app.command(help=BACKUP_HELP)(backup)
+app.command(help=RESTORE_HELP)(restore)
 
 
 def main() -> None:

@@ -153,29 +153,31 @@ def worker(
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
     from renown.jobs import make_queue
-    from renown.jobs.recovery import recover_stalled_jobs
+    from renown.jobs.sweep import sweep
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings.private_home()
     queue = make_queue(settings)
-    recover_stalled_jobs(queue.sessions)
+    sweep(settings, queue.sessions)
     huey = queue.huey
     consumer = huey.create_consumer(
-        workers=threads, worker_type="thread", periodic=False, max_delay=WORKER_POLL_SECONDS
+        workers=threads, worker_type="thread", periodic=True, max_delay=WORKER_POLL_SECONDS
     )
     consumer.run()
 
 
 def _start_worker(queue: Any) -> Any:
     """A job worker thread inside this process (started from the main thread), after
-    failing the jobs a stopped worker left running."""
-    from renown.jobs.recovery import recover_stalled_jobs
+    sweeping what a stopped process left: jobs left running, stale uploads (and again every
+    few minutes while it runs: :mod:`renown.jobs.sweep`)."""
+    from renown.jobs.sweep import sweep
 
-    recover_stalled_jobs(queue.sessions)
+    sweep(queue.settings, queue.sessions)
     consumer = queue.huey.create_consumer(
         workers=1,
         worker_type="thread",
-        periodic=False,
+        periodic=True,
         max_delay=WORKER_POLL_SECONDS,
         check_worker_health=False,
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Final
 from urllib.parse import urlsplit
 
+from renown.core.private import private_dir
 from renown.datasets.errors import ChecksumError, DatasetError
 from renown.datasets.integrity import verify_file
 from renown.datasets.registry import PinnedFile, pinned
@@ -153,7 +154,7 @@ def _download(pin: PinnedFile, url: str, target: Path) -> None:
     scheme = urlsplit(url).scheme
     if scheme not in _ALLOWED_SCHEMES:
         raise DatasetError(f"{pin.key}: refusing to download from {url!r} (use https://)")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # under the renown home, which holds personal data
     handle, partial_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part", dir=target.parent
     )

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from renown.accounts.actions import do_create_account, principal_of
 from renown.accounts.principal import Principal
 from renown.core.errors import RenownError
+from renown.core.private import private_dir, private_output
 from renown.core.roles import Role
 from renown.demo.org import DEFAULT_END, SyntheticOrg, generate_org
 from renown.demo.social import seed_social
@@ -245,8 +246,9 @@ def _events(
     events = synthetic().events
     step(f"uploading {events.height:,} interactions through an ingest job")
     staged = settings.uploads_dir / DEMO_SLUG / ".demo-events.parquet"
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    events.write_parquet(staged)
+    private_dir(staged.parent)
+    with private_output(staged) as temporary:
+        events.write_parquet(temporary)
     with transaction(sessions) as session:
         job_id = enqueue_ingest(
             session, admin, queue, staged, name="demo-events.parquet", keep_as_upload=True

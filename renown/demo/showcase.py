@@ -16,6 +16,7 @@ import polars as pl
 
 from renown.batch.run import ScoringResult, score_events
 from renown.batch.runs import record_run, write_scores
+from renown.core.private import private_output
 from renown.demo.org import generate_org, inject_collusion_rings
 from renown.ingest.lake import EventLake
 
@@ -53,7 +54,8 @@ def run_demo(
     appended = lake.append(org.events)
     groups = org.groups
     groups_file = home / "groups.csv"
-    pl.DataFrame({"person": list(groups), "group": list(groups.values())}).write_csv(groups_file)
+    with private_output(groups_file) as temporary:
+        pl.DataFrame({"person": list(groups), "group": list(groups.values())}).write_csv(temporary)
     events = lake.scan().collect()
     result = score_events(
         events,

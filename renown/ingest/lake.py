@@ -21,6 +21,9 @@ twice adds nothing and appending any split of the same events in any order yield
 same lake. Only the ``event_key`` column of stored parts is read for this: Parquet is
 columnar, so that column *is* the per-partition key index and needs no second copy.
 
+Privacy: events are personal data, so the lake's folders are 0700 and its files 0600
+whatever the umask (see :mod:`renown.core.private`).
+
 Reads stay fast because parts are zstd-compressed with statistics, sorted by time, and
 listed with their month and time range in the manifest: ``scan(since, until)`` opens
 only the parts that can hold rows in the window and lets polars push the rest of the
@@ -55,6 +58,7 @@ import polars as pl
 
 from renown.core.errors import InputError, RenownError
 from renown.core.events import EventColumn
+from renown.core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, private_dir
 from renown.ingest.lock import LakeLock
 from renown.ingest.schema import EVENT_SCHEMA, conform, empty_events
 
@@ -166,7 +170,9 @@ class Part:
 
 def _write_part(frame: pl.DataFrame, path: Path) -> None:
     """Write one part file and flush it to disk (the seam tests use to inject failures)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
     frame.write_parquet(path, compression=COMPRESSION, statistics=True)
+    os.chmod(path, PRIVATE_FILE_MODE)
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
 
@@ -191,12 +197,23 @@ class EventLake:
 
     def parts(self) -> list[Part]:
         """Committed parts, in manifest order."""
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[bytes | None, list[Part]]:
+        """The manifest's bytes (``None``: no lake yet) and the parts they list.
+
+        The manifest is read once, so the pair is consistent even while an append commits:
+        copying these bytes and these parts' files (which are never rewritten) copies the
+        lake exactly as it was at that commit, which is how a backup reads a live lake.
+        """
         manifest = self.path / MANIFEST_NAME
-        if not manifest.is_file():
-            return []
         try:
-            content = json.loads(manifest.read_text(encoding="utf-8"))
-            return [Part.from_json(entry) for entry in content["parts"]]
+            raw = manifest.read_bytes()
+        except FileNotFoundError:
+            return None, []
+        try:
+            content = json.loads(raw.decode("utf-8"))
+            return raw, [Part.from_json(entry) for entry in content["parts"]]
         except (ValueError, KeyError, TypeError) as error:
             raise RenownError(f"{manifest}: unreadable lake manifest ({error})") from error
 
@@ -308,7 +325,7 @@ class EventLake:
         """
         events = _validated(frame)
         unique = events.unique(subset=EventColumn.EVENT_KEY, keep="first", maintain_order=True)
-        self.path.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path)
         with LakeLock(self.path / LOCK_NAME, timeout=self.lock_timeout):
             parts = self.parts()
             self._sweep(parts)
@@ -356,7 +373,8 @@ class EventLake:
             for (month,), rows in sorted(months.items(), key=lambda item: str(item[0][0])):
                 directory = self.path / f"month={month}"
                 if not directory.exists():
-                    directory.mkdir()
+                    directory.mkdir(mode=PRIVATE_DIR_MODE)
+                    os.chmod(directory, PRIVATE_DIR_MODE)
                     new_dirs.append(directory)
                 name = f"part-{uuid.uuid4().hex}.parquet"
                 temporary = directory / f".{name}.tmp"
@@ -395,7 +413,9 @@ class EventLake:
         temporary = self.path / f".{MANIFEST_NAME}.{uuid.uuid4().hex}.tmp"
         content = {"version": MANIFEST_VERSION, "parts": [p.to_json() for p in parts]}
         try:
-            with temporary.open("w", encoding="utf-8") as handle:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+            os.fchmod(descriptor, PRIVATE_FILE_MODE)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 json.dump(content, handle, indent=1)
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -43,7 +43,7 @@ class LakeLock:
         self._descriptor: int | None = None
 
     def __enter__(self) -> LakeLock:
-        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = time.monotonic() + self.timeout
         while True:
             try:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotAllowed
+from renown.core.private import private_dir, write_private
 from renown.jobs.enqueue import enqueue_ingest, enqueue_recognition, enqueue_scoring
 from renown.jobs.files import check_event_suffix, read_event_file, upload_name
 from renown.jobs.queue import JobQueue
@@ -84,10 +85,8 @@ def check_upload_events(
     if len(data) > limit:
         raise InputError(name, f"the file is larger than {limit:,} bytes")
     slug = session.scalar(sa.select(Organisation.slug).where(Organisation.id == principal.org_id))
-    folder = queue.settings.uploads_dir / str(slug)
-    folder.mkdir(parents=True, exist_ok=True)
-    staged = folder / f".incoming-{uuid.uuid4().hex}-{name}"
-    staged.write_bytes(data)
+    folder = private_dir(queue.settings.uploads_dir / str(slug))
+    staged = write_private(folder / f".incoming-{uuid.uuid4().hex}-{name}", data)
     try:
         events = read_event_file(staged, name)
         if events.height == 0:

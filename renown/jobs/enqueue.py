@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
+from renown.core.private import private_dir, restrict_file
 from renown.jobs.queue import JobQueue
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Organisation
@@ -64,9 +65,10 @@ def enqueue_ingest(
 ) -> Job:
     """An ingest job for the events file at ``path`` (runs after the caller commits).
 
-    With ``keep_as_upload`` the file is moved to ``uploads_dir/<org>/<job id>-<name>``,
-    where the worker finds it (and people can tell uploads apart); otherwise the job reads
-    ``path`` where it is (a source on the server, named by an administrator).
+    With ``keep_as_upload`` the file is moved to ``uploads_dir/<org>/<job id>-<name>``
+    (private: 0600 in 0700 folders), where the worker finds it (and people can tell uploads
+    apart) and deletes it once read; otherwise the job reads ``path`` where it is (a source
+    on the server, named by an administrator, never deleted).
     """
     shown = name or path.name
     job = _new_job(session, principal, queue, INGEST, {"file": shown}, submit=False)
@@ -76,8 +78,9 @@ def enqueue_ingest(
         )
         relative = Path(str(slug)) / f"{job.id}-{shown}"
         target = queue.settings.uploads_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         shutil.move(path, target)
+        restrict_file(target)
         job.params = {"file": shown, "upload": relative.as_posix()}
     else:
         job.params = {"file": shown, "path": str(path.resolve())}

@@ -3,6 +3,11 @@
 The lake drops events it already holds (by key), so uploading the same file (or ingesting
 the same source) twice adds nothing, and it commits an append atomically, so a source that
 fails to read leaves the lake exactly as it was.
+
+An uploaded file is deleted as soon as the job has read it, whether the read succeeded or
+not: its events are then in memory (and soon in the lake), and a failed job is never run
+again, so the copy on disk would only be personal data lying around. Sources on the server
+belong to the operator and are never deleted.
 """
 
 from __future__ import annotations
@@ -42,7 +47,11 @@ def run_ingest(context: JobContext) -> dict[str, Any]:
     context.report(f"reading {name}", 0.1)
     # Uploads are single files named by their suffix; a server path may be a whole folder
     # (a Slack export, a Maildir, a Stack Exchange dump), so its format is detected.
-    frame = read_event_file(path, name) if uploaded else read_server_source(path, name)
+    try:
+        frame = read_event_file(path, name) if uploaded else read_server_source(path, name)
+    finally:
+        if uploaded:
+            path.unlink(missing_ok=True)
     context.report(f"adding {frame.height:,} events from {name} to the lake", 0.6)
     lake = EventLake(
         context.settings.org_lake_dir(context.org_slug), lock_timeout=LAKE_LOCK_TIMEOUT_SECONDS

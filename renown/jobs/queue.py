@@ -20,21 +20,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import peewee
 import sqlalchemy as sa
-from huey import Huey
+from huey import Huey, crontab
 from huey.contrib.sql_huey import SqlStorage
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown.core.errors import Invalid
 from renown.jobs.runner import execute_job
+from renown.jobs.sweep import SWEEP_EVERY_MINUTES, sweep
 from renown.settings import Settings
-from renown.store.engine import SQLITE_BUSY_TIMEOUT_MS, make_engine, normalise_url, session_factory
+from renown.store.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    make_engine,
+    normalise_url,
+    prepare_sqlite_file,
+    session_factory,
+)
 
 QUEUE_NAME = "renown"
 RUN_JOB_TASK = "renown.run_job"
+SWEEP_TASK = "renown.sweep"
 TABLE_PREFIX = "huey_"
 _PENDING = "renown.jobs.pending"
 _HOOKED = "renown.jobs.hooked"
@@ -53,6 +62,8 @@ def peewee_database(url: str) -> peewee.Database:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ":memory:"
+        if database != ":memory:":
+            prepare_sqlite_file(Path(database))  # huey may be the first to open it
         return peewee.SqliteDatabase(
             database,
             pragmas={
@@ -154,7 +165,13 @@ def make_queue(settings: Settings, *, sessions: sessionmaker[Session] | None = N
     def run_job(job_id: int) -> None:
         execute_job(settings, factory, job_id)
 
+    def sweep_now() -> None:
+        sweep(settings, factory)
+
     task = huey.task(name=RUN_JOB_TASK)(run_job)
+    # Run by every worker's scheduler (consumers started with ``periodic=True``); sweeping
+    # twice at once is harmless, as both only fail or delete what is already abandoned.
+    huey.periodic_task(crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), name=SWEEP_TASK)(sweep_now)
     return JobQueue(settings=settings, huey=huey, sessions=factory, run_task=task)
 
 

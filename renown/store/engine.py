@@ -13,6 +13,11 @@ committed meanwhile, because SQLite cannot move its old snapshot forward. On Pos
 writers queue on a transaction-scoped advisory lock: every write appends to the hash-chained
 audit log, whose next entry depends on the previous one, so concurrent writers would
 otherwise collide on the chain's tail. Readers are never blocked on either database.
+
+The database file is personal data: it is created 0600 (in a 0700 folder when renown makes
+the folder) before SQLite opens it. SQLite gives its ``-wal``, ``-shm`` and journal files
+the database file's permissions, so they are private too; an existing database left
+readable by an older version is tightened, together with those files.
 """
 
 from __future__ import annotations
@@ -26,11 +31,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from renown.core.private import create_private_file, private_dir, restrict_file
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "renown_write"
 """Execution option marking a connection whose transactions will write (see the module)."""
 WRITER_LOCK_TIMEOUT = "10s"
 """How long a PostgreSQL writer waits for its turn (SQLite's busy timeout, likewise)."""
+SQLITE_COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+"""Files SQLite keeps beside a database (write-ahead log, its index, rollback journal)."""
 SQLITE_POOL_SIZE = 8
 """Connections a SQLite engine keeps open between requests (PRAGMAs run once per connection).
 
@@ -53,7 +62,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(Path(database))
         if database and database != ":memory:" and "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
             kwargs.setdefault("max_overflow", -1)
@@ -65,6 +74,19 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         sa.event.listen(engine, "begin", _postgres_begin)
     return engine
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Make the SQLite database at ``path`` (and its companion files) private before use.
+
+    A missing folder is created 0700 and a missing database as an empty 0600 file, which
+    SQLite takes as an empty database; existing ones are tightened to 0600.
+    """
+    if not path.parent.exists():
+        private_dir(path.parent)
+    create_private_file(path)
+    for suffix in SQLITE_COMPANION_SUFFIXES:
+        restrict_file(path.with_name(path.name + suffix))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -47,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    settings.private_home()  # an older version may have left it readable by everyone
     engine = make_engine(settings.database)
     app.state.settings = settings
     app.state.engine = engine

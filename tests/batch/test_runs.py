@@ -14,7 +14,7 @@ from renown.batch.runs import load_run, record_run, write_scores
 from renown.batch.sources import load_events
 from renown.core.errors import RenownError
 from renown.ingest.lake import EventLake
-from tests.helpers import random_events
+from tests.helpers import modes_under, random_events
 
 
 def _scored_file(tmp_path: Path) -> tuple[Path, Path]:
@@ -100,3 +100,29 @@ def test_lake_runs_are_reproduced_and_refused_once_the_lake_grows(tmp_path: Path
     lake.append(random_events(30, 5, seed=23))
     with pytest.raises(RenownError, match="has changed since the run"):
         reproduce_run(runs)
+
+
+@pytest.mark.usefixtures("any_umask")
+def test_run_outputs_are_readable_by_renown_only(tmp_path: Path) -> None:
+    _source, runs = _scored_file(tmp_path)
+    modes = modes_under(runs)
+    run = load_run(runs)["run_id"]
+    assert modes == {
+        ".": 0o700,
+        "LATEST": 0o600,
+        run: 0o700,
+        f"{run}/run.json": 0o600,
+        f"{run}/scores.parquet": 0o600,
+    }
+    asked = tmp_path / "asked"
+    asked.mkdir()
+    asked.chmod(0o755)
+    result = score_events(random_events(25, 200, seed=2))
+    sidecar = write_scores(result, asked / "scores.csv")
+    write_scores(result, tmp_path / "new" / "scores.parquet")
+    assert modes_under(asked) == {".": 0o755, "scores.csv": 0o600, sidecar.name: 0o600}
+    assert modes_under(tmp_path / "new") == {
+        ".": 0o700,
+        "scores.parquet": 0o600,
+        "scores.parquet.run.json": 0o600,
+    }

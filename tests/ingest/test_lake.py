@@ -17,6 +17,7 @@ from renown.ingest.lake import EventLake
 from renown.ingest.lock import LakeLock, LakeLockedError
 from renown.ingest.readers.tabular import read_tabular
 from renown.ingest.schema import EVENT_SCHEMA
+from tests.helpers import modes_under
 
 START = datetime(2024, 1, 30, 12, tzinfo=UTC)
 
@@ -245,3 +246,18 @@ def test_keys_that_are_not_hex_are_stored_without_a_key_sum(tmp_path: Path) -> N
     assert [part.key_sum for part in lake.parts()] == [None, None]
     with pytest.raises(pl.exceptions.PolarsError):
         lake.fingerprint()  # as for the same events in a frame
+
+
+@pytest.mark.usefixtures("any_umask")
+def test_the_lake_is_readable_by_renown_only(tmp_path: Path) -> None:
+    lake = EventLake(tmp_path / "home" / "orgs" / "acme" / "lake")
+    lake.append(events(40, step_days=2))
+    lake.append(events(10, tag="more"))
+    modes = modes_under(tmp_path / "home")
+    folders = {name for name in modes if (tmp_path / "home" / name).is_dir()}
+    assert {"orgs/acme/lake", "orgs/acme/lake/month=2024-02"} <= folders
+    assert {name: modes[name] for name in folders} == dict.fromkeys(folders, 0o700)
+    files = set(modes) - folders
+    assert {"orgs/acme/lake/_manifest.json", "orgs/acme/lake/.lock"} <= files
+    assert len(files) == 2 + len(lake.parts())
+    assert {name: modes[name] for name in files} == dict.fromkeys(files, 0o600)
