@@ -32,7 +32,11 @@ from renown.store.tables.feedback import (
 
 
 def giver_key(item: FeedbackItem, external_email: str | None) -> str:
-    """One key per human giver: a person, or an outside rater by e-mail across requests."""
+    """One key per human giver: a person, or an outside rater by e-mail across requests
+    (once the giver's person, or the request they answered, is erased: the key kept for
+    them, so their answers still count once)."""
+    if item.giver_pseudonym is not None:
+        return item.giver_pseudonym
     if item.giver_person_id is not None:
         return f"person:{item.giver_person_id}"
     return f"external:{(external_email or f'rater-{item.external_rater_id}').lower()}"
