@@ -446,8 +446,21 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
         )
     ),
 )
-"""Every column that names a person. Order matters: erasure works through it top down
-after the detaching steps (children before parents)."""
+"""Every column that names a person (erasure deletes children before parents, whatever
+the order here)."""
+
+TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
+    "organisations": "the tenant itself",
+    "departments": "the organisation's structure",
+    "teams": "the organisation's structure",
+    "competency_frameworks": "the organisation's vocabulary",
+    "competencies": "the organisation's vocabulary",
+    "feedback_settings": "an organisation's setting",
+    "kudos_budgets": "an organisation's setting",
+    "scoring_runs": "a run's parameters and counts (its snapshots name people)",
+    "feedback_ratings": "reached through its feedback item (exported and erased with it)",
+}
+"""Tables with no column that names a person, and why (every other table has one above)."""
 
 UNSCRUBBED: Final[frozenset[tuple[str, str]]] = frozenset(
     {
