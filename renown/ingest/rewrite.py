@@ -86,11 +86,13 @@ def remove_identities(lake: EventLake, keys: Collection[str]) -> int:
             if not replaced:
                 return 0
             _fsync_dirs([lake.path, *{file.parent for file in created}])
-            lake._write_manifest(kept)
         except BaseException:
             for file in created:
                 file.unlink(missing_ok=True)
             raise
+        # The commit point. Should it fail, the new files are unlisted strays that the next
+        # append or rewrite sweeps; once it has happened, they are the lake.
+        lake._write_manifest(kept)
         for file in replaced:
             file.unlink(missing_ok=True)
         _fsync_dirs([lake.path, *{file.parent for file in replaced}])

@@ -119,12 +119,8 @@ def do_erase_person(
 ) -> Erasure:
     """Erase ``person_id`` of ``org_id`` from files and the database (no authorisation: for
     the CLI and ``check_erase_person``). Commits the session; see the module docstring."""
-    why = reason.strip()
-    if not why:
-        raise Invalid("erasing a person needs a reason")
-    if len(why) > MAX_REASON:
-        raise Invalid(f"the reason must be at most {MAX_REASON} characters")
-    traces = traces_of(session, org_id, person_id)
+    traces = traces_of(session, org_id, person_id)  # first: another organisation's is 404
+    why = checked_reason(reason)
     _refuse_while_ingesting(session, org_id)
     session.rollback()  # the file work may be long: hold no database snapshot meanwhile
     files = erase_from_files(settings, traces)
@@ -135,6 +131,16 @@ def do_erase_person(
     session.commit()
     _compact_sqlite(session)
     return erasure
+
+
+def checked_reason(reason: str) -> str:
+    """The reason an erasure is recorded with (required, bounded, no NUL)."""
+    why = reason.strip()
+    if not why:
+        raise Invalid("erasing a person needs a reason")
+    if len(why) > MAX_REASON or "\x00" in why:
+        raise Invalid(f"the reason must be 1 to {MAX_REASON} characters of text")
+    return why
 
 
 def _erase_in_database(
