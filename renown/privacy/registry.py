@@ -5,8 +5,8 @@ This is the reviewed list the privacy tests walk the schema against. Every forei
 someone (names, e-mails, audit actor strings, person ids kept in JSON); a table added
 later with such a column fails the tests until it is classified here. Free text anywhere
 (messages, reasons, explanations) can mention anyone: it is not listed column by column
-but scrubbed on erasure (:mod:`renown.privacy.scrub`), except the columns in
-:data:`UNSCRUBBED`, which hold identifiers that must not be rewritten.
+but scrubbed on erasure (:mod:`renown.privacy.scrub`), except identifier columns, which
+must not be rewritten.
 
 How a column names the person (:class:`Names`) decides which rows are theirs; what
 erasure does (:class:`Erase`) and why is stated per column. The decisions, in short:
@@ -27,75 +27,10 @@ erasure does (:class:`Erase`) and why is stated per column. The decisions, in sh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
-
-class Names(StrEnum):
-    """How a column names the person."""
-
-    PERSON = "person"
-    """A foreign key to ``people.id``."""
-    ACCOUNT = "account"
-    """A foreign key to ``accounts.id`` (one of the person's accounts)."""
-    ACTOR = "actor"
-    """An id-derived key: ``account:<id>`` of one of their accounts, ``person:<id>``."""
-    WORDS = "words"
-    """Holds one of their words: name, e-mail, employee id, identity value."""
-    IDS = "ids"
-    """JSON holding person ids (under the keys of ``renown.privacy.traces.PERSON_ID_KEYS``)."""
-
-
-class Erase(StrEnum):
-    """What erasing the person does to the rows the column names them in."""
-
-    DELETE = "delete"
-    """The row is about the person: it is deleted."""
-    CLEAR = "clear"
-    """Someone else's row: the reference becomes NULL."""
-    DETACH = "detach"
-    """Someone else's row that must keep counting the person once: the reference gives way
-    to the pseudonym (see ``renown.privacy.erase_rows``)."""
-    PSEUDONYMISE = "pseudonymise"
-    """The value is rewritten to the pseudonym (and recorded where a digest vouches for it)."""
-    REDACT = "redact"
-    """The audit log: rewritten to the pseudonym by a recorded redaction."""
-
-
-@dataclass(frozen=True)
-class Exported:
-    """Where the export holds the rows of a column that name the person.
-
-    ``path`` is a dotted path into the export document (``*`` steps into each item of a
-    list); the records found there carry the row's ``match`` column under ``key``.
-    ``where`` narrows the rows (a column and the value it must have).
-    """
-
-    path: str
-    match: str = "id"
-    key: str = "id"
-    where: tuple[str, object] | None = None
-
-
-@dataclass(frozen=True)
-class PersonalColumn:
-    """One column that names a person, and what privacy does with it."""
-
-    table: str
-    column: str
-    names: Names
-    erase: Erase
-    why: str
-    exported: tuple[Exported, ...] = ()
-    """Empty when the rows are not the person's own data (``why`` says whose they are)."""
-
-
-def _col(
-    table: str, column: str, names: Names, erase: Erase, why: str, *exported: Exported
-) -> PersonalColumn:
-    return PersonalColumn(table, column, names, erase, why, tuple(exported))
-
+from renown.privacy.kinds import Erase, Exported, Names, PersonalColumn
+from renown.privacy.kinds import col as _col
 
 P, A, ACT, W, IDS = Names.PERSON, Names.ACCOUNT, Names.ACTOR, Names.WORDS, Names.IDS
 DEL, CLEAR, DETACH, PSEUDO = Erase.DELETE, Erase.CLEAR, Erase.DETACH, Erase.PSEUDONYMISE
@@ -462,40 +397,11 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
 }
 """Tables with no column that names a person, and why (every other table has one above)."""
 
-UNSCRUBBED: Final[frozenset[tuple[str, str]]] = frozenset(
-    {
-        # other people's names and addresses: never rewritten because they look alike
-        ("people", "name"),
-        ("people", "email"),
-        ("people", "employee_id"),
-        ("identities", "value"),
-        ("identities", "kind"),
-        ("accounts", "email"),
-        ("feedback_recipients", "email"),
-        # secrets and digests: a rewrite would break what they vouch for
-        ("accounts", "password_hash"),
-        ("api_tokens", "digest"),
-        ("api_tokens", "prefix"),
-        ("feedback_recipients", "token_digest"),
-        ("feedback_releases", "salt"),
-        ("feedback_items", "giver_pseudonym"),
-        ("kudos_ring_reviews", "ring_key"),
-        ("badge_awards", "rule_hash"),
-        ("scoring_runs", "run_key"),
-        ("scoring_runs", "input_fingerprint"),
-        ("notification_deliveries", "dedupe_key"),
-        ("organisations", "slug"),
-        ("audit_personal_values", "digest"),
-        ("audit_personal_values", "key"),
-        ("audit_personal_values", "value"),
-    }
-)
-"""Text columns the free-text scrub leaves alone (identifiers, not prose)."""
-
-SCRUBBED_ELSEWHERE: Final[frozenset[str]] = frozenset({"audit_log", "round_decisions"})
-"""Tables rewritten only by their own recorded steps (redaction, frozen decisions)."""
-
-
-def columns_of(table: str) -> list[PersonalColumn]:
-    """The classified columns of ``table``."""
-    return [c for c in PERSONAL_COLUMNS if c.table == table]
+__all__ = [
+    "PERSONAL_COLUMNS",
+    "TABLES_NAMING_NOBODY",
+    "Erase",
+    "Exported",
+    "Names",
+    "PersonalColumn",
+]

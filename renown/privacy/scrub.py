@@ -5,7 +5,7 @@ explanations (which name the identities that drive a score) and HR's actor strin
 all name anyone, so they are not classified column by column: every text and JSON column
 of every table is searched, within the organisation, for the person's words and id-derived
 keys, and each mention is replaced by the pseudonym. Identifier columns
-(:data:`renown.privacy.registry.UNSCRUBBED`) are left alone, and the audit log and frozen
+(:data:`UNSCRUBBED`) are left alone, and the audit log and frozen
 decisions are rewritten only by their own recorded steps.
 
 The database narrows the search (``LIKE`` on the lower-cased column, JSON compared in its
@@ -15,16 +15,48 @@ stored ASCII-escaped form); Python decides, with word boundaries, what is a ment
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from renown.privacy.registry import SCRUBBED_ELSEWHERE, UNSCRUBBED
 from renown.privacy.traces import LIKE_ESCAPE, Traces, like_patterns
 from renown.store.base import Base
 
 TEXT_TYPES = (sa.String, sa.Text, sa.JSON)
+
+UNSCRUBBED: Final[frozenset[tuple[str, str]]] = frozenset(
+    {
+        # other people's names and addresses: never rewritten because they look alike
+        ("people", "name"),
+        ("people", "email"),
+        ("people", "employee_id"),
+        ("identities", "value"),
+        ("identities", "kind"),
+        ("accounts", "email"),
+        ("feedback_recipients", "email"),
+        # secrets and digests: a rewrite would break what they vouch for
+        ("accounts", "password_hash"),
+        ("api_tokens", "digest"),
+        ("api_tokens", "prefix"),
+        ("feedback_recipients", "token_digest"),
+        ("feedback_releases", "salt"),
+        ("feedback_items", "giver_pseudonym"),
+        ("kudos_ring_reviews", "ring_key"),
+        ("badge_awards", "rule_hash"),
+        ("scoring_runs", "run_key"),
+        ("scoring_runs", "input_fingerprint"),
+        ("notification_deliveries", "dedupe_key"),
+        ("organisations", "slug"),
+        ("audit_personal_values", "digest"),
+        ("audit_personal_values", "key"),
+        ("audit_personal_values", "value"),
+    }
+)
+"""Text columns the free-text scrub leaves alone (identifiers, not prose)."""
+
+SCRUBBED_ELSEWHERE: Final[frozenset[str]] = frozenset({"audit_log", "round_decisions"})
+"""Tables rewritten only by their own recorded steps (redaction, frozen decisions)."""
 
 
 def org_scope(table: sa.Table, org_id: int) -> sa.ColumnElement[bool] | None:
