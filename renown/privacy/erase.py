@@ -43,7 +43,7 @@ from renown.privacy.erase_records import pseudonymise_decisions, pseudonymise_ri
 from renown.privacy.erase_rows import erase_rows
 from renown.privacy.files import FilesErased, erase_from_files
 from renown.privacy.scrub import scrub_organisation
-from renown.privacy.traces import Traces, traces_of
+from renown.privacy.traces import Traces, person_in_org, traces_of
 from renown.settings import Settings
 from renown.store.tables.jobs import Job
 
@@ -89,11 +89,19 @@ def check_erase_person(
     person_id: int,
     reason: str,
     *,
+    confirm_name: str,
     clock: Clock | None = None,
 ) -> Erasure:
-    """HR and administrators erase a person of their own organisation (committed here)."""
+    """HR and administrators erase a person of their own organisation (committed here).
+
+    ``confirm_name`` must be the person's name as renown holds it (letter case aside): an
+    erasure cannot be undone, and a mistyped id must not erase someone else.
+    """
     if not principal.sees_everyone:
         raise NotAllowed("only HR and administrators erase people")
+    person = person_in_org(session, principal.org_id, person_id)
+    if confirm_name.strip().casefold() != person.name.strip().casefold():
+        raise Invalid(f"type the name of person {person_id} to confirm the erasure")
     if principal.person_id == person_id:
         raise Invalid("you cannot erase yourself; ask another HR person or administrator")
     return do_erase_person(

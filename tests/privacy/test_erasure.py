@@ -33,6 +33,7 @@ from renown.privacy.traces import PERSON_ID_KEYS, traces_of
 from renown.store.base import Base
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.feedback import FeedbackItem, FeedbackRequest
+from renown.store.tables.org import Person
 from renown.store.tables.recognition import Kudos, KudosReaction
 from renown.store.tables.talent import RoundDecision
 from renown.talent.decisions import verify_decision
@@ -144,6 +145,7 @@ def erased(installation: Installation) -> Erased:
             installation.admin,
             installation.subject,
             f"{name} asked to be forgotten",
+            confirm_name=name.upper(),
         )
     return Erased(before, erasure)
 
@@ -266,7 +268,12 @@ def test_erasing_again_finds_nobody_and_changes_nothing(
         count = session.scalar(sa.select(sa.func.count(AuditEntry.id)))
         with pytest.raises(NotFound):
             check_erase_person(
-                session, installation.settings, installation.admin, erased.before.person_id, "again"
+                session,
+                installation.settings,
+                installation.admin,
+                erased.before.person_id,
+                "again",
+                confirm_name=next(w for w in erased.before.words if " " in w),
             )
     with installation.sessions() as session:
         assert session.scalar(sa.select(sa.func.count(AuditEntry.id))) == count
@@ -277,11 +284,19 @@ def test_another_organisation_cannot_erase_and_nobody_erases_themselves(
 ) -> None:
     stranger = Principal(0, installation.other_org_id, Role.HR, None, "")
     colleague = installation.reports[0]
+    settings = installation.settings
     with installation.sessions() as session:
         count = session.scalar(sa.select(sa.func.count(AuditEntry.id)))
+        person = session.get(Person, colleague)
+        assert person is not None
+        name = person.name
         with pytest.raises(NotFound):
-            check_erase_person(session, installation.settings, stranger, colleague, "not mine")
+            check_erase_person(session, settings, stranger, colleague, "x", confirm_name=name)
         myself = Principal(0, installation.org_id, Role.HR, colleague, "")
-        with pytest.raises(Invalid):
-            check_erase_person(session, installation.settings, myself, colleague, "me")
+        with pytest.raises(Invalid, match="yourself"):
+            check_erase_person(session, settings, myself, colleague, "x", confirm_name=name)
+        admin = installation.admin
+        with pytest.raises(Invalid, match="type the name"):
+            check_erase_person(session, settings, admin, colleague, "x", confirm_name="Someone")
         assert session.scalar(sa.select(sa.func.count(AuditEntry.id))) == count
+        assert session.get(Person, colleague) is not None

@@ -81,16 +81,22 @@ def test_hr_of_another_organisation_is_told_the_person_does_not_exist(
 
 def test_hr_erases_through_the_api_once(platform: Platform) -> None:
     target = _someone(platform, 1)
+    with platform.sessions() as session:
+        person = session.get(Person, target)
+        assert person is not None
+        name = person.name
     client = platform.bearer(Role.HR)
-    assert client.post(f"/api/v1/people/{target}/erase", json={}).status_code == 422
+    url = f"/api/v1/people/{target}/erase"
+    assert client.post(url, json={"confirm_name": name}).status_code == 422
+    assert client.post(url, json={"reason": "left", "confirm_name": "x"}).status_code == 422
     assert _exists(platform, target)
-    answer = client.post(f"/api/v1/people/{target}/erase", json={"reason": "left in 2020"})
+    answer = client.post(url, json={"reason": "left in 2020", "confirm_name": name})
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["pseudonym"].startswith("erased:") and body["rows"]["people.id"] == 1
     assert not _exists(platform, target)
     assert client.get(f"/api/v1/people/{target}").status_code == 404
-    again = client.post(f"/api/v1/people/{target}/erase", json={"reason": "again"})
+    again = client.post(url, json={"reason": "again", "confirm_name": name})
     assert again.status_code == 404
 
 

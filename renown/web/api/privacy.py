@@ -1,6 +1,6 @@
 """Erasing a person (HR and administrators): the API beside "export my data".
 
-The body's reason is optional in the schema and required by the erasure itself, so a
+The body's fields are optional in the schema and required by the erasure itself, so a
 person of another organisation is "not found" (404) before the body is judged (422).
 """
 
@@ -23,10 +23,11 @@ PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 
 
 class ErasureIn(BaseModel):
-    """Why the person is erased (recorded in the audit log, with the person's name
-    replaced by the pseudonym)."""
+    """Why the person is erased (recorded in the audit log, with the person's name replaced
+    by the pseudonym), and their name typed again: a mistyped id must not erase anyone."""
 
     reason: str | None = Field(default=None, max_length=MAX_REASON, pattern=NO_NUL)
+    confirm_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
 
 
 class ErasureOut(BaseModel):
@@ -53,6 +54,14 @@ def erase_person(
     settings: SettingsDep,
 ) -> ErasureOut:
     """Erase a person of the caller's organisation from the store, the event lake and the
-    run outputs (irreversible; a reason is required). Erasing again answers 404."""
-    erasure = check_erase_person(session, settings, principal, person_id, body.reason or "")
+    run outputs (irreversible; a reason and the person's name are required). Erasing again
+    answers 404."""
+    erasure = check_erase_person(
+        session,
+        settings,
+        principal,
+        person_id,
+        body.reason or "",
+        confirm_name=body.confirm_name or "",
+    )
     return ErasureOut(**erasure.summary())

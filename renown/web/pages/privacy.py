@@ -63,7 +63,9 @@ def erase(
         error = f"Type {person.name}'s name exactly as shown to confirm."
         return _form(request, person, reason=reason, error=error, status=422)
     try:
-        erasure = check_erase_person(session, settings, principal, person_id, reason)
+        erasure = check_erase_person(
+            session, settings, principal, person_id, reason, confirm_name=confirm_name
+        )
     except Invalid as problem:
         session.rollback()
         person = person_in_org(session, principal.org_id, person_id)
