@@ -5,8 +5,8 @@ After an erasure no table, lake partition, run output or score snapshot names th
 The steps, and why in this order:
 
 1. **Check** (read only): the person belongs to the caller's organisation (anyone else's
-   is "not found"), is not the caller, a reason is given, and no ingest job of the
-   organisation is waiting or running (its file would bring the person's events back).
+   is "not found"), is not the caller, a reason is given, and no job of the organisation
+   is waiting or running (an ingest, or a recognition export, could write them back).
 2. **Files** (:mod:`renown.privacy.files`): the lake, run outputs and uploads, each
    rewritten crash-safely. This runs before the database transaction and outside it, so
    a long lake rewrite never holds the database's write lock; and if anything fails or
@@ -129,7 +129,7 @@ def do_erase_person(
     the CLI and ``check_erase_person``). Commits the session; see the module docstring."""
     traces = traces_of(session, org_id, person_id)  # first: another organisation's is 404
     why = checked_reason(reason)
-    _refuse_while_ingesting(session, org_id)
+    _refuse_while_jobs_run(session, org_id)
     session.rollback()  # the file work may be long: hold no database snapshot meanwhile
     files = erase_from_files(settings, traces)
     fresh = traces_of(session, org_id, person_id, number=traces.number)
@@ -183,17 +183,19 @@ def _erase_in_database(
     return erasure
 
 
-def _refuse_while_ingesting(session: Session, org_id: int) -> None:
-    busy = session.scalar(
-        sa.select(Job.id)
-        .where(Job.org_id == org_id, Job.kind == "ingest", Job.status.in_(["queued", "running"]))
+def _refuse_while_jobs_run(session: Session, org_id: int) -> None:
+    """Every job may write the person back: an ingest its file's events, a recognition or
+    scoring job the kudos and feedback it exported to the lake before the erasure."""
+    busy = session.execute(
+        sa.select(Job.id, Job.kind)
+        .where(Job.org_id == org_id, Job.status.in_(["queued", "running"]))
         .order_by(Job.id)
         .limit(1)
-    )
+    ).first()
     if busy is not None:
         raise Invalid(
-            f"ingest job {busy} has not finished; erase once it has, or its events would"
-            " bring the person back"
+            f"{busy.kind} job {busy.id} has not finished; erase once it has, or what it"
+            " writes could bring the person back"
         )
 
 

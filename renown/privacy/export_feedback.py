@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from renown.accounts.principal import Principal
+from renown.audit.personal import ERASED
 from renown.feedback.queries import received, requested
 from renown.store.tables.feedback import (
     FeedbackItem,
@@ -50,8 +51,7 @@ def feedback_received(session: Session, principal: Principal, person_id: int) ->
             {
                 "id": item.id,
                 "giver_id": item.giver_person_id,
-                "giver_name": name
-                or ("a former colleague" if item.giver_pseudonym else "an outside rater"),
+                "giver_name": name or _unnamed(item.giver_pseudonym),
                 "relationship": item.relationship,
                 "visibility": item.visibility,
                 "text": item.text,
@@ -180,6 +180,12 @@ def _ratings(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str, i
         ):
             found[item_id][key] = rating
     return found
+
+
+def _unnamed(pseudonym: str | None) -> str:
+    """Who a named item is from when no person is on record (as the app says it)."""
+    erased = pseudonym is not None and pseudonym.startswith(ERASED)
+    return "a former colleague" if erased else "an outside rater"
 
 
 def _iso(value: Any) -> str | None:

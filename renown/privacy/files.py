@@ -12,7 +12,7 @@
 * **Uploads** of finished ingest jobs that name the person (as an actor or target, or
   anywhere in their text) are deleted: their events are in the lake already, and an
   upload cannot be rewritten in general (a mailbox, a zipped chat export). Erasure refuses
-  to start while an ingest job of the organisation is waiting or running.
+  to start while a job of the organisation is waiting or running.
 
 Server-side sources (``sources_dir``) are the operator's originals and are left alone; a
 later ingest of a source that still names the person would bring their events back.
