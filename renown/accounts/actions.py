@@ -171,7 +171,11 @@ def do_create_account(
         actor=actor,
         action="account.create",
         subject=f"account:{account.id}",
-        payload={"email": email, "role": role.value, "person_id": person_id},
+        payload={
+            "email": audit.personal(email, account_id=account.id, person_id=person_id),
+            "role": role.value,
+            "person_id": person_id,
+        },
         org_id=org_id,
     )
     return account

@@ -9,6 +9,7 @@ from renown.audit.log import (
     verify,
     verify_for_org,
 )
+from renown.audit.personal import personal
 
 __all__ = [
     "AuditBreak",
@@ -16,6 +17,7 @@ __all__ = [
     "OrgChainCheck",
     "append",
     "entries",
+    "personal",
     "verify",
     "verify_for_org",
 ]

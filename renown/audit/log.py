@@ -1,9 +1,26 @@
-"""Writing and verifying the hash-chained audit log.
+"""Writing and verifying the hash-chained audit log, and how it survives erasure.
 
 Each entry's hash is SHA-256 over a canonical JSON of its content plus the previous
 entry's hash. Appends take the chain's tail inside the caller's transaction, and the
 unique ``seq`` column turns two concurrent appends into one success and one retryable
 error instead of a forked chain.
+
+Erasure (the right to be forgotten) meets an append-only chain in two ways:
+
+* **Values written from now on** that name someone are passed wrapped in
+  :func:`renown.audit.personal.personal`: the hashed payload keeps a keyed digest and the
+  value lives beside the chain (:mod:`renown.audit.personal`). Erasing deletes the value;
+  the hashed content never changes, so these entries verify exactly as before.
+* **Everything else** that names an erased person (entries written before values were
+  kept apart, actor strings such as ``account:12``, person ids in payloads) is rewritten
+  to a pseudonym by a *recorded redaction* (:func:`renown.audit.redact.redact`): the
+  entry keeps its original ``hash`` (so the next entry's ``prev_hash`` still links to it
+  and a signed decision still finds its entry), and a later ``audit.redact`` entry, itself
+  in the chain, records the digest of the entry's new content. :func:`verify` accepts a
+  changed entry only when the latest redaction recorded after it vouches for exactly its
+  present content, so an edit after the redaction is still caught, and the redaction
+  itself (who, when, why, which entries) is as tamper-evident as any other entry. What a
+  redaction gives up, by design, is proof of what the redacted values were.
 """
 
 from __future__ import annotations
@@ -18,10 +35,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from renown.audit.personal import Personal, altered_values, seal, store_values
 from renown.store.tables.audit import AuditEntry
 
 GENESIS = "0" * 64
 """``prev_hash`` of the first entry."""
+REDACT_ACTION = "audit.redact"
+"""Action of the entries that record redactions (payload ``entries``: ``[{seq, hash}]``)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +52,7 @@ class AuditBreak:
     reason: str
 
 
-def _digest(
+def entry_digest(
     *,
     seq: int,
     at: datetime,
@@ -71,13 +91,18 @@ def append(
     org_id: int | None = None,
     at: datetime | None = None,
 ) -> AuditEntry:
-    """Add one entry at the end of the chain (in the caller's transaction)."""
+    """Add one entry at the end of the chain (in the caller's transaction).
+
+    Payload values wrapped in :func:`renown.audit.personal.personal` are recorded by
+    keyed digest and kept beside the chain, erasable with the person they name.
+    """
     tail = session.execute(
         sa.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     seq, prev_hash = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
     when = at or datetime.now(UTC)
-    clean = json.loads(json.dumps(payload or {}, sort_keys=True, default=str))
+    sealed: list[tuple[str, str, Personal]] = []
+    clean = json.loads(json.dumps(seal(payload or {}, sealed), sort_keys=True, default=str))
     entry = AuditEntry(
         seq=seq,
         at=when,
@@ -87,7 +112,7 @@ def append(
         subject=subject,
         payload=clean,
         prev_hash=prev_hash,
-        hash=_digest(
+        hash=entry_digest(
             seq=seq,
             at=when,
             org_id=org_id,
@@ -100,6 +125,9 @@ def append(
     )
     session.add(entry)
     session.flush()
+    if sealed:
+        store_values(session, seq, org_id, sealed)
+        session.flush()
     return entry
 
 
@@ -113,16 +141,12 @@ def entries(session: Session, *, org_id: int | None = None) -> Iterator[AuditEnt
 
 CHANGED = "content was changed after it was written"
 UNLINKED = "does not follow the previous entry's hash"
+VALUE_CHANGED = "a personal value was changed after it was written"
 
 
-def _breaks_of(entry: AuditEntry, expected_seq: int, expected_prev: str) -> list[str]:
-    """What is wrong with ``entry`` where the chain expected ``expected_seq`` after a hash."""
-    found = []
-    if entry.seq != expected_seq:
-        found.append(f"expected entry {expected_seq}: entries missing")
-    if entry.prev_hash != expected_prev:
-        found.append(UNLINKED)
-    recomputed = _digest(
+def content_digest(entry: AuditEntry) -> str:
+    """The digest of an entry's present content at its place in the chain."""
+    return entry_digest(
         seq=entry.seq,
         at=entry.at,
         org_id=entry.org_id,
@@ -132,17 +156,56 @@ def _breaks_of(entry: AuditEntry, expected_seq: int, expected_prev: str) -> list
         payload=entry.payload,
         prev_hash=entry.prev_hash,
     )
-    if recomputed != entry.hash:
+
+
+def _redactions(session: Session) -> dict[int, str]:
+    """seq -> the content digest the latest redaction recorded after it vouches for."""
+    vouched: dict[int, str] = {}
+    for seq, payload in session.execute(
+        sa.select(AuditEntry.seq, AuditEntry.payload)
+        .where(AuditEntry.action == REDACT_ACTION)
+        .order_by(AuditEntry.seq)
+    ):
+        for item in payload.get("entries", []) if isinstance(payload, dict) else []:
+            target = item.get("seq") if isinstance(item, dict) else None
+            if isinstance(target, int) and target < seq and isinstance(item.get("hash"), str):
+                vouched[target] = item["hash"]
+    return vouched
+
+
+def _breaks_of(
+    entry: AuditEntry, expected_seq: int, expected_prev: str, redacted: dict[int, str]
+) -> list[str]:
+    """What is wrong with ``entry`` where the chain expected ``expected_seq`` after a hash.
+
+    An entry changed by a recorded redaction is intact when its present content is what
+    the latest redaction vouches for.
+    """
+    found = []
+    if entry.seq != expected_seq:
+        found.append(f"expected entry {expected_seq}: entries missing")
+    if entry.prev_hash != expected_prev:
+        found.append(UNLINKED)
+    recomputed = content_digest(entry)
+    if recomputed != entry.hash and redacted.get(entry.seq) != recomputed:
         found.append(CHANGED)
     return found
 
 
 def _walk(session: Session) -> Iterator[tuple[AuditEntry, list[str]]]:
-    """Every entry in chain order with what is wrong with it (empty: nothing)."""
+    """Every entry in chain order with what is wrong with it (empty: nothing).
+
+    A personal value kept beside the chain must still match the digest its entry recorded.
+    """
+    redacted = _redactions(session)
+    altered = set(altered_values(session))
     expected_prev = GENESIS
     expected_seq = 1
     for entry in session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)):
-        yield entry, _breaks_of(entry, expected_seq, expected_prev)
+        found = _breaks_of(entry, expected_seq, expected_prev, redacted)
+        if entry.seq in altered:
+            found.append(VALUE_CHANGED)
+        yield entry, found
         expected_prev = entry.hash
         expected_seq = entry.seq + 1
 
@@ -183,7 +246,11 @@ class OrgChainCheck:
     """Breaks at the organisation's own entries (others' are never described)."""
 
 
-ORG_REASONS = {CHANGED: CHANGED, UNLINKED: "does not follow the entry before it"}
+ORG_REASONS = {
+    CHANGED: CHANGED,
+    UNLINKED: "does not follow the entry before it",
+    VALUE_CHANGED: VALUE_CHANGED,
+}
 """Reasons of :func:`verify` as an organisation reads them."""
 MISSING_FOR_ORG = "entries before it are missing"
 """A gap, told without the installation-wide sequence numbers :func:`verify` names."""

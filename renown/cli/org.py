@@ -1,4 +1,4 @@
-"""``renown org create`` and ``renown org import``: set up an organisation from the shell.
+"""``renown org create``, ``import`` and ``erase``: an organisation from the shell.
 
 These run without a signed-in account (whoever can run the CLI on the server already
 controls the database); the audit log records them with the actor ``cli``.
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 org_app = typer.Typer(
-    help="Create organisations and import their org charts.", no_args_is_help=True
+    help="Create organisations, import their org charts, erase a person.", no_args_is_help=True
 )
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -67,6 +67,61 @@ def org_import(
     console.print(
         f"{file}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.identities_added} identities added"
+    )
+
+
+@org_app.command("erase")
+def org_erase(
+    slug: Annotated[str, typer.Argument(help="Organisation of the person.")],
+    employee_id: Annotated[str, typer.Argument(help="The person's employee id (HRIS key).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person: nothing in the store, the event lake or the run outputs names them
+    afterwards (irreversible). The audit log records it under a pseudonym."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from renown.core.errors import RenownError
+    from renown.org.actions import org_by_slug
+    from renown.privacy.erase import do_erase_person
+    from renown.settings import get_settings
+    from renown.store import make_engine
+    from renown.store.tables.org import Person
+
+    settings = get_settings()
+    engine = make_engine(settings.database)
+    try:
+        with Session(engine) as session:
+            org = org_by_slug(session, slug)
+            person = session.scalar(
+                sa.select(Person).where(Person.org_id == org.id, Person.employee_id == employee_id)
+            )
+            if person is None:
+                errors.print(f"[bold red]error:[/] no person {employee_id!r} in {slug}")
+                raise typer.Exit(code=1)
+            if not yes and not typer.confirm(f"Erase {person.name} ({employee_id}) for good?"):
+                raise typer.Exit(code=1)
+            erasure = do_erase_person(
+                session,
+                settings,
+                org_id=org.id,
+                person_id=person.id,
+                reason=reason,
+                actor=CLI_ACTOR,
+            )
+    except RenownError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+    files = erasure.files
+    console.print(
+        f"erased {employee_id} of {slug}: recorded as {erasure.pseudonym}; "
+        f"{sum(erasure.rows.values())} rows deleted or detached, "
+        f"{sum(erasure.scrubbed.values())} texts rewritten, "
+        f"{erasure.audit_entries} audit entries redacted, {files.lake_events} lake events, "
+        f"{files.score_rows} score rows and {files.uploads} uploads removed"
     )
 
 

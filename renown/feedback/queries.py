@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from renown.accounts.principal import Principal
+from renown.audit.personal import ERASED
 from renown.core.clock import Clock
 from renown.core.errors import NotAllowed, NotFound
 from renown.core.roles import Role
@@ -92,6 +93,12 @@ def _ratings(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str, i
     return ratings
 
 
+def _unnamed_giver(item: FeedbackItem) -> str:
+    """Who a named item is from when no person or outside rater is on record any more."""
+    erased = item.giver_pseudonym is not None and item.giver_pseudonym.startswith(ERASED)
+    return "A former colleague" if erased else "An outside rater"
+
+
 def _named_items(
     session: Session, where: Sequence[sa.ColumnElement[bool]], *, limit: int = MAX_ITEMS
 ) -> list[NamedItem]:
@@ -112,7 +119,7 @@ def _named_items(
             receiver_id=item.receiver_id,
             receiver_name=receiver_name,
             giver_id=item.giver_person_id,
-            giver_name=giver_name or external_name or "An outside rater",
+            giver_name=giver_name or external_name or _unnamed_giver(item),
             relationship=item.relationship,
             visibility=item.visibility,
             text=item.text,

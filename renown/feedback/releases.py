@@ -34,6 +34,9 @@ from renown.store.tables.feedback import (
     FeedbackRequest,
 )
 
+EXTERNAL_KEY = "external:"
+"""Prefix of an outside rater's giver key."""
+
 
 @dataclass(frozen=True)
 class _Rater:
@@ -44,12 +47,16 @@ class _Rater:
 
 
 def giver_key(item: FeedbackItem, external_email: str | None) -> str:
-    """One key per human giver: a person, or an outside rater by mailbox across requests."""
+    """One key per human giver: a person, or an outside rater by mailbox across requests
+    (once the giver's person, or the request they answered, is erased: the key kept for
+    them, so their answers still count once)."""
+    if item.giver_pseudonym is not None:
+        return item.giver_pseudonym
     if item.giver_person_id is not None:
         return f"person:{item.giver_person_id}"
     if external_email:
-        return f"external:{mailbox(external_email)}"
-    return f"external:rater-{item.external_rater_id}"
+        return f"{EXTERNAL_KEY}{mailbox(external_email)}"
+    return f"{EXTERNAL_KEY}rater-{item.external_rater_id}"
 
 
 def _outside_raters(session: Session, items: Iterable[FeedbackItem]) -> dict[int, _Rater]:
@@ -80,7 +87,13 @@ def _outside_raters(session: Session, items: Iterable[FeedbackItem]) -> dict[int
 def _key_of(item: FeedbackItem, raters: dict[int, _Rater]) -> tuple[str, bool]:
     """The giver's key, and whether the giver counts toward a threshold."""
     if item.external_rater_id is None:
-        return giver_key(item, None), item.giver_person_id is not None
+        # A person, or an erased person's pseudonym: authenticated, told apart. An outside
+        # rater whose link went with an erased request can no longer be told apart.
+        pseudonym = item.giver_pseudonym
+        internal = item.giver_person_id is not None or (
+            pseudonym is not None and not pseudonym.startswith(EXTERNAL_KEY)
+        )
+        return giver_key(item, None), internal
     rater = raters.get(item.external_rater_id)
     if rater is None:  # the link's row is gone: nothing tells this giver apart
         return giver_key(item, None), False

@@ -1,4 +1,7 @@
-"""A person's own data, exported in one JSON-ready document (the right of access).
+"""The organisation part of "export my data": person, identities, scores, accounts.
+
+The whole export, which every route serves, is :func:`renown.privacy.export.export_my_data`;
+it starts from this part and adds every other section that names the person.
 
 Only the principal's own person and accounts are included; token digests and password
 hashes are never exported (they are secrets of the installation, not personal data).

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
+from renown.audit.personal import matches as recorded_value_matches
 from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES
@@ -120,7 +121,9 @@ def check_sign_off(
         action="talent.round.decide",
         subject=f"round:{round_.id}",
         payload={
-            "signed_by": name,
+            "signed_by": audit.personal(
+                name, account_id=principal.account_id, person_id=principal.person_id
+            ),
             "promoted": chosen,
             "recommended": list(top),
             "overrides": overrides,
@@ -188,7 +191,7 @@ def verify_decision(session: Session, decision: RoundDecision) -> bool:
         and payload.get("promoted") == decision.promoted
         and payload.get("overrides") == decision.overrides
         and payload.get("reason") == decision.reason
-        and payload.get("signed_by") == decision.signer_name
+        and recorded_value_matches(session, payload.get("signed_by"), decision.signer_name)
         and entry.actor == decision.signed_by
     )
 

@@ -3,8 +3,9 @@
 Everything the boards hold about the signed-in person: their self-reported demographics,
 the performance ratings, level and external observations HR imported, the rounds they were
 considered in (with the reason), the outcome and their own explanation once a round is
-decided, and their appeals. Nothing about anyone else, and nothing HR sees only in
-aggregate.
+decided, their appeals, the calibration moves of their 9-box cell (with HR's reason), the
+succession plans that name them, and the ratings they gave as a manager. Other people
+appear by id only, and nothing HR sees only in aggregate is included.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from renown.accounts.principal import Principal
 from renown.store.tables.org import Person
 from renown.store.tables.talent import (
     Appeal,
+    CalibrationMove,
     Demographics,
     ExternalProminence,
     PerformanceRating,
     PromotionRound,
     RoundCandidate,
     RoundDecision,
+    SuccessionPlan,
+    Successor,
     TalentProfile,
 )
 
@@ -50,6 +54,7 @@ def my_talent_data(session: Session, principal: Principal) -> dict[str, Any] | N
         "demographics": None
         if demographics is None
         else {
+            "person_id": me,
             "sex": demographics.sex,
             "race_ethnicity": demographics.race_ethnicity,
             "age_band": demographics.age_band,
@@ -60,15 +65,22 @@ def my_talent_data(session: Session, principal: Principal) -> dict[str, Any] | N
         "profile": None
         if profile is None
         else {
+            "person_id": me,
             "level": profile.level,
             "in_role_since": profile.in_role_since.isoformat() if profile.in_role_since else None,
         },
         "performance_ratings": [{"period": r.period, "rating": r.rating} for r in ratings],
         "external_prominence": [
-            {"network": e.network, "score": e.score, "observed_on": e.observed_on.isoformat()}
+            {
+                "id": e.id,
+                "network": e.network,
+                "score": e.score,
+                "observed_on": e.observed_on.isoformat(),
+            }
             for e in external
         ],
         "rounds": _rounds(session, me),
+        **_beyond_rounds(session, person.org_id, me),
     }
 
 
@@ -86,6 +98,7 @@ def _rounds(session: Session, me: int) -> list[dict[str, Any]]:
     ):
         appeals.setdefault(appeal.round_id, []).append(
             {
+                "id": appeal.id,
                 "text": appeal.text,
                 "filed_at": appeal.filed_at.isoformat(),
                 "status": appeal.status,
@@ -99,6 +112,7 @@ def _rounds(session: Session, me: int) -> list[dict[str, Any]]:
             mine = next((r for r in decision.ranking if r["person_id"] == me), None)
         exported.append(
             {
+                "round_id": round_.id,
                 "round": round_.name,
                 "target": round_.target,
                 "in_pool": candidate.included,
@@ -110,3 +124,57 @@ def _rounds(session: Session, me: int) -> list[dict[str, Any]]:
             }
         )
     return exported
+
+
+def _beyond_rounds(session: Session, org_id: int, me: int) -> dict[str, Any]:
+    """Calibration moves of their cell, succession plans naming them, ratings they gave."""
+    moves = session.scalars(
+        sa.select(CalibrationMove)
+        .where(CalibrationMove.person_id == me)
+        .order_by(CalibrationMove.moved_at, CalibrationMove.id)
+    )
+    successor = session.execute(
+        sa.select(Successor, SuccessionPlan.role_name)
+        .join(SuccessionPlan, SuccessionPlan.id == Successor.plan_id)
+        .where(SuccessionPlan.org_id == org_id, Successor.person_id == me)
+        .order_by(Successor.id)
+    )
+    incumbent = session.scalars(
+        sa.select(SuccessionPlan)
+        .where(SuccessionPlan.org_id == org_id, SuccessionPlan.incumbent_id == me)
+        .order_by(SuccessionPlan.id)
+    )
+    given = session.scalars(
+        sa.select(PerformanceRating)
+        .where(PerformanceRating.org_id == org_id, PerformanceRating.rated_by_id == me)
+        .order_by(PerformanceRating.period, PerformanceRating.id)
+    )
+    return {
+        "calibration_moves": [
+            {
+                "id": m.id,
+                "round_id": m.round_id,
+                "from": [m.from_performance, m.from_potential],
+                "to": [m.to_performance, m.to_potential],
+                "reason": m.reason,
+                "moved_at": m.moved_at.isoformat(),
+            }
+            for m in moves
+        ],
+        "successor_of": [
+            {
+                "id": s.id,
+                "plan_id": s.plan_id,
+                "role": role,
+                "readiness": s.readiness,
+                "reason": s.reason,
+                "set_at": s.set_at.isoformat(),
+            }
+            for s, role in successor
+        ],
+        "incumbent_of": [{"id": plan.id, "role": plan.role_name} for plan in incumbent],
+        "ratings_given": [
+            {"id": r.id, "person_id": r.person_id, "period": r.period, "rating": r.rating}
+            for r in given
+        ],
+    }

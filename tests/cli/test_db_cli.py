@@ -66,3 +66,39 @@ def test_org_create_import_and_audit_verify(env: dict[str, str], tmp_path: Path)
     result = runner.invoke(app, ["audit", "verify"], env=env)
     assert result.exit_code == 1
     assert "entry 2: content was changed" in result.output and "NOT intact" in result.output
+
+
+def test_org_erase_removes_a_person_and_keeps_the_audit_log_intact(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _run(env, "db", "upgrade")
+    _run(env, "org", "create", "acme", "Acme Ltd")
+    _run(env, "org", "create", "other", "Other Ltd")
+    people = tmp_path / "people.csv"
+    people.write_bytes(SMALL_CHART)
+    _run(env, "org", "import", "acme", str(people))
+    _run(env, "org", "import", "other", str(people))
+    _run(env, "org", "erase", "acme", "e2", code=2)  # a reason is required
+    declined = runner.invoke(
+        app, ["org", "erase", "acme", "e2", "--reason", "x"], input="n\n", env=env
+    )
+    assert declined.exit_code == 1 and "Erase Ben Lead (e2) for good?" in declined.output
+    out = _run(env, "org", "erase", "acme", "e2", "--reason", "Ben Lead asked", "--yes")
+    assert "erased e2 of acme: recorded as erased:" in out
+    _run(env, "org", "erase", "acme", "e2", "--reason", "again", "--yes", code=1)
+    _run(env, "org", "erase", "acme", "nobody", "--reason", "x", "--yes", code=1)
+    assert "audit log intact" in _run(env, "audit", "verify")
+    engine = make_engine(env["RENOWN_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            names = connection.execute(
+                sa.text(
+                    "SELECT o.slug FROM people p JOIN organisations o ON o.id = p.org_id"
+                    " WHERE p.employee_id = 'e2'"
+                )
+            ).scalars()
+            assert list(names) == ["other"]
+            payloads = connection.execute(sa.text("SELECT payload FROM audit_log")).scalars()
+            assert not any("Ben Lead" in str(p) for p in payloads)
+    finally:
+        engine.dispose()

@@ -194,6 +194,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/rings/{ring_id}/confirm"): PEOPLE_ADMIN,
     ("POST", "/rings/{ring_id}/dismiss"): PEOPLE_ADMIN,
     ("POST", "/rings/run"): PEOPLE_ADMIN,
+    # Privacy: HR and administrators erase a person of their organisation (API and page)
+    ("POST", "/api/v1/people/{person_id}/erase"): PEOPLE_ADMIN,
+    ("GET", "/people/{person_id}/erase"): PEOPLE_ADMIN,
+    ("POST", "/people/{person_id}/erase"): PEOPLE_ADMIN,
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""

@@ -2,7 +2,7 @@
 
 import renown.store.tables.recognition  # noqa: F401 - registers the recognition tables
 from renown.store.tables.accounts import Account, ApiToken, SignInThrottle, WebSession
-from renown.store.tables.audit import AuditEntry
+from renown.store.tables.audit import AuditEntry, AuditPersonalValue
 from renown.store.tables.feedback import (
     AnonymousRelease,
     Competency,
@@ -38,6 +38,7 @@ __all__ = [
     "ApiToken",
     "Appeal",
     "AuditEntry",
+    "AuditPersonalValue",
     "CalibrationMove",
     "CalibrationSession",
     "Competency",

@@ -147,6 +147,11 @@ class FeedbackItem(Base):
     external_rater_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("feedback_recipients.id", ondelete="SET NULL")
     )
+    giver_pseudonym: Mapped[str | None] = mapped_column(sa.String(340))
+    """Set when the giver's person (or the request an outside rater answered) was erased:
+    the key that still counts this giver once in anonymous releases (``erased:<n>`` for an
+    erased person, the outside rater's own key otherwise); named items say "a former
+    colleague"."""
     receiver_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     relationship: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.Text, default="")

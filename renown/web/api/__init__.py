@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from renown.web.api import account, admin, people, security
 from renown.web.api.feedback import router as feedback_router
+from renown.web.api.privacy import router as privacy_router
 from renown.web.api.recognition import router as recognition_router
 from renown.web.api.responses import ERROR_RESPONSES
 from renown.web.api.runs import router as runs_router
@@ -26,5 +27,6 @@ router.include_router(talent_calibration_router)
 router.include_router(talent_decisions_router)
 router.include_router(talent_audit_router)
 router.include_router(talent_succession_router)
+router.include_router(privacy_router)
 
 __all__ = ["router"]

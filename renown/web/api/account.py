@@ -10,9 +10,8 @@ from renown._version import __version__
 from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.org import actions as org_actions
-from renown.org import queries
+from renown.privacy.export import export_my_data as export_everything
 from renown.store.tables.accounts import ApiToken
-from renown.talent.export import my_talent_data
 from renown.web.api.schemas import Health, Me, NewToken, TokenIn, TokenOut, Visibility
 from renown.web.deps import SessionDep
 from renown.web.params import RowId
@@ -43,9 +42,7 @@ def me(principal: SignedIn) -> Me:
 @router.get("/me/export")
 def export_my_data(principal: SignedIn, session: SessionDep) -> dict[str, Any]:
     """Everything renown holds about the signed-in person, as JSON."""
-    return queries.export_my_data(session, principal) | {
-        "talent": my_talent_data(session, principal)
-    }
+    return export_everything(session, principal)
 
 
 @router.put("/me/visibility")

@@ -14,6 +14,7 @@ from renown.web.pages.home import router as home_router
 from renown.web.pages.leaderboard import router as leaderboard_router
 from renown.web.pages.network import router as network_router
 from renown.web.pages.people import router as people_router
+from renown.web.pages.privacy import router as privacy_router
 from renown.web.pages.recognition import router as recognition_router
 from renown.web.pages.runs import router as runs_router
 from renown.web.pages.security import router as security_router
@@ -40,5 +41,6 @@ router.include_router(talent_calibration_router)
 router.include_router(talent_audit_router)
 router.include_router(talent_succession_router)
 router.include_router(demographics_router)
+router.include_router(privacy_router)
 
 __all__ = ["router"]

@@ -16,8 +16,7 @@ from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid
 from renown.org import actions as org_actions
-from renown.org import queries
-from renown.talent.export import my_talent_data
+from renown.privacy.export import export_my_data as export_everything
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
 from renown.web.params import RowId
@@ -90,9 +89,7 @@ def set_visibility(
 @router.get("/me/export")
 def export_my_data(principal: SignedIn, session: SessionDep) -> Response:
     """Everything renown holds about the signed-in person, as a JSON download."""
-    data = queries.export_my_data(session, principal) | {
-        "talent": my_talent_data(session, principal)
-    }
+    data = export_everything(session, principal)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         media_type="application/json",

@@ -1,7 +1,7 @@
 """trust: server-side web sessions, sign-in throttling, how outside raters' links went out
 
 Revision ID: 0106
-Revises: 0104
+Revises: 0105
 
 - ``web_sessions``: the cookie names a session row, so signing out, changing the password
   or deactivating an account ends sessions at once (a signed cookie alone stays valid for
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0106"
-down_revision: str | None = "0104"
+down_revision: str | None = "0105"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,82 @@
+""" "Export my data": everything renown holds that names the signed-in person, as JSON.
+
+One function serves the API (``GET /api/v1/me/export``) and the page (``/me/export``). It
+is complete by construction and by test: :mod:`renown.privacy.registry` lists every
+column that names a person with the export section that holds its rows, and the privacy
+tests seed a row for each and find it here. Each section keeps its own domain's rules:
+
+* other people appear by id, never by name (except a named feedback item's giver, whom
+  the person sees in the app anyway);
+* feedback received: named items, and anonymous answers only as the released aggregates
+  the person sees in the app (never an answer or a giver);
+* feedback given: their anonymous answers' text and ratings, nothing about releases;
+* secrets are never exported (password hashes, token digests, link tokens).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.org.export import export_my_data as org_part
+from renown.privacy.export_activity import about_me, activity, messages, recognition
+from renown.privacy.export_feedback import feedback_given, feedback_received, feedback_requests
+from renown.store.tables.org import Person
+from renown.talent.export import my_talent_data
+
+FORMAT = 2
+"""Version of the document's layout (2: every section that names the person)."""
+
+
+def export_my_data(session: Session, principal: Principal) -> dict[str, Any]:
+    """Everything renown holds about the principal's person and accounts (JSON-ready)."""
+    base = org_part(session, principal)
+    person = _own_person(session, principal)
+    account_ids = sorted({principal.account_id, *(a["id"] for a in base["accounts"])})
+    addresses = {a["email"] for a in base["accounts"]}
+    tokens = [f"account:{a}" for a in account_ids]
+    if person is not None:
+        addresses |= {person.email} if person.email else set()
+        tokens.append(f"person:{person.id}")
+    org_id = principal.org_id
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "exported_at": datetime.now(UTC).isoformat(),
+        **base,
+        "direct_reports": [],
+        "feedback_given": None,
+        "feedback_requests": None,
+        **messages(session, org_id, person.id if person else None, account_ids, sorted(addresses)),
+        "recognition": None,
+        "talent": my_talent_data(session, principal),
+        "activity": activity(session, org_id, account_ids, tokens),
+        "about_me": about_me(session, org_id, person.id if person else None, account_ids, tokens),
+    }
+    if person is not None:
+        document["direct_reports"] = [
+            {"id": report_id}
+            for report_id in session.scalars(
+                sa.select(Person.id)
+                .where(Person.org_id == org_id, Person.manager_id == person.id)
+                .order_by(Person.id)
+            )
+        ]
+        document["recognition"] = recognition(session, org_id, person.id)
+        if principal.is_staff:
+            document["feedback_received"] = feedback_received(session, principal, person.id)
+            document["feedback_given"] = feedback_given(session, org_id, person.id)
+            document["feedback_requests"] = feedback_requests(session, principal, person.id)
+    return document
+
+
+def _own_person(session: Session, principal: Principal) -> Person | None:
+    if principal.person_id is None:
+        return None
+    person = session.get(Person, principal.person_id)
+    if person is None or person.org_id != principal.org_id:
+        return None
+    return person
