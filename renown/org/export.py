@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.feedback.queries import received
 from renown.org.views import redacted_explanation
-from renown.store.tables.accounts import Account, ApiToken
+from renown.store.tables.accounts import Account, ApiToken, WebSession
 from renown.store.tables.org import Identity, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
@@ -147,5 +147,21 @@ def _account_record(session: Session, account: Account) -> dict[str, Any]:
                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
             }
             for t in tokens
+        ],
+        "sessions": [
+            {
+                "id": w.id,
+                "created_at": w.created_at.isoformat(),
+                "last_seen_at": w.last_seen_at.isoformat(),
+                "expires_at": w.expires_at.isoformat(),
+                "ended_at": w.ended_at.isoformat() if w.ended_at else None,
+                "end_reason": w.end_reason,
+                "user_agent": w.user_agent,
+            }
+            for w in session.scalars(
+                sa.select(WebSession)
+                .where(WebSession.account_id == account.id)
+                .order_by(WebSession.id)
+            )
         ],
     }

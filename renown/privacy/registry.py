@@ -70,6 +70,14 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
     _col("accounts", "email", W, DEL, "their sign-ins", Exported("accounts")),
     _col("api_tokens", "account_id", A, DEL, "their tokens", Exported("accounts.*.tokens")),
     _col(
+        "web_sessions",
+        "account_id",
+        A,
+        DEL,
+        "their sign-ins (browser, times)",
+        Exported("accounts.*.sessions"),
+    ),
+    _col(
         "jobs",
         "created_by",
         A,
@@ -394,6 +402,10 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
     "kudos_budgets": "an organisation's setting",
     "scoring_runs": "a run's parameters and counts (its snapshots name people)",
     "feedback_ratings": "reached through its feedback item (exported and erased with it)",
+    "sign_in_throttle": (
+        "failed sign-ins keyed by a SHA-256 of the scope (account, address, device), never"
+        " the values; a row is forgotten a day after its last failure"
+    ),
 }
 """Tables with no column that names a person, and why (every other table has one above)."""
 

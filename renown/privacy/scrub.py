@@ -59,8 +59,15 @@ SCRUBBED_ELSEWHERE: Final[frozenset[str]] = frozenset({"audit_log", "round_decis
 """Tables rewritten only by their own recorded steps (redaction, frozen decisions)."""
 
 
+INSTALLATION_TABLES = frozenset({"sign_in_throttle"})
+"""Tables of the installation, not of an organisation, holding no personal text (their keys
+are digests): no organisation's erasure touches them."""
+
+
 def org_scope(table: sa.Table, org_id: int) -> sa.ColumnElement[bool] | None:
     """Rows of ``table`` that belong to organisation ``org_id`` (``None``: no way to tell)."""
+    if table.name in INSTALLATION_TABLES:
+        return sa.false()
     if table.name == "organisations":
         return table.c.id == org_id
     if "org_id" in table.c:

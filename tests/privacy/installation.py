@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from renown.accounts.actions import check_issue_token, do_create_account, principal_of
 from renown.accounts.principal import Principal
+from renown.accounts.sessions import SessionLimits, do_start_session
 from renown.batch.run import score_events
 from renown.batch.runs import record_run, write_scores
 from renown.core.clock import FixedClock
@@ -33,7 +34,10 @@ from renown.demo.platform import seed_demo
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.model import Anonymity, Relationship, Visibility
 from renown.feedback.notify import do_notify
-from renown.feedback.requests import ExternalRater, check_request_feedback, do_answer_external
+from renown.feedback.outside import do_answer_external
+from renown.feedback.rater_links import ExternalRater
+from renown.feedback.raters import Delivery
+from renown.feedback.requests import check_request_feedback
 from renown.ingest.lake import EventLake
 from renown.jobs import enqueue_ingest, enqueue_recognition, make_queue
 from renown.org.actions import do_create_org
@@ -183,6 +187,8 @@ def _messages(
 ) -> None:
     check_issue_token(session, employee, "laptop")
     now = clock.now()
+    limits = SessionLimits(timedelta(minutes=30), timedelta(hours=8))
+    do_start_session(session, employee.account_id, now=now, limits=limits, user_agent="Firefox")
     org = employee.org_id
     do_notify(session, org_id=org, account_id=employee.account_id, kind="t", text="hi", now=now)
     do_notify(
@@ -265,6 +271,7 @@ def _outside_rater(session: Session, employee: Principal, report: int, clock: Fi
         external=[ExternalRater("client@outside.example", "A Client")],
         expires_at=clock.now() + timedelta(days=30),
         anonymity=Anonymity.ALLOWED,
+        delivery=Delivery.MAIL,  # mailed to the rater alone: the answer may be anonymous
     )
     [token] = created.links.values()
     do_answer_external(session, token, Answer("sharp and kind", {}), anonymous=True, clock=clock)
