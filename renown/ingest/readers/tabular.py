@@ -201,11 +201,29 @@ def _read_jsonl(file: Path) -> tuple[pl.DataFrame, LineLocator]:
 
 
 def _as_text(values: pl.Series, column: str, line_of: LineLocator, where: str) -> pl.Series:
-    """Values as trimmed text (blank -> null); ids stored as numbers are accepted."""
-    if values.dtype.is_nested():
-        first = int(values.is_not_null().arg_true()[0]) if values.null_count() < len(values) else 0
-        raise InputError(where, "must be text or a number", line=line_of(first), field=column)
+    """Values as trimmed text (blank -> null); ids stored as whole numbers are accepted.
+
+    Other types (floats, booleans, dates, bytes, lists, structs, as a Parquet file may hold)
+    are refused rather than turned into ids by whatever text their cast would give.
+    """
+    dtype = values.dtype
+    if dtype == pl.Binary:
+        try:
+            values = values.cast(pl.String)
+        except POLARS_FAILURES:
+            return _refuse_type(values, column, line_of, where, "is not UTF-8 text")
+    elif not (dtype in (pl.String, pl.Categorical, pl.Null) or dtype.is_integer()) and not (
+        isinstance(dtype, pl.Enum)
+    ):
+        return _refuse_type(values, column, line_of, where, "must be text or a whole number")
     return values.to_frame("v").select(blank_to_null(pl.col("v"))).to_series()
+
+
+def _refuse_type(
+    values: pl.Series, column: str, line_of: LineLocator, where: str, message: str
+) -> pl.Series:
+    first = int(values.is_not_null().arg_true()[0]) if values.null_count() < len(values) else 0
+    raise InputError(where, f"{message} ({values.dtype})", line=line_of(first), field=column)
 
 
 def _validated(
