@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from renown.core.errors import InputError
 from renown.ingest.readers import _lines
 from renown.ingest.readers.tabular import read_tabular
-from tests.fuzzing import assert_well_formed_events, fuzz, hostile, read_or_refusal
+from tests.fuzzing import (
+    assert_well_formed_events,
+    fuzz,
+    hostile,
+    read_or_refusal,
+    rfc4180_record,
+)
 
 CSV_SEED = (
     b"actor,target,timestamp,channel,kind,weight\n"
@@ -164,17 +170,6 @@ CELL = st.lists(
 see it as a line end), framed by letters so that trimming does not change them."""
 
 
-def _spelled(cells: list[str], ending: str, *, quote_all: bool) -> str:
-    """One RFC 4180 record (quoted when needed, or always), as a careful exporter writes it."""
-
-    def cell(text: str) -> str:
-        if quote_all or any(c in text for c in ',"\r\n'):
-            return '"' + text.replace('"', '""') + '"'
-        return text
-
-    return ",".join(cell(c) for c in cells) + ending
-
-
 @fuzz(200)
 @given(
     rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=12),
@@ -196,7 +191,7 @@ def test_values_and_line_numbers_agree_on_every_well_formed_csv(
         rows = [(a.replace("\r\n", "\n"), t.replace("\r\n", "\n")) for a, t in rows]
     text = [
         "\ufeff" if bom else "",
-        _spelled(["actor", "target", "timestamp"], ending, quote_all=False),
+        rfc4180_record(["actor", "target", "timestamp"], ending=ending),
     ]
     line = 2
     lines = []
@@ -206,7 +201,7 @@ def test_values_and_line_numbers_agree_on_every_well_formed_csv(
             line += 1
         lines.append(line)
         stamp = "soon" if index == broken else f"2024-03-{index + 1:02d}T10:00:00Z"
-        record = _spelled([actor, target, stamp], ending, quote_all=quote_all)
+        record = rfc4180_record([actor, target, stamp], ending=ending, quote_all=quote_all)
         text.append(record)
         line += record.count("\n") + record.count("\r") - record.count("\r\n")
     with tempfile.TemporaryDirectory() as folder:
