@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -101,6 +102,17 @@ def read_records(data: bytes | str, *, source: str, delimiter: str = ",") -> Ite
         quote, a stray quote, a record whose field count differs from the header's, or a
         field longer than :data:`MAX_FIELD_CHARS`.
     """
+    for line, cells in _records(data, source, delimiter):
+        yield Record(line, cells)
+
+
+def record_lines(data: bytes | str, *, source: str, delimiter: str = ",") -> array[int]:
+    """The line each record of ``data`` (header first) starts on, after the same checks as
+    :func:`read_records`, for callers that parse the cells another way."""
+    return array("q", (line for line, _cells in _records(data, source, delimiter)))
+
+
+def _records(data: bytes | str, source: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     text, undecodable = _decode(data, source) if isinstance(data, bytes) else _checked(data, source)
     yield from _Reader(text, source, delimiter, undecodable).records()
     if undecodable is not None:  # the bad character was in a blank record
@@ -108,10 +120,12 @@ def read_records(data: bytes | str, *, source: str, delimiter: str = ",") -> Ite
 
 
 class _Reader:
-    """One pass of :mod:`csv` over ``text``, keeping each record's raw lines to locate errors.
+    """One pass of :mod:`csv` over ``text``, checking each record as it comes.
 
-    ``undecodable`` is the error already known for the text (bad bytes, a NUL); it is raised
-    at the first cell that holds the bad character, with that cell's column.
+    Clean records cost one join and a few lookups; the text of a record (its physical
+    lines) is looked at only when a cell holds a quote, a field may be too long, or the
+    reader refused it. ``undecodable`` is the error already known for the text (bad bytes,
+    a NUL): it is raised at the first cell holding the bad character, naming its column.
     """
 
     def __init__(
@@ -121,20 +135,22 @@ class _Reader:
         self.source = source
         self.delimiter = delimiter
         self.undecodable = undecodable
-        self.raw: list[str] = []
         self.header: list[str] = []
+        self._lines: list[str] | None = None
 
-    def _lines(self) -> Iterator[str]:
-        for line in io.StringIO(self.text, newline=""):
-            self.raw.append(line)
-            yield line
+    def raw(self, first: int, last: int) -> str:
+        """The text of physical lines ``first`` to ``last`` (1-based, inclusive)."""
+        if self._lines is None:
+            self._lines = list(io.StringIO(self.text, newline=""))
+        return "".join(self._lines[first - 1 : last])
 
-    def records(self) -> Iterator[Record]:
-        reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        lines = io.StringIO(self.text, newline="")
+        reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
         start = 1
-        width: int | None = None
+        width = -1
+        quote, limit, blank = _QUOTE, MAX_FIELD_CHARS, BLANK
         while True:
-            self.raw.clear()
             try:
                 cells = next(reader)
             except StopIteration:
@@ -142,18 +158,19 @@ class _Reader:
             except csv.Error as error:
                 raise self._unreadable(start, error) from None
             line, start = start, reader.line_num + 1
-            if not "".join(cells).strip(BLANK):
+            joined = "".join(cells)
+            if not joined.strip(blank):
                 continue
-            self._check(line, cells, width)
-            if width is None:
-                width = len(cells)
-                self.header = [cell.strip() for cell in cells]
-            yield Record(line, cells)
-        if width is None:
+            if len(cells) != width or quote in joined or len(joined) > limit or self.undecodable:
+                self._check(line, start - 1, cells, width)
+                if width < 0:
+                    width = len(cells)
+                    self.header = [cell.strip() for cell in cells]
+            yield line, cells
+        if width < 0:
             raise InputError(self.source, "the file is empty; expected a header line", line=1)
 
-    def _check(self, line: int, cells: list[str], width: int | None) -> None:
-        raw = "".join(self.raw)
+    def _check(self, line: int, last: int, cells: list[str], width: int) -> None:
         if self.undecodable is not None:
             for index, cell in enumerate(cells):
                 if "\x00" in cell or not _encodable(cell):
@@ -161,8 +178,8 @@ class _Reader:
                     raise InputError(
                         self.source, error.message, line=error.line, field=self.column(index)
                     )
-        if _QUOTE in raw:
-            stray = _first_irregular_cell(raw, cells, self.delimiter)
+        if any(_QUOTE in cell for cell in cells):
+            stray = _first_irregular_cell(self.raw(line, last), cells, self.delimiter)
             if stray is not None:
                 raise InputError(
                     self.source,
@@ -171,11 +188,10 @@ class _Reader:
                     line=line,
                     field=self.column(stray),
                 )
-        if len(raw) > MAX_FIELD_CHARS:
-            for index, cell in enumerate(cells):
-                if len(cell) > MAX_FIELD_CHARS:
-                    raise self._too_long(line, self.column(index))
-        if width is not None and len(cells) != width:
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_FIELD_CHARS:
+                raise self._too_long(line, self.column(index))
+        if width >= 0 and len(cells) != width:
             missing = self.column(len(cells)) if len(cells) < width else None
             raise InputError(
                 self.source,
@@ -187,7 +203,7 @@ class _Reader:
 
     def _unreadable(self, line: int, error: csv.Error) -> InputError:
         """The located form of what the strict reader refused in the record from ``line``."""
-        raw = "".join(self.raw)
+        raw = self.raw(line, len(self.text))
         if "field limit" in str(error):
             # Cut short, the lenient reader ends inside the long field: it is the last one.
             cells = _loose_cells(raw[:MAX_FIELD_CHARS], self.delimiter)

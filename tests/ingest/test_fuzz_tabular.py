@@ -18,8 +18,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from renown.core.delimited import record_lines
 from renown.core.errors import InputError
 from renown.ingest.readers import _lines
+from renown.ingest.readers._delimited import _plain_record_lines
 from renown.ingest.readers.tabular import read_tabular
 from tests.fuzzing import (
     assert_well_formed_events,
@@ -214,3 +216,22 @@ def test_values_and_line_numbers_agree_on_every_well_formed_csv(
             return
         events = read_tabular(file)
     assert events.select("actor", "target").rows() == rows
+
+
+PLAIN_PIECES = st.sampled_from(
+    [b"a", b"bc", b",", b"\t", b" ", b"\n", b"\r", b"\r\n", b"\xc3\xa9", b"\xef\xbb\xbf", b"x^"]
+)
+
+
+@fuzz(300)
+@given(
+    data=st.lists(PLAIN_PIECES, max_size=40).map(b"".join),
+    separator=st.sampled_from([",", "\t"]),
+)
+def test_the_columnar_check_of_plain_files_agrees_with_the_strict_reader(
+    data: bytes, separator: str
+) -> None:
+    fast = _plain_record_lines(data, separator)
+    if fast is None:
+        return  # the strict reader decides
+    assert list(fast) == list(record_lines(data, source="t", delimiter=separator))

@@ -99,16 +99,6 @@ class BoundedStream(io.RawIOBase):
         super().close()
 
 
-def first_undecodable_line(data: bytes) -> int | None:
-    """1-based number of the first line that is not valid UTF-8, or None."""
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return None
-
-
 def _jsonl_records(data: bytes) -> Iterator[tuple[int, bytes]]:
     """Yield ``(line number, raw line)`` of every non-blank JSON Lines record."""
     for number, raw in enumerate(data.split(b"\n"), start=1):

@@ -6,9 +6,12 @@ reduced to "who, whom, when" rows. This reader accepts them with a default heade
 from canonical field to the file's own column names, e.g.
 ``{"actor": "from", "target": "to", "timestamp": "sent_at"}``.
 
-Clean files never go through per-row Python: polars reads and validates whole columns.
-Only when validation fails does a slower pass re-read the file to find the physical
-line of the first bad record, so error messages point where a person would look.
+Values are validated by polars, whole columns at once. CSV and TSV are first checked
+record by record by the standard library's strict reader (see :mod:`._delimited`), which
+refuses malformed text and notes the physical line each record starts on, so that a bad
+value is reported where a person would look; a lenient parse alone would turn an unclosed
+quote or a short row into wrong events. JSON Lines are located by a slower pass only when
+something is wrong.
 
 Keys: when the mapping names an ``event_key`` column, its source-native id is hashed
 with the source label. Otherwise the key is
