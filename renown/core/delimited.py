@@ -123,9 +123,9 @@ class _Reader:
     """One pass of :mod:`csv` over ``text``, checking each record as it comes.
 
     Clean records cost one join and a few lookups; the text of a record (its physical
-    lines) is looked at only when a cell holds a quote, a field may be too long, or the
-    reader refused it. ``undecodable`` is the error already known for the text (bad bytes,
-    a NUL): it is raised at the first cell holding the bad character, naming its column.
+    lines) is looked at only when a cell holds a quote or the reader refused the record.
+    ``undecodable`` is the error already known for the text (bad bytes, a NUL): it is
+    raised at the first cell holding the bad character, naming its column.
     """
 
     def __init__(

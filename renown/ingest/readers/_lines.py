@@ -57,10 +57,11 @@ def read_bytes(path: Path) -> bytes:
         if not is_gzip_name(path):
             return path.read_bytes()
         limit = inflation_limit(path.stat().st_size)
+    except OSError as error:
+        raise InputError(where, f"cannot be read ({error.strerror or error})") from None
+    try:
         with gzip.open(path, "rb") as stream:
             data = stream.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(where, "file not found") from None
     except GZIP_ERRORS as error:
         raise InputError(where, f"cannot be read as gzip ({error})") from None
     if len(data) > limit:
