@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
+from renown.core.delimited import read_records
 from renown.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -42,19 +43,24 @@ def load_events(
 
 
 def load_groups(path: Path) -> dict[str, str]:
-    """Read a ``person,group`` CSV (header required) into a mapping."""
-    if not path.exists():
+    """Read a ``person,group`` CSV (header required) into a mapping.
+
+    Read strictly (:mod:`renown.core.delimited`): a malformed record is refused with its
+    line, since a shifted column would put people in the wrong department.
+    """
+    if not path.is_file():
         raise InputError(str(path), "no such file")
-    try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"not a readable CSV file ({exc})") from None
+    records = read_records(path.read_bytes(), source=str(path))
+    header = next(records)
+    columns = [name.strip() for name in header.cells]
     for column in ("person", "group"):
-        if column not in frame.columns:
-            raise InputError(str(path), "missing column", line=1, field=column)
-    blank = frame.with_row_index("line", offset=2).filter(
-        pl.col("person").is_null() | (pl.col("person").str.strip_chars() == "")
-    )
-    if blank.height:
-        raise InputError(str(path), "empty person id", line=int(blank["line"][0]), field="person")
-    return dict(zip(frame["person"].to_list(), frame["group"].fill_null("").to_list(), strict=True))
+        if column not in columns:
+            raise InputError(str(path), "missing column", line=header.line, field=column)
+    person, group = columns.index("person"), columns.index("group")
+    groups: dict[str, str] = {}
+    for record in records:
+        name = record.cells[person].strip()
+        if not name:
+            raise InputError(str(path), "empty person id", line=record.line, field="person")
+        groups[name] = record.cells[group].strip()
+    return groups

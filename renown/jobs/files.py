@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -79,10 +80,15 @@ def _read_zip(path: Path, name: str) -> pl.DataFrame:
 
 
 def _unzip(path: Path, folder: Path, name: str) -> None:
-    """Unpack safely: no absolute or parent paths, no links, bounded size and count."""
+    """Unpack safely: no absolute or parent paths, no links, bounded size and count.
+
+    The size is bounded twice: by what the zip declares (refused before anything is
+    written) and by what actually comes out while unpacking, since a crafted zip can
+    declare small members that inflate to far more.
+    """
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (*_ZIP_ERRORS, ValueError):
         raise InputError(name, "not a readable zip file") from None
     with archive:
         members = archive.infolist()
@@ -95,9 +101,49 @@ def _unzip(path: Path, folder: Path, name: str) -> None:
             if inner.is_absolute() or ".." in inner.parts or _is_link(member):
                 raise InputError(name, f"unsafe path in the zip: {member.filename}")
         try:
-            archive.extractall(folder)
-        except (zipfile.BadZipFile, OSError) as error:
+            written = 0
+            for member in members:
+                written += _extract(archive, member, folder, MAX_UNZIPPED_BYTES - written)
+        except _ZIP_ERRORS as error:
             raise InputError(name, f"the zip cannot be unpacked ({error})") from None
+        except _Inflated:
+            raise InputError(
+                name, f"the zip unpacks to more than {MAX_UNZIPPED_BYTES:,} bytes"
+            ) from None
+
+
+_ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,  # damaged structure, a CRC that does not match
+    OSError,  # a name the file system refuses, a file where a folder is needed
+    EOFError,  # a truncated member
+    zlib.error,  # damaged compressed data
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # a compression method Python does not have
+)
+
+
+class _Inflated(Exception):  # noqa: N818 - a condition, raised and caught in this module
+    """A member inflated beyond what is left of the size bound."""
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, folder: Path, room: int) -> int:
+    """Write one member under ``folder``; the bytes written (at most ``room``)."""
+    target = folder.joinpath(*PurePosixPath(member.filename).parts)
+    if member.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with archive.open(member) as source, target.open("wb") as sink:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > room:
+                raise _Inflated
+            sink.write(chunk)
+    return written
+
+
+_CHUNK: Final = 1 << 20
 
 
 def _is_link(member: zipfile.ZipInfo) -> bool:

@@ -14,14 +14,13 @@ extra e-mail addresses) and ``handles`` (``;``-separated ``kind:value`` pairs su
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from renown.core.delimited import read_records
 from renown.core.errors import InputError
 from renown.core.identities import EMAIL, EMPLOYEE_ID, normalise_email, normalise_identity
 
@@ -111,7 +110,7 @@ class _Problems:
         self.items: list[InputError] = []
         self.truncated = False
 
-    def add(self, message: str, *, line: int, field: str | None) -> None:
+    def add(self, message: str, *, line: int | None, field: str | None) -> None:
         if len(self.items) >= MAX_PROBLEMS:
             self.truncated = True
             return
@@ -138,14 +137,17 @@ def parse_hris(
     who is not in it); pass a mapping ``employee_id -> manager employee_id`` to have cycles
     through stored reporting lines detected too. Raises :class:`HrisErrors` listing every
     problem; returns the rows in file order otherwise.
+
+    The file is read strictly (:mod:`renown.core.delimited`): a malformed record (an unclosed
+    quote, a row with more or fewer fields than the header, bytes that are not UTF-8) ends
+    the reading with a located problem, so it can never turn into wrong people.
     """
     if isinstance(data, Path):
         source = source or str(data)
         data = data.read_bytes()
     source = source or "org chart"
     problems = _Problems(source)
-    text = _decode(data, problems)
-    rows, mentioned = _read_rows(text, problems) if text is not None else ([], set())
+    rows, mentioned = _read_rows(data, problems)
     if not problems.items:
         _check_references(rows, known_employee_ids, problems)
     else:
@@ -154,78 +156,47 @@ def parse_hris(
     return rows
 
 
-def _decode(data: bytes, problems: _Problems) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(
-            f"not valid UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8",
-            line=line,
-            field=None,
-        )
-        return None
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (quoted fields may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _read_rows(text: str, problems: _Problems) -> tuple[list[HrisRow], set[str]]:
+def _read_rows(data: bytes, problems: _Problems) -> tuple[list[HrisRow], set[str]]:
     """Valid rows, and every employee id mentioned (so a bad row's id is not also reported
     as an unknown manager of its reports)."""
     mentioned: set[str] = set()
-    records = _records(text)
-    try:
-        header_line, header = next(records)
-    except StopIteration:
-        problems.add("the file is empty; expected a header line", line=1, field=None)
-        return [], mentioned
-    except csv.Error as exc:
-        problems.add(f"unreadable CSV: {exc}", line=1, field=None)
-        return [], mentioned
-    columns = [name.strip().lower() for name in header]
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            problems.add(f"required column {name!r} is missing", line=header_line, field=name)
-    for name in set(columns):
-        if name and columns.count(name) > 1 and name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
-            problems.add(f"column {name!r} appears twice", line=header_line, field=name)
-    if problems.items:
-        return [], mentioned
-    position = {name: i for i, name in enumerate(columns)}
     rows: list[HrisRow] = []
-    seen: dict[str, int] = {}
+    records = read_records(data, source=problems.source)
     try:
-        for line, record in records:
-            if not any(cell.strip() for cell in record):
-                continue
-            values = {
-                name: (record[i].strip() if i < len(record) else "") for name, i in position.items()
-            }
+        header = next(records)
+        columns = [name.strip().lower() for name in header.cells]
+        for name in REQUIRED_COLUMNS:
+            if name not in columns:
+                problems.add(f"required column {name!r} is missing", line=header.line, field=name)
+        for name in dict.fromkeys(columns):
+            if columns.count(name) > 1 and name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+                problems.add(f"column {name!r} appears twice", line=header.line, field=name)
+        if problems.items:
+            return rows, mentioned
+        position = {name: i for i, name in enumerate(columns)}
+        seen: dict[str, int] = {}
+        for record in records:
+            values = {name: record.cells[i].strip() for name, i in position.items()}
             mentioned.add(values["employee_id"])
-            row = _parse_row(line, values, problems)
+            row = _parse_row(record.line, values, problems)
             if row is None:
                 continue
             if row.employee_id in seen:
                 problems.add(
                     f"employee_id {row.employee_id!r} already appears on line "
                     f"{seen[row.employee_id]}",
-                    line=line,
+                    line=record.line,
                     field="employee_id",
                 )
                 continue
-            seen[row.employee_id] = line
+            seen[row.employee_id] = record.line
             rows.append(row)
             if problems.full:
                 break
-    except csv.Error as exc:
-        problems.add(f"unreadable CSV: {exc}", line=len(rows) + 2, field=None)
+        if not seen and not problems.items:
+            problems.add("no people: the file has a header but no rows", line=2, field=None)
+    except InputError as error:
+        problems.add(error.message, line=error.line, field=error.field)
     _check_duplicate_identities(rows, problems)
     _check_team_departments(rows, problems)
     return rows, mentioned

@@ -19,12 +19,11 @@ or "prefer not to say" is an answer meaning unknown.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from renown.core.delimited import read_records
 from renown.core.errors import InputError, Invalid
 from renown.talent.demographics import FIELDS, normalise_answer
 
@@ -145,48 +144,36 @@ def _read(
     data: bytes | str, known: tuple[str, ...], problems: Problems
 ) -> tuple[frozenset[str], list[tuple[int, dict[str, str]]]]:
     """The known columns of the header and ``(line, {column: trimmed cell})`` of every
-    non-blank record (no records when the header itself is wrong)."""
-    try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        problems.add("not valid UTF-8; save the file as UTF-8", line=line, field=None)
-        return frozenset(), []
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.add("contains a NUL byte: this is not a text CSV file", line=line, field=None)
-        return frozenset(), []
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        problems.add("the file is empty; expected a header line", line=1, field=None)
-        return frozenset(), []
-    except csv.Error as exc:
-        problems.add(f"unreadable CSV: {exc}", line=1, field=None)
-        return frozenset(), []
-    columns = [name.strip().lower() for name in header]
-    if "employee_id" not in columns:
-        problems.add("required column 'employee_id' is missing", line=1, field="employee_id")
-    for name in dict.fromkeys(columns):
-        if name in known and columns.count(name) > 1:
-            problems.add(f"column {name!r} appears twice", line=1, field=name)
-    position = {name: i for i, name in enumerate(columns) if name in known}
-    if problems.items:
-        return frozenset(position), []
+    non-blank record (no records when the header itself is wrong).
+
+    The file is read strictly (:mod:`renown.core.delimited`): a malformed record (an unclosed
+    quote, a row with more or fewer fields than the header, bytes that are not UTF-8) is a
+    located problem and no record is returned, so a broken file can never import half.
+    """
+    records = read_records(data, source=problems.source)
     rows: list[tuple[int, dict[str, str]]] = []
-    start = reader.line_num + 1
+    position: dict[str, int] = {}
     try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if any(cell.strip() for cell in record):
-                cells = {
-                    name: record[i].strip() if i < len(record) else ""
-                    for name, i in position.items()
-                }
-                rows.append((line, cells))
-    except csv.Error as exc:
-        problems.add(f"unreadable CSV: {exc}", line=start, field=None)
+        header = next(records)
+        columns = [name.strip().lower() for name in header.cells]
+        if "employee_id" not in columns:
+            problems.add(
+                "required column 'employee_id' is missing", line=header.line, field="employee_id"
+            )
+        for name in dict.fromkeys(columns):
+            if name in known and columns.count(name) > 1:
+                problems.add(f"column {name!r} appears twice", line=header.line, field=name)
+        position = {name: i for i, name in enumerate(columns) if name in known}
+        if problems.items:
+            return frozenset(position), []
+        for record in records:
+            cells = {name: record.cells[i].strip() for name, i in position.items()}
+            rows.append((record.line, cells))
+        if not rows:
+            problems.add("nothing to import: the file has a header but no rows", line=2, field=None)
+    except InputError as error:
+        problems.add(error.message, line=error.line, field=error.field)
+        return frozenset(position), []
     return frozenset(position), rows
 
 

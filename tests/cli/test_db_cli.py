@@ -53,6 +53,10 @@ def test_org_create_import_and_audit_verify(env: dict[str, str], tmp_path: Path)
     result = runner.invoke(app, ["org", "import", "acme", str(bad)], env=env)
     assert result.exit_code == 1
     assert "line 2" in result.output and "hired_on" in result.output
+    bad.write_bytes(b'employee_id,name\ne9,"Ivy\ne10,Ian\ne11,Ida\n')
+    result = runner.invoke(app, ["org", "import", "acme", str(bad)], env=env)
+    assert result.exit_code == 1
+    assert "line 2, field 'name'" in result.output and "never closed" in result.output
     _run(env, "org", "import", "nowhere", str(people), code=1)
     _run(env, "org", "import", "acme", str(tmp_path / "missing.csv"), code=1)
     assert "audit log intact: 3 entries" in _run(env, "audit", "verify")

@@ -157,7 +157,7 @@ def test_missing_required_column_names_the_field(tmp_path: Path) -> None:
 def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
     file = tmp_path / "latin1.csv"
     file.write_bytes(b"actor,target,timestamp\nann,bob,2024-01-01\nj\xf6rg,ann,2024-01-02\n")
-    with pytest.raises(InputError, match=r"latin1\.csv, line 3: is not valid UTF-8"):
+    with pytest.raises(InputError, match=r"latin1\.csv, line 3, field 'actor': is not valid UTF-8"):
         read_tabular(file)
 
 

@@ -118,7 +118,8 @@ def test_a_new_team_department_moves_the_team(db: sessionmaker[Session]) -> None
 
 
 BAD_FILES = [
-    pytest.param(chart("e9,Ivy", header="employee_id,name,email"), id="ok-but-short"),
+    pytest.param(chart("e9,Ivy,", header="employee_id,name,email"), id="ok-control"),
+    pytest.param(chart("e9,Ivy", header="employee_id,name,title"), id="short-row"),
     pytest.param(chart("e9", header="employee_id"), id="missing-column"),
     pytest.param(chart("e9,,,,,,,,,"), id="empty-name"),
     pytest.param(chart("e9,Ivy,,,,,,,,", "e9,Ivo,,,,,,,,"), id="duplicate-id"),

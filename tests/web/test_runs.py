@@ -6,7 +6,9 @@ already carries the finished job.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +131,64 @@ def test_broken_csv_is_a_400_with_line_and_field_and_changes_nothing(platform: P
     detail = answer.json()["detail"]
     assert (detail["source"], detail["line"], detail["field"]) == ("broken.csv", 3, "timestamp")
     assert _lake(platform).parts() == parts
+    assert _job_count(platform) == jobs
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line", "field"),
+    [
+        pytest.param(
+            "quote.csv",
+            b'actor,target,timestamp\np0001,"p0002,2026-01-05T10:00:00Z\n'
+            b"p0002,p0003,2026-01-05T11:00:00Z\np0003,p0001,2026-01-06T10:00:00Z\n",
+            2,
+            "target",
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            "short.csv",
+            b"actor,target,timestamp,weight\np0001,p0002,2026-01-05T10:00:00Z,2\n"
+            b"p0002,p0003,2026-01-05T11:00:00Z\n",
+            3,
+            "weight",
+            id="short-row",
+        ),
+        pytest.param(
+            "latin.tsv",
+            b"actor\ttarget\ttimestamp\nJ\xf6rg\tp0003\t2026-01-05T11:00:00Z\n",
+            2,
+            None,  # the upload check refuses it first, naming the line
+            id="latin-1",
+        ),
+    ],
+)
+def test_malformed_events_are_a_400_with_line_and_change_nothing(
+    platform: Platform, name: str, data: bytes, line: int, field: str | None
+) -> None:
+    client = platform.bearer(Role.HR)
+    parts, jobs = _lake(platform).parts(), _job_count(platform)
+    answer = client.post("/api/v1/uploads/events", files={"file": (name, data, "text/csv")})
+    assert answer.status_code == 400, answer.text
+    detail = answer.json()["detail"]
+    assert (detail["source"], detail["line"], detail["field"]) == (name, line, field)
+    assert _lake(platform).parts() == parts
+    assert _job_count(platform) == jobs
+
+
+def test_an_encrypted_zip_is_a_400_not_a_crash(platform: Platform) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("export/users.json", "[]")
+    locked = bytearray(buffer.getvalue())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = locked.find(signature)
+        locked[at + flags] |= 0x01  # the "encrypted" flag
+    jobs = _job_count(platform)
+    answer = platform.bearer(Role.HR).post(
+        "/api/v1/uploads/events", files={"file": ("slack.zip", bytes(locked), "application/zip")}
+    )
+    assert answer.status_code == 400, answer.text
+    assert "cannot be unpacked" in answer.json()["detail"]["message"]
     assert _job_count(platform) == jobs
 
 

@@ -286,6 +286,46 @@ def test_broken_csv_names_line_and_field_and_writes_nothing(platform: Any) -> No
     assert _counts(platform) == before
 
 
+@pytest.mark.parametrize(
+    ("broken", "line", "field", "words"),
+    [
+        pytest.param(
+            b'employee_id,name,email\nq1,"Quinn One,q1@acme.example\n'
+            b"q2,Quinn Two,q2@acme.example\nq3,Quinn Three,q3@acme.example\n",
+            2,
+            "name",
+            "never closed",
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            b"employee_id,name,email\nq1,Quinn One,q1@acme.example\nq2,Quinn Two\n",
+            3,
+            "email",
+            "has 2 fields",
+            id="short-row",
+        ),
+        pytest.param(
+            b'employee_id,name,email\nq1,Quinn "Q" One,q1@acme.example\n',
+            2,
+            "name",
+            "does not start with one",
+            id="stray-quote",
+        ),
+    ],
+)
+def test_malformed_csv_is_refused_with_its_line_and_writes_nothing(
+    platform: Any, broken: bytes, line: int, field: str, words: str
+) -> None:
+    client = platform.bearer(Role.HR)  # issues its token before counting
+    before = _counts(platform)
+    answer = client.post(IMPORT, files={"file": ("org.csv", broken)})
+    assert answer.status_code == 400, answer.text
+    detail = answer.json()["detail"]
+    assert (detail["source"], detail["line"], detail["field"]) == ("org.csv", line, field)
+    assert f"line {line}" in detail["message"] and words in detail["message"]
+    assert _counts(platform) == before
+
+
 def test_a_good_import_then_writes_and_repeating_it_changes_nothing(platform: Any) -> None:
     client = platform.bearer(Role.ADMIN)
     data = _org_csv(3)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from renown import audit
 from renown.core.roles import Role
 from renown.store.tables.org import Department, Person
+from renown.store.tables.talent import Demographics, PerformanceRating
 from renown.talent.board import HIDDEN
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.web.policy import served_routes
@@ -390,6 +391,37 @@ def test_imports_take_csv_bodies_and_files_and_locate_problems(
     assert employee.post(
         url, content=ratings, headers={"content-type": "text/csv"}
     ).status_code == (403)
+
+
+def test_malformed_talent_files_are_a_400_with_line_and_field_and_write_nothing(
+    platform: Platform, evidence: dict[int, str]
+) -> None:
+    hr = platform.bearer(Role.HR)
+    first, second = sorted(evidence.values())[:2]
+
+    def rows() -> list[int]:
+        with platform.sessions() as session:
+            return [
+                session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+                for table in (PerformanceRating, Demographics)
+            ]
+
+    before = rows()
+    records = f'employee_id,period,performance_rating\n{first},"2023,4\n{second},2023,5\n'.encode()
+    answer = hr.post(
+        f"{API}/talent/records/import", content=records, headers={"content-type": "text/csv"}
+    )
+    assert answer.status_code == 400, answer.text
+    assert (answer.json()["detail"]["line"], answer.json()["detail"]["field"]) == (2, "period")
+    answers = f"employee_id,sex,age_band\n{first},female,30-39\n{second},male\n".encode()
+    answer = hr.post(
+        f"{API}/talent/demographics/import",
+        files={"file": ("answers.csv", io.BytesIO(answers), "text/csv")},
+    )
+    assert answer.status_code == 400, answer.text
+    assert (answer.json()["detail"]["line"], answer.json()["detail"]["field"]) == (3, "age_band")
+    assert "has 2 fields" in answer.json()["detail"]["message"]
+    assert rows() == before
 
 
 def test_my_demographics_are_mine_only(platform: Platform) -> None:

@@ -1,75 +1,103 @@
-"""Slow, exact passes that locate a problem's physical line once a fast read failed.
+"""Reading a source's bytes within bounds, and slow exact passes that locate a problem.
 
-The fast path reads whole files with polars and validates columns at once; it knows the
-*record* that is wrong but not the *line* a person sees in an editor (quoted fields may
-span lines, blank lines are skipped). These helpers re-read the file with the standard
-library only when something is wrong, so clean files never pay for them.
+Whole-file readers (polars, :mod:`json`) hold what they read in memory, so a compressed file
+is inflated here with a bound: a gzip "bomb" (a few kilobytes that expand to gigabytes) is
+refused instead of exhausting memory, while honest exports, which rarely compress better
+than 20 to 1, pass with room to spare.
+
+The fast paths read whole files with polars and validate columns at once; they know the
+*record* that is wrong but not the *line* a person sees in an editor. The helpers below
+re-read the file with the standard library only when something is wrong, so clean files
+never pay for them.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
-_CSV_FIELD_LIMIT = 1 << 30
+from renown.core.errors import InputError
+
+MAX_INFLATION: Final = 200
+"""How many times its own size a compressed source may expand to."""
+INFLATION_ALLOWANCE: Final = 64 * 1024**2
+"""Bytes any compressed source may expand to whatever its size (small files compress well)."""
+
+GZIP_ERRORS: Final = (OSError, EOFError, zlib.error)
+"""What a corrupt or truncated gzip stream raises while it is read."""
+
+
+def is_gzip_name(path: Path) -> bool:
+    """Whether the file's name says it is gzip-compressed."""
+    return path.name.lower().endswith(".gz")
+
+
+def inflation_limit(compressed_bytes: int) -> int:
+    """Most bytes a compressed file of ``compressed_bytes`` may expand to."""
+    return max(INFLATION_ALLOWANCE, MAX_INFLATION * compressed_bytes)
+
+
+def _too_big(where: str, limit: int) -> InputError:
+    return InputError(
+        where,
+        f"expands to more than {limit:,} bytes ({MAX_INFLATION} times its size): "
+        "refused as a compression bomb; decompress it first if it is genuine",
+    )
 
 
 def read_bytes(path: Path) -> bytes:
-    """Whole file content, transparently decompressed when the name ends in ``.gz``."""
-    if path.name.lower().endswith(".gz"):
+    """Whole file content, decompressed (within :func:`inflation_limit`) when named ``.gz``."""
+    where = str(path)
+    try:
+        if not is_gzip_name(path):
+            return path.read_bytes()
+        limit = inflation_limit(path.stat().st_size)
+    except OSError as error:
+        raise InputError(where, f"cannot be read ({error.strerror or error})") from None
+    try:
         with gzip.open(path, "rb") as stream:
-            return stream.read()
-    return path.read_bytes()
+            data = stream.read(limit + 1)
+    except GZIP_ERRORS as error:
+        raise InputError(where, f"cannot be read as gzip ({error})") from None
+    if len(data) > limit:
+        raise _too_big(where, limit)
+    return data
 
 
-def first_undecodable_line(data: bytes) -> int | None:
-    """1-based number of the first line that is not valid UTF-8, or None."""
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return None
+class BoundedStream(io.RawIOBase):
+    """A decompressing stream that fails once more than its limit has come out of it.
 
-
-def _csv_records(data: bytes, separator: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(first physical line, fields)`` of every CSV record, header included.
-
-    Blank records are skipped, as the fast reader drops them too.
+    Streaming readers (expat) never hold the whole text, but what they keep grows with it;
+    the bound keeps a bomb from growing it without end. Gzip errors become InputErrors.
     """
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
-    text = io.StringIO(data.decode("utf-8-sig"), newline="")
-    reader = csv.reader(text, delimiter=separator, quotechar='"', doublequote=True, strict=False)
-    consumed = 0
-    for fields in reader:
-        start = consumed + 1
-        consumed = reader.line_num
-        if not any(field.strip() for field in fields):
-            continue
-        yield start, fields
 
+    def __init__(self, path: Path) -> None:
+        self._where = str(path)
+        self._limit = inflation_limit(path.stat().st_size)
+        self._stream = gzip.open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._read = 0
 
-def csv_record_line(data: bytes, separator: str, record: int) -> int:
-    """Physical line on which data record number ``record`` (0-based) starts."""
-    for index, (line, _fields) in enumerate(_csv_records(data, separator)):
-        if index == record + 1:
-            return line
-    return record + 2
+    def readable(self) -> bool:
+        return True
 
+    def read(self, size: int = -1) -> bytes:
+        try:
+            chunk = self._stream.read(size)
+        except GZIP_ERRORS as error:
+            raise InputError(self._where, f"cannot be read as gzip ({error})") from None
+        self._read += len(chunk)
+        if self._read > self._limit:
+            raise _too_big(self._where, self._limit)
+        return chunk
 
-def first_ragged_csv_line(data: bytes, separator: str) -> tuple[int, str] | None:
-    """First record whose field count differs from the header's, as (line, message)."""
-    width: int | None = None
-    for line, fields in _csv_records(data, separator):
-        if width is None:
-            width = len(fields)
-        elif len(fields) > width:
-            return line, f"has {len(fields)} fields but the header has {width}"
-    return None
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
 
 
 def _jsonl_records(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -87,11 +115,23 @@ def jsonl_record_line(data: bytes, record: int) -> int:
     return record + 1
 
 
+def load_json(text: str | bytes) -> object:
+    """``json.loads`` that raises only :class:`ValueError` on bad input.
+
+    Besides malformed text, that covers nesting deep enough to exhaust the stack and
+    integers too long to convert (both refused by :mod:`json` with other exceptions).
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("is nested too deeply") from None
+
+
 def first_bad_jsonl_line(data: bytes) -> tuple[int, str] | None:
     """First line that is not a JSON object, as (line, message), or None."""
     for line, raw in _jsonl_records(data):
         try:
-            value = json.loads(raw)
+            value = load_json(raw)
         except ValueError as error:
             return line, f"is not valid JSON ({error})"
         if not isinstance(value, dict):

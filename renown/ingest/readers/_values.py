@@ -159,7 +159,10 @@ def parse_weights(values: pl.Series, default: float) -> pl.Series:
     """
     frame = values.to_frame("v")
     raw = blank_to_null(pl.col("v")) if values.dtype == pl.String else pl.col("v")
-    number = raw.cast(pl.Float64, strict=False)
+    if values.dtype == pl.String or values.dtype.is_numeric():
+        number = raw.cast(pl.Float64, strict=False)
+    else:  # bytes, booleans, dates, lists...: no weight, whatever a cast would make of them
+        number = pl.lit(None, dtype=pl.Float64)
     valid = number.is_finite() & (number >= 0)
     expr = pl.when(raw.is_null()).then(pl.lit(default)).when(valid).then(number)
     return frame.select(expr.cast(pl.Float64).alias(values.name)).to_series()

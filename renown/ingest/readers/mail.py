@@ -113,7 +113,9 @@ def read_mbox(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> 
     from_lines: list[int] | None = None
     try:
         for number, key in enumerate(box.iterkeys(), start=1):
-            message = box.get_message(key)
+            # From bytes, not box.get_message(): that decodes the "From " line as ASCII
+            # and fails on the first mailbox whose separator line names a non-ASCII sender.
+            message = email.message_from_bytes(box.get_bytes(key), policy=email.policy.compat32)
             try:
                 rows.extend(_message_rows(message, people))
             except _DateError as bad:
@@ -229,11 +231,12 @@ def _timestamp(message: email.message.Message) -> datetime:
         raise _DateError(None)
     try:
         parsed = email.utils.parsedate_to_datetime(values[0])
-    except (TypeError, ValueError, IndexError) as error:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError) as error:
+        # OverflowError: a date at the edge of the calendar whose offset moves it past it.
         raise _DateError(values[0]) from error
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _message_id(message: email.message.Message, timestamp: datetime) -> str:

@@ -35,15 +35,18 @@ from typing import Any, Final
 
 import polars as pl
 
+from renown.core.delimited import decode_text
 from renown.core.errors import InputError
 from renown.core.events import Channel, Kind, event_key
-from renown.ingest.readers._lines import json_array_element_lines
+from renown.ingest.readers._lines import json_array_element_lines, load_json
 from renown.ingest.schema import EVENT_SCHEMA, conform
 
 SLACK_SOURCE: Final = "slack"
 _SLACKBOT: Final = "USLACKBOT"
 _MENTION: Final = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TS: Final = re.compile(r"^(\d{1,12})(?:\.(\d{1,6})\d*)?$")
+_MAX_TS: Final = 253_402_300_799
+"""The last second of year 9999, the latest instant a datetime can hold."""
 _CONTENT_SUBTYPES: Final = frozenset(
     {"thread_broadcast", "file_share", "me_message", "file_comment", "reply_broadcast"}
 )
@@ -110,14 +113,17 @@ def read_slack(path: str | Path, *, include_bots: bool = False) -> pl.DataFrame:
 
 def _load_json(file: Path) -> Any:
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        line = file.read_bytes()[: error.start].count(b"\n") + 1
-        raise InputError(str(file), "is not valid UTF-8 text", line=line) from error
+        data = file.read_bytes()
+    except OSError as error:
+        raise InputError(str(file), f"cannot be read ({error.strerror or error})") from None
+    try:
+        return load_json(decode_text(data, str(file)))
     except json.JSONDecodeError as error:
         raise InputError(
             str(file), f"is not valid JSON ({error.msg})", line=error.lineno
         ) from error
+    except ValueError as error:  # nested too deeply, an integer too long to read
+        raise InputError(str(file), f"is not valid JSON ({error})") from None
 
 
 def _array(file: Path) -> list[Any]:
@@ -125,6 +131,12 @@ def _array(file: Path) -> list[Any]:
     if not isinstance(value, list):
         raise InputError(str(file), "expected a JSON array", line=1)
     return value
+
+
+def _element_line(file: Path, index: int) -> int | None:
+    """The line element ``index`` of the (already parsed) array in ``file`` starts on."""
+    lines = json_array_element_lines(file.read_text(encoding="utf-8-sig"))
+    return lines[index] if index < len(lines) else None
 
 
 def _people(users_file: Path, *, include_bots: bool) -> tuple[dict[str, str], set[str]]:
@@ -135,8 +147,8 @@ def _people(users_file: Path, *, include_bots: bool) -> tuple[dict[str, str], se
         if not isinstance(user, dict) or not isinstance(user.get("id"), str):
             continue
         profile = user.get("profile")
-        profile = profile if isinstance(profile, dict) else {}
-        address = str(profile.get("email") or "").strip().lower()
+        email = profile.get("email") if isinstance(profile, dict) else None
+        address = email.strip().lower() if isinstance(email, str) else ""
         people[user["id"]] = address or user["id"]
         if user.get("is_bot") and not include_bots:
             bots.add(user["id"])
@@ -150,21 +162,42 @@ def _conversations(folder: Path) -> Iterator[_Conversation]:
         meta = folder / name
         if not meta.is_file():
             continue
-        for entry in _array(meta):
+        for index, entry in enumerate(_array(meta)):
             if not isinstance(entry, dict) or not entry.get(folder_key):
                 continue
-            sub = folder / str(entry[folder_key])
-            listed.add(sub.name)
-            members = tuple(str(m) for m in entry.get("members") or [])
+            sub_name, members = entry[folder_key], entry.get("members") or []
+            if not isinstance(sub_name, str) or not _is_plain_name(sub_name):
+                raise InputError(
+                    str(meta),
+                    f"{folder_key} {sub_name!r} is not the name of a folder of the export",
+                    line=_element_line(meta, index),
+                    field=folder_key,
+                )
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise InputError(
+                    str(meta),
+                    "members must be a list of user ids",
+                    line=_element_line(meta, index),
+                    field="members",
+                )
+            sub = folder / sub_name
+            listed.add(sub_name)
             if sub.is_dir():
-                yield _Conversation(str(entry.get("id") or sub.name), sub, members, direct)
+                yield _Conversation(str(entry.get("id") or sub_name), sub, tuple(members), direct)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in listed):
         yield _Conversation(sub.name, sub, (), direct=False)
 
 
+def _is_plain_name(name: str) -> bool:
+    """A single folder name inside the export: no separators, no parent or hidden entry."""
+    return (
+        bool(name) and not name.startswith(".") and not any(c in name for c in ("/", "\\", "\x00"))
+    )
+
+
 def _slack_time(value: object) -> datetime | None:
     match = _TS.match(value) if isinstance(value, str) else None
-    if match is None:
+    if match is None or int(match.group(1)) > _MAX_TS:
         return None
     micros = int((match.group(2) or "").ljust(6, "0"))
     return datetime.fromtimestamp(int(match.group(1)), UTC) + timedelta(microseconds=micros)
@@ -172,22 +205,22 @@ def _slack_time(value: object) -> datetime | None:
 
 def _messages(folder: Path) -> Iterator[_Message]:
     """Person-written messages of one conversation in file (day) order."""
-    for file in sorted(folder.glob("*.json")):
+    for file in sorted(p for p in folder.glob("*.json") if p.is_file()):
         for index, body in enumerate(_array(file)):
             if not isinstance(body, dict) or body.get("type", "message") != "message":
                 continue
             subtype = body.get("subtype")
-            if (subtype is not None and subtype not in _CONTENT_SUBTYPES) or not isinstance(
-                body.get("user"), str
-            ):
+            person_written = subtype is None or (
+                isinstance(subtype, str) and subtype in _CONTENT_SUBTYPES
+            )
+            if not person_written or not isinstance(body.get("user"), str):
                 continue
             time = _slack_time(body.get("ts"))
             if time is None:
-                lines = json_array_element_lines(file.read_text(encoding="utf-8"))
                 raise InputError(
                     str(file),
                     f"message has no valid ts ({body.get('ts')!r}); expected epoch seconds",
-                    line=lines[index],
+                    line=_element_line(file, index),
                     field="ts",
                 )
             yield _Message(body, str(body["ts"]), time)
@@ -223,9 +256,10 @@ def _message_rows(
                 conversation, message, kind, actor_user=author, target_user=user, people=people
             )
     reactors: set[str] = {author}
-    for reaction in body.get("reactions") or []:
+    reactions = body.get("reactions")
+    for reaction in reactions if isinstance(reactions, list) else []:
         users = reaction.get("users") if isinstance(reaction, dict) else None
-        for user in users or []:
+        for user in users if isinstance(users, list) else []:
             if not isinstance(user, str) or user in reactors or user in bots or author in bots:
                 continue
             reactors.add(user)

@@ -19,19 +19,27 @@ from typing import Final
 
 import polars as pl
 
+from renown.core.delimited import decode_text
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
+from renown.ingest.readers._delimited import POLARS_FAILURES, unsniffable, with_lf_line_ends
 from renown.ingest.readers._keys import content_keys
 from renown.ingest.schema import conform
 
-_EDGE: Final = r"^\s*(\S+)\s+(\S+)(?:\s+(\S+))?\s*$"
+_SPACE: Final = r"[ \t\r\x0b\x0c]"
+_WORD: Final = r"[^ \t\r\x0b\x0c]+"
+_EDGE: Final = rf"^{_SPACE}*({_WORD}){_SPACE}+({_WORD})(?:{_SPACE}+({_WORD}))?{_SPACE}*$"
+"""Fields are separated by ASCII whitespace only, as the line locator counts it: a
+non-breaking space or an ideographic space is part of a node id, not a separator."""
+_BLANK: Final = " \t\r\x0b\x0c"
 _NUMBER: Final = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _MICROS: Final = 1_000_000
 _MAX_SECONDS: Final = 1e11
 """About 3,000 years: anything larger is not a time in seconds and would overflow."""
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_UNUSED_BYTE: Final = "\x01"
+_NUL: Final = "\x00"
+"""Column separator for polars: refused in the text beforehand, so every line is one cell."""
 
 
 def read_snap(
@@ -77,23 +85,24 @@ def read_snap(
     if not file.is_file():
         raise InputError(where, "file not found")
     offset_micros = _offset_micros(epoch_offset)
+    data = _text_bytes(file)
     try:
         lines = pl.read_csv(
-            file,
+            unsniffable(data),
             has_header=False,
-            separator=_UNUSED_BYTE,
+            separator=_NUL,
             quote_char=None,
             comment_prefix="#",
             new_columns=["line"],
             infer_schema=False,
             encoding="utf8",
+            raise_if_empty=False,
         )
-    except Exception as error:
-        bad_line = _lines.first_undecodable_line(_lines.read_bytes(file))
-        if bad_line is not None:
-            raise InputError(where, "is not valid UTF-8 text", line=bad_line) from error
-        raise InputError(where, f"cannot be read as an edge list: {error}") from error
-    lines = lines.filter(pl.col("line").str.strip_chars().str.len_bytes() > 0)
+    except POLARS_FAILURES as error:
+        raise InputError(where, f"cannot be read as an edge list: {error}") from None
+    if lines.width == 0:
+        lines = pl.DataFrame({"line": []}, schema={"line": pl.String})
+    lines = lines.filter(pl.col("line").str.strip_chars(_BLANK).str.len_bytes() > 0)
     fields = lines.select(
         pl.col("line").str.extract(_EDGE, 1).alias("src"),
         pl.col("line").str.extract(_EDGE, 2).alias("dst"),
@@ -103,7 +112,7 @@ def read_snap(
     numeric = fields["time"].str.contains(_NUMBER)
     in_range = fields["time"].cast(pl.Float64, strict=False).abs() < _MAX_SECONDS
     bad_time = fields["time"].is_not_null() & ~(numeric & in_range).fill_null(value=False)
-    _raise_first(file, malformed, bad_time, fields)
+    _raise_first(file, data, malformed, bad_time, fields)
     seconds = fields["time"].cast(pl.Float64).fill_null(0.0)
     micros = (seconds * _MICROS).round(0).cast(pl.Int64) + offset_micros
     label = source if source is not None else file.name
@@ -134,8 +143,16 @@ def _offset_micros(epoch_offset: datetime | float) -> int:
     return round(float(epoch_offset) * _MICROS)
 
 
+def _text_bytes(file: Path) -> bytes:
+    """The file's bytes once checked to be UTF-8 text, spelled so that polars and the line
+    locator split the same lines (lone CRs become LFs, a byte order mark is dropped)."""
+    data = _lines.read_bytes(file)
+    decode_text(data, str(file))
+    return with_lf_line_ends(data.removeprefix(b"\xef\xbb\xbf"))
+
+
 def _raise_first(
-    file: Path, malformed: pl.Series, bad_time: pl.Series, fields: pl.DataFrame
+    file: Path, data: bytes, malformed: pl.Series, bad_time: pl.Series, fields: pl.DataFrame
 ) -> None:
     """Raise for the earliest bad edge line, located by a slow pass over the file."""
     firsts = [
@@ -146,7 +163,7 @@ def _raise_first(
     if not firsts:
         return
     record, field = min(firsts)
-    line = _edge_record_line(_lines.read_bytes(file), record)
+    line = _edge_record_line(data, record)
     if field == "src":
         message = "expected 'src dst [time]' separated by whitespace"
     else:

@@ -24,10 +24,9 @@ by polars; XML is streamed by expat keeping only the needed attributes.
 
 from __future__ import annotations
 
-import gzip
 import io
 import xml.parsers.expat
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from pyexpat import XMLParserType
 from typing import Final
@@ -37,6 +36,7 @@ import polars as pl
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
+from renown.ingest.readers._delimited import LineLocator, read_delimited
 from renown.ingest.readers._keys import hash_parts
 from renown.ingest.readers._values import blank_to_null, parse_timestamps, present
 from renown.ingest.schema import conform, empty_events
@@ -212,17 +212,12 @@ def _load(file: Path, columns: Sequence[str]) -> pl.DataFrame:
     empty (deleted users, posts without a parent).
     """
     wanted = (*columns, _DATE)
+    line_of: LineLocator
     if file.name.lower().endswith((".xml", ".xml.gz")):
         raw, record_lines = _read_xml(file, wanted)
-
-        def line_of(record: int) -> int:
-            return record_lines[record]
-
+        line_of = record_lines.__getitem__
     else:
-        raw = _read_csv(file, wanted)
-
-        def line_of(record: int) -> int:
-            return _lines.csv_record_line(_lines.read_bytes(file), ",", record)
+        raw, line_of = _read_csv(file, wanted)
 
     frame = raw.select([blank_to_null(pl.col(c)).alias(c) for c in wanted])
     _check(file, frame, "Id", frame["Id"].is_null(), message="Id is empty", line_of=line_of)
@@ -240,7 +235,7 @@ def _check(
     bad: pl.Series,
     *,
     message: str,
-    line_of: Callable[[int], int],
+    line_of: LineLocator,
 ) -> None:
     """Raise for the first row flagged in ``bad``."""
     hits = bad.arg_true()
@@ -251,34 +246,27 @@ def _check(
         raise InputError(str(file), detail, line=line_of(record), field=column)
 
 
-def _read_csv(file: Path, columns: Sequence[str]) -> pl.DataFrame:
-    try:
-        header = pl.read_csv(file, infer_schema=False, n_rows=0).columns
-    except Exception as error:
-        raise _csv_problem(file, error) from error
-    missing = [c for c in columns if c not in header]
+def _read_csv(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, LineLocator]:
+    frame, line_of = read_delimited(file, ",")
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(str(file), f"missing column {missing[0]!r}", line=1, field=missing[0])
-    try:
-        frame = pl.read_csv(file, infer_schema=False, columns=list(columns), encoding="utf8")
-    except Exception as error:
-        raise _csv_problem(file, error) from error
-    return frame.filter(~pl.all_horizontal(pl.all().is_null()))
+        raise InputError(
+            str(file), f"missing column {missing[0]!r}", line=line_of(-1), field=missing[0]
+        )
+    return frame.select(columns), line_of
 
 
-def _csv_problem(file: Path, error: Exception) -> InputError:
-    data = _lines.read_bytes(file)
-    bad_line = _lines.first_undecodable_line(data)
-    if bad_line is not None:
-        return InputError(str(file), "is not valid UTF-8 text", line=bad_line)
-    ragged = _lines.first_ragged_csv_line(data, ",")
-    if ragged is not None:
-        return InputError(str(file), ragged[1], line=ragged[0])
-    return InputError(str(file), f"cannot be read as CSV: {error}")
+class _Refused(Exception):  # noqa: N818 - raised inside expat, becomes an InputError
+    """A construct the dump never needs and the parser must not act on."""
 
 
 def _read_xml(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, list[int]]:
-    """Stream ``<row .../>`` elements, keeping only ``columns`` and each row's line."""
+    """Stream ``<row .../>`` elements, keeping only ``columns`` and each row's line.
+
+    Dumps have no document type declaration; one is refused, because it is the only place
+    entities can be declared (a "billion laughs" expands a few declared entities to
+    gigabytes) or external files referenced.
+    """
     values: dict[str, list[str | None]] = {c: [] for c in columns}
     lines: list[int] = []
     parser = xml.parsers.expat.ParserCreate()
@@ -289,9 +277,14 @@ def _read_xml(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, list[in
                 values[column].append(attributes.get(column))
             lines.append(parser.CurrentLineNumber)
 
+    def doctype(*_args: object) -> None:
+        raise _Refused("a document type declaration (DOCTYPE) is not allowed in a dump")
+
     parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     if file.name.lower().endswith(".gz"):
-        with gzip.open(file, "rb") as unzipped:
+        with _lines.BoundedStream(file) as unzipped:
             _parse_xml(parser, file, unzipped)
     else:
         with file.open("rb") as plain:
@@ -300,10 +293,12 @@ def _read_xml(file: Path, columns: Sequence[str]) -> tuple[pl.DataFrame, list[in
     return frame, lines
 
 
-def _parse_xml(parser: XMLParserType, file: Path, stream: io.BufferedIOBase) -> None:
+def _parse_xml(parser: XMLParserType, file: Path, stream: io.RawIOBase | io.BufferedIOBase) -> None:
     try:
         parser.ParseFile(stream)
     except xml.parsers.expat.ExpatError as error:
         raise InputError(
             str(file), f"is not well-formed XML ({error})", line=error.lineno
         ) from error
+    except _Refused as refused:
+        raise InputError(str(file), str(refused), line=parser.CurrentLineNumber) from None

@@ -6,9 +6,12 @@ reduced to "who, whom, when" rows. This reader accepts them with a default heade
 from canonical field to the file's own column names, e.g.
 ``{"actor": "from", "target": "to", "timestamp": "sent_at"}``.
 
-Clean files never go through per-row Python: polars reads and validates whole columns.
-Only when validation fails does a slower pass re-read the file to find the physical
-line of the first bad record, so error messages point where a person would look.
+Values are validated by polars, whole columns at once. CSV and TSV are first checked
+record by record by the standard library's strict reader (see :mod:`._delimited`), which
+refuses malformed text and notes the physical line each record starts on, so that a bad
+value is reported where a person would look; a lenient parse alone would turn an unclosed
+quote or a short row into wrong events. JSON Lines are located by a slower pass only when
+something is wrong.
 
 Keys: when the mapping names an ``event_key`` column, its source-native id is hashed
 with the source label. Otherwise the key is
@@ -19,15 +22,19 @@ duplicate rows are both kept while re-reading the file reproduces the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal, get_args
 
 import polars as pl
+import pyarrow.parquet as pq
 
+from renown.core.delimited import decode_text
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
+from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator, read_delimited
 from renown.ingest.readers._keys import content_keys, hash_parts
 from renown.ingest.readers._values import blank_to_null, parse_timestamps, parse_weights, present
 from renown.ingest.schema import conform
@@ -53,8 +60,6 @@ _SUFFIXES: Final[Mapping[str, TabularFormat]] = {
 }
 
 _TEXT_FIELDS: Final = ("event_key", "actor", "target")
-
-LineLocator = Callable[[int], int]
 
 
 def tabular_format_of(path: Path) -> TabularFormat | None:
@@ -147,54 +152,81 @@ def _read_raw(file: Path, fmt: TabularFormat) -> tuple[pl.DataFrame, LineLocator
     if not file.is_file():
         raise InputError(where, "file not found")
     if fmt == "parquet":
-        try:
-            return pl.read_parquet(file), lambda record: record + 1
-        except Exception as error:
-            raise InputError(where, f"cannot be read as Parquet: {error}") from error
+        return _read_parquet(file), lambda record: record + 1
     if fmt == "jsonl":
-        try:
-            frame = pl.read_ndjson(file, infer_schema_length=None)
-        except Exception as error:
-            raise _locate_jsonl_problem(file, error) from error
-        return frame, lambda record: _lines.jsonl_record_line(_lines.read_bytes(file), record)
-    separator = "\t" if fmt == "tsv" else ","
+        return _read_jsonl(file)
+    return read_delimited(file, "\t" if fmt == "tsv" else ",")
+
+
+def _read_parquet(file: Path) -> pl.DataFrame:
+    """The file's columns, refused unreadable or when it would expand beyond reason.
+
+    Parquet compresses repeated values to almost nothing (one dictionary entry, one run
+    length), so a small file can declare billions of rows: its own metadata is checked
+    against the same bound as a compressed text source before anything is decoded.
+    """
+    where = str(file)
     try:
-        frame = pl.read_csv(file, separator=separator, infer_schema=False, encoding="utf8")
-    except Exception as error:
-        raise _locate_csv_problem(file, separator, error) from error
-    blank = pl.all_horizontal(pl.all().is_null()) if frame.width else pl.lit(value=False)
-    frame = frame.filter(~blank)
-    return frame, lambda record: _lines.csv_record_line(_lines.read_bytes(file), separator, record)
+        metadata = pq.read_metadata(file)
+        decoded = max(
+            sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)),
+            metadata.num_rows * metadata.num_columns * 8,
+        )
+    except POLARS_FAILURES as error:
+        raise InputError(where, f"cannot be read as Parquet: {error}") from None
+    limit = _lines.inflation_limit(file.stat().st_size)
+    if decoded > limit:
+        raise InputError(
+            where,
+            f"declares {metadata.num_rows:,} rows, more than {limit:,} bytes once decoded "
+            f"({_lines.MAX_INFLATION} times its size): refused as a compression bomb",
+        )
+    try:
+        return pl.read_parquet(file)
+    except POLARS_FAILURES as error:
+        raise InputError(where, f"cannot be read as Parquet: {error}") from None
 
 
-def _locate_csv_problem(file: Path, separator: str, error: Exception) -> InputError:
+def _read_jsonl(file: Path) -> tuple[pl.DataFrame, LineLocator]:
+    """JSON Lines after checking the text is UTF-8 (polars would inflate compressed bytes)."""
+    where = str(file)
     data = _lines.read_bytes(file)
-    bad_line = _lines.first_undecodable_line(data)
-    if bad_line is not None:
-        return InputError(str(file), "is not valid UTF-8 text", line=bad_line)
-    ragged = _lines.first_ragged_csv_line(data, separator)
-    if ragged is not None:
-        return InputError(str(file), ragged[1], line=ragged[0])
-    return InputError(str(file), f"cannot be read as delimited text: {error}")
-
-
-def _locate_jsonl_problem(file: Path, error: Exception) -> InputError:
-    data = _lines.read_bytes(file)
-    bad_line = _lines.first_undecodable_line(data)
-    if bad_line is not None:
-        return InputError(str(file), "is not valid UTF-8 text", line=bad_line)
-    bad = _lines.first_bad_jsonl_line(data)
-    if bad is not None:
-        return InputError(str(file), bad[1], line=bad[0])
-    return InputError(str(file), f"cannot be read as JSON Lines: {error}")
+    decode_text(data, where)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+    except POLARS_FAILURES as error:
+        bad = _lines.first_bad_jsonl_line(data)
+        if bad is not None:
+            raise InputError(where, bad[1], line=bad[0]) from None
+        raise InputError(where, f"cannot be read as JSON Lines: {error}") from None
+    return frame, lambda record: _lines.jsonl_record_line(data, record)
 
 
 def _as_text(values: pl.Series, column: str, line_of: LineLocator, where: str) -> pl.Series:
-    """Values as trimmed text (blank -> null); ids stored as numbers are accepted."""
-    if values.dtype.is_nested():
-        first = int(values.is_not_null().arg_true()[0]) if values.null_count() < len(values) else 0
-        raise InputError(where, "must be text or a number", line=line_of(first), field=column)
+    """Values as trimmed text (blank -> null); ids stored as whole numbers are accepted.
+
+    Other types (floats, booleans, dates, bytes, lists, structs, as a Parquet file may hold)
+    are refused rather than turned into ids by whatever text their cast would give.
+    """
+    dtype = values.dtype
+    if dtype == pl.Binary:
+        try:
+            values = values.cast(pl.String)
+        except POLARS_FAILURES:
+            return _refuse_type(values, column, line_of, where, "is not UTF-8 text")
+    elif not (dtype in (pl.String, pl.Categorical, pl.Null) or dtype.is_integer()) and not (
+        isinstance(dtype, pl.Enum)
+    ):
+        return _refuse_type(values, column, line_of, where, "must be text or a whole number")
     return values.to_frame("v").select(blank_to_null(pl.col("v"))).to_series()
+
+
+def _refuse_type(
+    values: pl.Series, column: str, line_of: LineLocator, where: str, message: str
+) -> pl.Series:
+    first = int(values.is_not_null().arg_true()[0]) if values.null_count() < len(values) else 0
+    raise InputError(where, f"{message} ({values.dtype})", line=line_of(first), field=column)
 
 
 def _validated(
