@@ -7,6 +7,7 @@ import time, so tests build as many apps (on as many databases) as they like.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from renown._version import __version__
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, writer_engine
+from renown.store.turns import Turns
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
 from renown.web.policy import assert_every_route_declared, csrf_token
@@ -25,6 +27,8 @@ from renown.web.sso import sso_router
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api/v1"
+TURN_WAITERS = 256
+"""Threads that may wait for a turn to write at once (more queue in the pool, in order)."""
 
 
 def _principal(request: Request) -> dict[str, Any]:
@@ -53,6 +57,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.write_sessions = session_factory(writer_engine(engine))
+    app.state.write_turns = Turns()
+    app.state.turn_waiters = ThreadPoolExecutor(
+        max_workers=TURN_WAITERS, thread_name_prefix="renown-turn"
+    )
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_principal])
     # Templates ship with the package and change only with it: without this, every render
     # stats each template file (page, base, macros) to see whether it was edited.

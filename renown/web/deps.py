@@ -6,6 +6,7 @@ it; nothing reaches for globals, so tests can build an app on any database.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from renown.settings import Settings
+from renown.store.turns import Turns
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,18 +24,51 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 
     The route's policy depends on it too and FastAPI hands both the same session, so the
     caller is authenticated and served on one pooled connection and one snapshot. A request
-    that may change state gets a writer's session (:func:`renown.store.engine.writing`):
-    it waits for its turn to write before its first query instead of failing part-way.
+    that may change state first waits its turn behind the process's other writers
+    (:mod:`renown.store.turns`), then gets a writer's session
+    (:func:`renown.store.engine.writing`): it holds the database's write lock from its
+    first query instead of failing part-way.
     It is an async dependency only so that opening and closing it (no I/O until the first
     query; a rollback at the end) does not cost two trips through the thread pool.
     """
-    factory = (
-        request.app.state.sessions
-        if request.method in SAFE_METHODS
-        else request.app.state.write_sessions
+    if request.method in SAFE_METHODS:
+        with request.app.state.sessions() as session:
+            yield session
+        return
+    turns: Turns = request.app.state.write_turns
+    await _wait_for_turn(request, turns)
+    try:
+        with request.app.state.write_sessions() as session:
+            yield session
+    finally:
+        turns.release()
+
+
+WRITE_PATIENCE_SECONDS = 30.0
+"""How long a write request waits for its turn before answering 503 (try again)."""
+
+
+async def _wait_for_turn(request: Request, turns: Turns) -> None:
+    """Queue (first come, first served) behind this process's other write requests.
+
+    The wait happens on a thread of the app's own waiting pool, never on the event loop
+    nor on the pool that runs handlers (which the request holding the turn needs). A
+    request cancelled while waiting gives its turn back as soon as it gets it.
+    """
+    loop = asyncio.get_running_loop()
+    waiting = loop.run_in_executor(
+        request.app.state.turn_waiters, turns.acquire, WRITE_PATIENCE_SECONDS
     )
-    with factory() as session:
-        yield session
+    try:
+        await asyncio.shield(waiting)
+    except asyncio.CancelledError:
+        waiting.add_done_callback(lambda done: _give_back(done, turns))
+        raise
+
+
+def _give_back(done: asyncio.Future[None], turns: Turns) -> None:
+    if not done.cancelled() and done.exception() is None:
+        turns.release()
 
 
 def _settings(request: Request) -> Settings:

@@ -50,7 +50,8 @@ def test_twenty_concurrent_writers_all_succeed(platform: Platform) -> None:
         ]
 
     def background_job() -> int:
-        """A worker writing in its own transactions meanwhile (like a scoring job)."""
+        """A worker writing in its own transactions meanwhile (like a scoring job: it
+        computes, then writes a batch in one transaction, then computes again)."""
         start.wait()
         done = 0
         while not stop_job.is_set():
@@ -58,12 +59,15 @@ def test_twenty_concurrent_writers_all_succeed(platform: Platform) -> None:
                 audit.append(session, actor="system", action="test.job", subject="job")
                 time.sleep(0.02)  # the job's transaction holds the write lock a while
             done += 1
+            stop_job.wait(0.03)  # and computes between its writes
         return done
 
     with ThreadPoolExecutor(len(clients) + 1) as pool:
         job = pool.submit(background_job)
-        results = list(pool.map(write, range(len(clients))))
-        stop_job.set()
+        try:
+            results = list(pool.map(write, range(len(clients))))
+        finally:
+            stop_job.set()
         job_writes = job.result()
     statuses = Counter(code for codes in results for code in codes)
     assert statuses == {201: WRITERS * WRITES_EACH}, statuses
