@@ -1,7 +1,9 @@
 """Domain errors -> HTTP answers, as JSON for the API and as pages for people.
 
 Pages answer 401 with a redirect to the sign-in page; everything else keeps its status so
-that the authorisation tests see the same codes on pages and API.
+that the authorisation tests see the same codes on pages and API. Request validation
+errors are answered here too, bounded and redacted (see ``renown.web.issues``), and so are
+the sentences of domain errors: no error answer repeats a whole input.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
     NotAllowed: 403,
@@ -23,6 +26,8 @@ STATUS_OF: dict[type[Exception], int] = {
     Invalid: 422,
     InputError: 400,
 }
+MAX_DETAIL = 1000
+"""Domain messages quote the values they refuse; quotes of large inputs are cut here."""
 
 
 def _wants_page(request: Request) -> bool:
@@ -53,15 +58,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def domain_error(request: Request, exc: Exception) -> Response:
         status = next(code for kind, code in STATUS_OF.items() if isinstance(exc, kind))
-        detail: object = str(exc)
+        detail: object = printable(str(exc), MAX_DETAIL)
         if isinstance(exc, InputError):
             detail = {
-                "message": str(exc),
-                "source": exc.source,
+                "message": printable(str(exc), MAX_DETAIL),
+                "source": printable(exc.source, MAX_DETAIL),
                 "line": exc.line,
-                "field": exc.field,
+                "field": None if exc.field is None else printable(exc.field, MAX_DETAIL),
             }
         return _answer(request, status, detail)
+
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return _answer(request, 422, public_issues(exc.errors()))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -83,6 +92,7 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": "1"},
         )
 
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(IntegrityError, conflict)
     app.add_exception_handler(OperationalError, busy)
     for kind in STATUS_OF:
