@@ -99,6 +99,8 @@ def _aware(value: object) -> object:
         moment = value
     elif isinstance(value, str):
         try:
+            if text_problem(value) is not None:
+                raise ValueError(value)  # fromisoformat ignores a trailing NUL
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
