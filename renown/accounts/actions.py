@@ -26,6 +26,7 @@ from renown.accounts.sessions import DEACTIVATED, do_end_sessions
 from renown.accounts.tokens import new_token, token_digest
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
+from renown.core.text import check_text, text_problem
 from renown.store.tables.accounts import Account, ApiToken
 from renown.store.tables.org import Person
 
@@ -49,6 +50,8 @@ def authenticate(session: Session, email: str, password: str) -> Principal | Non
     Not throttled and starts no session: for trusted callers (the demo checking its own
     accounts). People sign in through :func:`renown.accounts.signin.check_sign_in`.
     """
+    if text_problem(email) is not None:
+        return None  # no account has such an address (and PostgreSQL would refuse a NUL)
     account = session.scalar(sa.select(Account).where(Account.email == email.strip().lower()))
     ok = verify_password(account.password_hash if account else None, password)
     if account is None or not ok or not account.active:
@@ -147,7 +150,9 @@ def do_create_account(
     actor: str = "system",
 ) -> Account:
     """Create an account (no authorisation: for the CLI, the demo and ``check_*``)."""
-    email = email.strip().lower()
+    email = check_text(email, "the e-mail address").strip().lower()
+    if password is not None:
+        check_text(password, "the password")
     if "@" not in email:
         raise Invalid(f"not an email address: {email!r}")
     if session.scalar(sa.select(Account.id).where(Account.email == email)) is not None:
@@ -206,7 +211,7 @@ def check_create_account(
 
 def check_issue_token(session: Session, principal: Principal, name: str) -> tuple[ApiToken, str]:
     """Any signed-in account may issue tokens for itself; the token is returned once."""
-    name = name.strip()
+    name = check_text(name, "a token's name").strip()
     if not name or len(name) > 100:
         raise Invalid("a token needs a name of 1 to 100 characters")
     token = new_token()

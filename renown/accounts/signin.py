@@ -32,6 +32,7 @@ from renown.accounts.sessions import (
 )
 from renown.accounts.throttle import Attempt, do_record_failure, do_record_success, wait_before
 from renown.core.errors import Invalid
+from renown.core.text import text_problem
 from renown.store.tables.accounts import Account
 from renown.store.tables.org import Person
 
@@ -60,12 +61,20 @@ class SignedIn:
 
 
 def _verify(read: Session, email: str, password: str) -> int | None:
-    """The id of the active account ``email`` whose password this is (reads only)."""
-    row = read.execute(
-        sa.select(Account.id, Account.password_hash, Account.active).where(
-            Account.email == email.strip().lower()
-        )
-    ).first()
+    """The id of the active account ``email`` whose password this is (reads only).
+
+    An address with control characters names no account (PostgreSQL would refuse a NUL in
+    the query); the password is still hashed, so the answer takes as long as any other.
+    """
+    row = (
+        None
+        if text_problem(email) is not None
+        else read.execute(
+            sa.select(Account.id, Account.password_hash, Account.active).where(
+                Account.email == email.strip().lower()
+            )
+        ).first()
+    )
     ok = verify_password(row.password_hash if row else None, password)
     read.rollback()  # end the read before the slow part is over: no snapshot held for nothing
     return row.id if row is not None and ok and row.active else None

@@ -36,6 +36,18 @@ def _principal(request: Request) -> dict[str, Any]:
     return {"principal": getattr(request.state, "principal", None)}
 
 
+def _with_links(app: FastAPI) -> None:
+    """Serve the OpenAPI document with its links (see ``renown.web.api.links``)."""
+    from renown.web.api.links import add_links
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_links(FastAPI.openapi(app), API_PREFIX)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the renown web app for ``settings`` (the database must already be migrated)."""
     from renown.web.api import router as api_router
@@ -77,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["sso_enabled"] = single_sign_on is not None
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
+    _with_links(app)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(

@@ -1,7 +1,9 @@
 """Domain errors -> HTTP answers, as JSON for the API and as pages for people.
 
 Pages answer 401 with a redirect to the sign-in page; everything else keeps its status so
-that the authorisation tests see the same codes on pages and API.
+that the authorisation tests see the same codes on pages and API. Request validation
+errors are answered here too, bounded and redacted (see ``renown.web.issues``), and so are
+the sentences of domain errors: no error answer repeats a whole input.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import HTTPException
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
     NotAllowed: 403,
@@ -24,6 +27,8 @@ STATUS_OF: dict[type[Exception], int] = {
     Invalid: 422,
     InputError: 400,
 }
+MAX_DETAIL = 1000
+"""Domain messages quote the values they refuse; quotes of large inputs are cut here."""
 
 
 def _wants_page(request: Request) -> bool:
@@ -54,15 +59,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def domain_error(request: Request, exc: Exception) -> Response:
         status = next(code for kind, code in STATUS_OF.items() if isinstance(exc, kind))
-        detail: object = str(exc)
+        detail: object = printable(str(exc), MAX_DETAIL)
         if isinstance(exc, InputError):
             detail = {
-                "message": str(exc),
-                "source": exc.source,
+                "message": printable(str(exc), MAX_DETAIL),
+                "source": printable(exc.source, MAX_DETAIL),
                 "line": exc.line,
-                "field": exc.field,
+                "field": None if exc.field is None else printable(exc.field, MAX_DETAIL),
             }
         return _answer(request, status, detail)
+
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return _answer(request, 422, public_issues(exc.errors()))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -89,6 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return _answer(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
 
     app.add_exception_handler(Throttled, throttled)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(IntegrityError, conflict)
     app.add_exception_handler(OperationalError, busy)
     for kind in STATUS_OF:

@@ -14,10 +14,11 @@ from renown.privacy.export import export_my_data as export_everything
 from renown.store.tables.accounts import ApiToken
 from renown.web.api.schemas import Health, Me, NewToken, TokenIn, TokenOut, Visibility
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import public, signed_in
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=StrictJsonRoute)
 SignedIn = Annotated[Principal, signed_in()]
 
 

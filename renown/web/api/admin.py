@@ -9,7 +9,6 @@ from fastapi import APIRouter, File, UploadFile, status
 from renown import audit
 from renown.accounts import actions
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid
 from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org import actions as org_actions
 from renown.web.api.schemas import (
@@ -20,10 +19,11 @@ from renown.web.api.schemas import (
     ImportReportOut,
 )
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
 
-router = APIRouter(tags=["administration"])
+router = APIRouter(tags=["administration"], route_class=StrictJsonRoute)
 Admin = Annotated[Principal, allow(Role.ADMIN)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 
@@ -31,16 +31,12 @@ PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)
 def create_account(body: AccountIn, principal: Admin, session: SessionDep) -> AccountOut:
     """Create an account in the administrator's organisation."""
-    try:
-        role = Role(body.role)
-    except ValueError:
-        raise Invalid(f"unknown role {body.role!r}") from None
     account = actions.check_create_account(
         session,
         principal,
         email=body.email,
         password=body.password,
-        role=role,
+        role=body.role,
         person_id=body.person_id,
     )
     session.commit()

@@ -8,7 +8,6 @@ token is the credential, so an unknown token is a plain 404 (no oracle).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
@@ -52,11 +51,12 @@ from renown.web.api.feedback_schemas import (
     view_out,
 )
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.params import OptionalId, RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import Moment, OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
 from renown.web.rater_mail import SKIPPED, link_delivery, mail_rater_links
 
-router = APIRouter(tags=["feedback"])
+router = APIRouter(tags=["feedback"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 SignedIn = Annotated[Principal, signed_in()]
@@ -64,8 +64,12 @@ LinkToken = Annotated[
     str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$", description="The link's token.")
 ]
 CompetencyFilter = Annotated[CompetencyKey | None, Query()]
-Since = Annotated[datetime | None, Query(description="Named items given at or after this.")]
-Until = Annotated[datetime | None, Query(description="Named items given before this.")]
+Since = Annotated[
+    Moment | None, Query(description="Named items given at or after this (with a time zone).")
+]
+Until = Annotated[
+    Moment | None, Query(description="Named items given before this (with a time zone).")
+]
 UnreadOnly = Annotated[bool, Query()]
 NotificationLimit = Annotated[int, Query(ge=1, le=200)]
 

@@ -24,12 +24,12 @@ from renown.feedback.model import (
     Visibility,
 )
 from renown.feedback.views import FeedbackView, GivenItem, NamedItem, RequestView
-from renown.web.params import MAX_ID, NO_NUL
+from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId, Flag, Moment, Whole
 
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
-CompetencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
-Rating = Annotated[int, Field(ge=MIN_RATING, le=MAX_RATING)]
-PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), MULTI_LINE]
+CompetencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64), SINGLE_LINE]
+Rating = Annotated[Whole, Field(ge=MIN_RATING, le=MAX_RATING)]
+PersonId = BodyId
 MAX_THRESHOLD = 100
 """An anonymity threshold above this would hide every answer of any real team."""
 
@@ -44,7 +44,7 @@ class GiveFeedbackIn(BaseModel):
     text: Text = ""
     ratings: dict[CompetencyKey, Rating] = Field(default_factory=dict, max_length=64)
     visibility: Visibility = Visibility.PRIVATE
-    anonymous: bool = False
+    anonymous: Flag = False
     relationship: Relationship | None = Field(
         default=None, description="peer or other between colleagues; reporting lines decide."
     )
@@ -55,7 +55,7 @@ class AnswerIn(BaseModel):
 
     text: Text = ""
     ratings: dict[CompetencyKey, Rating] = Field(default_factory=dict, max_length=64)
-    anonymous: bool | None = Field(
+    anonymous: Flag | None = Field(
         default=None, description="Only where the request allows it; null: the request's default."
     )
 
@@ -63,21 +63,21 @@ class AnswerIn(BaseModel):
 class ExternalRaterIn(BaseModel):
     """Someone outside the organisation, asked through a single-use link."""
 
-    email: Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=NO_NUL)]
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+    email: Annotated[str, StringConstraints(min_length=3, max_length=320), SINGLE_LINE]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), SINGLE_LINE]
 
 
 class RequestFeedbackIn(BaseModel):
     """Ask colleagues (and outside raters) for feedback about oneself or one's report."""
 
-    expires_at: datetime = Field(description="Within 180 days from now.")
+    expires_at: Moment = Field(description="Within 180 days from now, with a time zone.")
     person_ids: list[PersonId] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
     external: list[ExternalRaterIn] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
     subject_id: PersonId | None = Field(default=None, description="Default: the requester.")
     competencies: list[CompetencyKey] = Field(default_factory=list, max_length=64)
     message: Text = ""
     anonymity: Anonymity = Anonymity.NONE
-    threshold: Annotated[int, Field(ge=3, le=MAX_THRESHOLD)] | None = None
+    threshold: Annotated[Whole, Field(ge=3, le=MAX_THRESHOLD)] | None = None
     visibility: Visibility = Visibility.PRIVATE
 
 
@@ -85,13 +85,13 @@ class AnonymitySettingsIn(BaseModel):
     """New anonymity settings of a request (refused once it has answers)."""
 
     anonymity: Anonymity = Anonymity.NONE
-    threshold: Annotated[int, Field(ge=3, le=MAX_THRESHOLD)] | None = None
+    threshold: Annotated[Whole, Field(ge=3, le=MAX_THRESHOLD)] | None = None
 
 
 class ThresholdIn(BaseModel):
     """The organisation's anonymity threshold: distinct givers a release needs."""
 
-    anonymity_threshold: int = Field(ge=3, le=MAX_THRESHOLD)
+    anonymity_threshold: Whole = Field(ge=3, le=MAX_THRESHOLD)
 
 
 # --- What the server answers --------------------------------------------------------------

@@ -32,10 +32,11 @@ from renown.web.api.schemas import (
     TeamOut,
 )
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText
 from renown.web.policy import allow
 
-router = APIRouter(tags=["people"])
+router = APIRouter(tags=["people"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 
 

@@ -49,10 +49,11 @@ from renown.web.api.recognition_schemas import (
 from renown.web.api.runs import JobQueueDep, committed
 from renown.web.api.runs_schemas import JobOut, job_out
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow
 
-router = APIRouter(tags=["recognition"])
+router = APIRouter(tags=["recognition"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]

@@ -26,11 +26,11 @@ from renown.recognition.queries import (
     RingView,
 )
 from renown.recognition.rings import MAX_REASON
-from renown.web.params import MAX_ID, NO_NUL
+from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId
 
-PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
-KudosText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
-CompetencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
+PersonId = BodyId
+KudosText = Annotated[str, StringConstraints(max_length=MAX_TEXT), MULTI_LINE]
+CompetencyKey = Annotated[str, StringConstraints(min_length=1, max_length=64), SINGLE_LINE]
 REACTION_PATTERN = "^(" + "|".join(REACTION_KINDS) + ")$"
 """A reaction is one emoji name of a fixed set (nothing free-text to moderate)."""
 
@@ -57,7 +57,7 @@ class CommentIn(BaseModel):
 class RingDecisionIn(BaseModel):
     """Why HR confirms or dismisses a ring (required: the decision is audited)."""
 
-    reason: Annotated[str, StringConstraints(max_length=MAX_REASON, pattern=NO_NUL)] = ""
+    reason: Annotated[str, StringConstraints(max_length=MAX_REASON), MULTI_LINE] = ""
 
 
 # --- What the server answers --------------------------------------------------------------

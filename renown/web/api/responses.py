@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class InputErrorDetail(BaseModel):
@@ -25,11 +25,16 @@ class InputErrorDetail(BaseModel):
 
 
 class ValidationIssue(BaseModel):
-    """One problem found by request validation (FastAPI's shape)."""
+    """One problem found by request validation (FastAPI's shape, bounded and redacted)."""
 
-    loc: list[str | int]
+    loc: list[str | int] = Field(description="Where: body, query or path, then the field")
     msg: str
     type: str
+    input: str | int | float | bool | None = Field(
+        default=None,
+        description="The offending value when it is short and not a secret (cut to 60 "
+        "characters); absent otherwise",
+    )
 
 
 class ErrorOut(BaseModel):

@@ -33,11 +33,12 @@ from renown.web.api.runs_schemas import (
     source_out,
 )
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.params import RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
 
-router = APIRouter(tags=["scoring runs"])
+router = APIRouter(tags=["scoring runs"], route_class=StrictJsonRoute)
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 _QUEUE_LOCK = threading.Lock()
@@ -137,7 +138,7 @@ def ingest_source(
 def list_jobs(
     principal: PeopleAdmin,
     session: SessionDep,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[str | None, Query(max_length=32, pattern=NO_NUL)] = None,
     limit: Limit = 50,
 ) -> list[JobOut]:
     """The organisation's background jobs, newest first."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from renown.jobs.sources import SourceEntry
 from renown.store.tables.jobs import Job
 from renown.store.tables.scores import ScoringRun
+from renown.web.params import SINGLE_LINE, Moment, Number
 
 PRIVATE_JOB_PARAMS = frozenset({"path", "upload"})
 """Where the server keeps a job's file is not the client's business."""
@@ -18,11 +19,12 @@ PRIVATE_JOB_PARAMS = frozenset({"path", "upload"})
 class StartScoringIn(BaseModel):
     """Parameters of a scoring run; both default to the organisation's usual ones."""
 
-    half_life_days: float | None = Field(
-        default=None, gt=0, le=3650, description="Days after which an interaction counts half."
+    half_life_days: Annotated[Number, Field(gt=0, le=3650)] | None = Field(
+        default=None, description="Days after which an interaction counts half."
     )
-    as_of: datetime | None = Field(
-        default=None, description="Score as of this instant (default: the newest event)."
+    as_of: Moment | None = Field(
+        default=None,
+        description="Score as of this instant, with a time zone (default: the newest event).",
     )
 
 
@@ -39,8 +41,8 @@ class SourceOut(BaseModel):
 class IngestSourceIn(BaseModel):
     """Which listed source to add to the event lake."""
 
-    name: str = Field(
-        min_length=1, max_length=255, description="The name of one of the listed sources."
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255), SINGLE_LINE] = Field(
+        description="The name of one of the listed sources."
     )
 
 

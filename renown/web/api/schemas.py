@@ -4,9 +4,12 @@ clients (and the OpenAPI document describes exactly what is sent)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from renown.core.roles import Role
+from renown.web.params import SINGLE_LINE, BodyId, Flag
 
 
 class Health(BaseModel):
@@ -23,7 +26,7 @@ class Me(BaseModel):
 
 
 class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100), SINGLE_LINE]
 
 
 class TokenOut(BaseModel):
@@ -40,7 +43,7 @@ class NewToken(TokenOut):
 
 
 class Visibility(BaseModel):
-    public: bool
+    public: Flag
 
 
 class PersonOut(BaseModel):
@@ -152,10 +155,12 @@ class NetworkOut(BaseModel):
 
 
 class AccountIn(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    role: str
-    password: str | None = Field(default=None, min_length=10, max_length=200)
-    person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    email: Annotated[str, StringConstraints(min_length=3, max_length=320), SINGLE_LINE]
+    role: Role
+    password: (
+        Annotated[str, StringConstraints(min_length=10, max_length=200), SINGLE_LINE] | None
+    ) = None
+    person_id: BodyId | None = None
 
 
 class AccountOut(BaseModel):

@@ -40,10 +40,11 @@ from renown.web.api.talent_schemas import (
     weighted,
 )
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow
 
-router = APIRouter(tags=["promotion boards"])
+router = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 CLOCK: Final = SystemClock()

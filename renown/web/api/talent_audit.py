@@ -35,10 +35,11 @@ from renown.talent.report_pdf import report_pdf
 from renown.web.api.talent import CLOCK, PeopleAdmin, Staff
 from renown.web.api.talent_schemas import finite
 from renown.web.deps import SessionDep
-from renown.web.params import NO_NUL, RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import SINGLE_LINE, RowId
 from renown.web.uploads import read_upload
 
-router = APIRouter(tags=["promotion boards"])
+router = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 Audit = Callable[[Session, Principal], BiasAuditReport]
 Importer = Callable[[Session, Principal, bytes, str], imports.ImportSummary]
 CSV_ANSWER: Final[dict[int | str, dict[str, Any]]] = {
@@ -69,7 +70,7 @@ NO_PERSON = "no demographic answers here: this account is not linked to a person
 # --- What clients send and the server answers ---------------------------------------------
 
 
-Answer = Annotated[str, StringConstraints(max_length=64, pattern=NO_NUL)]
+Answer = Annotated[str, StringConstraints(max_length=64), SINGLE_LINE]
 
 
 class DemographicsIn(BaseModel):

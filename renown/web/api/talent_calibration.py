@@ -28,12 +28,13 @@ from renown.web.api.recognition_schemas import PersonRefOut
 from renown.web.api.talent import CLOCK, PeopleAdmin, required
 from renown.web.api.talent_schemas import BoxOut, PersonId, Reason, box_out, finite
 from renown.web.deps import SessionDep
-from renown.web.params import NO_NUL, OptionalId, RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import NO_NUL, SINGLE_LINE, OptionalId, RowId, Whole
 from renown.web.policy import allow
 
-router = APIRouter(tags=["promotion boards"])
+router = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 Calibrator = Annotated[Principal, allow(Role.MANAGER, Role.HR, Role.ADMIN)]
-Level = Annotated[int, Field(ge=1, le=3, description="1 low, 2 moderate, 3 high")]
+Level = Annotated[Whole, Field(ge=1, le=3, description="1 low, 2 moderate, 3 high")]
 CriterionKeyQuery = Annotated[
     str, Query(min_length=1, max_length=80, pattern=NO_NUL, description="The criterion varied")
 ]
@@ -47,7 +48,7 @@ Steps = Annotated[int, Query(ge=2, le=101, description="Weights tried, both ends
 class CalibrationSessionIn(BaseModel):
     """A calibration session's name (1 to 200 characters)."""
 
-    name: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)] = ""
+    name: Annotated[str, StringConstraints(max_length=200), SINGLE_LINE] = ""
 
 
 class MoveIn(BaseModel):

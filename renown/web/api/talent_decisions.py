@@ -34,9 +34,10 @@ from renown.web.api.talent_schemas import (
     row_out,
 )
 from renown.web.deps import SessionDep
-from renown.web.params import RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import Flag, RowId
 
-router = APIRouter(tags=["promotion boards"])
+router = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 
 
 class DecisionIn(BaseModel):
@@ -63,7 +64,7 @@ class AppealIn(BaseModel):
 class AppealAnswerIn(BaseModel):
     """HR's answer to an appeal: upheld or rejected, and why (both required)."""
 
-    upheld: bool | None = None
+    upheld: Flag | None = None
     answer: Reason = ""
 
 

@@ -32,15 +32,15 @@ from renown.talent.rounds import (
     Eligibility,
     RoundSummary,
 )
-from renown.web.params import MAX_ID, NO_NUL
+from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId, Flag, Number, Whole
 
-PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
-Reason = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
+PersonId = BodyId
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200), SINGLE_LINE]
+Reason = Annotated[str, StringConstraints(max_length=MAX_TEXT), MULTI_LINE]
 """Free text the domain requires (5 characters at least) where a reason is needed."""
-CriterionKey = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=NO_NUL)]
-Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
-Months = Annotated[int, Field(ge=0, le=600)]
+CriterionKey = Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE]
+Weight = Annotated[Number, Field(ge=0, le=MAX_WEIGHT)]
+Months = Annotated[Whole, Field(ge=0, le=600)]
 MissingPolicy = Literal["reweigh", "exclude"]
 Transparency = Literal["everyone", "candidates", "no_one"]
 MAX_LIST = 200
@@ -76,14 +76,14 @@ class RoundConfigIn(BaseModel):
     """How a round weighs its candidates; an omitted field keeps its current value."""
 
     criteria: list[WeightIn] | None = Field(default=None, max_length=50)
-    top_n: Annotated[int, Field(ge=1, le=MAX_TOP_N)] | None = None
+    top_n: Annotated[Whole, Field(ge=1, le=MAX_TOP_N)] | None = None
     performance_criteria: list[CriterionKey] | None = Field(default=None, max_length=20)
     potential_criteria: list[CriterionKey] | None = Field(default=None, max_length=20)
     missing_policy: MissingPolicy | None = None
     transparency: Transparency | None = Field(
         default=None, description="Who sees the ranking besides HR"
     )
-    acknowledge_external_risk: bool | None = Field(
+    acknowledge_external_risk: Flag | None = Field(
         default=None,
         description="Required (true) before external prominence may carry weight; omitted on "
         "a change, the round's earlier acknowledgement stands",
@@ -101,7 +101,7 @@ class OpenRoundIn(RoundConfigIn):
 class CandidateIn(BaseModel):
     """HR adds a person to the pool or takes them out, with a reason (logged)."""
 
-    included: bool | None = Field(default=None, description="Required")
+    included: Flag | None = Field(default=None, description="Required")
     reason: Reason = ""
 
 

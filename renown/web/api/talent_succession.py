@@ -34,9 +34,10 @@ from renown.web.api.talent_schemas import (
     weighted,
 )
 from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 
-router = APIRouter(tags=["succession"])
+router = APIRouter(tags=["succession"], route_class=StrictJsonRoute)
 SUGGESTIONS: Final = 10
 
 

@@ -19,7 +19,7 @@ from renown.org import actions as org_actions
 from renown.privacy.export import export_my_data as export_everything
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
-from renown.web.params import RowId
+from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import signed_in
 
 router = APIRouter()
@@ -56,7 +56,7 @@ def issue_token(
     request: Request,
     principal: SignedIn,
     session: SessionDep,
-    name: Annotated[str, Form(max_length=100)],
+    name: Annotated[str, Form(max_length=100), SINGLE_LINE],
 ) -> HTMLResponse:
     """Issue a token and show it this once (it is stored only as a digest)."""
     row, token = actions.check_issue_token(session, principal, name)

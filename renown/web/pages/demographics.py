@@ -25,12 +25,12 @@ from renown.talent import demographics
 from renown.talent.demographics import PREFER_NOT_TO_SAY, MyDemographics
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
-from renown.web.params import NO_NUL
+from renown.web.params import SINGLE_LINE
 from renown.web.policy import allow
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-Answer = Annotated[str, Form(max_length=100, pattern=NO_NUL)]
+Answer = Annotated[str, Form(max_length=100), SINGLE_LINE]
 CLOCK: Final = SystemClock()
 QUESTIONS: Final = (
     ("sex", "Sex"),

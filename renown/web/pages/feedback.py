@@ -37,7 +37,7 @@ from renown.web.pages.feedback_present import (
     trends_chart_spec,
 )
 from renown.web.pages.render import is_htmx, render
-from renown.web.params import MAX_ID, NO_NUL, OptionalId, RowId, SearchText
+from renown.web.params import MAX_ID, MULTI_LINE, OptionalId, RowId, SearchText, SingleLine
 from renown.web.policy import allow, public, signed_in
 from renown.web.rater_mail import link_delivery, mail_rater_links
 
@@ -45,8 +45,8 @@ router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 SignedIn = Annotated[Principal, signed_in()]
-FormText = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
-Ratings = Annotated[list[str], Form(max_length=64)]
+FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+Ratings = Annotated[list[SingleLine], Form(max_length=64)]
 LinkToken = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
 PICKER_SIZE = 8
@@ -263,7 +263,7 @@ def send_request(
     person_ids: Annotated[list[PersonId], Form(max_length=50)] = [],  # noqa: B006
     raters: FormText = "",
     subject_id: Annotated[PersonId | None, Form()] = None,
-    competencies: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
+    competencies: Annotated[list[SingleLine], Form(max_length=64)] = [],  # noqa: B006
     message: FormText = "",
     anonymity: Annotated[Anonymity, Form()] = Anonymity.NONE,
     visibility: Annotated[Visibility, Form()] = Visibility.PRIVATE,

@@ -31,14 +31,14 @@ from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.api.runs import JobQueueDep
 from renown.web.deps import SessionDep
 from renown.web.pages.render import is_htmx, render
-from renown.web.params import MAX_ID, NO_NUL, RowId, SearchText
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
 from renown.web.policy import allow
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
-FormText = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
-ReasonText = Annotated[str, Form(max_length=MAX_REASON, pattern=NO_NUL)]
+FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+ReasonText = Annotated[str, Form(max_length=MAX_REASON), MULTI_LINE]
 Kind = Annotated[str, Form(pattern="^(" + "|".join(REACTION_KINDS) + ")$")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 CLOCK: Final = SystemClock()
@@ -119,7 +119,7 @@ def give(
     session: SessionDep,
     receiver_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     message: FormText = "",
-    competency: Annotated[str, Form(max_length=64, pattern=NO_NUL)] = "",
+    competency: Annotated[str, Form(max_length=64), SINGLE_LINE] = "",
 ) -> Response:
     """Give the kudos and show it on the wall (or the form again, with the reason)."""
     try:

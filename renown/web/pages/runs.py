@@ -31,7 +31,7 @@ from renown.web.api.runs import JobQueueDep
 from renown.web.deps import SessionDep
 from renown.web.errors import STATUS_OF
 from renown.web.pages.render import is_htmx, render
-from renown.web.params import RowId
+from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import allow
 from renown.web.uploads import read_upload
 
@@ -131,7 +131,7 @@ def ingest_source(
     principal: PeopleAdmin,
     session: SessionDep,
     queue: JobQueueDep,
-    name: Annotated[str, Form(min_length=1, max_length=255)],
+    name: Annotated[str, Form(min_length=1, max_length=255), SINGLE_LINE],
 ) -> Response:
     """Check and queue a listed source; a refused one shows the problem on the page."""
     try:

@@ -55,16 +55,17 @@ from renown.web.pages.talent_board import (
     pool_choices,
     segments,
 )
-from renown.web.params import NO_NUL, RowId
+from renown.web.params import MULTI_LINE, SINGLE_LINE, MultiLine, RowId, SingleLine
 from renown.web.policy import allow
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
-Line = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
-Text = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
-Word = Annotated[str, Form(max_length=32, pattern=NO_NUL)]
-Choices = Annotated[list[str], Form(max_length=1000)]
+Line = Annotated[str, Form(max_length=200), SINGLE_LINE]
+Text = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+Word = Annotated[str, Form(max_length=32), SINGLE_LINE]
+Choices = Annotated[list[SingleLine], Form(max_length=1000)]
+Notes = Annotated[list[MultiLine], Form(max_length=1000)]
 CLOCK: Final = SystemClock()
 
 
@@ -346,7 +347,7 @@ def sign_off(
     promoted: Choices = [],  # noqa: B006
     reason: Text = "",
     override_person: Choices = [],  # noqa: B006
-    override_reason: Choices = [],  # noqa: B006
+    override_reason: Notes = [],  # noqa: B006
 ) -> Response:
     """Sign the decision off: a reason, and one for every departure from the top N."""
     try:

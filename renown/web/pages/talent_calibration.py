@@ -33,7 +33,7 @@ from renown.talent.rounds import MAX_TEXT
 from renown.web.deps import SessionDep
 from renown.web.pages.present import VEGA_LITE_SCHEMA
 from renown.web.pages.render import is_htmx, render
-from renown.web.params import MAX_ID, NO_NUL, OptionalId, RowId
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
 from renown.web.policy import allow
 
 router = APIRouter()
@@ -313,7 +313,7 @@ def open_session(
     round_id: RowId,
     principal: PeopleAdmin,
     session: SessionDep,
-    name: Annotated[str, Form(max_length=200, pattern=NO_NUL)] = "",
+    name: Annotated[str, Form(max_length=200), SINGLE_LINE] = "",
 ) -> Response:
     """HR opens a calibration session on the round."""
     try:
@@ -340,7 +340,7 @@ def move(
     person_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     performance: Level = None,
     potential: Level = None,
-    reason: Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)] = "",
+    reason: Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE] = "",
 ) -> Response:
     """Move a candidate to another cell (a reason is required); the shift table follows."""
     values = {

@@ -33,13 +33,13 @@ from renown.talent.rounds import DEFAULT_CRITERIA, MAX_TEXT, MAX_WEIGHT
 from renown.web.deps import SessionDep
 from renown.web.pages.render import render
 from renown.web.pages.talent_calibration import actor_labels
-from renown.web.params import MAX_ID, NO_NUL, RowId, SearchText
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText, SingleLine
 from renown.web.policy import allow
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 PersonField = Annotated[int | None, Form(ge=1, le=MAX_ID)]
-ReasonText = Annotated[str, Form(max_length=MAX_TEXT, pattern=NO_NUL)]
+ReasonText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
 ReadinessChoice = Annotated[str, Form(pattern="^(|now|1-2y|3y\\+)$")]
 CLOCK: Final = SystemClock()
 PICKER_SIZE: Final = 8
@@ -144,10 +144,10 @@ def create_plan(
     request: Request,
     principal: PeopleAdmin,
     session: SessionDep,
-    role_name: Annotated[str, Form(max_length=200, pattern=NO_NUL)] = "",
+    role_name: Annotated[str, Form(max_length=200), SINGLE_LINE] = "",
     incumbent_id: PersonField = None,
-    criterion: Annotated[list[str] | None, Form(max_length=100)] = None,
-    weight: Annotated[list[str] | None, Form(max_length=100)] = None,
+    criterion: Annotated[list[SingleLine] | None, Form(max_length=100)] = None,
+    weight: Annotated[list[SingleLine] | None, Form(max_length=100)] = None,
 ) -> Response:
     """Name a key role (and its incumbent) with the weights successors are ranked on."""
     keys, weights = criterion or [], weight or []
