@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, StringConstraints
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.privacy.erase import MAX_REASON, check_erase_person
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.params import NO_NUL, RowId
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import MULTI_LINE, SINGLE_LINE, RowId
 from renown.web.policy import allow
 
-router = APIRouter(tags=["privacy"])
+router = APIRouter(tags=["privacy"], route_class=StrictJsonRoute)
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 
 
@@ -26,8 +27,8 @@ class ErasureIn(BaseModel):
     """Why the person is erased (recorded in the audit log, with the person's name replaced
     by the pseudonym), and their name typed again: a mistyped id must not erase anyone."""
 
-    reason: str | None = Field(default=None, max_length=MAX_REASON, pattern=NO_NUL)
-    confirm_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
+    reason: Annotated[str, StringConstraints(max_length=MAX_REASON), MULTI_LINE] | None = None
+    confirm_name: Annotated[str, StringConstraints(max_length=200), SINGLE_LINE] | None = None
 
 
 class ErasureOut(BaseModel):

@@ -174,8 +174,8 @@ class AccountOut(BaseModel):
 class PasswordChangeIn(BaseModel):
     """My current password, and the new one (checked against the password policy)."""
 
-    current_password: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=10, max_length=200)
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=200), SINGLE_LINE]
+    new_password: Annotated[str, StringConstraints(min_length=10, max_length=200), SINGLE_LINE]
 
 
 class PasswordChangedOut(BaseModel):

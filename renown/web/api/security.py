@@ -22,10 +22,11 @@ from renown.store.tables.accounts import Account
 from renown.web.api.responses import error_response
 from renown.web.api.schemas import AccountOut, PasswordChangedOut, PasswordChangeIn, SessionOut
 from renown.web.deps import SessionDep, client_address
+from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import SESSION_TOKEN, allow, signed_in
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=StrictJsonRoute)
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: error_response("Too many failed attempts: wait the Retry-After seconds")
 }

@@ -143,7 +143,7 @@ class ExcludedCategoryOut(BaseModel):
     reason: str
 
 
-class SuppressedOut(BaseModel):
+class SuppressedCategoriesOut(BaseModel):
     """A section's unpublished categories, merged: only their people together."""
 
     categories: list[str] = Field(description="Their names (empty: not even named)")
@@ -168,7 +168,7 @@ class AuditSectionOut(BaseModel):
     excluded: list[ExcludedCategoryOut]
     flagged: list[str]
     notes: list[str]
-    suppressed: SuppressedOut | None = Field(
+    suppressed: SuppressedCategoriesOut | None = Field(
         description="Categories too small to publish (and those held back with them)"
     )
 
@@ -214,7 +214,7 @@ def _section_out(section: AuditSection) -> AuditSectionOut:
         notes=list(section.notes),
         suppressed=None
         if section.suppressed is None
-        else SuppressedOut(
+        else SuppressedCategoriesOut(
             categories=list(section.suppressed.categories),
             n=section.suppressed.n,
             n_favourable=section.suppressed.n_favourable,
