@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from renown._version import __version__
 from renown.settings import Settings
-from renown.store.engine import make_engine, session_factory, writer_engine
+from renown.store.engine import make_engine, session_factory
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
 from renown.web.policy import assert_every_route_declared, csrf_token
@@ -51,7 +51,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.write_sessions = session_factory(writer_engine(engine))
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_principal])
     # Templates ship with the package and change only with it: without this, every render
     # stats each template file (page, base, macros) to see whether it was edited.

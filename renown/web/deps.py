@@ -11,8 +11,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from renown.settings import Settings
+from renown.store.engine import writing
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,17 +24,24 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 
     The route's policy depends on it too and FastAPI hands both the same session, so the
     caller is authenticated and served on one pooled connection and one snapshot. A request
-    that may change state gets a writer's session (:func:`renown.store.engine.writing`):
-    it waits for its turn to write before its first query instead of failing part-way.
-    It is an async dependency only so that opening and closing it (no I/O until the first
-    query; a rollback at the end) does not cost two trips through the thread pool.
+    that may change state starts as a writer (:func:`renown.store.engine.writing`): its
+    first transaction, which authenticates it and holds its writes, waits for its turn to
+    write before its first query instead of failing part-way.
+
+    The turn is taken here, in a worker thread, and never on the event loop: one loop
+    serves every request, and the request holding the turn needs it to reach its handler
+    and finish. Waiting on the loop (as authenticating with the writer's first query did)
+    stalled every request, the holder's included, until the database's busy timeout.
+    Only the first transaction is a writer's: what a handler reads after committing (the
+    stored object, for its answer) must not take the turn again and keep it until the
+    session closes, after the answer and its background tasks (which write on their own).
+
+    It is an async dependency so that opening and closing a reader's session (no I/O until
+    the first query; a rollback at the end) does not cost two trips through the thread pool.
     """
-    factory = (
-        request.app.state.sessions
-        if request.method in SAFE_METHODS
-        else request.app.state.write_sessions
-    )
-    with factory() as session:
+    with request.app.state.sessions() as session:
+        if request.method not in SAFE_METHODS:
+            await run_in_threadpool(writing, session)
         yield session
 
 
