@@ -153,12 +153,12 @@ def worker(
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
     from renown.jobs import make_queue
-    from renown.jobs.recovery import recover_stalled_jobs
+    from renown.jobs.recovery import recover_stalled_jobs, stale_after
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     queue = make_queue(settings)
-    recover_stalled_jobs(queue.sessions)
+    recover_stalled_jobs(queue.sessions, stale_after=stale_after(settings))
     huey = queue.huey
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=False, max_delay=WORKER_POLL_SECONDS
@@ -169,9 +169,9 @@ def worker(
 def _start_worker(queue: Any) -> Any:
     """A job worker thread inside this process (started from the main thread), after
     failing the jobs a stopped worker left running."""
-    from renown.jobs.recovery import recover_stalled_jobs
+    from renown.jobs.recovery import recover_stalled_jobs, stale_after
 
-    recover_stalled_jobs(queue.sessions)
+    recover_stalled_jobs(queue.sessions, stale_after=stale_after(queue.settings))
     consumer = queue.huey.create_consumer(
         workers=1,
         worker_type="thread",

@@ -3,7 +3,7 @@
 A worker that dies mid-job (killed, out of memory, machine restarted) cannot record the
 outcome, so the job would show "running" for ever and nobody would start it again. Running
 jobs stamp a heartbeat (:mod:`renown.jobs.runner`); when a worker starts, every job still
-``running`` whose heartbeat is older than :data:`STALE_AFTER` is marked failed with a
+``running`` whose heartbeat is older than :func:`stale_after` is marked failed with a
 message saying so, in the audit log like every other outcome. The job is not re-run
 automatically: its work may have half happened (a lake partly written), and a person
 should decide.
@@ -18,14 +18,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown import audit
-from renown.jobs.runner import FAILED, HEARTBEAT_SECONDS, RUNNING
+from renown.jobs.runner import FAILED, RUNNING
+from renown.settings import JOB_HEARTBEAT_SECONDS, Settings
 from renown.store.engine import transaction
 from renown.store.tables.jobs import Job
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(seconds=12 * HEARTBEAT_SECONDS)
-"""Twelve missed heartbeats: long enough that a busy database never fails a live job."""
+MISSED_BEATS = 12
+"""Heartbeats a job may miss before it counts as stopped: long enough that a busy database
+(which makes a beat skip) never fails a live job."""
+STALE_AFTER = timedelta(seconds=MISSED_BEATS * JOB_HEARTBEAT_SECONDS)
+"""How long a job's heartbeat may be silent with the default heartbeat (two minutes)."""
+
+
+def stale_after(settings: Settings) -> timedelta:
+    """How long a running job of this installation may be silent before it is failed."""
+    return timedelta(seconds=MISSED_BEATS * settings.job_heartbeat_seconds)
 
 
 def recover_stalled_jobs(

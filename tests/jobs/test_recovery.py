@@ -66,7 +66,6 @@ def test_a_running_job_in_a_worker_keeps_its_heartbeat_fresh(
     db: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The work waits until the heartbeat thread has stamped the job twice."""
-    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.01)
     with transaction(db) as session:
         org = do_create_org(session, "acme", "Acme").id
         job = Job(org_id=org, kind="waiting", status="queued")
@@ -90,7 +89,9 @@ def test_a_running_job_in_a_worker_keeps_its_heartbeat_fresh(
         return {"beats": len(beats)}
 
     monkeypatch.setattr(runner, "_kinds", lambda: {"waiting": waiting})
-    settings = Settings(home=tmp_path, database_url="sqlite://", jobs_immediate=False)
+    settings = Settings(
+        home=tmp_path, database_url="sqlite://", jobs_immediate=False, job_heartbeat_seconds=0.01
+    )
     runner.execute_job(settings, db, job_id)
     assert seen_twice.is_set()  # the claim's stamp, then two beats
     with db() as session:
