@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,25 +154,40 @@ def worker(
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
     from renown.jobs import make_queue
-    from renown.jobs.recovery import recover_stalled_jobs, stale_after
+    from renown.jobs.recovery import JobWatch
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     queue = make_queue(settings)
-    recover_stalled_jobs(queue.sessions, stale_after=stale_after(settings))
+    watch = JobWatch(queue).start()
     huey = queue.huey
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=False, max_delay=WORKER_POLL_SECONDS
     )
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        watch.stop()
 
 
-def _start_worker(queue: Any) -> Any:
+@dataclass(frozen=True)
+class _Worker:
+    """A job worker running in threads of this process, and its watch for jobs left behind."""
+
+    consumer: Any
+    watch: Any
+
+    def stop(self, graceful: bool) -> None:
+        self.watch.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def _start_worker(queue: Any) -> _Worker:
     """A job worker thread inside this process (started from the main thread), after
-    failing the jobs a stopped worker left running."""
-    from renown.jobs.recovery import recover_stalled_jobs, stale_after
+    failing the jobs a stopped worker left running; it keeps watching for more."""
+    from renown.jobs.recovery import JobWatch
 
-    recover_stalled_jobs(queue.sessions, stale_after=stale_after(queue.settings))
+    watch = JobWatch(queue).start()
     consumer = queue.huey.create_consumer(
         workers=1,
         worker_type="thread",
@@ -180,7 +196,7 @@ def _start_worker(queue: Any) -> Any:
         check_worker_health=False,
     )
     consumer.start()
-    return consumer
+    return _Worker(consumer, watch)
 
 
 def _seed(settings: Settings, people: int) -> None:
