@@ -75,11 +75,12 @@ def _summary(played: list[Round], expected: int, seconds: float) -> None:
     duplicates = sum(len(r.findings.duplicates) for r in played)
     recovered = sum(r.findings.recovered for r in played)
     interrupted = sum(len(r.findings.interrupted) for r in played)
+    requeued = sum(r.requeued for r in played)
     failed = sum(not r.ok for r in played)
     print(
         f"summary: {len(played)} of {expected} rounds played, {failed} failed, in {seconds:.0f} s;"
         f" writes acknowledged {acknowledged}; lost {lost}; duplicates {duplicates};"
-        f" jobs interrupted {interrupted}, recovered {recovered}"
+        f" jobs interrupted {interrupted}, recovered {recovered}, queued again {requeued}"
     )
 
 

@@ -9,6 +9,7 @@ the next round kills.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ WRITE_SECONDS = (0.5, 2.5)
 MIN_WRITES = 10
 """...and after at least this many writes of the round were acknowledged."""
 WAIT_FOR_WRITES_SECONDS = 60.0
+REQUEUED = re.compile(r"queued again (\d+) job")
+"""The worker's log line for jobs whose message was lost (renown.jobs.recovery)."""
 SETTLE_SECONDS = 90.0
 """How long the restarted worker may take to finish or fail every job."""
 
@@ -38,6 +41,8 @@ class Round:
     acknowledged_by_kind: Counter[str]
     refused: Counter[str]
     aimed_at_job: bool
+    requeued: int
+    """Queued jobs whose message the kill lost, handed to huey again by the new worker."""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -83,9 +88,11 @@ def run_database(kind: str, folder: Path, plan: Plan) -> list[Round]:
                     node = start(installation, logs, f"round{number}")
                 except StartError as error:
                     problems.append(f"the server or worker did not start again: {error}")
+                requeued = 0
                 if node is not None:
                     for job_id, status in sorted(store.settle(SETTLE_SECONDS).items()):
                         problems.append(f"job {job_id} still {status} after {SETTLE_SECONDS:.0f} s")
+                    requeued = _requeued(node)
                 findings = store.verify(ledger, interrupted)
                 played.append(
                     Round(
@@ -95,6 +102,7 @@ def run_database(kind: str, folder: Path, plan: Plan) -> list[Round]:
                         acknowledged_by_kind=Counter(w.kind for w in ledger.acknowledged) - before,
                         refused=Counter(ledger.refused) - refused_before,
                         aimed_at_job=aim_at_job,
+                        requeued=requeued,
                         problems=problems,
                     )
                 )
@@ -123,6 +131,12 @@ def _wait_for_the_moment(
         time.sleep(rng.uniform(0.0, 0.3))  # somewhere inside the job, not at its start
 
 
+def _requeued(node: Node) -> int:
+    """How many jobs the restarted worker queued again (it logs each batch)."""
+    text = node.worker_log.read_text(errors="replace")
+    return sum(int(n) for n in REQUEUED.findall(text))
+
+
 def print_round(result: Round) -> None:
     """One round's figures and every problem found."""
     found = result.findings
@@ -134,7 +148,8 @@ def print_round(result: Round) -> None:
         f" | lost {len(found.lost)} | duplicates {len(found.duplicates)}"
         f" | integrity {'ok' if not found.integrity else 'FAILED'}"
         f" | audit {'ok' if not found.audit_breaks else 'BROKEN'} ({found.audit_entries} entries)"
-        f" | jobs running at the kill {len(found.interrupted)}, recovered {found.recovered}"
+        f" | jobs running at the kill {len(found.interrupted)}, recovered {found.recovered},"
+        f" queued again {result.requeued}"
         f"{' (aimed at a job)' if result.aimed_at_job else ''}",
         flush=True,
     )
