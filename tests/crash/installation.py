@@ -135,7 +135,7 @@ def seed(kind: str, database_url: str, home: Path, *, people: int, employees: in
         admin=admin,
         receivers=receivers,
         employee_ids=tuple(org.people["person_id"].to_list()),
-        window=(stamps.min().date(), stamps.max().date()),  # type: ignore[union-attr]
+        window=(stamps.min().date(), stamps.max().date()),
     )
 
 

@@ -61,52 +61,19 @@ class Plan:
 
 
 def run_database(kind: str, folder: Path, plan: Plan) -> list[Round]:
-    """Seed ``kind``, then play every round on it; the rounds played (maybe fewer when
-    the server does not start again)."""
+    """Seed ``kind``, then play every round on it; the rounds played (fewer when the
+    server or the worker does not start again)."""
     played: list[Round] = []
-    logs = folder / "logs"
     with seeded(kind, folder, people=plan.people, employees=plan.employees) as installation:
         store = Store(installation)
         ledger = Ledger()
-        node: Node | None = start(installation, logs, "start")
+        node: Node | None = start(installation, folder / "logs", "start")
         try:
             for number in range(1, plan.rounds + 1):
                 assert node is not None
-                aim_at_job = number % 2 == 0
-                before = Counter(w.kind for w in ledger.acknowledged)
-                refused_before = Counter(ledger.refused)
-                clients = start_clients(
-                    installation, node.base_url, ledger, f"{kind}-r{number}", plan.rng
-                )
-                _wait_for_the_moment(store, ledger, len(ledger.acknowledged), aim_at_job, plan.rng)
-                node.kill()
-                node = None
-                stop_clients(clients)
-                interrupted = store.running_jobs()
-                problems: list[str] = []
-                try:
-                    node = start(installation, logs, f"round{number}")
-                except StartError as error:
-                    problems.append(f"the server or worker did not start again: {error}")
-                requeued = 0
-                if node is not None:
-                    for job_id, status in sorted(store.settle(SETTLE_SECONDS).items()):
-                        problems.append(f"job {job_id} still {status} after {SETTLE_SECONDS:.0f} s")
-                    requeued = _requeued(node)
-                findings = store.verify(ledger, interrupted)
-                played.append(
-                    Round(
-                        database=kind,
-                        number=number,
-                        findings=findings,
-                        acknowledged_by_kind=Counter(w.kind for w in ledger.acknowledged) - before,
-                        refused=Counter(ledger.refused) - refused_before,
-                        aimed_at_job=aim_at_job,
-                        requeued=requeued,
-                        problems=problems,
-                    )
-                )
-                print_round(played[-1])
+                result, node = _play(number, node, store, ledger, plan)
+                played.append(result)
+                print_round(result)
                 if node is None:
                     break
         finally:
@@ -114,6 +81,44 @@ def run_database(kind: str, folder: Path, plan: Plan) -> list[Round]:
                 node.stop()
             store.close()
     return played
+
+
+def _play(
+    number: int, node: Node, store: Store, ledger: Ledger, plan: Plan
+) -> tuple[Round, Node | None]:
+    """Write, kill, restart and check once; the round and the restarted processes."""
+    installation = store.installation
+    aim_at_job = number % 2 == 0
+    before = Counter(w.kind for w in ledger.acknowledged)
+    refused_before = Counter(ledger.refused)
+    label = f"{installation.kind}-r{number}"
+    clients = start_clients(installation, node.base_url, ledger, label, plan.rng)
+    _wait_for_the_moment(store, ledger, len(ledger.acknowledged), aim_at_job, plan.rng)
+    node.kill()
+    stop_clients(clients)
+    interrupted = store.running_jobs()
+    problems: list[str] = []
+    restarted: Node | None = None
+    try:
+        restarted = start(installation, node.server_log.parent, f"round{number}")
+    except StartError as error:
+        problems.append(f"the server or worker did not start again: {error}")
+    requeued = 0
+    if restarted is not None:
+        for job_id, status in sorted(store.settle(SETTLE_SECONDS).items()):
+            problems.append(f"job {job_id} still {status} after {SETTLE_SECONDS:.0f} s")
+        requeued = _requeued(restarted)
+    result = Round(
+        database=installation.kind,
+        number=number,
+        findings=store.verify(ledger, interrupted),
+        acknowledged_by_kind=Counter(w.kind for w in ledger.acknowledged) - before,
+        refused=Counter(ledger.refused) - refused_before,
+        aimed_at_job=aim_at_job,
+        requeued=requeued,
+        problems=problems,
+    )
+    return result, restarted
 
 
 def _wait_for_the_moment(
