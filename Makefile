@@ -39,6 +39,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## make crash: kill the server and the worker during concurrent writes (3 rounds) and prove
+## that no acknowledged write is lost or duplicated; SQLite, and PostgreSQL when
+## RENOWN_TEST_DATABASE_URL names a server. Not part of make test (it starts real processes).
+.PHONY: crash
+crash: $(STAMP)
+	$(BIN)/python -m tests.crash
+
 ## make bench: performance figures against peer libraries (not part of the tests).
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -6,6 +6,7 @@ so that tests and the CLI can point renown at another folder without monkeypatch
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -17,6 +18,8 @@ from renown.core.private import private_dir
 
 ANONYMITY_FLOOR = 3
 """No installation or organisation may publish anonymous feedback from fewer givers."""
+JOB_HEARTBEAT_SECONDS = 10.0
+"""Default interval between a running job's signs of life (see ``job_heartbeat_seconds``)."""
 
 
 class Settings(BaseSettings):
@@ -69,6 +72,12 @@ class Settings(BaseSettings):
     A job deletes its upload as soon as it has read it; this catches the ones a crashed
     process left behind. The age protects an upload whose job is still being created."""
 
+    job_heartbeat_seconds: float = JOB_HEARTBEAT_SECONDS
+    """How often a running job records that its worker is alive. A job silent for twelve
+    beats counts as stopped and is failed by the workers, so a lower value notices a crashed
+    worker sooner at the price of more writes (the crash harness uses a fraction of a second
+    so it need not wait two minutes per kill)."""
+
     smtp_host: str | None = None
     """Mail server for e-mail notifications; unset: e-mail is not sent (and says so)."""
     smtp_port: int = 587
@@ -100,6 +109,13 @@ class Settings(BaseSettings):
     def _positive_age(cls, value: float) -> float:
         if not value > 0:
             raise ValueError("the age of a stale upload must be above 0 hours")
+        return value
+
+    @field_validator("job_heartbeat_seconds")
+    @classmethod
+    def _heartbeat_positive(cls, value: float) -> float:
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError("the job heartbeat must be a positive number of seconds")
         return value
 
     @property

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,6 +154,7 @@ def worker(
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
     from renown.jobs import make_queue
+    from renown.jobs.recovery import JobWatch
     from renown.jobs.sweep import sweep
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
@@ -160,20 +162,39 @@ def worker(
     settings.private_home()
     queue = make_queue(settings)
     sweep(settings, queue.sessions)
+    watch = JobWatch(queue).start()
     huey = queue.huey
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=True, max_delay=WORKER_POLL_SECONDS
     )
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        watch.stop()
 
 
-def _start_worker(queue: Any) -> Any:
+@dataclass(frozen=True)
+class _Worker:
+    """A job worker running in threads of this process, and its watch for jobs left behind."""
+
+    consumer: Any
+    watch: Any
+
+    def stop(self, graceful: bool) -> None:
+        self.watch.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def _start_worker(queue: Any) -> _Worker:
     """A job worker thread inside this process (started from the main thread), after
-    sweeping what a stopped process left: jobs left running, stale uploads (and again every
-    few minutes while it runs: :mod:`renown.jobs.sweep`)."""
+    sweeping what a stopped process left: stale uploads (again every few minutes while it
+    runs: :mod:`renown.jobs.sweep`) and jobs left running, which its watch keeps failing
+    (and jobs left queued, handed back to the queue) while it runs."""
+    from renown.jobs.recovery import JobWatch
     from renown.jobs.sweep import sweep
 
     sweep(queue.settings, queue.sessions)
+    watch = JobWatch(queue).start()
     consumer = queue.huey.create_consumer(
         workers=1,
         worker_type="thread",
@@ -182,7 +203,7 @@ def _start_worker(queue: Any) -> Any:
         check_worker_health=False,
     )
     consumer.start()
-    return consumer
+    return _Worker(consumer, watch)
 
 
 def _seed(settings: Settings, people: int) -> None:

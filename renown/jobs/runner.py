@@ -7,9 +7,9 @@ a failure must be recorded even though the work's own transaction was rolled bac
 
 A job that is not ``queued`` is left alone: huey delivers at least once, and a job that a
 crashed worker left ``running`` must not be silently run twice. While a job runs in a
-worker, a heartbeat thread stamps ``heartbeat_at`` every :data:`HEARTBEAT_SECONDS`; a
-worker that starts fails the jobs whose heartbeat went stale
-(:mod:`renown.jobs.recovery`), so a crash ends in a visible "start it again".
+worker, a heartbeat thread stamps ``heartbeat_at`` every ``settings.job_heartbeat_seconds``;
+workers fail the jobs whose heartbeat went stale (:mod:`renown.jobs.recovery`), so a crash
+ends in a visible "start it again".
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FINISHED = frozenset({DONE, FAILED})
-HEARTBEAT_SECONDS = 10.0
-"""How often a running job says it is alive (see :mod:`renown.jobs.recovery`)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ def _claim(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> 
 
 @contextmanager
 def _heartbeat(context: JobContext, *, enabled: bool) -> Iterator[None]:
-    """Stamp the job's heartbeat every :data:`HEARTBEAT_SECONDS` while the work runs.
+    """Stamp the job's heartbeat every ``job_heartbeat_seconds`` while the work runs.
 
     Not in immediate mode: there the job runs inside the request that started it, in the
     same process, and a second writer thread would only compete with it for the database.
@@ -135,9 +133,10 @@ def _heartbeat(context: JobContext, *, enabled: bool) -> Iterator[None]:
         yield
         return
     stop = threading.Event()
+    interval = context.settings.job_heartbeat_seconds
 
     def beat() -> None:
-        while not stop.wait(HEARTBEAT_SECONDS):
+        while not stop.wait(interval):
             try:
                 with transaction(context.sessions) as session:
                     job = session.get(Job, context.job_id)

@@ -128,11 +128,6 @@ def writing(session: Session) -> Session:
     return session
 
 
-def writer_engine(engine: Engine) -> Engine:
-    """A view of ``engine`` whose every transaction is a writer's (for write requests)."""
-    return engine.execution_options(**{WRITE_OPTION: True})
-
-
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (handy in request handlers)."""
     return sessionmaker(engine, expire_on_commit=False)

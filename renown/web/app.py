@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from renown._version import __version__
 from renown.settings import Settings
-from renown.store.engine import make_engine, session_factory, writer_engine
+from renown.store.engine import make_engine, session_factory
 from renown.store.turns import Turns
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
@@ -68,7 +68,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.write_sessions = session_factory(writer_engine(engine))
     app.state.write_turns = Turns()
     app.state.turn_waiters = ThreadPoolExecutor(
         max_workers=TURN_WAITERS, thread_name_prefix="renown-turn"

@@ -12,11 +12,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from renown.settings import Settings
+from renown.store.engine import writing
 from renown.store.turns import Turns
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_PATIENCE_SECONDS = 30.0
+"""How long a write request waits for its turn before answering 503 (try again)."""
 
 
 async def _session(request: Request) -> AsyncIterator[Session]:
@@ -24,28 +28,34 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 
     The route's policy depends on it too and FastAPI hands both the same session, so the
     caller is authenticated and served on one pooled connection and one snapshot. A request
-    that may change state first waits its turn behind the process's other writers
-    (:mod:`renown.store.turns`), then gets a writer's session
-    (:func:`renown.store.engine.writing`): it holds the database's write lock from its
-    first query instead of failing part-way.
-    It is an async dependency only so that opening and closing it (no I/O until the first
-    query; a rollback at the end) does not cost two trips through the thread pool.
+    that may change state first waits its turn behind the process's other write requests
+    (:mod:`renown.store.turns`, first come first served), then starts its first
+    transaction as a writer's (:func:`renown.store.engine.writing`), which authenticates it
+    and holds its writes, so it never fails part-way for want of the write lock.
+
+    Neither wait happens on the event loop: one loop serves every request, and the request
+    holding the turn needs it to reach its handler and finish. Only the first transaction
+    is a writer's: what a handler reads after committing (the stored object, for its answer)
+    must not take the database's write lock again and keep it until the session closes,
+    after the answer and its background tasks (which write on their own). The turn is kept
+    until then, which costs other writers of the process only that short tail.
+
+    It is an async dependency so that opening and closing a reader's session (no I/O until
+    the first query; a rollback at the end) does not cost two trips through the thread pool.
     """
-    if request.method in SAFE_METHODS:
-        with request.app.state.sessions() as session:
+    with request.app.state.sessions() as session:
+        if request.method in SAFE_METHODS:
             yield session
-        return
-    turns: Turns = request.app.state.write_turns
-    await _wait_for_turn(request, turns)
-    try:
-        with request.app.state.write_sessions() as session:
+            return
+        turns: Turns = request.app.state.write_turns
+        await _wait_for_turn(request, turns)
+        try:
+            # One request at a time per process gets here, so this never crowds the pool
+            # that runs handlers; it waits only for other processes' writers (the worker).
+            await run_in_threadpool(writing, session)
             yield session
-    finally:
-        turns.release()
-
-
-WRITE_PATIENCE_SECONDS = 30.0
-"""How long a write request waits for its turn before answering 503 (try again)."""
+        finally:
+            turns.release()
 
 
 async def _wait_for_turn(request: Request, turns: Turns) -> None:

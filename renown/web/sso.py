@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from renown import audit
 from renown.accounts.sessions import do_start_session
@@ -66,7 +67,7 @@ def sso_router(settings: Settings) -> APIRouter | None:
                 status.HTTP_403_FORBIDDEN, "the identity provider sent no verified email"
             )
         session.rollback()  # whatever the policy read, the sign-in below writes
-        writing(session)
+        await run_in_threadpool(writing, session)  # waiting for the write lock: off the loop
         account = session.scalar(sa.select(Account).where(Account.email == email))
         if account is None or not account.active:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"no renown account for {email}")
