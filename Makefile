@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RENOWN_HOME ?= .renown/demo
 
-.PHONY: demo test lint bench clean system-deps validate e2e screenshots
+.PHONY: demo test lint bench clean system-deps validate e2e screenshots audit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "renown needs Python 3.11 or newer"'
@@ -45,6 +45,12 @@ lint: $(STAMP)
 .PHONY: crash
 crash: $(STAMP)
 	$(BIN)/python -m tests.crash
+
+## make audit: bandit on renown/ (findings fixed or reviewed in place) and pip-audit on the
+## installed dependencies (fails on any known vulnerability).
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r renown
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 ## make bench: performance figures against peer libraries (not part of the tests).
 bench: $(STAMP)

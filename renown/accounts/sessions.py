@@ -27,9 +27,11 @@ from renown.core.roles import Role
 from renown.store.tables.accounts import Account, WebSession
 
 TOUCH_RESOLUTION = timedelta(minutes=1)
-TOKEN_PREFIX = "rws_"
+# A recognisable prefix, not a secret:
+TOKEN_PREFIX = "rws_"  # nosec B105
 SIGNED_OUT = "signed out"
-PASSWORD_CHANGED = "password changed"
+# Why a session ended:
+PASSWORD_CHANGED = "password changed"  # nosec B105
 DEACTIVATED = "account deactivated"
 ENDED_ELSEWHERE = "ended from another session"
 

@@ -11,6 +11,8 @@ either commits entirely or leaves the target as it was.
 The dump's statements name its schema, so a backup restores into a schema of the same name
 (``public`` for an ordinary installation). The password never appears on a command line:
 it is handed to the tools in ``PGPASSWORD``.
+The PostgreSQL tools (pg_dump, pg_restore, psql) run as subprocesses with argument lists,
+never through a shell.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
+
+# Pg_dump, pg_restore and psql, run without a shell:
+import subprocess  # nosec B404
 import tempfile
 from pathlib import Path
 from typing import IO, Final
@@ -156,7 +160,9 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
 def _run(tool: str, arguments: list[str], *, env: dict[str, str]) -> str:
     _require(tool)
     with _errors() as errors:
-        finished = subprocess.run(
+        # A fixed tool name and an argument list (no shell); the only outside value is the
+        # store's own URL, passed as one argument.
+        finished = subprocess.run(  # nosec B603
             [tool, *arguments], stdout=subprocess.PIPE, stderr=errors, env=env, check=False
         )
         if finished.returncode != 0:

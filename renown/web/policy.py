@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 POLICY_ATTRIBUTE = "__renown_policy__"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SESSION_TOKEN = "session"
+# The name of a cookie key:
+SESSION_TOKEN = "session"  # nosec B105
 """Cookie key of the server-side session's token (:mod:`renown.accounts.sessions`)."""
 SESSION_CSRF = "csrf"
 DOCUMENTATION_PREFIX = "/api/v1/"
