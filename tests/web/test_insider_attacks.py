@@ -8,6 +8,8 @@ hole is open:
   so the link the rater alone should hold is delivered to the requester's own server;
 - an administrator creates a second account for someone's person and reads, as them, the
   anonymous answers that person gave;
+- an outside rater's "address" names several mailboxes (or a colleague's, in another
+  form), so the link goes to the requester too, or to a colleague the check refuses;
 - the requester learns whether a mailed outside rater has answered: from the request's
   ``locked`` flag and from their own data export after asking for a new link;
 - an attacker's wrong passwords from elsewhere stop the signed-in owner changing theirs;
@@ -69,6 +71,35 @@ def test_a_mailed_link_does_not_follow_the_requesters_host_header(
     (envelope,) = mailing.messages
     assert b"/r/fbr_" in (envelope.original_content or b"")
     assert b"evil.example" not in (envelope.original_content or b"")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "real@client.example,copy@requester.example",  # one "rater", two mailboxes
+        "Friend <{colleague}>",  # a colleague, dressed up as an outside rater
+        "{colleague}>",
+    ],
+)
+def test_an_outside_rater_is_one_plain_address(
+    platform: Platform,
+    mailing: _Inbox,  # noqa: F811
+    address: str,
+) -> None:
+    """Before: accepted and mailed to every mailbox the text named (the requester's own
+    copy of the link, or a colleague's, whom the colleague check should have refused)."""
+    colleague = platform.members[Role.EMPLOYEE].email
+    made = platform.bearer(Role.MANAGER).post(
+        "/api/v1/feedback/requests",
+        json={
+            "subject_id": platform.cast.report,
+            "external": [{"email": address.format(colleague=colleague), "name": "Outside"}],
+            "visibility": "private",
+            "expires_at": _expires(),
+        },
+    )
+    assert made.status_code == 422, made.text
+    assert not mailing.messages
 
 
 def _rater_answers(platform: Platform, token: str, text: str) -> None:
