@@ -10,6 +10,7 @@ import math
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,6 +79,12 @@ class Settings(BaseSettings):
     worker sooner at the price of more writes (the crash harness uses a fraction of a second
     so it need not wait two minutes per kill)."""
 
+    public_url: str | None = None
+    """The address people reach renown at (``https://renown.example.com``). Links renown
+    e-mails are built on it, never on the address a request came in on: a requester could
+    send their own ``Host`` header and have an outside rater's link point at their server.
+    Outside raters' links are e-mailed only when this is set."""
+
     smtp_host: str | None = None
     """Mail server for e-mail notifications; unset: e-mail is not sent (and says so)."""
     smtp_port: int = 587
@@ -103,6 +110,25 @@ class Settings(BaseSettings):
         if value < ANONYMITY_FLOOR:
             raise ValueError(f"the anonymity threshold cannot be below {ANONYMITY_FLOOR}")
         return value
+
+    @field_validator("session_idle_seconds")
+    @classmethod
+    def _idle_not_below_five_minutes(cls, value: int) -> int:
+        # A session's last use is noted to the minute: a shorter idle timeout would end
+        # sessions that are in use.
+        if value < 300:
+            raise ValueError("the idle timeout of web sessions is at least 300 seconds")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_http_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc or parsed.query:
+            raise ValueError("the public URL is an http(s) address such as https://renown.example")
+        return value.strip().rstrip("/")
 
     @field_validator("stale_upload_hours")
     @classmethod

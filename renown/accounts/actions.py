@@ -160,6 +160,13 @@ def do_create_account(
     person = session.get(Person, person_id) if person_id is not None else None
     if person_id is not None and (person is None or person.org_id != org_id):
         raise Invalid(f"person {person_id} is not in this organisation")
+    if person_id is not None and session.scalar(
+        sa.select(Account.id).where(Account.person_id == person_id)
+    ):
+        # One account per person: a second one (an administrator's, say) would act as them,
+        # read what only they may read (the anonymous answers they gave, in their export)
+        # and count as them among the givers of an anonymous group.
+        raise Invalid(f"person {person_id} already has an account")
     if password:
         check_password_policy(password, [email, person.name if person else ""])
     account = Account(

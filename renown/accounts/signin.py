@@ -9,6 +9,7 @@ attacker a way to stall writes), so the account is read and the password checked
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,6 +81,25 @@ def _verify(read: Session, email: str, password: str) -> int | None:
     return row.id if row is not None and ok and row.active else None
 
 
+def trusted(read: Session, attempt: Attempt) -> Attempt:
+    """``attempt`` without its device cookie if that was issued before the account's password
+    last changed: a password change must also end the trust a stolen device cookie buys."""
+    if attempt.device is None:
+        return attempt
+    changed = (
+        read.scalar(
+            sa.select(Account.password_changed_at).where(
+                Account.email == attempt.email.strip().lower()
+            )
+        )
+        if text_problem(attempt.email) is None
+        else None
+    )
+    if changed is None or (attempt.device_issued is not None and attempt.device_issued > changed):
+        return attempt
+    return dataclasses.replace(attempt, device=None, device_issued=None)
+
+
 def check_sign_in(
     read: Session,
     write: Session,
@@ -92,6 +112,7 @@ def check_sign_in(
 ) -> SignedIn | None:
     """Sign in: ``None`` for a wrong e-mail or password (never which), :class:`Throttled`
     while the attempt must wait (the password is then not even checked)."""
+    attempt = trusted(read, attempt)
     wait = wait_before(read, attempt, now)
     if wait:
         raise Throttled(wait)
@@ -135,6 +156,7 @@ def check_change_password(
     open on a shared computer cannot take the account over. :class:`WrongPassword` leaves
     the failure recorded in ``write``: the caller commits it before answering.
     """
+    attempt = trusted(read, attempt)
     wait = wait_before(read, attempt, now)
     if wait:
         raise Throttled(wait)
@@ -149,6 +171,7 @@ def check_change_password(
         raise Invalid("the new password must differ from the current one")
     check_password_policy(new, [account.email, name])
     account.password_hash = hash_password(new)
+    account.password_changed_at = now
     ended = do_end_sessions(
         write, account.id, now=now, reason=PASSWORD_CHANGED, keep_token=keep_session
     )

@@ -26,6 +26,7 @@ neither a shared memory nor a cache server, and a lockout must hold across proce
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,15 +68,36 @@ class Attempt:
     client: str
     device: str | None = None
     """The device cookie's id when it is valid for this e-mail, else ``None``."""
+    device_issued: datetime | None = None
+    """When the device cookie was issued (one older than the last password change is not
+    trusted: :func:`renown.accounts.signin.trusted`)."""
 
     def scopes(self) -> list[tuple[Scope, str]]:
         if self.device is not None:
             return [(DEVICE, _key(DEVICE, self.email, self.device))]
+        network = client_network(self.client)
         return [
-            (PAIR, _key(PAIR, self.email, self.client)),
+            (PAIR, _key(PAIR, self.email, network)),
             (ACCOUNT, _key(ACCOUNT, self.email)),
-            (CLIENT, _key(CLIENT, self.client)),
+            (CLIENT, _key(CLIENT, network)),
         ]
+
+
+def client_network(address: str) -> str:
+    """The scope of a client address: the address itself for IPv4, its /64 for IPv6.
+
+    One IPv6 subscriber usually holds a whole /64 and can rotate through it freely; counting
+    each address apart would let them spray passwords from a fresh address every try.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def wait_before(session: Session, attempt: Attempt, now: datetime) -> int:

@@ -115,14 +115,11 @@ def check_new_link(
         raise Invalid("this rater's link is e-mailed to them: e-mail must be configured to resend")
     if now >= request.expires_at:
         raise Invalid("this request has expired")
-    if recipient.status != RecipientStatus.PENDING:
-        if delivery is Delivery.MAIL:
-            return NewLink(request, recipient.id, recipient.email or "", None, delivery)
+    pending = recipient.status == RecipientStatus.PENDING
+    if not pending and delivery is not Delivery.MAIL:
         raise Invalid(f"this rater has already {recipient.status}")
-    token = new_link_token()
-    recipient.token_digest = link_digest(token)
-    recipient.delivery = delivery.value
-    session.flush()
+    # Recorded alike whether or not the rater answered: the requester reads their own
+    # entries in "export my data", and a difference would tell them who answered.
     audit.append(
         session,
         actor=principal.actor,
@@ -132,4 +129,10 @@ def check_new_link(
         org_id=request.org_id,
         at=now,
     )
+    if not pending:
+        return NewLink(request, recipient.id, recipient.email or "", None, delivery)
+    token = new_link_token()
+    recipient.token_digest = link_digest(token)
+    recipient.delivery = delivery.value
+    session.flush()
     return NewLink(request, recipient.id, recipient.email or "", token, delivery)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
@@ -52,10 +53,7 @@ def checked_raters(
     raters: dict[str, str] = {}
     mailboxes: dict[str, str] = {}
     for rater in external:
-        email, name = rater.email.strip().lower(), rater.name.strip()
-        local, at, domain = email.rpartition("@")
-        if not at or not local or "." not in domain.strip(".") or len(email) > 320:
-            raise Invalid(f"an outside rater needs a valid e-mail address: {email!r}")
+        email, name = plain_address(rater.email), rater.name.strip()
         if not name or len(name) > 200:
             raise Invalid(f"an outside rater needs a name of 1 to 200 characters: {email!r}")
         box = mailbox(email)
@@ -71,6 +69,21 @@ def checked_raters(
                     f"{email} belongs to someone in the organisation: ask them as a colleague"
                 )
     return raters
+
+
+def plain_address(text: str) -> str:
+    """One plain e-mail address, lower-cased, or :class:`Invalid`.
+
+    email-validator (RFC 5322 addr-spec, the checker pydantic uses) refuses what a mail
+    server would read as several mailboxes or a display name ("a@x, b@y", "Ann <a@x>"): a
+    requester could otherwise hide their own address beside a rater's, or a colleague's
+    behind a display name the colleague check does not see.
+    """
+    try:
+        checked = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid(f"an outside rater needs one plain e-mail address: {error}") from None
+    return checked.normalized.lower()
 
 
 def colleague_mailboxes(session: Session, org_id: int) -> set[str]:

@@ -133,6 +133,7 @@ def check_request_feedback(
         visibility=visibility.value,
         anonymity=anonymity.value,
         anonymity_threshold=_anonymity_threshold(session, principal.org_id, threshold),
+        locked=anonymity is not Anonymity.NONE,
         expires_at=expires_at,
         created_at=now,
     )
@@ -329,15 +330,23 @@ def check_change_anonymity(
     threshold: int | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> FeedbackRequest:
-    """The requester changes anonymity settings, refused once the first answer locked them.
+    """The requester makes a named request's answers anonymous, until someone answers.
 
-    Changing them afterwards would change what earlier givers were promised.
+    Settings are fixed once answers may be anonymous: changing them would change what
+    givers were promised, and a lock that closed only at the first answer would tell the
+    requester that someone had answered (and, with one recipient, who). A named request
+    stays open to change until its first answer, which it shows anyway.
     """
     request = _request_in_org(session, principal.org_id, request_id)
     if principal.person_id != request.requester_id:
         raise NotAllowed("only the requester changes a request's settings")
+    if request.anonymity != Anonymity.NONE.value:
+        raise Invalid(
+            "answers to this request may be anonymous, so its settings are fixed: "
+            "ask again to change them"
+        )
     if request.locked:
-        raise Invalid("this request has answers: its anonymity settings are locked")
+        raise Invalid("this request has answers: its anonymity settings are fixed")
     if anonymity is Anonymity.REQUIRED:
         subject = person_in_org(session, request.org_id, request.subject_id)
         named_only = {subject.id, *manager_chain(session, subject)}
@@ -358,6 +367,7 @@ def check_change_anonymity(
         ):
             raise Invalid(f"this request cannot require anonymity: {NAMED_BECAUSE}")
     request.anonymity = anonymity.value
+    request.locked = anonymity is not Anonymity.NONE
     request.anonymity_threshold = _anonymity_threshold(session, request.org_id, threshold)
     session.flush()
     audit.append(

@@ -45,6 +45,7 @@ from renown.privacy.files import FilesErased, erase_from_files
 from renown.privacy.scrub import scrub_organisation
 from renown.privacy.traces import Traces, person_in_org, traces_of
 from renown.settings import Settings
+from renown.store.engine import writing
 from renown.store.tables.jobs import Job
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,10 @@ def do_erase_person(
     _refuse_while_jobs_run(session, org_id)
     session.rollback()  # the file work may be long: hold no database snapshot meanwhile
     files = erase_from_files(settings, traces)
+    # The database step reads what to erase, then writes: it starts as a writer's, or a
+    # write another process commits in between would make it fail (SQLite cannot write
+    # from a snapshot older than the last commit).
+    writing(session)
     fresh = traces_of(session, org_id, person_id, number=traces.number)
     if fresh.lookup_keys - traces.lookup_keys:  # an import added identities meanwhile
         files = _add(files, erase_from_files(settings, fresh))

@@ -10,7 +10,7 @@ on, and answers through them are named.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from renown.feedback.raters import Delivery
@@ -24,16 +24,21 @@ SKIPPED = "skipped"
 
 
 def link_delivery(settings: Settings) -> Delivery:
-    """How new links will reach outside raters with these settings."""
-    return Delivery.MAIL if settings.smtp_host and settings.smtp_from else Delivery.REQUESTER
+    """How new links will reach outside raters with these settings: by e-mail when a mail
+    server and the public address links are built on are both configured."""
+    mail = settings.smtp_host and settings.smtp_from and settings.public_url
+    return Delivery.MAIL if mail else Delivery.REQUESTER
+
+
+def mailed_link(settings: Settings, token: str) -> str:
+    """The rater's page at renown's configured public address (never the request's host)."""
+    if not settings.public_url:
+        raise RuntimeError("links are mailed only when RENOWN_PUBLIC_URL is set")
+    return f"{settings.public_url}/r/{token}"
 
 
 def mail_rater_links(
-    settings: Settings,
-    links: Mapping[str, str],
-    expires_at: datetime,
-    url_of: Callable[[str], str],
-    requester: str,
+    settings: Settings, links: Mapping[str, str], expires_at: datetime, requester: str
 ) -> dict[str, str]:
     """E-mail each outside rater their link; map each address to ``sent`` or why it failed.
 
@@ -42,9 +47,10 @@ def mail_rater_links(
     expires = f"{expires_at:%d %B %Y}"
     outcome: dict[str, str] = {}
     for email, token in links.items():
+        link = mailed_link(settings, token)
         body = (
             f"{requester} asked for your feedback through renown.\n\n"
-            f"Answer here (the link works once, until {expires}):\n{url_of(token)}\n\n"
+            f"Answer here (the link works once, until {expires}):\n{link}\n\n"
             "No account is needed. If you did not expect this message, ignore it."
         )
         try:

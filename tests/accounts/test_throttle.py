@@ -73,3 +73,41 @@ def test_spraying_many_accounts_from_one_address_is_slowed(
     for n in range(CLIENT.free + 1):
         _fail(db, Attempt(f"user{n}@acme.example", client), NOW)
     assert _wait(db, Attempt("someone-new@acme.example", client), NOW) > 0
+
+
+def test_addresses_of_one_ipv6_network_are_one_client() -> None:
+    from renown.accounts.throttle import client_network
+
+    assert client_network("2001:db8:1:2::1") == client_network("2001:db8:1:2:ffff::9")
+    assert client_network("2001:db8:1:2::1") != client_network("2001:db8:1:3::1")
+    assert client_network("::ffff:203.0.113.7") == "203.0.113.7"
+    assert client_network("203.0.113.7") != client_network("203.0.113.8")
+    assert client_network("testclient") == "testclient"
+
+
+def test_a_device_cookie_older_than_the_password_is_trusted_no_more(
+    db: sessionmaker[Session],
+) -> None:
+    from dataclasses import replace
+
+    from renown.accounts.actions import do_create_account
+    from renown.accounts.signin import trusted
+    from renown.core.roles import Role
+    from renown.org.actions import do_create_org
+    from renown.store.tables.accounts import Account
+
+    with transaction(db) as session:
+        org = do_create_org(session, "acme", "Acme")
+        account = do_create_account(
+            session, org_id=org.id, email="ana@acme.example", password=None, role=Role.HR
+        )
+        account_id = account.id
+    attempt = Attempt("ana@acme.example", "203.0.113.9", "d1", NOW)
+    with db() as session:
+        assert trusted(session, attempt) == attempt  # no change of password yet
+    with transaction(db) as session:
+        session.get(Account, account_id).password_changed_at = NOW + timedelta(hours=1)
+    with db() as session:
+        assert trusted(session, attempt).device is None
+        later = replace(attempt, device_issued=NOW + timedelta(hours=2))
+        assert trusted(session, later) == later

@@ -204,29 +204,32 @@ def test_e_a_settings_threshold_below_three_is_refused() -> None:
     assert Settings(feedback_anonymity_threshold=3).feedback_anonymity_threshold == 3
 
 
-def test_f_request_settings_lock_at_the_first_answer(
+def test_f_request_settings_are_fixed_once_answers_may_be_anonymous(
     db: sessionmaker[Session], org: Org, clock: Ticking
 ) -> None:
+    """A named request may turn anonymous until its first answer; from then on (and from
+    the start for a request asked anonymously) the settings are fixed, so the lock never
+    tells the requester when someone answered."""
     with transaction(db) as session:
         request = check_request_feedback(
             session,
             org.as_("p1"),
             person_ids=[org.ids["p2"], org.ids["p3"]],
             expires_at=clock.now() + timedelta(days=10),
-            anonymity=Anonymity.ALLOWED,
             clock=clock,
         ).request.id
-        check_change_anonymity(
+        changed = check_change_anonymity(
             session, org.as_("p1"), request, anonymity=Anonymity.REQUIRED, threshold=6, clock=clock
         )
-    with transaction(db) as session:
-        check_answer_request(session, org.as_("p2"), request, Answer("hi"), clock=clock)
+        assert changed.locked  # before anyone answered
     with transaction(db) as session:
         for anonymity in Anonymity:
-            with pytest.raises(Invalid, match="locked"):
+            with pytest.raises(Invalid, match="fixed"):
                 check_change_anonymity(
                     session, org.as_("p1"), request, anonymity=anonymity, clock=clock
                 )
+    with transaction(db) as session:
+        check_answer_request(session, org.as_("p2"), request, Answer("hi"), clock=clock)
     with db() as session:
         [view] = queries.requested(session, org.as_("p1"))
     assert (view.anonymity, view.threshold, view.locked) == ("required", 6, True)

@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from renown.accounts.actions import check_issue_token, do_create_account, principal_of
+from renown.accounts.actions import check_issue_token, principal_of
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SessionLimits, do_start_session
 from renown.batch.run import score_events
@@ -100,15 +100,16 @@ def build(home: Path, database_url: str) -> Installation:
         assert admin_row is not None and employee_row is not None
         subject = employee_row.person_id
         assert subject is not None
-        hr_row = do_create_account(
-            session,
+        # A second account of the same person, as installations made before one account
+        # per person was enforced may hold: the export and the erasure must cover both.
+        hr_row = Account(
             org_id=org_id,
             email="subject.hr@renown-demo.example",
-            password=None,
-            role=Role.HR,
+            role=Role.HR.value,
             person_id=subject,
-            actor=f"account:{admin_row.id}",
         )
+        session.add(hr_row)
+        session.flush()
         employee, hr_me, admin = (principal_of(a) for a in (employee_row, hr_row, admin_row))
         others = _colleagues(session, org_id, subject)
         reports = (others[0], others[1])

@@ -201,7 +201,7 @@ def test_request_answer_lock_and_decline(platform: Platform) -> None:
     )
     assert again.status_code == 422
     locked = asker.put(f"{FEEDBACK}/requests/{request_id}/anonymity", json={"anonymity": "allowed"})
-    assert locked.status_code == 422 and "locked" in locked.json()["detail"]
+    assert locked.status_code == 422 and "fixed" in locked.json()["detail"]
     declined = platform.bearer(Role.ADMIN).post(f"{FEEDBACK}/requests/{request_id}/decline")
     assert declined.status_code == 200 and declined.json()["status"] == "declined"
     mine = next(r for r in asker.get(f"{FEEDBACK}/requested").json() if r["id"] == request_id)
@@ -227,7 +227,7 @@ def test_anonymity_can_change_until_the_first_answer(platform: Platform) -> None
         "id": made["id"],
         "anonymity": "allowed",
         "threshold": 7,
-        "locked": False,
+        "locked": True,  # fixed from now on: answers may be anonymous
     }
     too_low = asker.put(
         f"{FEEDBACK}/requests/{made['id']}/anonymity", json={"anonymity": "allowed", "threshold": 2}

@@ -149,7 +149,7 @@ def test_a_colleague_answers_a_request_from_the_pending_tab(platform: Platform) 
     )
     _get(platform, Role.HR, f"/feedback/requests/{request_id}/answer", status=404)
     requested = _text(_get(platform, Role.EMPLOYEE, "/feedback/requested").text)
-    assert "1 of 1 answered" in requested and "locked" in requested
+    assert "1 of 1 answered" in requested and "fixed" in requested
 
 
 def test_an_outside_rater_answers_once_through_the_link_page(platform: Platform) -> None:

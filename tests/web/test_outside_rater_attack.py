@@ -59,6 +59,7 @@ def mailing(platform: Platform, smtp: tuple[_Inbox, int]) -> Iterator[_Inbox]:  
             "smtp_host": "127.0.0.1",
             "smtp_port": port,
             "smtp_from": "renown@acme.example",
+            "public_url": "https://renown.acme.example",
             "smtp_starttls": False,
         }
     )

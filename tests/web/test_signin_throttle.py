@@ -11,7 +11,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from renown.accounts.actions import do_create_account
-from renown.accounts.throttle import ACCOUNT, PAIR
+from renown.accounts.throttle import ACCOUNT, DEVICE, PAIR
 from renown.core.roles import Role
 from tests.web.conftest import PASSWORD, Platform, csrf_of
 
@@ -78,6 +78,25 @@ def test_the_api_password_change_is_throttled_too(platform: Platform) -> None:
     assert _try(client, email, PASSWORD)[0] == 303
     csrf = {"X-CSRF-Token": csrf_of(client.get("/account").text)}
     body = {"current_password": WRONG, "new_password": "quiet-lantern-orbit-meadow"}
-    codes = [client.put("/api/v1/me/password", json=body, headers=csrf) for _ in range(7)]
-    assert [c.status_code for c in codes[:6]] == [422] * 6
-    assert codes[6].status_code == 429 and codes[6].headers["retry-after"]
+    # The owner's browser has its device cookie: its own scope counts the guesses.
+    tries = DEVICE.free + 2
+    codes = [client.put("/api/v1/me/password", json=body, headers=csrf) for _ in range(tries)]
+    assert [c.status_code for c in codes[:-1]] == [422] * (tries - 1)
+    assert codes[-1].status_code == 429 and codes[-1].headers["retry-after"]
+
+
+def test_a_device_cookie_taken_before_a_password_change_buys_nothing(platform: Platform) -> None:
+    """A stolen device cookie must not keep exempting its thief from the account's scope
+    once the owner changed their password."""
+    email = _account(platform)
+    thief = _from(platform, "198.51.100.60")
+    assert _try(thief, email, PASSWORD)[0] == 303  # the cookie is issued here (then stolen)
+    owner = _from(platform, "198.51.100.61")
+    assert _try(owner, email, PASSWORD)[0] == 303
+    csrf = {"X-CSRF-Token": csrf_of(owner.get("/account").text)}
+    new = "quiet-lantern-orbit-meadow"
+    body = {"current_password": PASSWORD, "new_password": new}
+    assert owner.put("/api/v1/me/password", json=body, headers=csrf).status_code == 200
+    thief.cookies.delete("renown_session")
+    codes = [_try(thief, email, WRONG)[0] for _ in range(PAIR.free + 2)]
+    assert codes[-1] == 429  # counted as a stranger now, not in the old device's scope

@@ -31,6 +31,8 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    """Device cookies issued before this are trusted no more by the sign-in throttle."""
 
 
 class ApiToken(Base):

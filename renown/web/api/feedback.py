@@ -241,7 +241,6 @@ def request_feedback(
             settings,
             created.links,
             row.expires_at,
-            lambda token: rater_url(request, token),
             principal.email,
         )
         if mailed
@@ -298,7 +297,6 @@ def new_rater_link(
             settings,
             {made.email: made.token},
             row.expires_at,
-            lambda token: rater_url(request, token),
             principal.email,
         )
     return RaterLinkOut(

@@ -16,12 +16,12 @@ from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import ENDED_ELSEWHERE, do_end_sessions, my_sessions
 from renown.accounts.signin import WrongPassword, check_change_password
-from renown.accounts.throttle import Attempt
 from renown.core.roles import Role
 from renown.store.tables.accounts import Account
 from renown.web.api.responses import error_response
 from renown.web.api.schemas import AccountOut, PasswordChangedOut, PasswordChangeIn, SessionOut
-from renown.web.deps import SessionDep, client_address
+from renown.web.deps import SessionDep
+from renown.web.devices import attempt_of
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import SESSION_TOKEN, allow, signed_in
@@ -50,7 +50,7 @@ def change_password(
                 read,
                 session,
                 principal,
-                Attempt(principal.email, client_address(request)),
+                attempt_of(request, principal.email),
                 current=body.current_password,
                 new=body.new_password,
                 now=datetime.now(UTC),

@@ -10,26 +10,21 @@ cookie is worthless afterwards too.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SIGNED_OUT, do_end_session
 from renown.accounts.signin import Throttled, check_sign_in
-from renown.accounts.throttle import Attempt
-from renown.web.deps import SessionDep, client_address
+from renown.web.deps import SessionDep
+from renown.web.devices import attempt_of, issue_device_cookie
 from renown.web.pages.render import render
 from renown.web.policy import SESSION_TOKEN, csrf_token, public, session_limits, signed_in
 
 router = APIRouter()
-DEVICE_COOKIE = "renown_device"
-DEVICE_MAX_AGE_SECONDS = 90 * 24 * 3600
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,29 +38,6 @@ def _safe_next(target: str | None) -> str:
     ):
         return target
     return "/"
-
-
-def _devices(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(request.app.state.settings.session_secret(), "renown-device")
-
-
-def _email_tag(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-
-
-def trusted_device(request: Request, email: str) -> str | None:
-    """The id of this browser's device cookie, if it was issued at a sign-in to ``email``."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
-    if not cookie:
-        return None
-    try:
-        value = _devices(request).loads(cookie, max_age=DEVICE_MAX_AGE_SECONDS)
-    except BadSignature:
-        return None
-    if not isinstance(value, dict) or value.get("e") != _email_tag(email):
-        return None
-    device = value.get("d")
-    return device if isinstance(device, str) else None
 
 
 def _signin_form(
@@ -95,8 +67,7 @@ def signin(
 ) -> Response:
     """Check the credentials (throttled) and start a fresh session."""
     now = datetime.now(UTC)
-    device = trusted_device(request, email)
-    attempt = Attempt(email, client_address(request), device)
+    attempt = attempt_of(request, email)
     with request.app.state.sessions() as read:
         try:
             signed = check_sign_in(
@@ -123,16 +94,8 @@ def signin(
     request.session[SESSION_TOKEN] = signed.session_token
     csrf_token(request)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    if device is None:
-        value = {"e": _email_tag(email), "d": secrets.token_urlsafe(16)}
-        response.set_cookie(
-            DEVICE_COOKIE,
-            _devices(request).dumps(value),
-            max_age=DEVICE_MAX_AGE_SECONDS,
-            httponly=True,
-            samesite="lax",
-            secure=request.app.state.settings.secure_cookies,
-        )
+    if attempt.device is None:
+        issue_device_cookie(request, response, email)
     return response
 
 

@@ -293,7 +293,6 @@ def send_request(
             request.app.state.settings,
             created.links,
             created.request.expires_at,
-            lambda token: str(request.url_for("external_feedback_page", token=token)),
             principal.email,
         )
     return _request_form(request, principal, session, created=created, emailed=emailed)
@@ -324,7 +323,6 @@ def new_rater_link(
             settings,
             {made.email: made.token},
             made.request.expires_at,
-            lambda token: str(request.url_for("external_feedback_page", token=token)),
             principal.email,
         )
         made = dataclasses.replace(made, token=None)

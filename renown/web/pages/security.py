@@ -21,9 +21,9 @@ from renown.accounts.sessions import (
     my_sessions,
 )
 from renown.accounts.signin import Throttled, WrongPassword, check_change_password
-from renown.accounts.throttle import Attempt
 from renown.core.errors import Invalid
-from renown.web.deps import SessionDep, client_address
+from renown.web.deps import SessionDep
+from renown.web.devices import attempt_of, issue_device_cookie
 from renown.web.pages.render import render
 from renown.web.params import RowId
 from renown.web.policy import SESSION_TOKEN, signed_in
@@ -94,7 +94,7 @@ def change_password(
                 read,
                 session,
                 principal,
-                Attempt(principal.email, client_address(request)),
+                attempt_of(request, principal.email),
                 current=current_password,
                 new=new_password,
                 now=datetime.now(UTC),
@@ -113,7 +113,9 @@ def change_password(
             return _page(request, principal, session, error=str(refused), status_code=422)
     session.commit()
     others = f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
-    return _page(request, principal, session, done="Your password is changed." + others)
+    answer = _page(request, principal, session, done="Your password is changed." + others)
+    issue_device_cookie(request, answer, principal.email)  # older ones are trusted no more
+    return answer
 
 
 @router.post("/account/sessions/{session_id}/end")

@@ -6,7 +6,8 @@ Revises: 0105
 - ``web_sessions``: the cookie names a session row, so signing out, changing the password
   or deactivating an account ends sessions at once (a signed cookie alone stays valid for
   its whole lifetime).
-- ``sign_in_throttle``: failed sign-ins per account, client and pair, for backoff.
+- ``sign_in_throttle``: failed sign-ins per account, client and pair, for backoff;
+  ``accounts.password_changed_at``: device cookies older than it are trusted no more.
 - ``feedback_recipients.delivery``: outside raters' answers may count toward an anonymity
   threshold only when renown e-mailed the link to the rater alone. Links created before
   this revision were shown to the requester, so existing outside raters are ``requester``.
@@ -50,6 +51,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_web_sessions_account_id"), ["account_id"], unique=False
         )
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True)
+        )
     op.create_table(
         "sign_in_throttle",
         sa.Column("key", sa.String(length=64), nullable=False),
@@ -67,6 +72,8 @@ def downgrade() -> None:
     with op.batch_alter_table("feedback_recipients", schema=None) as batch_op:
         batch_op.drop_column("delivery")
     op.drop_table("sign_in_throttle")
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.drop_column("password_changed_at")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_account_id"))
     op.drop_table("web_sessions")
