@@ -24,7 +24,10 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.org.export import export_my_data as org_part
 from renown.privacy.export_activity import about_me, activity, messages, recognition
+from renown.privacy.export_events import my_events
 from renown.privacy.export_feedback import feedback_given, feedback_received, feedback_requests
+from renown.privacy.traces import traces_of
+from renown.settings import Settings
 from renown.store.tables.org import Person
 from renown.talent.export import my_talent_data
 
@@ -32,8 +35,14 @@ FORMAT = 2
 """Version of the document's layout (2: every section that names the person)."""
 
 
-def export_my_data(session: Session, principal: Principal) -> dict[str, Any]:
-    """Everything renown holds about the principal's person and accounts (JSON-ready)."""
+def export_my_data(
+    session: Session, principal: Principal, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Everything renown holds about the principal's person and accounts (JSON-ready).
+
+    With ``settings`` (where the event lake is), it also holds the person's interaction
+    events (:mod:`renown.privacy.export_events`).
+    """
     base = org_part(session, principal)
     person = _own_person(session, principal)
     account_ids = sorted({principal.account_id, *(a["id"] for a in base["accounts"])})
@@ -66,6 +75,9 @@ def export_my_data(session: Session, principal: Principal) -> dict[str, Any]:
             )
         ]
         document["recognition"] = recognition(session, org_id, person.id)
+        if settings is not None:
+            traces = traces_of(session, org_id, person.id)
+            document["interactions"] = my_events(settings, traces)
         if principal.is_staff:
             document["feedback_received"] = feedback_received(session, principal, person.id)
             document["feedback_given"] = feedback_given(session, org_id, person.id)

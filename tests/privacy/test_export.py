@@ -74,7 +74,7 @@ def test_every_table_is_classified_and_scoped_to_its_organisation() -> None:
 @pytest.fixture(scope="module")
 def exported(installation: Installation) -> dict[str, Any]:
     with installation.sessions() as session:
-        document = export_my_data(session, installation.employee)
+        document = export_my_data(session, installation.employee, installation.settings)
     return json.loads(json.dumps(document))
 
 
@@ -208,3 +208,21 @@ def test_the_export_holds_no_secret(installation: Installation, exported: dict[s
     with installation.sessions() as session:
         traces = traces_of(session, installation.org_id, installation.subject)
     assert len(exported["accounts"]) == len(traces.account_ids) == 2
+
+
+def test_the_export_holds_the_persons_interaction_events(
+    installation: Installation, exported: dict[str, Any]
+) -> None:
+    """Every event of the lake naming one of the person's identities, sent and received
+    (erasure removes exactly these, so the export must show them)."""
+    from renown.ingest.lake import EventLake
+    from renown.ingest.rewrite import events_naming
+    from renown.privacy.traces import traces_of
+
+    with installation.sessions() as session:
+        traces = traces_of(session, installation.org_id, installation.subject)
+    frame = EventLake(installation.settings.org_lake_dir(traces.org_slug)).scan().collect()
+    expected = frame.filter(events_naming(frame, traces.lookup_keys)).height
+    events = exported["interactions"]
+    assert expected > 0 and len(events) == expected
+    assert {e["direction"] for e in events} == {"sent", "received"}

@@ -13,7 +13,7 @@ from renown.org import actions as org_actions
 from renown.privacy.export import export_my_data as export_everything
 from renown.store.tables.accounts import ApiToken
 from renown.web.api.schemas import Health, Me, NewToken, TokenIn, TokenOut, Visibility
-from renown.web.deps import SessionDep
+from renown.web.deps import SessionDep, SettingsDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import public, signed_in
@@ -41,9 +41,11 @@ def me(principal: SignedIn) -> Me:
 
 
 @router.get("/me/export")
-def export_my_data(principal: SignedIn, session: SessionDep) -> dict[str, Any]:
+def export_my_data(
+    principal: SignedIn, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
     """Everything renown holds about the signed-in person, as JSON."""
-    return export_everything(session, principal)
+    return export_everything(session, principal, settings)
 
 
 @router.put("/me/visibility")

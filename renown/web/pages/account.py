@@ -17,7 +17,7 @@ from renown.accounts.principal import Principal
 from renown.core.errors import Invalid
 from renown.org import actions as org_actions
 from renown.privacy.export import export_my_data as export_everything
-from renown.web.deps import SessionDep
+from renown.web.deps import SessionDep, SettingsDep
 from renown.web.pages.render import render
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import signed_in
@@ -87,9 +87,9 @@ def set_visibility(
 
 
 @router.get("/me/export")
-def export_my_data(principal: SignedIn, session: SessionDep) -> Response:
+def export_my_data(principal: SignedIn, session: SessionDep, settings: SettingsDep) -> Response:
     """Everything renown holds about the signed-in person, as a JSON download."""
-    data = export_everything(session, principal)
+    data = export_everything(session, principal, settings)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         media_type="application/json",
