@@ -1,10 +1,13 @@
 """Signing in with a password, and changing it: throttled, and without holding the write
 lock while Argon2 works.
 
-Checking an Argon2 hash takes tens of milliseconds on purpose. Done inside a write
-transaction it would hold every other writer back that long per attempt (and hand an
-attacker a way to stall writes), so the account is read and the password checked with a
-*reading* session, and only the outcome is written with the *writing* one.
+Checking an Argon2 hash takes tens of milliseconds on purpose. Done while holding the
+turn to write it would hold every other writer back that long per attempt (and hand an
+attacker a way to stall writes), so each is done in two steps: ``check_*`` reads the
+account and does the slow hashing with a *reading* session, and ``do_*`` writes only the
+outcome with a *writing* one, taken after the check. Between the two the password may have
+changed; the write step then refuses what the check allowed (the check carries the hash it
+verified against).
 """
 
 from __future__ import annotations
@@ -61,8 +64,34 @@ class SignedIn:
     session_token: str
 
 
-def _verify(read: Session, email: str, password: str) -> int | None:
-    """The id of the active account ``email`` whose password this is (reads only).
+@dataclass(frozen=True)
+class CheckedSignIn:
+    """What the slow step of a sign-in found (no write yet)."""
+
+    attempt: Attempt
+    """The attempt as it counts (without a device cookie that is trusted no more)."""
+    account_id: int | None
+    """The account if the password was right (``None``: wrong e-mail or password)."""
+    verified_hash: str = ""
+    """The stored hash the password matched: the write step insists it is still current."""
+    rehashed: str | None = None
+    """A fresh hash of the password when the stored one uses outdated parameters."""
+
+
+@dataclass(frozen=True)
+class CheckedPasswordChange:
+    """What the slow step of a password change found (no write yet)."""
+
+    attempt: Attempt
+    right: bool
+    """Whether the current password given was right (if not, nothing else was checked)."""
+    verified_hash: str = ""
+    new_hash: str = ""
+
+
+def _verify(read: Session, email: str, password: str) -> tuple[int, str] | None:
+    """The active account ``email`` whose password this is and the hash it matched (reads
+    only; ``None`` for a wrong e-mail or password).
 
     An address with control characters names no account (PostgreSQL would refuse a NUL in
     the query); the password is still hashed, so the answer takes as long as any other.
@@ -78,7 +107,9 @@ def _verify(read: Session, email: str, password: str) -> int | None:
     )
     ok = verify_password(row.password_hash if row else None, password)
     read.rollback()  # end the read before the slow part is over: no snapshot held for nothing
-    return row.id if row is not None and ok and row.active else None
+    if row is None or not ok or not row.active or not row.password_hash:
+        return None
+    return row.id, row.password_hash
 
 
 def trusted(read: Session, attempt: Attempt) -> Attempt:
@@ -101,32 +132,46 @@ def trusted(read: Session, attempt: Attempt) -> Attempt:
 
 
 def check_sign_in(
-    read: Session,
+    read: Session, attempt: Attempt, password: str, *, now: datetime
+) -> CheckedSignIn:
+    """The slow step of a sign-in, reading only: :class:`Throttled` while the attempt must
+    wait (the password is then not even checked), else whether the password is right."""
+    attempt = trusted(read, attempt)
+    wait = wait_before(read, attempt, now)
+    if wait:
+        raise Throttled(wait)
+    found = _verify(read, attempt.email, password)
+    if found is None:
+        return CheckedSignIn(attempt, None)
+    account_id, verified = found
+    rehashed = hash_password(password) if needs_rehash(verified) else None
+    return CheckedSignIn(attempt, account_id, verified, rehashed)
+
+
+def do_sign_in(
     write: Session,
-    attempt: Attempt,
-    password: str,
+    checked: CheckedSignIn,
     *,
     now: datetime,
     limits: SessionLimits,
     user_agent: str = "",
 ) -> SignedIn | None:
-    """Sign in: ``None`` for a wrong e-mail or password (never which), :class:`Throttled`
-    while the attempt must wait (the password is then not even checked)."""
-    attempt = trusted(read, attempt)
-    wait = wait_before(read, attempt, now)
-    if wait:
-        raise Throttled(wait)
-    account_id = _verify(read, attempt.email, password)
-    if account_id is None:
-        do_record_failure(write, attempt, now)
+    """Record the outcome of :func:`check_sign_in`: the failure (it counts toward the
+    backoff: commit it) and ``None``, or the new session.
+
+    ``None`` too, and nothing recorded, when the account was deactivated or its password
+    changed since the check.
+    """
+    if checked.account_id is None:
+        do_record_failure(write, checked.attempt, now)
         return None
-    account = write.get(Account, account_id)
-    if account is None or not account.active:  # deactivated meanwhile
+    account = write.get(Account, checked.account_id)
+    if account is None or not account.active or account.password_hash != checked.verified_hash:
         return None
-    if account.password_hash and needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+    if checked.rehashed is not None:
+        account.password_hash = checked.rehashed
     account.last_sign_in = now
-    do_record_success(write, attempt)
+    do_record_success(write, checked.attempt)
     token = do_start_session(write, account.id, now=now, limits=limits, user_agent=user_agent)
     audit.append(
         write,
@@ -141,36 +186,66 @@ def check_sign_in(
 
 def check_change_password(
     read: Session,
-    write: Session,
     principal: Principal,
     attempt: Attempt,
     *,
     current: str,
     new: str,
     now: datetime,
-    keep_session: str | None = None,
-) -> int:
-    """Change one's own password; every other session of the account ends. Returns how many.
+) -> CheckedPasswordChange:
+    """The slow step of changing one's own password, reading only.
 
     The current password is asked for (and throttled like a sign-in), so a session left
-    open on a shared computer cannot take the account over. :class:`WrongPassword` leaves
-    the failure recorded in ``write``: the caller commits it before answering.
+    open on a shared computer cannot take the account over. :class:`Throttled` while the
+    attempt must wait; :class:`~renown.core.errors.Invalid` for a new password the policy
+    refuses (only once the current one proved right).
     """
     attempt = trusted(read, attempt)
     wait = wait_before(read, attempt, now)
     if wait:
         raise Throttled(wait)
-    if _verify(read, principal.email, current) != principal.account_id:
-        do_record_failure(write, attempt, now)
-        raise WrongPassword()
-    account = write.get(Account, principal.account_id)
-    if account is None:
-        raise Invalid("this account no longer exists")
-    name = write.scalar(sa.select(Person.name).where(Person.id == account.person_id)) or ""
+    found = _verify(read, principal.email, current)
+    if found is None or found[0] != principal.account_id:
+        return CheckedPasswordChange(attempt, right=False)
     if new == current:
         raise Invalid("the new password must differ from the current one")
-    check_password_policy(new, [account.email, name])
-    account.password_hash = hash_password(new)
+    name = (
+        read.scalar(
+            sa.select(Person.name)
+            .join(Account, Account.person_id == Person.id)
+            .where(Account.id == principal.account_id)
+        )
+        or ""
+    )
+    read.rollback()
+    check_password_policy(new, [principal.email, name])
+    return CheckedPasswordChange(attempt, True, found[1], hash_password(new))
+
+
+def do_change_password(
+    write: Session,
+    principal: Principal,
+    checked: CheckedPasswordChange,
+    *,
+    now: datetime,
+    keep_session: str | None = None,
+) -> int:
+    """Record the outcome of :func:`check_change_password`; every other session of the
+    account ends. Returns how many.
+
+    :class:`WrongPassword` leaves the failure recorded in ``write``: the caller commits it
+    before answering. A password changed meanwhile (another session was quicker) is
+    refused rather than overwritten with a change checked against the old one.
+    """
+    if not checked.right:
+        do_record_failure(write, checked.attempt, now)
+        raise WrongPassword()
+    account = write.get(Account, principal.account_id)
+    if account is None or not account.active:
+        raise Invalid("this account no longer exists")
+    if account.password_hash != checked.verified_hash:
+        raise Invalid("the password was changed meanwhile: sign in again")
+    account.password_hash = checked.new_hash
     account.password_changed_at = now
     ended = do_end_sessions(
         write, account.id, now=now, reason=PASSWORD_CHANGED, keep_token=keep_session

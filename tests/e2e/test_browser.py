@@ -81,21 +81,24 @@ def test_an_employee_gives_feedback_that_the_colleague_finds_under_my_feedback(
     framework = page.request.post(f"{base}/api/v1/feedback/framework/default", headers=headers)
     assert framework.ok, framework.text()
     people = page.request.get(f"{base}/api/v1/people?limit=200").json()["items"]
-    receiver = next(p for p in reversed(people) if p["public_profile"])  # the giver sees them
-    giver = next(p for p in reversed(people) if p["id"] != receiver["id"])
     password = "e2e-feedback-password"
-    for person, email in ((giver, "giver@e2e.example"), (receiver, "receiver@e2e.example")):
-        made = page.request.post(
-            f"{base}/api/v1/accounts",
-            headers=headers,
-            data={
-                "email": email,
-                "password": password,
-                "role": "employee",
-                "person_id": person["id"],
-            },
-        )
-        assert made.status == 201, made.text()
+    # Demo accounts hold some people already (one account per person): take free ones.
+    receiver = _account_for_one_of(
+        page,
+        base,
+        headers,
+        [p for p in reversed(people) if p["public_profile"]],
+        "receiver@e2e.example",
+        password,
+    )  # public, so the giver sees them
+    giver = _account_for_one_of(
+        page,
+        base,
+        headers,
+        [p for p in reversed(people) if p["id"] != receiver["id"]],
+        "giver@e2e.example",
+        password,
+    )
     page.click("form.signout button[type=submit]")
 
     sign_in(page, base, "giver@e2e.example", password)
@@ -140,18 +143,14 @@ def test_an_employee_gives_kudos_and_reacts_to_it_on_the_wall(live: Any, watched
     csrf = json.loads(page.get_attribute("body", "hx-headers") or "{}")["X-CSRF-Token"]
     people = page.request.get(f"{base}/api/v1/people?limit=200").json()["items"]
     receiver = next(p for p in people if p["public_profile"])  # the giver can find them
-    giver = next(p for p in people if p["id"] != receiver["id"] and not p["public_profile"])
-    made = page.request.post(
-        f"{base}/api/v1/accounts",
-        headers={"X-CSRF-Token": csrf},
-        data={
-            "email": "kudos-giver@e2e.example",
-            "password": "e2e-kudos-password",
-            "role": "employee",
-            "person_id": giver["id"],
-        },
+    _account_for_one_of(
+        page,
+        base,
+        {"X-CSRF-Token": csrf},
+        [p for p in people if p["id"] != receiver["id"] and not p["public_profile"]],
+        "kudos-giver@e2e.example",
+        "e2e-kudos-password",
     )
-    assert made.status == 201, made.text()
     page.click("form.signout button[type=submit]")
 
     sign_in(page, base, "kudos-giver@e2e.example", "e2e-kudos-password")
@@ -171,3 +170,30 @@ def test_an_employee_gives_kudos_and_reacts_to_it_on_the_wall(live: Any, watched
     assert pressed.inner_text().split()[-1] == "1"
     page.wait_for_load_state("networkidle")
     assert watched.problems == []
+
+
+def _account_for_one_of(
+    page: Any,
+    base: str,
+    headers: dict[str, str],
+    candidates: list[dict[str, Any]],
+    email: str,
+    password: str,
+) -> dict[str, Any]:
+    """The first of ``candidates`` still without an account, now given an employee account
+    (made by the signed-in administrator through the API)."""
+    for person in candidates:
+        made = page.request.post(
+            f"{base}/api/v1/accounts",
+            headers=headers,
+            data={
+                "email": email,
+                "password": password,
+                "role": "employee",
+                "person_id": person["id"],
+            },
+        )
+        if made.status == 201:
+            return person
+        assert made.status == 422 and "already has an account" in made.text(), made.text()
+    raise AssertionError("every candidate already has an account")

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Request, status
 from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import ENDED_ELSEWHERE, do_end_sessions, my_sessions
-from renown.accounts.signin import WrongPassword, check_change_password
 from renown.core.roles import Role
 from renown.store.tables.accounts import Account
+from renown.web import password_steps
 from renown.web.api.responses import error_response
 from renown.web.api.schemas import AccountOut, PasswordChangedOut, PasswordChangeIn, SessionOut
-from renown.web.deps import SessionDep
+from renown.web.deps import SessionDep, checks_before_writing
 from renown.web.devices import attempt_of
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
@@ -40,26 +40,21 @@ def _current_token(request: Request) -> str | None:
 
 
 @router.put("/me/password", responses=THROTTLED)
-def change_password(
+@checks_before_writing
+async def change_password(
     body: PasswordChangeIn, request: Request, principal: SignedIn, session: SessionDep
 ) -> PasswordChangedOut:
     """Change my password (the current one is needed); my other web sessions end."""
-    with request.app.state.sessions() as read:
-        try:
-            ended = check_change_password(
-                read,
-                session,
-                principal,
-                attempt_of(request, principal.email),
-                current=body.current_password,
-                new=body.new_password,
-                now=datetime.now(UTC),
-                keep_session=_current_token(request),
-            )
-        except WrongPassword:
-            session.commit()  # the failed attempt counts toward the backoff
-            raise
-    session.commit()
+    ended = await password_steps.change_password(
+        request,
+        session,
+        principal,
+        attempt_of(request, principal.email),
+        current=body.current_password,
+        new=body.new_password,
+        now=datetime.now(UTC),
+        keep_session=_current_token(request),
+    )
     return PasswordChangedOut(sessions_ended=ended)
 
 

@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SIGNED_OUT, do_end_session
-from renown.accounts.signin import Throttled, check_sign_in
-from renown.web.deps import SessionDep
+from renown.accounts.signin import Throttled
+from renown.web import password_steps
+from renown.web.deps import SessionDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
 from renown.web.pages.render import render
 from renown.web.policy import SESSION_TOKEN, csrf_token, public, session_limits, signed_in
@@ -58,7 +59,8 @@ def signin_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/signin", dependencies=[public()])
-def signin(
+@checks_before_writing
+async def signin(
     request: Request,
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)],
@@ -66,30 +68,24 @@ def signin(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the credentials (throttled) and start a fresh session."""
-    now = datetime.now(UTC)
     attempt = attempt_of(request, email)
-    with request.app.state.sessions() as read:
-        try:
-            signed = check_sign_in(
-                read,
-                session,
-                attempt,
-                password,
-                now=now,
-                limits=session_limits(request),
-                user_agent=request.headers.get("user-agent", ""),
-            )
-        except Throttled as throttled:
-            answer = _signin_form(request, next, str(throttled).capitalize() + ".", 429)
-            answer.headers["Retry-After"] = str(throttled.retry_after)
-            return answer
-    if signed is None:
-        session.commit()  # the failure counts toward the backoff
-        return _signin_form(request, next, "Wrong email or password.", 400)
     previous = request.session.get(SESSION_TOKEN)
-    if isinstance(previous, str):
-        do_end_session(session, previous, now=now, reason=SIGNED_OUT)
-    session.commit()
+    try:
+        signed = await password_steps.sign_in(
+            request,
+            session,
+            attempt,
+            password,
+            now=datetime.now(UTC),
+            limits=session_limits(request),
+            previous_session=previous if isinstance(previous, str) else None,
+        )
+    except Throttled as throttled:
+        answer = _signin_form(request, next, str(throttled).capitalize() + ".", 429)
+        answer.headers["Retry-After"] = str(throttled.retry_after)
+        return answer
+    if signed is None:
+        return _signin_form(request, next, "Wrong email or password.", 400)
     request.session.clear()
     request.session[SESSION_TOKEN] = signed.session_token
     csrf_token(request)

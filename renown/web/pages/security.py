@@ -7,10 +7,11 @@ on its own, or all but this one at once ("sign out everywhere else").
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from ua_parser import parse as parse_user_agent
 
 from renown.accounts.principal import Principal
@@ -20,9 +21,10 @@ from renown.accounts.sessions import (
     do_end_sessions,
     my_sessions,
 )
-from renown.accounts.signin import Throttled, WrongPassword, check_change_password
+from renown.accounts.signin import Throttled
 from renown.core.errors import Invalid
-from renown.web.deps import SessionDep
+from renown.web import password_steps
+from renown.web.deps import SessionDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
 from renown.web.pages.render import render
 from renown.web.params import RowId
@@ -75,7 +77,8 @@ def security(request: Request, principal: SignedIn, session: SessionDep) -> HTML
 
 
 @router.post("/account/password", response_class=HTMLResponse)
-def change_password(
+@checks_before_writing
+async def change_password(
     request: Request,
     principal: SignedIn,
     session: SessionDep,
@@ -84,36 +87,35 @@ def change_password(
     repeat_password: PasswordField,
 ) -> HTMLResponse:
     """Change my password; my other sessions end."""
+
+    async def page(**outcome: Any) -> HTMLResponse:
+        def render_page() -> HTMLResponse:
+            session.rollback()  # a fresh snapshot: the sessions as the change left them
+            return _page(request, principal, session, **outcome)
+
+        return await run_in_threadpool(render_page)
+
     if new_password != repeat_password:
-        return _page(
-            request, principal, session, error="The two new passwords differ.", status_code=422
+        return await page(error="The two new passwords differ.", status_code=422)
+    try:
+        ended = await password_steps.change_password(
+            request,
+            session,
+            principal,
+            attempt_of(request, principal.email),
+            current=current_password,
+            new=new_password,
+            now=datetime.now(UTC),
+            keep_session=_current(request),
         )
-    with request.app.state.sessions() as read:
-        try:
-            ended = check_change_password(
-                read,
-                session,
-                principal,
-                attempt_of(request, principal.email),
-                current=current_password,
-                new=new_password,
-                now=datetime.now(UTC),
-                keep_session=_current(request),
-            )
-        except Throttled as throttled:
-            session.rollback()
-            answer = _page(request, principal, session, error=str(throttled), status_code=429)
-            answer.headers["Retry-After"] = str(throttled.retry_after)
-            return answer
-        except WrongPassword as wrong:
-            session.commit()  # the failed attempt counts toward the backoff
-            return _page(request, principal, session, error=str(wrong), status_code=422)
-        except Invalid as refused:
-            session.rollback()
-            return _page(request, principal, session, error=str(refused), status_code=422)
-    session.commit()
+    except Throttled as throttled:
+        answer = await page(error=str(throttled), status_code=429)
+        answer.headers["Retry-After"] = str(throttled.retry_after)
+        return answer
+    except Invalid as refused:  # a wrong current password too
+        return await page(error=str(refused), status_code=422)
     others = f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
-    answer = _page(request, principal, session, done="Your password is changed." + others)
+    answer = await page(done="Your password is changed." + others)
     issue_device_cookie(request, answer, principal.email)  # older ones are trusted no more
     return answer
 
