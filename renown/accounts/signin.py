@@ -1,13 +1,19 @@
 """Signing in with a password, and changing it: throttled, and without holding the write
 lock while Argon2 works.
 
-Checking an Argon2 hash takes tens of milliseconds on purpose. Done while holding the
-turn to write it would hold every other writer back that long per attempt (and hand an
-attacker a way to stall writes), so each is done in two steps: ``check_*`` reads the
-account and does the slow hashing with a *reading* session, and ``do_*`` writes only the
-outcome with a *writing* one, taken after the check. Between the two the password may have
-changed; the write step then refuses what the check allowed (the check carries the hash it
-verified against).
+Each is done in three steps:
+
+1. :func:`do_reserve_attempt` (a short write) refuses the attempt while it must wait and
+   otherwise counts it as failed *before* the password is checked. Counted only after the
+   check, a burst of attempts sent at once would all find the counters as they were and
+   all be checked: 40 guesses where the backoff allows one.
+2. ``check_*`` reads the account and does the slow hashing with a *reading* session.
+   Checking an Argon2 hash takes tens of milliseconds on purpose; done while holding the
+   turn to write it would hold every other writer back that long per attempt (and hand an
+   attacker a way to stall writes).
+3. ``do_*`` (a write) records the outcome: a right password takes its failure back and
+   starts a session. Between the steps the password may have changed; the write step then
+   refuses what the check allowed (the check carries the hash it verified against).
 """
 
 from __future__ import annotations
@@ -34,7 +40,13 @@ from renown.accounts.sessions import (
     do_end_sessions,
     do_start_session,
 )
-from renown.accounts.throttle import Attempt, do_record_failure, do_record_success, wait_before
+from renown.accounts.throttle import (
+    Attempt,
+    do_record_failure,
+    do_record_success,
+    do_refund_failure,
+    wait_before,
+)
 from renown.core.errors import Invalid
 from renown.core.text import text_problem
 from renown.store.tables.accounts import Account
@@ -50,7 +62,7 @@ class Throttled(Invalid):
 
 
 class WrongPassword(Invalid):
-    """The current password given was not right (the failure is recorded: commit it)."""
+    """The current password given was not right (its failure was counted beforehand)."""
 
     def __init__(self) -> None:
         super().__init__("the current password is not right")
@@ -69,7 +81,7 @@ class CheckedSignIn:
     """What the slow step of a sign-in found (no write yet)."""
 
     attempt: Attempt
-    """The attempt as it counts (without a device cookie that is trusted no more)."""
+    """The attempt as it was counted (:func:`do_reserve_attempt`)."""
     account_id: int | None
     """The account if the password was right (``None``: wrong e-mail or password)."""
     verified_hash: str = ""
@@ -131,15 +143,21 @@ def trusted(read: Session, attempt: Attempt) -> Attempt:
     return dataclasses.replace(attempt, device=None, device_issued=None)
 
 
-def check_sign_in(
-    read: Session, attempt: Attempt, password: str, *, now: datetime
-) -> CheckedSignIn:
-    """The slow step of a sign-in, reading only: :class:`Throttled` while the attempt must
-    wait (the password is then not even checked), else whether the password is right."""
-    attempt = trusted(read, attempt)
-    wait = wait_before(read, attempt, now)
+def do_reserve_attempt(write: Session, attempt: Attempt, now: datetime) -> Attempt:
+    """Refuse the attempt while it must wait (:class:`Throttled`: the password is then not
+    even checked), else count it as failed until its password proves right; the attempt
+    as counted (without a device cookie that is trusted no more). Commit before checking."""
+    attempt = trusted(write, attempt)
+    wait = wait_before(write, attempt, now)
     if wait:
         raise Throttled(wait)
+    do_record_failure(write, attempt, now)
+    return attempt
+
+
+def check_sign_in(read: Session, attempt: Attempt, password: str) -> CheckedSignIn:
+    """The slow step of a sign-in (``attempt`` as reserved), reading only: whether the
+    password is right."""
     found = _verify(read, attempt.email, password)
     if found is None:
         return CheckedSignIn(attempt, None)
@@ -156,18 +174,18 @@ def do_sign_in(
     limits: SessionLimits,
     user_agent: str = "",
 ) -> SignedIn | None:
-    """Record the outcome of :func:`check_sign_in`: the failure (it counts toward the
-    backoff: commit it) and ``None``, or the new session.
+    """Record the outcome of :func:`check_sign_in`: ``None`` for a wrong password (its
+    failure was counted already), else the new session, the failure taken back.
 
-    ``None`` too, and nothing recorded, when the account was deactivated or its password
-    changed since the check.
+    ``None`` too, the failure left counted, when the account was deactivated or its
+    password changed since the check.
     """
     if checked.account_id is None:
-        do_record_failure(write, checked.attempt, now)
         return None
     account = write.get(Account, checked.account_id)
     if account is None or not account.active or account.password_hash != checked.verified_hash:
         return None
+    do_refund_failure(write, checked.attempt)
     if checked.rehashed is not None:
         account.password_hash = checked.rehashed
     account.last_sign_in = now
@@ -191,19 +209,15 @@ def check_change_password(
     *,
     current: str,
     new: str,
-    now: datetime,
 ) -> CheckedPasswordChange:
-    """The slow step of changing one's own password, reading only.
+    """The slow step of changing one's own password (``attempt`` as reserved by
+    :func:`do_reserve_attempt`), reading only.
 
     The current password is asked for (and throttled like a sign-in), so a session left
-    open on a shared computer cannot take the account over. :class:`Throttled` while the
-    attempt must wait; :class:`~renown.core.errors.Invalid` for a new password the policy
-    refuses (only once the current one proved right).
+    open on a shared computer cannot take the account over.
+    :class:`~renown.core.errors.Invalid` for a new password the policy refuses (only once
+    the current one proved right).
     """
-    attempt = trusted(read, attempt)
-    wait = wait_before(read, attempt, now)
-    if wait:
-        raise Throttled(wait)
     found = _verify(read, principal.email, current)
     if found is None or found[0] != principal.account_id:
         return CheckedPasswordChange(attempt, right=False)
@@ -233,18 +247,18 @@ def do_change_password(
     """Record the outcome of :func:`check_change_password`; every other session of the
     account ends. Returns how many.
 
-    :class:`WrongPassword` leaves the failure recorded in ``write``: the caller commits it
-    before answering. A password changed meanwhile (another session was quicker) is
-    refused rather than overwritten with a change checked against the old one.
+    :class:`WrongPassword` when the current password was wrong (its failure was counted
+    already). A password changed meanwhile (another session was quicker) is refused
+    rather than overwritten with a change checked against the old one.
     """
     if not checked.right:
-        do_record_failure(write, checked.attempt, now)
         raise WrongPassword()
     account = write.get(Account, principal.account_id)
     if account is None or not account.active:
         raise Invalid("this account no longer exists")
     if account.password_hash != checked.verified_hash:
         raise Invalid("the password was changed meanwhile: sign in again")
+    do_refund_failure(write, checked.attempt)
     account.password_hash = checked.new_hash
     account.password_changed_at = now
     ended = do_end_sessions(

@@ -14,8 +14,10 @@ its own scope, never in the account's or the address's: an attacker hammering th
 from elsewhere cannot lock its owner out of the browser they always use, and the owner's
 typos do not add to the attacker's count. While a scope is blocked, sign-in is refused
 with the seconds to wait (HTTP 429 with Retry-After) *without checking the password*,
-so the right password gains nothing during a block. A success clears the pair and, for
-the account's trusted device, that device's scope.
+so the right password gains nothing during a block. Every attempt is counted as a
+failure *before* its password is checked and taken back when it proves right, so
+attempts sent all at once cannot slip through together before any of them is counted. A
+success clears the pair and, for the account's trusted device, that device's scope.
 
 Counters live in the database (shared by every server process, surviving restarts), keyed
 by a SHA-256 of the scope. A general rate-limiting library (slowapi, limits) was not used:
@@ -144,6 +146,19 @@ def do_record_failure(session: Session, attempt: Attempt, now: datetime) -> int:
 
 def _blocked(row: SignInThrottle, now: datetime) -> bool:
     return row.blocked_until is not None and row.blocked_until > now
+
+
+def do_refund_failure(session: Session, attempt: Attempt) -> None:
+    """Take back a failure counted before the password was checked and found right
+    (:func:`renown.accounts.signin.do_reserve_attempt`), and the wait it set."""
+    for scope, key in attempt.scopes():
+        row = session.get(SignInThrottle, key, with_for_update=True)
+        if row is None:
+            continue
+        row.failures = max(0, row.failures - 1)
+        wait = backoff(scope, row.failures)
+        row.blocked_until = row.last_failure_at + wait if wait else None
+    session.flush()
 
 
 def do_record_success(session: Session, attempt: Attempt) -> None:

@@ -1,9 +1,11 @@
-"""Sign-in and password change in two steps (check while reading, then record while
-writing): what changes between the steps wins over what the check found."""
+"""Sign-in and password change in steps (count the attempt, check the password while
+reading, then record while writing): what changes between the steps wins over what the
+check found, and every attempt counts before its password is checked."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,13 +14,16 @@ from renown.accounts.actions import do_create_account, principal_of
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SessionLimits
 from renown.accounts.signin import (
+    CheckedSignIn,
+    Throttled,
     WrongPassword,
     check_change_password,
     check_sign_in,
     do_change_password,
+    do_reserve_attempt,
     do_sign_in,
 )
-from renown.accounts.throttle import Attempt, wait_before
+from renown.accounts.throttle import ACCOUNT, PAIR, Attempt, wait_before
 from renown.core.errors import Invalid
 from renown.core.roles import Role
 from renown.org.actions import do_create_org
@@ -43,9 +48,25 @@ def ana(db: sessionmaker[Session]) -> Principal:
         return principal_of(account)
 
 
-def _change(db: sessionmaker[Session], ana: Principal, current: str, new: str) -> int:
+def _counted(db: sessionmaker[Session], at: datetime = NOW) -> Attempt:
+    with transaction(db) as write:
+        return do_reserve_attempt(write, ATTEMPT, at)
+
+
+def _check_sign_in(db: sessionmaker[Session], password: str) -> CheckedSignIn:
+    counted = _counted(db)
     with db() as read:
-        checked = check_change_password(read, ana, ATTEMPT, current=current, new=new, now=NOW)
+        return check_sign_in(read, counted, password)
+
+
+def _check_change(db: sessionmaker[Session], ana: Principal, current: str, new: str) -> Any:
+    counted = _counted(db)
+    with db() as read:
+        return check_change_password(read, ana, counted, current=current, new=new)
+
+
+def _change(db: sessionmaker[Session], ana: Principal, current: str, new: str) -> int:
+    checked = _check_change(db, ana, current, new)
     with transaction(db) as write:
         return do_change_password(write, ana, checked, now=NOW)
 
@@ -53,14 +74,12 @@ def _change(db: sessionmaker[Session], ana: Principal, current: str, new: str) -
 def test_a_sign_in_checked_against_a_password_changed_meanwhile_fails(
     db: sessionmaker[Session], ana: Principal
 ) -> None:
-    with db() as read:
-        checked = check_sign_in(read, ATTEMPT, OLD, now=NOW)
+    checked = _check_sign_in(db, OLD)
     assert checked.account_id == ana.account_id
     _change(db, ana, OLD, NEW)  # between the check and the record
     with transaction(db) as write:
         assert do_sign_in(write, checked, now=NOW, limits=LIMITS) is None
-    with db() as read:  # the new password works
-        fresh = check_sign_in(read, ATTEMPT, NEW, now=NOW)
+    fresh = _check_sign_in(db, NEW)  # the new password works
     with transaction(db) as write:
         signed = do_sign_in(write, fresh, now=NOW, limits=LIMITS)
     assert signed is not None and signed.principal.account_id == ana.account_id
@@ -69,8 +88,7 @@ def test_a_sign_in_checked_against_a_password_changed_meanwhile_fails(
 def test_a_sign_in_checked_before_a_deactivation_fails(
     db: sessionmaker[Session], ana: Principal
 ) -> None:
-    with db() as read:
-        checked = check_sign_in(read, ATTEMPT, OLD, now=NOW)
+    checked = _check_sign_in(db, OLD)
     with transaction(db) as write:
         account = write.get(Account, ana.account_id)
         assert account is not None
@@ -82,36 +100,48 @@ def test_a_sign_in_checked_before_a_deactivation_fails(
 def test_of_two_password_changes_checked_at_once_only_the_first_lands(
     db: sessionmaker[Session], ana: Principal
 ) -> None:
-    with db() as read:
-        first = check_change_password(read, ana, ATTEMPT, current=OLD, new=NEW, now=NOW)
-        second = check_change_password(
-            read, ana, ATTEMPT, current=OLD, new="amber-meadow-compass-four", now=NOW
-        )
+    first = _check_change(db, ana, OLD, NEW)
+    second = _check_change(db, ana, OLD, "amber-meadow-compass-four")
     with transaction(db) as write:
         do_change_password(write, ana, first, now=NOW)
     with pytest.raises(Invalid, match="changed meanwhile"), transaction(db) as write:
         do_change_password(write, ana, second, now=NOW)
-    with db() as read:
-        assert check_sign_in(read, ATTEMPT, NEW, now=NOW).account_id == ana.account_id
-        assert check_sign_in(read, ATTEMPT, OLD, now=NOW).account_id is None
+    assert _check_sign_in(db, NEW).account_id == ana.account_id
+    assert _check_sign_in(db, OLD).account_id is None
 
 
-def test_a_wrong_current_password_is_recorded_and_nothing_else_is_checked(
+def test_a_wrong_current_password_is_refused_and_nothing_else_is_checked(
     db: sessionmaker[Session], ana: Principal
 ) -> None:
-    with db() as read:  # "weak" would fail the policy, but the current password is wrong
-        checked = check_change_password(read, ana, ATTEMPT, current="nope", new="weak", now=NOW)
+    # "weak" would fail the policy, but the current password is wrong
+    checked = _check_change(db, ana, "nope", "weak")
     assert not checked.right and checked.new_hash == ""
-    for n in range(6):
-        with pytest.raises(WrongPassword), transaction(db) as write:
-            do_change_password(write, ana, checked, now=NOW + timedelta(seconds=n))
-    # The raise rolled each transaction back: recording needs the caller's commit first.
+    with pytest.raises(WrongPassword), transaction(db) as write:
+        do_change_password(write, ana, checked, now=NOW)
+
+
+def test_every_attempt_counts_before_its_password_is_checked(
+    db: sessionmaker[Session], ana: Principal
+) -> None:
+    """Counted only after the check, attempts sent at once would all find the counters
+    as they were: with PAIR.free free attempts, the next must wait even though none of
+    them has been checked yet."""
+    for _ in range(PAIR.free + 1):
+        _counted(db)
+    with pytest.raises(Throttled), transaction(db) as write:
+        do_reserve_attempt(write, ATTEMPT, NOW)
+
+
+def test_a_right_password_takes_its_count_back(db: sessionmaker[Session], ana: Principal) -> None:
+    """The owner's sign-ins do not add to the account's failures (an attacker's would then
+    reach the account's block sooner), and the block the count set is lifted."""
+    for n in range(ACCOUNT.free):  # an attack from elsewhere, just short of a block
+        with transaction(db) as write:
+            do_reserve_attempt(write, Attempt(EMAIL, f"198.51.100.{n}"), NOW)
+    checked = _check_sign_in(db, OLD)  # the owner's count would block the account
     with db() as read:
-        assert wait_before(read, ATTEMPT, NOW + timedelta(seconds=5)) == 0
-    for n in range(6):
-        with db() as write:
-            with pytest.raises(WrongPassword):
-                do_change_password(write, ana, checked, now=NOW + timedelta(seconds=n))
-            write.commit()
+        assert wait_before(read, Attempt(EMAIL, "192.0.2.1"), NOW) > 0
+    with transaction(db) as write:
+        assert do_sign_in(write, checked, now=NOW, limits=LIMITS) is not None
     with db() as read:
-        assert wait_before(read, ATTEMPT, NOW + timedelta(seconds=5)) > 0
+        assert wait_before(read, Attempt(EMAIL, "192.0.2.1"), NOW) == 0

@@ -6,10 +6,16 @@ was accepted.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
+import renown.accounts.signin as signin_module
+import renown.accounts.throttle as throttle_module
 from renown.accounts.actions import do_create_account
 from renown.accounts.throttle import ACCOUNT, DEVICE, PAIR
 from renown.core.roles import Role
@@ -100,3 +106,53 @@ def test_a_device_cookie_taken_before_a_password_change_buys_nothing(platform: P
     thief.cookies.delete("renown_session")
     codes = [_try(thief, email, WRONG)[0] for _ in range(PAIR.free + 2)]
     assert codes[-1] == 429  # counted as a stranger now, not in the old device's scope
+
+
+def test_a_burst_of_guesses_sent_at_once_gets_no_more_checks_than_one_by_one(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: 20 guesses sent at once all found the counters untouched (each failure was
+    counted only after its password had been checked) and all were checked, where the
+    backoff allows PAIR.free + 1. Each check here waits until every request is either in a
+    check or refused, so all 20 are in flight together."""
+    monkeypatch.setattr(throttle_module, "FIRST_WAIT", timedelta(minutes=10))  # no expiry
+    email = _account(platform)
+    burst = 20
+    attacker = _from(platform, "203.0.113.60")
+    token = csrf_of(attacker.get("/signin").text)
+    checked = threading.Semaphore(0)
+    settled = threading.Semaphore(0)
+    release = threading.Event()
+    real_verify = signin_module.verify_password
+
+    def verify(password_hash: str | None, password: str) -> bool:
+        checked.release()
+        settled.release()
+        release.wait(timeout=30)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(signin_module, "verify_password", verify)
+
+    def guess(_: int) -> int:
+        answer = attacker.post(
+            "/signin", data={"email": email, "password": WRONG, "csrf_token": token}
+        )
+        if answer.status_code == 429:
+            settled.release()
+        return answer.status_code
+
+    def open_the_gate() -> None:
+        for _ in range(burst):
+            settled.acquire(timeout=30)
+        release.set()
+
+    gate = threading.Thread(target=open_the_gate)
+    gate.start()
+    with ThreadPoolExecutor(burst) as pool:
+        codes = list(pool.map(guess, range(burst)))
+    gate.join()
+    checks = 0
+    while checked.acquire(blocking=False):
+        checks += 1
+    assert checks == PAIR.free + 1
+    assert sorted(codes) == [400] * (PAIR.free + 1) + [429] * (burst - PAIR.free - 1)
