@@ -9,7 +9,11 @@ Writers take their turn: a transaction that will write is started as one
 (:func:`writing`). On SQLite that is ``BEGIN IMMEDIATE``, which waits (up to the busy
 timeout) for the write lock *before* reading anything; a deferred transaction that reads
 first and then writes fails at once with "database is locked" when another writer
-committed meanwhile, because SQLite cannot move its old snapshot forward. On PostgreSQL
+committed meanwhile, because SQLite cannot move its old snapshot forward. Before that, a
+SQLite writer takes the writers' lock file beside the database
+(:mod:`renown.store.writer_lock`), where writers of every process wait in the kernel and
+are woken as soon as it is free, instead of SQLite's sleep-and-retry, which a process
+writing transaction after transaction starves. On PostgreSQL
 writers queue on a transaction-scoped advisory lock: every write appends to the hash-chained
 audit log, whose next entry depends on the previous one, so concurrent writers would
 otherwise collide on the chain's tail. Readers are never blocked on either database.
@@ -22,6 +26,7 @@ readable by an older version is tightened, together with those files.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +37,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown.core.private import create_private_file, private_dir, restrict_file
+from renown.store import writer_lock
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "renown_write"
@@ -40,6 +46,8 @@ WRITER_LOCK_TIMEOUT = "10s"
 """How long a PostgreSQL writer waits for its turn (SQLite's busy timeout, likewise)."""
 SQLITE_COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside a database (write-ahead log, its index, rollback journal)."""
+_WRITER_LOCK_HELD = "renown_writer_lock"
+"""Key, in a connection's ``info``, of the writers' lock it holds (see :class:`_SqliteWriters`)."""
 SQLITE_POOL_SIZE = 8
 """Connections a SQLite engine keeps open between requests (PRAGMAs run once per connection).
 
@@ -61,14 +69,22 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            prepare_sqlite_file(Path(database))
-        if database and database != ":memory:" and "poolclass" not in kwargs:
+        on_disk = bool(database) and database != ":memory:"
+        if on_disk:
+            prepare_sqlite_file(Path(str(database)))
+        if on_disk and "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
             kwargs.setdefault("max_overflow", -1)
         engine = sa.create_engine(parsed, connect_args={"check_same_thread": False}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin)
+        writers = _SqliteWriters(
+            writer_lock.writer_lock_path(Path(str(database))) if on_disk else None
+        )
+        sa.event.listen(engine, "begin", writers.begin)
+        for ended in ("commit", "rollback"):
+            sa.event.listen(engine, ended, writers.end)
+        for returned in ("checkin", "close", "invalidate"):
+            sa.event.listen(engine, returned, writers.returned)
         return engine
     engine = sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
     if parsed.get_backend_name() == "postgresql":
@@ -87,6 +103,7 @@ def prepare_sqlite_file(path: Path) -> None:
     create_private_file(path)
     for suffix in SQLITE_COMPANION_SUFFIXES:
         restrict_file(path.with_name(path.name + suffix))
+    restrict_file(writer_lock.writer_lock_path(path))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -105,8 +122,50 @@ def _is_writer(connection: sa.Connection) -> bool:
     return bool(connection.get_execution_options().get(WRITE_OPTION))
 
 
-def _sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer(connection) else "BEGIN")
+class _SqliteWriters:
+    """Starts SQLite transactions, a writer's after taking the writers' lock at ``lock``.
+
+    The lock is let go when the transaction ends (commit or rollback; a commit lets it go
+    just before SQLite's ``COMMIT``, so the next writer, woken, finds SQLite's own lock
+    free a moment later) or, at the latest, when the connection goes back to the pool or
+    is closed. Without a file (an in-memory database) there is only this process's
+    connection, and nothing to wait for.
+    """
+
+    def __init__(self, lock: Path | None) -> None:
+        self.lock = lock
+
+    def begin(self, connection: sa.Connection) -> None:
+        if not _is_writer(connection):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if self.lock is not None and _WRITER_LOCK_HELD not in connection.info:
+            try:
+                held = writer_lock.acquire(self.lock, SQLITE_BUSY_TIMEOUT_MS / 1000)
+            except writer_lock.WriterLockTimeoutError as error:
+                # What SQLite itself says after its busy timeout, so callers handle both
+                # alike (the web app answers 503 "try again").
+                raise sa.exc.OperationalError(
+                    "BEGIN IMMEDIATE",
+                    None,
+                    sqlite3.OperationalError(f"database is locked: {error}"),
+                ) from error
+            connection.info[_WRITER_LOCK_HELD] = held
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: sa.Connection) -> None:
+        held = connection.info.pop(_WRITER_LOCK_HELD, None)
+        if held is not None:
+            writer_lock.release(held)
+
+    def returned(self, _dbapi_connection: Any, record: Any, *_rest: Any) -> None:
+        held = record.info.pop(_WRITER_LOCK_HELD, None) if record is not None else None
+        if held is not None:
+            writer_lock.release(held)
 
 
 def _postgres_begin(connection: sa.Connection) -> None:

@@ -5,8 +5,9 @@ handler sleeps up to 100 ms between tries, with no queue). Under load that is un
 twenty writers, an unlucky one keeps missing the moment the lock is free, and after the
 busy timeout it fails ("database is locked") although every other writer got through.
 So writers of one process queue here first, first come first served, and only the head of
-the queue meets SQLite's lock, where it contends at most with other processes (the
-worker, a second web worker), which the busy timeout handles well.
+the queue meets the writers of other processes (the worker, a second web worker), on the
+writers' lock file beside the database (:mod:`renown.store.writer_lock`), where a waiter is
+woken as soon as the lock is free rather than retrying on SQLite's timer.
 
 On PostgreSQL writers queue on an advisory lock, which is fair already; queueing here too
 costs nothing and keeps a burst of writes from holding a connection each while waiting.

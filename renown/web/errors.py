@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.store.turns import TurnTimeoutError
 from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
@@ -86,6 +87,8 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def busy(request: Request, exc: Exception) -> Response:
+        # The database's write lock stayed taken past the busy timeout, or the request
+        # waited past its patience for its process's turn to write: nothing was saved.
         return _answer(
             request,
             503,
@@ -101,6 +104,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(IntegrityError, conflict)
     app.add_exception_handler(OperationalError, busy)
+    app.add_exception_handler(TurnTimeoutError, busy)
     for kind in STATUS_OF:
         app.add_exception_handler(kind, domain_error)
     app.add_exception_handler(HTTPException, http_error)
