@@ -15,10 +15,12 @@ from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.store.turns import TurnTimeoutError
 from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
@@ -100,7 +102,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Throttled, throttled)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(IntegrityError, conflict)
+    # Busy too: the database's lock or connections, or this process's turn to write, did
+    # not come in time (an unhandled timeout would be a 500, as if the request were wrong).
     app.add_exception_handler(OperationalError, busy)
+    app.add_exception_handler(PoolTimeoutError, busy)
+    app.add_exception_handler(TurnTimeoutError, busy)
     for kind in STATUS_OF:
         app.add_exception_handler(kind, domain_error)
     app.add_exception_handler(HTTPException, http_error)

@@ -1,9 +1,9 @@
 """The two steps of a sign-in or a password change, as routes run them.
 
 The slow step (Argon2) runs on a worker thread with the request's reading session; only
-then does the request queue for its turn to write (:func:`renown.web.deps.write_turn`) and
-record the outcome, so no writer of the process waits while a password is hashed
-(:mod:`renown.accounts.signin`). Routes that use these are marked
+then does the request queue for its turn to write and record the outcome
+(:func:`renown.web.deps.record_in_turn`), so no writer of the process waits while a
+password is hashed (:mod:`renown.accounts.signin`). Routes that use these are marked
 :func:`renown.web.deps.checks_before_writing`.
 """
 
@@ -29,7 +29,7 @@ from renown.accounts.signin import (
     do_sign_in,
 )
 from renown.accounts.throttle import Attempt
-from renown.web.deps import write_turn
+from renown.web.deps import record_in_turn
 
 T = TypeVar("T")
 
@@ -92,6 +92,5 @@ async def change_password(
 
 
 async def _recorded(request: Request, record: Callable[[Session], T]) -> T:
-    """``record`` run on a worker thread with a writer's session, in this request's turn."""
-    async with write_turn(request) as write:
-        return await run_in_threadpool(record, write)
+    """``record`` run with a writer's session, in this request's turn."""
+    return await record_in_turn(request, record)
