@@ -513,6 +513,11 @@ def summarise(result: dict[str, Any], seconds: float) -> dict[str, Any]:
         "errors_by_kind": dict(error_kinds.most_common()),
         "errors_by_status": dict(Counter(str(s) for s in status[errors]).most_common()),
         "refused": int((outcome == "refused").sum()),
+        "refused_by_kind": dict(
+            Counter(
+                f"{name[i]}: {raw['detail'][i][:100]}" for i in np.flatnonzero(outcome == "refused")
+            ).most_common()
+        ),
         "requests_whole_run": int(name.size),
         "endpoints": endpoints,
     }
@@ -579,6 +584,8 @@ def show(figures: dict[str, Any]) -> None:
     if figures["errors"]:
         for kind_of_error, count in list(figures["errors_by_kind"].items())[:15]:
             report.note(f"  {count} x {kind_of_error}")
+    for kind_of_refusal, count in figures["refused_by_kind"].items():
+        report.note(f"  refused {count} x {kind_of_refusal}")
     if figures["summary"].get("sign_in_failed"):
         report.note(f"{kind}: sign-in failed for {figures['summary']['sign_in_failed']}")
 
@@ -632,13 +639,20 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs")
     parser.add_argument("--profile", action="store_true", help="sample the server with py-spy")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="the users' random choices (default: new each run, so that runs on a kept store"
+        " do not thank the same colleagues again until the pair cap refuses; it is printed)",
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.seed is None:
+        args.seed = secrets.randbelow(1_000_000)
     databases = args.database or (["sqlite", "postgresql"] if args.postgres_url else ["sqlite"])
     if "postgresql" in databases and not args.postgres_url:
         report.note(f"postgresql needs --postgres-url or {POSTGRES_ENV}")
@@ -654,11 +668,12 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": args.seconds,
         "warm_up_seconds": args.warm_up,
         "think_seconds": args.think,
+        "seed": args.seed,
         "results": results,
     }
     report.note(
         f"renown load: {args.users} users, {args.people:,} people, {args.seconds:.0f} s "
-        f"after {args.warm_up:.0f} s warm-up, think time {args.think:.1f} s; "
+        f"after {args.warm_up:.0f} s warm-up, think time {args.think:.1f} s, seed {args.seed}; "
         f"{os.cpu_count()} cores, load average {os.getloadavg()}; logs in {folder}"
     )
     try:

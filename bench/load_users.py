@@ -141,7 +141,7 @@ class Record:
     latency: list[float] = field(default_factory=list)
     """Seconds."""
     detail: list[str] = field(default_factory=list)
-    """The start of an error's answer (empty otherwise)."""
+    """The start of an error's or a refusal's answer (empty otherwise)."""
 
     def add(
         self,
@@ -195,7 +195,7 @@ class User:
         if status < 400:
             outcome, detail = "ok", ""
         elif status == 422 and any(words in answer.text for words in REFUSALS):
-            outcome, detail = "refused", ""
+            outcome, detail = "refused", answer.text[:200]
         else:
             outcome, detail = "error", answer.text[:200]
         self.record.add(name, write, status, outcome, began, elapsed, detail)
