@@ -6,7 +6,8 @@ The turn used to be held until the request's session closed, after the answer wa
 and sent, and a sign-in's record step waited for a handler thread behind other sign-ins'
 password checks while holding it. On PostgreSQL the policy's first query took a connection
 on the event loop: with the bounded pool exhausted the loop stopped, and with it the
-requests that would have given connections back, until the pool's 30 s timeout.
+requests that would have given connections back, until the pool's 30 s timeout. And 50
+sign-ins at once ran 40 password checks side by side on 2 cores.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from types import SimpleNamespace
 from typing import Any
@@ -28,10 +30,10 @@ from renown import audit
 from renown.core.roles import Role
 from renown.store.engine import POSTGRES_MAX_OVERFLOW, checkout_may_wait
 from renown.store.tables.audit import AuditEntry
-from renown.web import deps
+from renown.web import deps, password_steps
 from renown.web.deps import record_in_turn, write_turn
 from scripts.screenshots import live_server
-from tests.web.conftest import Platform
+from tests.web.conftest import PASSWORD, Platform, csrf_of
 
 PROMPT = 5.0
 """Seconds within which what must not wait completes (it hangs or times out otherwise)."""
@@ -189,3 +191,38 @@ def test_the_event_loop_serves_while_every_connection_is_taken(platform: Platfor
         held.close()  # the connections come back
         reader.join(PROMPT)
     assert [answer.status_code for answer in answers] == [200]
+
+
+def test_password_checks_run_one_per_core_at_once(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sign-ins beyond the cores wait for a slot (taking no thread) instead of hashing side
+    by side; every one of them still signs in."""
+    monkeypatch.setattr(password_steps, "PASSWORD_CHECKS_AT_ONCE", 2)
+    real_check = password_steps.check_sign_in
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def counted_check(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.1)  # long enough for the others to arrive
+            return real_check(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(password_steps, "check_sign_in", counted_check)
+    emails = [member.email for member in platform.members.values()]
+
+    def sign_in(email: str) -> int:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            form = {"email": email, "password": PASSWORD, "next": "/"}
+            form["csrf_token"] = csrf_of(http.get("/signin").text)
+            return http.post("/signin", data=form).status_code
+
+    with live_server(platform.app) as base, ThreadPoolExecutor(len(emails)) as pool:
+        statuses = list(pool.map(sign_in, emails))
+    assert statuses == [303] * len(emails)
+    assert most[0] == 2, f"{most[0]} password checks ran at once"
