@@ -474,7 +474,10 @@ async def drive(spec: Spec) -> tuple[Record, dict[str, Any]]:
     try:
         signed = await asyncio.gather(*(user.sign_in() for user in users))
         opens = time.perf_counter() + spec.warm_up
-        summary: dict[str, Any] = {"sign_in_s": opens - spec.warm_up - signing_began}
+        summary: dict[str, Any] = {
+            "sign_in_s": opens - spec.warm_up - signing_began,
+            "window_opens_unix": time.time() + spec.warm_up,  # to line up with server logs
+        }
         failed = [user.me.email for user, ok in zip(users, signed, strict=True) if not ok]
         if not failed:
             await asyncio.gather(*(user.run(opens + spec.seconds) for user in users))
