@@ -678,7 +678,8 @@ def main(argv: list[str] | None = None) -> int:
     report.note(
         f"renown load: {args.users} users, {args.people:,} people, {args.seconds:.0f} s "
         f"after {args.warm_up:.0f} s warm-up, think time {args.think:.1f} s, seed {args.seed}; "
-        f"{os.cpu_count()} cores, load average {os.getloadavg()}; logs in {folder}"
+        f"{os.cpu_count()} cores, load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; logs in {folder}"
     )
     try:
         for kind in databases:
