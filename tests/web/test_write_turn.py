@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import httpx
@@ -35,8 +36,16 @@ from renown.web.deps import record_in_turn, write_turn
 from scripts.screenshots import live_server
 from tests.web.conftest import PASSWORD, Platform, csrf_of
 
+T = TypeVar("T")
 PROMPT = 5.0
 """Seconds within which what must not wait completes (it hangs or times out otherwise)."""
+
+
+def _run(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``scenario`` on an event loop of its own, in a thread of its own (this thread may run
+    a loop already: Playwright's, when the browser tests ran first in the session)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(asyncio.wait_for(scenario(), PROMPT))).result()
 
 
 def _request(platform: Platform) -> Any:
@@ -71,7 +80,7 @@ def test_the_turn_ends_with_the_writers_transaction(platform: Platform) -> None:
             assert _stored(platform, "turn-first") == 1
         assert turns.waiting == 0
 
-    asyncio.run(asyncio.wait_for(scenario(), PROMPT))
+    _run(scenario)
     assert _stored(platform, "turn-second") == 1
 
 
@@ -86,7 +95,7 @@ def test_a_write_that_fails_gives_its_turn_back_and_stores_nothing(platform: Pla
                 raise RuntimeError("the handler failed before committing")
         assert turns.waiting == 0
 
-    asyncio.run(asyncio.wait_for(scenario(), PROMPT))
+    _run(scenario)
     assert _stored(platform, "turn-failed") == 0
 
 
@@ -110,7 +119,7 @@ def test_a_request_cancelled_while_it_waits_gives_its_turn_back(platform: Platfo
         while turns.waiting:  # its thread takes the turn, starts, closes and gives it back
             await asyncio.sleep(0.01)
 
-    asyncio.run(asyncio.wait_for(scenario(), PROMPT))
+    _run(scenario)
     assert _stored(platform, "turn-cancelled") == 0
 
 
@@ -131,12 +140,12 @@ def test_a_sign_in_records_even_when_every_handler_thread_is_busy(platform: Plat
         busy = asyncio.create_task(anyio.to_thread.run_sync(release.wait))
         await asyncio.sleep(0.05)  # the one handler thread is taken
         try:
-            return await asyncio.wait_for(record_in_turn(request, record), PROMPT)
+            return await record_in_turn(request, record)
         finally:
             release.set()
             await busy
 
-    assert asyncio.run(scenario()) == "recorded"
+    assert _run(scenario) == "recorded"
     assert _stored(platform, "turn-recorded") == 1
     assert platform.app.state.write_turns.waiting == 0
 
