@@ -56,6 +56,14 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+## make load: 50 users signed in to 'renown serve' (default configuration) reading and
+## writing for 60 s on the 10,000-person demo organisation; p50/p95/p99 of reads and writes,
+## errors and requests/s on SQLite, and on PostgreSQL when RENOWN_TEST_DATABASE_URL names a
+## server (in a schema of its own, dropped afterwards). Not part of make test.
+.PHONY: load
+load: $(STAMP)
+	$(BIN)/python -m bench.load
+
 ## make validate: real-data validations (needs RENOWN_DATA_HOME).
 validate: $(STAMP) system-deps
 	@test -n "$$RENOWN_DATA_HOME" || { echo "make validate needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }

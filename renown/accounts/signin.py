@@ -117,8 +117,10 @@ def _verify(read: Session, email: str, password: str) -> tuple[int, str] | None:
             )
         ).first()
     )
+    # End the read before the slow part: the connection goes back to the pool while Argon2
+    # runs, instead of one held per sign-in (50 at once took all of PostgreSQL's pool).
+    read.rollback()
     ok = verify_password(row.password_hash if row else None, password)
-    read.rollback()  # end the read before the slow part is over: no snapshot held for nothing
     if row is None or not ok or not row.active or not row.password_hash:
         return None
     return row.id, row.password_hash

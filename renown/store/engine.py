@@ -56,6 +56,13 @@ limit): SQLite has no server-side connection limit, and the web app authenticate
 event loop, so a checkout that waited would block the very loop that returns connections."""
 
 
+POSTGRES_POOL_SIZE = 5
+POSTGRES_MAX_OVERFLOW = 10
+"""A PostgreSQL engine keeps 5 connections and opens at most 10 more (SQLAlchemy's defaults,
+stated): the server limits connections for all its clients, so a checkout beyond these
+waits for one to come back (see :func:`checkout_may_wait`)."""
+
+
 def normalise_url(url: str | URL) -> URL:
     """Parse ``url``; plain ``postgresql://`` and ``postgres://`` use the psycopg2 driver."""
     parsed = make_url(url) if isinstance(url, str) else url
@@ -86,6 +93,9 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         for returned in ("checkin", "close", "invalidate"):
             sa.event.listen(engine, returned, writers.returned)
         return engine
+    if parsed.get_backend_name() == "postgresql" and "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
+        kwargs.setdefault("max_overflow", POSTGRES_MAX_OVERFLOW)
     engine = sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
     if parsed.get_backend_name() == "postgresql":
         sa.event.listen(engine, "begin", _postgres_begin)
@@ -185,6 +195,17 @@ def writing(session: Session) -> Session:
     """
     session.connection(execution_options={WRITE_OPTION: True})
     return session
+
+
+def checkout_may_wait(engine: Engine) -> bool:
+    """Whether taking a connection from ``engine``'s pool may wait for one to come back.
+
+    SQLite engines never wait (a file's pool grows past :data:`SQLITE_POOL_SIZE` instead;
+    an in-memory database has one connection per thread or one shared). PostgreSQL's pool
+    is bounded (:data:`POSTGRES_MAX_OVERFLOW`), so a checkout there waits when all are in
+    use: the web app then never checks out on its event loop (:mod:`renown.web.deps`).
+    """
+    return engine.url.get_backend_name() != "sqlite"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

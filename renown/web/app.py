@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from renown._version import __version__
 from renown.settings import Settings
-from renown.store.engine import make_engine, session_factory
+from renown.store.engine import checkout_may_wait, make_engine, session_factory
 from renown.store.turns import Turns
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
@@ -27,8 +27,9 @@ from renown.web.sso import sso_router
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api/v1"
-TURN_WAITERS = 256
-"""Threads that may wait for a turn to write at once (more queue in the pool, in order)."""
+WAITING_THREADS = 256
+"""Threads that may wait at once for a turn to write or a database connection (more queue
+in the pool, in order); they wait only, so they never take a handler's thread."""
 
 
 def _principal(request: Request) -> dict[str, Any]:
@@ -69,8 +70,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.write_turns = Turns()
-    app.state.turn_waiters = ThreadPoolExecutor(
-        max_workers=TURN_WAITERS, thread_name_prefix="renown-turn"
+    app.state.checkout_may_wait = checkout_may_wait(engine)
+    app.state.waiting_threads = ThreadPoolExecutor(
+        max_workers=WAITING_THREADS, thread_name_prefix="renown-wait"
     )
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_principal])
     # Templates ship with the package and change only with it: without this, every render

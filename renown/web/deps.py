@@ -7,13 +7,14 @@ it; nothing reaches for globals, so tests can build an app on any database.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from renown.settings import Settings
 from renown.store.engine import writing
@@ -26,11 +27,12 @@ WRITE_PATIENCE_SECONDS = 30.0
 
 CHECKS_BEFORE_WRITING = "_renown_checks_before_writing"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def checks_before_writing(endpoint: Endpoint) -> Endpoint:
     """Mark a state-changing route whose session only reads (so takes no turn to write):
-    it does slow checks first (Argon2) and writes in :func:`write_turn` afterwards.
+    it does slow checks first (Argon2) and writes in :func:`record_in_turn` afterwards.
 
     Put it under the route decorator. A route that holds the turn while it hashes a
     password holds up every writer of the process for that long, attempt after attempt.
@@ -54,11 +56,31 @@ async def _session(request: Request) -> AsyncIterator[Session]:
     """
     endpoint = request.scope.get("endpoint")
     if request.method in SAFE_METHODS or getattr(endpoint, CHECKS_BEFORE_WRITING, False):
-        with request.app.state.sessions() as session:
+        async with _reading(request) as session:
             yield session
         return
     async with write_turn(request) as session:
         yield session
+
+
+@asynccontextmanager
+async def _reading(request: Request) -> AsyncIterator[Session]:
+    """A reader's session, connected before the policy uses it where connecting may wait.
+
+    The policy authenticates on the event loop, with the request's session. On SQLite no
+    checkout waits (:data:`renown.store.engine.SQLITE_POOL_SIZE`), but PostgreSQL's pool is
+    bounded: a checkout on the loop that waited for a connection stopped the very loop on
+    which requests close their sessions and give connections back, so everything stalled
+    until the pool's timeout (30 s) and failed (seen with 50 users signing in at once).
+    There the connection is taken on a waiting thread first, where waiting harms no one.
+    """
+    session: Session = request.app.state.sessions()
+    if request.app.state.checkout_may_wait:
+        await _on_waiting_thread(request, session, None, session.connection)
+    try:
+        yield session
+    finally:
+        _close(session, None)
 
 
 @asynccontextmanager
@@ -68,48 +90,122 @@ async def write_turn(request: Request) -> AsyncIterator[Session]:
     Write requests of the process queue first come, first served
     (:mod:`renown.store.turns`); the head then starts its transaction as a writer's
     (:func:`renown.store.engine.writing`), which waits only for other processes' writers
-    (the worker). Neither wait happens on the event loop: one loop serves every request, and
-    the request holding the turn needs it to reach its handler and finish.
+    (the worker). Both happen on one thread of the app's waiting pool, never on the event
+    loop (one loop serves every request, and the request holding the turn needs it to reach
+    its handler and finish) nor on the pool that runs handlers (busy with readers or
+    password checks under load: a turn held while waiting there holds up every writer).
 
-    Only the first transaction is a writer's: what a handler reads after committing (the
-    stored object, for its answer) must not take the database's write lock again and keep
-    it until the session closes, after the answer and its background tasks (which write on
-    their own). The turn is kept until the session closes, which costs other writers of the
-    process only that short tail.
+    Only the first transaction is a writer's, and the turn ends with it (commit or roll
+    back), not with the session: what a handler does after committing (reading the stored
+    object back, rendering the answer, sending it, its background tasks) reads or writes on
+    its own, and held that long the turn made every writer of the process wait for other
+    requests' answers to be rendered and sent.
     """
     turns: Turns = request.app.state.write_turns
-    await _wait_for_turn(request, turns)
+    session: Session = request.app.state.sessions()
+    turn = _Turn(turns)
+    sa_event.listen(session, "after_transaction_end", turn.on_transaction_end)
+
+    def start() -> None:
+        turn.take()
+        writing(session)
+
+    await _on_waiting_thread(request, session, turn, start)
     try:
-        with request.app.state.sessions() as session:
-            # One request at a time per process gets here, so this never crowds the pool
-            # that runs handlers.
-            await run_in_threadpool(writing, session)
-            yield session
+        yield session
     finally:
-        turns.release()
+        _close(session, turn)
 
 
-async def _wait_for_turn(request: Request, turns: Turns) -> None:
-    """Queue (first come, first served) behind this process's other write requests.
+async def record_in_turn(request: Request, record: Callable[[Session], T]) -> T:
+    """``record`` with a writer's session in this request's turn, all on a waiting thread:
+    queueing, starting the transaction, ``record`` (which commits) and closing the session.
 
-    The wait happens on a thread of the app's own waiting pool, never on the event loop
-    nor on the pool that runs handlers (which the request holding the turn needs). A
-    request cancelled while waiting gives its turn back as soon as it gets it.
+    For routes marked :func:`checks_before_writing`, after their slow checks. The record
+    step must not run on the pool that runs handlers: a burst of sign-ins fills that pool
+    with password checks (Argon2, a tenth of a second of CPU each), and the turn, held while
+    the step waited for one of them to finish, held up every writer of the process (2.8 s
+    when 50 users signed in at once). A cancelled request leaves the thread to finish and
+    clean up on its own, since the session is never the loop's.
+    """
+    session: Session = request.app.state.sessions()
+    turn = _Turn(request.app.state.write_turns)
+    sa_event.listen(session, "after_transaction_end", turn.on_transaction_end)
+
+    def run() -> T:
+        try:
+            turn.take()
+            writing(session)
+            return record(session)
+        finally:
+            _close(session, turn)
+
+    done = asyncio.get_running_loop().run_in_executor(request.app.state.waiting_threads, run)
+    done.add_done_callback(_retrieved)
+    return await asyncio.shield(done)
+
+
+def _retrieved(done: asyncio.Future[Any]) -> None:
+    """Mark the outcome of a step whose request may have gone as seen (no loop warning)."""
+    if not done.cancelled():
+        done.exception()
+
+
+class _Turn:
+    """One request's turn to write: taken once, given back once (whichever comes first:
+    the end of its writer's transaction, or the end of the request)."""
+
+    def __init__(self, turns: Turns) -> None:
+        self._turns = turns
+        self._lock = threading.Lock()
+        self._held = False
+
+    def take(self) -> None:
+        self._turns.acquire(WRITE_PATIENCE_SECONDS)
+        with self._lock:
+            self._held = True
+
+    def give_back(self) -> None:
+        with self._lock:
+            held, self._held = self._held, False
+        if held:
+            self._turns.release()
+
+    def on_transaction_end(self, _session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # the session's own transaction, not a savepoint
+            self.give_back()
+
+
+async def _on_waiting_thread(
+    request: Request, session: Session, turn: _Turn | None, work: Callable[[], object]
+) -> None:
+    """Run ``work`` (waiting for a turn or a connection) on the app's waiting pool.
+
+    Never on the event loop nor on the pool that runs handlers (see :func:`write_turn`).
+    A request that fails or is cancelled meanwhile has its session closed (and its turn
+    given back); when cancelled, on the waiting thread once ``work`` is done, since the
+    session is not the loop's to close while a thread still uses it.
     """
     loop = asyncio.get_running_loop()
-    waiting = loop.run_in_executor(
-        request.app.state.turn_waiters, turns.acquire, WRITE_PATIENCE_SECONDS
-    )
+    pool = request.app.state.waiting_threads
+    done = loop.run_in_executor(pool, work)
     try:
-        await asyncio.shield(waiting)
+        await asyncio.shield(done)
     except asyncio.CancelledError:
-        waiting.add_done_callback(lambda done: _give_back(done, turns))
+        done.add_done_callback(lambda _done: pool.submit(_close, session, turn))
+        raise
+    except BaseException:
+        _close(session, turn)
         raise
 
 
-def _give_back(done: asyncio.Future[None], turns: Turns) -> None:
-    if not done.cancelled() and done.exception() is None:
-        turns.release()
+def _close(session: Session, turn: _Turn | None) -> None:
+    """End the request's session (rolling back what was not committed) and its turn."""
+    try:
+        session.close()
+    finally:
+        if turn is not None:
+            turn.give_back()
 
 
 def _settings(request: Request) -> Settings:

@@ -15,6 +15,7 @@ from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.accounts.signin import Throttled
@@ -103,7 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Throttled, throttled)
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(IntegrityError, conflict)
+    # Busy too: the database's lock or connections, or this process's turn to write, did
+    # not come in time (an unhandled timeout would be a 500, as if the request were wrong).
     app.add_exception_handler(OperationalError, busy)
+    app.add_exception_handler(PoolTimeoutError, busy)
     app.add_exception_handler(TurnTimeoutError, busy)
     for kind in STATUS_OF:
         app.add_exception_handler(kind, domain_error)
