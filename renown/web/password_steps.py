@@ -85,7 +85,7 @@ async def sign_in(
 ) -> SignedIn | None:
     """Sign in (``None``: wrong e-mail or password, the failure counted); a session the
     browser held before ends. :class:`~renown.accounts.signin.Throttled` while it must wait."""
-    counted = await _recorded(request, lambda write: _reserve(write, attempt, now))
+    counted = await _recorded(request, read, lambda write: _reserve(write, attempt, now))
     checked = await _checked(read, lambda: check_sign_in(read, counted, password))
     if checked.account_id is None:
         return None  # counted already: nothing more to write
@@ -98,7 +98,7 @@ async def sign_in(
         write.commit()
         return signed
 
-    return await _recorded(request, record)
+    return await _recorded(request, read, record)
 
 
 async def change_password(
@@ -115,7 +115,7 @@ async def change_password(
     """Change the signed-in account's password; how many other sessions ended.
     :class:`~renown.accounts.signin.WrongPassword` (counted), ``Throttled`` or ``Invalid``
     otherwise."""
-    counted = await _recorded(request, lambda write: _reserve(write, attempt, now))
+    counted = await _recorded(request, read, lambda write: _reserve(write, attempt, now))
     checked: CheckedPasswordChange = await _checked(
         read,
         lambda: check_change_password(read, principal, counted, current=current, new=new),
@@ -129,7 +129,7 @@ async def change_password(
         write.commit()
         return ended
 
-    return await _recorded(request, record)
+    return await _recorded(request, read, record)
 
 
 def _reserve(write: Session, attempt: Attempt, now: datetime) -> Attempt:
@@ -138,6 +138,12 @@ def _reserve(write: Session, attempt: Attempt, now: datetime) -> Attempt:
     return counted
 
 
-async def _recorded(request: Request, record: Callable[[Session], T]) -> T:
-    """``record`` run with a writer's session, in this request's turn."""
+async def _recorded(request: Request, read: Session, record: Callable[[Session], T]) -> T:
+    """``record`` run with a writer's session, in this request's turn.
+
+    The reading session gives its connection back first: a request holding one connection
+    while it waits for another (the writer's) starves PostgreSQL's bounded pool when many
+    do it at once (20 sign-ins at once: every one answered 503 after the pool's timeout).
+    """
+    read.rollback()
     return await record_in_turn(request, record)

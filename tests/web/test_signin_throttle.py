@@ -155,4 +155,4 @@ def test_a_burst_of_guesses_sent_at_once_gets_no_more_checks_than_one_by_one(
     while checked.acquire(blocking=False):
         checks += 1
     assert checks == PAIR.free + 1
-    assert sorted(codes) == [400] * (PAIR.free + 1) + [429] * (burst - PAIR.free - 1)
+    assert sorted(codes) == [400] * (PAIR.free + 1) + [429] * (burst - PAIR.free - 1), codes
