@@ -41,6 +41,8 @@ from renown.accounts.sessions import (
     do_start_session,
 )
 from renown.accounts.throttle import (
+    COUNTED_AFTER_CHECKING,
+    COUNTED_BEFORE_CHECKING,
     Attempt,
     do_record_failure,
     do_record_success,
@@ -62,7 +64,7 @@ class Throttled(Invalid):
 
 
 class WrongPassword(Invalid):
-    """The current password given was not right (its failure was counted beforehand)."""
+    """The current password given was not right (count it: :func:`do_record_checked_failure`)."""
 
     def __init__(self) -> None:
         super().__init__("the current password is not right")
@@ -153,8 +155,16 @@ def do_reserve_attempt(write: Session, attempt: Attempt, now: datetime) -> Attem
     wait = wait_before(write, attempt, now)
     if wait:
         raise Throttled(wait)
-    do_record_failure(write, attempt, now)
+    do_record_failure(write, attempt, now, COUNTED_BEFORE_CHECKING)
     return attempt
+
+
+def do_record_checked_failure(
+    write: Session, checked: CheckedSignIn | CheckedPasswordChange, now: datetime
+) -> None:
+    """A password found wrong: count it in the scopes that count only checked failures
+    (the account's and the address's; the pair's counted it beforehand)."""
+    do_record_failure(write, checked.attempt, now, COUNTED_AFTER_CHECKING)
 
 
 def check_sign_in(read: Session, attempt: Attempt, password: str) -> CheckedSignIn:
@@ -177,7 +187,7 @@ def do_sign_in(
     user_agent: str = "",
 ) -> SignedIn | None:
     """Record the outcome of :func:`check_sign_in`: ``None`` for a wrong password (its
-    failure was counted already), else the new session, the failure taken back.
+    failure is counted: :func:`do_record_checked_failure`), else the new session.
 
     ``None`` too, the failure left counted, when the account was deactivated or its
     password changed since the check.

@@ -14,9 +14,11 @@ its own scope, never in the account's or the address's: an attacker hammering th
 from elsewhere cannot lock its owner out of the browser they always use, and the owner's
 typos do not add to the attacker's count. While a scope is blocked, sign-in is refused
 with the seconds to wait (HTTP 429 with Retry-After) *without checking the password*,
-so the right password gains nothing during a block. Every attempt is counted as a
-failure *before* its password is checked and taken back when it proves right, so
-attempts sent all at once cannot slip through together before any of them is counted. A
+so the right password gains nothing during a block. In the pair's (and the device's)
+scope every attempt is counted as a failure *before* its password is checked and taken
+back when it proves right, so guesses sent all at once cannot slip through together
+before any of them is counted; the account's and the address's scopes count failures once
+checked, so colleagues signing in at once from one office address never block each other. A
 success clears the pair and, for the account's trusted device, that device's scope.
 
 Counters live in the database (shared by every server process, surviving restarts), keyed
@@ -124,10 +126,24 @@ def backoff(scope: Scope, failures: int) -> timedelta:
     return min(scope.cap, doubled)
 
 
-def do_record_failure(session: Session, attempt: Attempt, now: datetime) -> int:
-    """Count a failure in every scope of ``attempt``; the seconds the next attempt waits."""
+COUNTED_BEFORE_CHECKING = (PAIR, DEVICE)
+"""Scopes where an attempt counts as failed before its password is checked: the guesser's
+own. The account's and the address's count failures only once checked, or 50 colleagues
+behind one office address signing in at once would block each other."""
+COUNTED_AFTER_CHECKING = (ACCOUNT, CLIENT)
+
+
+def do_record_failure(
+    session: Session,
+    attempt: Attempt,
+    now: datetime,
+    scopes: tuple[Scope, ...] = (PAIR, ACCOUNT, CLIENT, DEVICE),
+) -> int:
+    """Count a failure in ``attempt``'s ``scopes``; the seconds the next attempt waits."""
     longest = timedelta(0)
     for scope, key in attempt.scopes():
+        if scope not in scopes:
+            continue
         row = session.get(SignInThrottle, key, with_for_update=True)
         if row is None:
             row = SignInThrottle(key=key, failures=0, last_failure_at=now)
@@ -152,6 +168,8 @@ def do_refund_failure(session: Session, attempt: Attempt) -> None:
     """Take back a failure counted before the password was checked and found right
     (:func:`renown.accounts.signin.do_reserve_attempt`), and the wait it set."""
     for scope, key in attempt.scopes():
+        if scope not in COUNTED_BEFORE_CHECKING:
+            continue
         row = session.get(SignInThrottle, key, with_for_update=True)
         if row is None:
             continue

@@ -32,11 +32,13 @@ from renown.accounts.principal import Principal
 from renown.accounts.sessions import SIGNED_OUT, SessionLimits, do_end_session
 from renown.accounts.signin import (
     CheckedPasswordChange,
+    CheckedSignIn,
     SignedIn,
     WrongPassword,
     check_change_password,
     check_sign_in,
     do_change_password,
+    do_record_checked_failure,
     do_reserve_attempt,
     do_sign_in,
 )
@@ -88,7 +90,8 @@ async def sign_in(
     counted = await _recorded(request, read, lambda write: _reserve(write, attempt, now))
     checked = await _checked(read, lambda: check_sign_in(read, counted, password))
     if checked.account_id is None:
-        return None  # counted already: nothing more to write
+        await _recorded(request, read, lambda write: _failed(write, checked, now))
+        return None
     user_agent = request.headers.get("user-agent", "")
 
     def record(write: Session) -> SignedIn | None:
@@ -122,7 +125,8 @@ async def change_password(
     )
 
     if not checked.right:
-        raise WrongPassword()  # counted already: nothing more to write
+        await _recorded(request, read, lambda write: _failed(write, checked, now))
+        raise WrongPassword()
 
     def record(write: Session) -> int:
         ended = do_change_password(write, principal, checked, now=now, keep_session=keep_session)
@@ -130,6 +134,11 @@ async def change_password(
         return ended
 
     return await _recorded(request, read, record)
+
+
+def _failed(write: Session, checked: CheckedSignIn | CheckedPasswordChange, now: datetime) -> None:
+    do_record_checked_failure(write, checked, now)
+    write.commit()
 
 
 def _reserve(write: Session, attempt: Attempt, now: datetime) -> Attempt:
