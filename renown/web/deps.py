@@ -16,8 +16,12 @@ from fastapi import Depends, Request
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from renown.accounts.principal import Principal
+from renown.jobs import queries as job_queries
+from renown.jobs.queue import JobQueue, make_queue
 from renown.settings import Settings
 from renown.store.engine import writing
+from renown.store.tables.jobs import Job
 from renown.store.turns import Turns
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -220,3 +224,26 @@ def client_address(request: Request) -> str:
 
 SessionDep = Annotated[Session, Depends(_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+_QUEUE_LOCK = threading.Lock()
+
+
+def _job_queue(request: Request) -> JobQueue:
+    """The app's job queue, made on first use (``renown serve`` sets it up front)."""
+    state = request.app.state
+    with _QUEUE_LOCK:
+        queue: JobQueue | None = getattr(state, "job_queue", None)
+        if queue is None:
+            queue = make_queue(state.settings, sessions=state.sessions)
+            state.job_queue = queue
+    return queue
+
+
+JobQueueDep = Annotated[JobQueue, Depends(_job_queue)]
+
+
+def committed(session: Session, principal: Principal, job: Job) -> Job:
+    """Commit the job (handing it to the worker) and read its state back."""
+    session.commit()
+    return job_queries.get_job(session, principal, job.id)

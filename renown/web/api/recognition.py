@@ -46,9 +46,8 @@ from renown.web.api.recognition_schemas import (
     ring_detail_out,
     ring_out,
 )
-from renown.web.api.runs import JobQueueDep, committed
 from renown.web.api.runs_schemas import JobOut, job_out
-from renown.web.deps import SessionDep
+from renown.web.deps import JobQueueDep, SessionDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow

@@ -9,18 +9,15 @@ never by a path.
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, File, Query, UploadFile, status
 from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.jobs import actions, queries, sources
 from renown.jobs.files import EVENT_SUFFIXES
-from renown.jobs.queue import JobQueue, make_queue
 from renown.store.tables.jobs import Job
 from renown.web.api.runs_schemas import (
     IngestSourceIn,
@@ -32,7 +29,7 @@ from renown.web.api.runs_schemas import (
     run_out,
     source_out,
 )
-from renown.web.deps import SessionDep, SettingsDep
+from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
@@ -41,27 +38,6 @@ from renown.web.uploads import read_upload
 router = APIRouter(tags=["scoring runs"], route_class=StrictJsonRoute)
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Limit = Annotated[int, Query(ge=1, le=200)]
-_QUEUE_LOCK = threading.Lock()
-
-
-def _job_queue(request: Request) -> JobQueue:
-    """The app's job queue, made on first use (``renown serve`` sets it up front)."""
-    state = request.app.state
-    with _QUEUE_LOCK:
-        queue: JobQueue | None = getattr(state, "job_queue", None)
-        if queue is None:
-            queue = make_queue(state.settings, sessions=state.sessions)
-            state.job_queue = queue
-    return queue
-
-
-JobQueueDep = Annotated[JobQueue, Depends(_job_queue)]
-
-
-def committed(session: Session, principal: Principal, job: Job) -> Job:
-    """Commit the job (handing it to the worker) and read its state back."""
-    session.commit()
-    return queries.get_job(session, principal, job.id)
 
 
 @router.get("/runs")

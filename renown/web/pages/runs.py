@@ -27,8 +27,7 @@ from renown.jobs.files import EVENT_SUFFIXES
 from renown.jobs.queue import JobQueue
 from renown.org import queries as org_queries
 from renown.store.tables.jobs import Job
-from renown.web.api.runs import JobQueueDep
-from renown.web.deps import SessionDep
+from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
 from renown.web.pages.render import is_htmx, render
 from renown.web.params import SINGLE_LINE, RowId
