@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from renown.core.errors import NotAllowed
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES, Role
 
 
@@ -26,6 +27,16 @@ class Principal:
     def is_staff(self) -> bool:
         """Belongs to the organisation's own people (not a challenge-only role)."""
         return self.role in STAFF_ROLES
+
+    def require_people_admin(self, refusal: str) -> None:
+        """Refuse (NotAllowed, with ``refusal``) anyone but HR and administrators."""
+        if not self.sees_everyone:
+            raise NotAllowed(refusal)
+
+    def require_staff(self, refusal: str) -> None:
+        """Refuse (NotAllowed, with ``refusal``) roles outside the organisation's own people."""
+        if not self.is_staff:
+            raise NotAllowed(refusal)
 
     @property
     def actor(self) -> str:

@@ -31,9 +31,10 @@ from renown.feedback.model import (
     Visibility,
 )
 from renown.feedback.notify import SYSTEM_CLOCK, check_mark_read, do_notify
-from renown.feedback.relations import acting_person, checked_relationship, person_in_org
+from renown.feedback.relations import acting_person, checked_relationship
 from renown.feedback.releases import cut_due_releases
 from renown.feedback.thresholds import check_set_anonymity_threshold, org_threshold
+from renown.org.access import access_person
 from renown.store.tables.feedback import FeedbackItem, FeedbackRating
 from renown.store.tables.org import Person
 
@@ -95,7 +96,7 @@ def check_give_feedback(
 ) -> FeedbackItem:
     """Anyone in the organisation gives feedback to anyone in it (challenge roles: nobody)."""
     giver = acting_person(session, principal)
-    receiver = person_in_org(session, principal.org_id, receiver_id)
+    receiver = access_person(session, principal, receiver_id)
     checked = checked_relationship(session, giver, receiver, relationship)
     if checked is Relationship.SELF and visibility is Visibility.PUBLIC:
         raise Invalid("no self-kudos: feedback to oneself cannot be public")

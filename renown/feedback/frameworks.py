@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid, NotAllowed
+from renown.core.errors import Invalid
 from renown.store.tables.feedback import Competency, CompetencyFramework
 
 DEFAULT_FRAMEWORK = "Core competencies"
@@ -65,8 +65,7 @@ def checked_competencies(session: Session, org_id: int, keys: list[str]) -> list
 
 def check_seed_default_framework(session: Session, principal: Principal) -> CompetencyFramework:
     """HR and admins install the default framework for their organisation."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators manage competency frameworks")
+    principal.require_people_admin("only HR and administrators manage competency frameworks")
     return do_seed_default_framework(session, principal.org_id, actor=principal.actor)
 
 

@@ -21,12 +21,12 @@ from renown.feedback.model import RecipientStatus, Relationship, Visibility
 from renown.feedback.notify import SYSTEM_CLOCK
 from renown.feedback.rater_links import LINK_PREFIX, link_digest, new_link_token
 from renown.feedback.raters import Delivery, may_answer_anonymously
-from renown.feedback.relations import person_in_org
 from renown.feedback.requests import (
     answer_is_anonymous,
     refuse_unless_open,
     store_answer,
 )
+from renown.org.access import person_in_org
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest
 
 

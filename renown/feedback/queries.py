@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from renown.accounts.principal import Principal
 from renown.audit.personal import ERASED
 from renown.core.clock import Clock
-from renown.core.errors import NotAllowed, NotFound
+from renown.core.errors import NotFound
 from renown.core.roles import Role
 from renown.feedback.anonymity import (
     CompetencyMean,
@@ -36,7 +36,7 @@ from renown.feedback.anonymity import (
 from renown.feedback.frameworks import competency_keys
 from renown.feedback.model import Anonymity, RecipientStatus, Visibility
 from renown.feedback.notify import SYSTEM_CLOCK, list_notifications
-from renown.feedback.relations import is_manager_of, person_in_org
+from renown.feedback.relations import STAFF_ONLY, is_manager_of
 from renown.feedback.releases import released
 from renown.feedback.thresholds import org_threshold
 from renown.feedback.views import (
@@ -49,6 +49,7 @@ from renown.feedback.views import (
     RequestView,
     TrendPoint,
 )
+from renown.org.access import access_person
 from renown.store.tables.feedback import (
     AnonymousRelease,
     FeedbackItem,
@@ -74,11 +75,6 @@ Giver = aliased(Person, name="giver")
 Receiver = aliased(Person, name="receiver")
 SHARED = (Visibility.MANAGER.value, Visibility.PUBLIC.value)
 MAX_ITEMS = 500
-
-
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed("this role takes no part in feedback")
 
 
 def _ratings(session: Session, item_ids: Sequence[int]) -> dict[int, dict[str, int]]:
@@ -186,10 +182,10 @@ def received(
     request_id: int | None = None,
 ) -> FeedbackView:
     """The principal's own received feedback; filters narrow the named items only."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         raise NotFound("this account is not linked to a person")
-    person = person_in_org(session, principal.org_id, principal.person_id)
+    person = access_person(session, principal, principal.person_id)
     return _view(
         session,
         principal.org_id,
@@ -217,8 +213,8 @@ def about_person(
     request_id: int | None = None,
 ) -> FeedbackView:
     """A report's feedback as their manager chain (or HR) sees it; oneself: :func:`received`."""
-    _require_staff(principal)
-    person = person_in_org(session, principal.org_id, person_id)
+    principal.require_staff(STAFF_ONLY)
+    person = access_person(session, principal, person_id)
     if person.id == principal.person_id:
         return received(
             session,
@@ -242,7 +238,7 @@ def about_person(
 
 def given(session: Session, principal: Principal, *, limit: int = 200) -> list[GivenItem]:
     """Feedback the principal gave, newest first."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         return []
     rows = session.execute(
@@ -280,7 +276,7 @@ def requested(session: Session, principal: Principal) -> list[RequestView]:
     answers only once it reaches the threshold: otherwise the list of who answered would
     name the givers of a release.
     """
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         return []
     rows = session.execute(
@@ -340,7 +336,7 @@ def pending(
     session: Session, principal: Principal, *, clock: Clock = SYSTEM_CLOCK
 ) -> list[PendingRequest]:
     """Open requests waiting for the principal's answer, soonest expiry first."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         return []
     Requester = aliased(Person, name="requester")
@@ -374,7 +370,7 @@ def pending(
 
 def wall(session: Session, principal: Principal, *, limit: int = 50) -> list[NamedItem]:
     """Public kudos of the organisation, newest first."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     return _named_items(
         session,
         [
@@ -395,7 +391,7 @@ def competency_trends(session: Session, principal: Principal, person_id: int) ->
     view_of_self = person_id == principal.person_id
     if not view_of_self:
         about_person(session, principal, person_id)  # authorises (NotFound otherwise)
-    person = person_in_org(session, principal.org_id, person_id)
+    person = access_person(session, principal, person_id)
     visibilities = [v.value for v in Visibility] if view_of_self else list(SHARED)
     audiences = ["private", "manager"] if view_of_self else ["manager"]
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -427,8 +423,9 @@ def org_overview(
     session: Session, principal: Principal, *, clock: Clock = SYSTEM_CLOCK
 ) -> OrgOverview:
     """HR's counts and aggregates over the organisation (anonymous data: releases only)."""
-    if not principal.sees_everyone:
-        raise NotAllowed("the organisation's feedback overview is for HR and administrators")
+    principal.require_people_admin(
+        "the organisation's feedback overview is for HR and administrators"
+    )
     org_id = principal.org_id
     threshold = org_threshold(session, org_id)
     named = dict(

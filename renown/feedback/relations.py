@@ -7,36 +7,16 @@ feedback to their own report, which the issue forbids.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.errors import Invalid
 from renown.feedback.model import Relationship
+from renown.org.access import access_acting_person
+from renown.org.reporting import manager_chain
 from renown.store.tables.org import Person
 
-MAX_CHAIN = 64
-"""Reporting lines deeper than this are treated as broken (and cycles end the walk)."""
-
-
-def person_in_org(session: Session, org_id: int, person_id: int) -> Person:
-    """A person of the organisation (NotFound otherwise, wherever they are)."""
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != org_id:
-        raise NotFound(f"no person {person_id}")
-    return person
-
-
-def manager_chain(session: Session, person: Person) -> list[int]:
-    """Ids of everyone above ``person``, nearest first."""
-    chain: list[int] = []
-    current = person.manager_id
-    while current is not None and current not in chain and len(chain) < MAX_CHAIN:
-        chain.append(current)
-        current = session.scalar(
-            sa.select(Person.manager_id).where(Person.id == current, Person.org_id == person.org_id)
-        )
-    return chain
+STAFF_ONLY = "this role takes no part in feedback"
 
 
 def derive_relationship(session: Session, giver: Person, receiver: Person) -> Relationship:
@@ -81,8 +61,4 @@ def is_manager_of(session: Session, principal: Principal, person: Person) -> boo
 
 def acting_person(session: Session, principal: Principal) -> Person:
     """The principal's own person: feedback is given and asked by people, not bare accounts."""
-    if not principal.is_staff:
-        raise NotAllowed("this role takes no part in feedback")
-    if principal.person_id is None:
-        raise NotAllowed("this account is not linked to a person of the organisation")
-    return person_in_org(session, principal.org_id, principal.person_id)
+    return access_acting_person(session, principal, STAFF_ONLY)

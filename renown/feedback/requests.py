@@ -42,14 +42,10 @@ from renown.feedback.rater_links import (
     new_link_token,
 )
 from renown.feedback.raters import NAMED_BECAUSE, Delivery, may_answer_anonymously
-from renown.feedback.relations import (
-    acting_person,
-    derive_relationship,
-    is_manager_of,
-    manager_chain,
-    person_in_org,
-)
+from renown.feedback.relations import acting_person, derive_relationship, is_manager_of
 from renown.feedback.thresholds import org_threshold
+from renown.org.access import access_person, person_in_org
+from renown.org.reporting import manager_chain
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest
 from renown.store.tables.org import Person
 
@@ -103,10 +99,10 @@ def check_request_feedback(
     requester = acting_person(session, principal)
     subject = requester
     if subject_id is not None and subject_id != requester.id:
-        subject = person_in_org(session, principal.org_id, subject_id)
+        subject = access_person(session, principal, subject_id)
         if not is_manager_of(session, principal, subject):
             raise NotAllowed("feedback about someone else is requested by their manager")
-    people = [person_in_org(session, principal.org_id, pid) for pid in dict.fromkeys(person_ids)]
+    people = [access_person(session, principal, pid) for pid in dict.fromkeys(person_ids)]
     raters = checked_raters(session, principal.org_id, external)
     if not people and not raters:
         raise Invalid("a request needs at least one recipient")

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.errors import NotAllowed
 from renown.feedback.anonymity import checked_threshold, effective_threshold
 from renown.settings import get_settings
 from renown.store.tables.feedback import FeedbackSettings
@@ -21,8 +20,7 @@ def org_threshold(session: Session, org_id: int) -> int:
 
 def check_set_anonymity_threshold(session: Session, principal: Principal, value: int) -> int:
     """HR and admins set their organisation's threshold (3 at the very least)."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators change the anonymity threshold")
+    principal.require_people_admin("only HR and administrators change the anonymity threshold")
     return do_set_anonymity_threshold(session, principal.org_id, value, actor=principal.actor)
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.core.errors import InputError, Invalid, NotAllowed
+from renown.core.errors import InputError, Invalid
 from renown.core.private import private_dir, write_private
 from renown.jobs.enqueue import enqueue_ingest, enqueue_recognition, enqueue_scoring
 from renown.jobs.files import check_event_suffix, read_event_file, upload_name
@@ -28,10 +28,8 @@ from renown.store.tables.org import Organisation
 MAX_HALF_LIFE_DAYS = 3650.0
 
 
-def require_people_admin(principal: Principal) -> None:
-    """HR and administrators only (background jobs act on the whole organisation)."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators start background jobs")
+PEOPLE_ADMINS_ONLY = "only HR and administrators start background jobs"
+"""HR and administrators only (background jobs act on the whole organisation)."""
 
 
 def check_start_scoring(
@@ -43,7 +41,7 @@ def check_start_scoring(
     as_of: datetime | None = None,
 ) -> Job:
     """Queue a scoring run of the organisation's event lake."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     if half_life_days is not None and not (
         math.isfinite(half_life_days) and 0 < half_life_days <= MAX_HALF_LIFE_DAYS
     ):
@@ -58,7 +56,7 @@ def check_start_recognition(
 ) -> Job:
     """Queue a recognition pass: kudos rings for HR review, the lake export, badges and
     pending notifications (``as_of``: the instant it acts at; default when it runs)."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     return enqueue_recognition(session, principal, queue, as_of=_utc(as_of))
 
 
@@ -76,7 +74,7 @@ def check_upload_events(
     session: Session, principal: Principal, queue: JobQueue, data: bytes, filename: str
 ) -> Job:
     """Check an uploaded events file completely, keep it, and queue its ingest."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     name = upload_name(filename)
     check_event_suffix(name)
     if not data:

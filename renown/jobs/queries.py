@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.jobs.actions import require_people_admin
+from renown.jobs.actions import PEOPLE_ADMINS_ONLY
 from renown.store.tables.jobs import Job
 from renown.store.tables.scores import ScoringRun
 
@@ -22,7 +22,7 @@ def list_jobs(
     session: Session, principal: Principal, *, kind: str | None = None, limit: int = 50
 ) -> list[Job]:
     """The organisation's jobs, newest first."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     query = sa.select(Job).where(Job.org_id == principal.org_id)
     if kind is not None:
         query = query.where(Job.kind == kind)
@@ -32,7 +32,7 @@ def list_jobs(
 
 def get_job(session: Session, principal: Principal, job_id: int) -> Job:
     """One of the organisation's jobs."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     job = session.get(Job, job_id, populate_existing=True)
     if job is None or job.org_id != principal.org_id:
         raise NotFound(f"no job {job_id}")
@@ -41,7 +41,7 @@ def get_job(session: Session, principal: Principal, job_id: int) -> Job:
 
 def list_runs(session: Session, principal: Principal, *, limit: int = 50) -> list[ScoringRun]:
     """The organisation's scoring runs, newest scoring date first."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     return list(
         session.scalars(
             sa.select(ScoringRun)
@@ -54,7 +54,7 @@ def list_runs(session: Session, principal: Principal, *, limit: int = 50) -> lis
 
 def get_run(session: Session, principal: Principal, run_id: int) -> ScoringRun:
     """One of the organisation's scoring runs."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     run = session.get(ScoringRun, run_id)
     if run is None or run.org_id != principal.org_id:
         raise NotFound(f"no scoring run {run_id}")

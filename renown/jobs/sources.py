@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotFound
 from renown.ingest.detect import SourceFormat, detect_format, read_source
-from renown.jobs.actions import require_people_admin
+from renown.jobs.actions import PEOPLE_ADMINS_ONLY
 from renown.jobs.enqueue import enqueue_ingest
 from renown.jobs.files import read_event_file
 from renown.jobs.queue import JobQueue
@@ -98,7 +98,7 @@ def list_sources(settings: Settings, org_slug: str) -> list[SourceEntry]:
 
 def sources_of(session: Session, principal: Principal, settings: Settings) -> list[SourceEntry]:
     """The sources of the principal's organisation (HR and administrators only)."""
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     return list_sources(settings, org_slug_of(session, principal))
 
 
@@ -134,7 +134,7 @@ def check_ingest_source(session: Session, principal: Principal, queue: JobQueue,
     InputError
         The source cannot be read or holds no events (nothing is queued).
     """
-    require_people_admin(principal)
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     if not is_pickable_name(name):
         raise Invalid("a source is named by one of the entries listed, not by a path")
     slug = org_slug_of(session, principal)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.org.access import access_person
 from renown.org.hris import MAX_PROBLEMS, HrisErrors, HrisRow, parse_hris, row_identities
 from renown.org.views import ImportReport
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
@@ -80,8 +81,7 @@ def check_import_org(
     session: Session, principal: Principal, data: bytes, source: str
 ) -> ImportReport:
     """HR and admins import their own organisation's org chart."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators import the org chart")
+    principal.require_people_admin("only HR and administrators import the org chart")
     return import_org_file(session, principal.org_id, data, source, actor=principal.actor)
 
 
@@ -295,9 +295,7 @@ def check_set_public_profile(
     Someone else's person in the same organisation is refused (NotAllowed, since the
     principal may know the person exists); one in another organisation is NotFound.
     """
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != principal.org_id:
-        raise NotFound(f"no person {person_id}")
+    person = access_person(session, principal, person_id)
     if principal.person_id != person_id:
         raise NotAllowed("only the person themselves may change whether their profile is public")
     return do_set_public_profile(session, person, public, actor=principal.actor)

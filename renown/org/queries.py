@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from renown.accounts.principal import Principal
-from renown.core.errors import NotAllowed, NotFound
+from renown.core.errors import NotFound
 from renown.core.identities import lookup_key, resolve_identities
 from renown.core.roles import Role
-from renown.org.export import export_my_data
+from renown.org.reporting import reporting_line_ids
 from renown.org.views import (
     COLLEAGUE,
     Connection,
@@ -42,7 +42,6 @@ from renown.store.tables.org import Department, Identity, Person, Team
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
 __all__ = [
-    "export_my_data",
     "get_person",
     "get_team",
     "latest_run",
@@ -62,27 +61,7 @@ OUTSIDER = "someone outside the org chart"
 """Label of a driver whose identity matches nobody in the organisation."""
 
 
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed("this role does not see people or prominence scores")
-
-
-def reporting_line_ids(org_id: int, person_id: int) -> sa.Select[tuple[int]]:
-    """Ids of ``person_id`` and everyone below them (recursive CTE; SQLite and PostgreSQL).
-
-    ``UNION`` rather than ``UNION ALL`` makes the recursion stop even if stored reporting
-    lines ever formed a cycle (the import refuses them, but the query must not hang).
-    """
-    top = (
-        sa.select(Person.id)
-        .where(Person.id == person_id, Person.org_id == org_id)
-        .cte("reporting_line", recursive=True)
-    )
-    below = aliased(Person, name="report")
-    line = top.union(
-        sa.select(below.id).where(below.manager_id == top.c.id, below.org_id == org_id)
-    )
-    return sa.select(line.c.id)
+STAFF_ONLY = "this role does not see people or prominence scores"
 
 
 _UNINDEXED_ORG_ID = Person.org_id + 0
@@ -101,7 +80,7 @@ def visible_person_ids_clause(
     organisation's ``org_id`` index (every person) instead of looking the few rows up by
     key, a hundred times slower. The test itself is unchanged.
     """
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     in_org = (_UNINDEXED_ORG_ID if narrowed else Person.org_id) == principal.org_id
     if principal.sees_everyone:
         return in_org
@@ -169,7 +148,7 @@ def _escape_like(text: str) -> str:
 
 def list_teams(session: Session, principal: Principal) -> list[Team]:
     """Teams of the organisation by name (structure, not people: every staff role sees it)."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     return list(
         session.scalars(sa.select(Team).where(Team.org_id == principal.org_id).order_by(Team.name))
     )
@@ -177,7 +156,7 @@ def list_teams(session: Session, principal: Principal) -> list[Team]:
 
 def list_departments(session: Session, principal: Principal) -> list[Department]:
     """Departments of the organisation by name."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     return list(
         session.scalars(
             sa.select(Department)
@@ -189,7 +168,7 @@ def list_departments(session: Session, principal: Principal) -> list[Department]
 
 def get_team(session: Session, principal: Principal, team_id: int) -> TeamView:
     """A team with its visible members and their scores in the latest run."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     team = session.get(Team, team_id)
     if team is None or team.org_id != principal.org_id:
         raise NotFound(f"no team {team_id}")
@@ -215,7 +194,7 @@ def reports_of(
     session: Session, principal: Principal, *, direct_only: bool = False
 ) -> list[Person]:
     """People below the principal in the reporting line (everyone below, or direct reports)."""
-    _require_staff(principal)
+    principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         return []
     where: ColumnElement[bool] = (

@@ -38,12 +38,13 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock, SystemClock
-from renown.core.errors import Invalid, NotAllowed
+from renown.core.errors import Invalid
+from renown.org.access import access_person
 from renown.privacy.erase_records import pseudonymise_decisions, pseudonymise_rings, redact_audit
 from renown.privacy.erase_rows import erase_rows
 from renown.privacy.files import FilesErased, erase_from_files
 from renown.privacy.scrub import scrub_organisation
-from renown.privacy.traces import Traces, person_in_org, traces_of
+from renown.privacy.traces import Traces, traces_of
 from renown.settings import Settings
 from renown.store.engine import writing
 from renown.store.tables.jobs import Job
@@ -98,9 +99,8 @@ def check_erase_person(
     ``confirm_name`` must be the person's name as renown holds it (letter case aside): an
     erasure cannot be undone, and a mistyped id must not erase someone else.
     """
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators erase people")
-    person = person_in_org(session, principal.org_id, person_id)
+    principal.require_people_admin("only HR and administrators erase people")
+    person = access_person(session, principal, person_id)
     if confirm_name.strip().casefold() != person.name.strip().casefold():
         raise Invalid(f"type the name of person {person_id} to confirm the erasure")
     if principal.person_id == person_id:

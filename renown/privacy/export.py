@@ -22,10 +22,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.org.export import export_my_data as org_part
+from renown.org.access import own_person
 from renown.privacy.export_activity import about_me, activity, messages, recognition
 from renown.privacy.export_events import my_events
 from renown.privacy.export_feedback import feedback_given, feedback_received, feedback_requests
+from renown.privacy.export_person import (
+    account_record,
+    identities,
+    own_accounts,
+    person_record,
+    snapshots,
+)
 from renown.privacy.traces import traces_of
 from renown.settings import Settings
 from renown.store.tables.org import Person
@@ -43,10 +50,10 @@ def export_my_data(
     With ``settings`` (where the event lake is), it also holds the person's interaction
     events (:mod:`renown.privacy.export_events`).
     """
-    base = org_part(session, principal)
-    person = _own_person(session, principal)
-    account_ids = sorted({principal.account_id, *(a["id"] for a in base["accounts"])})
-    addresses = {a["email"] for a in base["accounts"]}
+    person = own_person(session, principal)
+    accounts = [account_record(session, a) for a in own_accounts(session, principal, person)]
+    account_ids = sorted({principal.account_id, *(a["id"] for a in accounts)})
+    addresses = {a["email"] for a in accounts}
     tokens = [f"account:{a}" for a in account_ids]
     if person is not None:
         addresses |= {person.email} if person.email else set()
@@ -55,7 +62,11 @@ def export_my_data(
     document: dict[str, Any] = {
         "format": FORMAT,
         "exported_at": datetime.now(UTC).isoformat(),
-        **base,
+        "person": person_record(person) if person else None,
+        "identities": identities(session, person) if person else [],
+        "snapshots": snapshots(session, person) if person else [],
+        "accounts": accounts,
+        "feedback_received": None,
         "direct_reports": [],
         "feedback_given": None,
         "feedback_requests": None,
@@ -83,12 +94,3 @@ def export_my_data(
             document["feedback_given"] = feedback_given(session, org_id, person.id)
             document["feedback_requests"] = feedback_requests(session, principal, person.id)
     return document
-
-
-def _own_person(session: Session, principal: Principal) -> Person | None:
-    if principal.person_id is None:
-        return None
-    person = session.get(Person, principal.person_id)
-    if person is None or person.org_id != principal.org_id:
-        return None
-    return person

@@ -27,10 +27,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.audit.personal import ERASED
-from renown.core.errors import NotFound
 from renown.core.identities import lookup_key
+from renown.org.access import person_in_org
 from renown.store.tables.accounts import Account
-from renown.store.tables.org import Identity, Organisation, Person
+from renown.store.tables.org import Identity, Organisation
 
 PERSON_ID_KEYS: Final = frozenset(
     {
@@ -141,14 +141,6 @@ class Traces:
         pattern = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
         object.__setattr__(self, "_pattern", pattern)
         return pattern
-
-
-def person_in_org(session: Session, org_id: int, person_id: int) -> Person:
-    """The person, if they belong to ``org_id`` (another organisation's is not found)."""
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != org_id:
-        raise NotFound(f"no person {person_id}")
-    return person
 
 
 def traces_of(

@@ -32,6 +32,7 @@ from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.org.access import access_acting_person, access_person
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import (
     Kudos,
@@ -89,14 +90,7 @@ def given_this_month(
 
 def acting_person(session: Session, principal: Principal) -> Person:
     """The colleague behind ``principal`` (kudos are between the organisation's people)."""
-    if not principal.is_staff:
-        raise NotAllowed("kudos are for the organisation's own people")
-    if principal.person_id is None:
-        raise NotAllowed("this account is not linked to a person of the organisation")
-    person = session.get(Person, principal.person_id)
-    if person is None or person.org_id != principal.org_id:
-        raise NotAllowed("this account is not linked to a person of the organisation")
-    return person
+    return access_acting_person(session, principal, "kudos are for the organisation's own people")
 
 
 def _text(value: str, what: str) -> str:
@@ -117,9 +111,7 @@ def check_give_kudos(
 ) -> Kudos:
     """Thank a colleague publicly, within the monthly allowance and the pair cap."""
     giver = acting_person(session, principal)
-    receiver = session.get(Person, receiver_id)
-    if receiver is None or receiver.org_id != principal.org_id:
-        raise NotFound("no such colleague")
+    receiver = access_person(session, principal, receiver_id)
     if receiver.id == giver.id:
         raise Invalid("kudos are for others: you cannot give kudos to yourself")
     now = clock.now()
@@ -345,8 +337,7 @@ def check_set_limits(
     session: Session, principal: Principal, *, monthly_allowance: int, pair_cap: int, clock: Clock
 ) -> Limits:
     """HR and administrators set the organisation's allowance and pair cap."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators set kudos limits")
+    principal.require_people_admin("only HR and administrators set kudos limits")
     if not 1 <= monthly_allowance <= MAX_ALLOWANCE:
         raise Invalid(f"the monthly allowance must be between 1 and {MAX_ALLOWANCE}")
     if not 1 <= pair_cap <= monthly_allowance:

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session, aliased
 from renown.accounts.principal import Principal
 from renown.badges import Badge, load_default_rules
 from renown.core.clock import Clock
-from renown.core.errors import NotAllowed, NotFound
+from renown.core.errors import NotFound
+from renown.org.access import access_person
 from renown.recognition.actions import acting_person, given_this_month, limits_of, month_bounds
-from renown.recognition.rings import require_people_admin
+from renown.recognition.rings import RING_REVIEWERS_ONLY
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import (
@@ -129,22 +130,17 @@ class RingView:
     internal_kudos: int = field(default=0)
 
 
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise NotAllowed("recognition is for the organisation's own people")
+_STAFF_ONLY = "recognition is for the organisation's own people"
 
 
 def _org_person(session: Session, principal: Principal, person_id: int) -> Person:
-    _require_staff(principal)
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != principal.org_id:
-        raise NotFound("no such person")
-    return person
+    principal.require_staff(_STAFF_ONLY)
+    return access_person(session, principal, person_id)
 
 
 def wall(session: Session, principal: Principal, *, page: int = 1, per_page: int = 20) -> KudosPage:
     """The organisation's kudos, newest first, with reaction and comment counts."""
-    _require_staff(principal)
+    principal.require_staff(_STAFF_ONLY)
     return _kudos_page(session, principal, Kudos.org_id == principal.org_id, page, per_page)
 
 
@@ -235,7 +231,7 @@ def _kudos_page(
 
 def comments_of(session: Session, principal: Principal, kudos_id: int) -> list[CommentView]:
     """Comments under a kudos, oldest first."""
-    _require_staff(principal)
+    principal.require_staff(_STAFF_ONLY)
     kudos = session.get(Kudos, kudos_id)
     if kudos is None or kudos.org_id != principal.org_id:
         raise NotFound("no such kudos")
@@ -302,7 +298,7 @@ def ring_reviews(
     session: Session, principal: Principal, *, status: str | None = None
 ) -> list[RingView]:
     """Suspected, confirmed and dismissed kudos rings of the organisation (HR only)."""
-    require_people_admin(principal)
+    principal.require_people_admin(RING_REVIEWERS_ONLY)
     query = sa.select(KudosRingReview).where(KudosRingReview.org_id == principal.org_id)
     if status is not None:
         query = query.where(KudosRingReview.status == status)
@@ -342,7 +338,7 @@ def _ring_views(
 
 def kudos_one(session: Session, principal: Principal, kudos_id: int) -> KudosView:
     """One kudos as the wall shows it (a card redrawn after a reaction)."""
-    _require_staff(principal)
+    principal.require_staff(_STAFF_ONLY)
     items = _kudos_page(session, principal, Kudos.id == kudos_id, 1, 1).items
     if not items:
         raise NotFound("no such kudos")
@@ -380,7 +376,7 @@ class RingDetail:
 
 def ring_detail(session: Session, principal: Principal, review_id: int) -> RingDetail:
     """A kudos ring with its members' mutual kudos counts and audit history (HR only)."""
-    require_people_admin(principal)
+    principal.require_people_admin(RING_REVIEWERS_ONLY)
     review = session.get(KudosRingReview, review_id)
     if review is None or review.org_id != principal.org_id:
         raise NotFound("no such ring review")

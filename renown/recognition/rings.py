@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
-from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.errors import Invalid, NotFound
 from renown.recognition.badges import BadgeRun, do_evaluate_badges
 from renown.recognition.collusion import (
     KUDOS_SCHEMA,
@@ -33,10 +33,8 @@ Decision = Literal["confirm", "dismiss"]
 MAX_REASON = 1000
 
 
-def require_people_admin(principal: Principal) -> None:
-    """Ring reviews name people and accuse them: HR and administrators only."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators review kudos rings")
+RING_REVIEWERS_ONLY = "only HR and administrators review kudos rings"
+"""Ring reviews name people and accuse them: HR and administrators only."""
 
 
 def org_kudos(session: Session, org_id: int) -> pl.DataFrame:
@@ -53,7 +51,7 @@ def check_detect_rings(
     session: Session, principal: Principal, *, clock: Clock, rule: RingRule | None = None
 ) -> list[KudosRingReview]:
     """Run the detector for the principal's organisation; return the newly suspected rings."""
-    require_people_admin(principal)
+    principal.require_people_admin(RING_REVIEWERS_ONLY)
     return do_detect_rings(session, principal.org_id, clock=clock, rule=rule, actor=principal.actor)
 
 
@@ -124,7 +122,7 @@ def check_decide_ring(
     and an empty one is refused: discounting people's thanks, or clearing a group the
     detector accused, is a decision someone must be able to explain later.
     """
-    require_people_admin(principal)
+    principal.require_people_admin(RING_REVIEWERS_ONLY)
     review = session.get(KudosRingReview, review_id)
     if review is None or review.org_id != principal.org_id:
         raise NotFound("no such ring review")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid, NotAllowed
+from renown.core.errors import Invalid
 from renown.org.queries import latest_run
 from renown.store.tables.org import Organisation, Person
 from renown.store.tables.scores import ScoreSnapshot
@@ -43,9 +43,7 @@ DATA_SOURCE = (
 )
 
 
-def _require_auditor(principal: Principal) -> None:
-    if not principal.sees_everyone:
-        raise NotAllowed("bias audits are for HR and admins")
+_HR_ONLY = "bias audits are for HR and admins"
 
 
 def _organisation(session: Session, org_id: int) -> str:
@@ -98,7 +96,7 @@ def round_audit(
     session: Session, principal: Principal, round_id: int, *, now: datetime
 ) -> BiasAuditReport:
     """The LL144-style bias audit of a round (HR and admins; logged)."""
-    _require_auditor(principal)
+    principal.require_people_admin(_HR_ONLY)
     round_ = visible_round(session, principal, round_id)
     decision = session.scalar(sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))
     if decision is not None:
@@ -152,7 +150,7 @@ def round_audit(
 
 def prominence_audit(session: Session, principal: Principal, *, now: datetime) -> BiasAuditReport:
     """Audit of the prominence score itself across the whole organisation (latest run)."""
-    _require_auditor(principal)
+    principal.require_people_admin(_HR_ONLY)
     run = latest_run(session, principal.org_id)
     if run is None:
         raise Invalid("no scoring run yet: score the organisation first")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.core.errors import NotAllowed, NotFound
+from renown.core.errors import NotFound
 from renown.store.tables.org import Person
 from renown.store.tables.talent import PromotionRound, RoundCandidate, RoundDecision
 from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
@@ -397,8 +397,7 @@ def what_if(
 ) -> WhatIfView:
     """Move ``key``'s weight from 0 to ``max_weight``: who enters and leaves the top N (HR)."""
     round_ = visible_round(session, principal, round_id)
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and admins explore a round's weights")
+    principal.require_people_admin("only HR and admins explore a round's weights")
     infos = labels(session, round_.org_id)
     if key not in infos:
         from renown.talent.criteria import source_for

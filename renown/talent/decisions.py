@@ -28,7 +28,7 @@ from renown import audit
 from renown.accounts.principal import Principal
 from renown.audit.personal import matches as recorded_value_matches
 from renown.core.clock import Clock
-from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.errors import Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.feedback.notify import do_notify
 from renown.store.tables.accounts import Account
@@ -265,8 +265,7 @@ def check_answer_appeal(
     clock: Clock,
 ) -> Appeal:
     """HR answers an appeal: upheld or rejected, with a reason the candidate reads."""
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and admins answer appeals")
+    principal.require_people_admin("only HR and admins answer appeals")
     appeal = session.get(Appeal, appeal_id)
     round_ = session.get(PromotionRound, appeal.round_id) if appeal else None
     if appeal is None or round_ is None or round_.org_id != principal.org_id:
@@ -348,6 +347,5 @@ def appeals(session: Session, principal: Principal, round_id: int) -> list[Appea
 def decision_of(session: Session, principal: Principal, round_id: int) -> RoundDecision | None:
     """The round's signed-off decision, if any (HR only: it holds everyone's evidence)."""
     round_ = visible_round(session, principal, round_id)
-    if not principal.sees_everyone:
-        raise NotAllowed("the full decision record is HR's")
+    principal.require_people_admin("the full decision record is HR's")
     return session.scalar(sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.store.tables.org import Person
+from renown.org.access import own_person
 from renown.store.tables.talent import (
     Appeal,
     CalibrationMove,
@@ -34,8 +34,8 @@ from renown.store.tables.talent import (
 
 def my_talent_data(session: Session, principal: Principal) -> dict[str, Any] | None:
     """The principal's own promotion-board records (``None`` without a person)."""
-    person = session.get(Person, principal.person_id) if principal.person_id else None
-    if person is None or person.org_id != principal.org_id:
+    person = own_person(session, principal)
+    if person is None:
         return None
     me = person.id
     demographics = session.get(Demographics, me)

@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
-from renown.core.errors import NotAllowed
 from renown.store.tables.org import Person
 from renown.store.tables.talent import (
     Demographics,
@@ -80,9 +79,7 @@ def _among(column: Any, values: Sequence[object]) -> Any:
     return column.in_(list(values)) if len(values) <= _IN_LIST_LIMIT else sa.true()
 
 
-def _authorise(principal: Principal) -> None:
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and administrators import talent records and demographics")
+_HR_ONLY = "only HR and administrators import talent records and demographics"
 
 
 def _resolve(
@@ -129,7 +126,7 @@ def check_import_talent_records(
     InputError
         The file is wrong or names unknown people (every problem located by line and column).
     """
-    _authorise(principal)
+    principal.require_people_admin(_HR_ONLY)
     records = parse_talent_records(data, source=source)
     return do_import_talent_records(
         session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
@@ -297,7 +294,7 @@ def check_import_demographics(
     InputError
         The file is wrong or names unknown people (every problem located by line and column).
     """
-    _authorise(principal)
+    principal.require_people_admin(_HR_ONLY)
     records = parse_demographics(data, source=source)
     return do_import_demographics(
         session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()

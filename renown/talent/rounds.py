@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
-from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.errors import Invalid, NotFound
 from renown.core.roles import Role
-from renown.org.queries import reporting_line_ids
+from renown.org.access import access_person
+from renown.org.reporting import reporting_line_ids
 from renown.store.tables.org import Person
 from renown.store.tables.talent import Appeal, PromotionRound, RoundCandidate, TalentProfile
 from renown.talent.composite import WeightedCriterion
@@ -100,9 +101,7 @@ class RoundConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _require_hr(principal: Principal) -> None:
-    if not principal.sees_everyone:
-        raise NotAllowed("only HR and admins run promotion rounds")
+_HR_ONLY = "only HR and admins run promotion rounds"
 
 
 def _text(value: str, what: str, *, limit: int = 200) -> str:
@@ -172,7 +171,7 @@ def check_open_round(
     as_of: datetime | None = None,
 ) -> PromotionRound:
     """HR opens a round: the pool is drawn from the org chart by the eligibility rules."""
-    _require_hr(principal)
+    principal.require_people_admin(_HR_ONLY)
     external = validate_config(config)
     now = clock.now()
     round_ = PromotionRound(
@@ -242,7 +241,7 @@ def check_open_round(
 
 def open_round_for_change(session: Session, principal: Principal, round_id: int) -> PromotionRound:
     """A round HR may still change (404 for other organisations, 422 once decided)."""
-    _require_hr(principal)
+    principal.require_people_admin(_HR_ONLY)
     return locked_open_round(session, principal, round_id)
 
 
@@ -309,9 +308,7 @@ def check_set_candidate(
 ) -> RoundCandidate:
     """HR adds a person to the pool or takes one out, always with a reason (logged)."""
     round_ = open_round_for_change(session, principal, round_id)
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != principal.org_id:
-        raise NotFound(f"no person {person_id}")
+    access_person(session, principal, person_id)  # NotFound outside the organisation
     why = reason_text(reason)
     candidate = session.scalar(
         sa.select(RoundCandidate).where(
@@ -425,8 +422,7 @@ def _rounds_concerning(session: Session, principal: Principal) -> set[int]:
 
 def list_rounds(session: Session, principal: Principal) -> list[RoundSummary]:
     """Rounds the principal may see, newest first."""
-    if not principal.is_staff:
-        raise NotAllowed("promotion rounds are for the organisation's own people")
+    principal.require_staff("promotion rounds are for the organisation's own people")
     counts = (
         sa.select(RoundCandidate.round_id, sa.func.count().label("n"))
         .where(RoundCandidate.included.is_(True))

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock
-from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.errors import Invalid, NotFound
+from renown.org.access import access_person
 from renown.store.tables.org import Person
 from renown.store.tables.talent import SuccessionPlan, Successor
 from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
@@ -34,24 +35,15 @@ from renown.talent.rounds import DEFAULT_CRITERIA, reason_text
 READINESS: tuple[Readiness, ...] = ("now", "1-2y", "3y+")
 
 
-def _require_hr(principal: Principal) -> None:
-    if not principal.sees_everyone:
-        raise NotAllowed("succession plans are HR's")
+_HR_ONLY = "succession plans are HR's"
 
 
 def _plan(session: Session, principal: Principal, plan_id: int) -> SuccessionPlan:
-    _require_hr(principal)
+    principal.require_people_admin(_HR_ONLY)
     plan = session.get(SuccessionPlan, plan_id)
     if plan is None or plan.org_id != principal.org_id:
         raise NotFound(f"no succession plan {plan_id}")
     return plan
-
-
-def _person(session: Session, principal: Principal, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    if person is None or person.org_id != principal.org_id:
-        raise NotFound(f"no person {person_id}")
-    return person
 
 
 def plan_criteria(plan: SuccessionPlan) -> tuple[WeightedCriterion, ...]:
@@ -69,12 +61,12 @@ def check_create_plan(
     clock: Clock,
 ) -> SuccessionPlan:
     """HR names a key role to plan successors for."""
-    _require_hr(principal)
+    principal.require_people_admin(_HR_ONLY)
     name = role_name.strip()
     if not name or len(name) > 200:
         raise Invalid("a key role's name must be 1 to 200 characters")
     if incumbent_id is not None:
-        _person(session, principal, incumbent_id)
+        access_person(session, principal, incumbent_id)
     keys = [c.key for c in criteria]
     if len(set(keys)) != len(keys):
         raise Invalid("a criterion is listed twice")
@@ -148,7 +140,7 @@ def check_add_successor(
 ) -> Successor:
     """Name a successor; without a readiness the evidence suggests one (and says why)."""
     plan = _plan(session, principal, plan_id)
-    person = _person(session, principal, person_id)
+    person = access_person(session, principal, person_id)
     if person.id == plan.incumbent_id:
         raise Invalid("the incumbent cannot be their own successor")
     if session.scalar(
@@ -295,7 +287,7 @@ class PlanSummary:
 
 def plans(session: Session, principal: Principal) -> list[PlanSummary]:
     """The organisation's key roles, by name."""
-    _require_hr(principal)
+    principal.require_people_admin(_HR_ONLY)
     found = session.scalars(
         sa.select(SuccessionPlan)
         .where(SuccessionPlan.org_id == principal.org_id)

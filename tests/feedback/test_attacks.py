@@ -26,7 +26,7 @@ from renown.feedback.requests import (
     check_request_feedback,
 )
 from renown.feedback.thresholds import check_set_anonymity_threshold
-from renown.org.export import export_my_data
+from renown.privacy.export import export_my_data
 from renown.store import transaction
 from tests.feedback.conftest import Org, Ticking
 

@@ -15,6 +15,7 @@ from renown.core.roles import Role
 from renown.org import queries
 from renown.org.actions import do_create_org, import_org_file
 from renown.org.views import COLLEAGUE
+from renown.privacy.export import export_my_data
 from renown.store import transaction
 from renown.store.tables import Person
 from tests.org.orgchart import demo_chart, person_ids, principal, scored_demo
@@ -134,7 +135,7 @@ def test_export_my_data_is_only_mine_and_json_ready(
         me = principal_of(mine)
         check_issue_token(session, me, "laptop")
     with db() as session:
-        data = queries.export_my_data(session, me)
+        data = export_my_data(session, me)
     text = json.dumps(data)
     assert data["person"]["employee_id"] == "p0002"
     assert {"kind": "employee_id", "value": "p0002"} in data["identities"]

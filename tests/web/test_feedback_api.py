@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from renown.accounts.actions import check_issue_token, do_create_account
 from renown.core.roles import Role
-from renown.feedback.relations import manager_chain
+from renown.org.reporting import manager_chain
 from renown.store.tables.accounts import Account
 from renown.store.tables.org import Person
 from tests.web.conftest import Platform, principal_of_account

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from renown.feedback.relations import manager_chain
+from renown.org.reporting import manager_chain
 from renown.store.tables.accounts import Account
 from renown.store.tables.org import Person
 from tests.notify.test_notify import _Inbox, smtp  # noqa: F401 - smtp: the real SMTP server

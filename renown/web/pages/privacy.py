@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid
 from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.org.access import person_in_org
 from renown.privacy.erase import MAX_REASON, check_erase_person
-from renown.privacy.traces import person_in_org
 from renown.store.tables.org import Person
 from renown.web.deps import SessionDep, SettingsDep
 from renown.web.pages.render import render

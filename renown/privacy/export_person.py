@@ -1,73 +1,25 @@
 """The organisation part of "export my data": person, identities, scores, accounts.
 
-The whole export, which every route serves, is :func:`renown.privacy.export.export_my_data`;
-it starts from this part and adds every other section that names the person.
-
 Only the principal's own person and accounts are included; token digests and password
 hashes are never exported (they are secrets of the installation, not personal data).
-Received feedback is exported exactly as the person sees it in the app: named items one by
-one, anonymous answers only as the published aggregates, so an export names no anonymous
-giver either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.feedback.queries import received
 from renown.org.views import redacted_explanation
 from renown.store.tables.accounts import Account, ApiToken, WebSession
 from renown.store.tables.org import Identity, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
 
-def export_my_data(session: Session, principal: Principal) -> dict[str, Any]:
-    """Everything renown holds about the principal's own person and accounts (JSON-ready)."""
-    person = session.get(Person, principal.person_id) if principal.person_id else None
-    if person is not None and person.org_id != principal.org_id:
-        person = None
-    accounts = _own_accounts(session, principal, person)
-    return {
-        "person": _person_record(person) if person else None,
-        "identities": _identities(session, person) if person else [],
-        "snapshots": _snapshots(session, person) if person else [],
-        "accounts": [_account_record(session, account) for account in accounts],
-        "feedback_received": _feedback(session, principal) if person else None,
-    }
-
-
-def _feedback(session: Session, principal: Principal) -> dict[str, Any] | None:
-    if not principal.is_staff:
-        return None
-    view = received(session, principal)
-    return {
-        "threshold": view.threshold,
-        "named": [
-            {
-                "id": item.id,
-                "giver_id": item.giver_id,
-                "giver_name": item.giver_name,
-                "relationship": item.relationship,
-                "visibility": item.visibility,
-                "text": item.text,
-                "ratings": dict(item.ratings),
-                "created_at": item.created_at.isoformat(),
-                "request_id": item.request_id,
-            }
-            for item in view.named
-        ],
-        "anonymous_aggregates": [asdict(aggregate) for aggregate in view.aggregates],
-        "anonymous_suppressed": [asdict(group) for group in view.suppressed],
-    }
-
-
-def _own_accounts(
+def own_accounts(
     session: Session, principal: Principal, person: Person | None
 ) -> Sequence[Account]:
     mine = Account.id == principal.account_id
@@ -77,7 +29,7 @@ def _own_accounts(
     ).all()
 
 
-def _person_record(person: Person) -> dict[str, Any]:
+def person_record(person: Person) -> dict[str, Any]:
     return {
         "id": person.id,
         "employee_id": person.employee_id,
@@ -94,7 +46,7 @@ def _person_record(person: Person) -> dict[str, Any]:
     }
 
 
-def _identities(session: Session, person: Person) -> list[dict[str, Any]]:
+def identities(session: Session, person: Person) -> list[dict[str, Any]]:
     rows = session.execute(
         sa.select(Identity.kind, Identity.value)
         .where(Identity.person_id == person.id)
@@ -103,7 +55,7 @@ def _identities(session: Session, person: Person) -> list[dict[str, Any]]:
     return [{"kind": kind, "value": value} for kind, value in rows]
 
 
-def _snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
+def snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
     rows = session.execute(
         sa.select(ScoreSnapshot, ScoringRun)
         .join(ScoringRun, ScoringRun.id == ScoreSnapshot.run_id)
@@ -126,7 +78,7 @@ def _snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _account_record(session: Session, account: Account) -> dict[str, Any]:
+def account_record(session: Session, account: Account) -> dict[str, Any]:
     tokens = session.scalars(
         sa.select(ApiToken).where(ApiToken.account_id == account.id).order_by(ApiToken.id)
     ).all()
