@@ -28,6 +28,10 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+SYSTEM_CLOCK = SystemClock()
+"""The wall clock, as the default of every ``clock`` parameter."""
+
+
 @dataclass(frozen=True)
 class FixedClock:
     """A clock frozen at one instant, for tests and reproduced runs."""

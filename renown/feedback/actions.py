@@ -2,7 +2,7 @@
 
 ``check_*`` authorises and validates, then the matching ``do_*`` writes and audits in the
 caller's transaction. Requests, answers, reminders live in :mod:`renown.feedback.requests`;
-notifications in :mod:`renown.feedback.notify`; frameworks and thresholds in their modules.
+notifications in :mod:`renown.notify.inapp`; frameworks and thresholds in their modules.
 
 Anonymous items are audited without their receiver or their id (``feedback.give_anonymous``
 on the organisation): the audit log is readable by administrators, and an entry linking an
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.clock import Clock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import Invalid
 from renown.feedback.frameworks import checked_competencies
 from renown.feedback.model import (
@@ -30,10 +30,10 @@ from renown.feedback.model import (
     Relationship,
     Visibility,
 )
-from renown.feedback.notify import SYSTEM_CLOCK, check_mark_read, do_notify
 from renown.feedback.relations import acting_person, checked_relationship
 from renown.feedback.releases import cut_due_releases
 from renown.feedback.thresholds import check_set_anonymity_threshold, org_threshold
+from renown.notify.inapp import do_notify
 from renown.org.access import access_person
 from renown.store.tables.feedback import FeedbackItem, FeedbackRating
 from renown.store.tables.org import Person
@@ -41,7 +41,6 @@ from renown.store.tables.org import Person
 __all__ = [
     "Answer",
     "check_give_feedback",
-    "check_mark_read",
     "check_set_anonymity_threshold",
     "do_store_feedback",
 ]

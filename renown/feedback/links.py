@@ -14,11 +14,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from renown.core.clock import Clock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import NotFound
 from renown.feedback.frameworks import competencies
 from renown.feedback.model import RecipientStatus
-from renown.feedback.notify import SYSTEM_CLOCK
 from renown.feedback.rater_links import LINK_PREFIX, link_digest
 from renown.feedback.raters import outside_answer_may_be_anonymous
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest

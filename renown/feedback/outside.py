@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.clock import Clock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.feedback.actions import Answer
 from renown.feedback.model import RecipientStatus, Relationship, Visibility
-from renown.feedback.notify import SYSTEM_CLOCK
 from renown.feedback.rater_links import LINK_PREFIX, link_digest, new_link_token
 from renown.feedback.raters import Delivery, may_answer_anonymously
 from renown.feedback.requests import (

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from renown.accounts.principal import Principal
 from renown.audit.personal import ERASED
-from renown.core.clock import Clock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import NotFound
 from renown.core.roles import Role
 from renown.feedback.anonymity import (
@@ -35,7 +35,6 @@ from renown.feedback.anonymity import (
 )
 from renown.feedback.frameworks import competency_keys
 from renown.feedback.model import Anonymity, RecipientStatus, Visibility
-from renown.feedback.notify import SYSTEM_CLOCK, list_notifications
 from renown.feedback.relations import STAFF_ONLY, is_manager_of
 from renown.feedback.releases import released
 from renown.feedback.thresholds import org_threshold
@@ -63,7 +62,6 @@ __all__ = [
     "about_person",
     "competency_trends",
     "given",
-    "list_notifications",
     "org_overview",
     "pending",
     "received",

@@ -19,7 +19,8 @@ toward one only when the product can tell the rater is not a reader of the resul
   colleagues' groups: a colleague's answer can never be the one unknown in a group that
   outside answers fill up.
 
-Everything here is a pure function of plain values, so each rule is tested in isolation.
+Everything here is a pure function of plain values (or the settings), so each rule is
+tested in isolation.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from renown.feedback.model import Visibility
+from renown.settings import Settings
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 """Domains that ignore dots in the local part (and are one mailbox service)."""
@@ -39,6 +41,13 @@ class Delivery(StrEnum):
     """renown e-mailed it to the rater; nobody else saw it."""
     REQUESTER = "requester"
     """The requester was shown it to pass on (no mail server): they could answer it."""
+
+
+def link_delivery(settings: Settings) -> Delivery:
+    """How new links will reach outside raters with these settings: by e-mail when a mail
+    server and the public address links are built on are both configured."""
+    mail = settings.smtp_host and settings.smtp_from and settings.public_url
+    return Delivery.MAIL if mail else Delivery.REQUESTER
 
 
 def mailbox(email: str) -> str:

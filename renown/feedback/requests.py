@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.clock import Clock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.feedback.actions import Answer, do_store_feedback
 from renown.feedback.anonymity import checked_threshold, effective_threshold
@@ -34,7 +34,6 @@ from renown.feedback.model import (
     Relationship,
     Visibility,
 )
-from renown.feedback.notify import SYSTEM_CLOCK, do_notify
 from renown.feedback.rater_links import (
     ExternalRater,
     checked_raters,
@@ -44,6 +43,7 @@ from renown.feedback.rater_links import (
 from renown.feedback.raters import NAMED_BECAUSE, Delivery, may_answer_anonymously
 from renown.feedback.relations import acting_person, derive_relationship, is_manager_of
 from renown.feedback.thresholds import org_threshold
+from renown.notify.inapp import do_notify
 from renown.org.access import access_person, person_in_org
 from renown.org.reporting import manager_chain
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest

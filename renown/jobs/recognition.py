@@ -31,9 +31,9 @@ from renown.feedback.requests import do_send_reminders
 from renown.ingest.lake import AppendResult
 from renown.jobs.ingest import LAKE_LOCK_TIMEOUT_SECONDS
 from renown.jobs.runner import JobContext
+from renown.notify.outbox import DeliveryReport, deliver_pending
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.events import do_export_events
-from renown.recognition.notices import DeliveryReport, deliver_pending
 from renown.recognition.rings import do_detect_rings
 from renown.store.engine import transaction
 

@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from renown.store.tables.org import Person
 
 
-def reporting_line_ids(
-    org_id: int, person_id: int, *, upward: bool = False
-) -> sa.Select[int]:
+def reporting_line_ids(org_id: int, person_id: int, *, upward: bool = False) -> sa.Select[int]:
     """Ids of ``person_id`` and everyone below them (``upward``: everyone above them).
 
     One recursive CTE (SQLite and PostgreSQL). ``UNION`` rather than ``UNION ALL`` makes the

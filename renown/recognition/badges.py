@@ -41,9 +41,9 @@ from renown.badges import (
     load_default_rules,
 )
 from renown.core.clock import Clock
+from renown.notify.inapp import add_badge_notification
+from renown.notify.outbox import SLACK_RECIPIENT, enqueue
 from renown.recognition.events import recognition_events
-from renown.recognition.feedback_link import notify_in_app
-from renown.recognition.notices import SLACK_RECIPIENT, enqueue
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import BadgeAward
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -214,7 +214,7 @@ def _notify(
     for award in awarded:
         badge, person = badges[award.badge], people[award.person_id]
         text = f"You earned the {badge.tier.value} badge {badge.name}: {badge.description}"
-        notify_in_app(session, org_id=org_id, person_id=person.id, kind="badge", text=text)
+        add_badge_notification(session, org_id=org_id, person_id=person.id, text=text)
         if person.email:
             enqueue(
                 session,

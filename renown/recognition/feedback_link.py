@@ -1,9 +1,8 @@
 """The one place recognition reads the feedback domain's tables (a seam).
 
-Badges count feedback given and received, the event lake gets feedback as the
-``feedback`` channel, and badge awards become in-app notifications in the feedback
-domain's ``notifications`` table. Everything recognition needs from feedback goes through
-the three functions here, so a change in that schema is one edit in one file.
+Badges count feedback given and received, and the event lake gets feedback as the
+``feedback`` channel. Everything recognition needs from feedback goes through this module,
+so a change in that schema is one edit in one file.
 
 Anonymity: an anonymous item never names its giver here either, and it enters the lake
 only once the feedback domain has published it in a release (a whole group of at least the
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from renown.core.events import Channel, EventColumn, Kind, event_key
 from renown.ingest.schema import EVENT_SCHEMA
-from renown.store.tables.feedback import AnonymousRelease, FeedbackItem, Notification
+from renown.store.tables.feedback import AnonymousRelease, FeedbackItem
 
 
 def feedback_events(session: Session, org_id: int) -> pl.DataFrame:
@@ -59,26 +58,6 @@ def feedback_events(session: Session, org_id: int) -> pl.DataFrame:
         data[EventColumn.WEIGHT].append(1.0)
         data[EventColumn.SOURCE].append("renown-feedback")
     return pl.DataFrame(data, schema=EVENT_SCHEMA)
-
-
-def notify_in_app(
-    session: Session, *, org_id: int, person_id: int, kind: str, text: str, link: str = ""
-) -> None:
-    """Add an in-app notification for a person (shown with their feedback notifications)."""
-    session.add(
-        Notification(org_id=org_id, person_id=person_id, kind=kind, text=text[:500], link=link)
-    )
-
-
-def in_app_notifications(session: Session, person_id: int, kind: str) -> list[str]:
-    """Texts of a person's in-app notifications of one kind, oldest first (for tests)."""
-    return list(
-        session.scalars(
-            sa.select(Notification.text)
-            .where(Notification.person_id == person_id, Notification.kind == kind)
-            .order_by(Notification.id)
-        )
-    )
 
 
 def _day_start(instant: datetime) -> datetime:

@@ -30,7 +30,7 @@ from renown.audit.personal import matches as recorded_value_matches
 from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES
-from renown.feedback.notify import do_notify
+from renown.notify.inapp import do_notify
 from renown.store.tables.accounts import Account
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person

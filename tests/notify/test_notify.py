@@ -15,7 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from renown.notify import DeliveryError, post_slack, send_email
+from renown.notify.email import send_email
+from renown.notify.result import DeliveryError
+from renown.notify.slack import post_slack
 from renown.settings import Settings
 
 

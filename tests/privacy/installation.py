@@ -33,16 +33,16 @@ from renown.core.roles import Role
 from renown.demo.platform import seed_demo
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.model import Anonymity, Relationship, Visibility
-from renown.feedback.notify import do_notify
 from renown.feedback.outside import do_answer_external
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery
 from renown.feedback.requests import check_request_feedback
 from renown.ingest.lake import EventLake
 from renown.jobs import enqueue_ingest, enqueue_recognition, make_queue
+from renown.notify.inapp import do_notify
+from renown.notify.outbox import enqueue as enqueue_delivery
 from renown.org.actions import do_create_org
 from renown.recognition.actions import check_comment, check_give_kudos, check_react
-from renown.recognition.notices import enqueue as enqueue_delivery
 from renown.recognition.rings import check_decide_ring
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction

@@ -14,11 +14,11 @@ from renown.badges import evaluate, load_default_rules
 from renown.core.errors import NotAllowed
 from renown.core.roles import Role
 from renown.demo.org import generate_org
+from renown.notify.inapp import in_app_notifications
+from renown.notify.outbox import deliver_pending
 from renown.org.actions import do_create_org
 from renown.recognition import queries
 from renown.recognition.badges import do_evaluate_badges, store_facts
-from renown.recognition.feedback_link import in_app_notifications
-from renown.recognition.notices import deliver_pending
 from renown.recognition.rings import check_decide_ring, check_detect_rings
 from renown.settings import Settings
 from renown.store.tables.recognition import BadgeAward, Kudos, NotificationDelivery

@@ -23,9 +23,9 @@ from fastapi.routing import APIRoute
 from renown.accounts.actions import do_create_account
 from renown.accounts.sessions import SessionLimits, do_start_session
 from renown.core.roles import Role
-from renown.feedback.notify import do_notify
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.requests import check_request_feedback
+from renown.notify.inapp import do_notify
 from renown.settings import Settings
 from renown.store.tables.accounts import WebSession
 from renown.web.app import create_app

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from renown.core.roles import Role
-from renown.feedback.notify import do_notify
+from renown.notify.inapp import do_notify
 from renown.store.tables.org import Person
 from tests.web.conftest import Platform, csrf_of
 

@@ -17,9 +17,10 @@ from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
-from renown.feedback.notify import check_mark_read, list_notifications
 from renown.feedback.rater_links import ExternalRater
-from renown.feedback.raters import Delivery, outside_answer_may_be_anonymous
+from renown.feedback.raters import Delivery, link_delivery, outside_answer_may_be_anonymous
+from renown.notify.inapp import check_mark_read, list_notifications
+from renown.notify.rater_links import SKIPPED, mail_rater_links
 from renown.store.tables.feedback import Notification
 from renown.web.api.feedback_schemas import (
     AnonymitySettingsIn,
@@ -54,7 +55,6 @@ from renown.web.deps import SessionDep, SettingsDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Moment, OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
-from renown.web.rater_mail import SKIPPED, link_delivery, mail_rater_links
 
 router = APIRouter(tags=["feedback"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -24,9 +24,10 @@ from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES, Role
 from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.model import MAX_TEXT, NEVER_ANONYMOUS, Anonymity, Visibility
-from renown.feedback.notify import check_mark_read, list_notifications
-from renown.feedback.raters import Delivery
+from renown.feedback.raters import Delivery, link_delivery
 from renown.feedback.relations import acting_person, derive_relationship
+from renown.notify.inapp import check_mark_read, list_notifications
+from renown.notify.rater_links import mail_rater_links
 from renown.org import queries as org_queries
 from renown.web.deps import SessionDep
 from renown.web.pages.feedback_present import (
@@ -39,7 +40,6 @@ from renown.web.pages.feedback_present import (
 from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, MULTI_LINE, OptionalId, RowId, SearchText, SingleLine
 from renown.web.policy import allow, public, signed_in
-from renown.web.rater_mail import link_delivery, mail_rater_links
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -3,7 +3,8 @@
 The link is the rater's only credential and is never stored (only its hash is), so it is
 sent right after it is made. With a mail server configured, renown e-mails each link and
 the requester never sees it: that is what lets an outside rater's answer stay anonymous
-(:mod:`renown.feedback.raters`). Without one, the requester is shown the links to pass
+(:mod:`renown.feedback.raters`, whose :func:`~renown.feedback.raters.link_delivery` says
+which way these settings send them). Without one, the requester is shown the links to pass
 on, and answers through them are named.
 """
 
@@ -13,21 +14,14 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from renown.feedback.raters import Delivery
-from renown.notify import DeliveryError, send_email
+from renown.notify.email import send_email
+from renown.notify.result import DeliveryError
 from renown.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SKIPPED = "skipped"
 """What a link's delivery says when the requester was shown it instead of renown mailing it."""
-
-
-def link_delivery(settings: Settings) -> Delivery:
-    """How new links will reach outside raters with these settings: by e-mail when a mail
-    server and the public address links are built on are both configured."""
-    mail = settings.smtp_host and settings.smtp_from and settings.public_url
-    return Delivery.MAIL if mail else Delivery.REQUESTER
 
 
 def mailed_link(settings: Settings, token: str) -> str:

@@ -1,7 +1,8 @@
-"""In-app notifications: created by feedback actions, read and marked read by their owner.
+"""In-app notifications: created by the domains' actions, read and marked read by their owner.
 
-Texts never name the giver of anonymous feedback, and anonymous answers notify nobody when
-they arrive: only a release does, so a notification's timing reveals no single answer.
+Feedback (requests, releases), promotion rounds (decisions, appeals) and badges notify people
+here. Texts never name the giver of anonymous feedback, and anonymous answers notify nobody
+when they arrive: only a release does, so a notification's timing reveals no single answer.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
-from renown.core.clock import Clock, SystemClock
+from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import NotFound
 from renown.store.tables.feedback import Notification
-
-SYSTEM_CLOCK = SystemClock()
 
 
 def do_notify(
@@ -32,15 +31,7 @@ def do_notify(
     link: str = "",
 ) -> Notification:
     """Create one notification for a person or an account (audited like every write)."""
-    note = Notification(
-        org_id=org_id,
-        person_id=person_id,
-        account_id=account_id,
-        kind=kind,
-        text=text[:500],
-        link=link[:500],
-        created_at=now,
-    )
+    note = _note(org_id, person_id, account_id, kind, text, link, now)
     session.add(note)
     session.flush()
     audit.append(
@@ -53,6 +44,50 @@ def do_notify(
         at=now,
     )
     return note
+
+
+def add_badge_notification(
+    session: Session, *, org_id: int, person_id: int, text: str, link: str = ""
+) -> None:
+    """Add a person's notification of a badge award, without an audit entry of its own.
+
+    A badge evaluation awards many badges at once and its single audit entry names them
+    (:mod:`renown.recognition.badges`); an entry per notification would only repeat it.
+    """
+    session.add(_note(org_id, person_id, None, "badge", text, link, None))
+
+
+def _note(
+    org_id: int,
+    person_id: int | None,
+    account_id: int | None,
+    kind: str,
+    text: str,
+    link: str,
+    now: datetime | None,
+) -> Notification:
+    note = Notification(
+        org_id=org_id,
+        person_id=person_id,
+        account_id=account_id,
+        kind=kind,
+        text=text[:500],
+        link=link[:500],
+    )
+    if now is not None:
+        note.created_at = now
+    return note
+
+
+def in_app_notifications(session: Session, person_id: int, kind: str) -> list[str]:
+    """Texts of a person's in-app notifications of one kind, oldest first (for tests)."""
+    return list(
+        session.scalars(
+            sa.select(Notification.text)
+            .where(Notification.person_id == person_id, Notification.kind == kind)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def _mine(principal: Principal) -> sa.ColumnElement[bool]:

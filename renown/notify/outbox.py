@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.core.clock import Clock
-from renown.notify import Delivery, DeliveryError, post_slack, send_email
+from renown.notify.email import send_email
+from renown.notify.result import Delivery, DeliveryError
+from renown.notify.slack import post_slack
 from renown.settings import Settings
 from renown.store.tables.recognition import NotificationDelivery
 
