@@ -30,7 +30,7 @@ def main() -> None:
     lake, as_of = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
     trend_days = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     try:
-        from renown.batch.run import score_events
+        from renown.scoring.pipeline import score_events
     except ImportError as error:  # the batch layer is written in parallel
         print(json.dumps({"available": False, "reason": str(error)}))
         return

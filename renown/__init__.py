@@ -1,14 +1,14 @@
 """renown: social talent intelligence with explained network-prominence scores.
 
 The public surface is deliberately small; everything else is reachable through its package
-(``renown.ingest``, ``renown.graph``, ``renown.prominence``, ``renown.batch``).
+(``renown.ingest``, ``renown.graph``, ``renown.prominence``, ``renown.scoring``).
 """
 
 from renown._version import __version__
-from renown.batch.run import ScoringResult, score_events
 from renown.graph.build import build_graph
 from renown.prominence.explain import Explanation
 from renown.prominence.model import ProminenceModel
+from renown.scoring.pipeline import ScoringResult, score_events
 
 __all__ = [
     "Explanation",

@@ -25,7 +25,7 @@ from renown.cli.durations import parse_days
 from renown.cli.org import org_app
 from renown.cli.render import print_explanation, print_leaderboard
 from renown.cli.serve import serve, worker
-from renown.cli.sources import load_events, load_groups, parse_mapping
+from renown.cli.sources import parse_mapping
 from renown.cli.talent import talent_app
 from renown.core.errors import RenownError
 from renown.settings import get_settings
@@ -169,12 +169,9 @@ def score(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
-    import polars as pl
-
-    from renown.batch.run import score_events
-    from renown.batch.runs import record_run, write_scores
-    from renown.batch.sources import is_lake
-    from renown.ingest.lake import EventLake
+    from renown.scoring.inputs import load_groups, open_events
+    from renown.scoring.pipeline import score_events
+    from renown.scoring.runs import record_run, write_scores
 
     with _user_errors():
         if engine not in ("local", "spark"):
@@ -184,13 +181,7 @@ def score(
         when = _parse_instant(as_of) if as_of else None
         column_mapping = parse_mapping(mapping)
         with _stages(not quiet, "reading events") as stage:
-            # A lake is handed over as is: scoring reads only the columns it needs and takes
-            # the input fingerprint from the lake's manifest instead of re-hashing every key.
-            source_events: pl.DataFrame | EventLake = (
-                EventLake(events)
-                if source_format == "lake" or (source_format is None and is_lake(events))
-                else load_events(events, source_format, column_mapping)
-            )
+            source_events = open_events(events, source_format, column_mapping)
             group_map = load_groups(groups) if groups else None
             result = score_events(
                 source_events,
@@ -238,7 +229,7 @@ def explain(
     home: HomeOption = None,
 ) -> None:
     """Explain PERSON's score in a recorded run: components, drivers, groups, trend."""
-    from renown.batch.reproduce import reproduce_run
+    from renown.scoring.reproduce import reproduce_run
 
     with _user_errors():
         result = reproduce_run(_home(home) / "runs", run)
@@ -269,10 +260,11 @@ def ingest(
     home: HomeOption = None,
 ) -> None:
     """Add SOURCE's events to the event lake (importing the same source twice adds nothing)."""
+    from renown.ingest.events import read_events
     from renown.ingest.lake import EventLake
 
     with _user_errors():
-        frame = load_events(source, source_format, parse_mapping(mapping))
+        frame = read_events(source, format=source_format, mapping=parse_mapping(mapping))
         target = EventLake(lake if lake is not None else _home(home) / "lake")
         result = target.append(frame)
         console.print(

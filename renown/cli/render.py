@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
-from renown.batch.run import ScoringResult
 from renown.prominence.components import COMPONENTS
 from renown.prominence.explain import Explanation
+from renown.scoring.pipeline import ScoringResult
 
 _SHORT_LABELS = {
     "pagerank": "Influence",

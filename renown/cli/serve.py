@@ -83,10 +83,10 @@ def serve(
     """Migrate the database and serve the renown web app (with --demo: ready to explore)."""
     import uvicorn
 
-    from renown.jobs import make_queue
     from renown.store import make_engine, upgrade
     from renown.web.app import create_app
     from renown.web.asgi import freeze_startup_heap
+    from renown.worker import make_queue
 
     settings = _settings(home)
     engine = make_engine(settings.database)
@@ -119,8 +119,8 @@ def _serve_processes(
     """Uvicorn with ``workers`` processes, each building its app from the environment."""
     import uvicorn
 
-    from renown.jobs import make_queue
     from renown.store import make_engine, session_factory
+    from renown.worker import make_queue
 
     os.environ["RENOWN_HOME"] = str(settings.home.resolve())
     settings.session_secret()  # made once here, not raced for by the workers starting up
@@ -153,9 +153,9 @@ def worker(
     home: HomeOption = None,
 ) -> None:
     """Run background jobs (ingest, scoring) from the database's queue until stopped."""
-    from renown.jobs import make_queue
     from renown.jobs.recovery import JobWatch
     from renown.jobs.sweep import sweep
+    from renown.worker import make_queue
 
     settings = _settings(home).model_copy(update={"jobs_immediate": False})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

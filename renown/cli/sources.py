@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from renown.batch.sources import load_events, load_groups
-
-__all__ = ["load_events", "load_groups", "parse_mapping"]
-
 
 def parse_mapping(text: str | None) -> dict[str, str] | None:
     """Parse ``actor=from,target=to`` into ``{"actor": "from", "target": "to"}``."""

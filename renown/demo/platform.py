@@ -37,14 +37,11 @@ from renown.demo.social import seed_social
 from renown.demo.talent import seed_talent as _talent
 from renown.demo.workdays import months_before
 from renown.ingest.lake import EventLake
-from renown.jobs import (
-    JobQueue,
-    enqueue_ingest,
-    enqueue_recognition,
-    enqueue_scoring,
-    make_queue,
-)
+from renown.jobs.queue import JobQueue
 from renown.org.actions import do_create_org, import_org_file
+from renown.recognition.job import enqueue_recognition
+from renown.scoring.actions import enqueue_scoring
+from renown.scoring.imports import enqueue_ingest
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction
 from renown.store.migrate import upgrade
@@ -53,6 +50,7 @@ from renown.store.tables.jobs import Job
 from renown.store.tables.org import Organisation, Person
 from renown.store.tables.recognition import Kudos
 from renown.store.tables.scores import ScoringRun
+from renown.worker import make_queue
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Renown Demo Ltd"

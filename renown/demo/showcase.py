@@ -14,11 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
-from renown.batch.run import ScoringResult, score_events
-from renown.batch.runs import record_run, write_scores
 from renown.core.private import private_output
 from renown.demo.org import generate_org, inject_collusion_rings
 from renown.ingest.lake import EventLake
+from renown.scoring.pipeline import ScoringResult, score_events
+from renown.scoring.runs import record_run, write_scores
 
 
 @dataclass(frozen=True)

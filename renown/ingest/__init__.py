@@ -1,11 +1,14 @@
-"""Readers that turn every supported source into canonical event frames, and the lake.
+"""Reading any events input into canonical event frames, and the lake that keeps them.
 
-``read_source(path)`` picks the reader from the path; each reader can also be called
-directly. :class:`EventLake` stores the frames as month-partitioned Parquet with dedupe
-on ``event_key``.
+:func:`read_events` is the way in for every input (an upload, a zipped Slack export, a
+source on the server, a path on the command line, a lake); it picks the reader from the
+path (:mod:`renown.ingest.detect`), and each reader can also be called directly.
+:class:`EventLake` stores the frames as month-partitioned Parquet with dedupe on
+``event_key``. Ingest knows no database and computes nothing.
 """
 
-from renown.ingest.detect import SOURCE_FORMATS, detect_format, read_source
+from renown.ingest.detect import SOURCE_FORMATS, detect_format
+from renown.ingest.events import read_events
 from renown.ingest.lake import AppendResult, EventLake, LakeStats
 from renown.ingest.lock import LakeLockedError
 from renown.ingest.readers.mail import normalize_address, read_maildir, read_mbox
@@ -26,11 +29,11 @@ __all__ = [
     "detect_format",
     "empty_events",
     "normalize_address",
+    "read_events",
     "read_maildir",
     "read_mbox",
     "read_slack",
     "read_snap",
-    "read_source",
     "read_stackexchange",
     "read_tabular",
 ]

@@ -66,11 +66,18 @@ MANIFEST_NAME: Final = "_manifest.json"
 LOCK_NAME: Final = ".lock"
 MANIFEST_VERSION: Final = 2
 """Version 2 added each part's ``key_sum``; version 1 manifests are still read."""
+LAKE_LOCK_TIMEOUT_SECONDS: Final = 120.0
+"""How long a background job appending to a lake waits for another append to finish."""
 COMPRESSION: Final = "zstd"
 _FRAME: Final = "event frame"
 _REQUIRED: Final = tuple(str(c) for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
 _KEY_PREFIX_DIGITS: Final = 16
 _KEY_SUM_MODULUS: Final = 1 << 64
+
+
+def is_lake(path: Path) -> bool:
+    """True when ``path`` is an event-lake folder (month partitions)."""
+    return path.is_dir() and any(p.name.startswith("month=") for p in path.iterdir())
 
 
 def event_key_sum(keys: pl.Series) -> int:
@@ -500,4 +507,5 @@ __all__ = [
     "Part",
     "event_key_sum",
     "events_fingerprint",
+    "is_lake",
 ]

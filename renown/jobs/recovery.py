@@ -22,19 +22,16 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown import audit
+from renown.jobs.queue import JobQueue
 from renown.jobs.runner import FAILED, QUEUED, RUNNING
 from renown.settings import JOB_HEARTBEAT_SECONDS, Settings
 from renown.store.engine import transaction
 from renown.store.tables.jobs import Job
-
-if TYPE_CHECKING:  # the queue runs the sweeper, which uses this module: no import cycle
-    from renown.jobs.queue import JobQueue
 
 logger = logging.getLogger(__name__)
 

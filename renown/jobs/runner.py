@@ -1,9 +1,10 @@
 """Running one job: claim it, report progress, record the outcome.
 
-The runner owns the job's life cycle so that the kinds of work (scoring, ingest,
-recognition) only do their work. Every state change is its own short transaction:
-progress written while a scoring run computes must be visible to the page polling it, and
-a failure must be recorded even though the work's own transaction was rolled back.
+The runner owns the job's life cycle so that the kinds of work only do their work; it
+knows no kind itself: the caller hands it the kinds, by name (see :mod:`renown.jobs`).
+Every state change is its own short transaction: progress written while a scoring run
+computes must be visible to the page polling it, and a failure must be recorded even
+though the work's own transaction was rolled back.
 
 A job that is not ``queued`` is left alone: huey delivers at least once, and a job that a
 crashed worker left ``running`` must not be silently run twice. While a job runs in a
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,25 +67,20 @@ class JobContext:
 
 
 Work = Callable[[JobContext], dict[str, Any]]
+"""What a kind of job does, given its context; its result is the job's result."""
+JobKinds = Mapping[str, Work]
+"""The work of each kind of job, by the kind's name (``jobs.kind``)."""
 
 
-def _kinds() -> dict[str, Work]:
-    # Imported here: the kinds import this module (for JobContext), and scoring pulls in
-    # the whole compute stack, which the web app should not pay for until a job runs.
-    from renown.jobs.ingest import run_ingest
-    from renown.jobs.recognition import run_recognition
-    from renown.jobs.scoring import run_scoring
-
-    return {"scoring": run_scoring, "ingest": run_ingest, "recognition": run_recognition}
-
-
-def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> None:
+def run_job(
+    settings: Settings, sessions: sessionmaker[Session], job_id: int, kinds: JobKinds
+) -> None:
     """Run job ``job_id`` to ``done`` or ``failed`` (never raises for the job's own errors)."""
     context = _claim(settings, sessions, job_id)
     if context is None:
         return
     try:
-        work = _kinds().get(context.kind)
+        work = kinds.get(context.kind)
         if work is None:
             raise RenownError(f"unknown kind of job {context.kind!r}")
         with _heartbeat(context, enabled=not settings.jobs_immediate):

@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 SWEEP_EVERY_MINUTES: Final = 15
 """How often a running worker sweeps (it also sweeps when it starts)."""
 _UPLOAD_NAME: Final = re.compile(r"(?P<job>\d+)-.")
-"""Uploads are kept as ``<org slug>/<job id>-<name>`` (see :mod:`renown.jobs.enqueue`)."""
+"""Uploads are kept as ``<org slug>/<job id>-<name>``
+(see :func:`renown.scoring.imports.enqueue_ingest`)."""
 _LOOKUP_BATCH: Final = 500
 """Job ids per query (well under SQLite's bound-parameter limit)."""
 

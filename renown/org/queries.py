@@ -21,8 +21,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.core.identities import lookup_key, resolve_identities
 from renown.core.roles import Role
+from renown.org.identities import owners_of
 from renown.org.reporting import reporting_line_ids
 from renown.org.views import (
     COLLEAGUE,
@@ -38,7 +38,7 @@ from renown.org.views import (
     Profile,
     TeamView,
 )
-from renown.store.tables.org import Department, Identity, Person, Team
+from renown.store.tables.org import Department, Person, Team
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
 __all__ = [
@@ -52,7 +52,6 @@ __all__ = [
     "network",
     "profile",
     "reports_of",
-    "resolve_people",
     "visible_person_ids_clause",
 ]
 
@@ -345,47 +344,22 @@ def _remember_total(session: Session, run: ScoringRun, total: int) -> None:
         totals[_run_identity(run)] = total
 
 
-def resolve_people(session: Session, org_id: int, raw_values: Iterable[str]) -> dict[str, int]:
-    """Map raw event identities (as scores and explanations name people) to person ids."""
-    raws = list(dict.fromkeys(raw_values))
-    keys = {lookup_key(raw) for raw in raws}
-    if not keys:
-        return {}
-    rows = session.execute(
-        sa.select(Identity.kind, Identity.value, Identity.person_id).where(
-            Identity.org_id == org_id, Identity.value.in_(keys)
-        )
-    ).all()
-    return resolve_identities(raws, rows)
-
-
 def _owners_and_names(
     session: Session, principal: Principal, raw_values: Iterable[str]
 ) -> tuple[dict[str, int], dict[int, str]]:
-    """Who owns each raw identity, and the names of those owners the principal may see.
-
-    One query rather than an identity lookup and then a name lookup: the visibility test
-    is a column of the same rows, so an owner the principal may not see comes back without
-    a name (and is shown as a colleague, never named).
+    """Who owns each raw identity, and the names of those owners the principal may see (an
+    owner the principal may not see has no name, and is shown as a colleague, never named).
     """
-    raws = list(dict.fromkeys(raw_values))
-    keys = {lookup_key(raw) for raw in raws}
-    if not keys:
+    owners = owners_of(session, principal.org_id, raw_values)
+    if not owners:
         return {}, {}
     visible = visible_person_ids_clause(principal, narrowed=True)
     rows = session.execute(
-        sa.select(
-            Identity.kind,
-            Identity.value,
-            Identity.person_id,
-            sa.case((visible, Person.name), else_=None),
+        sa.select(Person.id, Person.name).where(
+            Person.id.in_(sorted(set(owners.values()))), visible
         )
-        .join(Person, Person.id == Identity.person_id)
-        .where(Identity.org_id == principal.org_id, Identity.value.in_(keys))
     ).all()
-    owners = resolve_identities(raws, [(kind, value, pid) for kind, value, pid, _ in rows])
-    names = {pid: name for _kind, _value, pid, name in rows if name is not None}
-    return owners, names
+    return owners, {pid: name for pid, name in rows}
 
 
 def profile(session: Session, principal: Principal, person_id: int) -> Profile:
@@ -455,7 +429,7 @@ def network(
     for pid, name, team, score, explanation in rows:
         nodes.append(NetworkNode(pid, name, team, score))
         drivers_of[pid] = _drivers(explanation)
-    owners = resolve_people(
+    owners = owners_of(
         session, principal.org_id, (raw for ds in drivers_of.values() for raw, _ in ds)
     )
     in_picture = set(drivers_of)

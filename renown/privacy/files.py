@@ -33,9 +33,9 @@ import polars as pl
 
 from renown.core.errors import InputError
 from renown.core.identities import lookup_key
+from renown.ingest.events import read_events
 from renown.ingest.lake import EventLake
 from renown.ingest.rewrite import remove_identities
-from renown.jobs.files import read_event_file
 from renown.privacy.traces import MIN_WORD, Traces
 from renown.settings import Settings
 
@@ -123,7 +123,7 @@ def _upload_names(path: Path, traces: Traces) -> bool:
     """Whether an uploaded file names the person (its events, or anywhere in its text)."""
     name = path.name.split("-", 1)[-1]
     try:
-        events = read_event_file(path, name)
+        events = read_events(path, name)
     except InputError:
         events = None
     if events is not None:

@@ -17,12 +17,13 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from renown.accounts.principal import Principal
-from renown.jobs import queries as job_queries
-from renown.jobs.queue import JobQueue, make_queue
+from renown.jobs.queue import JobQueue
+from renown.scoring import queries as job_queries
 from renown.settings import Settings
 from renown.store.engine import writing
 from renown.store.tables.jobs import Job
 from renown.store.turns import Turns
+from renown.worker import make_queue
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_PATIENCE_SECONDS = 30.0

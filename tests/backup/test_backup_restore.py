@@ -18,9 +18,10 @@ from renown.accounts.actions import principal_of
 from renown.backup import BackupError, create_backup, restore_backup
 from renown.core.events import event_key
 from renown.ingest.lake import EventLake
-from renown.jobs import enqueue_scoring, make_queue
+from renown.scoring.actions import enqueue_scoring
 from renown.store.engine import make_engine, session_factory, transaction
 from renown.store.tables.accounts import Account
+from renown.worker import make_queue
 from tests.backup.conftest import Installation, fresh_installation, home_data, table_rows
 from tests.helpers import mode_of, one_event
 

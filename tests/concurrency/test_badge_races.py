@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from renown import audit
 from renown.badges import evaluate, load_default_rules
 from renown.core.roles import Role
-from renown.jobs.runner import execute_job
 from renown.recognition.badges import store_facts, stored_awards
 from renown.store.engine import transaction
 from renown.store.tables.feedback import Notification
 from renown.store.tables.jobs import Job
 from renown.store.tables.recognition import BadgeAward, Kudos, NotificationDelivery
+from renown.worker import execute_job
 from tests.concurrency import workers
 from tests.concurrency.crews import race
 from tests.concurrency.installation import CLOCK, Colleagues

@@ -178,9 +178,9 @@ def run_jobs(line: StartLine, database_url: str, home: str, job_ids: list[int]) 
 
     The outcome of each is its final status, with the error of a failed one.
     """
-    from renown.jobs.runner import execute_job
     from renown.settings import Settings
     from renown.store.tables.jobs import Job
+    from renown.worker import execute_job
 
     settings = Settings(
         home=Path(home),
@@ -208,10 +208,10 @@ def recognise_until_stopped(
 ) -> list[str]:
     """The worker's background job, over and over until ``stop`` is set: each pass queues
     a recognition job (rings, lake export, badges, notifications) and runs it at once."""
-    from renown.jobs.enqueue import enqueue_recognition
-    from renown.jobs.runner import execute_job
+    from renown.recognition.job import enqueue_recognition
     from renown.settings import Settings
     from renown.store.tables.jobs import Job
+    from renown.worker import execute_job
 
     settings = Settings(
         home=Path(home),

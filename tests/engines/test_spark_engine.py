@@ -174,7 +174,7 @@ def test_graph_options_and_file_lists_agree(spark: SparkSession, tmp_path: Path)
 
 
 def test_score_events_runs_on_spark(spark: SparkSession) -> None:
-    from renown.batch.run import score_events
+    from renown.scoring.pipeline import score_events
 
     events = random_events(seed=11)
     on_spark = score_events(events, model=one_pass_model(), engine="spark", trend_days=20.0)

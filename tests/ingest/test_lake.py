@@ -10,13 +10,13 @@ import polars as pl
 import pytest
 
 import renown.ingest.lake as lake_module
-from renown.batch.run import input_fingerprint
 from renown.core.errors import InputError
 from renown.core.events import event_key
 from renown.ingest.lake import EventLake
 from renown.ingest.lock import LakeLock, LakeLockedError
 from renown.ingest.readers.tabular import read_tabular
 from renown.ingest.schema import EVENT_SCHEMA
+from renown.scoring.pipeline import input_fingerprint
 from tests.helpers import modes_under
 
 START = datetime(2024, 1, 30, 12, tzinfo=UTC)

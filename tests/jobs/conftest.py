@@ -18,11 +18,12 @@ from renown.accounts.actions import do_create_account, principal_of
 from renown.accounts.principal import Principal
 from renown.core.roles import Role
 from renown.demo.org import SyntheticOrg, generate_org
-from renown.jobs import JobQueue, make_queue
+from renown.jobs import JobQueue
 from renown.org.actions import do_create_org, import_org_file
 from renown.settings import Settings
 from renown.store.engine import transaction
 from renown.store.tables.org import Person
+from renown.worker import make_queue
 
 PEOPLE = 150
 HRIS_COLUMNS = ("employee_id", "name", "email", "title", "team", "department", "manager_id")

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 
 from renown.core.errors import InputError
-from renown.jobs import files
-from renown.jobs.files import read_event_file
+from renown.ingest import zips as files
+from renown.ingest.events import read_events as read_event_file
 from tests.fuzzing import assert_well_formed_events, fuzz, mutated, read_or_refusal
 from tests.jobs.test_uploads import SLACK_EXPORT
 

@@ -10,9 +10,12 @@ import pytest
 
 from renown.core.errors import Invalid
 from renown.demo.org import SyntheticOrg
-from renown.jobs import JobQueue, enqueue_ingest, enqueue_scoring, make_queue
-from renown.jobs.queue import TABLE_PREFIX, peewee_database
+from renown.jobs import JobQueue
+from renown.jobs.storage import TABLE_PREFIX, peewee_database
+from renown.scoring.actions import enqueue_scoring
+from renown.scoring.imports import enqueue_ingest
 from renown.store.engine import transaction
+from renown.worker import make_queue
 from tests.jobs.conftest import Installation
 from tests.jobs.helpers import job
 

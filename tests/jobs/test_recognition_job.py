@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from renown.core.errors import NotAllowed
 from renown.demo.org import SyntheticOrg
 from renown.ingest.lake import EventLake
-from renown.jobs import enqueue_ingest, enqueue_recognition, enqueue_scoring, make_queue
-from renown.jobs.actions import check_start_recognition
 from renown.jobs.runner import JobContext
 from renown.recognition import actions
+from renown.recognition.job import check_start_recognition, enqueue_recognition
+from renown.scoring.actions import enqueue_scoring
+from renown.scoring.imports import enqueue_ingest
 from renown.store.engine import transaction
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
@@ -27,6 +28,7 @@ from renown.store.tables.recognition import (
     NotificationDelivery,
 )
 from renown.store.tables.scores import ScoringRun
+from renown.worker import make_queue
 from tests.jobs.conftest import Installation
 from tests.jobs.helpers import job
 from tests.recognition.helpers import MovableClock, principal

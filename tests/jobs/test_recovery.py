@@ -15,14 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown import audit
+from renown import worker as runner
 from renown.cli.serve import _start_worker
 from renown.demo.org import SyntheticOrg
-from renown.jobs import JobQueue, enqueue_ingest, make_queue, runner
+from renown.jobs import JobQueue
 from renown.jobs.recovery import STALE_AFTER, recover_stalled_jobs, stale_after
 from renown.org.actions import do_create_org
+from renown.scoring.imports import enqueue_ingest
 from renown.settings import Settings
 from renown.store.engine import transaction
 from renown.store.tables.jobs import Job
+from renown.worker import make_queue
 from tests.jobs.conftest import Installation
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from renown import audit
 from renown.demo.org import SyntheticOrg
 from renown.ingest.lake import EventLake
-from renown.jobs import enqueue_ingest, enqueue_scoring
-from renown.jobs.runner import execute_job
-from renown.jobs.scoring import departments_of
+from renown.scoring.actions import enqueue_scoring
+from renown.scoring.imports import enqueue_ingest
+from renown.scoring.job import departments_of
 from renown.store.engine import transaction
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+from renown.worker import execute_job
 from tests.jobs.conftest import PEOPLE, Installation
 from tests.jobs.helpers import BROKEN_CSV, job
 

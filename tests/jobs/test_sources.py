@@ -14,17 +14,12 @@ import pytest
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 from renown.demo.org import SyntheticOrg
 from renown.ingest.lake import EventLake
-from renown.jobs.runner import execute_job
-from renown.jobs.sources import (
-    check_ingest_source,
-    is_pickable_name,
-    list_sources,
-    org_sources_dir,
-    sources_hint,
-    sources_of,
-)
+from renown.ingest.sources import is_pickable_name, list_sources, org_sources_dir, sources_hint
+from renown.scoring.actions import check_ingest_source
+from renown.scoring.queries import sources_of
 from renown.settings import Settings
 from renown.store.engine import transaction
+from renown.worker import execute_job
 from tests.ingest.test_mail import FIRST, REPLY
 from tests.ingest.test_slack import make_export
 from tests.jobs.conftest import Installation

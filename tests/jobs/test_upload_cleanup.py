@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from renown.demo.org import SyntheticOrg
-from renown.jobs import JobQueue, actions, enqueue_ingest, make_queue
-from renown.jobs.queue import SWEEP_TASK
-from renown.jobs.runner import execute_job
+from renown.jobs import JobQueue
 from renown.jobs.sweep import sweep, sweep_stale_uploads
+from renown.jobs.tasks import SWEEP_TASK
+from renown.scoring import actions
+from renown.scoring.imports import enqueue_ingest
 from renown.settings import Settings
 from renown.store.engine import transaction
 from renown.store.tables.jobs import Job
+from renown.worker import execute_job, make_queue
 from tests.helpers import modes_under
 from tests.jobs.conftest import Installation
 from tests.jobs.helpers import BROKEN_CSV, events_csv, files_under, job

@@ -12,7 +12,7 @@ import pytest
 from renown.core.errors import InputError, NotAllowed, NotFound
 from renown.demo.org import SyntheticOrg
 from renown.ingest.lake import EventLake
-from renown.jobs import actions, queries
+from renown.scoring import actions, queries
 from renown.store.engine import transaction
 from tests.jobs.conftest import Installation
 from tests.jobs.helpers import BROKEN_CSV, events_csv, files_under, job, job_count
@@ -168,7 +168,7 @@ def test_a_bad_half_life_is_refused(installation: Installation) -> None:
 
 
 def test_upload_names_lose_any_folder(installation: Installation, tmp_path: Path) -> None:
-    from renown.jobs.files import upload_name
+    from renown.ingest.uploads import upload_name
 
     assert upload_name("../../etc/passwd.csv") == "passwd.csv"
     assert upload_name("C:\\Users\\ann\\events.csv") == "events.csv"

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.batch.run import ScoringResult, score_events
 from renown.core.roles import Role
 from renown.demo.org import SyntheticOrg, generate_org
+from renown.scoring.pipeline import ScoringResult, score_events
 from renown.store.tables import Person
 
 HEADER = "employee_id,name,email,title,team,department,manager_id,hired_on,left_on,public_profile"

@@ -8,12 +8,12 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from renown.batch.run import score_events
-from renown.batch.snapshots import store_scoring_result
 from renown.core.roles import Role
 from renown.org import queries
 from renown.org.actions import do_create_org, import_org_file
 from renown.org.views import COLLEAGUE
+from renown.scoring.pipeline import score_events
+from renown.scoring.snapshots import store_scoring_result
 from renown.store import transaction
 from renown.store.tables import Person, ScoreSnapshot
 from tests.org.orgchart import demo_chart, person_ids, principal, scored_demo

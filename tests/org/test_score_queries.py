@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown.accounts.actions import check_issue_token, do_create_account, principal_of
-from renown.batch.snapshots import store_scoring_result
 from renown.core.errors import NotFound
 from renown.core.roles import Role
 from renown.org import queries
 from renown.org.actions import do_create_org, import_org_file
 from renown.org.views import COLLEAGUE
 from renown.privacy.export import export_my_data
+from renown.scoring.snapshots import store_scoring_result
 from renown.store import transaction
 from renown.store.tables import Person
 from tests.org.orgchart import demo_chart, person_ids, principal, scored_demo

@@ -26,8 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from renown.accounts.actions import check_issue_token, principal_of
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SessionLimits, do_start_session
-from renown.batch.run import score_events
-from renown.batch.runs import record_run, write_scores
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.demo.platform import seed_demo
@@ -38,12 +36,15 @@ from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery
 from renown.feedback.requests import check_request_feedback
 from renown.ingest.lake import EventLake
-from renown.jobs import enqueue_ingest, enqueue_recognition, make_queue
 from renown.notify.inapp import do_notify
 from renown.notify.outbox import enqueue as enqueue_delivery
 from renown.org.actions import do_create_org
 from renown.recognition.actions import check_comment, check_give_kudos, check_react
+from renown.recognition.job import enqueue_recognition
 from renown.recognition.rings import check_decide_ring
+from renown.scoring.imports import enqueue_ingest
+from renown.scoring.pipeline import score_events
+from renown.scoring.runs import record_run, write_scores
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction
 from renown.store.tables.accounts import Account
@@ -53,6 +54,7 @@ from renown.talent import calibration, decisions, succession
 from renown.talent.board import board
 from renown.talent.imports import check_import_talent_records
 from renown.talent.rounds import Eligibility, RoundConfig, check_open_round, check_set_candidate
+from renown.worker import make_queue
 
 PEOPLE = 200
 HANDLE = "SubjectHandle"

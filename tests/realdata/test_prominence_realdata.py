@@ -14,10 +14,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from renown.batch.run import score_events
 from renown.core.events import event_key
 from renown.datasets import Dataset, load_enron, load_eu_core
 from renown.ingest.schema import conform
+from renown.scoring.pipeline import score_events
 
 
 @pytest.fixture(scope="module", params=["enron", "eu-core-temporal", "eu-core-static"])

@@ -8,12 +8,12 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.orm import Session
 
-from renown.batch.run import score_events
 from renown.core.roles import Role
 from renown.ingest.lake import EventLake
 from renown.org.actions import do_create_org
 from renown.recognition import actions
 from renown.recognition.events import do_export_events
+from renown.scoring.pipeline import score_events
 from renown.settings import Settings
 from tests.helpers import AS_OF, random_events
 from tests.recognition.helpers import MovableClock, bulk_people, principal

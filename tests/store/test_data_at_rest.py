@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from renown.jobs.queue import peewee_database
+from renown.jobs.storage import peewee_database
 from renown.settings import Settings
 from renown.store import make_engine, upgrade
 from tests.helpers import mode_of, modes_under

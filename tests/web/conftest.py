@@ -31,14 +31,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from renown.accounts.actions import check_issue_token, do_create_account, principal_of
 from renown.accounts.principal import Principal
-from renown.batch.run import score_events
-from renown.batch.snapshots import store_scoring_result
 from renown.core.roles import Role
 from renown.demo.org import generate_org
 from renown.demo.platform import HRIS_COLUMNS
 from renown.feedback.frameworks import do_seed_default_framework
 from renown.org.actions import do_create_org, do_import_org
 from renown.org.hris import parse_hris
+from renown.scoring.pipeline import score_events
+from renown.scoring.snapshots import store_scoring_result
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory
 from renown.store.migrate import upgrade

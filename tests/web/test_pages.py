@@ -18,11 +18,11 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from renown.batch.run import score_events
-from renown.batch.snapshots import store_scoring_result
 from renown.core.roles import Role
 from renown.demo.org import generate_org
 from renown.org.views import COLLEAGUE, Connection, HistoryPoint
+from renown.scoring.pipeline import score_events
+from renown.scoring.snapshots import store_scoring_result
 from renown.store.tables.org import Department, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 from renown.web.pages.present import component_bars, describe, trend_chart_spec

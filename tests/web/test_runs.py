@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from renown.core.roles import Role
 from renown.demo.org import generate_org
 from renown.ingest.lake import EventLake
-from renown.jobs.sources import org_sources_dir
+from renown.ingest.sources import org_sources_dir
 from renown.settings import Settings
 from renown.store.tables.jobs import Job
 from renown.web.app import create_app

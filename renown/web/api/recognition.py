@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.clock import SystemClock
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
-from renown.jobs import actions as job_actions
 from renown.recognition import actions, queries
+from renown.recognition import job as job_actions
 from renown.recognition.queries import MAX_PER_PAGE
 from renown.recognition.rings import check_decide_ring
 from renown.web.api.recognition_schemas import (

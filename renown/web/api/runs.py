@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES
-from renown.jobs import actions, queries, sources
-from renown.jobs.files import EVENT_SUFFIXES
+from renown.ingest.uploads import EVENT_SUFFIXES
+from renown.scoring import actions, queries
 from renown.store.tables.jobs import Job
 from renown.web.api.runs_schemas import (
     IngestSourceIn,
@@ -94,7 +94,7 @@ def list_sources(
     principal: PeopleAdmin, session: SessionDep, settings: SettingsDep
 ) -> list[SourceOut]:
     """Sources an operator placed in the organisation's folder on the server, by name."""
-    return [source_out(s) for s in sources.sources_of(session, principal, settings)]
+    return [source_out(s) for s in queries.sources_of(session, principal, settings)]
 
 
 @router.post("/sources/ingest", status_code=status.HTTP_202_ACCEPTED)
@@ -106,7 +106,7 @@ def ingest_source(
     A name that is not a plain entry name is a 422, one that is not listed a 404, and a
     source that cannot be read a 400 naming file, line and field; none queues anything.
     """
-    job = sources.check_ingest_source(session, principal, queue, body.name)
+    job = actions.check_ingest_source(session, principal, queue, body.name)
     return job_out(committed(session, principal, job))
 
 

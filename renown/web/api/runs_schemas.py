@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from renown.jobs.sources import SourceEntry
+from renown.ingest.sources import SourceEntry
 from renown.store.tables.jobs import Job
 from renown.store.tables.scores import ScoringRun
 from renown.web.params import SINGLE_LINE, Moment, Number

@@ -23,9 +23,9 @@ from renown.core.clock import SystemClock
 from renown.core.errors import Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import frameworks
-from renown.jobs import actions as job_actions
 from renown.org import queries as org_queries
 from renown.recognition import actions, queries
+from renown.recognition import job as job_actions
 from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep

@@ -22,10 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES
-from renown.jobs import actions, queries, sources
-from renown.jobs.files import EVENT_SUFFIXES
+from renown.ingest import sources
+from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.jobs.queue import JobQueue
 from renown.org import queries as org_queries
+from renown.scoring import actions, queries
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
@@ -49,12 +50,12 @@ def _runs_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     settings = request.app.state.settings
-    folder = sources.sources_hint(settings, sources.org_slug_of(session, principal))
+    folder = sources.sources_hint(settings, queries.org_slug_of(session, principal))
     context: dict[str, Any] = {
         "runs": queries.list_runs(session, principal, limit=RECENT),
         "jobs": queries.list_jobs(session, principal, limit=RECENT),
         "accept": ",".join(sorted(EVENT_SUFFIXES)),
-        "sources": sources.sources_of(session, principal, settings),
+        "sources": queries.sources_of(session, principal, settings),
         "sources_folder": folder,
         "sources_under_home": not PurePosixPath(folder).is_absolute(),
         "error": error,
@@ -134,7 +135,7 @@ def ingest_source(
 ) -> Response:
     """Check and queue a listed source; a refused one shows the problem on the page."""
     try:
-        job = sources.check_ingest_source(session, principal, queue, name)
+        job = actions.check_ingest_source(session, principal, queue, name)
     except (InputError, Invalid, NotFound) as problem:
         session.rollback()
         code = next(c for kind, c in STATUS_OF.items() if isinstance(problem, kind))

@@ -6,14 +6,12 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import polars as pl
-
-from renown.batch.run import ScoringResult, input_fingerprint, score_events
-from renown.batch.runs import load_run
-from renown.batch.sources import is_lake, load_events, load_groups
 from renown.core.errors import RenownError
 from renown.ingest.lake import EventLake
 from renown.prominence.model import ProminenceModel
+from renown.scoring.inputs import load_groups, open_events
+from renown.scoring.pipeline import ScoringResult, input_fingerprint, score_events
+from renown.scoring.runs import load_run
 
 
 def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
@@ -30,15 +28,11 @@ def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
     if not source or not source.get("path"):
         raise RenownError(f"run {record['run_id']} has no recorded input to reproduce it from")
     path = Path(source["path"])
-    events: pl.DataFrame | EventLake
-    lake_format = source.get("format") == "lake" or source.get("format") is None
-    if lake_format and path.is_dir() and is_lake(path):
-        # the manifest's key sums give the fingerprint without reading any event
-        events = EventLake(path)
-        fingerprint = events.fingerprint()
-    else:
-        events = load_events(path, source.get("format"), source.get("mapping"))
-        fingerprint = input_fingerprint(events)
+    events = open_events(path, source.get("format"), source.get("mapping"))
+    # a lake's manifest key sums give the fingerprint without reading any event
+    fingerprint = (
+        events.fingerprint() if isinstance(events, EventLake) else input_fingerprint(events)
+    )
     if fingerprint != record["input_fingerprint"]:
         raise RenownError(
             f"the input of run {record['run_id']} ({path}) has changed since the run "

@@ -1,5 +1,8 @@
 """The ingest job: add an uploaded file or a source on the server to the event lake.
 
+:func:`enqueue_ingest` queues it (after the upload or the source was read in full by
+:mod:`renown.scoring.actions`); :func:`run_ingest` is its work, run by the worker.
+
 The lake drops events it already holds (by key), so uploading the same file (or ingesting
 the same source) twice adds nothing, and it commits an append atomically, so a source that
 fails to read leaves the lake exactly as it was.
@@ -12,19 +15,58 @@ belong to the operator and are never deleted.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
 
 from renown import audit
+from renown.accounts.principal import Principal
 from renown.core.errors import InputError
-from renown.ingest.lake import EventLake
-from renown.jobs.files import read_event_file
+from renown.core.private import private_dir, restrict_file
+from renown.ingest.events import read_events
+from renown.ingest.lake import LAKE_LOCK_TIMEOUT_SECONDS, EventLake
+from renown.jobs.enqueue import enqueue_job
+from renown.jobs.queue import JobQueue
 from renown.jobs.runner import JobContext
-from renown.jobs.sources import read_server_source
+from renown.scoring.queries import org_slug_of
 from renown.store.engine import transaction
+from renown.store.tables.jobs import Job
 
-LAKE_LOCK_TIMEOUT_SECONDS = 120.0
-"""How long an ingest waits for another append to the same lake to finish."""
+INGEST: Final = "ingest"
+
+
+def enqueue_ingest(
+    session: Session,
+    principal: Principal,
+    queue: JobQueue,
+    path: Path,
+    *,
+    name: str | None = None,
+    keep_as_upload: bool = False,
+) -> Job:
+    """An ingest job for the events file at ``path`` (runs after the caller commits).
+
+    With ``keep_as_upload`` the file is moved to ``uploads_dir/<org>/<job id>-<name>``
+    (private: 0600 in 0700 folders), where the worker finds it (and people can tell uploads
+    apart) and deletes it once read; otherwise the job reads ``path`` where it is (a source
+    on the server, named by an administrator, never deleted).
+    """
+    shown = name or path.name
+    job = enqueue_job(session, principal, queue, INGEST, {"file": shown}, submit=False)
+    if keep_as_upload:
+        relative = Path(org_slug_of(session, principal)) / f"{job.id}-{shown}"
+        target = queue.settings.uploads_dir / relative
+        private_dir(target.parent)
+        shutil.move(path, target)
+        restrict_file(target)
+        job.params = {"file": shown, "upload": relative.as_posix()}
+    else:
+        job.params = {"file": shown, "path": str(path.resolve())}
+    session.flush()
+    queue.submit_after_commit(session, job.id)
+    return job
 
 
 def stored_upload(context: JobContext) -> Path:
@@ -45,10 +87,10 @@ def run_ingest(context: JobContext) -> dict[str, Any]:
             raise InputError(name, "the uploaded file is no longer on the server; upload it again")
         raise InputError(name, "the source is no longer on the server")
     context.report(f"reading {name}", 0.1)
-    # Uploads are single files named by their suffix; a server path may be a whole folder
-    # (a Slack export, a Maildir, a Stack Exchange dump), so its format is detected.
+    # An upload is a single file; a server path may be a whole folder (a Slack export, a
+    # Maildir, a Stack Exchange dump): either way its format is detected.
     try:
-        frame = read_event_file(path, name) if uploaded else read_server_source(path, name)
+        frame = read_events(path, name)
     finally:
         if uploaded:
             path.unlink(missing_ok=True)

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from renown.audit import entries, verify
-from renown.batch.run import score_events
-from renown.batch.runs import run_id
-from renown.batch.snapshots import store_scoring_result
 from renown.org.actions import do_create_org, import_org_file
+from renown.scoring.pipeline import score_events
+from renown.scoring.runs import run_id
+from renown.scoring.snapshots import store_scoring_result
 from renown.store import transaction
 from renown.store.tables import Person, ScoreSnapshot, ScoringRun
 from tests.conftest import make_events

@@ -8,8 +8,8 @@ listed ones, and what it resolves to must stay inside that folder: a symlink poi
 elsewhere is neither listed nor read, so another organisation's folder, the database or the
 secret key cannot be reached however the name is spelt.
 
-Like an upload, a source is read completely before its job is queued, so a broken source
-is refused at once, located by file, line and field, and nothing is queued or written.
+This module lists and picks the entries; reading one is
+:func:`renown.ingest.events.read_events`, with the entry's name.
 """
 
 from __future__ import annotations
@@ -19,30 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal
 
-import polars as pl
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotFound
-from renown.ingest.detect import SourceFormat, detect_format, read_source
-from renown.jobs.actions import PEOPLE_ADMINS_ONLY
-from renown.jobs.enqueue import enqueue_ingest
-from renown.jobs.files import read_event_file
-from renown.jobs.queue import JobQueue
+from renown.ingest.detect import SourceFormat, detect_format
 from renown.settings import Settings
-from renown.store.tables.jobs import Job
-from renown.store.tables.org import Organisation
 
 SourceKind = Literal["file", "folder"]
 MAX_NAME_LENGTH: Final = 255
-LABELLED_FORMATS: Final = frozenset({"csv", "tsv", "jsonl", "parquet", "snap"})
-"""Formats whose event keys hash a source label: the entry's name, so that reading the same
-source again (even after an operator re-copies it) adds nothing."""
-READABLE: Final = (
-    "an mbox file, a Maildir folder, a Slack export (folder or .zip), a Stack Exchange "
-    "dump folder, a CSV/TSV/JSON Lines/Parquet file or a SNAP edge list"
-)
 
 
 @dataclass(frozen=True)
@@ -96,20 +78,6 @@ def list_sources(settings: Settings, org_slug: str) -> list[SourceEntry]:
     return entries
 
 
-def sources_of(session: Session, principal: Principal, settings: Settings) -> list[SourceEntry]:
-    """The sources of the principal's organisation (HR and administrators only)."""
-    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
-    return list_sources(settings, org_slug_of(session, principal))
-
-
-def org_slug_of(session: Session, principal: Principal) -> str:
-    """The slug of the principal's organisation, which names its sources folder."""
-    slug = session.scalar(sa.select(Organisation.slug).where(Organisation.id == principal.org_id))
-    if slug is None:
-        raise NotFound("your organisation no longer exists")
-    return str(slug)
-
-
 def sources_hint(settings: Settings, org_slug: str) -> str:
     """Where an operator puts the organisation's sources: relative to renown's home when it
     is under it, since people need the place, not the machine's layout."""
@@ -120,56 +88,25 @@ def sources_hint(settings: Settings, org_slug: str) -> str:
         return folder.as_posix()
 
 
-def check_ingest_source(session: Session, principal: Principal, queue: JobQueue, name: str) -> Job:
-    """Check the listed source ``name`` completely and queue adding it to the lake.
+def pick_source(settings: Settings, org_slug: str, name: str) -> Path:
+    """Where the listed source ``name`` of the organisation really is.
 
     Raises
     ------
-    NotAllowed
-        The principal is not HR or an administrator.
     Invalid
         ``name`` is not a plain entry name (a path, a parent reference, a hidden name).
     NotFound
-        No such entry is listed for the principal's organisation.
-    InputError
-        The source cannot be read or holds no events (nothing is queued).
+        No such entry is listed for the organisation.
     """
-    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
     if not is_pickable_name(name):
         raise Invalid("a source is named by one of the entries listed, not by a path")
-    slug = org_slug_of(session, principal)
-    if name not in {entry.name for entry in list_sources(queue.settings, slug)}:
+    if name not in {entry.name for entry in list_sources(settings, org_slug)}:
         raise NotFound(f"no source {name!r} in your organisation's sources folder")
-    folder = org_sources_dir(queue.settings, slug)
+    folder = org_sources_dir(settings, org_slug)
     target = _inside(folder.resolve(), folder / name)
     if target is None:  # replaced by a link leading out since it was listed
         raise NotFound(f"no source {name!r} in your organisation's sources folder")
-    events = read_server_source(target, name)
-    if events.height == 0:
-        raise InputError(name, "the source holds no events")
-    return enqueue_ingest(session, principal, queue, target, name=name)
-
-
-def read_server_source(path: Path, name: str) -> pl.DataFrame:
-    """Canonical events of the source at ``path``, known to people as ``name``.
-
-    The format is detected; errors name ``name`` (and the file inside a folder), with line
-    and field, never where the server keeps it.
-    """
-    if path.is_file() and path.suffix.lower() == ".zip":
-        return read_event_file(path, name)  # a zipped Slack export, unpacked safely
-    try:
-        chosen = detect_format(path)
-    except InputError:
-        if not path.exists():
-            raise InputError(name, "the source is no longer on the server") from None
-        raise InputError(name, f"not a source renown can read; expected {READABLE}") from None
-    try:
-        if chosen in LABELLED_FORMATS:
-            return read_source(path, format=chosen, source=name)
-        return read_source(path, format=chosen)
-    except InputError as error:
-        raise _relabel(error, path, name) from None
+    return target
 
 
 def _inside(root: Path, path: Path) -> Path | None:
@@ -208,12 +145,3 @@ def _guess_format(target: Path) -> SourceFormat | None:
         return detect_format(target)
     except InputError:
         return None
-
-
-def _relabel(error: InputError, stored: Path, name: str) -> InputError:
-    """The same error, naming the source as listed instead of where the server keeps it."""
-    base = str(stored)
-    rest = error.source[len(base) :] if error.source.startswith(base) else ""
-    source = f"{name}/{rest[1:]}" if rest.startswith("/") else f"{name}{rest}"
-    message = error.message.replace(base, name)
-    return InputError(source, message, line=error.line, field=error.field)

@@ -1,45 +1,32 @@
-"""Resolving what the user pointed at into an event frame (a source file/folder or a lake)."""
+"""What a scoring run reads: its events (a lake kept as it is) and its groups.
+
+A lake is handed to the pipeline as is: scoring then reads only the columns it needs and
+takes the input fingerprint from the lake's manifest instead of re-hashing every key. Any
+other input is read by :func:`renown.ingest.events.read_events`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 import polars as pl
 
 from renown.core.delimited import read_records
 from renown.core.errors import InputError
-
-if TYPE_CHECKING:
-    from renown.ingest.detect import SourceFormat
-
-
-def is_lake(path: Path) -> bool:
-    """True when ``path`` is an event-lake folder (month partitions)."""
-    return path.is_dir() and any(p.name.startswith("month=") for p in path.iterdir())
+from renown.ingest.events import LAKE, read_events
+from renown.ingest.lake import EventLake, is_lake
 
 
-def load_events(
+def open_events(
     path: Path, source_format: str | None = None, mapping: Mapping[str, str] | None = None
-) -> pl.DataFrame:
-    """Read events from ``path``: an event lake folder or any supported source."""
+) -> pl.DataFrame | EventLake:
+    """The events at ``path`` for scoring: the lake itself if it is one, else read."""
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
-    if source_format == "lake" or (source_format is None and is_lake(path)):
-        from renown.ingest.lake import EventLake
-
-        return EventLake(path).scan().collect()
-    from renown.ingest.detect import SOURCE_FORMATS, read_source
-
-    if source_format is not None and source_format not in SOURCE_FORMATS:
-        known = ", ".join([*SOURCE_FORMATS, "lake"])
-        raise InputError(str(path), f"unknown source format {source_format!r}; use one of {known}")
-    return read_source(
-        path,
-        format=cast("SourceFormat | None", source_format),
-        mapping=dict(mapping) if mapping else None,
-    )
+    if source_format == LAKE or (source_format is None and is_lake(path)):
+        return EventLake(path)
+    return read_events(path, format=source_format, mapping=mapping)
 
 
 def load_groups(path: Path) -> dict[str, str]:

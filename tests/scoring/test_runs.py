@@ -8,12 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from renown.batch.reproduce import reproduce_run
-from renown.batch.run import input_fingerprint, score_events
-from renown.batch.runs import load_run, record_run, write_scores
-from renown.batch.sources import load_events
 from renown.core.errors import RenownError
 from renown.ingest.lake import EventLake
+from renown.scoring.inputs import open_events as load_events
+from renown.scoring.pipeline import input_fingerprint, score_events
+from renown.scoring.reproduce import reproduce_run
+from renown.scoring.runs import load_run, record_run, write_scores
 from tests.helpers import modes_under, random_events
 
 

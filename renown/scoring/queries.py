@@ -1,7 +1,8 @@
-"""Reading jobs and scoring runs, scoped to the principal's organisation.
+"""Reading scoring runs, background jobs and the sources on the server, for HR and
+administrators, scoped to the principal's organisation.
 
-Another organisation's job or run is "not found", never "forbidden": whether it exists
-is none of the caller's business.
+Another organisation's job or run is "not found", never "forbidden": whether it exists is none of
+the caller's business.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.jobs.actions import PEOPLE_ADMINS_ONLY
+from renown.ingest.sources import SourceEntry, list_sources
+from renown.jobs.access import PEOPLE_ADMINS_ONLY
+from renown.settings import Settings
 from renown.store.tables.jobs import Job
+from renown.store.tables.org import Organisation
 from renown.store.tables.scores import ScoringRun
 
 MAX_LIST = 200
@@ -59,6 +63,20 @@ def get_run(session: Session, principal: Principal, run_id: int) -> ScoringRun:
     if run is None or run.org_id != principal.org_id:
         raise NotFound(f"no scoring run {run_id}")
     return run
+
+
+def sources_of(session: Session, principal: Principal, settings: Settings) -> list[SourceEntry]:
+    """The sources of the principal's organisation (HR and administrators only)."""
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
+    return list_sources(settings, org_slug_of(session, principal))
+
+
+def org_slug_of(session: Session, principal: Principal) -> str:
+    """The slug of the principal's organisation, which names its sources and uploads folders."""
+    slug = session.scalar(sa.select(Organisation.slug).where(Organisation.id == principal.org_id))
+    if slug is None:
+        raise NotFound("your organisation no longer exists")
+    return str(slug)
 
 
 def _bounded(limit: int) -> int:

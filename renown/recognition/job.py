@@ -26,17 +26,22 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
+from renown.accounts.principal import Principal
 from renown.core.clock import FixedClock, SystemClock
 from renown.feedback.requests import do_send_reminders
-from renown.ingest.lake import AppendResult
-from renown.jobs.ingest import LAKE_LOCK_TIMEOUT_SECONDS
+from renown.ingest.lake import LAKE_LOCK_TIMEOUT_SECONDS, AppendResult
+from renown.jobs.access import PEOPLE_ADMINS_ONLY
+from renown.jobs.enqueue import enqueue_job, utc_as_of
+from renown.jobs.queue import JobQueue
 from renown.jobs.runner import JobContext
 from renown.notify.outbox import DeliveryReport, deliver_pending
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.events import do_export_events
 from renown.recognition.rings import do_detect_rings
 from renown.store.engine import transaction
+from renown.store.tables.jobs import Job
 
+RECOGNITION: Final = "recognition"
 STAGE_PROGRESS: Final[dict[str, float]] = {
     "looking for kudos rings": 0.05,
     "exporting kudos and feedback to the event lake": 0.35,
@@ -49,6 +54,28 @@ DELIVERY_BATCH: Final = 100
 """Messages sent per transaction."""
 MAX_DELIVERY_BATCHES: Final = 50
 """Batches per job: a backlog beyond this waits for the next run instead of holding a worker."""
+
+
+def check_start_recognition(
+    session: Session, principal: Principal, queue: JobQueue, *, as_of: datetime | None = None
+) -> Job:
+    """Queue a recognition pass: kudos rings for HR review, the lake export, badges and
+    pending notifications (``as_of``: the instant it acts at; default when it runs)."""
+    principal.require_people_admin(PEOPLE_ADMINS_ONLY)
+    return enqueue_recognition(session, principal, queue, as_of=utc_as_of(as_of))
+
+
+def enqueue_recognition(
+    session: Session,
+    principal: Principal,
+    queue: JobQueue,
+    *,
+    as_of: datetime | None = None,
+) -> Job:
+    """A recognition pass (rings, export, badges, notifications) for the principal's
+    organisation, acting at ``as_of`` (default: when it runs)."""
+    params: dict[str, Any] = {"as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
+    return enqueue_job(session, principal, queue, RECOGNITION, params)
 
 
 def run_recognition(context: JobContext) -> dict[str, Any]:

@@ -7,8 +7,8 @@ are evaluated with the run, in the same transaction, so a run never exists witho
 awards it earned (nor awards without their run).
 
 Breadth of reach is measured across departments, so each scored identity is given the
-department of the person it belongs to (through the organisation's identities, matched
-exactly as snapshots are). Identities that match nobody simply have no department.
+department of the person who owns it (:func:`renown.org.identities.owners_of`, as
+snapshots match them). Identities that match nobody simply have no department.
 """
 
 from __future__ import annotations
@@ -20,18 +20,18 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from renown.batch.run import score_events
-from renown.batch.snapshots import store_scoring_result
 from renown.core.clock import SystemClock
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
-from renown.core.identities import lookup_key, resolve_identities
 from renown.ingest.lake import EventLake
-from renown.jobs.recognition import export_recognition
 from renown.jobs.runner import JobContext
+from renown.org.identities import owners_of
 from renown.recognition.badges import do_evaluate_badges
+from renown.recognition.job import export_recognition
+from renown.scoring.pipeline import score_events
+from renown.scoring.snapshots import store_scoring_result
 from renown.store.engine import transaction
-from renown.store.tables.org import Department, Identity, Person
+from renown.store.tables.org import Department, Person
 
 STAGE_PROGRESS: Final[dict[str, float]] = {
     "loading events": 0.1,
@@ -41,8 +41,6 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
     "scoring the previous window for trends": 0.6,
 }
 """How far along a run is when :func:`score_events` starts each stage (measured share)."""
-LOOKUP_BATCH: Final = 5000
-"""Identity values per lookup query (well under SQLite's bound-parameter limit)."""
 
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
@@ -104,17 +102,7 @@ def departments_of(session: Session, org_id: int, events: pl.DataFrame) -> dict[
         .unique()
         .to_list()
     )
-    keys = sorted({lookup_key(raw) for raw in identities})
-    stored: list[tuple[str, str, int]] = []
-    for start in range(0, len(keys), LOOKUP_BATCH):
-        batch = session.execute(
-            sa.select(Identity.kind, Identity.value, Identity.person_id).where(
-                Identity.org_id == org_id,
-                Identity.value.in_(keys[start : start + LOOKUP_BATCH]),
-            )
-        )
-        stored.extend((kind, value, person) for kind, value, person in batch)
-    owners = resolve_identities(identities, stored)
+    owners = owners_of(session, org_id, identities)
     named = session.execute(
         sa.select(Person.id, Department.name)
         .join(Department, Department.id == Person.department_id)

@@ -1,12 +1,12 @@
 """Storing a scoring result in the database: one run row and one snapshot per known person.
 
 Scores are computed on event identities (e-mail addresses, handles, ids); the store keeps
-them per person. Each scored identity is matched to a person through the organisation's
-identities, normalised with :mod:`renown.core.identities` exactly as the org import stored
-them. Identities that match nobody are counted (``people_scored`` vs ``people_matched``)
-but not stored: snapshots belong to people. When one person was scored under several
-identities, the best-ranked one is kept (scoring after merging identities is better, but
-the store must not fail on data that did not).
+them per person. Each scored identity is matched to the person who owns it in the
+organisation (:func:`renown.org.identities.owners_of`). Identities that match nobody are
+counted (``people_scored`` vs ``people_matched``) but not stored: snapshots belong to
+people. When one person was scored under several identities, the best-ranked one is kept
+(scoring after merging identities is better, but the store must not fail on data that did
+not).
 
 Storing is idempotent per organisation and ``run_key`` (the deterministic id of the run's
 inputs and parameters), so a retried job does not duplicate a run.
@@ -23,16 +23,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown import audit
-from renown.batch.run import ScoringResult
-from renown.batch.runs import run_id
-from renown.core.identities import lookup_key, resolve_identities
-from renown.store.tables.org import Identity
+from renown.org.identities import owners_of
+from renown.scoring.pipeline import ScoringResult
+from renown.scoring.runs import run_id
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
 INSERT_BATCH = 1000
 """Snapshots per INSERT round trip (bounded memory for the explanations of large orgs)."""
-LOOKUP_BATCH = 5000
-"""Identity values per lookup query (well under SQLite's bound-parameter limit)."""
 
 
 def store_scoring_result(
@@ -101,18 +98,7 @@ def _instant(value: Any) -> datetime:
 
 def _match(session: Session, org_id: int, people: list[str]) -> dict[str, int]:
     """Scored identity -> person id, keeping only the best-ranked identity of each person."""
-    keys = sorted({lookup_key(p) for p in people})
-    rows: list[tuple[str, str, int]] = []
-    for start in range(0, len(keys), LOOKUP_BATCH):
-        rows.extend(
-            session.execute(
-                sa.select(Identity.kind, Identity.value, Identity.person_id).where(
-                    Identity.org_id == org_id,
-                    Identity.value.in_(keys[start : start + LOOKUP_BATCH]),
-                )
-            ).all()
-        )
-    resolved = resolve_identities(people, rows)
+    resolved = owners_of(session, org_id, people)
     taken: set[int] = set()
     best: dict[str, int] = {}
     for person in people:  # scores are ordered best first

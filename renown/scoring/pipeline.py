@@ -1,4 +1,8 @@
-"""Scoring runs end to end: events -> graph -> fitted model -> scores, with run metadata.
+"""The scoring pipeline: events -> graph -> fitted model -> scores, with run metadata.
+
+:func:`score_events` is the one way a run is computed: ``renown score``, the scoring job of
+the web app (:mod:`renown.scoring.job`), reproducing a run and the demo all call it, and it
+runs the measures locally or on Spark (``engine="spark"``).
 
 A run records everything needed to reproduce it exactly: the graph parameters (as-of
 instant, half-life, channel weights, pair scaling), the model's ``get_params()``, the code

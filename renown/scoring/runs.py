@@ -20,9 +20,9 @@ from typing import Any, Literal
 
 import polars as pl
 
-from renown.batch.run import ScoringResult
 from renown.core.errors import RenownError
 from renown.core.private import private_dir, private_output, write_private
+from renown.scoring.pipeline import ScoringResult
 
 OutputFormat = Literal["csv", "parquet", "json"]
 

@@ -1,12 +1,8 @@
-"""Reading an uploaded events file: which kinds are accepted, and errors in the user's terms.
+"""Unpacking a zip that people sent (a zipped Slack export), safely.
 
-Uploads are stored as ``<job id>-<name>``, and a Slack export arrives zipped; the readers
-would name those server-side paths in their errors. Errors are relabelled with the name
-the person uploaded (and the path inside their zip), keeping line and field, because that
-is what they can open and fix.
-
-Event keys of tabular files hash the file's source label; it is the uploaded name, not
-the stored one, so that uploading the same file again adds nothing to the lake.
+A zip comes from outside: it may name absolute or parent paths, hold links, or inflate to
+far more than it declares. It is unpacked into a scratch folder that is deleted afterwards,
+refusing all of these; refusals name the zip as people know it, never the server's path.
 """
 
 from __future__ import annotations
@@ -14,69 +10,26 @@ from __future__ import annotations
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Final
 
-import polars as pl
-
 from renown.core.errors import InputError
-from renown.ingest.detect import SourceFormat, read_source
-
-TABULAR: Final[dict[str, SourceFormat]] = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".parquet": "parquet",
-}
-EVENT_SUFFIXES: Final = frozenset({*TABULAR, ".mbox", ".zip"})
-"""File types accepted as events: tables, a mailbox, or a zipped Slack export."""
 
 MAX_UNZIPPED_BYTES: Final = 2 * 1024**3
 """A zip may not unpack to more than this (a zip bomb fails instead of filling the disk)."""
 MAX_ZIP_ENTRIES: Final = 200_000
 
 
-def upload_name(filename: str | None) -> str:
-    """The file's own name, without any folder a browser or script sent along."""
-    name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
-    return name[:150] or "upload"
-
-
-def check_event_suffix(name: str) -> str:
-    """The (lower-case) suffix of ``name`` if it is an accepted events file."""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in EVENT_SUFFIXES:
-        accepted = ", ".join(sorted(EVENT_SUFFIXES))
-        raise InputError(
-            name, f"unsupported file type {suffix or '(none)'}; upload one of {accepted}"
-        )
-    return suffix
-
-
-def read_event_file(path: Path, name: str) -> pl.DataFrame:
-    """Canonical events of the file stored at ``path`` and uploaded as ``name``."""
-    suffix = check_event_suffix(name)
-    if suffix == ".zip":
-        return _read_zip(path, name)
-    try:
-        if suffix == ".mbox":
-            return read_source(path, format="mbox")
-        return read_source(path, format=TABULAR[suffix], source=name)
-    except InputError as error:
-        raise _relabel(error, path, name) from None
-
-
-def _read_zip(path: Path, name: str) -> pl.DataFrame:
+@contextmanager
+def unzipped(path: Path, name: str) -> Iterator[Path]:
+    """A scratch folder holding the zip at ``path`` (known to people as ``name``) unpacked;
+    deleted when the block ends."""
     with tempfile.TemporaryDirectory(prefix="renown-unzip-") as scratch:
         folder = Path(scratch)
         _unzip(path, folder, name)
-        roots = sorted(p.parent for p in folder.rglob("users.json"))
-        if not roots:
-            raise InputError(name, "not a Slack export: no users.json in the zip")
-        try:
-            return read_source(roots[0], format="slack")
-        except InputError as error:
-            raise _relabel(error, folder, name) from None
+        yield folder
 
 
 def _unzip(path: Path, folder: Path, name: str) -> None:
@@ -149,11 +102,3 @@ _CHUNK: Final = 1 << 20
 def _is_link(member: zipfile.ZipInfo) -> bool:
     mode = member.external_attr >> 16
     return (mode & 0o170000) == 0o120000
-
-
-def _relabel(error: InputError, stored: Path, name: str) -> InputError:
-    """The same error, naming the uploaded file instead of where the server keeps it."""
-    base = str(stored)
-    rest = error.source[len(base) :] if error.source.startswith(base) else ""
-    source = f"{name}/{rest[1:]}" if rest.startswith("/") else f"{name}{rest}"
-    return InputError(source, error.message, line=error.line, field=error.field)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from renown.batch.sources import load_groups
 from renown.core.errors import InputError
+from renown.scoring.inputs import load_groups
 
 
 def test_groups_are_read_with_quotes_blank_lines_and_any_line_ending(tmp_path: Path) -> None:
