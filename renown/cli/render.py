@@ -11,14 +11,6 @@ from renown.batch.run import ScoringResult
 from renown.prominence.components import COMPONENTS
 from renown.prominence.explain import Explanation
 
-_SHORT_LABELS = {
-    "pagerank": "Influence",
-    "reach": "Reach",
-    "breadth": "Breadth",
-    "amplification": "Ampl.",
-    "responsiveness": "Resp.",
-}
-
 
 def print_leaderboard(
     console: Console,
@@ -42,7 +34,7 @@ def print_leaderboard(
     table.add_column("score", justify="right", style="bold")
     table.add_column("trend", justify="right")
     for name in weighted:
-        table.add_column(_SHORT_LABELS.get(name, COMPONENTS[name].label), justify="right")
+        table.add_column(COMPONENTS[name].short_label, justify="right")
     head = result.scores.head(top)
     has_trend = "trend" in head.columns
     for row in head.iter_rows(named=True):
