@@ -6,8 +6,8 @@ The public surface is deliberately small; everything else is reachable through i
 
 from renown._version import __version__
 from renown.batch.run import ScoringResult, score_events
+from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
-from renown.prominence.explain import Explanation
 from renown.prominence.model import ProminenceModel
 
 __all__ = [

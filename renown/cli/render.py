@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 
 from renown.batch.run import ScoringResult
+from renown.core.explanation import Explanation
 from renown.prominence.components import COMPONENTS
-from renown.prominence.explain import Explanation
 
 
 def print_leaderboard(

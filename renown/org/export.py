@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
+from renown.core.explanation import Explanation
 from renown.feedback.queries import received
-from renown.org.views import redacted_explanation
 from renown.store.tables.accounts import Account, ApiToken, WebSession
 from renown.store.tables.org import Identity, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -120,7 +120,7 @@ def _snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
             "rank": snap.rank,
             "trend": snap.trend,
             "components": snap.components,
-            "explanation": redacted_explanation(snap.explanation),
+            "explanation": Explanation.from_dict(snap.explanation).redacted().to_dict(),
         }
         for snap, run in rows
     ]
