@@ -14,7 +14,7 @@ and keys a row lacks take neutral defaults.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 from renown.core.wording import influence, joined, share, signed, standing
@@ -75,7 +75,6 @@ class Driver:
     """Someone whose attention lifts the person's influence."""
 
     person: str
-    """Raw event identity of the driver."""
     share: float
     """Share of the person's PageRank inflow that comes from this driver (0..1)."""
 
@@ -168,10 +167,10 @@ class Explanation:
         return RedactedExplanation(
             person=self.person,
             score=self.score,
-            score_exact=round(self.score_exact, 4),
+            score_exact=self.score_exact,
             rank=self.rank,
             population=self.population,
-            trend=_rounded(self.trend),
+            trend=self.trend,
             components=self.parts,
             groups_reached=self.groups_reached,
             driver_shares=tuple(round(d.share, 4) for d in self.drivers),
@@ -236,21 +235,8 @@ class RedactedExplanation:
     """True when interactions inside a detected reciprocal ring were discounted."""
 
     def to_dict(self) -> dict[str, object]:
-        """JSON form (as the API returns it)."""
-        return {
-            "person": self.person,
-            "score": self.score,
-            "score_exact": self.score_exact,
-            "rank": self.rank,
-            "population": self.population,
-            "trend": self.trend,
-            "components": [p.to_dict() for p in self.components],
-            "groups_reached": [
-                {"group": g.group, "strength": g.strength} for g in self.groups_reached
-            ],
-            "driver_shares": list(self.driver_shares),
-            "in_detected_ring": self.in_detected_ring,
-        }
+        """JSON-ready form, as the API returns it (sequences as tuples)."""
+        return asdict(self)
 
 
 def read_explanation(stored: Explanation | Mapping[str, Any] | None) -> Explanation | None:
