@@ -5,8 +5,8 @@ The public surface is deliberately small; everything else is reachable through i
 """
 
 from renown._version import __version__
+from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
-from renown.prominence.explain import Explanation
 from renown.prominence.model import ProminenceModel
 from renown.scoring.pipeline import ScoringResult, score_events
 

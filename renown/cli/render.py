@@ -7,17 +7,9 @@ from collections.abc import Mapping
 from rich.console import Console
 from rich.table import Table
 
+from renown.core.explanation import Explanation
 from renown.prominence.components import COMPONENTS
-from renown.prominence.explain import Explanation
 from renown.scoring.pipeline import ScoringResult
-
-_SHORT_LABELS = {
-    "pagerank": "Influence",
-    "reach": "Reach",
-    "breadth": "Breadth",
-    "amplification": "Ampl.",
-    "responsiveness": "Resp.",
-}
 
 
 def print_leaderboard(
@@ -42,7 +34,7 @@ def print_leaderboard(
     table.add_column("score", justify="right", style="bold")
     table.add_column("trend", justify="right")
     for name in weighted:
-        table.add_column(_SHORT_LABELS.get(name, COMPONENTS[name].label), justify="right")
+        table.add_column(COMPONENTS[name].short_label, justify="right")
     head = result.scores.head(top)
     has_trend = "trend" in head.columns
     for row in head.iter_rows(named=True):

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
+from renown.core.explanation import Explanation
 from renown.core.roles import Role
 from renown.org.identities import owners_of
 from renown.org.reporting import reporting_line_ids
@@ -394,8 +395,7 @@ def profile(session: Session, principal: Principal, person_id: int) -> Profile:
 
 
 def _drivers(explanation: dict[str, Any]) -> list[tuple[str, float]]:
-    drivers = explanation.get("drivers") or []
-    return [(str(d["person"]), float(d["share"])) for d in drivers if "person" in d]
+    return [(d.person, d.share) for d in Explanation.from_dict(explanation).drivers]
 
 
 def network(

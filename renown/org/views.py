@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from renown.store.tables.org import Person, Team
 from renown.store.tables.scores import ScoreSnapshot
@@ -169,19 +169,3 @@ class Network:
 
     nodes: Sequence[NetworkNode]
     edges: Sequence[NetworkEdge]
-
-
-def redacted_explanation(explanation: dict[str, Any]) -> dict[str, Any]:
-    """A stored explanation without other people's identities.
-
-    Stored explanations name the event identities that drive a score and the members of a
-    detected ring. Those are other people, and the viewer may not be allowed to see them,
-    so outside the scoring run itself they are replaced by what is safe to show: each
-    driver's share without the name, whether a ring was discounted, and no free-text
-    summary (it quotes the names). Pages and the API name visible connections separately.
-    """
-    clean = {k: v for k, v in explanation.items() if k not in {"drivers", "ring", "summary"}}
-    drivers = explanation.get("drivers") or []
-    clean["driver_shares"] = [round(float(d.get("share", 0.0)), 4) for d in drivers]
-    clean["in_detected_ring"] = bool(explanation.get("ring"))
-    return clean

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.org.views import redacted_explanation
+from renown.core.explanation import Explanation
 from renown.store.tables.accounts import Account, ApiToken, WebSession
 from renown.store.tables.org import Identity, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -72,7 +72,7 @@ def snapshots(session: Session, person: Person) -> list[dict[str, Any]]:
             "rank": snap.rank,
             "trend": snap.trend,
             "components": snap.components,
-            "explanation": redacted_explanation(snap.explanation),
+            "explanation": Explanation.from_dict(snap.explanation).redacted().to_dict(),
         }
         for snap, run in rows
     ]

@@ -1,7 +1,7 @@
 """Pure prominence scoring: measures, the composite model, explanations, anti-gaming."""
 
 from renown.prominence.components import COMPONENTS, DEFAULT_INFORMATIONAL, DEFAULT_WEIGHTS
-from renown.prominence.explain import Explanation, explain
+from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
 from renown.prominence.rings import RingReport, detect_rings, discount_rings
 
@@ -9,7 +9,6 @@ __all__ = [
     "COMPONENTS",
     "DEFAULT_INFORMATIONAL",
     "DEFAULT_WEIGHTS",
-    "Explanation",
     "ProminenceModel",
     "RingReport",
     "detect_rings",

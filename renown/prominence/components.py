@@ -1,6 +1,13 @@
-"""The components of the composite prominence score and their documented default weights.
+"""The registry of prominence components: the one place a measure enters the composite.
 
-Why these defaults (no weight was tuned to any label):
+Each :class:`Component` carries everything the rest of renown needs to know about one
+measure: its local implementation, whether it is monotone in inbound attention, where its
+Spark implementation lives, how it is labelled on pages and in the terminal, and whether it
+is weighted by default. The composite model, the Spark engine, explanations, web pages, the
+CLI and the property tests all read this registry, so adding a measure means writing its
+module, its Spark implementation and one entry here.
+
+Why these default weights (no weight was tuned to any label):
 
 * ``pagerank`` (0.35): attention *from people who themselves receive attention* is the core
   of prominence (Page et al. 1999); it is also the hardest to fake, because a new account or
@@ -27,16 +34,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from renown.prominence.measures import Measure
+from renown.prominence.measures.amplification import amplification
+from renown.prominence.measures.betweenness import betweenness
+from renown.prominence.measures.breadth import breadth
+from renown.prominence.measures.constraint import brokerage
+from renown.prominence.measures.core_number import core_number
+from renown.prominence.measures.degree import in_strength, out_strength, reach
+from renown.prominence.measures.pagerank import pagerank
+from renown.prominence.measures.responsiveness import responsiveness
+
+ON_DRIVER: Final = "driver"
+"""Spark reference of a component the Spark engine computes with its local measure, on the
+collected graph (sampled betweenness: ``O(k * m)`` with a seeded sample of sources)."""
+
+_ONE_PASS = "renown.prominence.engines.spark_components"
+_ITERATIVE = "renown.prominence.engines.spark_iterative"
+
 
 @dataclass(frozen=True)
 class Component:
-    """A named measure that can enter the composite score."""
+    """A measure that can enter the composite score, with everything declared about it."""
 
     name: str
+    """Key in weights, stored explanations and score columns."""
     label: str
+    """Name shown on pages and in explanations."""
+    short_label: str
+    """Name in narrow places (terminal leaderboard columns)."""
     description: str
+    """What the component counts, in one line for tooltips."""
+    measure: Measure
+    """Default-parameter local implementation, one value per node in ``graph.people`` order."""
     monotone: bool
-    """True when an extra inbound interaction can never lower the person's standing on it."""
+    """True when an extra inbound interaction can never lower the person's value on it."""
+    spark: str
+    """``module:function`` of the Spark implementation (``SparkFrames -> (node, value)``), or
+    :data:`ON_DRIVER`. A string, so that the registry never imports the Spark engine."""
+    default_weight: float = 0.0
+    """Weight in the default composite (0: not weighted unless the organisation says so)."""
+    informational: bool = False
+    """Computed and explained with zero weight on every run by default."""
+    needs_groups: bool = False
+    """Only computable when people have departments (or detected communities are asked for)."""
+    opt_in: bool = False
+    """Too costly to be part of a default composite: computed only when asked for."""
 
 
 COMPONENTS: Final[Mapping[str, Component]] = {
@@ -45,55 +87,113 @@ COMPONENTS: Final[Mapping[str, Component]] = {
         Component(
             "pagerank",
             "Influence",
+            "Influence",
             "attention from people who are themselves prominent (weighted PageRank)",
-            True,
+            pagerank,
+            monotone=True,
+            spark=f"{_ITERATIVE}:pagerank",
+            default_weight=0.35,
         ),
-        Component("reach", "Reach", "distinct people who addressed this person", True),
+        Component(
+            "reach",
+            "Reach",
+            "Reach",
+            "distinct people who addressed this person",
+            reach,
+            monotone=True,
+            spark=f"{_ONE_PASS}:reach",
+            default_weight=0.20,
+        ),
         Component(
             "breadth",
             "Breadth",
+            "Breadth",
             "other departments or communities that seek this person out",
-            True,
+            breadth,
+            monotone=True,
+            spark=f"{_ONE_PASS}:breadth",
+            default_weight=0.15,
+            needs_groups=True,
         ),
         Component(
             "amplification",
             "Amplification",
+            "Ampl.",
             "engagement received per message sent, including anonymous upvotes",
-            True,
+            amplification,
+            monotone=True,
+            spark=f"{_ONE_PASS}:amplification",
+            default_weight=0.15,
         ),
         Component(
             "responsiveness",
             "Responsiveness",
+            "Resp.",
             "attention returned to the people who address this person",
-            True,
+            responsiveness,
+            monotone=True,
+            spark=f"{_ONE_PASS}:responsiveness",
+            default_weight=0.15,
         ),
-        Component("in_strength", "Inbound strength", "total scaled inbound attention", True),
-        Component("out_strength", "Activity", "total scaled outbound activity", False),
+        Component(
+            "in_strength",
+            "Inbound strength",
+            "Inbound strength",
+            "total scaled inbound attention",
+            in_strength,
+            monotone=True,
+            spark=f"{_ONE_PASS}:in_strength",
+            informational=True,
+        ),
+        Component(
+            "out_strength",
+            "Activity",
+            "Activity",
+            "total scaled outbound activity",
+            out_strength,
+            monotone=False,
+            spark=f"{_ONE_PASS}:out_strength",
+            informational=True,
+        ),
         Component(
             "brokerage",
             "Brokerage",
+            "Brokerage",
             "1 - Burt's constraint: ties to people who are not tied to each other",
-            False,
+            brokerage,
+            monotone=False,
+            spark=f"{_ONE_PASS}:brokerage",
         ),
-        Component("core_number", "Core", "k-core number: depth inside the dense core", False),
+        Component(
+            "core_number",
+            "Core",
+            "Core",
+            "k-core number: depth inside the dense core",
+            core_number,
+            monotone=False,
+            spark=f"{_ITERATIVE}:core_number",
+        ),
         Component(
             "betweenness",
             "Betweenness",
+            "Betweenness",
             "share of shortest paths through this person (sampled, opt-in)",
-            False,
+            betweenness,
+            monotone=False,
+            spark=ON_DRIVER,
+            opt_in=True,
         ),
     )
 }
+"""Every component, by name, in the order pages list them (weighted ones first)."""
 
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
-    "pagerank": 0.35,
-    "reach": 0.20,
-    "breadth": 0.15,
-    "amplification": 0.15,
-    "responsiveness": 0.15,
+    c.name: c.default_weight for c in COMPONENTS.values() if c.default_weight > 0
 }
 
-DEFAULT_INFORMATIONAL: Final[tuple[str, ...]] = ("in_strength", "out_strength")
+DEFAULT_INFORMATIONAL: Final[tuple[str, ...]] = tuple(
+    c.name for c in COMPONENTS.values() if c.informational
+)
 """Computed and explained on every run but weighted zero unless the organisation says so.
 
 Brokerage (Burt's constraint, a 2-hop computation: about 6 s for 1M people / 10M pairs on

@@ -10,15 +10,15 @@ Score
 ``score = 1 + 99 * sum_c w_c * u_c / sum_c w_c`` where ``u_c`` is the person's mid-rank
 percentile on component ``c`` (:mod:`renown.prominence.normalise`; a raw value of zero is
 percentile 0) and ``w_c`` its weight (:data:`renown.prominence.components.DEFAULT_WEIGHTS`),
-over the components that can be computed on the input: breadth needs departments unless
-``community_breadth`` is set. Each component's *points*
+over the components that can be computed on the input: breadth (like every component that
+``needs_groups``) needs departments unless ``community_breadth`` is set. Each component's *points*
 (``99 * w_c * u_c / sum w``) add up, with the base of 1, to the score, which makes the
 explanation exact rather than approximate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
 import numpy as np
@@ -26,8 +26,9 @@ import polars as pl
 from numpy.typing import NDArray
 
 from renown.graph.csr import InteractionGraph
-from renown.prominence import measures
 from renown.prominence.components import COMPONENTS, DEFAULT_INFORMATIONAL, DEFAULT_WEIGHTS
+from renown.prominence.measures import Measure
+from renown.prominence.measures.pagerank import pagerank
 from renown.prominence.normalise import midrank_percentile
 from renown.prominence.rings import RingReport, detect_rings, discount_rings
 
@@ -123,7 +124,7 @@ class ProminenceModel:
 
     def _unavailable(self, graph: InteractionGraph) -> frozenset[str]:
         if graph.groups is None and not self.community_breadth:
-            return frozenset({"breadth"})
+            return frozenset(c.name for c in COMPONENTS.values() if c.needs_groups)
         return frozenset()
 
     def _validate(self) -> None:
@@ -184,12 +185,11 @@ class ProminenceModel:
         self.scores_ = exact
         return self
 
-    def _measure(self, name: str) -> Callable[[InteractionGraph], FloatArray]:
+    def _measure(self, name: str) -> Measure:
         if name == "pagerank":
             alpha = self.alpha
-            return lambda g: measures.pagerank(g, alpha=alpha)
-        registry: Mapping[str, Callable[[InteractionGraph], FloatArray]] = measures.MEASURES
-        return registry[name]
+            return lambda g: pagerank(g, alpha=alpha)
+        return COMPONENTS[name].measure
 
     def to_frame(self) -> pl.DataFrame:
         """One row per person, best first: id, integer score, exact score, rank, components."""

@@ -22,10 +22,11 @@ import polars as pl
 
 from renown._version import __version__
 from renown.core.events import EventColumn
+from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
 from renown.graph.csr import InteractionGraph
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
-from renown.prominence.explain import Explanation, explain
+from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
 
 Engine = Literal["local", "spark"]

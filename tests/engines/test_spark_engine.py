@@ -19,7 +19,7 @@ import pytest
 from renown.core.errors import InputError
 from renown.graph.build import build_graph
 from renown.graph.csr import FloatArray, InteractionGraph
-from renown.prominence.components import DEFAULT_INFORMATIONAL
+from renown.prominence.components import COMPONENTS, DEFAULT_WEIGHTS
 from renown.prominence.engines.spark import local_spark, spark_measures
 from renown.prominence.explain import explain
 from renown.prominence.measures.pagerank import pagerank
@@ -55,9 +55,9 @@ def spark() -> SparkSession:
 
 
 def full_model() -> ProminenceModel:
-    """Every default component, breadth over communities, brokerage and betweenness."""
+    """Every registered component (the default ones weighted), breadth over communities."""
     return ProminenceModel(
-        informational=(*DEFAULT_INFORMATIONAL, "brokerage", "betweenness"),
+        informational=tuple(name for name in COMPONENTS if name not in DEFAULT_WEIGHTS),
         community_breadth=True,
     )
 

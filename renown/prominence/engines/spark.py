@@ -14,10 +14,11 @@ works) on machines without Spark or Java.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, get_args
+from typing import TYPE_CHECKING, cast, get_args
 
 import numpy as np
 import polars as pl
@@ -26,9 +27,8 @@ from renown.graph.build import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_KIND_WEIGHTS, Pa
 from renown.graph.build import _encode_groups as encode_groups
 from renown.graph.csr import FloatArray, InteractionGraph
 from renown.prominence import measures
-from renown.prominence.components import COMPONENTS
-from renown.prominence.engines import spark_components as one_pass
-from renown.prominence.engines import spark_iterative as iterative
+from renown.prominence.components import COMPONENTS, ON_DRIVER
+from renown.prominence.engines.spark_frames import ComponentOnSpark, SparkFrames
 from renown.prominence.engines.spark_graph import (
     EventSource,
     aggregate_pairs,
@@ -44,7 +44,7 @@ from renown.prominence.rings import RingReport, discount_rings
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SPARK_COMPONENTS", "local_spark", "spark_measures"]
+__all__ = ["local_spark", "spark_implementation", "spark_measures"]
 
 _SESSION: list[SparkSession] = []
 
@@ -215,7 +215,7 @@ def _components(
     if graph.n == 0:
         return {name: np.zeros(0, dtype=np.float64) for name in wanted}
     columns: dict[str, np.ndarray] = {"anonymous": graph.anonymous}
-    if "breadth" in wanted:
+    if any(COMPONENTS[name].needs_groups for name in wanted):
         # Communities (when no departments are given) come from the local, seeded label
         # propagation on the collected graph: asynchronous updates do not distribute, and
         # the same node order makes them identical to the local engine's.
@@ -224,14 +224,14 @@ def _components(
             dtype=np.int32,
         )
     nodes = node_frame(spark, columns).localCheckpoint()
-    on_spark = [name for name in wanted if name in SPARK_COMPONENTS]
+    frames = SparkFrames(pairs=pairs, nodes=nodes, n=graph.n, alpha=model.alpha)
+    implementations = {name: spark_implementation(name) for name in wanted}
+    on_spark = {name: run for name, run in implementations.items() if run is not None}
     raw: dict[str, FloatArray] = {}
     if on_spark:
         tagged = [
-            SPARK_COMPONENTS[name](pairs, nodes, graph.n, model).select(
-                F.lit(name).alias("component"), "node", "value"
-            )
-            for name in on_spark
+            run(frames).select(F.lit(name).alias("component"), "node", "value")
+            for name, run in on_spark.items()
         ]
         union = tagged[0]
         for frame in tagged[1:]:
@@ -245,40 +245,21 @@ def _components(
             raw[name] = values
     for name in wanted:
         if name not in raw:
-            raw[name] = measures.MEASURES[name](graph)
+            raw[name] = COMPONENTS[name].measure(graph)
     return {name: raw[name] for name in wanted}
 
 
-def _pagerank(pairs: DataFrame, nodes: DataFrame, n: int, model: ProminenceModel) -> DataFrame:
-    defaults = measures.pagerank.__kwdefaults__ or {}
-    return iterative.pagerank(
-        pairs,
-        nodes,
-        n,
-        alpha=model.alpha,
-        tol=float(defaults["tol"]),
-        max_iter=int(defaults["max_iter"]),
-    )
+def spark_implementation(name: str) -> ComponentOnSpark | None:
+    """The Spark implementation the registry names for ``name`` (None: computed on the driver).
 
-
-ComponentOnSpark = Callable[["DataFrame", "DataFrame", int, ProminenceModel], "DataFrame"]
-
-SPARK_COMPONENTS: Final[Mapping[str, ComponentOnSpark]] = {
-    "pagerank": _pagerank,
-    "core_number": lambda pairs, nodes, n, model: iterative.core_number(pairs),
-    "reach": lambda pairs, nodes, n, model: one_pass.reach(pairs),
-    "in_strength": lambda pairs, nodes, n, model: one_pass.in_strength(pairs),
-    "out_strength": lambda pairs, nodes, n, model: one_pass.out_strength(pairs),
-    "amplification": lambda pairs, nodes, n, model: one_pass.amplification(pairs, nodes),
-    "responsiveness": lambda pairs, nodes, n, model: one_pass.responsiveness(pairs),
-    "breadth": lambda pairs, nodes, n, model: one_pass.breadth(
-        pairs, nodes, one_pass.BREADTH_SATURATION
-    ),
-    "brokerage": lambda pairs, nodes, n, model: one_pass.brokerage(pairs),
-}
-"""Components computed with Spark joins, each giving ``(node, value)`` rows.
-
-Any other component of the model (sampled betweenness, opt-in and ``O(k * m)`` with a
-seeded sample of sources) is computed on the driver by its local measure, on the collected
-graph; nothing is computed twice.
-"""
+    Resolved on use, so that the registry stays free of the engine and the engine's modules
+    are only imported when a Spark run needs them.
+    """
+    reference = COMPONENTS[name].spark
+    if reference == ON_DRIVER:
+        return None
+    module, _, attribute = reference.partition(":")
+    implementation = getattr(importlib.import_module(module), attribute)
+    if not callable(implementation):
+        raise TypeError(f"{reference} (Spark implementation of {name!r}) is not callable")
+    return cast(ComponentOnSpark, implementation)

@@ -1,9 +1,10 @@
 """Components that need no iteration, on Spark: reach, strength, amplification,
 responsiveness, breadth and brokerage.
 
-Each function returns a lazy frame ``(node, value)`` holding the nodes where the measure is
-defined by data; nodes missing from it take the component's documented default (0, or no
-brokerage for people without ties). The definitions are those of
+Each function takes the :class:`~renown.prominence.engines.spark_frames.SparkFrames` (the
+form the component registry names) and returns a lazy frame ``(node, value)`` holding the
+nodes where the measure is defined by data; nodes missing from it take the component's
+documented default (0, or no brokerage for people without ties). The definitions are those of
 :mod:`renown.prominence.measures`, joined instead of looped: per-pair terms come from
 self-joins of the pair table, per-person sums from ``groupBy``.
 """
@@ -18,41 +19,47 @@ from renown.prominence.measures.constraint import DEFAULT_MAX_TIES
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
+    from renown.prominence.engines.spark_frames import SparkFrames
+
 BREADTH_SATURATION: float = float((_local_breadth.__kwdefaults__ or {})["saturation"])
 """``s0`` of the registry's default breadth, read from the local measure so both agree."""
 
 
-def reach(pairs: DataFrame) -> DataFrame:
+def reach(frames: SparkFrames) -> DataFrame:
     """Distinct people who addressed each person (in-degree, zero-weight pairs included)."""
     from pyspark.sql import functions as F
 
+    pairs = frames.pairs
     return pairs.groupBy(F.col("dst").alias("node")).agg(
         F.count(F.lit(1)).cast("double").alias("value")
     )
 
 
-def in_strength(pairs: DataFrame) -> DataFrame:
+def in_strength(frames: SparkFrames) -> DataFrame:
     """Sum of the scaled pair weights each person receives."""
     from pyspark.sql import functions as F
 
+    pairs = frames.pairs
     return pairs.groupBy(F.col("dst").alias("node")).agg(F.sum("weight").alias("value"))
 
 
-def out_strength(pairs: DataFrame) -> DataFrame:
+def out_strength(frames: SparkFrames) -> DataFrame:
     """Sum of the scaled pair weights each person sends."""
     from pyspark.sql import functions as F
 
+    pairs = frames.pairs
     return pairs.groupBy(F.col("src").alias("node")).agg(F.sum("weight").alias("value"))
 
 
-def amplification(pairs: DataFrame, nodes: DataFrame) -> DataFrame:
+def amplification(frames: SparkFrames) -> DataFrame:
     """``(sum_j volume_ji + anonymous_i) / (sum_j volume_ij + 1)`` for every node.
 
-    ``nodes`` holds ``node`` and ``anonymous`` for every person, so people who only
+    The node frame holds ``node`` and ``anonymous`` for every person, so people who only
     received anonymous engagement are covered too.
     """
     from pyspark.sql import functions as F
 
+    pairs, nodes = frames.pairs, frames.nodes
     received = pairs.groupBy(F.col("dst").alias("node")).agg(F.sum("volume").alias("received"))
     sent = pairs.groupBy(F.col("src").alias("node")).agg(F.sum("volume").alias("sent"))
     return (
@@ -68,10 +75,11 @@ def amplification(pairs: DataFrame, nodes: DataFrame) -> DataFrame:
     )
 
 
-def responsiveness(pairs: DataFrame) -> DataFrame:
+def responsiveness(frames: SparkFrames) -> DataFrame:
     """Reciprocated tie strength ``sum_j min(w_ij, w_ji)``."""
     from pyspark.sql import functions as F
 
+    pairs = frames.pairs
     there, back = pairs.alias("there"), pairs.alias("back")
     return (
         there.join(
@@ -83,14 +91,15 @@ def responsiveness(pairs: DataFrame) -> DataFrame:
     )
 
 
-def breadth(pairs: DataFrame, groups: DataFrame, saturation: float) -> DataFrame:
+def breadth(frames: SparkFrames, saturation: float = BREADTH_SATURATION) -> DataFrame:
     """Soft count of other groups addressing each person: ``sum_g 1 - exp(-S_ig / s0)``.
 
-    ``groups`` maps every ``node`` to its ``grp`` code (-1 unknown). Attention from people
-    of unknown group counts for nobody; attention from one's own group does not count.
+    The node frame maps every ``node`` to its ``grp`` code (-1 unknown). Attention from
+    people of unknown group counts for nobody; attention from one's own group does not count.
     """
     from pyspark.sql import functions as F
 
+    pairs, groups = frames.pairs, frames.nodes
     actor = groups.select(F.col("node").alias("src"), F.col("grp").alias("from_grp"))
     target = groups.select(F.col("node").alias("dst"), F.col("grp").alias("to_grp"))
     per_group = (
@@ -105,7 +114,7 @@ def breadth(pairs: DataFrame, groups: DataFrame, saturation: float) -> DataFrame
     )
 
 
-def brokerage(pairs: DataFrame, max_ties: int | None = DEFAULT_MAX_TIES) -> DataFrame:
+def brokerage(frames: SparkFrames, max_ties: int | None = DEFAULT_MAX_TIES) -> DataFrame:
     """``1 - min(c_i, 1)`` with Burt's constraint ``c_i = sum_j (p_ij + sum_q p_iq p_qj)^2``.
 
     Ties are mutual weights ``a_ij = w_ij + w_ji > 0``; each person keeps the ``max_ties``
@@ -116,6 +125,7 @@ def brokerage(pairs: DataFrame, max_ties: int | None = DEFAULT_MAX_TIES) -> Data
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    pairs = frames.pairs
     both = pairs.select(F.col("src").alias("i"), F.col("dst").alias("j"), "weight").unionByName(
         pairs.select(F.col("dst").alias("i"), F.col("src").alias("j"), "weight")
     )

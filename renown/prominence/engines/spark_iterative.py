@@ -12,9 +12,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from renown.prominence.measures._common import ConvergenceError
+from renown.prominence.measures.pagerank import pagerank as _local_pagerank
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
+
+    from renown.prominence.engines.spark_frames import SparkFrames
+
+_LOCAL_DEFAULTS = _local_pagerank.__kwdefaults__ or {}
+PAGERANK_TOL: float = float(_LOCAL_DEFAULTS["tol"])
+PAGERANK_MAX_ITER: int = int(_LOCAL_DEFAULTS["max_iter"])
+"""Tolerance and step budget of the local PageRank, read from it so both engines agree."""
 
 
 def _stored(frame: DataFrame) -> DataFrame:
@@ -23,13 +31,7 @@ def _stored(frame: DataFrame) -> DataFrame:
 
 
 def pagerank(
-    pairs: DataFrame,
-    nodes: DataFrame,
-    n: int,
-    *,
-    alpha: float,
-    tol: float,
-    max_iter: int,
+    frames: SparkFrames, *, tol: float = PAGERANK_TOL, max_iter: int = PAGERANK_MAX_ITER
 ) -> DataFrame:
     """Weighted PageRank with uniform teleport, by power iteration on joins.
 
@@ -41,14 +43,11 @@ def pagerank(
 
     Parameters
     ----------
-    pairs:
-        ``src``, ``dst``, ``weight`` per directed pair.
-    nodes:
-        ``node`` for every person.
-    n:
-        Number of people (at least one).
-    alpha, tol, max_iter:
-        Damping, tolerance and iteration budget of the local ``pagerank``.
+    frames:
+        ``src``, ``dst``, ``weight`` per directed pair, ``node`` for every person, the
+        number of people (at least one) and the model's damping ``alpha``.
+    tol, max_iter:
+        Tolerance and iteration budget (by default those of the local ``pagerank``).
 
     Returns
     -------
@@ -61,6 +60,8 @@ def pagerank(
         If ``max_iter`` steps do not reach the tolerance.
     """
     from pyspark.sql import functions as F
+
+    pairs, nodes, n, alpha = frames.pairs, frames.nodes, frames.n, frames.alpha
 
     strength = pairs.groupBy(F.col("src").alias("node")).agg(F.sum("weight").alias("strength"))
     links = (
@@ -113,7 +114,7 @@ def pagerank(
     raise ConvergenceError(f"PageRank did not reach an L1 change below {tol:g} in {max_iter} steps")
 
 
-def core_number(pairs: DataFrame) -> DataFrame:
+def core_number(frames: SparkFrames) -> DataFrame:
     """Core number on the simple undirected pair graph, by iterated h-indices.
 
     Every person starts at their degree and repeatedly takes the h-index of their
@@ -124,8 +125,9 @@ def core_number(pairs: DataFrame) -> DataFrame:
 
     Parameters
     ----------
-    pairs:
-        ``src``, ``dst`` per directed pair (weights ignored: zero-weight pairs are ties).
+    frames:
+        Its ``pairs``: ``src``, ``dst`` per directed pair (weights ignored: zero-weight
+        pairs are ties).
 
     Returns
     -------
@@ -138,6 +140,8 @@ def core_number(pairs: DataFrame) -> DataFrame:
     relation to degree and coreness", Nature Communications 7, 10168, 2016.
     """
     from pyspark.sql import functions as F
+
+    pairs = frames.pairs
 
     ties = (
         pairs.select(F.col("src").alias("u"), F.col("dst").alias("v"))

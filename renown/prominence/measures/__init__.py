@@ -5,13 +5,12 @@ with a slow ``<name>_reference`` twin that the tests compare it with. Edge ``j -
 the graph means "``j`` paid attention to ``i``"; the builder drops self-addressed events,
 so graphs carry no self-loops.
 
-:data:`MEASURES` maps a measure's name to its default-parameter version, the form the
-composite model and the scoring engines call. Measures in :data:`OPT_IN_MEASURES` are
-registered but too costly (or too specialised) to be part of a default composite.
+:data:`Measure` is the form the composite model and the scoring engines call (a measure
+with its default parameters). Which measures enter the composite, and how they are labelled
+and computed on Spark, is declared in the registry, :mod:`renown.prominence.components`.
 """
 
 from collections.abc import Callable
-from typing import Final
 
 from renown.graph.csr import FloatArray, InteractionGraph
 from renown.prominence.measures._common import ConvergenceError
@@ -27,32 +26,9 @@ from renown.prominence.measures.pagerank import pagerank
 from renown.prominence.measures.responsiveness import responsiveness
 
 Measure = Callable[[InteractionGraph], FloatArray]
-
-MEASURES: Final[dict[str, Measure]] = {
-    "reach": reach,
-    "audience": audience,
-    "in_strength": in_strength,
-    "out_strength": out_strength,
-    "pagerank": pagerank,
-    "hits_authority": hits_authority,
-    "hits_hub": hits_hub,
-    "betweenness": betweenness,
-    "constraint": constraint,
-    "brokerage": brokerage,
-    "effective_size": effective_size,
-    "core_number": core_number,
-    "breadth": breadth,
-    "amplification": amplification,
-    "responsiveness": responsiveness,
-}
-"""Default-parameter version of every measure, by name."""
-
-OPT_IN_MEASURES: Final[frozenset[str]] = frozenset({"betweenness"})
-"""Registered measures that a default composite should leave out (cost ``O(k * m)``)."""
+"""A measure with its default parameters: one float64 value per node."""
 
 __all__ = [
-    "MEASURES",
-    "OPT_IN_MEASURES",
     "ConvergenceError",
     "Measure",
     "amplification",

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from renown.accounts.principal import Principal
+from renown.core.explanation import Explanation
 from renown.core.roles import STAFF_ROLES
 from renown.org import queries
-from renown.org.views import redacted_explanation
 from renown.web.api.convert import person_out
 from renown.web.api.schemas import (
     ConnectionOut,
@@ -85,7 +85,7 @@ def get_profile(person_id: RowId, principal: Staff, session: SessionDep) -> Prof
         rank=snapshot.rank if snapshot else None,
         trend=snapshot.trend if snapshot else None,
         run_id=snapshot.run_id if snapshot else None,
-        explanation=redacted_explanation(snapshot.explanation) if snapshot else None,
+        explanation=Explanation.from_dict(snapshot.explanation).redacted() if snapshot else None,
         history=[
             HistoryPoint(run_id=h.run_id, as_of=h.as_of, score=h.score) for h in profile.history
         ],

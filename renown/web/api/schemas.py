@@ -4,10 +4,11 @@ clients (and the OpenAPI document describes exactly what is sent)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from renown.core.explanation import RedactedExplanation
 from renown.core.roles import Role
 from renown.web.params import SINGLE_LINE, BodyId, Flag
 
@@ -108,7 +109,7 @@ class ProfileOut(BaseModel):
     rank: int | None
     trend: float | None
     run_id: int | None
-    explanation: dict[str, Any] | None
+    explanation: RedactedExplanation | None
     history: list[HistoryPoint]
     top_connections: list[ConnectionOut]
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from renown.accounts.principal import Principal
+from renown.core.explanation import read_explanation
 from renown.core.roles import STAFF_ROLES
 from renown.org import queries
 from renown.recognition import queries as recognition_queries
@@ -70,7 +71,7 @@ def person_profile(
 ) -> HTMLResponse:
     """Score, component bars, trend chart, connections and the explanation in words."""
     profile = queries.profile(session, principal, person_id)
-    explanation = profile.snapshot.explanation if profile.snapshot else None
+    explanation = read_explanation(profile.snapshot.explanation if profile.snapshot else None)
     return render(
         request,
         "profile.html",
@@ -82,7 +83,7 @@ def person_profile(
             "sentences": describe(profile.person.name, explanation, profile.top_connections),
             "departments_reached": departments_reached(explanation),
             "chart_spec": trend_chart_spec(profile.history),
-            "population": (explanation or {}).get("population"),
+            "population": explanation.population if explanation else None,
             "badges": recognition_queries.badges_of(session, principal, profile.person.id),
         },
     )

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from renown.core import wording
+from renown.core.explanation import Explanation, read_explanation
 from renown.org.queries import OUTSIDER
 from renown.org.views import COLLEAGUE, Connection, HistoryPoint
 from renown.prominence.components import COMPONENTS
@@ -59,28 +61,23 @@ def _description(name: str) -> str:
     return component.description if component else ""
 
 
-def component_bars(explanation: Mapping[str, Any] | None) -> list[ComponentBar]:
+def component_bars(stored: Explanation | Mapping[str, Any] | None) -> list[ComponentBar]:
     """Bars for the components that carry weight, in the order the model lists them."""
-    if not explanation:
+    explanation = read_explanation(stored)
+    if explanation is None:
         return []
-    bars = []
-    for part in explanation.get("components") or []:
-        weight = float(part.get("weight") or 0.0)
-        if weight <= 0:
-            continue
-        name = str(part.get("name", ""))
-        percentile = part.get("percentile")
-        bars.append(
-            ComponentBar(
-                name=name,
-                label=str(part.get("label") or _label(name)),
-                description=_description(name),
-                points=float(part.get("points") or 0.0),
-                maximum=SCORE_SPAN * weight,
-                percentile=None if percentile is None else float(percentile),
-            )
+    return [
+        ComponentBar(
+            name=part.name,
+            label=part.label or _label(part.name),
+            description=_description(part.name),
+            points=part.points,
+            maximum=SCORE_SPAN * part.weight,
+            percentile=part.percentile,
         )
-    return bars
+        for part in explanation.parts
+        if part.weight > 0
+    ]
 
 
 @dataclass(frozen=True)
@@ -110,37 +107,21 @@ def legend(rows_components: Sequence[Mapping[str, float]]) -> list[Segment]:
     return sorted(seen.values(), key=lambda s: (order.get(s.name, len(order)), s.name))
 
 
-def _standing(percentile: float) -> str:
-    """A percentile in words ("top 10%", "around the middle")."""
-    top = 100.0 * (1.0 - percentile)
-    if top <= 1:
-        return "in the top 1%"
-    if top <= 50:
-        return f"in the top {max(1, round(top))}%"
-    if top < 60:
-        return "around the middle"
-    return f"in the bottom {max(1, round(100 - top))}%"
-
-
-def _share(share: float) -> str:
-    return f"{100 * share:.0f}%" if share >= 0.01 else "under 1%"
-
-
 def describe(
     name: str,
-    explanation: Mapping[str, Any] | None,
+    stored: Explanation | Mapping[str, Any] | None,
     connections: Sequence[Connection],
 ) -> list[str]:
     """The explanation of a score in plain sentences (empty when the person is unscored)."""
-    if not explanation:
+    explanation = read_explanation(stored)
+    if explanation is None:
         return []
     sentences = []
-    score, rank, population = (explanation.get(k) for k in ("score", "rank", "population"))
-    opening = f"{name} scores {score} out of 100"
-    if rank and population:
-        opening += f", rank {rank} of {population} people scored"
-    trend = explanation.get("trend")
-    if isinstance(trend, int | float):
+    opening = f"{name} scores {explanation.score} out of 100"
+    if explanation.rank and explanation.population:
+        opening += f", rank {explanation.rank} of {explanation.population} people scored"
+    trend = explanation.trend
+    if trend is not None:
         if abs(trend) < 0.5:
             opening += ", about the same as in the previous window"
         else:
@@ -153,11 +134,11 @@ def describe(
         strongest, weakest = bars[0], bars[-1]
         words = f"The strongest part is {strongest.label.lower()}"
         if strongest.percentile is not None:
-            words += f" ({_standing(strongest.percentile)} of the organisation)"
+            words += f" ({wording.standing(strongest.percentile)} of the organisation)"
         if weakest is not strongest:
             words += f"; the weakest is {weakest.label.lower()}"
             if weakest.percentile is not None:
-                words += f" ({_standing(weakest.percentile)})"
+                words += f" ({wording.standing(weakest.percentile)})"
         sentences.append(words + ".")
 
     if connections:
@@ -165,8 +146,8 @@ def describe(
 
     groups = departments_reached(explanation)
     if groups:
-        sentences.append("Sought out by other departments: " + _join(groups[:3]) + ".")
-    if explanation.get("ring"):
+        sentences.append("Sought out by other departments: " + wording.joined(groups[:3]) + ".")
+    if explanation.ring:
         sentences.append(
             "Some interactions happened inside a closed circle that mostly answers itself; "
             "they were discounted."
@@ -177,35 +158,28 @@ def describe(
 def _influence_sentence(connections: Sequence[Connection]) -> str:
     """Who drives the influence: visible people by name, the others counted, never named."""
     top = connections[:5]
-    entries = [(c.share, f"{c.label} ({_share(c.share)})") for c in top if c.person_id is not None]
+    entries = [
+        (c.share, f"{c.label} ({wording.share(c.share)})") for c in top if c.person_id is not None
+    ]
     hidden: dict[str, list[float]] = {}
     for c in top:
         if c.person_id is None:
             hidden.setdefault(c.label, []).append(c.share)
     for label, shares in hidden.items():
         if len(shares) == 1:
-            entries.append((shares[0], f"{label} ({_share(shares[0])})"))
+            entries.append((shares[0], f"{label} ({wording.share(shares[0])})"))
         else:
             group = HIDDEN_GROUPS.get(label, f"others ({label})")
-            entries.append((sum(shares), f"{len(shares)} {group} ({_share(sum(shares))} together)"))
+            together = wording.share(sum(shares))
+            entries.append((sum(shares), f"{len(shares)} {group} ({together} together)"))
     entries.sort(key=lambda entry: -entry[0])
-    named = _join([text for _share_of, text in entries])
-    if top[0].share < 0.05:
-        return f"Influence is broad; no single person dominates. The largest shares: {named}."
-    return f"Influence comes mostly from attention by {named}."
+    return wording.influence(top[0].share, wording.joined([text for _, text in entries]))
 
 
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def departments_reached(explanation: Mapping[str, Any] | None) -> list[str]:
+def departments_reached(stored: Explanation | Mapping[str, Any] | None) -> list[str]:
     """Other departments (or groups) that seek the person out, strongest first."""
-    if not explanation:
-        return []
-    return [str(g["group"]) for g in explanation.get("groups_reached") or [] if "group" in g]
+    explanation = read_explanation(stored)
+    return [g.group for g in explanation.groups_reached] if explanation else []
 
 
 def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
