@@ -144,23 +144,24 @@ def end_other_sessions(request: Request, principal: SignedIn, session: SessionDe
     session.commit()
 
 
-@router.post("/accounts/{account_id}/deactivate")
-def deactivate(account_id: RowId, principal: Admin, session: SessionDep) -> AccountOut:
-    """Deactivate an account: its web sessions end and its API tokens are revoked at once."""
+def _set_active(
+    account_id: int, principal: Principal, session: SessionDep, *, active: bool
+) -> AccountOut:
     account = actions.check_set_account_active(
-        session, principal, account_id, active=False, now=datetime.now(UTC)
+        session, principal, account_id, active=active, now=datetime.now(UTC)
     )
     answer = AccountOut.model_validate(account)
     session.commit()
     return answer
+
+
+@router.post("/accounts/{account_id}/deactivate")
+def deactivate(account_id: RowId, principal: Admin, session: SessionDep) -> AccountOut:
+    """Deactivate an account: its web sessions end and its API tokens are revoked at once."""
+    return _set_active(account_id, principal, session, active=False)
 
 
 @router.post("/accounts/{account_id}/reactivate")
 def reactivate(account_id: RowId, principal: Admin, session: SessionDep) -> AccountOut:
     """Let a deactivated account sign in again (its old sessions and tokens stay ended)."""
-    account = actions.check_set_account_active(
-        session, principal, account_id, active=True, now=datetime.now(UTC)
-    )
-    answer = AccountOut.model_validate(account)
-    session.commit()
-    return answer
+    return _set_active(account_id, principal, session, active=True)

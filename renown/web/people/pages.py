@@ -49,6 +49,8 @@ TOP = 10
 """People in the organisation summary's top list."""
 NETWORK_API = "/api/v1/network"
 MAX_NODES = 300
+PARTIALS = {"people.html": "_people_results.html", "leaderboard.html": "_leaderboard_table.html"}
+"""The part of a filtered page that htmx swaps when a filter or the page changes."""
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -95,6 +97,30 @@ def _latest_scores(session: Session, principal: Principal, person_ids: list[int]
     return {person_id: score for person_id, score in rows}
 
 
+def _filtered(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    path: str,
+    context: dict[str, Any],
+    filters: dict[str, Any],
+    offset: int,
+    template: str,
+) -> HTMLResponse:
+    """A filtered list one page at a time: htmx asks for the list part only (the page's
+    ``_``-prefixed partial), a full page adds the team and department choices."""
+    context |= {
+        "filters": filters,
+        "previous_url": path + query_string(**filters, offset=max(0, offset - PAGE_SIZE)),
+        "next_url": path + query_string(**filters, offset=offset + PAGE_SIZE),
+    }
+    if is_htmx(request):
+        return render(request, PARTIALS[template], context)
+    context["teams"] = queries.list_teams(session, principal)
+    context["departments"] = queries.list_departments(session, principal)
+    return render(request, template, context)
+
+
 @router.get("/people", response_class=HTMLResponse)
 def people(
     request: Request,
@@ -116,17 +142,9 @@ def people(
         offset=offset,
     )
     filters = {"q": (q or "").strip(), "team_id": team_id, "department_id": department_id}
-    context = {
-        "page": page,
-        "filters": filters,
-        "previous_url": "/people" + query_string(**filters, offset=max(0, offset - PAGE_SIZE)),
-        "next_url": "/people" + query_string(**filters, offset=offset + PAGE_SIZE),
-    }
-    if is_htmx(request):
-        return render(request, "_people_results.html", context)
-    context["teams"] = queries.list_teams(session, principal)
-    context["departments"] = queries.list_departments(session, principal)
-    return render(request, "people.html", context)
+    return _filtered(
+        request, principal, session, "/people", {"page": page}, filters, offset, "people.html"
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
@@ -198,21 +216,16 @@ def leaderboard(
         limit=PAGE_SIZE,
         offset=offset,
     )
-    filters = {"team_id": team_id, "department_id": department_id}
     context = {
         "board": board,
         "rows": [(row, score_segments(row.components)) for row in board.items],
         "legend": legend([row.components for row in board.items]),
         "run": queries.latest_run(session, principal.org_id),
-        "filters": filters,
-        "previous_url": "/leaderboard" + query_string(**filters, offset=max(0, offset - PAGE_SIZE)),
-        "next_url": "/leaderboard" + query_string(**filters, offset=offset + PAGE_SIZE),
     }
-    if is_htmx(request):
-        return render(request, "_leaderboard_table.html", context)
-    context["teams"] = queries.list_teams(session, principal)
-    context["departments"] = queries.list_departments(session, principal)
-    return render(request, "leaderboard.html", context)
+    filters = {"team_id": team_id, "department_id": department_id}
+    return _filtered(
+        request, principal, session, "/leaderboard", context, filters, offset, "leaderboard.html"
+    )
 
 
 @router.get("/network", response_class=HTMLResponse)
