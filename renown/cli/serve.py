@@ -244,7 +244,7 @@ def _print_leaderboard(settings: Settings, org_slug: str, top: int = 10) -> None
     from renown.org import queries
     from renown.store import make_engine, session_factory
     from renown.store.tables.org import Organisation
-    from renown.web.pages.present import describe
+    from renown.web.people.present import describe
 
     engine = make_engine(settings.database)
     try:

@@ -38,8 +38,8 @@ def _principal(request: Request) -> dict[str, Any]:
 
 
 def _with_links(app: FastAPI) -> None:
-    """Serve the OpenAPI document with its links (see ``renown.web.api.links``)."""
-    from renown.web.api.links import add_links
+    """Serve the OpenAPI document with its links (see ``renown.web.openapi_links``)."""
+    from renown.web.openapi_links import add_links
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

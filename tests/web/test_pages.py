@@ -25,7 +25,7 @@ from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.store.tables.org import Department, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
-from renown.web.pages.present import component_bars, describe, trend_chart_spec
+from renown.web.people.present import component_bars, describe, trend_chart_spec
 from tests.web.conftest import ORG_PEOPLE, Platform, csrf_of
 
 HTML = {"accept": "text/html"}

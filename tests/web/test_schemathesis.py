@@ -97,7 +97,7 @@ def test_api_as_employee(case: Any, platform: Any) -> None:
 # --- Stateful runs: sequences of calls that follow the document's links ----------------------
 #
 # The state machine starts from operations that create or list objects and follows the
-# document's links (``renown.web.api.links``) to the operations that act on them: a created
+# document's links (``renown.web.openapi_links``) to the operations that act on them: a created
 # token is revoked, a round's board is opened and its candidates changed, a kudos gets
 # reactions and comments. Link inference is off: the declared links are the ones to test,
 # and inferred ones (hundreds, mostly nonsense such as a person id fed to a token) dilute

@@ -2,23 +2,24 @@
 
 from fastapi import APIRouter
 
-from renown.web.api import account, admin, people, security
+from renown.web.account import api_router as account_router
+from renown.web.admin import api_router as admin_router
 from renown.web.api.feedback import router as feedback_router
-from renown.web.api.privacy import router as privacy_router
 from renown.web.api.recognition import router as recognition_router
-from renown.web.api.responses import ERROR_RESPONSES
-from renown.web.api.runs import router as runs_router
 from renown.web.api.talent import router as talent_router
 from renown.web.api.talent_audit import router as talent_audit_router
 from renown.web.api.talent_calibration import router as talent_calibration_router
 from renown.web.api.talent_decisions import router as talent_decisions_router
 from renown.web.api.talent_succession import router as talent_succession_router
+from renown.web.api_errors import ERROR_RESPONSES
+from renown.web.people import api_router as people_router
+from renown.web.privacy import api_router as privacy_router
+from renown.web.runs import api_router as runs_router
 
 router = APIRouter(responses=ERROR_RESPONSES)
-router.include_router(account.router)
-router.include_router(security.router)
-router.include_router(people.router)
-router.include_router(admin.router)
+router.include_router(account_router)
+router.include_router(people_router)
+router.include_router(admin_router)
 router.include_router(runs_router)
 router.include_router(feedback_router)
 router.include_router(recognition_router)

@@ -46,11 +46,11 @@ from renown.web.api.recognition_schemas import (
     ring_detail_out,
     ring_out,
 )
-from renown.web.api.runs_schemas import JobOut, job_out
 from renown.web.deps import JobQueueDep, SessionDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow
+from renown.web.shapes import JobOut
 
 router = APIRouter(tags=["recognition"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -246,4 +246,4 @@ def run_recognition(principal: PeopleAdmin, session: SessionDep, queue: JobQueue
     """Start the recognition pass now: look for kudos rings, export kudos to the event lake,
     award badges, send notifications. Poll the returned job for progress."""
     job = job_actions.check_start_recognition(session, principal, queue)
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))

@@ -37,9 +37,9 @@ from renown.web.pages.feedback_present import (
     parse_ratings,
     trends_chart_spec,
 )
-from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, MULTI_LINE, OptionalId, RowId, SearchText, SingleLine
 from renown.web.policy import allow, public, signed_in
+from renown.web.render import is_htmx, render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

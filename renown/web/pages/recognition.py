@@ -29,9 +29,9 @@ from renown.recognition import job as job_actions
 from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
-from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
 from renown.web.policy import allow
+from renown.web.render import is_htmx, render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from renown.talent.board import WhatIfView
 from renown.talent.whatif import WhatIfStep, chart_rows
-from renown.web.pages.present import VEGA_LITE_SCHEMA
+from renown.web.vega import VEGA_LITE_SCHEMA
 
 BIG_CHART_PEOPLE: Final = 30
 """Above this many lines the bump chart drops its legend (the tooltips still name people)."""

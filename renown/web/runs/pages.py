@@ -10,29 +10,30 @@ retry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
-from renown.core.errors import InputError, Invalid, NotFound
+from renown.core.errors import InputError, Invalid, NotFound, RenownError
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.ingest import sources
 from renown.ingest.uploads import EVENT_SUFFIXES
-from renown.jobs.queue import JobQueue
 from renown.org import queries as org_queries
 from renown.scoring import actions, queries
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
-from renown.web.pages.render import is_htmx, render
+from renown.web.forms import form_action, see_other
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import allow
+from renown.web.render import is_htmx, render
 from renown.web.uploads import read_upload
 
 router = APIRouter()
@@ -69,6 +70,37 @@ def runs(request: Request, principal: PeopleAdmin, session: SessionDep) -> HTMLR
     return _runs_page(request, principal, session)
 
 
+def _follow_job(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    start: Callable[[], Job],
+    *,
+    refusals: tuple[type[RenownError], ...] = (Invalid,),
+    status_of: Callable[[RenownError], int] = lambda _problem: 400,
+) -> Response:
+    """Start a job and follow it on its page, or show the runs page with the refusal."""
+    started: list[Job] = []
+    problems: list[RenownError] = []
+
+    def act() -> None:
+        try:
+            started.append(start())
+        except refusals as problem:
+            problems.append(problem)
+            raise
+
+    return form_action(
+        session,
+        act,
+        done=lambda: see_other(f"/jobs/{started[0].id}"),
+        refused=lambda reason: _runs_page(
+            request, principal, session, error=reason, status_code=status_of(problems[0])
+        ),
+        refusals=refusals,
+    )
+
+
 @router.post("/runs")
 def score_now(
     request: Request,
@@ -79,19 +111,18 @@ def score_now(
     half_life_days: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Start a scoring run and follow it on its job page."""
-    try:
-        job = actions.check_start_scoring(
+    return _follow_job(
+        request,
+        principal,
+        session,
+        lambda: actions.check_start_scoring(
             session,
             principal,
             queue,
             half_life_days=_days(half_life_days),
             as_of=_end_of_day(as_of),
-        )
-    except Invalid as problem:
-        session.rollback()
-        return _runs_page(request, principal, session, error=str(problem), status_code=400)
-    session.commit()
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+        ),
+    )
 
 
 @router.post("/runs/upload")
@@ -105,24 +136,18 @@ async def upload_events(
     """Check and queue an events file; a refused file shows the problem on the form."""
     try:
         data, name = await read_upload(file, allowed_suffixes=set(EVENT_SUFFIXES))
-        job = await run_in_threadpool(_accept_upload, session, principal, queue, data, name)
     except InputError as problem:
         return await run_in_threadpool(
             _runs_page, request, principal, session, error=str(problem), status_code=400
         )
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
-
-
-def _accept_upload(
-    session: Session, principal: Principal, queue: JobQueue, data: bytes, name: str
-) -> Job:
-    try:
-        job = actions.check_upload_events(session, principal, queue, data, name)
-    except InputError:
-        session.rollback()
-        raise
-    session.commit()
-    return job
+    return await run_in_threadpool(
+        _follow_job,
+        request,
+        principal,
+        session,
+        lambda: actions.check_upload_events(session, principal, queue, data, name),
+        refusals=(InputError,),
+    )
 
 
 @router.post("/runs/source")
@@ -134,14 +159,14 @@ def ingest_source(
     name: Annotated[str, Form(min_length=1, max_length=255), SINGLE_LINE],
 ) -> Response:
     """Check and queue a listed source; a refused one shows the problem on the page."""
-    try:
-        job = actions.check_ingest_source(session, principal, queue, name)
-    except (InputError, Invalid, NotFound) as problem:
-        session.rollback()
-        code = next(c for kind, c in STATUS_OF.items() if isinstance(problem, kind))
-        return _runs_page(request, principal, session, error=str(problem), status_code=code)
-    session.commit()
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return _follow_job(
+        request,
+        principal,
+        session,
+        lambda: actions.check_ingest_source(session, principal, queue, name),
+        refusals=(InputError, Invalid, NotFound),
+        status_of=lambda problem: next(c for k, c in STATUS_OF.items() if isinstance(problem, k)),
+    )
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)

@@ -10,18 +10,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid
 from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.org.access import person_in_org
-from renown.privacy.erase import MAX_REASON, check_erase_person
+from renown.privacy.erase import MAX_REASON, Erasure, check_erase_person
 from renown.store.tables.org import Person
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.pages.render import render
+from renown.web.forms import form_action
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
@@ -56,18 +56,26 @@ def erase(
     settings: SettingsDep,
     reason: FormText = "",
     confirm_name: FormText = "",
-) -> HTMLResponse:
+) -> Response:
     """Erase the person once their name is typed again and a reason is given."""
     person = person_in_org(session, principal.org_id, person_id)
     if confirm_name.strip().casefold() != person.name.strip().casefold():
         error = f"Type {person.name}'s name exactly as shown to confirm."
         return _form(request, person, reason=reason, error=error, status=422)
-    try:
-        erasure = check_erase_person(
-            session, settings, principal, person_id, reason, confirm_name=confirm_name
-        )
-    except Invalid as problem:
-        session.rollback()
-        person = person_in_org(session, principal.org_id, person_id)
-        return _form(request, person, reason=reason, error=str(problem), status=422)
-    return render(request, "person_erased.html", {"erasure": erasure})
+    erased: list[Erasure] = []
+    return form_action(
+        session,
+        lambda: erased.append(
+            check_erase_person(
+                session, settings, principal, person_id, reason, confirm_name=confirm_name
+            )
+        ),
+        done=lambda: render(request, "person_erased.html", {"erasure": erased[0]}),
+        refused=lambda problem: _form(
+            request,
+            person_in_org(session, principal.org_id, person_id),
+            reason=reason,
+            error=problem,
+            status=422,
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Turn query results into what the pages show: component bars, words, chart specs.
+"""Turn score query results into what the people pages show: component bars, words,
+chart specs.
 
 Pure functions of the values the queries returned (no database, no request), so the
 wording and the chart spec are tested without a browser.
@@ -21,15 +22,13 @@ from renown.org.queries import OUTSIDER
 from renown.org.views import COLLEAGUE, Connection, HistoryPoint
 from renown.prominence.components import COMPONENTS
 from renown.prominence.model import SCORE_SPAN
+from renown.web.vega import VEGA_LITE_SCHEMA
 
 HIDDEN_GROUPS = {
     COLLEAGUE: "colleagues whose profiles you cannot see",
     OUTSIDER: "people outside the org chart",
 }
 """How several connections the viewer may not see are counted together."""
-
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-"""Identifies the spec language to vega-embed; it is never fetched."""
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,9 @@ from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org import actions as org_actions
-from renown.web.api.schemas import (
-    AccountIn,
-    AccountOut,
-    AuditBreakOut,
-    AuditVerifyOut,
-    ImportReportOut,
-)
+from renown.org.views import ImportReport
+from renown.web.account.shapes import AccountIn, AccountOut
+from renown.web.admin.shapes import AuditVerifyOut
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.policy import allow
@@ -40,9 +36,7 @@ def create_account(body: AccountIn, principal: Admin, session: SessionDep) -> Ac
         person_id=body.person_id,
     )
     session.commit()
-    return AccountOut(
-        id=account.id, email=account.email, role=account.role, person_id=account.person_id
-    )
+    return AccountOut.model_validate(account)
 
 
 @router.post("/org/import")
@@ -50,17 +44,12 @@ async def import_org_chart(
     principal: PeopleAdmin,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="Org chart / HRIS export (CSV)")],
-) -> ImportReportOut:
+) -> ImportReport:
     """Import people, teams, departments and reporting lines; re-importing changes nothing."""
     data, name = await read_upload(file, allowed_suffixes={".csv"})
     report = org_actions.check_import_org(session, principal, data, name)
     session.commit()
-    return ImportReportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        identities_added=report.identities_added,
-    )
+    return report
 
 
 @router.get("/audit/verify")
@@ -68,12 +57,4 @@ def verify_audit_log(principal: Admin, session: SessionDep) -> AuditVerifyOut:
     """Check the audit log's hash chain: whether it is intact, how many entries are this
     organisation's, and the breaks at them. Other organisations' entries (how many, where
     they break) are the installation operator's: ``renown audit verify``."""
-    checked = audit.verify_for_org(session, principal.org_id)
-    return AuditVerifyOut(
-        intact=checked.intact,
-        entries=checked.entries,
-        breaks=[
-            AuditBreakOut(position=b.position, at=b.at, action=b.action, reason=b.reason)
-            for b in checked.breaks
-        ],
-    )
+    return AuditVerifyOut.model_validate(audit.verify_for_org(session, principal.org_id))

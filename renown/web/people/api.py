@@ -14,26 +14,19 @@ from renown.accounts.principal import Principal
 from renown.core.explanation import Explanation
 from renown.core.roles import STAFF_ROLES
 from renown.org import queries
-from renown.web.api.convert import person_out
-from renown.web.api.schemas import (
-    ConnectionOut,
+from renown.org.views import Network
+from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText
+from renown.web.people.shapes import (
     DepartmentOut,
-    EdgeOut,
-    HistoryPoint,
     LeaderboardPage,
-    LeaderboardRowOut,
-    NetworkOut,
-    NodeOut,
     PeoplePage,
     PersonOut,
     ProfileOut,
     TeamDetail,
-    TeamMemberOut,
     TeamOut,
 )
-from renown.web.deps import SessionDep
-from renown.web.json_body import StrictJsonRoute
-from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText
 from renown.web.policy import allow
 
 router = APIRouter(tags=["people"], route_class=StrictJsonRoute)
@@ -60,18 +53,13 @@ def list_people(
         limit=limit,
         offset=offset,
     )
-    return PeoplePage(
-        items=[person_out(p) for p in page.items],
-        total=page.total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return PeoplePage.model_validate(page)
 
 
 @router.get("/people/{person_id}")
 def get_person(person_id: RowId, principal: Staff, session: SessionDep) -> PersonOut:
     """One person (404 if the caller may not see them)."""
-    return person_out(queries.get_person(session, principal, person_id))
+    return PersonOut.model_validate(queries.get_person(session, principal, person_id))
 
 
 @router.get("/people/{person_id}/profile")
@@ -80,19 +68,14 @@ def get_profile(person_id: RowId, principal: Staff, session: SessionDep) -> Prof
     profile = queries.profile(session, principal, person_id)
     snapshot = profile.snapshot
     return ProfileOut(
-        person=person_out(profile.person),
+        person=PersonOut.model_validate(profile.person),
         score=snapshot.score if snapshot else None,
         rank=snapshot.rank if snapshot else None,
         trend=snapshot.trend if snapshot else None,
         run_id=snapshot.run_id if snapshot else None,
         explanation=Explanation.from_dict(snapshot.explanation).redacted() if snapshot else None,
-        history=[
-            HistoryPoint(run_id=h.run_id, as_of=h.as_of, score=h.score) for h in profile.history
-        ],
-        top_connections=[
-            ConnectionOut(person_id=c.person_id, label=c.label, share=c.share)
-            for c in profile.top_connections
-        ],
+        history=list(profile.history),
+        top_connections=list(profile.top_connections),
     )
 
 
@@ -116,27 +99,7 @@ def leaderboard(
         limit=limit,
         offset=offset,
     )
-    return LeaderboardPage(
-        run_id=board.run_id,
-        as_of=board.as_of,
-        items=[
-            LeaderboardRowOut(
-                person_id=r.person_id,
-                name=r.name,
-                title=r.title,
-                team=r.team,
-                department=r.department,
-                score=r.score,
-                rank=r.rank,
-                trend=r.trend,
-                components=r.components,
-            )
-            for r in board.items
-        ],
-        total=board.total,
-        limit=board.limit,
-        offset=board.offset,
-    )
+    return LeaderboardPage.model_validate(board)
 
 
 @router.get("/teams")
@@ -157,25 +120,13 @@ def list_teams(principal: Staff, session: SessionDep) -> list[TeamOut]:
 @router.get("/teams/{team_id}")
 def get_team(team_id: RowId, principal: Staff, session: SessionDep) -> TeamDetail:
     """A team and the members the caller may see, with their latest scores."""
-    view = queries.get_team(session, principal, team_id)
-    return TeamDetail(
-        id=view.id,
-        name=view.name,
-        department=view.department,
-        department_id=view.department_id,
-        members=[
-            TeamMemberOut(person_id=m.person_id, name=m.name, title=m.title, score=m.score)
-            for m in view.members
-        ],
-    )
+    return TeamDetail.model_validate(queries.get_team(session, principal, team_id))
 
 
 @router.get("/departments")
 def list_departments(principal: Staff, session: SessionDep) -> list[DepartmentOut]:
     """Departments of the caller's organisation."""
-    return [
-        DepartmentOut(id=d.id, name=d.name) for d in queries.list_departments(session, principal)
-    ]
+    return [DepartmentOut.model_validate(d) for d in queries.list_departments(session, principal)]
 
 
 @router.get("/network")
@@ -185,12 +136,8 @@ def network(
     team_id: OptionalId = None,
     department_id: OptionalId = None,
     limit: Limit = 300,
-) -> NetworkOut:
+) -> Network:
     """Who drives whose influence, among visible people of a team or department."""
-    net = queries.network(
+    return queries.network(
         session, principal, team_id=team_id, department_id=department_id, limit=limit
-    )
-    return NetworkOut(
-        nodes=[NodeOut(id=n.id, name=n.name, team=n.team, score=n.score) for n in net.nodes],
-        edges=[EdgeOut(source=e.source, target=e.target, weight=e.weight) for e in net.edges],
     )

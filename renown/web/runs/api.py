@@ -16,23 +16,16 @@ from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
 from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.ingest.sources import SourceEntry
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.scoring import actions, queries
 from renown.store.tables.jobs import Job
-from renown.web.api.runs_schemas import (
-    IngestSourceIn,
-    JobOut,
-    RunOut,
-    SourceOut,
-    StartScoringIn,
-    job_out,
-    run_out,
-    source_out,
-)
 from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
+from renown.web.runs.shapes import IngestSourceIn, RunOut, StartScoringIn
+from renown.web.shapes import JobOut
 from renown.web.uploads import read_upload
 
 router = APIRouter(tags=["scoring runs"], route_class=StrictJsonRoute)
@@ -43,13 +36,13 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 @router.get("/runs")
 def list_runs(principal: PeopleAdmin, session: SessionDep, limit: Limit = 50) -> list[RunOut]:
     """The organisation's scoring runs, newest first."""
-    return [run_out(r) for r in queries.list_runs(session, principal, limit=limit)]
+    return [RunOut.model_validate(r) for r in queries.list_runs(session, principal, limit=limit)]
 
 
 @router.get("/runs/{run_id}")
 def get_run(run_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RunOut:
     """One scoring run with its parameters and counts."""
-    return run_out(queries.get_run(session, principal, run_id))
+    return RunOut.model_validate(queries.get_run(session, principal, run_id))
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
@@ -64,7 +57,7 @@ def start_run(
     job = actions.check_start_scoring(
         session, principal, queue, half_life_days=params.half_life_days, as_of=params.as_of
     )
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))
 
 
 @router.post("/uploads/events", status_code=status.HTTP_202_ACCEPTED)
@@ -86,15 +79,15 @@ async def upload_events(
         job = actions.check_upload_events(session, principal, queue, data, name)
         return committed(session, principal, job)
 
-    return job_out(await run_in_threadpool(accept))
+    return JobOut.model_validate(await run_in_threadpool(accept))
 
 
 @router.get("/sources")
 def list_sources(
     principal: PeopleAdmin, session: SessionDep, settings: SettingsDep
-) -> list[SourceOut]:
+) -> list[SourceEntry]:
     """Sources an operator placed in the organisation's folder on the server, by name."""
-    return [source_out(s) for s in queries.sources_of(session, principal, settings)]
+    return queries.sources_of(session, principal, settings)
 
 
 @router.post("/sources/ingest", status_code=status.HTTP_202_ACCEPTED)
@@ -107,7 +100,7 @@ def ingest_source(
     source that cannot be read a 400 naming file, line and field; none queues anything.
     """
     job = actions.check_ingest_source(session, principal, queue, body.name)
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))
 
 
 @router.get("/jobs")
@@ -118,10 +111,13 @@ def list_jobs(
     limit: Limit = 50,
 ) -> list[JobOut]:
     """The organisation's background jobs, newest first."""
-    return [job_out(j) for j in queries.list_jobs(session, principal, kind=kind, limit=limit)]
+    return [
+        JobOut.model_validate(j)
+        for j in queries.list_jobs(session, principal, kind=kind, limit=limit)
+    ]
 
 
 @router.get("/jobs/{job_id}")
 def get_job(job_id: RowId, principal: PeopleAdmin, session: SessionDep) -> JobOut:
     """A job's status, progress and result (or error)."""
-    return job_out(queries.get_job(session, principal, job_id))
+    return JobOut.model_validate(queries.get_job(session, principal, job_id))

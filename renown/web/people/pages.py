@@ -1,0 +1,266 @@
+"""The people pages: the home dashboard, people search, person profiles, teams, the
+leaderboard and the network map.
+
+Who appears is decided by :mod:`renown.org.queries`; a person the viewer may not see (or
+one in another organisation) is "not found", exactly as in the API. Colleagues appear when
+they opted in to a public profile (plus the viewer and, for managers, their reporting
+line); HR sees everyone.
+
+The home page shows staff their own score card when their account belongs to a person;
+managers also see their direct reports; HR and administrators get an organisation
+summary. Sponsor and member accounts (challenges, later) see a plain page with no
+prominence data at all.
+
+The network page only carries the choice of team or department; the browser fetches the
+picture from the API (``/api/v1/network``, same session cookie) and draws it with the
+vendored graph library, so the map and the API can never disagree about who is visible.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.explanation import read_explanation
+from renown.core.roles import STAFF_ROLES, Role
+from renown.org import queries
+from renown.recognition import queries as recognition_queries
+from renown.store.tables.scores import ScoreSnapshot
+from renown.web.deps import SessionDep
+from renown.web.params import Offset, OptionalId, RowId, SearchText
+from renown.web.people.present import (
+    component_bars,
+    departments_reached,
+    describe,
+    legend,
+    score_segments,
+    trend_chart_spec,
+)
+from renown.web.policy import allow, signed_in
+from renown.web.render import PAGE_SIZE, is_htmx, query_string, render
+
+router = APIRouter()
+Staff = Annotated[Principal, allow(*STAFF_ROLES)]
+TOP = 10
+"""People in the organisation summary's top list."""
+NETWORK_API = "/api/v1/network"
+MAX_NODES = 300
+PARTIALS = {"people.html": "_people_results.html", "leaderboard.html": "_leaderboard_table.html"}
+"""The part of a filtered page that htmx swaps when a filter or the page changes."""
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request, principal: Annotated[Principal, signed_in()], session: SessionDep
+) -> HTMLResponse:
+    """Score card, reports or organisation summary, depending on the role."""
+    if not principal.is_staff:
+        return render(request, "home_plain.html")
+    context: dict[str, Any] = {"own": None, "bars": [], "reports": [], "summary": None}
+    if principal.person_id is not None:
+        own = queries.profile(session, principal, principal.person_id)
+        context["own"] = own
+        context["bars"] = component_bars(own.snapshot.explanation if own.snapshot else None)
+    if principal.role is Role.MANAGER:
+        reports = queries.reports_of(session, principal, direct_only=True)
+        scores = _latest_scores(session, principal, [p.id for p in reports])
+        context["reports"] = [(person, scores.get(person.id)) for person in reports]
+    if principal.sees_everyone:
+        context["summary"] = {
+            "people": queries.list_people(session, principal, limit=1).total,
+            "departments": len(queries.list_departments(session, principal)),
+            "teams": len(queries.list_teams(session, principal)),
+            "run": queries.latest_run(session, principal.org_id),
+            "top": queries.leaderboard(session, principal, limit=TOP).items,
+        }
+    return render(request, "home.html", context)
+
+
+def _latest_scores(session: Session, principal: Principal, person_ids: list[int]) -> dict[int, int]:
+    """Latest-run scores of people the caller already may see (``reports_of`` checked them).
+
+    Only ids handed out by a visibility-scoped query reach this function, so it adds no
+    visibility rule of its own; it saves one profile query per report.
+    """
+    run = queries.latest_run(session, principal.org_id)
+    if run is None or not person_ids:
+        return {}
+    rows = session.execute(
+        sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score).where(
+            ScoreSnapshot.run_id == run.id, ScoreSnapshot.person_id.in_(person_ids)
+        )
+    )
+    return {person_id: score for person_id, score in rows}
+
+
+def _filtered(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    path: str,
+    context: dict[str, Any],
+    filters: dict[str, Any],
+    offset: int,
+    template: str,
+) -> HTMLResponse:
+    """A filtered list one page at a time: htmx asks for the list part only (the page's
+    ``_``-prefixed partial), a full page adds the team and department choices."""
+    context |= {
+        "filters": filters,
+        "previous_url": path + query_string(**filters, offset=max(0, offset - PAGE_SIZE)),
+        "next_url": path + query_string(**filters, offset=offset + PAGE_SIZE),
+    }
+    if is_htmx(request):
+        return render(request, PARTIALS[template], context)
+    context["teams"] = queries.list_teams(session, principal)
+    context["departments"] = queries.list_departments(session, principal)
+    return render(request, template, context)
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    q: SearchText = None,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    """Search the people the viewer may see; htmx asks for the results part only."""
+    page = queries.list_people(
+        session,
+        principal,
+        q=q,
+        team_id=team_id,
+        department_id=department_id,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    filters = {"q": (q or "").strip(), "team_id": team_id, "department_id": department_id}
+    return _filtered(
+        request, principal, session, "/people", {"page": page}, filters, offset, "people.html"
+    )
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person_profile(
+    request: Request, person_id: RowId, principal: Staff, session: SessionDep
+) -> HTMLResponse:
+    """Score, component bars, trend chart, connections and the explanation in words."""
+    profile = queries.profile(session, principal, person_id)
+    explanation = read_explanation(profile.snapshot.explanation if profile.snapshot else None)
+    return render(
+        request,
+        "profile.html",
+        {
+            "profile": profile,
+            "person": profile.person,
+            "is_me": principal.person_id == profile.person.id,
+            "bars": component_bars(explanation),
+            "sentences": describe(profile.person.name, explanation, profile.top_connections),
+            "departments_reached": departments_reached(explanation),
+            "chart_spec": trend_chart_spec(profile.history),
+            "population": explanation.population if explanation else None,
+            "badges": recognition_queries.badges_of(session, principal, profile.person.id),
+        },
+    )
+
+
+@router.get("/teams", response_class=HTMLResponse)
+def teams(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
+    """Every team of the organisation, grouped by department."""
+    departments = {d.id: d.name for d in queries.list_departments(session, principal)}
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for team in queries.list_teams(session, principal):
+        department = departments.get(team.department_id or -1, "No department")
+        grouped.setdefault(department, []).append((team.id, team.name))
+    return render(request, "teams.html", {"grouped": sorted(grouped.items())})
+
+
+@router.get("/teams/{team_id}", response_class=HTMLResponse)
+def team(request: Request, team_id: RowId, principal: Staff, session: SessionDep) -> HTMLResponse:
+    """A team and the members the viewer may see, best score first."""
+    view = queries.get_team(session, principal, team_id)
+    scored = [m.score for m in view.members if m.score is not None]
+    return render(
+        request,
+        "team.html",
+        {
+            "view": view,
+            "median": sorted(scored)[len(scored) // 2] if scored else None,
+            "scored": len(scored),
+        },
+    )
+
+
+@router.get("/leaderboard", response_class=HTMLResponse)
+def leaderboard(
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    """Latest run's scores, best first; htmx asks for the table part only."""
+    board = queries.leaderboard(
+        session,
+        principal,
+        team_id=team_id,
+        department_id=department_id,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    context = {
+        "board": board,
+        "rows": [(row, score_segments(row.components)) for row in board.items],
+        "legend": legend([row.components for row in board.items]),
+        "run": queries.latest_run(session, principal.org_id),
+    }
+    filters = {"team_id": team_id, "department_id": department_id}
+    return _filtered(
+        request, principal, session, "/leaderboard", context, filters, offset, "leaderboard.html"
+    )
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network(
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    team_id: OptionalId = None,
+    department_id: OptionalId = None,
+) -> HTMLResponse:
+    """Pick a team or department (default: the viewer's own department) and see its map."""
+    teams = queries.list_teams(session, principal)
+    departments = queries.list_departments(session, principal)
+    if team_id is None and department_id is None and principal.person_id is not None:
+        me = queries.get_person(session, principal, principal.person_id)
+        department_id = me.department_id
+    if team_id is not None:
+        department_id = None
+    chosen = next((t.name for t in teams if t.id == team_id), None) or next(
+        (d.name for d in departments if d.id == department_id), None
+    )
+    source = NETWORK_API + query_string(
+        team_id=team_id, department_id=department_id, limit=MAX_NODES
+    )
+    return render(
+        request,
+        "network.html",
+        {
+            "teams": teams,
+            "departments": departments,
+            "team_id": team_id,
+            "department_id": department_id,
+            "chosen": chosen or "Whole organisation",
+            "source": source,
+            "max_nodes": MAX_NODES,
+        },
+    )
