@@ -8,11 +8,7 @@ from renown.web.api.privacy import router as privacy_router
 from renown.web.api.recognition import router as recognition_router
 from renown.web.api.responses import ERROR_RESPONSES
 from renown.web.api.runs import router as runs_router
-from renown.web.api.talent import router as talent_router
-from renown.web.api.talent_audit import router as talent_audit_router
-from renown.web.api.talent_calibration import router as talent_calibration_router
-from renown.web.api.talent_decisions import router as talent_decisions_router
-from renown.web.api.talent_succession import router as talent_succession_router
+from renown.web.talent import api_router as talent_router
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(account.router)
@@ -23,10 +19,6 @@ router.include_router(runs_router)
 router.include_router(feedback_router)
 router.include_router(recognition_router)
 router.include_router(talent_router)
-router.include_router(talent_calibration_router)
-router.include_router(talent_decisions_router)
-router.include_router(talent_audit_router)
-router.include_router(talent_succession_router)
 router.include_router(privacy_router)
 
 __all__ = ["router"]

@@ -1,22 +1,35 @@
-"""What the what-if page shows: the headline in words, the top-N tables and the bump chart.
+"""What counting one criterion changes in a promotion round: the top N as its weight grows.
 
-The what-if page answers one question ("what does counting this criterion change?") with
-pieces that are presentation, not the domain's business, and that no other board page
-uses; they live here, apart from the board's form parsing in
-:mod:`renown.web.pages.talent_board`, so each module stays small enough to read in one go.
-The routes that use them are in :mod:`renown.web.pages.talent_whatif`.
+HR explores a weight before committing to it, so nothing here is saved or logged. The JSON
+answers the sweep (the top N at every step, who enters and leaves it against weight 0 and
+at the round's weight, the rows of a bump chart); the page draws the same sweep as a
+headline in words, top-N tables under a slider and a Vega-Lite bump chart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from renown.talent.board import WhatIfView
-from renown.talent.whatif import WhatIfStep, chart_rows
-from renown.web.pages.present import VEGA_LITE_SCHEMA
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 
+from renown.talent.board import WhatIfView, what_if
+from renown.talent.criteria import available
+from renown.talent.rounds import MAX_WEIGHT
+from renown.talent.whatif import Change, WhatIfStep, chart_rows
+from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
+from renown.web.vega import VEGA_LITE_SCHEMA
+from renown.web.render import render
+from renown.web.params import NO_NUL, RowId
+from renown.web.talent.rounds import PeopleAdmin
+from renown.web.talent.shapes import PersonRef
+
+api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
+pages = APIRouter()
 BIG_CHART_PEOPLE: Final = 30
 """Above this many lines the bump chart drops its legend (the tooltips still name people)."""
 
@@ -204,3 +217,151 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
             "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
         },
     }
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+class WhatIfStepOut(BaseModel):
+    """The top N at one weight of the varied criterion."""
+
+    weight: float
+    top: list[PersonRef]
+
+
+class ChangeOut(BaseModel):
+    """Who enters and who leaves the top N at ``weight``, against the board without it."""
+
+    weight: float
+    entered: list[PersonRef]
+    left: list[PersonRef]
+
+
+class ChartRowOut(BaseModel):
+    """A point of the bump chart: a person's rank at one weight."""
+
+    weight: float
+    person_id: int
+    name: str
+    rank: int | None
+    in_top: bool
+
+
+class WhatIfOut(BaseModel):
+    """What counting a criterion changes: the top N as its weight goes from 0 up."""
+
+    round_id: int
+    key: str
+    label: str
+    top_n: int
+    configured_weight: float
+    steps: list[WhatIfStepOut]
+    versus_zero: list[ChangeOut]
+    versus_configured: ChangeOut = Field(description="At the round's own weight, against 0")
+    chart: list[ChartRowOut]
+
+    @classmethod
+    def of(cls, view: WhatIfView) -> WhatIfOut:
+        """The sweep with every person id named."""
+        sweep = view.whatif
+
+        def people(ids: Sequence[int]) -> list[dict[str, Any]]:
+            return [{"id": pid, "name": view.names.get(pid, f"person {pid}")} for pid in ids]
+
+        def change(moved: Change) -> dict[str, Any]:
+            return {
+                "weight": moved.weight,
+                "entered": people(moved.entered),
+                "left": people(moved.left),
+            }
+
+        return cls.model_validate(
+            {
+                "round_id": view.round.id,
+                "key": sweep.key,
+                "label": view.label,
+                "top_n": sweep.top_n,
+                "configured_weight": sweep.configured_weight,
+                "steps": [{"weight": s.weight, "top": people(s.top)} for s in sweep.steps],
+                "versus_zero": [change(c) for c in sweep.versus_zero],
+                "versus_configured": change(sweep.versus_configured),
+                "chart": chart_rows(sweep, view.names),
+            }
+        )
+
+
+@api.get("/talent/rounds/{round_id}/whatif")
+def whatif(
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    key: Annotated[
+        str,
+        Query(min_length=1, max_length=80, pattern=NO_NUL, description="The criterion varied"),
+    ] = "prominence_internal",
+    max_weight: Annotated[float, Query(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)] = 100.0,
+    steps: Annotated[
+        int, Query(ge=2, le=101, description="Weights tried, both ends included")
+    ] = 21,
+) -> WhatIfOut:
+    """Vary one criterion's weight from 0 to ``max_weight`` (others as configured): the top
+    N at every step, who enters and leaves it against weight 0 and at the round's weight,
+    and the rows of a bump chart of everyone who reaches it."""
+    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    return WhatIfOut.of(view)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+CriterionKey = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
+MaxWeight = Annotated[float, Query(gt=0, le=MAX_WEIGHT)]
+Steps = Annotated[int, Query(ge=2, le=101)]
+Weight = Annotated[float | None, Query(ge=0, le=MAX_WEIGHT)]
+
+
+@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
+def whatif_page(
+    request: Request,
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    key: CriterionKey = "prominence_internal",
+    max_weight: MaxWeight = 100.0,
+    steps: Steps = 21,
+    weight: Weight = None,
+) -> HTMLResponse:
+    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
+    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    grid = view.whatif.steps
+    context = {
+        "view": view,
+        "round": view.round,
+        "headline": whatif_headline(view),
+        "spec": whatif_chart_spec(view),
+        "table": step_table(view, nearest_step(view, weight)),
+        "changes": [step_table(view, i) for i in range(len(grid))],
+        "infos": available(session, principal.org_id),
+        "key": key,
+        "max_weight": max_weight,
+        "steps": steps,
+        "slider_step": slider_step(grid[1].weight - grid[0].weight),
+    }
+    return render(request, "talent_whatif.html", context)
+
+
+@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
+def whatif_table(
+    request: Request,
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    key: CriterionKey = "prominence_internal",
+    max_weight: MaxWeight = 100.0,
+    steps: Steps = 21,
+    weight: Weight = None,
+) -> HTMLResponse:
+    """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
+    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    table = step_table(view, nearest_step(view, weight))
+    return render(request, "talent_whatif_table.html", {"view": view, "table": table})
