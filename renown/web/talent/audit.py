@@ -25,8 +25,8 @@ from renown.talent.report_csv import report_csv, suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio, report_pdf
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
-from renown.web.render import render
 from renown.web.params import RowId
+from renown.web.render import render
 from renown.web.talent.rounds import CLOCK, PeopleAdmin
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

@@ -24,8 +24,8 @@ from renown.talent.decisions import AppealView
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
-from renown.web.render import render
 from renown.web.params import RowId
+from renown.web.render import render
 from renown.web.talent.present_board import (
     Choices,
     Notes,

@@ -28,8 +28,8 @@ from renown.talent.demographics import PREFER_NOT_TO_SAY, VOCABULARIES, MyDemogr
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
-from renown.web.render import render
 from renown.web.params import SINGLE_LINE
+from renown.web.render import render
 from renown.web.talent.rounds import CLOCK, Staff
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

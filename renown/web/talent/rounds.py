@@ -34,9 +34,9 @@ from renown.talent.rounds import RoundConfig, RoundSummary, criteria_of, is_cand
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
-from renown.web.render import render
 from renown.web.params import RowId
 from renown.web.policy import allow
+from renown.web.render import render
 from renown.web.talent.present_board import (
     MISSING_CHOICES,
     TRANSPARENCY_CHOICES,

@@ -22,11 +22,11 @@ from renown.talent.rounds import MAX_WEIGHT
 from renown.talent.whatif import Change, WhatIfStep, chart_rows
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
-from renown.web.vega import VEGA_LITE_SCHEMA
-from renown.web.render import render
 from renown.web.params import NO_NUL, RowId
+from renown.web.render import render
 from renown.web.talent.rounds import PeopleAdmin
 from renown.web.talent.shapes import PersonRef
+from renown.web.vega import VEGA_LITE_SCHEMA
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
