@@ -48,6 +48,8 @@ IntArray = npt.NDArray[np.int64]
 class WeightedCriterion:
     """A criterion key and the weight a round gives it (any non-negative number; UI uses 0..100)."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     key: str
     weight: float
 

@@ -305,6 +305,8 @@ def check_answer_appeal(
 class AppealView:
     """An appeal as HR or its candidate sees it."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     id: int
     round_id: int
     person_id: int
@@ -312,6 +314,7 @@ class AppealView:
     text: str
     filed_at: datetime
     status: str
+    """open, upheld or rejected."""
     answer: str | None
     answered_at: datetime | None
 

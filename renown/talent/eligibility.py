@@ -23,6 +23,8 @@ from renown.store.tables.talent import TalentProfile
 class Eligibility:
     """Who enters a round's pool (every rule must hold; empty lists admit everyone)."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     min_tenure_months: int = 0
     min_months_in_role: int = 0
     levels: tuple[str, ...] = ()

@@ -32,6 +32,8 @@ class Evidence:
 class CriterionInfo:
     """What a criterion is, for pickers, explanations and the legal flags of audits."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     key: str
     label: str
     description: str

@@ -53,6 +53,8 @@ _IN_LIST_LIMIT = 5000
 class ImportSummary:
     """What an import did, in stored records."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     added: int
     updated: int
     unchanged: int

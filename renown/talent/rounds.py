@@ -394,10 +394,13 @@ def manages_candidates(session: Session, principal: Principal, round_id: int) ->
 class RoundSummary:
     """A line of the rounds list."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     id: int
     name: str
     target: str
     status: str
+    """open or decided."""
     candidates: int
     top_n: int
     transparency: str

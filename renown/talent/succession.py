@@ -286,6 +286,8 @@ class PlanView:
 class PlanSummary:
     """A line of the key roles list."""
 
+    __pydantic_config__ = {"use_attribute_docstrings": True}
+
     id: int
     role_name: str
     incumbent: str | None
