@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +48,7 @@ IntArray = npt.NDArray[np.int64]
 class WeightedCriterion:
     """A criterion key and the weight a round gives it (any non-negative number; UI uses 0..100)."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     key: str
     weight: float

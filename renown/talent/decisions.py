@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -305,7 +305,7 @@ def check_answer_appeal(
 class AppealView:
     """An appeal as HR or its candidate sees it."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     id: int
     round_id: int

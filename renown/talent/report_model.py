@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from renown.fairness import UNKNOWN_LABEL
 
@@ -51,7 +51,7 @@ class AuditSubject:
 class AuditMeta:
     """What was audited, on which data and when: the header every rendering prints."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     title: str
     organisation: str
@@ -78,7 +78,7 @@ class AuditRow:
     listed in :attr:`AuditSection.excluded` instead.
     """
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     category: str
     n: int
@@ -99,7 +99,7 @@ class AuditRow:
 class ExcludedCategory:
     """A small category left out of the impact-ratio comparison, with the reason stated."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     category: str
     n: int
@@ -117,7 +117,7 @@ class SuppressedCategories:
     population, a total the reader has anyway.
     """
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     categories: tuple[str, ...]
     """Their names (empty: not even named)."""
@@ -138,7 +138,7 @@ class AuditSection:
     ratio exists).
     """
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     key: str
     heading: str
@@ -159,7 +159,7 @@ class AuditSection:
 class BiasAuditReport:
     """The whole audit: header, pool counts, sections in reading order, warnings."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     meta: AuditMeta
     pool_size: int

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -286,7 +287,7 @@ class PlanView:
 class PlanSummary:
     """A line of the key roles list."""
 
-    __pydantic_config__ = {"use_attribute_docstrings": True}
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     id: int
     role_name: str

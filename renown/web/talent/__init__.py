@@ -6,8 +6,8 @@ a candidate's own explanation, appeals), :mod:`.whatif`, :mod:`.calibration` (th
 calibration sessions), :mod:`.audit` (bias audits), :mod:`.imports` (HR's talent records
 and demographics files), :mod:`.demographics` (a person's own answers) and
 :mod:`.succession` (key roles and their replacement charts). :mod:`.shapes` holds what the
-API reads and the few answers that differ from the domain's values; ``present_*`` what the
-pages draw.
+API reads, :mod:`.answers` the few answers that differ from the domain's values, and
+``present_*`` what the pages draw and read from their forms.
 """
 
 from fastapi import APIRouter

@@ -33,15 +33,10 @@ from renown.web.json_body import StrictJsonRoute
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
 from renown.web.policy import allow
 from renown.web.render import is_htmx, render
+from renown.web.talent.answers import CalibrationSessionOut, MoveOut, NineBoxOut
 from renown.web.talent.present_ninebox import actor_labels, grid, ninebox_spec
 from renown.web.talent.rounds import CLOCK, PeopleAdmin, required
-from renown.web.talent.shapes import (
-    CalibrationSessionIn,
-    CalibrationSessionOut,
-    MoveIn,
-    MoveOut,
-    NineBoxOut,
-)
+from renown.web.talent.shapes import CalibrationSessionIn, MoveIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()

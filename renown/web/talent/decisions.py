@@ -26,6 +26,7 @@ from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.render import render
+from renown.web.talent.answers import CandidateExplanationOut, DecisionOut
 from renown.web.talent.present_board import (
     Choices,
     Notes,
@@ -45,13 +46,7 @@ from renown.web.talent.rounds import (
     board_page_of,
     required,
 )
-from renown.web.talent.shapes import (
-    AppealAnswerIn,
-    AppealIn,
-    CandidateExplanationOut,
-    DecisionIn,
-    DecisionOut,
-)
+from renown.web.talent.shapes import AppealAnswerIn, AppealIn, DecisionIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()

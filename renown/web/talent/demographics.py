@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Request, Response, status
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
@@ -30,7 +28,9 @@ from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import SINGLE_LINE
 from renown.web.render import render
+from renown.web.talent.answers import MyDemographicsOut
 from renown.web.talent.rounds import CLOCK, Staff
+from renown.web.talent.shapes import DemographicsIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
@@ -49,37 +49,6 @@ NOTICES: Final = {
 
 
 # --- JSON ---------------------------------------------------------------------------------
-
-
-Answer = Annotated[str, StringConstraints(max_length=64), SINGLE_LINE]
-
-
-class DemographicsIn(BaseModel):
-    """The caller's own answers, all optional: null or "prefer not to say" means unknown.
-
-    Values are matched ignoring case (see ``allowed`` in the answer for the lists).
-    """
-
-    sex: Answer | None = None
-    race_ethnicity: Answer | None = None
-    age_band: Answer | None = None
-    disability: Answer | None = None
-
-
-class MyDemographicsOut(BaseModel):
-    """The caller's own answers (null: not answered or prefer not to say)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    sex: str | None
-    race_ethnicity: str | None
-    age_band: str | None
-    disability: str | None
-    updated_at: datetime | None
-    allowed: dict[str, list[str]] = Field(
-        default_factory=lambda: {field: list(values) for field, values in VOCABULARIES.items()},
-        description="Each question's answers",
-    )
 
 
 @contextmanager

@@ -37,6 +37,7 @@ from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow
 from renown.web.render import render
+from renown.web.talent.answers import BoardOut, RoundOut
 from renown.web.talent.present_board import (
     MISSING_CHOICES,
     TRANSPARENCY_CHOICES,
@@ -56,7 +57,7 @@ from renown.web.talent.present_board import (
     pool_choices,
     segments,
 )
-from renown.web.talent.shapes import BoardOut, CandidateIn, OpenRoundIn, RoundConfigIn, RoundOut
+from renown.web.talent.shapes import CandidateIn, OpenRoundIn, RoundConfigIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()

@@ -12,20 +12,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
+from renown.accounts.principal import Principal
 from renown.talent.board import WhatIfView, what_if
 from renown.talent.criteria import available
 from renown.talent.rounds import MAX_WEIGHT
-from renown.talent.whatif import Change, WhatIfStep, chart_rows
+from renown.talent.whatif import WhatIfStep, chart_rows
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
 from renown.web.render import render
+from renown.web.talent.answers import WhatIfOut
 from renown.web.talent.rounds import PeopleAdmin
-from renown.web.talent.shapes import PersonRef
 from renown.web.vega import VEGA_LITE_SCHEMA
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -222,74 +223,6 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-class WhatIfStepOut(BaseModel):
-    """The top N at one weight of the varied criterion."""
-
-    weight: float
-    top: list[PersonRef]
-
-
-class ChangeOut(BaseModel):
-    """Who enters and who leaves the top N at ``weight``, against the board without it."""
-
-    weight: float
-    entered: list[PersonRef]
-    left: list[PersonRef]
-
-
-class ChartRowOut(BaseModel):
-    """A point of the bump chart: a person's rank at one weight."""
-
-    weight: float
-    person_id: int
-    name: str
-    rank: int | None
-    in_top: bool
-
-
-class WhatIfOut(BaseModel):
-    """What counting a criterion changes: the top N as its weight goes from 0 up."""
-
-    round_id: int
-    key: str
-    label: str
-    top_n: int
-    configured_weight: float
-    steps: list[WhatIfStepOut]
-    versus_zero: list[ChangeOut]
-    versus_configured: ChangeOut = Field(description="At the round's own weight, against 0")
-    chart: list[ChartRowOut]
-
-    @classmethod
-    def of(cls, view: WhatIfView) -> WhatIfOut:
-        """The sweep with every person id named."""
-        sweep = view.whatif
-
-        def people(ids: Sequence[int]) -> list[dict[str, Any]]:
-            return [{"id": pid, "name": view.names.get(pid, f"person {pid}")} for pid in ids]
-
-        def change(moved: Change) -> dict[str, Any]:
-            return {
-                "weight": moved.weight,
-                "entered": people(moved.entered),
-                "left": people(moved.left),
-            }
-
-        return cls.model_validate(
-            {
-                "round_id": view.round.id,
-                "key": sweep.key,
-                "label": view.label,
-                "top_n": sweep.top_n,
-                "configured_weight": sweep.configured_weight,
-                "steps": [{"weight": s.weight, "top": people(s.top)} for s in sweep.steps],
-                "versus_zero": [change(c) for c in sweep.versus_zero],
-                "versus_configured": change(sweep.versus_configured),
-                "chart": chart_rows(sweep, view.names),
-            }
-        )
-
-
 @api.get("/talent/rounds/{round_id}/whatif")
 def whatif(
     round_id: RowId,
@@ -320,19 +253,41 @@ Steps = Annotated[int, Query(ge=2, le=101)]
 Weight = Annotated[float | None, Query(ge=0, le=MAX_WEIGHT)]
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """The what-if a page asks for: the criterion varied, up to which weight, in how many
+    steps (the page keeps them in its links and form)."""
+
+    key: str
+    max_weight: float
+    steps: int
+
+    def of(self, session: Session, principal: Principal, round_id: int) -> WhatIfView:
+        return what_if(
+            session, principal, round_id, key=self.key, max_weight=self.max_weight, steps=self.steps
+        )
+
+
+def sweep(
+    key: CriterionKey = "prominence_internal", max_weight: MaxWeight = 100.0, steps: Steps = 21
+) -> Sweep:
+    return Sweep(key, max_weight, steps)
+
+
+SweepDep = Annotated[Sweep, Depends(sweep)]
+
+
 @pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
 def whatif_page(
     request: Request,
     round_id: RowId,
     principal: PeopleAdmin,
     session: SessionDep,
-    key: CriterionKey = "prominence_internal",
-    max_weight: MaxWeight = 100.0,
-    steps: Steps = 21,
+    asked: SweepDep,
     weight: Weight = None,
 ) -> HTMLResponse:
     """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
-    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    view = asked.of(session, principal, round_id)
     grid = view.whatif.steps
     context = {
         "view": view,
@@ -342,9 +297,9 @@ def whatif_page(
         "table": step_table(view, nearest_step(view, weight)),
         "changes": [step_table(view, i) for i in range(len(grid))],
         "infos": available(session, principal.org_id),
-        "key": key,
-        "max_weight": max_weight,
-        "steps": steps,
+        "key": asked.key,
+        "max_weight": asked.max_weight,
+        "steps": asked.steps,
         "slider_step": slider_step(grid[1].weight - grid[0].weight),
     }
     return render(request, "talent_whatif.html", context)
@@ -356,12 +311,10 @@ def whatif_table(
     round_id: RowId,
     principal: PeopleAdmin,
     session: SessionDep,
-    key: CriterionKey = "prominence_internal",
-    max_weight: MaxWeight = 100.0,
-    steps: Steps = 21,
+    asked: SweepDep,
     weight: Weight = None,
 ) -> HTMLResponse:
     """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
-    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    view = asked.of(session, principal, round_id)
     table = step_table(view, nearest_step(view, weight))
     return render(request, "talent_whatif_table.html", {"view": view, "table": table})
