@@ -28,7 +28,6 @@ from renown.talent import board as boards
 from renown.talent import decisions, rounds
 from renown.talent.board import HIDDEN
 from renown.talent.criteria import CriterionInfo, available
-from renown.talent.eligibility import Eligibility
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import RoundConfig, RoundSummary, criteria_of, is_candidate
 from renown.web.deps import SessionDep
@@ -130,19 +129,12 @@ def open_round(body: OpenRoundIn, principal: PeopleAdmin, session: SessionDep) -
     External prominence carrying weight is a 422 unless ``acknowledge_external_risk`` is
     true; the round is then flagged ``external_weighted`` and answers with the warning.
     """
-    rules = body.eligibility
     created = rounds.check_open_round(
         session,
         principal,
         name=body.name,
         target=body.target,
-        eligibility=Eligibility(
-            min_tenure_months=rules.min_tenure_months,
-            min_months_in_role=rules.min_months_in_role,
-            levels=tuple(rules.levels),
-            departments=tuple(rules.departments),
-            titles=tuple(rules.titles),
-        ),
+        eligibility=body.eligibility.rules(),
         config=merged_config(body, rounds.RoundConfig()),
         clock=CLOCK,
     )

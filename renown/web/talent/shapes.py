@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from renown.talent.composite import WeightedCriterion
+from renown.talent.eligibility import Eligibility
 from renown.talent.readiness import Readiness
 from renown.talent.rounds import MAX_TEXT, MAX_TOP_N, MAX_WEIGHT
 from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId, Flag, Number, Whole
@@ -57,6 +58,15 @@ class EligibilityIn(BaseModel):
     levels: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
     departments: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
     titles: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
+
+    def rules(self) -> Eligibility:
+        return Eligibility(
+            min_tenure_months=self.min_tenure_months,
+            min_months_in_role=self.min_months_in_role,
+            levels=tuple(self.levels),
+            departments=tuple(self.departments),
+            titles=tuple(self.titles),
+        )
 
 
 class RoundConfigIn(BaseModel):
