@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -61,13 +61,19 @@ class Evidenced:
 class ContributionView:
     """One criterion's part in a candidate's composite, with the evidence behind it."""
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     key: str
     label: str
     weight: float
     share: float | None
+    """Weight over the weights the candidate has (null: missing, or hidden from the caller)."""
     points: float | None
+    """0 to 100 (null: missing, or hidden from the caller)."""
     contribution: float | None
+    """share x points; they add up to the composite."""
     shown: str
+    """The evidence in words."""
     external: bool
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,8 @@ IntArray = npt.NDArray[np.int64]
 @dataclass(frozen=True, slots=True)
 class WeightedCriterion:
     """A criterion key and the weight a round gives it (any non-negative number; UI uses 0..100)."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     key: str
     weight: float

@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -304,6 +304,8 @@ def check_answer_appeal(
 class AppealView:
     """An appeal as HR or its candidate sees it."""
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     id: int
     round_id: int
     person_id: int
@@ -311,6 +313,7 @@ class AppealView:
     text: str
     filed_at: datetime
     status: str
+    """open, upheld or rejected."""
     answer: str | None
     answered_at: datetime | None
 

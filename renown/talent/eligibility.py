@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from renown.core.errors import Invalid
 from renown.store.tables.org import Person
@@ -22,6 +22,8 @@ from renown.store.tables.talent import TalentProfile
 @dataclass(frozen=True)
 class Eligibility:
     """Who enters a round's pool (every rule must hold; empty lists admit everyone)."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     min_tenure_months: int = 0
     min_months_in_role: int = 0

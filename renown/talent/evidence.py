@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,8 @@ class Evidence:
 @dataclass(frozen=True, slots=True)
 class CriterionInfo:
     """What a criterion is, for pickers, explanations and the legal flags of audits."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     key: str
     label: str

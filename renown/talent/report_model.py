@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from renown.fairness import UNKNOWN_LABEL
 
@@ -51,6 +51,8 @@ class AuditSubject:
 class AuditMeta:
     """What was audited, on which data and when: the header every rendering prints."""
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     title: str
     organisation: str
     subject: str
@@ -76,13 +78,17 @@ class AuditRow:
     listed in :attr:`AuditSection.excluded` instead.
     """
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     category: str
     n: int
     n_favourable: int
     rate: float | None
     impact_ratio: float | None
     four_fifths_flag: bool | None
+    """Impact ratio below 0.8."""
     small: bool
+    """Too small to compare (listed in ``excluded``)."""
     reference: bool
     fisher_p: float | None
     z: float | None
@@ -92,6 +98,8 @@ class AuditRow:
 @dataclass(frozen=True, slots=True)
 class ExcludedCategory:
     """A small category left out of the impact-ratio comparison, with the reason stated."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     category: str
     n: int
@@ -109,10 +117,14 @@ class SuppressedCategories:
     population, a total the reader has anyway.
     """
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     categories: tuple[str, ...]
+    """Their names (empty: not even named)."""
     n: int
     n_favourable: int
     with_unknown: bool
+    """The unknowns are merged in too."""
     reason: str
 
 
@@ -126,21 +138,28 @@ class AuditSection:
     ratio exists).
     """
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     key: str
     heading: str
     measure: Measure
     dimension: str
     rows: tuple[AuditRow, ...]
+    """The published categories."""
     unknown: int | None
+    """People whose category is unknown (never compared); null when merged into ``suppressed``."""
     excluded: tuple[ExcludedCategory, ...]
     flagged: tuple[str, ...]
     notes: tuple[str, ...] = ()
     suppressed: SuppressedCategories | None = None
+    """Categories too small to publish (and those held back with them)."""
 
 
 @dataclass(frozen=True, slots=True)
 class BiasAuditReport:
     """The whole audit: header, pool counts, sections in reading order, warnings."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     meta: AuditMeta
     pool_size: int

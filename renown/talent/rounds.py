@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -391,10 +391,13 @@ def manages_candidates(session: Session, principal: Principal, round_id: int) ->
 class RoundSummary:
     """A line of the rounds list."""
 
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
+
     id: int
     name: str
     target: str
     status: str
+    """open or decided."""
     candidates: int
     top_n: int
     transparency: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -277,6 +278,8 @@ class PlanView:
 @dataclass(frozen=True)
 class PlanSummary:
     """A line of the key roles list."""
+
+    __pydantic_config__: ClassVar[dict[str, bool]] = {"use_attribute_docstrings": True}
 
     id: int
     role_name: str

@@ -101,7 +101,7 @@ def change_round(
         check_set_candidate,
         open_round_for_change,
     )
-    from renown.web.api.talent import stored_config
+    from renown.web.talent.rounds import stored_config
 
     sessions = _sessions(database_url)
     hr = _principal(sessions, account_id)

@@ -27,8 +27,9 @@ from renown.talent.ninebox import BOX_NAMES, Box
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.report_csv import CSV_COLUMNS
 from renown.talent.rounds import DEFAULT_CRITERIA, Eligibility, RoundConfig, check_open_round
-from renown.web.pages.talent_calibration import MOVED, MOVED_EVENT
 from renown.web.policy import served_routes
+from renown.web.talent.calibration import MOVED_EVENT
+from renown.web.talent.present_ninebox import MOVED
 from tests.web.conftest import PASSWORD, Member, Platform, principal_of_account
 
 HTMX = {"HX-Request": "true"}

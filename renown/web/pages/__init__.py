@@ -7,17 +7,12 @@ without touching each other's lines.
 from fastapi import APIRouter
 
 from renown.web.account import page_router as account_router
-from renown.web.pages.demographics import router as demographics_router
 from renown.web.pages.feedback import router as feedback_router
 from renown.web.pages.recognition import router as recognition_router
-from renown.web.pages.talent import router as talent_router
-from renown.web.pages.talent_audit import router as talent_audit_router
-from renown.web.pages.talent_calibration import router as talent_calibration_router
-from renown.web.pages.talent_succession import router as talent_succession_router
-from renown.web.pages.talent_whatif import router as talent_whatif_router
 from renown.web.people import page_router as people_router
 from renown.web.privacy import page_router as privacy_router
 from renown.web.runs import page_router as runs_router
+from renown.web.talent import page_router as talent_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account_router)
@@ -26,11 +21,6 @@ router.include_router(runs_router)
 router.include_router(feedback_router)
 router.include_router(recognition_router)
 router.include_router(talent_router)
-router.include_router(talent_whatif_router)
-router.include_router(talent_calibration_router)
-router.include_router(talent_audit_router)
-router.include_router(talent_succession_router)
-router.include_router(demographics_router)
 router.include_router(privacy_router)
 
 __all__ = ["router"]

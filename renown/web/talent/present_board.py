@@ -1,13 +1,13 @@
-"""What the promotion-board pages show and read: form parsing and the contribution bars.
+"""What the board pages show and read: the forms of a round and the contribution bars.
 
-The routes in :mod:`renown.web.pages.talent` stay thin: they call one domain function and
-hand its answer to a template. This module turns raw form strings into the domain's
-:class:`~renown.talent.rounds.RoundConfig` and :class:`~renown.talent.rounds.Eligibility`
-(every mistake an :class:`~renown.core.errors.Invalid` with a sentence for the person who
-typed it, never a 500), keeps what was typed so a refused form comes back filled in, and
-builds the presentation pieces that are not the domain's business: coloured contribution
-segments and the legend. The what-if page's headline, tables and bump chart are in
-:mod:`renown.web.pages.talent_whatif_view`.
+The routes in :mod:`renown.web.talent.rounds` and :mod:`renown.web.talent.decisions` stay
+thin: they call one domain function and hand its answer to a template. This module turns
+raw form strings into the domain's :class:`~renown.talent.rounds.RoundConfig` and
+:class:`~renown.talent.eligibility.Eligibility` (every mistake an
+:class:`~renown.core.errors.Invalid` with a sentence for the person who typed it, never a
+500), keeps what was typed so a refused form comes back filled in, and builds the
+presentation pieces that are not the domain's business: coloured contribution segments and
+the legend.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Annotated, Final
 
 import sqlalchemy as sa
+from fastapi import Depends, Form
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
@@ -30,11 +31,12 @@ from renown.talent.rounds import (
     DEFAULT_CRITERIA,
     DEFAULT_PERFORMANCE,
     DEFAULT_POTENTIAL,
+    MAX_TEXT,
     MAX_WEIGHT,
     Eligibility,
     RoundConfig,
 )
-from renown.web.params import MAX_ID
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, MultiLine, SingleLine
 
 COLOURS: Final = 8
 """Distinct criterion colours in talent.css (``crit-0`` … ``crit-7``), reused in turn."""
@@ -71,6 +73,11 @@ MISSING_CHOICES: Final = (
 )
 MAX_CHOICE: Final = 200
 """Longest department, title, level or criterion key a form may send (as the columns hold)."""
+Line = Annotated[str, Form(max_length=200), SINGLE_LINE]
+Text = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+Word = Annotated[str, Form(max_length=32), SINGLE_LINE]
+Choices = Annotated[list[SingleLine], Form(max_length=1000)]
+Notes = Annotated[list[MultiLine], Form(max_length=1000)]
 
 
 def _number(raw: str, what: str, *, default: float, lowest: float, highest: float) -> float:
@@ -159,6 +166,32 @@ class ConfigForm:
             transparency=self.transparency,
             acknowledge_external_risk=self.acknowledge,
         )
+
+
+def config_form(
+    criterion_key: Choices = [],  # noqa: B006
+    criterion_weight: Choices = [],  # noqa: B006
+    top_n: Word = "5",
+    performance_criteria: Choices = [],  # noqa: B006
+    potential_criteria: Choices = [],  # noqa: B006
+    missing_policy: Word = "reweigh",
+    transparency: Word = "no_one",
+    acknowledge_external_risk: Word = "",
+) -> ConfigForm:
+    """The weights, top N, 9-box axes, missing-input policy and transparency as typed."""
+    return ConfigForm(
+        keys=criterion_key,
+        weights=criterion_weight,
+        top_n=top_n,
+        performance=performance_criteria,
+        potential=potential_criteria,
+        missing_policy=missing_policy,
+        transparency=transparency,
+        acknowledge=acknowledge_external_risk == "yes",
+    )
+
+
+ConfigDep = Annotated[ConfigForm, Depends(config_form)]
 
 
 def default_config(infos: Sequence[CriterionInfo]) -> ConfigForm:

@@ -1,22 +1,36 @@
-"""What the what-if page shows: the headline in words, the top-N tables and the bump chart.
+"""What counting one criterion changes in a promotion round: the top N as its weight grows.
 
-The what-if page answers one question ("what does counting this criterion change?") with
-pieces that are presentation, not the domain's business, and that no other board page
-uses; they live here, apart from the board's form parsing in
-:mod:`renown.web.pages.talent_board`, so each module stays small enough to read in one go.
-The routes that use them are in :mod:`renown.web.pages.talent_whatif`.
+HR explores a weight before committing to it, so nothing here is saved or logged. The JSON
+answers the sweep (the top N at every step, who enters and leaves it against weight 0 and
+at the round's weight, the rows of a bump chart); the page draws the same sweep as a
+headline in words, top-N tables under a slider and a Vega-Lite bump chart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from renown.talent.board import WhatIfView
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.talent.board import WhatIfView, what_if
+from renown.talent.criteria import available
+from renown.talent.rounds import MAX_WEIGHT
 from renown.talent.whatif import WhatIfStep, chart_rows
+from renown.web.deps import SessionDep
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import NO_NUL, RowId
+from renown.web.render import render
+from renown.web.talent.answers import WhatIfOut
+from renown.web.talent.rounds import PeopleAdmin
 from renown.web.vega import VEGA_LITE_SCHEMA
 
+api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
+pages = APIRouter()
 BIG_CHART_PEOPLE: Final = 30
 """Above this many lines the bump chart drops its legend (the tooltips still name people)."""
 
@@ -204,3 +218,103 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
             "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
         },
     }
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+@api.get("/talent/rounds/{round_id}/whatif")
+def whatif(
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    key: Annotated[
+        str,
+        Query(min_length=1, max_length=80, pattern=NO_NUL, description="The criterion varied"),
+    ] = "prominence_internal",
+    max_weight: Annotated[float, Query(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)] = 100.0,
+    steps: Annotated[
+        int, Query(ge=2, le=101, description="Weights tried, both ends included")
+    ] = 21,
+) -> WhatIfOut:
+    """Vary one criterion's weight from 0 to ``max_weight`` (others as configured): the top
+    N at every step, who enters and leaves it against weight 0 and at the round's weight,
+    and the rows of a bump chart of everyone who reaches it."""
+    view = what_if(session, principal, round_id, key=key, max_weight=max_weight, steps=steps)
+    return WhatIfOut.of(view)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+CriterionKey = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
+MaxWeight = Annotated[float, Query(gt=0, le=MAX_WEIGHT)]
+Steps = Annotated[int, Query(ge=2, le=101)]
+Weight = Annotated[float | None, Query(ge=0, le=MAX_WEIGHT)]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The what-if a page asks for: the criterion varied, up to which weight, in how many
+    steps (the page keeps them in its links and form)."""
+
+    key: str
+    max_weight: float
+    steps: int
+
+    def of(self, session: Session, principal: Principal, round_id: int) -> WhatIfView:
+        return what_if(
+            session, principal, round_id, key=self.key, max_weight=self.max_weight, steps=self.steps
+        )
+
+
+def sweep(
+    key: CriterionKey = "prominence_internal", max_weight: MaxWeight = 100.0, steps: Steps = 21
+) -> Sweep:
+    return Sweep(key, max_weight, steps)
+
+
+SweepDep = Annotated[Sweep, Depends(sweep)]
+
+
+@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
+def whatif_page(
+    request: Request,
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    asked: SweepDep,
+    weight: Weight = None,
+) -> HTMLResponse:
+    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
+    view = asked.of(session, principal, round_id)
+    grid = view.whatif.steps
+    context = {
+        "view": view,
+        "round": view.round,
+        "headline": whatif_headline(view),
+        "spec": whatif_chart_spec(view),
+        "table": step_table(view, nearest_step(view, weight)),
+        "changes": [step_table(view, i) for i in range(len(grid))],
+        "infos": available(session, principal.org_id),
+        "key": asked.key,
+        "max_weight": asked.max_weight,
+        "steps": asked.steps,
+        "slider_step": slider_step(grid[1].weight - grid[0].weight),
+    }
+    return render(request, "talent_whatif.html", context)
+
+
+@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
+def whatif_table(
+    request: Request,
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    asked: SweepDep,
+    weight: Weight = None,
+) -> HTMLResponse:
+    """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
+    view = asked.of(session, principal, round_id)
+    table = step_table(view, nearest_step(view, weight))
+    return render(request, "talent_whatif_table.html", {"view": view, "table": table})

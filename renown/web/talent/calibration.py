@@ -1,0 +1,306 @@
+"""The 9-box of a promotion round and its calibration sessions, as JSON and as a page.
+
+HR (and managers, for their own reports) move people between cells in a session, with a
+reason; moves override 9-box cells only, never a ranking, and every one is in the audit
+log. The page shows every candidate the viewer may calibrate
+(:func:`renown.talent.calibration.nine_box` decides) as a chart and as a plain 3x3 table.
+In an open session a move is made through a form that htmx submits in place; the answer
+carries an ``HX-Trigger`` so the session's shift table, which also polls every few seconds,
+shows the room's moves at once. Without JavaScript the same forms post normally and the
+page redirects back. A refused move (no reason, same cell, a closed session) re-renders the
+form with the domain's message and what was typed, as a 422.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from renown.accounts.principal import Principal
+from renown.core.errors import Invalid
+from renown.core.roles import Role
+from renown.store.tables.talent import CalibrationMove
+from renown.talent import calibration, rounds
+from renown.talent.calibration import NineBox
+from renown.talent.ninebox import BOX_NAMES, LEVEL_NAMES
+from renown.talent.rounds import MAX_TEXT
+from renown.web.deps import SessionDep
+from renown.web.forms import form_action, see_other
+from renown.web.json_body import StrictJsonRoute
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
+from renown.web.policy import allow
+from renown.web.render import is_htmx, render
+from renown.web.talent.answers import CalibrationSessionOut, MoveOut, NineBoxOut
+from renown.web.talent.present_ninebox import actor_labels, grid, ninebox_spec
+from renown.web.talent.rounds import CLOCK, PeopleAdmin, required
+from renown.web.talent.shapes import CalibrationSessionIn, MoveIn
+
+api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
+pages = APIRouter()
+Calibrator = Annotated[Principal, allow(Role.MANAGER, Role.HR, Role.ADMIN)]
+Level = Annotated[int | None, Form(ge=1, le=3)]
+MOVED_EVENT: Final = "calibration-moved"
+"""The htmx event a successful move triggers: the shift table listens for it."""
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+@api.get("/talent/rounds/{round_id}/ninebox")
+def ninebox(
+    round_id: RowId, principal: Calibrator, session: SessionDep, session_id: OptionalId = None
+) -> NineBoxOut:
+    """The 9-box (HR: every candidate; a manager: their own reports), the sessions, and the
+    shift of the chosen session (the open one by default) per department and overall."""
+    view = calibration.nine_box(session, principal, round_id, session_id=session_id)
+    return NineBoxOut.model_validate(view)
+
+
+@api.post("/talent/rounds/{round_id}/calibration", status_code=status.HTTP_201_CREATED)
+def open_session(
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    body: CalibrationSessionIn | None = None,
+) -> CalibrationSessionOut:
+    """Open a calibration session on an open round."""
+    name = (body or CalibrationSessionIn()).name
+    opened = calibration.check_open_session(session, principal, round_id, name, clock=CLOCK)
+    session.commit()
+    return CalibrationSessionOut.model_validate(opened)
+
+
+def _logged(move: CalibrationMove, name: str) -> MoveOut:
+    """A stored move as the API shows it (its cells named)."""
+    cells = {
+        "from_box": (move.from_performance, move.from_potential),
+        "to_box": (move.to_performance, move.to_potential),
+    }
+    fields = ("id", "session_id", "person_id", "reason", "moved_by", "moved_at")
+    return MoveOut.model_validate({f: getattr(move, f) for f in fields} | cells | {"name": name})
+
+
+@api.post(
+    "/talent/rounds/{round_id}/calibration/{session_id}/moves",
+    status_code=status.HTTP_201_CREATED,
+)
+def move(
+    round_id: RowId,
+    session_id: RowId,
+    principal: Calibrator,
+    session: SessionDep,
+    body: MoveIn | None = None,
+) -> MoveOut:
+    """Move a candidate to another cell in an open session, with a reason (logged). HR may
+    move anyone, a manager the people in their reporting line."""
+    given = body or MoveIn()
+    if None in (given.person_id, given.performance, given.potential):
+        rounds.visible_round(session, principal, round_id)  # 404 before judging the body
+    person_id = required(given.person_id, "person_id")
+    to_box = (required(given.performance, "performance"), required(given.potential, "potential"))
+    moved = calibration.check_move(
+        session, principal, round_id, session_id, person_id, to_box, given.reason, clock=CLOCK
+    )
+    session.commit()
+    return _logged(moved, calibration.person_name(session, person_id))
+
+
+@api.post("/talent/rounds/{round_id}/calibration/{session_id}/close")
+def close_session(
+    round_id: RowId, session_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> CalibrationSessionOut:
+    """Close a session: its moves stay, no more can be made in it."""
+    closed = calibration.check_close_session(session, principal, round_id, session_id, clock=CLOCK)
+    session.commit()
+    return CalibrationSessionOut.model_validate(closed)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def _context(
+    session: Session,
+    view: NineBox,
+    principal: Principal,
+    error: str,
+    values: dict[str, Any],
+) -> dict[str, Any]:
+    open_session = (
+        view.active if view.active is not None and view.active.closed_at is None else None
+    )
+    movable = sorted(
+        (r for r in view.rows if r.person_id in view.movable and r.box is not None),
+        key=lambda r: (r.name, r.person_id),
+    )
+    return {
+        "view": view,
+        "round": view.round,
+        "spec": ninebox_spec(view),
+        "grid": grid(view),
+        "unplaced": [r for r in view.rows if r.box is None],
+        "open_session": open_session,
+        "movable": movable if open_session is not None else [],
+        "box_names": BOX_NAMES,
+        "level_names": LEVEL_NAMES,
+        "is_hr": principal.sees_everyone,
+        "error": error,
+        "values": values,
+        "max_reason": MAX_TEXT,
+        "actors": actor_labels(session, principal.org_id, (m.moved_by for m in view.moves)),
+    }
+
+
+def _page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    round_id: int,
+    session_id: int | None,
+    *,
+    error: str = "",
+    values: dict[str, Any] | None = None,
+    template: str = "talent_ninebox.html",
+) -> HTMLResponse:
+    view = calibration.nine_box(session, principal, round_id, session_id=session_id)
+    context = _context(session, view, principal, error, values or {})
+    context["moved"] = request.query_params.get("moved") == "1"
+    return render(request, template, context, status_code=422 if error else 200)
+
+
+def _ninebox_at(round_id: int, session_id: int, extra: str = "") -> str:
+    return f"/talent/rounds/{round_id}/ninebox?session_id={session_id}{extra}"
+
+
+@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)
+def ninebox_page(
+    request: Request,
+    round_id: RowId,
+    principal: Calibrator,
+    session: SessionDep,
+    session_id: OptionalId = None,
+) -> HTMLResponse:
+    """The 9-box chart and table, the calibration session and its live shift."""
+    return _page(request, principal, session, round_id, session_id)
+
+
+@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
+def shift_partial(
+    request: Request,
+    round_id: RowId,
+    principal: Calibrator,
+    session: SessionDep,
+    session_id: OptionalId = None,
+) -> HTMLResponse:
+    """The session's shift per department and its moves (htmx polls this)."""
+    view = calibration.nine_box(session, principal, round_id, session_id=session_id)
+    return render(request, "talent_ninebox_shift.html", _context(session, view, principal, "", {}))
+
+
+@pages.post("/talent/rounds/{round_id}/calibration", response_class=HTMLResponse)
+def open_session_page(
+    request: Request,
+    round_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    name: Annotated[str, Form(max_length=200), SINGLE_LINE] = "",
+) -> Response:
+    """HR opens a calibration session on the round."""
+    opened: list[int] = []
+    values = {"form": "session", "session_name": name}
+    return form_action(
+        session,
+        lambda: opened.append(
+            calibration.check_open_session(session, principal, round_id, name, clock=CLOCK).id
+        ),
+        done=lambda: see_other(_ninebox_at(round_id, opened[0])),
+        refused=lambda error: _page(
+            request, principal, session, round_id, None, error=error, values=values
+        ),
+    )
+
+
+@pages.post("/talent/rounds/{round_id}/calibration/{session_id}/moves", response_class=HTMLResponse)
+def move_page(
+    request: Request,
+    round_id: RowId,
+    session_id: RowId,
+    principal: Calibrator,
+    session: SessionDep,
+    person_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    performance: Level = None,
+    potential: Level = None,
+    reason: Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE] = "",
+) -> Response:
+    """Move a candidate to another cell (a reason is required); the shift table follows."""
+    values = {
+        "form": "move",
+        "person_id": person_id,
+        "performance": performance,
+        "potential": potential,
+        "reason": reason,
+    }
+    htmx = is_htmx(request)
+    template = "talent_ninebox_workspace.html" if htmx else "talent_ninebox.html"
+
+    def act() -> None:
+        if person_id is None:
+            raise Invalid("choose the person to move")
+        if performance is None or potential is None:
+            raise Invalid("choose the cell: a performance and a potential level")
+        calibration.check_move(
+            session,
+            principal,
+            round_id,
+            session_id,
+            person_id,
+            (performance, potential),
+            reason,
+            clock=CLOCK,
+        )
+
+    def moved() -> Response:
+        if not htmx:
+            return see_other(_ninebox_at(round_id, session_id, "&moved=1"))
+        answer = _page(request, principal, session, round_id, session_id, template=template)
+        answer.headers["HX-Trigger"] = MOVED_EVENT
+        return answer
+
+    return form_action(
+        session,
+        act,
+        done=moved,
+        refused=lambda error: _page(
+            request,
+            principal,
+            session,
+            round_id,
+            session_id,
+            error=error,
+            values=values,
+            template=template,
+        ),
+    )
+
+
+@pages.post("/talent/rounds/{round_id}/calibration/{session_id}/close", response_class=HTMLResponse)
+def close_session_page(
+    request: Request,
+    round_id: RowId,
+    session_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+) -> Response:
+    """HR closes the session: its moves stay, no more can be made in it."""
+    return form_action(
+        session,
+        lambda: calibration.check_close_session(
+            session, principal, round_id, session_id, clock=CLOCK
+        ),
+        done=_ninebox_at(round_id, session_id),
+        refused=lambda error: _page(
+            request, principal, session, round_id, session_id, error=error, values={}
+        ),
+    )
