@@ -18,13 +18,13 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from renown.accounts.principal import Principal
 from renown.core.roles import Role
+from renown.recognition.queries import PersonRef
 from renown.store.tables.talent import CalibrationMove, CalibrationSession
 from renown.talent import calibration, rounds
 from renown.talent.board import WhatIfView, what_if
 from renown.talent.ninebox import BOX_NAMES, BOXES, Box, GroupShift
 from renown.talent.rounds import MAX_WEIGHT
 from renown.talent.whatif import Change, chart_rows
-from renown.web.api.recognition_schemas import PersonRefOut
 from renown.web.api.talent import CLOCK, PeopleAdmin, required
 from renown.web.api.talent_schemas import BoxOut, PersonId, Reason, box_out, finite
 from renown.web.deps import SessionDep
@@ -67,15 +67,15 @@ class WhatIfStepOut(BaseModel):
     """The top N at one weight of the varied criterion."""
 
     weight: float
-    top: list[PersonRefOut]
+    top: list[PersonRef]
 
 
 class ChangeOut(BaseModel):
     """Who enters and who leaves the top N at ``weight``, against the board without it."""
 
     weight: float
-    entered: list[PersonRefOut]
-    left: list[PersonRefOut]
+    entered: list[PersonRef]
+    left: list[PersonRef]
 
 
 class ChartRowOut(BaseModel):
@@ -177,8 +177,8 @@ class NineBoxOut(BaseModel):
 # --- Conversions --------------------------------------------------------------------------
 
 
-def _people(ids: tuple[int, ...], names: dict[int, str]) -> list[PersonRefOut]:
-    return [PersonRefOut(id=pid, name=names.get(pid, f"person {pid}")) for pid in ids]
+def _people(ids: tuple[int, ...], names: dict[int, str]) -> list[PersonRef]:
+    return [PersonRef(id=pid, name=names.get(pid, f"person {pid}")) for pid in ids]
 
 
 def _change_out(change: Change, names: dict[int, str]) -> ChangeOut:

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid, NotFound
+from renown.recognition.queries import PersonRef
 from renown.talent import succession
 from renown.talent.criteria import EXTERNAL_KEYS
 from renown.talent.readiness import READINESS_LABELS, Readiness
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import DEFAULT_CRITERIA
-from renown.web.api.recognition_schemas import PersonRefOut
 from renown.web.api.talent import CLOCK, PeopleAdmin, required
 from renown.web.api.talent_schemas import (
     PersonId,
@@ -121,7 +121,7 @@ class PlanOut(BaseModel):
 
     id: int
     role_name: str
-    incumbent: PersonRefOut | None
+    incumbent: PersonRef | None
     criteria: list[WeightOut]
     warning: str | None = Field(description="The legal warning when external prominence counts")
     created_by: str
@@ -166,7 +166,7 @@ def _plan_out(session: Session, principal: Principal, plan_id: int) -> PlanOut:
         incumbent=(
             None
             if view.incumbent is None
-            else PersonRefOut(id=view.incumbent.id, name=view.incumbent.name)
+            else PersonRef(id=view.incumbent.id, name=view.incumbent.name)
         ),
         criteria=[WeightOut(key=c.key, weight=c.weight) for c in criteria],
         warning=EXTERNAL_PROMINENCE_WARNING if external else None,

@@ -6,16 +6,15 @@ without touching each other's lines.
 
 from fastapi import APIRouter
 
+from renown.web.feedback import page_router as feedback_router
 from renown.web.pages.account import router as account_router
 from renown.web.pages.auth import router as auth_router
 from renown.web.pages.demographics import router as demographics_router
-from renown.web.pages.feedback import router as feedback_router
 from renown.web.pages.home import router as home_router
 from renown.web.pages.leaderboard import router as leaderboard_router
 from renown.web.pages.network import router as network_router
 from renown.web.pages.people import router as people_router
 from renown.web.pages.privacy import router as privacy_router
-from renown.web.pages.recognition import router as recognition_router
 from renown.web.pages.runs import router as runs_router
 from renown.web.pages.security import router as security_router
 from renown.web.pages.talent import router as talent_router
@@ -23,6 +22,7 @@ from renown.web.pages.talent_audit import router as talent_audit_router
 from renown.web.pages.talent_calibration import router as talent_calibration_router
 from renown.web.pages.talent_succession import router as talent_succession_router
 from renown.web.pages.talent_whatif import router as talent_whatif_router
+from renown.web.recognition import page_router as recognition_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_router)

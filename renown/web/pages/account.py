@@ -18,9 +18,9 @@ from renown.core.errors import Invalid
 from renown.org import actions as org_actions
 from renown.privacy.export import export_my_data as export_everything
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.pages.render import render
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import signed_in
+from renown.web.render import render
 
 router = APIRouter()
 SignedIn = Annotated[Principal, signed_in()]

@@ -22,8 +22,8 @@ from renown.accounts.signin import Throttled
 from renown.web import password_steps
 from renown.web.deps import SessionDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
-from renown.web.pages.render import render
 from renown.web.policy import SESSION_TOKEN, csrf_token, public, session_limits, signed_in
+from renown.web.render import render
 
 router = APIRouter()
 

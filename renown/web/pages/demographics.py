@@ -24,9 +24,9 @@ from renown.core.roles import STAFF_ROLES
 from renown.talent import demographics
 from renown.talent.demographics import PREFER_NOT_TO_SAY, MyDemographics
 from renown.web.deps import SessionDep
-from renown.web.pages.render import render
 from renown.web.params import SINGLE_LINE
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

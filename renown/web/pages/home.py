@@ -20,8 +20,8 @@ from renown.org import queries
 from renown.store.tables.scores import ScoreSnapshot
 from renown.web.deps import SessionDep
 from renown.web.pages.present import component_bars
-from renown.web.pages.render import render
 from renown.web.policy import signed_in
+from renown.web.render import render
 
 router = APIRouter()
 TOP = 10

@@ -16,9 +16,9 @@ from renown.core.roles import STAFF_ROLES
 from renown.org import queries
 from renown.web.deps import SessionDep
 from renown.web.pages.present import legend, score_segments
-from renown.web.pages.render import PAGE_SIZE, is_htmx, query_string, render
 from renown.web.params import Offset, OptionalId
 from renown.web.policy import allow
+from renown.web.render import PAGE_SIZE, is_htmx, query_string, render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -22,9 +22,9 @@ from renown.web.pages.present import (
     describe,
     trend_chart_spec,
 )
-from renown.web.pages.render import PAGE_SIZE, is_htmx, query_string, render
 from renown.web.params import Offset, OptionalId, RowId, SearchText
 from renown.web.policy import allow
+from renown.web.render import PAGE_SIZE, is_htmx, query_string, render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -19,9 +19,9 @@ from renown.privacy.erase import MAX_REASON, check_erase_person
 from renown.privacy.traces import person_in_org
 from renown.store.tables.org import Person
 from renown.web.deps import SessionDep, SettingsDep
-from renown.web.pages.render import render
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]

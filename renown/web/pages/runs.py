@@ -29,9 +29,9 @@ from renown.org import queries as org_queries
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
-from renown.web.pages.render import is_htmx, render
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import allow
+from renown.web.render import is_htmx, render
 from renown.web.uploads import read_upload
 
 router = APIRouter()

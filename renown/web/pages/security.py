@@ -26,9 +26,9 @@ from renown.core.errors import Invalid
 from renown.web import password_steps
 from renown.web.deps import SessionDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
-from renown.web.pages.render import render
 from renown.web.params import RowId
 from renown.web.policy import SESSION_TOKEN, signed_in
+from renown.web.render import render
 
 router = APIRouter()
 SignedIn = Annotated[Principal, signed_in()]

@@ -38,7 +38,6 @@ from renown.talent.rounds import (
     visible_round,
 )
 from renown.web.deps import SessionDep
-from renown.web.pages.render import render
 from renown.web.pages.talent_board import (
     MISSING_CHOICES,
     TRANSPARENCY_CHOICES,
@@ -57,6 +56,7 @@ from renown.web.pages.talent_board import (
 )
 from renown.web.params import MULTI_LINE, SINGLE_LINE, MultiLine, RowId, SingleLine
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]

@@ -31,9 +31,9 @@ from renown.talent.report import UNKNOWN_CATEGORY, AuditSection, BiasAuditReport
 from renown.talent.report_csv import report_csv, suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio, report_pdf
 from renown.web.deps import SessionDep
-from renown.web.pages.render import render
 from renown.web.params import RowId
 from renown.web.policy import allow
+from renown.web.render import render
 from renown.web.uploads import read_upload
 
 router = APIRouter()

@@ -32,9 +32,9 @@ from renown.talent.ninebox import BOX_NAMES, BOXES, LEVEL_NAMES, Box
 from renown.talent.rounds import MAX_TEXT
 from renown.web.deps import SessionDep
 from renown.web.pages.present import VEGA_LITE_SCHEMA
-from renown.web.pages.render import is_htmx, render
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
 from renown.web.policy import allow
+from renown.web.render import is_htmx, render
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]

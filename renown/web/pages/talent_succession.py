@@ -31,10 +31,10 @@ from renown.talent.criteria import available
 from renown.talent.readiness import READINESS_LABELS, Readiness
 from renown.talent.rounds import DEFAULT_CRITERIA, MAX_TEXT, MAX_WEIGHT
 from renown.web.deps import SessionDep
-from renown.web.pages.render import render
 from renown.web.pages.talent_calibration import actor_labels
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText, SingleLine
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]

@@ -20,7 +20,6 @@ from renown.talent.board import what_if
 from renown.talent.criteria import available
 from renown.talent.rounds import MAX_WEIGHT
 from renown.web.deps import SessionDep
-from renown.web.pages.render import render
 from renown.web.pages.talent_whatif_view import (
     nearest_step,
     slider_step,
@@ -30,6 +29,7 @@ from renown.web.pages.talent_whatif_view import (
 )
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
+from renown.web.render import render
 
 router = APIRouter()
 PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]

@@ -1,4 +1,4 @@
-"""Rendering helpers shared by the pages: templates, htmx partials, page windows."""
+"""Rendering helpers shared by every feature's pages: templates, htmx partials, page windows."""
 
 from __future__ import annotations
 

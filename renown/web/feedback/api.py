@@ -20,8 +20,10 @@ from renown.feedback.actions import Answer
 from renown.feedback.notify import check_mark_read, list_notifications
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery, outside_answer_may_be_anonymous
-from renown.store.tables.feedback import Notification
-from renown.web.api.feedback_schemas import (
+from renown.feedback.views import GivenItem, PendingRequest, TrendPoint
+from renown.web.deps import SessionDep, SettingsDep
+from renown.web.feedback.present import rater_url
+from renown.web.feedback.shapes import (
     AnonymitySettingsIn,
     AnsweredOut,
     AnswerIn,
@@ -34,23 +36,15 @@ from renown.web.api.feedback_schemas import (
     FeedbackViewOut,
     FrameworkOut,
     GiveFeedbackIn,
-    GivenItemOut,
     NotificationOut,
     OrgOverviewOut,
-    PendingOut,
     RaterLinkOut,
     RequestFeedbackIn,
     RequestOut,
     RequestSettingsOut,
     ThresholdIn,
     ThresholdOut,
-    TrendPointOut,
-    given_out,
-    mean_out,
-    request_out,
-    view_out,
 )
-from renown.web.deps import SessionDep, SettingsDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Moment, OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
@@ -74,22 +68,6 @@ UnreadOnly = Annotated[bool, Query()]
 NotificationLimit = Annotated[int, Query(ge=1, le=200)]
 
 
-def rater_url(request: Request, token: str) -> str:
-    """The page an outside rater opens (absolute, to paste into an e-mail)."""
-    return str(request.url_for("external_feedback_page", token=token))
-
-
-def notification_out(note: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=note.id,
-        kind=note.kind,
-        text=note.text,
-        link=note.link,
-        created_at=note.created_at,
-        read_at=note.read_at,
-    )
-
-
 # --- Giving and reading -------------------------------------------------------------------
 
 
@@ -107,13 +85,7 @@ def give_feedback(
         anonymous=body.anonymous,
         relationship=body.relationship,
     )
-    created = CreatedFeedbackOut(
-        id=item.id,
-        receiver_id=item.receiver_id,
-        relationship=item.relationship,
-        visibility=item.visibility,
-        anonymous=item.anonymous,
-    )
+    created = CreatedFeedbackOut.model_validate(item)
     session.commit()
     return created
 
@@ -128,22 +100,16 @@ def received(
     request_id: OptionalId = None,
 ) -> FeedbackViewOut:
     """Feedback about me: named items (filters apply to these) and anonymous aggregates."""
-    return view_out(
-        queries.received(
-            session,
-            principal,
-            competency=competency,
-            since=since,
-            until=until,
-            request_id=request_id,
-        )
+    view = queries.received(
+        session, principal, competency=competency, since=since, until=until, request_id=request_id
     )
+    return FeedbackViewOut.model_validate(view)
 
 
 @router.get("/feedback/given")
-def given(principal: Staff, session: SessionDep) -> list[GivenItemOut]:
+def given(principal: Staff, session: SessionDep) -> list[GivenItem]:
     """Feedback I gave, newest first."""
-    return [given_out(item) for item in queries.given(session, principal)]
+    return queries.given(session, principal)
 
 
 @router.get("/feedback/people/{person_id}")
@@ -157,28 +123,22 @@ def about_person(
     request_id: OptionalId = None,
 ) -> FeedbackViewOut:
     """A person's feedback as their manager chain or HR may see it (404 for anyone else)."""
-    return view_out(
-        queries.about_person(
-            session,
-            principal,
-            person_id,
-            competency=competency,
-            since=since,
-            until=until,
-            request_id=request_id,
-        )
+    view = queries.about_person(
+        session,
+        principal,
+        person_id,
+        competency=competency,
+        since=since,
+        until=until,
+        request_id=request_id,
     )
+    return FeedbackViewOut.model_validate(view)
 
 
 @router.get("/feedback/people/{person_id}/trends")
-def competency_trends(
-    person_id: RowId, principal: Staff, session: SessionDep
-) -> list[TrendPointOut]:
+def competency_trends(person_id: RowId, principal: Staff, session: SessionDep) -> list[TrendPoint]:
     """Mean rating per competency and quarter (anonymous ratings as whole releases only)."""
-    return [
-        TrendPointOut(competency=p.competency, quarter=p.quarter, mean=p.mean, n=p.n)
-        for p in queries.competency_trends(session, principal, person_id)
-    ]
+    return queries.competency_trends(session, principal, person_id)
 
 
 # --- Requests -----------------------------------------------------------------------------
@@ -187,25 +147,13 @@ def competency_trends(
 @router.get("/feedback/requested")
 def requested(principal: Staff, session: SessionDep) -> list[RequestOut]:
     """Requests I made, with who answered where answers are named."""
-    return [request_out(view) for view in queries.requested(session, principal)]
+    return [RequestOut.model_validate(view) for view in queries.requested(session, principal)]
 
 
 @router.get("/feedback/pending")
-def pending(principal: Staff, session: SessionDep) -> list[PendingOut]:
+def pending(principal: Staff, session: SessionDep) -> list[PendingRequest]:
     """Open requests waiting for my answer, soonest expiry first."""
-    return [
-        PendingOut(
-            id=p.id,
-            requester_name=p.requester_name,
-            subject_id=p.subject_id,
-            subject_name=p.subject_name,
-            message=p.message,
-            competencies=list(p.competencies),
-            anonymity=p.anonymity,
-            expires_at=p.expires_at,
-        )
-        for p in queries.pending(session, principal)
-    ]
+    return queries.pending(session, principal)
 
 
 @router.post("/feedback/requests", status_code=status.HTTP_201_CREATED)
@@ -328,7 +276,7 @@ def answer_request(
 def decline_request(request_id: RowId, principal: Staff, session: SessionDep) -> DeclinedOut:
     """Decline a request I was asked (nobody is told who declined)."""
     recipient = requests.check_decline(session, principal, request_id)
-    answer = DeclinedOut(request_id=recipient.request_id, status=recipient.status)
+    answer = DeclinedOut.model_validate(recipient)
     session.commit()
     return answer
 
@@ -351,27 +299,10 @@ def change_anonymity(
 # --- Outside raters (the token is the credential) ------------------------------------------
 
 
-def _external_out(view: links.ExternalRequest) -> ExternalRequestOut:
-    return ExternalRequestOut(
-        organisation=view.organisation,
-        requester_name=view.requester_name,
-        subject_name=view.subject_name,
-        message=view.message,
-        competencies=[
-            CompetencyOut(key=c.key, name=c.name, description=c.description)
-            for c in view.competencies
-        ],
-        anonymity=view.anonymity,
-        expires_at=view.expires_at,
-        status=view.status,
-        may_be_anonymous=view.may_be_anonymous,
-    )
-
-
 @router.get("/external/feedback/{token}", dependencies=[public()])
 def external_request(token: LinkToken, session: SessionDep) -> ExternalRequestOut:
     """The request behind an outside rater's link (404 for any token that is not one)."""
-    return _external_out(links.external_request(session, token))
+    return ExternalRequestOut.model_validate(links.external_request(session, token))
 
 
 @router.post(
@@ -392,14 +323,7 @@ def external_answer(token: LinkToken, body: AnswerIn, session: SessionDep) -> An
 @router.get("/feedback/overview")
 def org_overview(principal: PeopleAdmin, session: SessionDep) -> OrgOverviewOut:
     """Counts and means over the organisation (anonymous data: whole releases only)."""
-    overview = queries.org_overview(session, principal)
-    return OrgOverviewOut(
-        threshold=overview.threshold,
-        named_items=dict(overview.named_items),
-        released_givers=dict(overview.released_givers),
-        open_requests=overview.open_requests,
-        competencies=[mean_out(m) for m in overview.competencies],
-    )
+    return OrgOverviewOut.model_validate(queries.org_overview(session, principal))
 
 
 def _framework_out(session: Session, org_id: int) -> FrameworkOut:
@@ -407,8 +331,7 @@ def _framework_out(session: Session, org_id: int) -> FrameworkOut:
     return FrameworkOut(
         name=framework.name if framework else None,
         competencies=[
-            CompetencyOut(key=c.key, name=c.name, description=c.description)
-            for c in frameworks.competencies(session, org_id)
+            CompetencyOut.model_validate(c) for c in frameworks.competencies(session, org_id)
         ],
     )
 
@@ -454,15 +377,13 @@ def notifications(
     limit: NotificationLimit = 50,
 ) -> list[NotificationOut]:
     """My notifications, newest first."""
-    return [
-        notification_out(note)
-        for note in list_notifications(session, principal, unread_only=unread_only, limit=limit)
-    ]
+    notes = list_notifications(session, principal, unread_only=unread_only, limit=limit)
+    return [NotificationOut.model_validate(note) for note in notes]
 
 
 @router.post("/notifications/{notification_id}/read")
 def mark_read(notification_id: RowId, principal: SignedIn, session: SessionDep) -> NotificationOut:
     """Mark one of my notifications read."""
-    answer = notification_out(check_mark_read(session, principal, notification_id))
+    answer = NotificationOut.model_validate(check_mark_read(session, principal, notification_id))
     session.commit()
     return answer
