@@ -21,6 +21,7 @@ from renown.feedback.notify import check_mark_read, list_notifications
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery, outside_answer_may_be_anonymous
 from renown.feedback.views import GivenItem, PendingRequest, TrendPoint
+from renown.store.tables.feedback import FeedbackRequest
 from renown.web.deps import SessionDep, SettingsDep
 from renown.web.feedback.present import rater_url
 from renown.web.feedback.shapes import (
@@ -156,6 +157,30 @@ def pending(principal: Staff, session: SessionDep) -> list[PendingRequest]:
     return queries.pending(session, principal)
 
 
+def _rater_link(
+    request: Request,
+    row: FeedbackRequest,
+    delivery: Delivery,
+    rater_id: int,
+    email: str,
+    token: str | None,
+    emailed: str,
+) -> RaterLinkOut:
+    """An outside rater's link as its requester sees it: the token only when not mailed."""
+    shown = None if delivery is Delivery.MAIL else token
+    return RaterLinkOut(
+        rater_id=rater_id,
+        email=email,
+        delivery=delivery.value,
+        token=shown,
+        url=None if shown is None else rater_url(request, shown),
+        emailed=emailed,
+        may_be_anonymous=outside_answer_may_be_anonymous(
+            row.anonymity, delivery, row.requester_id, row.subject_id, row.visibility
+        ),
+    )
+
+
 @router.post("/feedback/requests", status_code=status.HTTP_201_CREATED)
 def request_feedback(
     body: RequestFeedbackIn,
@@ -183,7 +208,8 @@ def request_feedback(
     )
     row = created.request
     session.commit()
-    mailed = created.delivery is Delivery.MAIL
+    delivery = created.delivery
+    mailed = delivery is Delivery.MAIL
     emailed = (
         mail_rater_links(
             settings,
@@ -194,9 +220,6 @@ def request_feedback(
         if mailed
         else dict.fromkeys(created.links, SKIPPED)
     )
-    anonymous_ok = outside_answer_may_be_anonymous(
-        row.anonymity, created.delivery, row.requester_id, row.subject_id, row.visibility
-    )
     return CreatedRequestOut(
         id=row.id,
         subject_id=row.subject_id,
@@ -206,14 +229,14 @@ def request_feedback(
         competencies=list(row.competencies),
         expires_at=row.expires_at,
         links=[
-            RaterLinkOut(
-                rater_id=created.rater_ids[email],
-                email=email,
-                delivery=created.delivery.value,
-                token=None if mailed else token,
-                url=None if mailed else rater_url(request, token),
-                emailed=emailed[email],
-                may_be_anonymous=anonymous_ok,
+            _rater_link(
+                request,
+                row,
+                created.delivery,
+                created.rater_ids[email],
+                email,
+                token,
+                emailed[email],
             )
             for email, token in created.links.items()
         ],
@@ -247,17 +270,8 @@ def new_rater_link(
             row.expires_at,
             principal.email,
         )
-    return RaterLinkOut(
-        rater_id=made.rater_id,
-        email=made.email,
-        delivery=made.delivery.value,
-        token=None if mailed else made.token,
-        url=None if mailed or made.token is None else rater_url(request, made.token),
-        emailed="queued" if mailed else SKIPPED,
-        may_be_anonymous=outside_answer_may_be_anonymous(
-            row.anonymity, made.delivery, row.requester_id, row.subject_id, row.visibility
-        ),
-    )
+    emailed = "queued" if mailed else SKIPPED
+    return _rater_link(request, row, made.delivery, made.rater_id, made.email, made.token, emailed)
 
 
 @router.post("/feedback/requests/{request_id}/answer", status_code=status.HTTP_201_CREATED)
