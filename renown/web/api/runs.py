@@ -21,11 +21,9 @@ from renown.jobs.files import EVENT_SUFFIXES
 from renown.store.tables.jobs import Job
 from renown.web.api.runs_schemas import (
     IngestSourceIn,
-    JobOut,
     RunOut,
     SourceOut,
     StartScoringIn,
-    job_out,
     run_out,
     source_out,
 )
@@ -33,6 +31,7 @@ from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
 from renown.web.policy import allow
+from renown.web.shapes import JobOut
 from renown.web.uploads import read_upload
 
 router = APIRouter(tags=["scoring runs"], route_class=StrictJsonRoute)
@@ -64,7 +63,7 @@ def start_run(
     job = actions.check_start_scoring(
         session, principal, queue, half_life_days=params.half_life_days, as_of=params.as_of
     )
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))
 
 
 @router.post("/uploads/events", status_code=status.HTTP_202_ACCEPTED)
@@ -86,7 +85,7 @@ async def upload_events(
         job = actions.check_upload_events(session, principal, queue, data, name)
         return committed(session, principal, job)
 
-    return job_out(await run_in_threadpool(accept))
+    return JobOut.model_validate(await run_in_threadpool(accept))
 
 
 @router.get("/sources")
@@ -107,7 +106,7 @@ def ingest_source(
     source that cannot be read a 400 naming file, line and field; none queues anything.
     """
     job = sources.check_ingest_source(session, principal, queue, body.name)
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))
 
 
 @router.get("/jobs")
@@ -118,10 +117,13 @@ def list_jobs(
     limit: Limit = 50,
 ) -> list[JobOut]:
     """The organisation's background jobs, newest first."""
-    return [job_out(j) for j in queries.list_jobs(session, principal, kind=kind, limit=limit)]
+    return [
+        JobOut.model_validate(j)
+        for j in queries.list_jobs(session, principal, kind=kind, limit=limit)
+    ]
 
 
 @router.get("/jobs/{job_id}")
 def get_job(job_id: RowId, principal: PeopleAdmin, session: SessionDep) -> JobOut:
     """A job's status, progress and result (or error)."""
-    return job_out(queries.get_job(session, principal, job_id))
+    return JobOut.model_validate(queries.get_job(session, principal, job_id))

@@ -8,12 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 
 from renown.jobs.sources import SourceEntry
-from renown.store.tables.jobs import Job
 from renown.store.tables.scores import ScoringRun
 from renown.web.params import SINGLE_LINE, Moment, Number
-
-PRIVATE_JOB_PARAMS = frozenset({"path", "upload"})
-"""Where the server keeps a job's file is not the client's business."""
 
 
 class StartScoringIn(BaseModel):
@@ -61,20 +57,6 @@ class RunOut(BaseModel):
     params: dict[str, Any]
 
 
-class JobOut(BaseModel):
-    id: int
-    kind: str
-    status: str = Field(description="queued, running, done or failed")
-    progress: float = Field(ge=0, le=1)
-    stage: str
-    params: dict[str, Any]
-    result: dict[str, Any]
-    error: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-
 def run_out(run: ScoringRun) -> RunOut:
     """Public shape of a scoring run."""
     return RunOut(
@@ -101,21 +83,4 @@ def source_out(entry: SourceEntry) -> SourceOut:
         size_bytes=entry.size_bytes,
         modified=entry.modified,
         format=entry.format,
-    )
-
-
-def job_out(job: Job) -> JobOut:
-    """Public shape of a job (without server-side file locations)."""
-    return JobOut(
-        id=job.id,
-        kind=job.kind,
-        status=job.status,
-        progress=job.progress,
-        stage=job.stage,
-        params={k: v for k, v in job.params.items() if k not in PRIVATE_JOB_PARAMS},
-        result=job.result,
-        error=job.error,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
     )

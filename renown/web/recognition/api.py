@@ -30,7 +30,6 @@ from renown.recognition.queries import (
     RingView,
 )
 from renown.recognition.rings import check_decide_ring
-from renown.web.api.runs_schemas import JobOut, job_out
 from renown.web.deps import JobQueueDep, SessionDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
@@ -45,6 +44,7 @@ from renown.web.recognition.shapes import (
     RingDecisionIn,
     RingDecisionOut,
 )
+from renown.web.shapes import JobOut
 
 router = APIRouter(tags=["recognition"], route_class=StrictJsonRoute)
 Staff = Annotated[Principal, allow(*STAFF_ROLES)]
@@ -238,4 +238,4 @@ def run_recognition(principal: PeopleAdmin, session: SessionDep, queue: JobQueue
     """Start the recognition pass now: look for kudos rings, export kudos to the event lake,
     award badges, send notifications. Poll the returned job for progress."""
     job = job_actions.check_start_recognition(session, principal, queue)
-    return job_out(committed(session, principal, job))
+    return JobOut.model_validate(committed(session, principal, job))
