@@ -28,6 +28,8 @@ EXPIRED = "expired"
 
 @dataclass(frozen=True)
 class LinkedCompetency:
+    """A competency the outside rater is asked to rate."""
+
     key: str
     name: str
     description: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from renown.feedback.anonymity import CompetencyMean, GroupAggregate, SuppressedGroup
 
@@ -16,6 +17,8 @@ from renown.feedback.anonymity import CompetencyMean, GroupAggregate, Suppressed
 @dataclass(frozen=True)
 class NamedItem:
     """One named feedback item."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     id: int
     receiver_id: int
@@ -34,6 +37,8 @@ class NamedItem:
 @dataclass(frozen=True)
 class GivenItem:
     """Feedback the viewer gave (their own anonymous items included: they wrote them)."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     id: int
     receiver_id: int
@@ -94,6 +99,8 @@ class RequestView:
 class PendingRequest:
     """A request waiting for the viewer's answer."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     id: int
     requester_name: str
     subject_id: int
@@ -107,6 +114,8 @@ class PendingRequest:
 @dataclass(frozen=True)
 class TrendPoint:
     """Mean rating of one competency in one quarter, over ``n`` ratings."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     competency: str
     quarter: str

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -48,6 +48,8 @@ Receiver = aliased(Person, name="receiver")
 class PersonRef:
     """Who, as the wall shows them."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     id: int
     name: str
 
@@ -56,6 +58,8 @@ class PersonRef:
 class KudosView:
     """One kudos as shown on the wall or a profile."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     id: int
     giver: PersonRef
     receiver: PersonRef
@@ -63,16 +67,21 @@ class KudosView:
     competency: str | None
     created_at: datetime
     reactions: dict[str, int]
+    """Reaction kind -> how many people."""
     my_reactions: list[str]
+    """The viewer's own reactions."""
     comments: int
     discounted: bool | None
-    """For HR and administrators only (``None`` for everyone else)."""
+    """Inside a confirmed kudos ring (HR and administrators only; ``None`` for everyone else)."""
     discount_reason: str | None
+    """Which ring (HR and administrators only; ``None`` otherwise)."""
 
 
 @dataclass(frozen=True)
 class KudosPage:
     """A page of kudos, newest first."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     items: list[KudosView]
     page: int
@@ -96,6 +105,8 @@ class CommentView:
 class BadgeView:
     """A badge a person earned, with its definition and the reason."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     badge: str
     name: str
     description: str
@@ -109,10 +120,13 @@ class BadgeView:
 class Budget:
     """The principal's kudos budget this month (UTC)."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     allowance: int
     given: int
     left: int
     pair_cap: int
+    """Most kudos one person may give another in a month."""
     renews_at: datetime
 
 
@@ -120,14 +134,19 @@ class Budget:
 class RingView:
     """A kudos ring for HR: members, evidence, decision."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     id: int
     members: list[PersonRef]
     status: str
+    """suspected, confirmed or dismissed."""
     evidence: dict[str, Any]
+    """The detector's numbers for this group."""
     detected_at: datetime
     decided_by: str | None
     decided_at: datetime | None
     internal_kudos: int = field(default=0)
+    """Kudos between two members of the ring."""
 
 
 _STAFF_ONLY = "recognition is for the organisation's own people"
@@ -349,6 +368,8 @@ def kudos_one(session: Session, principal: Principal, kudos_id: int) -> KudosVie
 class PairCount:
     """Kudos one ring member gave another (inside the ring, all time)."""
 
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
+
     giver: PersonRef
     receiver: PersonRef
     kudos: int
@@ -357,6 +378,8 @@ class PairCount:
 @dataclass(frozen=True)
 class HistoryEntry:
     """An audit entry about a ring: detection and each decision, with HR's reason."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     at: datetime
     actor: str
@@ -368,6 +391,8 @@ class HistoryEntry:
 @dataclass(frozen=True)
 class RingDetail:
     """What HR reads before deciding: the ring, who thanked whom how often, and its history."""
+
+    __pydantic_config__: ClassVar = {"use_attribute_docstrings": True}
 
     ring: RingView
     pairs: list[PairCount]

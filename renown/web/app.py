@@ -20,6 +20,7 @@ from renown._version import __version__
 from renown.settings import Settings
 from renown.store.engine import checkout_may_wait, make_engine, session_factory
 from renown.store.turns import Turns
+from renown.web.api_errors import ERROR_RESPONSES
 from renown.web.errors import install_error_handlers
 from renown.web.limits import BodySizeLimit, SecurityHeaders
 from renown.web.policy import assert_every_route_declared, csrf_token
@@ -51,8 +52,7 @@ def _with_links(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the renown web app for ``settings`` (the database must already be migrated)."""
-    from renown.web.api import router as api_router
-    from renown.web.pages import router as pages_router
+    from renown.web.features import FEATURES
 
     app = FastAPI(
         title="renown",
@@ -82,8 +82,11 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["version"] = __version__
     app.state.templates = templates
 
-    app.include_router(api_router, prefix=API_PREFIX)
-    app.include_router(pages_router)
+    for feature in FEATURES:
+        if feature.api_router is not None:
+            app.include_router(feature.api_router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
+        if feature.page_router is not None:
+            app.include_router(feature.page_router, include_in_schema=False)
     single_sign_on = sso_router(settings)
     if single_sign_on is not None:
         app.include_router(single_sign_on)

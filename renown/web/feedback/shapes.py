@@ -1,9 +1,12 @@
-"""API shapes of 360° feedback.
+"""What 360° feedback clients send, and the few answers that differ from the domain's values.
 
-Anonymous answers leave the server only as :class:`AggregateOut`: a relationship group's
-released size, competency means over whole releases, shuffled comments and a month. That
-shape has no giver, item id or timestamp field at all, so no serialiser mistake can put
-one there; named items (:class:`NamedItemOut`) are the only shapes with a giver.
+Most routes return :mod:`renown.feedback`'s result dataclasses as they are. Anonymous
+answers leave the server only as :class:`AggregateOut`: a relationship group's released
+size, competency means over whole releases, shuffled comments and a month. That shape has
+no giver, item id or timestamp field at all, so no serialiser mistake can put one there;
+named items are the only values with a giver. The anonymous shapes keep their own names in
+the API document (clients and tests check them); the other models here hide a domain field
+(an outside rater's id or name), rename a column or describe a row.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from renown.feedback.anonymity import CompetencyMean, GroupAggregate
+from renown.feedback.links import LinkedCompetency
 from renown.feedback.model import (
     MAX_RATING,
     MAX_RECIPIENTS,
@@ -23,7 +26,7 @@ from renown.feedback.model import (
     Relationship,
     Visibility,
 )
-from renown.feedback.views import FeedbackView, GivenItem, NamedItem, RequestView
+from renown.feedback.views import NamedItem
 from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId, Flag, Moment, Whole
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), MULTI_LINE]
@@ -94,11 +97,13 @@ class ThresholdIn(BaseModel):
     anonymity_threshold: Whole = Field(ge=3, le=MAX_THRESHOLD)
 
 
-# --- What the server answers --------------------------------------------------------------
+# --- What the server answers where the domain's values will not do -------------------------
 
 
 class CompetencyMeanOut(BaseModel):
     """A competency's mean over whole releases; null with a note when too few rated it."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     key: str
     mean: float | None
@@ -108,6 +113,8 @@ class CompetencyMeanOut(BaseModel):
 
 class AggregateOut(BaseModel):
     """A relationship group's anonymous answers, published as whole releases only."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     group: str = Field(description="peer, report, client, other, or others (pooled groups)")
     givers: int = Field(description="Distinct givers over the group's releases")
@@ -119,52 +126,40 @@ class AggregateOut(BaseModel):
 class SuppressedOut(BaseModel):
     """A group with nothing published (whether anyone answered is not said)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     group: str
     note: str
-
-
-class NamedItemOut(BaseModel):
-    """A named feedback item (never an anonymous one)."""
-
-    id: int
-    receiver_id: int
-    receiver_name: str
-    giver_id: int | None = Field(description="Null for an outside rater")
-    giver_name: str
-    relationship: str
-    visibility: str
-    text: str
-    ratings: dict[str, int]
-    created_at: datetime
-    request_id: int | None
 
 
 class FeedbackViewOut(BaseModel):
     """What the caller may see of one person's received feedback."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     person_id: int
     threshold: int
-    named: list[NamedItemOut]
+    named: list[NamedItem]
     aggregates: list[AggregateOut]
     suppressed: list[SuppressedOut]
 
 
-class GivenItemOut(BaseModel):
-    """Feedback the caller gave (their own anonymous items too: they wrote them)."""
+class OrgOverviewOut(BaseModel):
+    """HR's view: counts and means, anonymous data only as whole releases."""
 
-    id: int
-    receiver_id: int
-    receiver_name: str
-    relationship: str
-    visibility: str
-    anonymous: bool
-    text: str
-    ratings: dict[str, int]
-    created_at: datetime
+    model_config = ConfigDict(from_attributes=True)
+
+    threshold: int
+    named_items: dict[str, int]
+    released_givers: dict[str, int]
+    open_requests: int
+    competencies: list[CompetencyMeanOut]
 
 
 class RecipientOut(BaseModel):
     """A recipient of the caller's request; status null while answers may be anonymous."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     person_id: int | None
     name: str
@@ -173,7 +168,9 @@ class RecipientOut(BaseModel):
 
 
 class RequestOut(BaseModel):
-    """A request the caller made."""
+    """A request the caller made (outside raters' ids stay on the page that relinks them)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     subject_id: int
@@ -225,19 +222,6 @@ class CreatedRequestOut(BaseModel):
     links: list[RaterLinkOut]
 
 
-class PendingOut(BaseModel):
-    """A request waiting for the caller's answer."""
-
-    id: int
-    requester_name: str
-    subject_id: int
-    subject_name: str
-    message: str
-    competencies: list[str]
-    anonymity: str
-    expires_at: datetime
-
-
 class RequestSettingsOut(BaseModel):
     """A request's anonymity settings after a change."""
 
@@ -249,6 +233,8 @@ class RequestSettingsOut(BaseModel):
 
 class CreatedFeedbackOut(BaseModel):
     """The item just given (to its giver)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     receiver_id: int
@@ -266,30 +252,17 @@ class AnsweredOut(BaseModel):
 class DeclinedOut(BaseModel):
     """The caller declined a request."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     request_id: int
     status: str
 
 
-class TrendPointOut(BaseModel):
-    """Mean rating of one competency in one quarter, over ``n`` ratings."""
-
-    competency: str
-    quarter: str
-    mean: float
-    n: int
-
-
-class OrgOverviewOut(BaseModel):
-    """HR's view: counts and means, anonymous data only as whole releases."""
-
-    threshold: int
-    named_items: dict[str, int]
-    released_givers: dict[str, int]
-    open_requests: int
-    competencies: list[CompetencyMeanOut]
-
-
 class CompetencyOut(BaseModel):
+    """A competency of the framework (a row of it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     key: str
     name: str
     description: str
@@ -303,6 +276,10 @@ class FrameworkOut(BaseModel):
 
 
 class NotificationOut(BaseModel):
+    """An in-app notification (a row of it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     text: str
@@ -318,93 +295,16 @@ class ThresholdOut(BaseModel):
 class ExternalRequestOut(BaseModel):
     """What an outside rater's link shows: who asks, about whom, and what to rate."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     organisation: str
     requester_name: str
     subject_name: str
     message: str
-    competencies: list[CompetencyOut]
+    competencies: list[LinkedCompetency]
     anonymity: str
     expires_at: datetime
     status: str = Field(description="pending, answered, declined or expired")
     may_be_anonymous: bool = Field(
         description="whether the answer can be anonymous (else it is shown with the rater's name)"
-    )
-
-
-# --- Conversions --------------------------------------------------------------------------
-
-
-def mean_out(mean: CompetencyMean) -> CompetencyMeanOut:
-    return CompetencyMeanOut(key=mean.key, mean=mean.mean, n=mean.n, note=mean.note)
-
-
-def aggregate_out(aggregate: GroupAggregate) -> AggregateOut:
-    return AggregateOut(
-        group=aggregate.group,
-        givers=aggregate.givers,
-        period=aggregate.period,
-        competencies=[mean_out(m) for m in aggregate.competencies],
-        comments=list(aggregate.comments),
-    )
-
-
-def named_out(item: NamedItem) -> NamedItemOut:
-    return NamedItemOut(
-        id=item.id,
-        receiver_id=item.receiver_id,
-        receiver_name=item.receiver_name,
-        giver_id=item.giver_id,
-        giver_name=item.giver_name,
-        relationship=item.relationship,
-        visibility=item.visibility,
-        text=item.text,
-        ratings=dict(item.ratings),
-        created_at=item.created_at,
-        request_id=item.request_id,
-    )
-
-
-def view_out(view: FeedbackView) -> FeedbackViewOut:
-    return FeedbackViewOut(
-        person_id=view.person_id,
-        threshold=view.threshold,
-        named=[named_out(i) for i in view.named],
-        aggregates=[aggregate_out(a) for a in view.aggregates],
-        suppressed=[SuppressedOut(group=s.group, note=s.note) for s in view.suppressed],
-    )
-
-
-def given_out(item: GivenItem) -> GivenItemOut:
-    return GivenItemOut(
-        id=item.id,
-        receiver_id=item.receiver_id,
-        receiver_name=item.receiver_name,
-        relationship=item.relationship,
-        visibility=item.visibility,
-        anonymous=item.anonymous,
-        text=item.text,
-        ratings=dict(item.ratings),
-        created_at=item.created_at,
-    )
-
-
-def request_out(view: RequestView) -> RequestOut:
-    return RequestOut(
-        id=view.id,
-        subject_id=view.subject_id,
-        subject_name=view.subject_name,
-        message=view.message,
-        competencies=list(view.competencies),
-        visibility=view.visibility,
-        anonymity=view.anonymity,
-        threshold=view.threshold,
-        locked=view.locked,
-        expires_at=view.expires_at,
-        created_at=view.created_at,
-        recipients=[
-            RecipientOut(person_id=r.person_id, name=r.name, email=r.email, status=r.status)
-            for r in view.recipients
-        ],
-        answered=view.answered,
-        answered_note=view.answered_note,
     )

@@ -1,17 +1,28 @@
 """What the feedback pages show, computed from query results: chart specs, group labels,
-and the parsing of form fields (pure functions, tested without a browser)."""
+rater links, and the form fields with their parsing (pure functions, tested without a
+browser)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
 
+from fastapi import Form, Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
 from renown.feedback import frameworks
+from renown.feedback.model import MAX_TEXT
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.views import TrendPoint
+from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
+
+FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+Ratings = Annotated[list[SingleLine], Form(max_length=64)]
+"""``key:n`` per rated competency (see :func:`parse_ratings`)."""
+PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 GROUP_LABELS = {
     "peer": "Peers",
@@ -96,3 +107,13 @@ def parse_raters(text: str) -> list[ExternalRater]:
             email, _, name = line.partition(",")
             raters.append(ExternalRater(email.strip(), name.strip()))
     return raters
+
+
+def end_of_day(day: date) -> datetime:
+    """A request picked by day expires at the end of it (UTC)."""
+    return datetime.combine(day, time(23, 59), tzinfo=UTC)
+
+
+def rater_url(request: Request, token: str) -> str:
+    """The page an outside rater opens (absolute, to paste into an e-mail)."""
+    return str(request.url_for("external_feedback_page", token=token))

@@ -20,36 +20,30 @@ from renown.core.clock import SystemClock
 from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.recognition import actions, queries
 from renown.recognition import job as job_actions
-from renown.recognition.queries import MAX_PER_PAGE
-from renown.recognition.rings import check_decide_ring
-from renown.web.api.recognition_schemas import (
-    REACTION_PATTERN,
-    BadgeAwardOut,
-    BadgeDefinitionOut,
-    BudgetOut,
-    CommentIn,
-    CommentOut,
-    GiveKudosIn,
-    KudosOut,
-    KudosPageOut,
-    ReactionsOut,
-    RingDecisionIn,
-    RingDecisionOut,
-    RingDetailOut,
-    RingOut,
-    badge_award_out,
-    badge_definition_out,
-    budget_out,
-    comment_out,
-    kudos_out,
-    kudos_page_out,
-    ring_detail_out,
-    ring_out,
+from renown.recognition.queries import (
+    MAX_PER_PAGE,
+    BadgeView,
+    Budget,
+    KudosPage,
+    KudosView,
+    RingDetail,
+    RingView,
 )
+from renown.recognition.rings import check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import allow
+from renown.web.recognition.shapes import (
+    REACTION_PATTERN,
+    BadgeDefinitionOut,
+    CommentIn,
+    CommentOut,
+    GiveKudosIn,
+    ReactionsOut,
+    RingDecisionIn,
+    RingDecisionOut,
+)
 from renown.web.shapes import JobOut
 
 router = APIRouter(tags=["recognition"], route_class=StrictJsonRoute)
@@ -71,13 +65,13 @@ CLOCK: Final = SystemClock()
 @router.get("/kudos")
 def wall(
     principal: Staff, session: SessionDep, page: Page = 1, per_page: PerPage = 20
-) -> KudosPageOut:
+) -> KudosPage:
     """The organisation's kudos, newest first."""
-    return kudos_page_out(queries.wall(session, principal, page=page, per_page=per_page))
+    return queries.wall(session, principal, page=page, per_page=per_page)
 
 
 @router.post("/kudos", status_code=status.HTTP_201_CREATED)
-def give_kudos(body: GiveKudosIn, principal: Staff, session: SessionDep) -> KudosOut:
+def give_kudos(body: GiveKudosIn, principal: Staff, session: SessionDep) -> KudosView:
     """Thank a colleague publicly: no self-kudos (422), within the monthly allowance (422)
     and the cap per colleague and month (422); a colleague of another organisation is 404."""
     kudos = actions.check_give_kudos(
@@ -89,13 +83,13 @@ def give_kudos(body: GiveKudosIn, principal: Staff, session: SessionDep) -> Kudo
         competency=body.competency,
     )
     session.commit()
-    return kudos_out(queries.kudos_one(session, principal, kudos.id))
+    return queries.kudos_one(session, principal, kudos.id)
 
 
 @router.get("/kudos/budget")
-def my_budget(principal: Staff, session: SessionDep) -> BudgetOut:
+def my_budget(principal: Staff, session: SessionDep) -> Budget:
     """How many kudos I can still give this month (accounts without a person: 403)."""
-    return budget_out(queries.budget_left(session, principal, clock=CLOCK))
+    return queries.budget_left(session, principal, clock=CLOCK)
 
 
 @router.delete("/kudos/{kudos_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -109,6 +103,11 @@ def withdraw_kudos(kudos_id: RowId, principal: Staff, session: SessionDep) -> Re
 # --- Reactions and comments ---------------------------------------------------------------
 
 
+def _reactions(session: Session, principal: Principal, kudos_id: int) -> ReactionsOut:
+    view = queries.kudos_one(session, principal, kudos_id)
+    return ReactionsOut(kudos_id=view.id, reactions=view.reactions, my_reactions=view.my_reactions)
+
+
 @router.put("/kudos/{kudos_id}/reactions/{kind}")
 def react(
     kudos_id: RowId, kind: ReactionKind, principal: Staff, session: SessionDep
@@ -116,8 +115,7 @@ def react(
     """React to a kudos (reacting again with the same kind changes nothing)."""
     actions.check_react(session, principal, kudos_id, kind, clock=CLOCK)
     session.commit()
-    view = queries.kudos_one(session, principal, kudos_id)
-    return ReactionsOut(kudos_id=view.id, reactions=view.reactions, my_reactions=view.my_reactions)
+    return _reactions(session, principal, kudos_id)
 
 
 @router.delete("/kudos/{kudos_id}/reactions/{kind}")
@@ -127,14 +125,14 @@ def unreact(
     """Take back my reaction (no reaction of mine: nothing changes)."""
     actions.check_unreact(session, principal, kudos_id, kind, clock=CLOCK)
     session.commit()
-    view = queries.kudos_one(session, principal, kudos_id)
-    return ReactionsOut(kudos_id=view.id, reactions=view.reactions, my_reactions=view.my_reactions)
+    return _reactions(session, principal, kudos_id)
 
 
 @router.get("/kudos/{kudos_id}/comments")
 def comments(kudos_id: RowId, principal: Staff, session: SessionDep) -> list[CommentOut]:
     """Comments under a kudos, oldest first."""
-    return [comment_out(kudos_id, c) for c in queries.comments_of(session, principal, kudos_id)]
+    thread = queries.comments_of(session, principal, kudos_id)
+    return [CommentOut(kudos_id=kudos_id, **vars(comment)) for comment in thread]
 
 
 @router.post("/kudos/{kudos_id}/comments", status_code=status.HTTP_201_CREATED)
@@ -146,7 +144,7 @@ def add_comment(
     comment = actions.check_comment(session, principal, kudos_id, text, clock=CLOCK)
     session.commit()
     thread = queries.comments_of(session, principal, kudos_id)
-    return comment_out(kudos_id, next(c for c in thread if c.id == comment.id))
+    return CommentOut(kudos_id=kudos_id, **vars(next(c for c in thread if c.id == comment.id)))
 
 
 @router.delete("/kudos/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -163,48 +161,44 @@ def delete_comment(comment_id: RowId, principal: Staff, session: SessionDep) -> 
 @router.get("/people/{person_id}/kudos/received")
 def kudos_received(
     person_id: RowId, principal: Staff, session: SessionDep, page: Page = 1, per_page: PerPage = 20
-) -> KudosPageOut:
+) -> KudosPage:
     """Kudos a colleague received, newest first (kudos are public inside the organisation)."""
-    return kudos_page_out(
-        queries.kudos_received(session, principal, person_id, page=page, per_page=per_page)
-    )
+    return queries.kudos_received(session, principal, person_id, page=page, per_page=per_page)
 
 
 @router.get("/people/{person_id}/kudos/given")
 def kudos_given(
     person_id: RowId, principal: Staff, session: SessionDep, page: Page = 1, per_page: PerPage = 20
-) -> KudosPageOut:
+) -> KudosPage:
     """Kudos a colleague gave, newest first."""
-    return kudos_page_out(
-        queries.kudos_given(session, principal, person_id, page=page, per_page=per_page)
-    )
+    return queries.kudos_given(session, principal, person_id, page=page, per_page=per_page)
 
 
 @router.get("/people/{person_id}/badges")
-def badges_of(person_id: RowId, principal: Staff, session: SessionDep) -> list[BadgeAwardOut]:
+def badges_of(person_id: RowId, principal: Staff, session: SessionDep) -> list[BadgeView]:
     """A colleague's badges, newest first, each with the reason it was earned."""
-    return [badge_award_out(b) for b in queries.badges_of(session, principal, person_id)]
+    return queries.badges_of(session, principal, person_id)
 
 
 @router.get("/badges")
 def badge_catalogue(principal: Staff) -> list[BadgeDefinitionOut]:
     """The badges people can earn (renown's default set)."""
-    return [badge_definition_out(badge) for badge in queries.badge_catalogue()]
+    return [BadgeDefinitionOut.model_validate(badge) for badge in queries.badge_catalogue()]
 
 
 # --- HR: kudos rings and the recognition pass ---------------------------------------------
 
 
 @router.get("/kudos/rings")
-def rings(principal: PeopleAdmin, session: SessionDep, status: RingStatus = None) -> list[RingOut]:
+def rings(principal: PeopleAdmin, session: SessionDep, status: RingStatus = None) -> list[RingView]:
     """Kudos rings the detector suspected, and HR's decisions, newest first."""
-    return [ring_out(r) for r in queries.ring_reviews(session, principal, status=status)]
+    return queries.ring_reviews(session, principal, status=status)
 
 
 @router.get("/kudos/rings/{ring_id}")
-def ring(ring_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RingDetailOut:
+def ring(ring_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RingDetail:
     """A ring: members, who thanked whom how often, the detector's evidence, its history."""
-    return ring_detail_out(queries.ring_detail(session, principal, ring_id))
+    return queries.ring_detail(session, principal, ring_id)
 
 
 def _decide(
@@ -219,9 +213,7 @@ def _decide(
     awarded, revoked = len(run.awarded), run.revoked
     session.commit()
     detail = queries.ring_detail(session, principal, ring_id)
-    return RingDecisionOut(
-        ring=ring_out(detail.ring), badges_awarded=awarded, badges_revoked=revoked
-    )
+    return RingDecisionOut(ring=detail.ring, badges_awarded=awarded, badges_revoked=revoked)
 
 
 @router.post("/kudos/rings/{ring_id}/confirm")

@@ -14,7 +14,7 @@ from contextlib import suppress
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
@@ -29,6 +29,7 @@ from renown.recognition import job as job_actions
 from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
+from renown.web.forms import form_action, see_other
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
 from renown.web.policy import allow
 from renown.web.render import is_htmx, render
@@ -121,21 +122,22 @@ def give(
     competency: Annotated[str, Form(max_length=64), SINGLE_LINE] = "",
 ) -> Response:
     """Give the kudos and show it on the wall (or the form again, with the reason)."""
-    try:
+
+    def act() -> None:
         if receiver_id is None:
             raise Invalid("choose the colleague you want to thank")
         actions.check_give_kudos(
             session, principal, receiver_id, message, clock=CLOCK, competency=competency or None
         )
-    except Invalid as refused:
-        session.rollback()
+
+    def refused(reason: str) -> Response:
         values: dict[str, Any] = {"message": message, "competency": competency}
         if receiver_id is not None:
             with suppress(NotFound):  # the picker shows only people the viewer may see
                 values["receiver"] = org_queries.get_person(session, principal, receiver_id)
-        return _wall(request, principal, session, 1, error=str(refused), values=values)
-    session.commit()
-    return RedirectResponse("/kudos?given=1", status_code=303)
+        return _wall(request, principal, session, 1, error=reason, values=values)
+
+    return form_action(session, act, done="/kudos?given=1", refused=refused)
 
 
 @router.post("/kudos/{kudos_id}/withdraw")
@@ -145,12 +147,12 @@ def withdraw(request: Request, kudos_id: RowId, principal: Staff, session: Sessi
     session.commit()
     if is_htmx(request):
         return HTMLResponse("")
-    return RedirectResponse("/kudos", status_code=303)
+    return see_other("/kudos")
 
 
 def _reactions(request: Request, principal: Principal, session: Session, kudos_id: int) -> Response:
     if not is_htmx(request):
-        return RedirectResponse(f"/kudos#kudos-{kudos_id}", status_code=303)
+        return see_other(f"/kudos#kudos-{kudos_id}")
     item = queries.kudos_one(session, principal, kudos_id)
     return render(request, "kudos_reactions.html", _context(principal) | {"item": item})
 
@@ -214,15 +216,16 @@ def add_comment(
     request: Request, kudos_id: RowId, principal: Staff, session: SessionDep, text: FormText = ""
 ) -> Response:
     """Comment under a kudos."""
-    try:
-        actions.check_comment(session, principal, kudos_id, text, clock=CLOCK)
-    except Invalid as refused:
-        session.rollback()
-        return _thread(request, principal, session, kudos_id, str(refused))
-    session.commit()
-    if is_htmx(request):
-        return _thread(request, principal, session, kudos_id)
-    return RedirectResponse(f"/kudos/{kudos_id}/comments", status_code=303)
+    return form_action(
+        session,
+        lambda: actions.check_comment(session, principal, kudos_id, text, clock=CLOCK),
+        done=lambda: (
+            _thread(request, principal, session, kudos_id)
+            if is_htmx(request)
+            else see_other(f"/kudos/{kudos_id}/comments")
+        ),
+        refused=lambda reason: _thread(request, principal, session, kudos_id, reason),
+    )
 
 
 @router.post("/kudos/comments/{comment_id}/delete")
@@ -234,7 +237,7 @@ def delete_comment(
     session.commit()
     if is_htmx(request):
         return HTMLResponse("")
-    return RedirectResponse("/kudos", status_code=303)
+    return see_other("/kudos")
 
 
 # --- Badges -------------------------------------------------------------------------------
@@ -295,13 +298,14 @@ def _decide(
     decision: Literal["confirm", "dismiss"],
     reason: str,
 ) -> Response:
-    try:
-        check_decide_ring(session, principal, ring_id, decision, clock=CLOCK, reason=reason)
-    except Invalid as refused:
-        session.rollback()
-        return _ring_page(request, principal, session, ring_id, str(refused))
-    session.commit()
-    return RedirectResponse(f"/rings/{ring_id}?decided={decision}", status_code=303)
+    return form_action(
+        session,
+        lambda: check_decide_ring(
+            session, principal, ring_id, decision, clock=CLOCK, reason=reason
+        ),
+        done=f"/rings/{ring_id}?decided={decision}",
+        refused=lambda why: _ring_page(request, principal, session, ring_id, why),
+    )
 
 
 @router.post("/rings/{ring_id}/confirm", response_class=HTMLResponse)
@@ -333,4 +337,4 @@ def run_recognition(principal: PeopleAdmin, session: SessionDep, queue: JobQueue
     """Start the recognition pass (rings, lake export, badges) and follow its progress."""
     job = job_actions.check_start_recognition(session, principal, queue)
     session.commit()
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return see_other(f"/jobs/{job.id}")

@@ -19,10 +19,13 @@ from renown.feedback import actions, frameworks, links, outside, queries, reques
 from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery, link_delivery, outside_answer_may_be_anonymous
+from renown.feedback.views import GivenItem, PendingRequest, TrendPoint
 from renown.notify.inapp import check_mark_read, list_notifications
 from renown.notify.rater_links import SKIPPED, mail_rater_links
-from renown.store.tables.feedback import Notification
-from renown.web.api.feedback_schemas import (
+from renown.store.tables.feedback import FeedbackRequest
+from renown.web.deps import SessionDep, SettingsDep
+from renown.web.feedback.present import rater_url
+from renown.web.feedback.shapes import (
     AnonymitySettingsIn,
     AnsweredOut,
     AnswerIn,
@@ -35,23 +38,15 @@ from renown.web.api.feedback_schemas import (
     FeedbackViewOut,
     FrameworkOut,
     GiveFeedbackIn,
-    GivenItemOut,
     NotificationOut,
     OrgOverviewOut,
-    PendingOut,
     RaterLinkOut,
     RequestFeedbackIn,
     RequestOut,
     RequestSettingsOut,
     ThresholdIn,
     ThresholdOut,
-    TrendPointOut,
-    given_out,
-    mean_out,
-    request_out,
-    view_out,
 )
-from renown.web.deps import SessionDep, SettingsDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Moment, OptionalId, RowId
 from renown.web.policy import allow, public, signed_in
@@ -74,22 +69,6 @@ UnreadOnly = Annotated[bool, Query()]
 NotificationLimit = Annotated[int, Query(ge=1, le=200)]
 
 
-def rater_url(request: Request, token: str) -> str:
-    """The page an outside rater opens (absolute, to paste into an e-mail)."""
-    return str(request.url_for("external_feedback_page", token=token))
-
-
-def notification_out(note: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=note.id,
-        kind=note.kind,
-        text=note.text,
-        link=note.link,
-        created_at=note.created_at,
-        read_at=note.read_at,
-    )
-
-
 # --- Giving and reading -------------------------------------------------------------------
 
 
@@ -107,13 +86,7 @@ def give_feedback(
         anonymous=body.anonymous,
         relationship=body.relationship,
     )
-    created = CreatedFeedbackOut(
-        id=item.id,
-        receiver_id=item.receiver_id,
-        relationship=item.relationship,
-        visibility=item.visibility,
-        anonymous=item.anonymous,
-    )
+    created = CreatedFeedbackOut.model_validate(item)
     session.commit()
     return created
 
@@ -128,22 +101,16 @@ def received(
     request_id: OptionalId = None,
 ) -> FeedbackViewOut:
     """Feedback about me: named items (filters apply to these) and anonymous aggregates."""
-    return view_out(
-        queries.received(
-            session,
-            principal,
-            competency=competency,
-            since=since,
-            until=until,
-            request_id=request_id,
-        )
+    view = queries.received(
+        session, principal, competency=competency, since=since, until=until, request_id=request_id
     )
+    return FeedbackViewOut.model_validate(view)
 
 
 @router.get("/feedback/given")
-def given(principal: Staff, session: SessionDep) -> list[GivenItemOut]:
+def given(principal: Staff, session: SessionDep) -> list[GivenItem]:
     """Feedback I gave, newest first."""
-    return [given_out(item) for item in queries.given(session, principal)]
+    return queries.given(session, principal)
 
 
 @router.get("/feedback/people/{person_id}")
@@ -157,28 +124,22 @@ def about_person(
     request_id: OptionalId = None,
 ) -> FeedbackViewOut:
     """A person's feedback as their manager chain or HR may see it (404 for anyone else)."""
-    return view_out(
-        queries.about_person(
-            session,
-            principal,
-            person_id,
-            competency=competency,
-            since=since,
-            until=until,
-            request_id=request_id,
-        )
+    view = queries.about_person(
+        session,
+        principal,
+        person_id,
+        competency=competency,
+        since=since,
+        until=until,
+        request_id=request_id,
     )
+    return FeedbackViewOut.model_validate(view)
 
 
 @router.get("/feedback/people/{person_id}/trends")
-def competency_trends(
-    person_id: RowId, principal: Staff, session: SessionDep
-) -> list[TrendPointOut]:
+def competency_trends(person_id: RowId, principal: Staff, session: SessionDep) -> list[TrendPoint]:
     """Mean rating per competency and quarter (anonymous ratings as whole releases only)."""
-    return [
-        TrendPointOut(competency=p.competency, quarter=p.quarter, mean=p.mean, n=p.n)
-        for p in queries.competency_trends(session, principal, person_id)
-    ]
+    return queries.competency_trends(session, principal, person_id)
 
 
 # --- Requests -----------------------------------------------------------------------------
@@ -187,25 +148,37 @@ def competency_trends(
 @router.get("/feedback/requested")
 def requested(principal: Staff, session: SessionDep) -> list[RequestOut]:
     """Requests I made, with who answered where answers are named."""
-    return [request_out(view) for view in queries.requested(session, principal)]
+    return [RequestOut.model_validate(view) for view in queries.requested(session, principal)]
 
 
 @router.get("/feedback/pending")
-def pending(principal: Staff, session: SessionDep) -> list[PendingOut]:
+def pending(principal: Staff, session: SessionDep) -> list[PendingRequest]:
     """Open requests waiting for my answer, soonest expiry first."""
-    return [
-        PendingOut(
-            id=p.id,
-            requester_name=p.requester_name,
-            subject_id=p.subject_id,
-            subject_name=p.subject_name,
-            message=p.message,
-            competencies=list(p.competencies),
-            anonymity=p.anonymity,
-            expires_at=p.expires_at,
-        )
-        for p in queries.pending(session, principal)
-    ]
+    return queries.pending(session, principal)
+
+
+def _rater_link(
+    request: Request,
+    row: FeedbackRequest,
+    delivery: Delivery,
+    rater_id: int,
+    email: str,
+    token: str | None,
+    emailed: str,
+) -> RaterLinkOut:
+    """An outside rater's link as its requester sees it: the token only when not mailed."""
+    shown = None if delivery is Delivery.MAIL else token
+    return RaterLinkOut(
+        rater_id=rater_id,
+        email=email,
+        delivery=delivery.value,
+        token=shown,
+        url=None if shown is None else rater_url(request, shown),
+        emailed=emailed,
+        may_be_anonymous=outside_answer_may_be_anonymous(
+            row.anonymity, delivery, row.requester_id, row.subject_id, row.visibility
+        ),
+    )
 
 
 @router.post("/feedback/requests", status_code=status.HTTP_201_CREATED)
@@ -235,7 +208,8 @@ def request_feedback(
     )
     row = created.request
     session.commit()
-    mailed = created.delivery is Delivery.MAIL
+    delivery = created.delivery
+    mailed = delivery is Delivery.MAIL
     emailed = (
         mail_rater_links(
             settings,
@@ -246,9 +220,6 @@ def request_feedback(
         if mailed
         else dict.fromkeys(created.links, SKIPPED)
     )
-    anonymous_ok = outside_answer_may_be_anonymous(
-        row.anonymity, created.delivery, row.requester_id, row.subject_id, row.visibility
-    )
     return CreatedRequestOut(
         id=row.id,
         subject_id=row.subject_id,
@@ -258,14 +229,14 @@ def request_feedback(
         competencies=list(row.competencies),
         expires_at=row.expires_at,
         links=[
-            RaterLinkOut(
-                rater_id=created.rater_ids[email],
-                email=email,
-                delivery=created.delivery.value,
-                token=None if mailed else token,
-                url=None if mailed else rater_url(request, token),
-                emailed=emailed[email],
-                may_be_anonymous=anonymous_ok,
+            _rater_link(
+                request,
+                row,
+                created.delivery,
+                created.rater_ids[email],
+                email,
+                token,
+                emailed[email],
             )
             for email, token in created.links.items()
         ],
@@ -299,17 +270,8 @@ def new_rater_link(
             row.expires_at,
             principal.email,
         )
-    return RaterLinkOut(
-        rater_id=made.rater_id,
-        email=made.email,
-        delivery=made.delivery.value,
-        token=None if mailed else made.token,
-        url=None if mailed or made.token is None else rater_url(request, made.token),
-        emailed="queued" if mailed else SKIPPED,
-        may_be_anonymous=outside_answer_may_be_anonymous(
-            row.anonymity, made.delivery, row.requester_id, row.subject_id, row.visibility
-        ),
-    )
+    emailed = "queued" if mailed else SKIPPED
+    return _rater_link(request, row, made.delivery, made.rater_id, made.email, made.token, emailed)
 
 
 @router.post("/feedback/requests/{request_id}/answer", status_code=status.HTTP_201_CREATED)
@@ -328,7 +290,7 @@ def answer_request(
 def decline_request(request_id: RowId, principal: Staff, session: SessionDep) -> DeclinedOut:
     """Decline a request I was asked (nobody is told who declined)."""
     recipient = requests.check_decline(session, principal, request_id)
-    answer = DeclinedOut(request_id=recipient.request_id, status=recipient.status)
+    answer = DeclinedOut.model_validate(recipient)
     session.commit()
     return answer
 
@@ -351,27 +313,10 @@ def change_anonymity(
 # --- Outside raters (the token is the credential) ------------------------------------------
 
 
-def _external_out(view: links.ExternalRequest) -> ExternalRequestOut:
-    return ExternalRequestOut(
-        organisation=view.organisation,
-        requester_name=view.requester_name,
-        subject_name=view.subject_name,
-        message=view.message,
-        competencies=[
-            CompetencyOut(key=c.key, name=c.name, description=c.description)
-            for c in view.competencies
-        ],
-        anonymity=view.anonymity,
-        expires_at=view.expires_at,
-        status=view.status,
-        may_be_anonymous=view.may_be_anonymous,
-    )
-
-
 @router.get("/external/feedback/{token}", dependencies=[public()])
 def external_request(token: LinkToken, session: SessionDep) -> ExternalRequestOut:
     """The request behind an outside rater's link (404 for any token that is not one)."""
-    return _external_out(links.external_request(session, token))
+    return ExternalRequestOut.model_validate(links.external_request(session, token))
 
 
 @router.post(
@@ -392,14 +337,7 @@ def external_answer(token: LinkToken, body: AnswerIn, session: SessionDep) -> An
 @router.get("/feedback/overview")
 def org_overview(principal: PeopleAdmin, session: SessionDep) -> OrgOverviewOut:
     """Counts and means over the organisation (anonymous data: whole releases only)."""
-    overview = queries.org_overview(session, principal)
-    return OrgOverviewOut(
-        threshold=overview.threshold,
-        named_items=dict(overview.named_items),
-        released_givers=dict(overview.released_givers),
-        open_requests=overview.open_requests,
-        competencies=[mean_out(m) for m in overview.competencies],
-    )
+    return OrgOverviewOut.model_validate(queries.org_overview(session, principal))
 
 
 def _framework_out(session: Session, org_id: int) -> FrameworkOut:
@@ -407,8 +345,7 @@ def _framework_out(session: Session, org_id: int) -> FrameworkOut:
     return FrameworkOut(
         name=framework.name if framework else None,
         competencies=[
-            CompetencyOut(key=c.key, name=c.name, description=c.description)
-            for c in frameworks.competencies(session, org_id)
+            CompetencyOut.model_validate(c) for c in frameworks.competencies(session, org_id)
         ],
     )
 
@@ -454,15 +391,13 @@ def notifications(
     limit: NotificationLimit = 50,
 ) -> list[NotificationOut]:
     """My notifications, newest first."""
-    return [
-        notification_out(note)
-        for note in list_notifications(session, principal, unread_only=unread_only, limit=limit)
-    ]
+    notes = list_notifications(session, principal, unread_only=unread_only, limit=limit)
+    return [NotificationOut.model_validate(note) for note in notes]
 
 
 @router.post("/notifications/{notification_id}/read")
 def mark_read(notification_id: RowId, principal: SignedIn, session: SessionDep) -> NotificationOut:
     """Mark one of my notifications read."""
-    answer = notification_out(check_mark_read(session, principal, notification_id))
+    answer = NotificationOut.model_validate(check_mark_read(session, principal, notification_id))
     session.commit()
     return answer
