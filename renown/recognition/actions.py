@@ -223,13 +223,12 @@ def check_react(
     reaction = KudosReaction(kudos_id=kudos.id, person_id=person.id, kind=kind, created_at=now)
     session.add(reaction)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.react",
+        principal,
+        "kudos.react",
         subject=f"kudos:{kudos.id}",
         payload={"kind": kind, "reaction": reaction.id},
-        org_id=principal.org_id,
         at=now,
     )
     return reaction
@@ -251,13 +250,12 @@ def check_unreact(
     if reaction is None:
         return False
     session.delete(reaction)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.unreact",
+        principal,
+        "kudos.unreact",
         subject=f"kudos:{kudos.id}",
         payload={"kind": kind},
-        org_id=principal.org_id,
         at=clock.now(),
     )
     return True
@@ -275,13 +273,12 @@ def check_comment(
     )
     session.add(comment)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.comment",
+        principal,
+        "kudos.comment",
         subject=f"kudos:{kudos.id}",
         payload={"comment": comment.id},
-        org_id=principal.org_id,
         at=now,
     )
     return comment
@@ -299,13 +296,12 @@ def check_delete_kudos(
     session.execute(sa.delete(KudosReaction).where(KudosReaction.kudos_id == kudos.id))
     session.execute(sa.delete(KudosComment).where(KudosComment.kudos_id == kudos.id))
     session.delete(kudos)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.delete",
+        principal,
+        "kudos.delete",
         subject=f"kudos:{kudos_id}",
         payload=payload,
-        org_id=principal.org_id,
         at=clock.now(),
     )
 
@@ -322,13 +318,12 @@ def check_delete_comment(
     if comment.author_id != person.id:
         raise NotAllowed("only its author can delete a comment")
     session.delete(comment)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.comment.delete",
+        principal,
+        "kudos.comment.delete",
         subject=f"kudos:{comment.kudos_id}",
         payload={"comment": comment_id},
-        org_id=principal.org_id,
         at=clock.now(),
     )
 
@@ -349,13 +344,12 @@ def check_set_limits(
         session.add(row)
     row.monthly_allowance, row.pair_cap, row.updated_at = monthly_allowance, pair_cap, now
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.limits",
+        principal,
+        "kudos.limits",
         subject=f"org:{principal.org_id}",
         payload={"monthly_allowance": monthly_allowance, "pair_cap": pair_cap},
-        org_id=principal.org_id,
         at=now,
     )
     return Limits(monthly_allowance, pair_cap)
