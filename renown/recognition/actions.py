@@ -202,6 +202,18 @@ def visible_kudos(session: Session, principal: Principal, kudos_id: int) -> Kudo
     return kudos
 
 
+def _reaction(session: Session, kudos: Kudos, person: Person, kind: str) -> KudosReaction | None:
+    """The person's reaction of this kind to the kudos: at most one, as reacting twice
+    keeps the one reaction and taking it back removes it."""
+    return session.scalar(
+        sa.select(KudosReaction).where(
+            KudosReaction.kudos_id == kudos.id,
+            KudosReaction.person_id == person.id,
+            KudosReaction.kind == kind,
+        )
+    )
+
+
 def check_react(
     session: Session, principal: Principal, kudos_id: int, kind: str, *, clock: Clock
 ) -> KudosReaction:
@@ -210,13 +222,7 @@ def check_react(
     kudos = visible_kudos(session, principal, kudos_id)
     if kind not in REACTION_KINDS:
         raise Invalid(f"a reaction is one of {', '.join(REACTION_KINDS)}")
-    existing = session.scalar(
-        sa.select(KudosReaction).where(
-            KudosReaction.kudos_id == kudos.id,
-            KudosReaction.person_id == person.id,
-            KudosReaction.kind == kind,
-        )
-    )
+    existing = _reaction(session, kudos, person, kind)
     if existing is not None:
         return existing
     now = clock.now()
@@ -240,13 +246,7 @@ def check_unreact(
     """Take back one's own reaction; ``False`` when there was none."""
     person = acting_person(session, principal)
     kudos = visible_kudos(session, principal, kudos_id)
-    reaction = session.scalar(
-        sa.select(KudosReaction).where(
-            KudosReaction.kudos_id == kudos.id,
-            KudosReaction.person_id == person.id,
-            KudosReaction.kind == kind,
-        )
-    )
+    reaction = _reaction(session, kudos, person, kind)
     if reaction is None:
         return False
     session.delete(reaction)
