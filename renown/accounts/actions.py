@@ -230,13 +230,8 @@ def check_issue_token(session: Session, principal: Principal, name: str) -> tupl
     )
     session.add(row)
     session.flush()
-    audit.append(
-        session,
-        actor=principal.actor,
-        action="token.issue",
-        subject=f"token:{row.id}",
-        payload={"name": name},
-        org_id=principal.org_id,
+    audit.append_by(
+        session, principal, "token.issue", subject=f"token:{row.id}", payload={"name": name}
     )
     return row, token
 
@@ -259,13 +254,7 @@ def check_revoke_token(session: Session, principal: Principal, token_id: int) ->
         raise NotFound(f"no token {token_id}")
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
-        audit.append(
-            session,
-            actor=principal.actor,
-            action="token.revoke",
-            subject=f"token:{row.id}",
-            org_id=principal.org_id,
-        )
+        audit.append_by(session, principal, "token.revoke", subject=f"token:{row.id}")
     return row
 
 

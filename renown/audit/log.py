@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -52,33 +52,40 @@ class AuditBreak:
     reason: str
 
 
-def entry_digest(
-    *,
-    seq: int,
-    at: datetime,
-    org_id: int | None,
-    actor: str,
+class Acting(Protocol):
+    """Whoever acts inside one organisation: a signed-in principal, in practice."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def org_id(self) -> int: ...
+
+
+def append_by(
+    session: Session,
+    by: Acting,
     action: str,
-    subject: str,
-    payload: dict[str, Any],
-    prev_hash: str,
-) -> str:
-    body = json.dumps(
-        {
-            "seq": seq,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "org": org_id,
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "payload": payload,
-            "prev": prev_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+    *,
+    subject: str = "",
+    payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """:func:`append` an entry for what ``by`` did, in ``by``'s organisation.
+
+    Most audited actions are a signed-in person's, and their entry always names that
+    person as actor and files it under their organisation; passing the principal once
+    keeps every call from restating (and possibly mixing up) the two.
+    """
+    return append(
+        session,
+        actor=by.actor,
+        action=action,
+        subject=subject,
+        payload=payload,
+        org_id=by.org_id,
+        at=at,
     )
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def append(
@@ -112,17 +119,8 @@ def append(
         subject=subject,
         payload=clean,
         prev_hash=prev_hash,
-        hash=entry_digest(
-            seq=seq,
-            at=when,
-            org_id=org_id,
-            actor=actor,
-            action=action,
-            subject=subject,
-            payload=clean,
-            prev_hash=prev_hash,
-        ),
     )
+    entry.hash = content_digest(entry)  # sealed by the same digest verify() recomputes
     session.add(entry)
     session.flush()
     if sealed:
@@ -145,17 +143,27 @@ VALUE_CHANGED = "a personal value was changed after it was written"
 
 
 def content_digest(entry: AuditEntry) -> str:
-    """The digest of an entry's present content at its place in the chain."""
-    return entry_digest(
-        seq=entry.seq,
-        at=entry.at,
-        org_id=entry.org_id,
-        actor=entry.actor,
-        action=entry.action,
-        subject=entry.subject,
-        payload=entry.payload,
-        prev_hash=entry.prev_hash,
+    """The digest of an entry's present content at its place in the chain.
+
+    SHA-256 of a canonical JSON of the content and the previous hash: what :func:`append`
+    seals an entry with and what :func:`verify` recomputes.
+    """
+    body = json.dumps(
+        {
+            "seq": entry.seq,
+            "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "org": entry.org_id,
+            "actor": entry.actor,
+            "action": entry.action,
+            "subject": entry.subject,
+            "payload": entry.payload,
+            "prev": entry.prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
     )
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def _redactions(session: Session) -> dict[int, str]:

@@ -6,6 +6,8 @@ Bad input must be reported so that a person can fix it without reading code: eve
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class RenownError(Exception):
     """Base class of every error renown raises on purpose."""
@@ -56,6 +58,83 @@ def _rebuild_input_error(
     source: str, message: str, line: int | None, field: str | None
 ) -> InputError:
     return InputError(source, message, line=line, field=field)
+
+
+class FileErrors(InputError):  # noqa: N818 - the name says it carries several errors
+    """Every problem found in one file (up to a limit), each located, raised together.
+
+    Files edited by hand (the org chart, HR's talent records) report all their problems
+    at once, so that one round of fixes is enough. ``line`` and ``field`` are those of the
+    first problem, so code that looks at one location only still points at a real one.
+    Subclasses say what a file's field is called in the listing (:attr:`cell`).
+    """
+
+    cell: ClassVar[str] = "field"
+
+    def __init__(
+        self, source: str, what: str, problems: list[InputError], *, truncated: bool = False
+    ) -> None:
+        self.what = what
+        self.problems = problems
+        self.truncated = truncated
+        count = f"{len(problems)}{'+' if truncated else ''}"
+        noun = "problem" if len(problems) == 1 and not truncated else "problems"
+        listing = "\n".join(f"  - {self._located(p)}" for p in problems)
+        super().__init__(
+            source,
+            f"{count} {noun} in the {what}:\n{listing}",
+            line=problems[0].line,
+            field=problems[0].field,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_file_errors,
+            (type(self), self.source, self.what, self.problems, self.truncated),
+        )
+
+    def _located(self, problem: InputError) -> str:
+        where = [f"line {problem.line}"] if problem.line is not None else []
+        if problem.field is not None:
+            where.append(f"{self.cell} {problem.field!r}")
+        return (", ".join(where) + ": " if where else "") + problem.message
+
+
+def _rebuild_file_errors(
+    cls: type[FileErrors], source: str, what: str, problems: list[InputError], truncated: bool
+) -> FileErrors:
+    return cls(source, what, problems, truncated=truncated)
+
+
+class FileProblems:
+    """Collects the problems of one file until there are too many to be useful.
+
+    Subclasses set the error they raise (:attr:`error`) and the limit (:attr:`limit`).
+    """
+
+    error: ClassVar[type[FileErrors]] = FileErrors
+    limit: ClassVar[int] = 50
+
+    def __init__(self, source: str, what: str) -> None:
+        self.source = source
+        self.what = what
+        self.items: list[InputError] = []
+        self.truncated = False
+
+    def add(self, message: str, *, line: int | None, field: str | None) -> None:
+        """Record a problem (dropped, and the list marked truncated, past the limit)."""
+        if len(self.items) >= self.limit:
+            self.truncated = True
+            return
+        self.items.append(InputError(self.source, message, line=line, field=field))
+
+    def raise_if_any(self) -> None:
+        """Raise :attr:`error` when anything was recorded."""
+        if self.items:
+            raise self.error(self.source, self.what, self.items, truncated=self.truncated)
 
 
 class NotAllowed(RenownError):  # noqa: N818 - reads like the HTTP answer it becomes

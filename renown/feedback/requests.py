@@ -150,10 +150,10 @@ def check_request_feedback(
         )
         session.add(outside[email])
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="feedback.request",
+        principal,
+        "feedback.request",
         subject=f"request:{request.id}",
         payload={
             "subject": subject.id,
@@ -163,7 +163,6 @@ def check_request_feedback(
             "anonymity": anonymity.value,
             "threshold": request.anonymity_threshold,
         },
-        org_id=principal.org_id,
         at=now,
     )
     for person in people:

@@ -44,13 +44,12 @@ def enqueue_job(
     )
     session.add(job)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="job.enqueue",
+        principal,
+        "job.enqueue",
         subject=f"job:{job.id}",
         payload={"kind": kind, "params": params},
-        org_id=principal.org_id,
     )
     if submit:
         queue.submit_after_commit(session, job.id)

@@ -124,12 +124,11 @@ def check_mark_read(
         raise NotFound(f"no notification {notification_id}")
     if note.read_at is None:
         note.read_at = clock.now()
-        audit.append(
+        audit.append_by(
             session,
-            actor=principal.actor,
-            action="notification.read",
+            principal,
+            "notification.read",
             subject=f"notification:{note.id}",
-            org_id=principal.org_id,
             at=note.read_at,
         )
     return note

@@ -30,7 +30,7 @@ from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 from renown.org.access import access_person
-from renown.org.hris import MAX_PROBLEMS, HrisErrors, HrisRow, parse_hris, row_identities
+from renown.org.hris import MAX_PROBLEMS, ORG_CHART, HrisErrors, HrisRow, parse_hris, row_identities
 from renown.org.views import ImportReport
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
 
@@ -242,7 +242,9 @@ def _validate_against_store(
                     )
                 )
     if problems:
-        raise HrisErrors(source, problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+        raise HrisErrors(
+            source, ORG_CHART, problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS
+        )
 
 
 def _upsert_named(

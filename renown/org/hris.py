@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from renown.core.delimited import read_records
-from renown.core.errors import InputError
+from renown.core.errors import FileErrors, FileProblems, InputError
 from renown.core.identities import EMAIL, EMPLOYEE_ID, normalise_email, normalise_identity
 
 REQUIRED_COLUMNS = ("employee_id", "name")
@@ -63,66 +63,16 @@ class HrisRow:
     handles: tuple[tuple[str, str], ...] = ()
 
 
-class HrisErrors(InputError):  # noqa: N818 - the name says it carries several errors
-    """Every problem found in one file (at most :data:`MAX_PROBLEMS`), each located.
-
-    ``line`` and ``field`` are those of the first problem, so code that only looks at one
-    location still points the user at a real one.
-    """
-
-    def __init__(self, source: str, problems: list[InputError], *, truncated: bool = False):
-        self.problems = problems
-        self.truncated = truncated
-        first = problems[0]
-        count = f"{len(problems)}{'+' if truncated else ''}"
-        noun = "problem" if len(problems) == 1 and not truncated else "problems"
-        listing = "\n".join(f"  - {_located(p)}" for p in problems)
-        super().__init__(
-            source,
-            f"{count} {noun} in the org chart:\n{listing}",
-            line=first.line,
-            field=first.field,
-        )
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_hris_errors, (self.source, self.problems, self.truncated))
+ORG_CHART = "org chart"
 
 
-def _rebuild_hris_errors(source: str, problems: list[InputError], truncated: bool) -> HrisErrors:
-    return HrisErrors(source, problems, truncated=truncated)
+class HrisErrors(FileErrors):
+    """Every problem found in one org chart (at most :data:`MAX_PROBLEMS`), each located."""
 
 
-def _located(problem: InputError) -> str:
-    where = [f"line {problem.line}"] if problem.line is not None else []
-    if problem.field is not None:
-        where.append(f"field {problem.field!r}")
-    return (", ".join(where) + ": " if where else "") + problem.message
-
-
-class _Problems:
-    """Collects problems until there are too many to be useful."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[InputError] = []
-        self.truncated = False
-
-    def add(self, message: str, *, line: int | None, field: str | None) -> None:
-        if len(self.items) >= MAX_PROBLEMS:
-            self.truncated = True
-            return
-        self.items.append(InputError(self.source, message, line=line, field=field))
-
-    @property
-    def full(self) -> bool:
-        return self.truncated
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise HrisErrors(self.source, self.items, truncated=self.truncated)
+class _Problems(FileProblems):
+    error = HrisErrors
+    limit = MAX_PROBLEMS
 
 
 def parse_hris(
@@ -146,7 +96,7 @@ def parse_hris(
         source = source or str(data)
         data = data.read_bytes()
     source = source or "org chart"
-    problems = _Problems(source)
+    problems = _Problems(source, ORG_CHART)
     rows, mentioned = _read_rows(data, problems)
     if not problems.items:
         _check_references(rows, known_employee_ids, problems)
@@ -191,7 +141,7 @@ def _read_rows(data: bytes, problems: _Problems) -> tuple[list[HrisRow], set[str
                 continue
             seen[row.employee_id] = record.line
             rows.append(row)
-            if problems.full:
+            if problems.truncated:
                 break
         if not seen and not problems.items:
             problems.add("no people: the file has a header but no rows", line=2, field=None)
@@ -249,7 +199,7 @@ def _parse_row(line: int, values: dict[str, str], problems: _Problems) -> HrisRo
     manager_id = optional("manager_id")
     if manager_id is not None and manager_id == employee_id:
         problems.add("a person cannot be their own manager", line=line, field="manager_id")
-    if len(problems.items) > before or problems.full:
+    if len(problems.items) > before or problems.truncated:
         return None
     return HrisRow(
         line=line,

@@ -52,17 +52,24 @@ def feedback_received(session: Session, principal: Principal, person_id: int) ->
                 "id": item.id,
                 "giver_id": item.giver_person_id,
                 "giver_name": name or _unnamed(item.giver_pseudonym),
-                "relationship": item.relationship,
-                "visibility": item.visibility,
-                "text": item.text,
-                "ratings": ratings.get(item.id, {}),
-                "created_at": item.created_at.isoformat(),
-                "request_id": item.request_id,
+                **_named_item(item, ratings),
             }
             for item, name in rows
         ],
         "anonymous_aggregates": [asdict(aggregate) for aggregate in view.aggregates],
         "anonymous_suppressed": [asdict(group) for group in view.suppressed],
+    }
+
+
+def _named_item(item: FeedbackItem, ratings: dict[int, dict[str, int]]) -> dict[str, Any]:
+    """What a named item says, exported alike whether the person received or wrote it."""
+    return {
+        "relationship": item.relationship,
+        "visibility": item.visibility,
+        "text": item.text,
+        "ratings": ratings.get(item.id, {}),
+        "created_at": item.created_at.isoformat(),
+        "request_id": item.request_id,
     }
 
 
@@ -80,12 +87,7 @@ def feedback_given(session: Session, org_id: int, person_id: int) -> dict[str, A
         {
             "id": item.id,
             "receiver_id": item.receiver_id,
-            "relationship": item.relationship,
-            "visibility": item.visibility,
-            "text": item.text,
-            "ratings": ratings.get(item.id, {}),
-            "created_at": item.created_at.isoformat(),
-            "request_id": item.request_id,
+            **_named_item(item, ratings),
         }
         for item in items
         if not item.anonymous

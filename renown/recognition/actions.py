@@ -202,6 +202,18 @@ def visible_kudos(session: Session, principal: Principal, kudos_id: int) -> Kudo
     return kudos
 
 
+def _reaction(session: Session, kudos: Kudos, person: Person, kind: str) -> KudosReaction | None:
+    """The person's reaction of this kind to the kudos: at most one, as reacting twice
+    keeps the one reaction and taking it back removes it."""
+    return session.scalar(
+        sa.select(KudosReaction).where(
+            KudosReaction.kudos_id == kudos.id,
+            KudosReaction.person_id == person.id,
+            KudosReaction.kind == kind,
+        )
+    )
+
+
 def check_react(
     session: Session, principal: Principal, kudos_id: int, kind: str, *, clock: Clock
 ) -> KudosReaction:
@@ -210,26 +222,19 @@ def check_react(
     kudos = visible_kudos(session, principal, kudos_id)
     if kind not in REACTION_KINDS:
         raise Invalid(f"a reaction is one of {', '.join(REACTION_KINDS)}")
-    existing = session.scalar(
-        sa.select(KudosReaction).where(
-            KudosReaction.kudos_id == kudos.id,
-            KudosReaction.person_id == person.id,
-            KudosReaction.kind == kind,
-        )
-    )
+    existing = _reaction(session, kudos, person, kind)
     if existing is not None:
         return existing
     now = clock.now()
     reaction = KudosReaction(kudos_id=kudos.id, person_id=person.id, kind=kind, created_at=now)
     session.add(reaction)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.react",
+        principal,
+        "kudos.react",
         subject=f"kudos:{kudos.id}",
         payload={"kind": kind, "reaction": reaction.id},
-        org_id=principal.org_id,
         at=now,
     )
     return reaction
@@ -241,23 +246,16 @@ def check_unreact(
     """Take back one's own reaction; ``False`` when there was none."""
     person = acting_person(session, principal)
     kudos = visible_kudos(session, principal, kudos_id)
-    reaction = session.scalar(
-        sa.select(KudosReaction).where(
-            KudosReaction.kudos_id == kudos.id,
-            KudosReaction.person_id == person.id,
-            KudosReaction.kind == kind,
-        )
-    )
+    reaction = _reaction(session, kudos, person, kind)
     if reaction is None:
         return False
     session.delete(reaction)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.unreact",
+        principal,
+        "kudos.unreact",
         subject=f"kudos:{kudos.id}",
         payload={"kind": kind},
-        org_id=principal.org_id,
         at=clock.now(),
     )
     return True
@@ -275,13 +273,12 @@ def check_comment(
     )
     session.add(comment)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.comment",
+        principal,
+        "kudos.comment",
         subject=f"kudos:{kudos.id}",
         payload={"comment": comment.id},
-        org_id=principal.org_id,
         at=now,
     )
     return comment
@@ -299,13 +296,12 @@ def check_delete_kudos(
     session.execute(sa.delete(KudosReaction).where(KudosReaction.kudos_id == kudos.id))
     session.execute(sa.delete(KudosComment).where(KudosComment.kudos_id == kudos.id))
     session.delete(kudos)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.delete",
+        principal,
+        "kudos.delete",
         subject=f"kudos:{kudos_id}",
         payload=payload,
-        org_id=principal.org_id,
         at=clock.now(),
     )
 
@@ -322,13 +318,12 @@ def check_delete_comment(
     if comment.author_id != person.id:
         raise NotAllowed("only its author can delete a comment")
     session.delete(comment)
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.comment.delete",
+        principal,
+        "kudos.comment.delete",
         subject=f"kudos:{comment.kudos_id}",
         payload={"comment": comment_id},
-        org_id=principal.org_id,
         at=clock.now(),
     )
 
@@ -349,13 +344,12 @@ def check_set_limits(
         session.add(row)
     row.monthly_allowance, row.pair_cap, row.updated_at = monthly_allowance, pair_cap, now
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="kudos.limits",
+        principal,
+        "kudos.limits",
         subject=f"org:{principal.org_id}",
         payload={"monthly_allowance": monthly_allowance, "pair_cap": pair_cap},
-        org_id=principal.org_id,
         at=now,
     )
     return Limits(monthly_allowance, pair_cap)

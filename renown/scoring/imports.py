@@ -107,12 +107,7 @@ def run_ingest(context: JobContext) -> dict[str, Any]:
         "months": appended.months,
     }
     with transaction(context.sessions) as session:
-        audit.append(
-            session,
-            actor=context.actor,
-            action="events.ingest",
-            subject=f"org:{context.org_id}",
-            payload=result,
-            org_id=context.org_id,
+        audit.append_by(
+            session, context, "events.ingest", subject=f"org:{context.org_id}", payload=result
         )
     return result

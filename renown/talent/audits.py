@@ -81,14 +81,8 @@ def _subjects(
 def _log(
     session: Session, principal: Principal, subject: str, now: datetime, **extra: object
 ) -> None:
-    audit.append(
-        session,
-        actor=principal.actor,
-        action="talent.audit.report",
-        subject=subject,
-        payload=dict(extra),
-        org_id=principal.org_id,
-        at=now,
+    audit.append_by(
+        session, principal, "talent.audit.report", subject=subject, payload=dict(extra), at=now
     )
 
 

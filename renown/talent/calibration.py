@@ -72,13 +72,12 @@ def check_open_session(
     )
     session.add(calibration)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.calibration.open",
+        principal,
+        "talent.calibration.open",
         subject=f"round:{round_.id}",
         payload={"session": calibration.id, "name": label},
-        org_id=principal.org_id,
         at=now,
     )
     return calibration
@@ -95,13 +94,12 @@ def check_close_session(
     now = clock.now()
     calibration.closed_at = now
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.calibration.close",
+        principal,
+        "talent.calibration.close",
         subject=f"round:{round_.id}",
         payload={"session": calibration.id},
-        org_id=principal.org_id,
         at=now,
     )
     return calibration
@@ -170,10 +168,10 @@ def check_move(
     )
     session.add(move)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.calibration.move",
+        principal,
+        "talent.calibration.move",
         subject=f"round:{round_.id}",
         payload={
             "session": calibration.id,
@@ -182,7 +180,6 @@ def check_move(
             "to": list(to_box),
             "reason": why,
         },
-        org_id=principal.org_id,
         at=now,
     )
     return move

@@ -115,10 +115,10 @@ def check_sign_off(
         "pool": sorted(pool),
     }
     name = signer_name(session, principal)
-    entry = audit.append(
+    entry = audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.round.decide",
+        principal,
+        "talent.round.decide",
         subject=f"round:{round_.id}",
         payload={
             "signed_by": audit.personal(
@@ -132,7 +132,6 @@ def check_sign_off(
             "inputs_sha256": digest(inputs),
             "ranking_sha256": digest(ranking),
         },
-        org_id=principal.org_id,
         at=now,
     )
     decision = RoundDecision(
@@ -243,13 +242,12 @@ def check_file_appeal(
             now=now,
             link=f"/talent/rounds/{round_.id}#appeals",
         )
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.appeal.file",
+        principal,
+        "talent.appeal.file",
         subject=f"round:{round_.id}",
         payload={"appeal": appeal.id, "person": principal.person_id},
-        org_id=principal.org_id,
         at=now,
     )
     return appeal
@@ -279,13 +277,12 @@ def check_answer_appeal(
     appeal.answered_by = principal.actor
     appeal.answered_at = now
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.appeal.answer",
+        principal,
+        "talent.appeal.answer",
         subject=f"round:{round_.id}",
         payload={"appeal": appeal.id, "status": appeal.status, "answer": why},
-        org_id=principal.org_id,
         at=now,
     )
     do_notify(

@@ -186,13 +186,12 @@ def check_forget_my_demographics(session: Session, principal: Principal, *, cloc
     if row is not None:
         session.delete(row)
         session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.demographics.forget",
+        principal,
+        "talent.demographics.forget",
         subject=f"person:{person_id}",
         payload={"deleted": row is not None},
-        org_id=principal.org_id,
         at=clock.now(),
     )
 

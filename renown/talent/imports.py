@@ -18,10 +18,10 @@ external observation each count once, so one line can add up to three.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -81,6 +81,19 @@ def _among(column: Any, values: Sequence[object]) -> Any:
     return column.in_(list(values)) if len(values) <= _IN_LIST_LIMIT else sa.true()
 
 
+RowT = TypeVar("RowT", PerformanceRating, TalentProfile, ExternalProminence, Demographics)
+
+
+def _stored_rows(
+    session: Session, table: type[RowT], org_id: int, person_ids: Sequence[int]
+) -> Sequence[RowT]:
+    """The organisation's stored rows of ``table`` for the people a file names: every
+    table an import writes is keyed by organisation and person, and read once up front."""
+    return session.scalars(
+        sa.select(table).where(table.org_id == org_id, _among(table.person_id, person_ids))
+    ).all()
+
+
 _HR_ONLY = "only HR and administrators import talent records and demographics"
 
 
@@ -116,6 +129,27 @@ def _resolve(
     return known
 
 
+RecordT = TypeVar("RecordT", TalentRecord, DemographicsRecord)
+
+
+def _import_as_hr(
+    session: Session,
+    principal: Principal,
+    data: bytes | str,
+    parse: Callable[..., Sequence[RecordT]],
+    do_import: Callable[..., ImportSummary],
+    source: str,
+    clock: Clock,
+) -> ImportSummary:
+    """Both files are HR's alone: refuse anyone else before reading a byte, then parse and
+    import in the caller's transaction, acting as the principal."""
+    principal.require_people_admin(_HR_ONLY)
+    records = parse(data, source=source)
+    return do_import(
+        session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
+    )
+
+
 def check_import_talent_records(
     session: Session, principal: Principal, data: bytes | str, source: str, *, clock: Clock
 ) -> ImportSummary:
@@ -128,10 +162,8 @@ def check_import_talent_records(
     InputError
         The file is wrong or names unknown people (every problem located by line and column).
     """
-    principal.require_people_admin(_HR_ONLY)
-    records = parse_talent_records(data, source=source)
-    return do_import_talent_records(
-        session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
+    return _import_as_hr(
+        session, principal, data, parse_talent_records, do_import_talent_records, source, clock
     )
 
 
@@ -151,137 +183,109 @@ def do_import_talent_records(
     people = _resolve(session, org_id, references, problems)
     person_ids = sorted({people[r.employee_id] for r in records})
     tally = _Tally()
-    _upsert_ratings(session, org_id, records, people, person_ids, tally, now)
-    _upsert_profiles(session, org_id, records, people, person_ids, tally, now)
-    _upsert_observations(session, org_id, records, people, person_ids, tally)
+    batch = _Batch(session, org_id, records, people, person_ids, tally, now)
+    for upsert in (_upsert_ratings, _upsert_profiles, _upsert_observations):
+        upsert(batch)
     session.flush()
     return _summarise(
         session, org_id, "talent.records.import", source, len(records), tally, actor, now
     )
 
 
-def _upsert_ratings(
-    session: Session,
-    org_id: int,
-    records: Sequence[TalentRecord],
-    people: dict[str, int],
-    person_ids: list[int],
-    tally: _Tally,
-    now: datetime,
-) -> None:
-    stored = {
-        (r.person_id, r.period): r
-        for r in session.scalars(
-            sa.select(PerformanceRating).where(
-                PerformanceRating.org_id == org_id, _among(PerformanceRating.person_id, person_ids)
-            )
-        )
-    }
-    for record in records:
+@dataclass(frozen=True)
+class _Batch:
+    """A talent-records file under way: what each per-table upsert reads and counts into."""
+
+    session: Session
+    org_id: int
+    records: Sequence[TalentRecord]
+    people: dict[str, int]
+    person_ids: list[int]
+    tally: _Tally
+    now: datetime
+
+    def stored(self, table: type[RowT]) -> Sequence[RowT]:
+        """The rows of ``table`` already stored for the file's people."""
+        return _stored_rows(self.session, table, self.org_id, self.person_ids)
+
+
+def _upsert_ratings(batch: _Batch) -> None:
+    stored = {(r.person_id, r.period): r for r in batch.stored(PerformanceRating)}
+    for record in batch.records:
         if record.period is None or record.performance_rating is None:
             continue
-        person_id = people[record.employee_id]
-        rater = people[record.rated_by] if record.rated_by else None
+        person_id = batch.people[record.employee_id]
+        rater = batch.people[record.rated_by] if record.rated_by else None
         rating = stored.get((person_id, record.period))
         if rating is None:
-            session.add(
+            batch.session.add(
                 PerformanceRating(
-                    org_id=org_id,
+                    org_id=batch.org_id,
                     person_id=person_id,
                     period=record.period,
                     rating=record.performance_rating,
                     rated_by_id=rater,
-                    created_at=now,
+                    created_at=batch.now,
                 )
             )
-            tally.count(new=True, changed=True)
+            batch.tally.count(new=True, changed=True)
             continue
         changed = (rating.rating, rating.rated_by_id) != (record.performance_rating, rater)
         rating.rating, rating.rated_by_id = record.performance_rating, rater
-        tally.count(new=False, changed=changed)
+        batch.tally.count(new=False, changed=changed)
 
 
-def _upsert_profiles(
-    session: Session,
-    org_id: int,
-    records: Sequence[TalentRecord],
-    people: dict[str, int],
-    person_ids: list[int],
-    tally: _Tally,
-    now: datetime,
-) -> None:
+def _upsert_profiles(batch: _Batch) -> None:
     """Level and role date per person; a value the file leaves empty is kept as stored."""
     facts: dict[int, dict[str, str | date]] = {}
-    for record in records:
-        given = facts.setdefault(people[record.employee_id], {})
+    for record in batch.records:
+        given = facts.setdefault(batch.people[record.employee_id], {})
         if record.level is not None:
             given["level"] = record.level
         if record.in_role_since is not None:
             given["in_role_since"] = record.in_role_since
-    stored = {
-        p.person_id: p
-        for p in session.scalars(
-            sa.select(TalentProfile).where(
-                TalentProfile.org_id == org_id, _among(TalentProfile.person_id, person_ids)
-            )
-        )
-    }
+    stored = {p.person_id: p for p in batch.stored(TalentProfile)}
     for person_id, given in facts.items():
         if not given:
             continue
         profile = stored.get(person_id)
         new = profile is None
         if profile is None:
-            profile = TalentProfile(person_id=person_id, org_id=org_id, updated_at=now)
-            session.add(profile)
+            profile = TalentProfile(person_id=person_id, org_id=batch.org_id, updated_at=batch.now)
+            batch.session.add(profile)
         changed = any(getattr(profile, name) != value for name, value in given.items())
         for name, value in given.items():
             setattr(profile, name, value)
         if changed and not new:
-            profile.updated_at = now
-        tally.count(new=new, changed=changed)
+            profile.updated_at = batch.now
+        batch.tally.count(new=new, changed=changed)
 
 
-def _upsert_observations(
-    session: Session,
-    org_id: int,
-    records: Sequence[TalentRecord],
-    people: dict[str, int],
-    person_ids: list[int],
-    tally: _Tally,
-) -> None:
-    stored = {
-        (o.person_id, o.network, o.observed_on): o
-        for o in session.scalars(
-            sa.select(ExternalProminence).where(
-                ExternalProminence.org_id == org_id,
-                _among(ExternalProminence.person_id, person_ids),
-            )
-        )
-    }
-    for record in records:
+def _upsert_observations(batch: _Batch) -> None:
+    stored = {(o.person_id, o.network, o.observed_on): o for o in batch.stored(ExternalProminence)}
+    for record in batch.records:
         if record.external_network is None or record.external_score is None:
             continue
         if record.external_observed_on is None:
             continue
-        person_id = people[record.employee_id]
+        person_id = batch.people[record.employee_id]
         key = (person_id, record.external_network, record.external_observed_on)
         observation = stored.get(key)
         if observation is None:
-            session.add(
+            batch.session.add(
                 ExternalProminence(
-                    org_id=org_id,
+                    org_id=batch.org_id,
                     person_id=person_id,
                     network=record.external_network,
                     score=record.external_score,
                     observed_on=record.external_observed_on,
                 )
             )
-            tally.count(new=True, changed=True)
+            batch.tally.count(new=True, changed=True)
             continue
         changed = observation.score != record.external_score
         observation.score = record.external_score
-        tally.count(new=False, changed=changed)
+        batch.tally.count(new=False, changed=changed)
 
 
 def check_import_demographics(
@@ -289,17 +293,10 @@ def check_import_demographics(
 ) -> ImportSummary:
     """HR and admins import a file of people's self-reported demographic answers.
 
-    Raises
-    ------
-    NotAllowed
-        The principal is not HR or an administrator.
-    InputError
-        The file is wrong or names unknown people (every problem located by line and column).
+    Refused and rejected as :func:`check_import_talent_records` is.
     """
-    principal.require_people_admin(_HR_ONLY)
-    records = parse_demographics(data, source=source)
-    return do_import_demographics(
-        session, principal.org_id, records, source=source, actor=principal.actor, now=clock.now()
+    return _import_as_hr(
+        session, principal, data, parse_demographics, do_import_demographics, source, clock
     )
 
 
@@ -321,14 +318,7 @@ def do_import_demographics(
         session, org_id, [(r.line, "employee_id", r.employee_id) for r in records], problems
     )
     person_ids = sorted({people[r.employee_id] for r in records})
-    stored = {
-        d.person_id: d
-        for d in session.scalars(
-            sa.select(Demographics).where(
-                Demographics.org_id == org_id, _among(Demographics.person_id, person_ids)
-            )
-        )
-    }
+    stored = {d.person_id: d for d in _stored_rows(session, Demographics, org_id, person_ids)}
     tally = _Tally()
     for record in records:
         person_id = people[record.employee_id]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from renown.core.delimited import read_records
-from renown.core.errors import InputError, Invalid
+from renown.core.errors import FileErrors, FileProblems, InputError, Invalid
 from renown.talent.demographics import FIELDS, normalise_answer
 
 MAX_PROBLEMS = 50
@@ -77,67 +77,17 @@ class DemographicsRecord:
     answers: Mapping[str, str | None]
 
 
-class RecordErrors(InputError):  # noqa: N818 - the name says it carries several errors
-    """Every problem found in one file (at most :data:`MAX_PROBLEMS`), each located.
+class RecordErrors(FileErrors):
+    """Every problem found in one talent or demographics file (at most :data:`MAX_PROBLEMS`)."""
 
-    ``line`` and ``field`` are those of the first problem, so code that looks at one
-    location only still points at a real one.
-    """
-
-    def __init__(
-        self, source: str, what: str, problems: list[InputError], *, truncated: bool = False
-    ) -> None:
-        self.what = what
-        self.problems = problems
-        self.truncated = truncated
-        count = f"{len(problems)}{'+' if truncated else ''}"
-        noun = "problem" if len(problems) == 1 and not truncated else "problems"
-        listing = "\n".join(f"  - {_located(p)}" for p in problems)
-        super().__init__(
-            source,
-            f"{count} {noun} in the {what}:\n{listing}",
-            line=problems[0].line,
-            field=problems[0].field,
-        )
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.source, self.what, self.problems, self.truncated))
+    cell = "column"
 
 
-def _rebuild(source: str, what: str, problems: list[InputError], truncated: bool) -> RecordErrors:
-    return RecordErrors(source, what, problems, truncated=truncated)
+class Problems(FileProblems):
+    """Collects the problems of one talent or demographics file."""
 
-
-def _located(problem: InputError) -> str:
-    where = [f"line {problem.line}"] if problem.line is not None else []
-    if problem.field is not None:
-        where.append(f"column {problem.field!r}")
-    return (", ".join(where) + ": " if where else "") + problem.message
-
-
-class Problems:
-    """Collects the problems of one file until there are too many to be useful."""
-
-    def __init__(self, source: str, what: str) -> None:
-        self.source = source
-        self.what = what
-        self.items: list[InputError] = []
-        self.truncated = False
-
-    def add(self, message: str, *, line: int | None, field: str | None) -> None:
-        """Record a problem (dropped, and the list marked truncated, past the limit)."""
-        if len(self.items) >= MAX_PROBLEMS:
-            self.truncated = True
-            return
-        self.items.append(InputError(self.source, message, line=line, field=field))
-
-    def raise_if_any(self) -> None:
-        """Raise :class:`RecordErrors` when anything was recorded."""
-        if self.items:
-            raise RecordErrors(self.source, self.what, self.items, truncated=self.truncated)
+    error = RecordErrors
+    limit = MAX_PROBLEMS
 
 
 def _read(

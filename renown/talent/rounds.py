@@ -214,10 +214,10 @@ def check_open_round(
             )
         )
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.round.open",
+        principal,
+        "talent.round.open",
         subject=f"round:{round_.id}",
         payload={
             "name": round_.name,
@@ -233,7 +233,6 @@ def check_open_round(
             "external_weighted": external,
             "pool": included,
         },
-        org_id=principal.org_id,
         at=now,
     )
     return round_
@@ -284,13 +283,12 @@ def check_configure_round(
     round_.external_weighted = external
     session.flush()
     after = {key: getattr(round_, key) for key in before}
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.round.configure",
+        principal,
+        "talent.round.configure",
         subject=f"round:{round_.id}",
         payload={"before": before, "after": after},
-        org_id=principal.org_id,
         at=clock.now(),
     )
     return round_
@@ -323,13 +321,12 @@ def check_set_candidate(
     candidate.reason = f"set by HR: {why}"
     candidate.changed_by = principal.actor
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.round.candidate",
+        principal,
+        "talent.round.candidate",
         subject=f"round:{round_.id}",
         payload={"person": person_id, "included": included, "before": before, "reason": why},
-        org_id=principal.org_id,
         at=clock.now(),
     )
     return candidate

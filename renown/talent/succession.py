@@ -98,13 +98,12 @@ def check_create_plan(
     )
     session.add(plan)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.succession.create",
+        principal,
+        "talent.succession.create",
         subject=f"succession:{plan.id}",
         payload={"role": name, "incumbent": incumbent_id, "criteria": plan.criteria},
-        org_id=principal.org_id,
         at=now,
     )
     return plan
@@ -169,13 +168,12 @@ def check_add_successor(
     )
     session.add(successor)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.succession.add",
+        principal,
+        "talent.succession.add",
         subject=f"succession:{plan.id}",
         payload={"person": person.id, "readiness": readiness, "reason": why},
-        org_id=principal.org_id,
         at=now,
     )
     return successor
@@ -208,13 +206,12 @@ def check_set_readiness(
     successor.set_by = principal.actor
     successor.set_at = now
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.succession.readiness",
+        principal,
+        "talent.succession.readiness",
         subject=f"succession:{plan.id}",
         payload={"person": person_id, "before": before, "after": readiness, "reason": why},
-        org_id=principal.org_id,
         at=now,
     )
     return successor
@@ -232,13 +229,12 @@ def check_remove_successor(
         raise NotFound(f"person {person_id} is not a successor for this role")
     session.delete(successor)
     session.flush()
-    audit.append(
+    audit.append_by(
         session,
-        actor=principal.actor,
-        action="talent.succession.remove",
+        principal,
+        "talent.succession.remove",
         subject=f"succession:{plan.id}",
         payload={"person": person_id},
-        org_id=principal.org_id,
         at=clock.now(),
     )
 

@@ -7,7 +7,9 @@ recipients get ``"cc"`` and ``"bcc"``, which the graph weighs less than a direct
 
 People are identified by normalised addresses (see :func:`normalize_address`) so that
 ``Ann <Ann+lists@GoogleMail.com>`` and ``ann@gmail.com`` are one person, and an
-optional ``aliases`` mapping merges a person's several addresses into one id.
+optional ``aliases`` mapping (address -> canonical person id, addresses normalised before
+lookup) merges a person's several addresses into one id. Both readers return canonical
+events with channel ``"email"`` and source ``"mail"``.
 
 A recipient listed twice (To and Cc) counts once, with the strongest kind; mail to
 oneself is dropped (it is no attention to another person); addresses without ``@``
@@ -90,13 +92,6 @@ def read_mbox(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> 
     ----------
     path:
         The mbox file.
-    aliases:
-        Address -> canonical person id; addresses are normalised before lookup.
-
-    Returns
-    -------
-    polars.DataFrame
-        Canonical events, channel ``"email"``, source ``"mail"``.
 
     Raises
     ------
@@ -135,13 +130,6 @@ def read_maildir(path: str | Path, *, aliases: Mapping[str, str] | None = None) 
     ----------
     path:
         Maildir folder (contains ``cur`` and ``new``).
-    aliases:
-        Address -> canonical person id; addresses are normalised before lookup.
-
-    Returns
-    -------
-    polars.DataFrame
-        Canonical events, channel ``"email"``, source ``"mail"``.
 
     Raises
     ------

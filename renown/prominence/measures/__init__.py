@@ -3,7 +3,8 @@
 Every measure returns one float64 value per node, in ``graph.people`` order, and comes
 with a slow ``<name>_reference`` twin that the tests compare it with. Edge ``j -> i`` of
 the graph means "``j`` paid attention to ``i``"; the builder drops self-addressed events,
-so graphs carry no self-loops.
+so graphs carry no self-loops. Since every measure takes that same ``graph`` first,
+a measure's docstring lists only the parameters beyond it.
 
 :data:`Measure` is the form the composite model and the scoring engines call (a measure
 with its default parameters). Which measures enter the composite, and how they are labelled

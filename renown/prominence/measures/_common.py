@@ -120,6 +120,32 @@ class UndirectedView:
         return np.diff(self.indptr)
 
 
+ResultT = TypeVar("ResultT")
+BothDirectionsKernel = Callable[
+    [IntArray, IndexArray, FloatArray, IntArray, IndexArray, FloatArray, IntArray], ResultT
+]
+"""A row-parallel kernel that reads each person's out-row and in-row side by side."""
+
+
+def on_both_directions(kernel: BothDirectionsKernel[ResultT], graph: InteractionGraph) -> ResultT:
+    """Run ``kernel`` on the out- and in-adjacency of ``graph``, in blocks of equal work.
+
+    Measures that pair what a person sends with what they receive (the undirected view,
+    responsiveness) all hand a kernel the same seven arrays; the blocks balance the two
+    rows' combined length, which is each row's work.
+    """
+    out, inbound = graph.out, graph.inbound
+    return kernel(
+        out.indptr,
+        out.indices,
+        out.weights,
+        inbound.indptr,
+        inbound.indices,
+        inbound.weights,
+        row_blocks(out.indptr + inbound.indptr),
+    )
+
+
 _UNDIRECTED_CACHE: weakref.WeakKeyDictionary[InteractionGraph, UndirectedView] = (
     weakref.WeakKeyDictionary()
 )
@@ -134,16 +160,7 @@ def undirected(graph: InteractionGraph) -> UndirectedView:
     cached = _UNDIRECTED_CACHE.get(graph)
     if cached is not None:
         return cached
-    inbound = graph.inbound
-    indptr, indices, weights = _merge_directions(
-        graph.out.indptr,
-        graph.out.indices,
-        graph.out.weights,
-        inbound.indptr,
-        inbound.indices,
-        inbound.weights,
-        row_blocks(graph.out.indptr + inbound.indptr),
-    )
+    indptr, indices, weights = on_both_directions(_merge_directions, graph)
     view = UndirectedView(indptr=indptr, indices=indices, weights=weights)
     _UNDIRECTED_CACHE[graph] = view
     return view

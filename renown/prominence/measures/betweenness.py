@@ -93,8 +93,6 @@ def betweenness_from_sources(graph: InteractionGraph, sources: IndexArray) -> Fl
 
     Parameters
     ----------
-    graph:
-        Interaction graph.
     sources:
         Distinct node numbers to run single-source shortest paths from.
 

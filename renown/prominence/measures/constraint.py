@@ -68,17 +68,7 @@ def constraint(graph: InteractionGraph, *, max_ties: int | None = DEFAULT_MAX_TI
 def brokerage(graph: InteractionGraph, *, max_ties: int | None = DEFAULT_MAX_TIES) -> FloatArray:
     """Brokerage ``1 - min(constraint, 1)``: high for people who bridge separate groups.
 
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-    max_ties:
-        See :func:`constraint`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Brokerage in ``[0, 1]``; 0 for people without ties.
+    In ``[0, 1]``; 0 for people without ties. ``max_ties`` is that of :func:`constraint`.
 
     References
     ----------
@@ -95,19 +85,8 @@ def effective_size(
 
     ``e_i = sum_j (1 - sum_q p_iq m_jq)`` with ``m_jq = a_jq / max_k a_jk``, as networkx's
     ``effective_size`` with mutual weights. It reads as "how many non-redundant contacts",
-    which is easier to explain than constraint.
-
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-    max_ties:
-        See :func:`constraint`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Effective size of each node; 0 for people without ties (networkx: nan).
+    which is easier to explain than constraint. 0 for people without ties (networkx: nan);
+    ``max_ties`` is that of :func:`constraint`.
 
     References
     ----------

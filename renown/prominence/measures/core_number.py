@@ -21,11 +21,6 @@ def core_number(graph: InteractionGraph) -> FloatArray:
     ``core_number`` on the undirected graph with an edge wherever either person addressed
     the other (weights ignored).
 
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-
     Returns
     -------
     numpy.ndarray

@@ -43,11 +43,6 @@ def reach(graph: InteractionGraph) -> FloatArray:
 def audience(graph: InteractionGraph) -> FloatArray:
     """Number of distinct people each person addressed (out-degree of the pair graph).
 
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-
     Returns
     -------
     numpy.ndarray
@@ -69,11 +64,6 @@ def audience(graph: InteractionGraph) -> FloatArray:
 def in_strength(graph: InteractionGraph) -> FloatArray:
     """Sum of the scaled, decayed pair weights a person receives.
 
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-
     Returns
     -------
     numpy.ndarray
@@ -94,11 +84,6 @@ def in_strength(graph: InteractionGraph) -> FloatArray:
 
 def out_strength(graph: InteractionGraph) -> FloatArray:
     """Sum of the scaled, decayed pair weights a person sends.
-
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
 
     Returns
     -------

@@ -25,8 +25,6 @@ def hits(
 
     Parameters
     ----------
-    graph:
-        Interaction graph.
     tol:
         Stop when the L1 change of the (sum-normalised) authority vector between two
         iterations falls below ``tol``.
@@ -78,34 +76,12 @@ def hits(
 
 
 def hits_authority(graph: InteractionGraph) -> FloatArray:
-    """Authority half of :func:`hits` with default parameters (for the measure registry).
-
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-
-    Returns
-    -------
-    numpy.ndarray
-        Authority scores summing to 1.
-    """
+    """Authority scores (summing to 1): :func:`hits` with its defaults, for the registry."""
     return hits(graph)[1]
 
 
 def hits_hub(graph: InteractionGraph) -> FloatArray:
-    """Hub half of :func:`hits` with default parameters (for the measure registry).
-
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
-
-    Returns
-    -------
-    numpy.ndarray
-        Hub scores summing to 1.
-    """
+    """Hub scores (summing to 1): :func:`hits` with its defaults, for the registry."""
     return hits(graph)[0]
 
 

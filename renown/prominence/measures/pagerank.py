@@ -152,8 +152,6 @@ def pagerank(
 
     Parameters
     ----------
-    graph:
-        Interaction graph.
     alpha:
         Damping factor: probability of following an edge rather than teleporting.
     personalization:

@@ -14,19 +14,14 @@ from renown.graph.csr import FloatArray, IndexArray, IntArray, InteractionGraph
 from renown.prominence.measures._common import (
     as_float,
     edge_tuples,
+    on_both_directions,
     parallel_kernel,
     prange,
-    row_blocks,
 )
 
 
 def responsiveness(graph: InteractionGraph) -> FloatArray:
     """Reciprocated tie strength ``sum_j min(w_ij, w_ji)``.
-
-    Parameters
-    ----------
-    graph:
-        Interaction graph.
 
     Returns
     -------
@@ -48,16 +43,7 @@ def responsiveness(graph: InteractionGraph) -> FloatArray:
     F. Ruzzenenti and D. Garlaschelli, "Reciprocity of weighted networks", Scientific
     Reports 3, 2729, 2013 (reciprocated weight as the minimum of the two directions).
     """
-    inbound = graph.inbound
-    return _reciprocated(
-        graph.out.indptr,
-        graph.out.indices,
-        graph.out.weights,
-        inbound.indptr,
-        inbound.indices,
-        inbound.weights,
-        row_blocks(graph.out.indptr + inbound.indptr),
-    )
+    return on_both_directions(_reciprocated, graph)
 
 
 @parallel_kernel
