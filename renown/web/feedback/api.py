@@ -13,8 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
@@ -49,12 +47,9 @@ from renown.web.feedback.shapes import (
 )
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Moment, OptionalId, RowId
-from renown.web.policy import allow, public, signed_in
+from renown.web.policy import PeopleAdmin, SignedIn, Staff, public
 
 router = APIRouter(tags=["feedback"], route_class=StrictJsonRoute)
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
-SignedIn = Annotated[Principal, signed_in()]
 LinkToken = Annotated[
     str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$", description="The link's token.")
 ]

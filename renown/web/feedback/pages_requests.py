@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.core.roles import STAFF_ROLES, Role
+from renown.core.roles import Role
 from renown.feedback import frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.model import Anonymity, Visibility
@@ -39,11 +39,10 @@ from renown.web.feedback.present import (
 )
 from renown.web.forms import form_action, see_other
 from renown.web.params import RowId, SingleLine
-from renown.web.policy import allow, public
+from renown.web.policy import Staff, public
 from renown.web.render import render
 
 router = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 LinkToken = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 DEFAULT_LIFETIME_DAYS = 14
 

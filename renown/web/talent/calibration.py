@@ -31,11 +31,11 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin, allow
 from renown.web.render import is_htmx, render
 from renown.web.talent.answers import CalibrationSessionOut, MoveOut, NineBoxOut
 from renown.web.talent.present_ninebox import actor_labels, grid, ninebox_spec
-from renown.web.talent.rounds import CLOCK, PeopleAdmin, required
+from renown.web.talent.rounds import CLOCK, required
 from renown.web.talent.shapes import CalibrationSessionIn, MoveIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

@@ -26,8 +26,9 @@ from renown.talent.imports import ImportSummary
 from renown.talent.records import DEMOGRAPHICS_COLUMNS, TALENT_COLUMNS, RecordErrors
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
-from renown.web.talent.rounds import CLOCK, PeopleAdmin
+from renown.web.talent.rounds import CLOCK
 from renown.web.uploads import read_upload
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

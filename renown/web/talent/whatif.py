@@ -24,9 +24,9 @@ from renown.talent.whatif import WhatIfStep, chart_rows
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 from renown.web.talent.answers import WhatIfOut
-from renown.web.talent.rounds import PeopleAdmin
 from renown.web.vega import VEGA_LITE_SCHEMA
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
