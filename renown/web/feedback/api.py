@@ -8,9 +8,11 @@ token is the credential, so an unknown token is a plain 404 (no oracle).
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
@@ -60,6 +62,29 @@ Since = Annotated[
 Until = Annotated[
     Moment | None, Query(description="Named items given before this (with a time zone).")
 ]
+
+
+@dataclass(frozen=True)
+class Named:
+    """Which named feedback items to show (``None``: any)."""
+
+    competency: str | None
+    since: datetime | None
+    until: datetime | None
+    request_id: int | None
+
+
+def _named(
+    competency: CompetencyFilter = None,
+    since: Since = None,
+    until: Until = None,
+    request_id: OptionalId = None,
+) -> Named:
+    return Named(competency, since, until, request_id)
+
+
+NamedFilter = Annotated[Named, Depends(_named)]
+"""The filters of the named items of a person's received feedback."""
 UnreadOnly = Annotated[bool, Query()]
 NotificationLimit = Annotated[int, Query(ge=1, le=200)]
 
@@ -90,16 +115,10 @@ def give_feedback(
 def received(
     principal: Staff,
     session: SessionDep,
-    competency: CompetencyFilter = None,
-    since: Since = None,
-    until: Until = None,
-    request_id: OptionalId = None,
+    named: NamedFilter,
 ) -> FeedbackViewOut:
     """Feedback about me: named items (filters apply to these) and anonymous aggregates."""
-    view = queries.received(
-        session, principal, competency=competency, since=since, until=until, request_id=request_id
-    )
-    return FeedbackViewOut.model_validate(view)
+    return FeedbackViewOut.model_validate(queries.received(session, principal, **asdict(named)))
 
 
 @router.get("/feedback/given")
@@ -113,21 +132,10 @@ def about_person(
     person_id: RowId,
     principal: Staff,
     session: SessionDep,
-    competency: CompetencyFilter = None,
-    since: Since = None,
-    until: Until = None,
-    request_id: OptionalId = None,
+    named: NamedFilter,
 ) -> FeedbackViewOut:
     """A person's feedback as their manager chain or HR may see it (404 for anyone else)."""
-    view = queries.about_person(
-        session,
-        principal,
-        person_id,
-        competency=competency,
-        since=since,
-        until=until,
-        request_id=request_id,
-    )
+    view = queries.about_person(session, principal, person_id, **asdict(named))
     return FeedbackViewOut.model_validate(view)
 
 
