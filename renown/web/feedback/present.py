@@ -18,6 +18,7 @@ from renown.feedback.model import MAX_TEXT
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.views import TrendPoint
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
+from renown.web.vega import chart
 
 FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
 Ratings = Annotated[list[SingleLine], Form(max_length=64)]
@@ -61,42 +62,36 @@ def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> di
         }
         for p in points
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": "Mean rating per competency by quarter",
-        "width": "container",
-        "height": 220,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.2},
-        "encoding": {
-            "x": {
-                "field": "quarter",
-                "type": "ordinal",
-                "title": "Quarter",
-                "sort": "ascending",
-                "axis": {"labelAngle": 0},
+    return chart(
+        "Mean rating per competency by quarter",
+        220,
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.2},
+            "encoding": {
+                "x": {
+                    "field": "quarter",
+                    "type": "ordinal",
+                    "title": "Quarter",
+                    "sort": "ascending",
+                    "axis": {"labelAngle": 0},
+                },
+                "y": {
+                    "field": "mean",
+                    "type": "quantitative",
+                    "title": "Mean rating",
+                    "scale": {"domain": [1, 5]},
+                },
+                "color": {"field": "competency", "type": "nominal", "title": "Competency"},
+                "tooltip": [
+                    {"field": "competency", "type": "nominal", "title": "Competency"},
+                    {"field": "quarter", "type": "ordinal", "title": "Quarter"},
+                    {"field": "mean", "type": "quantitative", "title": "Mean", "format": ".2f"},
+                    {"field": "n", "type": "quantitative", "title": "Ratings"},
+                ],
             },
-            "y": {
-                "field": "mean",
-                "type": "quantitative",
-                "title": "Mean rating",
-                "scale": {"domain": [1, 5]},
-            },
-            "color": {"field": "competency", "type": "nominal", "title": "Competency"},
-            "tooltip": [
-                {"field": "competency", "type": "nominal", "title": "Competency"},
-                {"field": "quarter", "type": "ordinal", "title": "Quarter"},
-                {"field": "mean", "type": "quantitative", "title": "Mean", "format": ".2f"},
-                {"field": "n", "type": "quantitative", "title": "Ratings"},
-            ],
         },
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
-        },
-    }
+    )
 
 
 def parse_raters(text: str) -> list[ExternalRater]:

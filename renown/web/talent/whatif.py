@@ -27,7 +27,7 @@ from renown.web.params import NO_NUL, RowId
 from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 from renown.web.talent.answers import WhatIfOut
-from renown.web.vega import VEGA_LITE_SCHEMA
+from renown.web.vega import chart
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
@@ -146,78 +146,76 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
     many = len(whatif.ever_in_top) > BIG_CHART_PEOPLE
     x = {"field": "weight", "type": "quantitative", "title": f"Weight of {view.label}"}
     y_scale = {"reverse": True, "domain": [0.5, lowest + 0.5], "nice": False, "zero": False}
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": f"Rank of each candidate as the weight of {view.label} grows",
-        "width": "container",
-        "height": max(260, min(640, 26 * lowest)),
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "layer": [
-            {
-                "mark": {"type": "line", "point": {"filled": True, "size": 45}, "strokeWidth": 2},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "rank",
-                        "type": "quantitative",
-                        "title": "Rank",
-                        "scale": y_scale,
-                        "axis": {"tickMinStep": 1, "format": "d"},
+    return chart(
+        f"Rank of each candidate as the weight of {view.label} grows",
+        max(260, min(640, 26 * lowest)),
+        {
+            "data": {"values": values},
+            "layer": [
+                {
+                    "mark": {
+                        "type": "line",
+                        "point": {"filled": True, "size": 45},
+                        "strokeWidth": 2,
                     },
-                    "color": {
-                        "field": "name",
-                        "type": "nominal",
-                        "title": "Candidate",
-                        "scale": {"scheme": "tableau20"},
-                        "legend": None if many else {"orient": "right"},
-                    },
-                    "tooltip": [
-                        {"field": "name", "type": "nominal", "title": "Candidate"},
-                        {"field": "weight", "type": "quantitative", "title": "Weight"},
-                        {"field": "rank", "type": "quantitative", "title": "Rank"},
-                        {
-                            "field": "composite",
+                    "encoding": {
+                        "x": x,
+                        "y": {
+                            "field": "rank",
                             "type": "quantitative",
-                            "title": "Composite",
-                            "format": ".1f",
+                            "title": "Rank",
+                            "scale": y_scale,
+                            "axis": {"tickMinStep": 1, "format": "d"},
                         },
-                    ],
+                        "color": {
+                            "field": "name",
+                            "type": "nominal",
+                            "title": "Candidate",
+                            "scale": {"scheme": "tableau20"},
+                            "legend": None if many else {"orient": "right"},
+                        },
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": "Candidate"},
+                            {"field": "weight", "type": "quantitative", "title": "Weight"},
+                            {"field": "rank", "type": "quantitative", "title": "Rank"},
+                            {
+                                "field": "composite",
+                                "type": "quantitative",
+                                "title": "Composite",
+                                "format": ".1f",
+                            },
+                        ],
+                    },
                 },
-            },
-            {
-                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b42318"},
-                "encoding": {"y": {"field": "rank", "type": "quantitative"}},
-            },
-            {
-                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 4,
-                    "dy": -7,
-                    "color": "#b42318",
-                    "fontSize": 11,
+                {
+                    "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                    "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b42318"},
+                    "encoding": {"y": {"field": "rank", "type": "quantitative"}},
                 },
-                "encoding": {
-                    "x": {"value": 0},
-                    "y": {"field": "rank", "type": "quantitative"},
-                    "text": {"field": "label"},
+                {
+                    "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "dx": 4,
+                        "dy": -7,
+                        "color": "#b42318",
+                        "fontSize": 11,
+                    },
+                    "encoding": {
+                        "x": {"value": 0},
+                        "y": {"field": "rank", "type": "quantitative"},
+                        "text": {"field": "label"},
+                    },
                 },
-            },
-            {
-                "data": {"values": [{"weight": whatif.configured_weight}]},
-                "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
-                "encoding": {"x": {"field": "weight", "type": "quantitative"}},
-            },
-        ],
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
+                {
+                    "data": {"values": [{"weight": whatif.configured_weight}]},
+                    "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
+                    "encoding": {"x": {"field": "weight", "type": "quantitative"}},
+                },
+            ],
         },
-    }
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------------
