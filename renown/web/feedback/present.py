@@ -5,15 +5,17 @@ browser)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
 from renown.feedback import frameworks
+from renown.feedback.actions import Answer
 from renown.feedback.model import MAX_TEXT
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.views import TrendPoint
@@ -45,6 +47,31 @@ def parse_ratings(values: Sequence[str]) -> dict[str, int]:
             raise Invalid(f"the rating of {key} must be between 1 and 5")
         ratings[key] = int(number)
     return ratings
+
+
+@dataclass(frozen=True)
+class AnswerFields:
+    """An answer form as posted: its text, ``competency:rating`` values and anonymity."""
+
+    text: str
+    ratings: list[str]
+    anonymous: bool | None
+
+    def answer(self) -> Answer:
+        """The answer (:class:`Invalid` for a malformed rating, refused like any other)."""
+        return Answer(self.text, parse_ratings(self.ratings))
+
+
+def _answer_fields(
+    text: FormText = "",
+    rating: Ratings = [],  # noqa: B006
+    anonymous: Annotated[bool | None, Form()] = None,
+) -> AnswerFields:
+    return AnswerFields(text, rating, anonymous)
+
+
+AnswerForm = Annotated[AnswerFields, Depends(_answer_fields)]
+"""The fields of the answer to a feedback request, by a colleague or an outside rater."""
 
 
 def competency_names(session: Session, org_id: int) -> dict[str, str]:
