@@ -174,7 +174,8 @@ def _ninebox_at(round_id: int, session_id: int, extra: str = "") -> str:
     return f"/talent/rounds/{round_id}/ninebox?session_id={session_id}{extra}"
 
 
-@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)  # registered first
 def ninebox_page(
     request: Request,
     round_id: RowId,
@@ -182,21 +183,11 @@ def ninebox_page(
     session: SessionDep,
     session_id: OptionalId = None,
 ) -> HTMLResponse:
-    """The 9-box chart and table, the calibration session and its live shift."""
-    return _page(request, principal, session, round_id, session_id)
-
-
-@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
-def shift_partial(
-    request: Request,
-    round_id: RowId,
-    principal: Calibrator,
-    session: SessionDep,
-    session_id: OptionalId = None,
-) -> HTMLResponse:
-    """The session's shift per department and its moves (htmx polls this)."""
-    view = calibration.nine_box(session, principal, round_id, session_id=session_id)
-    return render(request, "talent_ninebox_shift.html", _context(session, view, principal, "", {}))
+    """The 9-box chart and table, the calibration session and its live shift; at
+    ``/shift`` only the session's shift per department and its moves (htmx polls this)."""
+    shift = request.url.path.endswith("/shift")
+    template = "talent_ninebox_shift.html" if shift else "talent_ninebox.html"
+    return _page(request, principal, session, round_id, session_id, template=template)
 
 
 @pages.post("/talent/rounds/{round_id}/calibration", response_class=HTMLResponse)

@@ -275,7 +275,8 @@ def sweep(
 SweepDep = Annotated[Sweep, Depends(sweep)]
 
 
-@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)  # registered first
 def whatif_page(
     request: Request,
     round_id: RowId,
@@ -284,15 +285,20 @@ def whatif_page(
     asked: SweepDep,
     weight: Weight = None,
 ) -> HTMLResponse:
-    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
+    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``; at
+    ``/table`` only the top N at the grid weight nearest ``weight`` (htmx swaps it under
+    the slider)."""
     view = asked.of(session, principal, round_id)
+    table = step_table(view, nearest_step(view, weight))
+    if request.url.path.endswith("/table"):
+        return render(request, "talent_whatif_table.html", {"view": view, "table": table})
     grid = view.whatif.steps
     context = {
         "view": view,
         "round": view.round,
         "headline": whatif_headline(view),
         "spec": whatif_chart_spec(view),
-        "table": step_table(view, nearest_step(view, weight)),
+        "table": table,
         "changes": [step_table(view, i) for i in range(len(grid))],
         "infos": available(session, principal.org_id),
         "key": asked.key,
@@ -301,18 +307,3 @@ def whatif_page(
         "slider_step": slider_step(grid[1].weight - grid[0].weight),
     }
     return render(request, "talent_whatif.html", context)
-
-
-@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
-def whatif_table(
-    request: Request,
-    round_id: RowId,
-    principal: PeopleAdmin,
-    session: SessionDep,
-    asked: SweepDep,
-    weight: Weight = None,
-) -> HTMLResponse:
-    """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
-    view = asked.of(session, principal, round_id)
-    table = step_table(view, nearest_step(view, weight))
-    return render(request, "talent_whatif_table.html", {"view": view, "table": table})
