@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 from pydantic import (
     BeforeValidator,
     Field,
@@ -142,3 +142,19 @@ Flag = Annotated[bool, Strict()]
 """``true`` or ``false``, never ``1``, ``"yes"`` or ``"on"``."""
 Moment = Annotated[datetime, BeforeValidator(_aware)]
 """An instant in a body or a query: ISO 8601 with a time zone, normalised to UTC."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Which team and department a list of people is narrowed to (``None``: any)."""
+
+    team_id: int | None = None
+    department_id: int | None = None
+
+
+def _unit(team_id: OptionalId = None, department_id: OptionalId = None) -> Unit:
+    return Unit(team_id=team_id, department_id=department_id)
+
+
+UnitFilter = Annotated[Unit, Depends(_unit)]
+"""The ``team_id`` and ``department_id`` query filters of people lists, boards and maps."""

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Depends, HTTPException, Request, status
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -30,7 +30,7 @@ from starlette.routing import BaseRoute, Mount
 from renown.accounts.actions import principal_for_token, record_token_use
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SessionLimits, do_touch_session, live_session
-from renown.core.roles import Role
+from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES, Role
 from renown.store.engine import transaction
 from renown.web.deps import SAFE_METHODS, SessionDep
 
@@ -147,6 +147,18 @@ def _mark(dependency: Callable[..., Awaitable[Any]], kind: str) -> Any:
     return Depends(dependency)
 
 
+async def _signed_in(
+    request: Request, session: SessionDep, background: BackgroundTasks
+) -> Principal:
+    """The caller's account (401 anonymous), kept on the request so that an error page
+    still shows who is signed in."""
+    principal = await _authenticate(request, session, background)
+    if principal is None:
+        raise SignInRequired()
+    request.state.principal = principal
+    return principal
+
+
 def allow(*roles: Role) -> Any:
     """Only signed-in accounts holding one of ``roles`` (401 anonymous, 403 other roles)."""
     admitted = frozenset(roles)
@@ -156,10 +168,7 @@ def allow(*roles: Role) -> Any:
     async def policy(
         request: Request, session: SessionDep, background: BackgroundTasks
     ) -> Principal:
-        principal = await _authenticate(request, session, background)
-        if principal is None:
-            raise SignInRequired()
-        request.state.principal = principal  # the error page still shows who is signed in
+        principal = await _signed_in(request, session, background)
         if principal.role not in admitted:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
         return principal
@@ -173,11 +182,7 @@ def signed_in() -> Any:
     async def policy(
         request: Request, session: SessionDep, background: BackgroundTasks
     ) -> Principal:
-        principal = await _authenticate(request, session, background)
-        if principal is None:
-            raise SignInRequired()
-        request.state.principal = principal
-        return principal
+        return await _signed_in(request, session, background)
 
     return _mark(policy, "signed-in")
 
@@ -195,6 +200,14 @@ def public() -> Any:
         return principal
 
     return _mark(policy, "public")
+
+
+Staff = Annotated[Principal, allow(*STAFF_ROLES)]
+"""The organisation's own people: employees, managers, HR, recruiters and admins."""
+PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
+"""HR and admins."""
+Admin = Annotated[Principal, allow(Role.ADMIN)]
+SignedIn = Annotated[Principal, signed_in()]
 
 
 def route_policy(route: APIRoute) -> str | None:

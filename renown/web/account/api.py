@@ -9,7 +9,7 @@ Changing a password or deactivating an account ends web sessions at once
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request, status
 
@@ -18,7 +18,6 @@ from renown.accounts import actions
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import ENDED_ELSEWHERE, SessionView, do_end_sessions, my_sessions
 from renown.core.errors import Invalid
-from renown.core.roles import Role
 from renown.org import actions as org_actions
 from renown.privacy.export import export_my_data as export_everything
 from renown.web import password_steps
@@ -38,14 +37,12 @@ from renown.web.deps import SessionDep, SettingsDep, checks_before_writing
 from renown.web.devices import attempt_of
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
-from renown.web.policy import SESSION_TOKEN, allow, public, signed_in
+from renown.web.policy import SESSION_TOKEN, Admin, SignedIn, public
 
 router = APIRouter(tags=["account"], route_class=StrictJsonRoute)
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: error_response("Too many failed attempts: wait the Retry-After seconds")
 }
-SignedIn = Annotated[Principal, signed_in()]
-Admin = Annotated[Principal, allow(Role.ADMIN)]
 
 
 @router.get("/health", dependencies=[public()])

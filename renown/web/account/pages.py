@@ -46,11 +46,10 @@ from renown.web.deps import SessionDep, SettingsDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
 from renown.web.forms import form_action, see_other
 from renown.web.params import SINGLE_LINE, RowId
-from renown.web.policy import SESSION_TOKEN, csrf_token, public, session_limits, signed_in
+from renown.web.policy import SESSION_TOKEN, SignedIn, csrf_token, public, session_limits
 from renown.web.render import render
 
 router = APIRouter()
-SignedIn = Annotated[Principal, signed_in()]
 PasswordField = Annotated[str, Form(max_length=200)]
 
 
@@ -133,9 +132,7 @@ async def signin(
 
 
 @router.post("/signout")
-def signout(
-    request: Request, session: SessionDep, principal: Annotated[Principal, signed_in()]
-) -> Response:
+def signout(request: Request, session: SessionDep, principal: SignedIn) -> Response:
     """End the session, on the server and in the browser."""
     token = _current(request)
 

@@ -8,20 +8,16 @@ from fastapi import APIRouter, File, UploadFile, status
 
 from renown import audit
 from renown.accounts import actions
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org import actions as org_actions
 from renown.org.views import ImportReport
 from renown.web.account.shapes import AccountIn, AccountOut
 from renown.web.admin.shapes import AuditVerifyOut
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
-from renown.web.policy import allow
+from renown.web.policy import Admin, PeopleAdmin
 from renown.web.uploads import read_upload
 
 router = APIRouter(tags=["administration"], route_class=StrictJsonRoute)
-Admin = Annotated[Principal, allow(Role.ADMIN)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)

@@ -8,13 +8,13 @@ token is the credential, so an unknown token is a plain 404 (no oracle).
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import actions, frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
@@ -49,12 +49,9 @@ from renown.web.feedback.shapes import (
 )
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Moment, OptionalId, RowId
-from renown.web.policy import allow, public, signed_in
+from renown.web.policy import PeopleAdmin, SignedIn, Staff, public
 
 router = APIRouter(tags=["feedback"], route_class=StrictJsonRoute)
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
-SignedIn = Annotated[Principal, signed_in()]
 LinkToken = Annotated[
     str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$", description="The link's token.")
 ]
@@ -65,6 +62,29 @@ Since = Annotated[
 Until = Annotated[
     Moment | None, Query(description="Named items given before this (with a time zone).")
 ]
+
+
+@dataclass(frozen=True)
+class Named:
+    """Which named feedback items to show (``None``: any)."""
+
+    competency: str | None
+    since: datetime | None
+    until: datetime | None
+    request_id: int | None
+
+
+def _named(
+    competency: CompetencyFilter = None,
+    since: Since = None,
+    until: Until = None,
+    request_id: OptionalId = None,
+) -> Named:
+    return Named(competency, since, until, request_id)
+
+
+NamedFilter = Annotated[Named, Depends(_named)]
+"""The filters of the named items of a person's received feedback."""
 UnreadOnly = Annotated[bool, Query()]
 NotificationLimit = Annotated[int, Query(ge=1, le=200)]
 
@@ -95,16 +115,10 @@ def give_feedback(
 def received(
     principal: Staff,
     session: SessionDep,
-    competency: CompetencyFilter = None,
-    since: Since = None,
-    until: Until = None,
-    request_id: OptionalId = None,
+    named: NamedFilter,
 ) -> FeedbackViewOut:
     """Feedback about me: named items (filters apply to these) and anonymous aggregates."""
-    view = queries.received(
-        session, principal, competency=competency, since=since, until=until, request_id=request_id
-    )
-    return FeedbackViewOut.model_validate(view)
+    return FeedbackViewOut.model_validate(queries.received(session, principal, **asdict(named)))
 
 
 @router.get("/feedback/given")
@@ -118,21 +132,10 @@ def about_person(
     person_id: RowId,
     principal: Staff,
     session: SessionDep,
-    competency: CompetencyFilter = None,
-    since: Since = None,
-    until: Until = None,
-    request_id: OptionalId = None,
+    named: NamedFilter,
 ) -> FeedbackViewOut:
     """A person's feedback as their manager chain or HR may see it (404 for anyone else)."""
-    view = queries.about_person(
-        session,
-        principal,
-        person_id,
-        competency=competency,
-        since=since,
-        until=until,
-        request_id=request_id,
-    )
+    view = queries.about_person(session, principal, person_id, **asdict(named))
     return FeedbackViewOut.model_validate(view)
 
 

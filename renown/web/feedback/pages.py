@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import actions, frameworks, queries, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.model import NEVER_ANONYMOUS, Visibility
@@ -35,13 +34,10 @@ from renown.web.feedback.present import (
 )
 from renown.web.forms import form_action, see_other
 from renown.web.params import OptionalId, RowId, SearchText
-from renown.web.policy import allow, signed_in
+from renown.web.policy import PeopleAdmin, SignedIn, Staff
 from renown.web.render import is_htmx, render
 
 router = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
-SignedIn = Annotated[Principal, signed_in()]
 PICKER_SIZE = 8
 TABS = (
     ("received", "Received"),
@@ -80,34 +76,16 @@ def _mine(request: Request, principal: Principal, session: Session, tab: str) ->
     return render(request, "feedback_mine.html", context)
 
 
-@router.get("/feedback", response_class=HTMLResponse)
 def my_feedback(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """Feedback I received: named items, anonymous group aggregates, competency trends."""
-    return _mine(request, principal, session, "received")
+    """My feedback, a tab a path: received (also at ``/feedback``, where notifications
+    link) with anonymous group aggregates and competency trends, given, my requests with
+    their status, and requests waiting for my answer."""
+    tab = request.url.path.rpartition("/")[2]
+    return _mine(request, principal, session, "received" if tab == "feedback" else tab)
 
 
-@router.get("/feedback/received", response_class=HTMLResponse)
-def my_received(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """The received tab (notifications link here)."""
-    return _mine(request, principal, session, "received")
-
-
-@router.get("/feedback/given", response_class=HTMLResponse)
-def my_given(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """Feedback I gave."""
-    return _mine(request, principal, session, "given")
-
-
-@router.get("/feedback/requested", response_class=HTMLResponse)
-def my_requests(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """Requests I made, with their status."""
-    return _mine(request, principal, session, "requested")
-
-
-@router.get("/feedback/pending", response_class=HTMLResponse)
-def my_pending(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """Requests waiting for my answer."""
-    return _mine(request, principal, session, "pending")
+for _path in ("/feedback", *(f"/feedback/{tab}" for tab, _ in TABS)):
+    router.get(_path, response_class=HTMLResponse)(my_feedback)
 
 
 # --- Giving -------------------------------------------------------------------------------

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.core.roles import STAFF_ROLES, Role
+from renown.core.roles import Role
 from renown.feedback import frameworks, links, outside, queries, requests, thresholds
-from renown.feedback.actions import Answer
 from renown.feedback.model import Anonymity, Visibility
 from renown.feedback.raters import Delivery, link_delivery
 from renown.feedback.relations import acting_person
@@ -29,21 +28,19 @@ from renown.notify.rater_links import mail_rater_links
 from renown.org import queries as org_queries
 from renown.web.deps import SessionDep
 from renown.web.feedback.present import (
+    AnswerForm,
     FormText,
     PersonId,
-    Ratings,
     end_of_day,
     parse_raters,
-    parse_ratings,
     rater_url,
 )
 from renown.web.forms import form_action, see_other
 from renown.web.params import RowId, SingleLine
-from renown.web.policy import allow, public
+from renown.web.policy import Staff, public
 from renown.web.render import render
 
 router = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 LinkToken = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 DEFAULT_LIFETIME_DAYS = 14
 
@@ -224,15 +221,13 @@ def answer(
     request_id: RowId,
     principal: Staff,
     session: SessionDep,
-    text: FormText = "",
-    rating: Ratings = [],  # noqa: B006
-    anonymous: Annotated[bool | None, Form()] = None,
+    form: AnswerForm,
 ) -> Response:
     """Store my answer (once, before expiry)."""
     return form_action(
         session,
         lambda: requests.check_answer_request(
-            session, principal, request_id, Answer(text, parse_ratings(rating)), anonymous=anonymous
+            session, principal, request_id, form.answer(), anonymous=form.anonymous
         ),
         done="/feedback/pending?done=answered",
         refused=lambda reason: _answer_form(request, principal, session, request_id, reason),
@@ -269,16 +264,12 @@ def external_feedback_answer(
     request: Request,
     token: LinkToken,
     session: SessionDep,
-    text: FormText = "",
-    rating: Ratings = [],  # noqa: B006
-    anonymous: Annotated[bool | None, Form()] = None,
+    form: AnswerForm,
 ) -> Response:
     """Store the outside rater's answer, then thank them."""
     return form_action(
         session,
-        lambda: outside.do_answer_external(
-            session, token, Answer(text, parse_ratings(rating)), anonymous=anonymous
-        ),
+        lambda: outside.do_answer_external(session, token, form.answer(), anonymous=form.anonymous),
         done=lambda: _external_page(request, session, token, thanks=True),
         refused=lambda reason: _external_page(request, session, token, error=reason),
     )

@@ -5,19 +5,22 @@ browser)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
 from renown.feedback import frameworks
+from renown.feedback.actions import Answer
 from renown.feedback.model import MAX_TEXT
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.views import TrendPoint
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
+from renown.web.vega import chart
 
 FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
 Ratings = Annotated[list[SingleLine], Form(max_length=64)]
@@ -46,6 +49,31 @@ def parse_ratings(values: Sequence[str]) -> dict[str, int]:
     return ratings
 
 
+@dataclass(frozen=True)
+class AnswerFields:
+    """An answer form as posted: its text, ``competency:rating`` values and anonymity."""
+
+    text: str
+    ratings: list[str]
+    anonymous: bool | None
+
+    def answer(self) -> Answer:
+        """The answer (:class:`Invalid` for a malformed rating, refused like any other)."""
+        return Answer(self.text, parse_ratings(self.ratings))
+
+
+def _answer_fields(
+    text: FormText = "",
+    rating: Ratings = [],  # noqa: B006
+    anonymous: Annotated[bool | None, Form()] = None,
+) -> AnswerFields:
+    return AnswerFields(text, rating, anonymous)
+
+
+AnswerForm = Annotated[AnswerFields, Depends(_answer_fields)]
+"""The fields of the answer to a feedback request, by a colleague or an outside rater."""
+
+
 def competency_names(session: Session, org_id: int) -> dict[str, str]:
     return {c.key: c.name for c in frameworks.competencies(session, org_id)}
 
@@ -61,42 +89,36 @@ def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> di
         }
         for p in points
     ]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": "Mean rating per competency by quarter",
-        "width": "container",
-        "height": 220,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.2},
-        "encoding": {
-            "x": {
-                "field": "quarter",
-                "type": "ordinal",
-                "title": "Quarter",
-                "sort": "ascending",
-                "axis": {"labelAngle": 0},
+    return chart(
+        "Mean rating per competency by quarter",
+        220,
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.2},
+            "encoding": {
+                "x": {
+                    "field": "quarter",
+                    "type": "ordinal",
+                    "title": "Quarter",
+                    "sort": "ascending",
+                    "axis": {"labelAngle": 0},
+                },
+                "y": {
+                    "field": "mean",
+                    "type": "quantitative",
+                    "title": "Mean rating",
+                    "scale": {"domain": [1, 5]},
+                },
+                "color": {"field": "competency", "type": "nominal", "title": "Competency"},
+                "tooltip": [
+                    {"field": "competency", "type": "nominal", "title": "Competency"},
+                    {"field": "quarter", "type": "ordinal", "title": "Quarter"},
+                    {"field": "mean", "type": "quantitative", "title": "Mean", "format": ".2f"},
+                    {"field": "n", "type": "quantitative", "title": "Ratings"},
+                ],
             },
-            "y": {
-                "field": "mean",
-                "type": "quantitative",
-                "title": "Mean rating",
-                "scale": {"domain": [1, 5]},
-            },
-            "color": {"field": "competency", "type": "nominal", "title": "Competency"},
-            "tooltip": [
-                {"field": "competency", "type": "nominal", "title": "Competency"},
-                {"field": "quarter", "type": "ordinal", "title": "Quarter"},
-                {"field": "mean", "type": "quantitative", "title": "Mean", "format": ".2f"},
-                {"field": "n", "type": "quantitative", "title": "Ratings"},
-            ],
         },
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
-        },
-    }
+    )
 
 
 def parse_raters(text: str) -> list[ExternalRater]:

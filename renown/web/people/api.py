@@ -6,18 +6,16 @@ admit the organisation's own staff roles and format the answers.
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from renown.accounts.principal import Principal
 from renown.core.explanation import Explanation
-from renown.core.roles import STAFF_ROLES
 from renown.org import queries
 from renown.org.views import Network
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
-from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText
+from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText, UnitFilter
 from renown.web.people.shapes import (
     DepartmentOut,
     LeaderboardPage,
@@ -27,32 +25,22 @@ from renown.web.people.shapes import (
     TeamDetail,
     TeamOut,
 )
-from renown.web.policy import allow
+from renown.web.policy import Staff
 
 router = APIRouter(tags=["people"], route_class=StrictJsonRoute)
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 
 
 @router.get("/people")
 def list_people(
     principal: Staff,
     session: SessionDep,
+    unit: UnitFilter,
     q: SearchText = None,
-    team_id: OptionalId = None,
-    department_id: OptionalId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> PeoplePage:
     """People the caller may see, optionally filtered."""
-    page = queries.list_people(
-        session,
-        principal,
-        q=q,
-        team_id=team_id,
-        department_id=department_id,
-        limit=limit,
-        offset=offset,
-    )
+    page = queries.list_people(session, principal, q=q, limit=limit, offset=offset, **asdict(unit))
     return PeoplePage.model_validate(page)
 
 
@@ -83,21 +71,14 @@ def get_profile(person_id: RowId, principal: Staff, session: SessionDep) -> Prof
 def leaderboard(
     principal: Staff,
     session: SessionDep,
+    unit: UnitFilter,
     run_id: OptionalId = None,
-    team_id: OptionalId = None,
-    department_id: OptionalId = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> LeaderboardPage:
     """Scores of the people the caller may see, best first (latest run by default)."""
     board = queries.leaderboard(
-        session,
-        principal,
-        run_id=run_id,
-        team_id=team_id,
-        department_id=department_id,
-        limit=limit,
-        offset=offset,
+        session, principal, run_id=run_id, limit=limit, offset=offset, **asdict(unit)
     )
     return LeaderboardPage.model_validate(board)
 
@@ -133,11 +114,8 @@ def list_departments(principal: Staff, session: SessionDep) -> list[DepartmentOu
 def network(
     principal: Staff,
     session: SessionDep,
-    team_id: OptionalId = None,
-    department_id: OptionalId = None,
+    unit: UnitFilter,
     limit: Limit = 300,
 ) -> Network:
     """Who drives whose influence, among visible people of a team or department."""
-    return queries.network(
-        session, principal, team_id=team_id, department_id=department_id, limit=limit
-    )
+    return queries.network(session, principal, limit=limit, **asdict(unit))

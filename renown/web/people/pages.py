@@ -18,7 +18,8 @@ vendored graph library, so the map and the API can never disagree about who is v
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
@@ -27,12 +28,12 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.explanation import read_explanation
-from renown.core.roles import STAFF_ROLES, Role
+from renown.core.roles import Role
 from renown.org import queries
 from renown.recognition import queries as recognition_queries
 from renown.store.tables.scores import ScoreSnapshot
 from renown.web.deps import SessionDep
-from renown.web.params import Offset, OptionalId, RowId, SearchText
+from renown.web.params import Offset, OptionalId, RowId, SearchText, UnitFilter
 from renown.web.people.present import (
     component_bars,
     departments_reached,
@@ -41,11 +42,10 @@ from renown.web.people.present import (
     score_segments,
     trend_chart_spec,
 )
-from renown.web.policy import allow, signed_in
+from renown.web.policy import SignedIn, Staff
 from renown.web.render import PAGE_SIZE, is_htmx, query_string, render
 
 router = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
 TOP = 10
 """People in the organisation summary's top list."""
 NETWORK_API = "/api/v1/network"
@@ -55,9 +55,7 @@ PARTIALS = {"people.html": "_people_results.html", "leaderboard.html": "_leaderb
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(
-    request: Request, principal: Annotated[Principal, signed_in()], session: SessionDep
-) -> HTMLResponse:
+def home(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
     """Score card, reports or organisation summary, depending on the role."""
     if not principal.is_staff:
         return render(request, "home_plain.html")
@@ -127,22 +125,15 @@ def people(
     request: Request,
     principal: Staff,
     session: SessionDep,
+    unit: UnitFilter,
     q: SearchText = None,
-    team_id: OptionalId = None,
-    department_id: OptionalId = None,
     offset: Offset = 0,
 ) -> HTMLResponse:
     """Search the people the viewer may see; htmx asks for the results part only."""
     page = queries.list_people(
-        session,
-        principal,
-        q=q,
-        team_id=team_id,
-        department_id=department_id,
-        limit=PAGE_SIZE,
-        offset=offset,
+        session, principal, q=q, limit=PAGE_SIZE, offset=offset, **asdict(unit)
     )
-    filters = {"q": (q or "").strip(), "team_id": team_id, "department_id": department_id}
+    filters = {"q": (q or "").strip(), **asdict(unit)}
     return _filtered(
         request, principal, session, "/people", {"page": page}, filters, offset, "people.html"
     )
@@ -204,26 +195,18 @@ def leaderboard(
     request: Request,
     principal: Staff,
     session: SessionDep,
-    team_id: OptionalId = None,
-    department_id: OptionalId = None,
+    unit: UnitFilter,
     offset: Offset = 0,
 ) -> HTMLResponse:
     """Latest run's scores, best first; htmx asks for the table part only."""
-    board = queries.leaderboard(
-        session,
-        principal,
-        team_id=team_id,
-        department_id=department_id,
-        limit=PAGE_SIZE,
-        offset=offset,
-    )
+    board = queries.leaderboard(session, principal, limit=PAGE_SIZE, offset=offset, **asdict(unit))
     context = {
         "board": board,
         "rows": [(row, score_segments(row.components)) for row in board.items],
         "legend": legend([row.components for row in board.items]),
         "run": queries.latest_run(session, principal.org_id),
     }
-    filters = {"team_id": team_id, "department_id": department_id}
+    filters = asdict(unit)
     return _filtered(
         request, principal, session, "/leaderboard", context, filters, offset, "leaderboard.html"
     )

@@ -22,7 +22,7 @@ from renown.org.queries import OUTSIDER
 from renown.org.views import COLLEAGUE, Connection, HistoryPoint
 from renown.prominence.components import COMPONENTS
 from renown.prominence.model import SCORE_SPAN
-from renown.web.vega import VEGA_LITE_SCHEMA
+from renown.web.vega import chart
 
 HIDDEN_GROUPS = {
     COLLEAGUE: "colleagues whose profiles you cannot see",
@@ -187,36 +187,30 @@ def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
         {"as_of": point.as_of.date().isoformat(), "score": point.score, "run": point.run_id}
         for point in history
     ]
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": "Score over scoring runs",
-        "width": "container",
-        "height": 220,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
-        "encoding": {
-            "x": {
-                "field": "as_of",
-                "type": "temporal",
-                "title": "Scoring run (as of)",
-                "axis": {"format": "%d %b %Y", "labelAngle": 0, "tickCount": 6},
+    return chart(
+        "Score over scoring runs",
+        220,
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "point": {"filled": True, "size": 60}, "strokeWidth": 2.5},
+            "encoding": {
+                "x": {
+                    "field": "as_of",
+                    "type": "temporal",
+                    "title": "Scoring run (as of)",
+                    "axis": {"format": "%d %b %Y", "labelAngle": 0, "tickCount": 6},
+                },
+                "y": {
+                    "field": "score",
+                    "type": "quantitative",
+                    "title": "Score",
+                    "scale": {"domain": [0, 100]},
+                },
+                "color": {"value": "#3b528b"},
+                "tooltip": [
+                    {"field": "as_of", "type": "temporal", "title": "As of", "format": "%d %b %Y"},
+                    {"field": "score", "type": "quantitative", "title": "Score"},
+                ],
             },
-            "y": {
-                "field": "score",
-                "type": "quantitative",
-                "title": "Score",
-                "scale": {"domain": [0, 100]},
-            },
-            "color": {"value": "#3b528b"},
-            "tooltip": [
-                {"field": "as_of", "type": "temporal", "title": "As of", "format": "%d %b %Y"},
-                {"field": "score", "type": "quantitative", "title": "Score"},
-            ],
         },
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
-        },
-    }
+    )

@@ -6,21 +6,16 @@ person of another organisation is "not found" (404) before the body is judged (4
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
 
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.privacy.erase import check_erase_person
 from renown.web.deps import SessionDep, SettingsDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin
 from renown.web.privacy.shapes import ErasureIn, ErasureOut
 
 router = APIRouter(tags=["privacy"], route_class=StrictJsonRoute)
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 
 
 @router.post("/people/{person_id}/erase")

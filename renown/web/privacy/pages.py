@@ -12,19 +12,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.org.access import person_in_org
 from renown.privacy.erase import MAX_REASON, Erasure, check_erase_person
 from renown.store.tables.org import Person
 from renown.web.deps import SessionDep, SettingsDep
 from renown.web.forms import form_action
 from renown.web.params import NO_NUL, RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 
 router = APIRouter()
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 FormText = Annotated[str, Form(max_length=MAX_REASON, pattern=NO_NUL)]
 
 

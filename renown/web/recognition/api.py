@@ -10,6 +10,7 @@ a 404 whatever was sent, before any of the body is judged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.clock import SystemClock
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.recognition import actions, queries
 from renown.recognition import job as job_actions
 from renown.recognition.queries import (
@@ -33,7 +33,7 @@ from renown.recognition.rings import check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin, Staff
 from renown.web.recognition.shapes import (
     REACTION_PATTERN,
     BadgeDefinitionOut,
@@ -47,8 +47,6 @@ from renown.web.recognition.shapes import (
 from renown.web.shapes import JobOut
 
 router = APIRouter(tags=["recognition"], route_class=StrictJsonRoute)
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 ReactionKind = Annotated[
@@ -103,7 +101,12 @@ def withdraw_kudos(kudos_id: RowId, principal: Staff, session: SessionDep) -> Re
 # --- Reactions and comments ---------------------------------------------------------------
 
 
-def _reactions(session: Session, principal: Principal, kudos_id: int) -> ReactionsOut:
+def _reacted(
+    act: Callable[..., object], session: Session, principal: Principal, kudos_id: int, kind: str
+) -> ReactionsOut:
+    """Apply ``act`` (react or take back), commit and answer with the kudos' reactions."""
+    act(session, principal, kudos_id, kind, clock=CLOCK)
+    session.commit()
     view = queries.kudos_one(session, principal, kudos_id)
     return ReactionsOut(kudos_id=view.id, reactions=view.reactions, my_reactions=view.my_reactions)
 
@@ -113,9 +116,7 @@ def react(
     kudos_id: RowId, kind: ReactionKind, principal: Staff, session: SessionDep
 ) -> ReactionsOut:
     """React to a kudos (reacting again with the same kind changes nothing)."""
-    actions.check_react(session, principal, kudos_id, kind, clock=CLOCK)
-    session.commit()
-    return _reactions(session, principal, kudos_id)
+    return _reacted(actions.check_react, session, principal, kudos_id, kind)
 
 
 @router.delete("/kudos/{kudos_id}/reactions/{kind}")
@@ -123,9 +124,7 @@ def unreact(
     kudos_id: RowId, kind: ReactionKind, principal: Staff, session: SessionDep
 ) -> ReactionsOut:
     """Take back my reaction (no reaction of mine: nothing changes)."""
-    actions.check_unreact(session, principal, kudos_id, kind, clock=CLOCK)
-    session.commit()
-    return _reactions(session, principal, kudos_id)
+    return _reacted(actions.check_unreact, session, principal, kudos_id, kind)
 
 
 @router.get("/kudos/{kudos_id}/comments")

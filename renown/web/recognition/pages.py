@@ -21,7 +21,6 @@ from renown.accounts.principal import Principal
 from renown.badges import Tier
 from renown.core.clock import SystemClock
 from renown.core.errors import Invalid, NotFound
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.feedback import frameworks
 from renown.org import queries as org_queries
 from renown.recognition import actions, queries
@@ -31,12 +30,10 @@ from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin, Staff
 from renown.web.render import is_htmx, render
 
 router = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
 ReasonText = Annotated[str, Form(max_length=MAX_REASON), MULTI_LINE]
 Kind = Annotated[str, Form(pattern="^(" + "|".join(REACTION_KINDS) + ")$")]
@@ -157,7 +154,8 @@ def _reactions(request: Request, principal: Principal, session: Session, kudos_i
     return render(request, "kudos_reactions.html", _context(principal) | {"item": item})
 
 
-@router.post("/kudos/{kudos_id}/react")
+@router.post("/kudos/{kudos_id}/unreact")
+@router.post("/kudos/{kudos_id}/react")  # registered first: the innermost decorator runs first
 def react(
     request: Request,
     kudos_id: RowId,
@@ -165,22 +163,10 @@ def react(
     session: SessionDep,
     kind: Kind = "thumbsup",
 ) -> Response:
-    """Add my reaction; htmx gets the kudos' reaction bar back."""
-    actions.check_react(session, principal, kudos_id, kind, clock=CLOCK)
-    session.commit()
-    return _reactions(request, principal, session, kudos_id)
-
-
-@router.post("/kudos/{kudos_id}/unreact")
-def unreact(
-    request: Request,
-    kudos_id: RowId,
-    principal: Staff,
-    session: SessionDep,
-    kind: Kind = "thumbsup",
-) -> Response:
-    """Take back my reaction; htmx gets the kudos' reaction bar back."""
-    actions.check_unreact(session, principal, kudos_id, kind, clock=CLOCK)
+    """Add my reaction (``/react``) or take it back (``/unreact``); htmx gets the kudos'
+    reaction bar back."""
+    act = actions.check_unreact if request.url.path.endswith("/unreact") else actions.check_react
+    act(session, principal, kudos_id, kind, clock=CLOCK)
     session.commit()
     return _reactions(request, principal, session, kudos_id)
 

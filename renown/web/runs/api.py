@@ -14,8 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile, status
 from starlette.concurrency import run_in_threadpool
 
-from renown.accounts.principal import Principal
-from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.ingest.sources import SourceEntry
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.scoring import actions, queries
@@ -23,13 +21,12 @@ from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin
 from renown.web.runs.shapes import IngestSourceIn, RunOut, StartScoringIn
 from renown.web.shapes import JobOut
 from renown.web.uploads import read_upload
 
 router = APIRouter(tags=["scoring runs"], route_class=StrictJsonRoute)
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 

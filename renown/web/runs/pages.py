@@ -22,7 +22,6 @@ from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotFound, RenownError
-from renown.core.roles import PEOPLE_ADMIN_ROLES
 from renown.ingest import sources
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.org import queries as org_queries
@@ -32,12 +31,11 @@ from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
 from renown.web.forms import form_action, see_other
 from renown.web.params import SINGLE_LINE, RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin
 from renown.web.render import is_htmx, render
 from renown.web.uploads import read_upload
 
 router = APIRouter()
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 RECENT = 20
 TOP_OF_RUN = 10
 

@@ -119,10 +119,8 @@ class RoundOut(BaseModel):
         return cls.model_validate(round_).model_copy(update={"candidates": candidates})
 
 
-class BoardRowOut(BaseModel):
-    """A candidate on the board and the explanation of their place."""
-
-    model_config = READ
+class CandidateOut(BaseModel):
+    """Who a candidate is and where the evidence ranks them (the start of every row)."""
 
     person_id: int
     name: str
@@ -130,6 +128,13 @@ class BoardRowOut(BaseModel):
     department: str | None
     rank: int | None
     composite: float | None
+
+
+class BoardRowOut(CandidateOut):
+    """A candidate on the board and the explanation of their place."""
+
+    model_config = READ
+
     recommended: bool = Field(description="In the recommended top N")
     contributions: list[ContributionView]
     missing: list[str] = Field(description="Weighted criteria the candidate has no evidence for")
@@ -241,15 +246,9 @@ class CandidateExplanationOut(BaseModel):
 # --- Calibration --------------------------------------------------------------------------
 
 
-class NineBoxRowOut(BaseModel):
+class NineBoxRowOut(CandidateOut):
     """A candidate's cell now (after calibration) and as computed from the evidence."""
 
-    person_id: int
-    name: str
-    title: str | None
-    department: str | None
-    rank: int | None
-    composite: float | None
     box: Cell | None
     computed: Cell | None
     movable: bool = Field(description="The caller may move this person now")
@@ -353,17 +352,11 @@ def _evidence(items: Any) -> Any:
     return [dict(zip(("label", "shown", "contribution"), item, strict=True)) for item in items]
 
 
-class SuccessorOut(BaseModel):
+class SuccessorOut(CandidateOut):
     """A successor on the chart, with the readiness set and the one the evidence suggests."""
 
     model_config = READ
 
-    person_id: int
-    name: str
-    title: str | None
-    department: str | None
-    rank: int | None
-    composite: float | None
     readiness: Readiness
     readiness_label: str
     reason: str

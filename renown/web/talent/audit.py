@@ -26,8 +26,9 @@ from renown.talent.report_pdf import format_p, format_rate, format_ratio, report
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
-from renown.web.talent.rounds import CLOCK, PeopleAdmin
+from renown.web.talent.rounds import CLOCK
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()

@@ -31,11 +31,11 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin, allow
 from renown.web.render import is_htmx, render
 from renown.web.talent.answers import CalibrationSessionOut, MoveOut, NineBoxOut
 from renown.web.talent.present_ninebox import actor_labels, grid, ninebox_spec
-from renown.web.talent.rounds import CLOCK, PeopleAdmin, required
+from renown.web.talent.rounds import CLOCK, required
 from renown.web.talent.shapes import CalibrationSessionIn, MoveIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -174,7 +174,8 @@ def _ninebox_at(round_id: int, session_id: int, extra: str = "") -> str:
     return f"/talent/rounds/{round_id}/ninebox?session_id={session_id}{extra}"
 
 
-@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)  # registered first
 def ninebox_page(
     request: Request,
     round_id: RowId,
@@ -182,21 +183,11 @@ def ninebox_page(
     session: SessionDep,
     session_id: OptionalId = None,
 ) -> HTMLResponse:
-    """The 9-box chart and table, the calibration session and its live shift."""
-    return _page(request, principal, session, round_id, session_id)
-
-
-@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
-def shift_partial(
-    request: Request,
-    round_id: RowId,
-    principal: Calibrator,
-    session: SessionDep,
-    session_id: OptionalId = None,
-) -> HTMLResponse:
-    """The session's shift per department and its moves (htmx polls this)."""
-    view = calibration.nine_box(session, principal, round_id, session_id=session_id)
-    return render(request, "talent_ninebox_shift.html", _context(session, view, principal, "", {}))
+    """The 9-box chart and table, the calibration session and its live shift; at
+    ``/shift`` only the session's shift per department and its moves (htmx polls this)."""
+    shift = request.url.path.endswith("/shift")
+    template = "talent_ninebox_shift.html" if shift else "talent_ninebox.html"
+    return _page(request, principal, session, round_id, session_id, template=template)
 
 
 @pages.post("/talent/rounds/{round_id}/calibration", response_class=HTMLResponse)

@@ -25,6 +25,7 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
+from renown.web.policy import PeopleAdmin, Staff
 from renown.web.render import render
 from renown.web.talent.answers import CandidateExplanationOut, DecisionOut
 from renown.web.talent.present_board import (
@@ -38,14 +39,7 @@ from renown.web.talent.present_board import (
     parse_people,
     segments,
 )
-from renown.web.talent.rounds import (
-    CLOCK,
-    PeopleAdmin,
-    Staff,
-    board_done,
-    board_page_of,
-    required,
-)
+from renown.web.talent.rounds import CLOCK, board_done, board_page_of, required
 from renown.web.talent.shapes import AppealAnswerIn, AppealIn, DecisionIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

@@ -27,9 +27,10 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import SINGLE_LINE
+from renown.web.policy import Staff
 from renown.web.render import render
 from renown.web.talent.answers import MyDemographicsOut
-from renown.web.talent.rounds import CLOCK, Staff
+from renown.web.talent.rounds import CLOCK
 from renown.web.talent.shapes import DemographicsIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)

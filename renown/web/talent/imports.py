@@ -26,8 +26,9 @@ from renown.talent.imports import ImportSummary
 from renown.talent.records import DEMOGRAPHICS_COLUMNS, TALENT_COLUMNS, RecordErrors
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
-from renown.web.talent.rounds import CLOCK, PeopleAdmin
+from renown.web.talent.rounds import CLOCK
 from renown.web.uploads import read_upload
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -175,27 +176,22 @@ def imports_page(request: Request, principal: PeopleAdmin) -> HTMLResponse:
     return _imports_page(request)
 
 
-@pages.post("/talent/imports/records", response_class=HTMLResponse)
-async def import_records_page(
-    request: Request,
-    principal: PeopleAdmin,
-    session: SessionDep,
-    file: Annotated[UploadFile, File()],
-) -> HTMLResponse:
-    """Import performance ratings, career facts and external observations."""
-    return await _import_page(
-        request, principal, session, file, imports.check_import_talent_records, "records"
-    )
+IMPORTERS: dict[str, Importer] = {
+    "records": imports.check_import_talent_records,
+    "demographics": imports.check_import_demographics,
+}
+"""The file kinds of the imports page (the last segment of the upload's path)."""
 
 
 @pages.post("/talent/imports/demographics", response_class=HTMLResponse)
-async def import_demographics_page(
+@pages.post("/talent/imports/records", response_class=HTMLResponse)
+async def import_page(
     request: Request,
     principal: PeopleAdmin,
     session: SessionDep,
     file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
-    """Import self-reported demographic answers collected outside renown."""
-    return await _import_page(
-        request, principal, session, file, imports.check_import_demographics, "demographics"
-    )
+    """Import performance ratings, career facts and external observations (``records``),
+    or self-reported demographic answers collected outside renown (``demographics``)."""
+    kind = request.url.path.rpartition("/")[2]
+    return await _import_page(request, principal, session, file, IMPORTERS[kind], kind)

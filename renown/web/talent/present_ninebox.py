@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from renown.store.tables.accounts import Account
 from renown.talent.calibration import NineBox
 from renown.talent.ninebox import BOX_NAMES, BOXES, Box
-from renown.web.vega import VEGA_LITE_SCHEMA
+from renown.web.vega import chart
 
 COMPUTED: Final = "As computed"
 MOVED: Final = "Moved in calibration"
@@ -119,82 +119,77 @@ def _axis(title: str) -> dict[str, Any]:
 def ninebox_spec(view: NineBox) -> dict[str, Any]:
     """A Vega-Lite spec of the 9-box: named cells behind one point per placed candidate."""
     scale = {"domain": [0, 3], "nice": False, "zero": False}
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": "9-box: performance against potential",
-        "width": "container",
-        "height": 420,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "layer": [
-            {
-                "data": {"values": _cells(view)},
-                "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 3},
-                "encoding": {
-                    "x": {"field": "x0", "type": "quantitative", "scale": scale},
-                    "x2": {"field": "x1"},
-                    "y": {"field": "y0", "type": "quantitative", "scale": scale},
-                    "y2": {"field": "y1"},
-                    "color": {"field": "fill", "type": "nominal", "scale": None},
-                },
-            },
-            {
-                "data": {"values": _cells(view)},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "baseline": "top",
-                    "dx": 6,
-                    "dy": 6,
-                    "fontWeight": 600,
-                    "color": "#4a5568",
-                },
-                "encoding": {
-                    "x": {"field": "x0", "type": "quantitative", "axis": _axis("Performance")},
-                    "y": {"field": "y1", "type": "quantitative", "axis": _axis("Potential")},
-                    "text": {"field": "label"},
-                },
-            },
-            {
-                "name": "candidates",
-                "data": {"values": chart_points(view)},
-                "mark": {
-                    "type": "point",
-                    "filled": True,
-                    "size": 110,
-                    "opacity": 0.9,
-                    "cursor": "pointer",
-                },
-                "encoding": {
-                    "x": {"field": "x", "type": "quantitative"},
-                    "y": {"field": "y", "type": "quantitative"},
-                    "shape": {
-                        "field": "status",
-                        "type": "nominal",
-                        "scale": {"domain": [COMPUTED, MOVED], "range": ["circle", "diamond"]},
-                        "legend": {"title": None, "orient": "bottom"},
+    return chart(
+        "9-box: performance against potential",
+        420,
+        {
+            "layer": [
+                {
+                    "data": {"values": _cells(view)},
+                    "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 3},
+                    "encoding": {
+                        "x": {"field": "x0", "type": "quantitative", "scale": scale},
+                        "x2": {"field": "x1"},
+                        "y": {"field": "y0", "type": "quantitative", "scale": scale},
+                        "y2": {"field": "y1"},
+                        "color": {"field": "fill", "type": "nominal", "scale": None},
                     },
-                    "color": {
-                        "field": "status",
-                        "type": "nominal",
-                        "scale": {"domain": [COMPUTED, MOVED], "range": ["#3b528b", "#c2410c"]},
-                        "legend": {"title": None, "orient": "bottom"},
-                    },
-                    "tooltip": [
-                        {"field": "name", "title": "Name"},
-                        {"field": "department", "title": "Department"},
-                        {"field": "composite", "title": "Composite", "format": ".1f"},
-                        {"field": "box", "title": "Cell"},
-                        {"field": "status", "title": "Placement"},
-                    ],
                 },
-            },
-        ],
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"labelColor": "#4a5568", "titleColor": "#1b2330", "labelFontSize": 12},
+                {
+                    "data": {"values": _cells(view)},
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "baseline": "top",
+                        "dx": 6,
+                        "dy": 6,
+                        "fontWeight": 600,
+                        "color": "#4a5568",
+                    },
+                    "encoding": {
+                        "x": {"field": "x0", "type": "quantitative", "axis": _axis("Performance")},
+                        "y": {"field": "y1", "type": "quantitative", "axis": _axis("Potential")},
+                        "text": {"field": "label"},
+                    },
+                },
+                {
+                    "name": "candidates",
+                    "data": {"values": chart_points(view)},
+                    "mark": {
+                        "type": "point",
+                        "filled": True,
+                        "size": 110,
+                        "opacity": 0.9,
+                        "cursor": "pointer",
+                    },
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative"},
+                        "y": {"field": "y", "type": "quantitative"},
+                        "shape": {
+                            "field": "status",
+                            "type": "nominal",
+                            "scale": {"domain": [COMPUTED, MOVED], "range": ["circle", "diamond"]},
+                            "legend": {"title": None, "orient": "bottom"},
+                        },
+                        "color": {
+                            "field": "status",
+                            "type": "nominal",
+                            "scale": {"domain": [COMPUTED, MOVED], "range": ["#3b528b", "#c2410c"]},
+                            "legend": {"title": None, "orient": "bottom"},
+                        },
+                        "tooltip": [
+                            {"field": "name", "title": "Name"},
+                            {"field": "department", "title": "Department"},
+                            {"field": "composite", "title": "Composite", "format": ".1f"},
+                            {"field": "box", "title": "Cell"},
+                            {"field": "status", "title": "Placement"},
+                        ],
+                    },
+                },
+            ],
         },
-    }
+        axes={"labelColor": "#4a5568", "titleColor": "#1b2330", "labelFontSize": 12},
+    )
 
 
 def grid(view: NineBox) -> list[list[tuple[Box, str, list[Any]]]]:

@@ -12,7 +12,7 @@ back with the domain's sentence, status 422 and everything that was typed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, Response
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.clock import SystemClock
 from renown.core.errors import Invalid, NotAllowed, NotFound
-from renown.core.roles import PEOPLE_ADMIN_ROLES, STAFF_ROLES
 from renown.org.queries import list_departments
 from renown.store.tables.talent import PromotionRound
 from renown.talent import board as boards
@@ -34,7 +33,7 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
-from renown.web.policy import allow
+from renown.web.policy import PeopleAdmin, Staff
 from renown.web.render import render
 from renown.web.talent.answers import BoardOut, RoundOut
 from renown.web.talent.present_board import (
@@ -60,8 +59,6 @@ from renown.web.talent.shapes import CandidateIn, OpenRoundIn, RoundConfigIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
-Staff = Annotated[Principal, allow(*STAFF_ROLES)]
-PeopleAdmin = Annotated[Principal, allow(*PEOPLE_ADMIN_ROLES)]
 CLOCK: Final = SystemClock()
 """Rounds, decisions and appeals are dated by the server's clock."""
 T = TypeVar("T")

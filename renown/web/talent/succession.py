@@ -35,10 +35,11 @@ from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText, SingleLine
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 from renown.web.talent.answers import PlanOut, SuccessorOut
 from renown.web.talent.present_ninebox import actor_labels
-from renown.web.talent.rounds import CLOCK, PeopleAdmin, required
+from renown.web.talent.rounds import CLOCK, required
 from renown.web.talent.shapes import PlanIn, ReadinessIn, SuccessorIn
 
 api = APIRouter(tags=["succession"], route_class=StrictJsonRoute)

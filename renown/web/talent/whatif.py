@@ -24,10 +24,10 @@ from renown.talent.whatif import WhatIfStep, chart_rows
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import NO_NUL, RowId
+from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 from renown.web.talent.answers import WhatIfOut
-from renown.web.talent.rounds import PeopleAdmin
-from renown.web.vega import VEGA_LITE_SCHEMA
+from renown.web.vega import chart
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
@@ -146,78 +146,76 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
     many = len(whatif.ever_in_top) > BIG_CHART_PEOPLE
     x = {"field": "weight", "type": "quantitative", "title": f"Weight of {view.label}"}
     y_scale = {"reverse": True, "domain": [0.5, lowest + 0.5], "nice": False, "zero": False}
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": f"Rank of each candidate as the weight of {view.label} grows",
-        "width": "container",
-        "height": max(260, min(640, 26 * lowest)),
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "data": {"values": values},
-        "layer": [
-            {
-                "mark": {"type": "line", "point": {"filled": True, "size": 45}, "strokeWidth": 2},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "rank",
-                        "type": "quantitative",
-                        "title": "Rank",
-                        "scale": y_scale,
-                        "axis": {"tickMinStep": 1, "format": "d"},
+    return chart(
+        f"Rank of each candidate as the weight of {view.label} grows",
+        max(260, min(640, 26 * lowest)),
+        {
+            "data": {"values": values},
+            "layer": [
+                {
+                    "mark": {
+                        "type": "line",
+                        "point": {"filled": True, "size": 45},
+                        "strokeWidth": 2,
                     },
-                    "color": {
-                        "field": "name",
-                        "type": "nominal",
-                        "title": "Candidate",
-                        "scale": {"scheme": "tableau20"},
-                        "legend": None if many else {"orient": "right"},
-                    },
-                    "tooltip": [
-                        {"field": "name", "type": "nominal", "title": "Candidate"},
-                        {"field": "weight", "type": "quantitative", "title": "Weight"},
-                        {"field": "rank", "type": "quantitative", "title": "Rank"},
-                        {
-                            "field": "composite",
+                    "encoding": {
+                        "x": x,
+                        "y": {
+                            "field": "rank",
                             "type": "quantitative",
-                            "title": "Composite",
-                            "format": ".1f",
+                            "title": "Rank",
+                            "scale": y_scale,
+                            "axis": {"tickMinStep": 1, "format": "d"},
                         },
-                    ],
+                        "color": {
+                            "field": "name",
+                            "type": "nominal",
+                            "title": "Candidate",
+                            "scale": {"scheme": "tableau20"},
+                            "legend": None if many else {"orient": "right"},
+                        },
+                        "tooltip": [
+                            {"field": "name", "type": "nominal", "title": "Candidate"},
+                            {"field": "weight", "type": "quantitative", "title": "Weight"},
+                            {"field": "rank", "type": "quantitative", "title": "Rank"},
+                            {
+                                "field": "composite",
+                                "type": "quantitative",
+                                "title": "Composite",
+                                "format": ".1f",
+                            },
+                        ],
+                    },
                 },
-            },
-            {
-                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b42318"},
-                "encoding": {"y": {"field": "rank", "type": "quantitative"}},
-            },
-            {
-                "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 4,
-                    "dy": -7,
-                    "color": "#b42318",
-                    "fontSize": 11,
+                {
+                    "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                    "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b42318"},
+                    "encoding": {"y": {"field": "rank", "type": "quantitative"}},
                 },
-                "encoding": {
-                    "x": {"value": 0},
-                    "y": {"field": "rank", "type": "quantitative"},
-                    "text": {"field": "label"},
+                {
+                    "data": {"values": [{"rank": cut, "label": f"top {whatif.top_n} above"}]},
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "dx": 4,
+                        "dy": -7,
+                        "color": "#b42318",
+                        "fontSize": 11,
+                    },
+                    "encoding": {
+                        "x": {"value": 0},
+                        "y": {"field": "rank", "type": "quantitative"},
+                        "text": {"field": "label"},
+                    },
                 },
-            },
-            {
-                "data": {"values": [{"weight": whatif.configured_weight}]},
-                "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
-                "encoding": {"x": {"field": "weight", "type": "quantitative"}},
-            },
-        ],
-        "config": {
-            "font": "system-ui, sans-serif",
-            "view": {"stroke": None},
-            "axis": {"gridColor": "#edf1f5", "domainColor": "#c3ccd8", "labelColor": "#4a5568"},
+                {
+                    "data": {"values": [{"weight": whatif.configured_weight}]},
+                    "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
+                    "encoding": {"x": {"field": "weight", "type": "quantitative"}},
+                },
+            ],
         },
-    }
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -277,7 +275,8 @@ def sweep(
 SweepDep = Annotated[Sweep, Depends(sweep)]
 
 
-@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
+@pages.get("/talent/rounds/{round_id}/whatif", response_class=HTMLResponse)  # registered first
 def whatif_page(
     request: Request,
     round_id: RowId,
@@ -286,15 +285,20 @@ def whatif_page(
     asked: SweepDep,
     weight: Weight = None,
 ) -> HTMLResponse:
-    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``."""
+    """How the top N moves as one criterion's weight goes from 0 to ``max_weight``; at
+    ``/table`` only the top N at the grid weight nearest ``weight`` (htmx swaps it under
+    the slider)."""
     view = asked.of(session, principal, round_id)
+    table = step_table(view, nearest_step(view, weight))
+    if request.url.path.endswith("/table"):
+        return render(request, "talent_whatif_table.html", {"view": view, "table": table})
     grid = view.whatif.steps
     context = {
         "view": view,
         "round": view.round,
         "headline": whatif_headline(view),
         "spec": whatif_chart_spec(view),
-        "table": step_table(view, nearest_step(view, weight)),
+        "table": table,
         "changes": [step_table(view, i) for i in range(len(grid))],
         "infos": available(session, principal.org_id),
         "key": asked.key,
@@ -303,18 +307,3 @@ def whatif_page(
         "slider_step": slider_step(grid[1].weight - grid[0].weight),
     }
     return render(request, "talent_whatif.html", context)
-
-
-@pages.get("/talent/rounds/{round_id}/whatif/table", response_class=HTMLResponse)
-def whatif_table(
-    request: Request,
-    round_id: RowId,
-    principal: PeopleAdmin,
-    session: SessionDep,
-    asked: SweepDep,
-    weight: Weight = None,
-) -> HTMLResponse:
-    """The top N at the grid weight nearest ``weight`` (htmx swaps it under the slider)."""
-    view = asked.of(session, principal, round_id)
-    table = step_table(view, nearest_step(view, weight))
-    return render(request, "talent_whatif_table.html", {"view": view, "table": table})
