@@ -207,8 +207,8 @@ def _history(session: Any, org_id: int, users: list[int], others: list[int]) -> 
     from renown.core.roles import Role
     from renown.demo.social import SeededColleague
     from renown.feedback.actions import Answer, check_give_feedback
-    from renown.feedback.model import Visibility
     from renown.feedback.requests import check_request_feedback
+    from renown.feedback.vocabulary import Visibility
     from renown.recognition.actions import check_give_kudos
 
     rng = np.random.default_rng(10)

@@ -17,7 +17,7 @@ from renown.badges.facts import (
     facts_from_scores,
 )
 from renown.badges.language import load_rules, parse_rules
-from renown.badges.model import Award, Badge, Tier
+from renown.badges.rules import Award, Badge, Tier
 
 
 def load_default_rules() -> tuple[Badge, ...]:

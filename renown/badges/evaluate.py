@@ -28,7 +28,7 @@ from typing import Final
 import polars as pl
 
 from renown.badges.facts import FactColumn, conform_facts
-from renown.badges.model import (
+from renown.badges.rules import (
     AllOf,
     AnyOf,
     Award,

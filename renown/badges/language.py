@@ -1,4 +1,4 @@
-"""The badge rule language: TOML in, :class:`~renown.badges.model.Badge` out.
+"""The badge rule language: TOML in, :class:`~renown.badges.rules.Badge` out.
 
 The full reference with examples is ``docs/badges.md``. In short, a file is a list of
 ``[[badge]]`` tables::
@@ -34,7 +34,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from renown.badges.model import (
+from renown.badges.rules import (
     OPERATORS,
     AllOf,
     AnyOf,

@@ -18,7 +18,7 @@ from typing import Final
 import polars as pl
 
 from renown.badges.language import parse_rules
-from renown.badges.model import Badge
+from renown.badges.rules import Badge
 
 TARGET: Final = 0.95
 """Precision and recall expected of every badge whose inputs are complete."""

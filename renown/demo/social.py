@@ -42,9 +42,9 @@ from renown.demo.texts import COMMENTS, FEEDBACK, KUDOS_MESSAGES, REQUEST_MESSAG
 from renown.demo.workdays import months_before
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.frameworks import do_seed_default_framework
-from renown.feedback.model import Anonymity, Visibility
 from renown.feedback.requests import check_request_feedback
 from renown.feedback.thresholds import org_threshold
+from renown.feedback.vocabulary import Anonymity, Visibility
 from renown.recognition.actions import REACTION_KINDS, check_comment, check_give_kudos, check_react
 from renown.store.tables.org import Person
 

@@ -25,7 +25,7 @@ from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.frameworks import competency_keys
-from renown.feedback.model import Visibility
+from renown.feedback.vocabulary import Visibility
 from renown.store.tables.org import Person
 
 SEED: Final = 360

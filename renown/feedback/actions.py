@@ -22,7 +22,10 @@ from renown.accounts.principal import Principal
 from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import Invalid
 from renown.feedback.frameworks import checked_competencies
-from renown.feedback.model import (
+from renown.feedback.relations import acting_person, checked_relationship
+from renown.feedback.releases import cut_due_releases
+from renown.feedback.thresholds import check_set_anonymity_threshold, org_threshold
+from renown.feedback.vocabulary import (
     MAX_RATING,
     MAX_TEXT,
     MIN_RATING,
@@ -30,9 +33,6 @@ from renown.feedback.model import (
     Relationship,
     Visibility,
 )
-from renown.feedback.relations import acting_person, checked_relationship
-from renown.feedback.releases import cut_due_releases
-from renown.feedback.thresholds import check_set_anonymity_threshold, org_threshold
 from renown.notify.inapp import do_notify
 from renown.org.access import access_person
 from renown.store.tables.feedback import FeedbackItem, FeedbackRating

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import NotFound
 from renown.feedback.frameworks import competencies
-from renown.feedback.model import RecipientStatus
 from renown.feedback.rater_links import LINK_PREFIX, link_digest
 from renown.feedback.raters import outside_answer_may_be_anonymous
+from renown.feedback.vocabulary import RecipientStatus
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest
 from renown.store.tables.org import Organisation, Person
 

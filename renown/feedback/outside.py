@@ -17,7 +17,6 @@ from renown.accounts.principal import Principal
 from renown.core.clock import SYSTEM_CLOCK, Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.feedback.actions import Answer
-from renown.feedback.model import RecipientStatus, Relationship, Visibility
 from renown.feedback.rater_links import LINK_PREFIX, link_digest, new_link_token
 from renown.feedback.raters import Delivery, may_answer_anonymously
 from renown.feedback.requests import (
@@ -25,6 +24,7 @@ from renown.feedback.requests import (
     refuse_unless_open,
     store_answer,
 )
+from renown.feedback.vocabulary import RecipientStatus, Relationship, Visibility
 from renown.org.access import person_in_org
 from renown.store.tables.feedback import FeedbackRecipient, FeedbackRequest
 

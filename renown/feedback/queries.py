@@ -34,11 +34,9 @@ from renown.feedback.anonymity import (
     summarise,
 )
 from renown.feedback.frameworks import competency_keys
-from renown.feedback.model import Anonymity, RecipientStatus, Visibility
 from renown.feedback.relations import STAFF_ONLY, is_manager_of
 from renown.feedback.releases import released
-from renown.feedback.thresholds import org_threshold
-from renown.feedback.views import (
+from renown.feedback.results import (
     FeedbackView,
     GivenItem,
     NamedItem,
@@ -48,6 +46,8 @@ from renown.feedback.views import (
     RequestView,
     TrendPoint,
 )
+from renown.feedback.thresholds import org_threshold
+from renown.feedback.vocabulary import Anonymity, RecipientStatus, Visibility
 from renown.org.access import access_person
 from renown.store.tables.feedback import (
     AnonymousRelease,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from renown.feedback.model import Visibility
+from renown.feedback.vocabulary import Visibility
 from renown.settings import Settings
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid
-from renown.feedback.model import Relationship
+from renown.feedback.vocabulary import Relationship
 from renown.org.access import access_acting_person
 from renown.org.reporting import manager_chain
 from renown.store.tables.org import Person

@@ -22,9 +22,9 @@ from renown.feedback.anonymity import (
     ReleasedAnswer,
     plan_releases,
 )
-from renown.feedback.model import Visibility
 from renown.feedback.raters import mailbox, may_answer_anonymously
 from renown.feedback.thresholds import org_threshold
+from renown.feedback.vocabulary import Visibility
 from renown.notify.inapp import do_notify
 from renown.store.tables.feedback import (
     AnonymousRelease,

@@ -25,15 +25,6 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.feedback.actions import Answer, do_store_feedback
 from renown.feedback.anonymity import checked_threshold, effective_threshold
 from renown.feedback.frameworks import checked_competencies
-from renown.feedback.model import (
-    MAX_RECIPIENTS,
-    MAX_REMINDERS,
-    MAX_TEXT,
-    Anonymity,
-    RecipientStatus,
-    Relationship,
-    Visibility,
-)
 from renown.feedback.rater_links import (
     ExternalRater,
     checked_raters,
@@ -43,6 +34,15 @@ from renown.feedback.rater_links import (
 from renown.feedback.raters import NAMED_BECAUSE, Delivery, may_answer_anonymously
 from renown.feedback.relations import acting_person, derive_relationship, is_manager_of
 from renown.feedback.thresholds import org_threshold
+from renown.feedback.vocabulary import (
+    MAX_RECIPIENTS,
+    MAX_REMINDERS,
+    MAX_TEXT,
+    Anonymity,
+    RecipientStatus,
+    Relationship,
+    Visibility,
+)
 from renown.notify.inapp import do_notify
 from renown.org.access import access_person, person_in_org
 from renown.org.reporting import manager_chain

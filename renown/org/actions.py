@@ -31,7 +31,7 @@ from renown.accounts.principal import Principal
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 from renown.org.access import access_person
 from renown.org.hris import MAX_PROBLEMS, ORG_CHART, HrisErrors, HrisRow, parse_hris, row_identities
-from renown.org.views import ImportReport
+from renown.org.results import ImportReport
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

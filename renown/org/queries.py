@@ -25,7 +25,7 @@ from renown.core.explanation import Explanation
 from renown.core.roles import Role
 from renown.org.identities import owners_of
 from renown.org.reporting import reporting_line_ids
-from renown.org.views import (
+from renown.org.results import (
     COLLEAGUE,
     Connection,
     HistoryPoint,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from renown.badges import Award, Tier, load_default_rules, load_rules, parse_rules
-from renown.badges.model import AllOf, AnyOf, Condition, Count, Distinct, Streak, Sum, Unit
+from renown.badges.rules import AllOf, AnyOf, Condition, Count, Distinct, Streak, Sum, Unit
 from renown.badges.stackexchange import load_stackexchange_rules
 from renown.core.errors import InputError
 

@@ -18,13 +18,13 @@ from renown.feedback.frameworks import (
     check_seed_default_framework,
     competency_keys,
 )
-from renown.feedback.model import Anonymity, Relationship, Visibility
 from renown.feedback.requests import (
     check_answer_request,
     check_decline,
     check_request_feedback,
     do_send_reminders,
 )
+from renown.feedback.vocabulary import Anonymity, Relationship, Visibility
 from renown.notify.inapp import check_mark_read, list_notifications
 from renown.store import transaction
 from renown.store.tables import AuditEntry, FeedbackItem

@@ -16,7 +16,6 @@ from renown.core.errors import Invalid, NotFound
 from renown.core.roles import Role
 from renown.feedback import queries
 from renown.feedback.actions import Answer, check_give_feedback
-from renown.feedback.model import Anonymity, Relationship, Visibility
 from renown.feedback.outside import do_answer_external
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.requests import (
@@ -25,6 +24,7 @@ from renown.feedback.requests import (
     check_request_feedback,
 )
 from renown.feedback.thresholds import check_set_anonymity_threshold
+from renown.feedback.vocabulary import Anonymity, Relationship, Visibility
 from renown.notify.inapp import list_notifications
 from renown.privacy.export import export_my_data
 from renown.store import transaction

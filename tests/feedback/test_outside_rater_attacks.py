@@ -19,11 +19,11 @@ from renown.core.errors import Invalid
 from renown.core.roles import Role
 from renown.feedback import queries
 from renown.feedback.actions import Answer, check_give_feedback
-from renown.feedback.model import Anonymity, Visibility
 from renown.feedback.outside import check_new_link, do_answer_external
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery, mailbox
 from renown.feedback.requests import CreatedRequest, check_request_feedback
+from renown.feedback.vocabulary import Anonymity, Visibility
 from renown.store import transaction
 from renown.store.tables.feedback import FeedbackItem, FeedbackRecipient
 from tests.feedback.conftest import Org, Ticking

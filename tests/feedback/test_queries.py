@@ -11,7 +11,7 @@ from renown.core.errors import NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.feedback import queries
 from renown.feedback.actions import Answer, check_give_feedback
-from renown.feedback.model import Visibility
+from renown.feedback.vocabulary import Visibility
 from renown.privacy.export import export_my_data
 from renown.store import transaction
 from tests.feedback.conftest import Org, Ticking

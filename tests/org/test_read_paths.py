@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from renown.core.roles import Role
 from renown.org import queries
 from renown.org.actions import do_create_org, import_org_file
-from renown.org.views import COLLEAGUE
+from renown.org.results import COLLEAGUE
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.store import transaction

@@ -13,7 +13,7 @@ from renown.core.errors import NotFound
 from renown.core.roles import Role
 from renown.org import queries
 from renown.org.actions import do_create_org, import_org_file
-from renown.org.views import COLLEAGUE
+from renown.org.results import COLLEAGUE
 from renown.privacy.export import export_my_data
 from renown.scoring.snapshots import store_scoring_result
 from renown.store import transaction

@@ -30,11 +30,11 @@ from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.demo.platform import seed_demo
 from renown.feedback.actions import Answer, check_give_feedback
-from renown.feedback.model import Anonymity, Relationship, Visibility
 from renown.feedback.outside import do_answer_external
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery
 from renown.feedback.requests import check_request_feedback
+from renown.feedback.vocabulary import Anonymity, Relationship, Visibility
 from renown.ingest.lake import EventLake
 from renown.notify.inapp import do_notify
 from renown.notify.outbox import enqueue as enqueue_delivery

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from renown.core.roles import Role
 from renown.demo.org import generate_org
-from renown.org.views import COLLEAGUE, Connection, HistoryPoint
+from renown.org.results import COLLEAGUE, Connection, HistoryPoint
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.store.tables.org import Department, Person

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, UploadFile, status
 from renown import audit
 from renown.accounts import actions
 from renown.org import actions as org_actions
-from renown.org.views import ImportReport
+from renown.org.results import ImportReport
 from renown.web.account.shapes import AccountIn, AccountOut
 from renown.web.admin.shapes import AuditVerifyOut
 from renown.web.deps import SessionDep

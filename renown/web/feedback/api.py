@@ -19,7 +19,7 @@ from renown.feedback import actions, frameworks, links, outside, queries, reques
 from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.raters import Delivery, link_delivery, outside_answer_may_be_anonymous
-from renown.feedback.views import GivenItem, PendingRequest, TrendPoint
+from renown.feedback.results import GivenItem, PendingRequest, TrendPoint
 from renown.notify.inapp import check_mark_read, list_notifications
 from renown.notify.rater_links import SKIPPED, mail_rater_links
 from renown.store.tables.feedback import FeedbackRequest

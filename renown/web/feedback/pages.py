@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.feedback import actions, frameworks, queries, thresholds
 from renown.feedback.actions import Answer
-from renown.feedback.model import NEVER_ANONYMOUS, Visibility
 from renown.feedback.relations import acting_person, derive_relationship
+from renown.feedback.vocabulary import NEVER_ANONYMOUS, Visibility
 from renown.notify.inapp import check_mark_read, list_notifications
 from renown.org import queries as org_queries
 from renown.web.deps import SessionDep

@@ -21,9 +21,9 @@ from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
 from renown.core.roles import Role
 from renown.feedback import frameworks, links, outside, queries, requests, thresholds
-from renown.feedback.model import Anonymity, Visibility
 from renown.feedback.raters import Delivery, link_delivery
 from renown.feedback.relations import acting_person
+from renown.feedback.vocabulary import Anonymity, Visibility
 from renown.notify.rater_links import mail_rater_links
 from renown.org import queries as org_queries
 from renown.web.deps import SessionDep

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from renown.core.errors import Invalid
 from renown.feedback import frameworks
 from renown.feedback.actions import Answer
-from renown.feedback.model import MAX_TEXT
 from renown.feedback.rater_links import ExternalRater
-from renown.feedback.views import TrendPoint
+from renown.feedback.results import TrendPoint
+from renown.feedback.vocabulary import MAX_TEXT
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
 from renown.web.vega import chart
 

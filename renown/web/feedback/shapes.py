@@ -17,7 +17,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from renown.feedback.links import LinkedCompetency
-from renown.feedback.model import (
+from renown.feedback.results import NamedItem
+from renown.feedback.vocabulary import (
     MAX_RATING,
     MAX_RECIPIENTS,
     MAX_TEXT,
@@ -26,7 +27,6 @@ from renown.feedback.model import (
     Relationship,
     Visibility,
 )
-from renown.feedback.views import NamedItem
 from renown.web.params import MULTI_LINE, SINGLE_LINE, BodyId, Flag, Moment, Whole
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), MULTI_LINE]

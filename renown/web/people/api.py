@@ -12,7 +12,7 @@ from fastapi import APIRouter
 
 from renown.core.explanation import Explanation
 from renown.org import queries
-from renown.org.views import Network
+from renown.org.results import Network
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText, UnitFilter

@@ -19,7 +19,7 @@ from typing import Any
 from renown.core import wording
 from renown.core.explanation import Explanation, read_explanation
 from renown.org.queries import OUTSIDER
-from renown.org.views import COLLEAGUE, Connection, HistoryPoint
+from renown.org.results import COLLEAGUE, Connection, HistoryPoint
 from renown.prominence.components import COMPONENTS
 from renown.prominence.model import SCORE_SPAN
 from renown.web.vega import chart

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from renown.core.explanation import RedactedExplanation
-from renown.org.views import Connection, HistoryPoint, LeaderboardRow
+from renown.org.results import Connection, HistoryPoint, LeaderboardRow
 
 FROM_ROWS = ConfigDict(from_attributes=True)
 
