@@ -48,8 +48,8 @@ ON_DRIVER: Final = "driver"
 """Spark reference of a component the Spark engine computes with its local measure, on the
 collected graph (sampled betweenness: ``O(k * m)`` with a seeded sample of sources)."""
 
-_ONE_PASS = "renown.prominence.engines.spark_components"
-_ITERATIVE = "renown.prominence.engines.spark_iterative"
+_ONE_SWEEP_MODULE = "renown.prominence.engines.spark_components"
+_ITERATIVE_MODULE = "renown.prominence.engines.spark_iterative"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "attention from people who are themselves prominent (weighted PageRank)",
             pagerank,
             monotone=True,
-            spark=f"{_ITERATIVE}:pagerank",
+            spark=f"{_ITERATIVE_MODULE}:pagerank",
             default_weight=0.35,
         ),
         Component(
@@ -101,7 +101,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "distinct people who addressed this person",
             reach,
             monotone=True,
-            spark=f"{_ONE_PASS}:reach",
+            spark=f"{_ONE_SWEEP_MODULE}:reach",
             default_weight=0.20,
         ),
         Component(
@@ -111,7 +111,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "other departments or communities that seek this person out",
             breadth,
             monotone=True,
-            spark=f"{_ONE_PASS}:breadth",
+            spark=f"{_ONE_SWEEP_MODULE}:breadth",
             default_weight=0.15,
             needs_groups=True,
         ),
@@ -122,7 +122,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "engagement received per message sent, including anonymous upvotes",
             amplification,
             monotone=True,
-            spark=f"{_ONE_PASS}:amplification",
+            spark=f"{_ONE_SWEEP_MODULE}:amplification",
             default_weight=0.15,
         ),
         Component(
@@ -132,7 +132,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "attention returned to the people who address this person",
             responsiveness,
             monotone=True,
-            spark=f"{_ONE_PASS}:responsiveness",
+            spark=f"{_ONE_SWEEP_MODULE}:responsiveness",
             default_weight=0.15,
         ),
         Component(
@@ -142,7 +142,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "total scaled inbound attention",
             in_strength,
             monotone=True,
-            spark=f"{_ONE_PASS}:in_strength",
+            spark=f"{_ONE_SWEEP_MODULE}:in_strength",
             informational=True,
         ),
         Component(
@@ -152,7 +152,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "total scaled outbound activity",
             out_strength,
             monotone=False,
-            spark=f"{_ONE_PASS}:out_strength",
+            spark=f"{_ONE_SWEEP_MODULE}:out_strength",
             informational=True,
         ),
         Component(
@@ -162,7 +162,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "1 - Burt's constraint: ties to people who are not tied to each other",
             brokerage,
             monotone=False,
-            spark=f"{_ONE_PASS}:brokerage",
+            spark=f"{_ONE_SWEEP_MODULE}:brokerage",
         ),
         Component(
             "core_number",
@@ -171,7 +171,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "k-core number: depth inside the dense core",
             core_number,
             monotone=False,
-            spark=f"{_ITERATIVE}:core_number",
+            spark=f"{_ITERATIVE_MODULE}:core_number",
         ),
         Component(
             "betweenness",
