@@ -120,7 +120,7 @@ def score(
         typer.Option(
             "--half-life", help="Time after which an interaction counts half (e.g. 90d, 12w)."
         ),
-    ] = "90d",
+    ] = "365d",
     window: Annotated[
         str | None,
         typer.Option("--window", help="Ignore events older than this before --as-of (e.g. 365d)."),

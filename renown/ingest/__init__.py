@@ -11,6 +11,7 @@ from renown.ingest.detect import SOURCE_FORMATS, detect_format
 from renown.ingest.events import read_events
 from renown.ingest.lake import AppendResult, EventLake, LakeStats
 from renown.ingest.lock import LakeLockedError
+from renown.ingest.readers._keys import without_copies
 from renown.ingest.readers.mail import normalize_address, read_maildir, read_mbox
 from renown.ingest.readers.slack import read_slack
 from renown.ingest.readers.snap import read_snap
@@ -36,4 +37,5 @@ __all__ = [
     "read_snap",
     "read_stackexchange",
     "read_tabular",
+    "without_copies",
 ]

@@ -28,6 +28,7 @@ from renown.graph.csr import InteractionGraph
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
+from renown.settings import DEFAULT_HALF_LIFE_DAYS
 
 Engine = Literal["local", "spark"]
 
@@ -77,7 +78,7 @@ def score_events(
     events: pl.DataFrame | pl.LazyFrame | EventLake,
     *,
     as_of: datetime | None = None,
-    half_life_days: float = 90.0,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     window_days: float | None = None,
     groups: Mapping[str, str] | None = None,
     model: ProminenceModel | None = None,
