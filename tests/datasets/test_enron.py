@@ -49,8 +49,8 @@ def test_tsv_conversion_becomes_canonical_events(
     assert events["timestamp"].min() == datetime(2000, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert events["kind"].to_list() == ["to", "cc", "bcc", "to", "to"]
     assert set(events["channel"]) == {"email"}
-    assert events.row(5, named=True)["actor"] == "enron:carol.c"
-    assert events.row(5, named=True)["target"] == "enron:alice.a"
+    assert events.row(4, named=True)["actor"] == "enron:carol.c"
+    assert events.row(4, named=True)["target"] == "enron:alice.a"
     assert data.groups is None
     assert data.people.to_dicts() == [
         {"id": "enron:alice.a", "email": "alice.a@enron.com", "name": "Alice A"},
