@@ -7,6 +7,7 @@ path (:mod:`renown.ingest.detect`), and each reader can also be called directly.
 ``event_key``. Ingest knows no database and computes nothing.
 """
 
+from renown.ingest.aliases import merge_aliases, read_aliases
 from renown.ingest.detect import SOURCE_FORMATS, detect_format
 from renown.ingest.events import read_events
 from renown.ingest.lake import AppendResult, EventLake, LakeStats
@@ -29,7 +30,9 @@ __all__ = [
     "conform",
     "detect_format",
     "empty_events",
+    "merge_aliases",
     "normalize_address",
+    "read_aliases",
     "read_events",
     "read_maildir",
     "read_mbox",
