@@ -55,6 +55,10 @@ def test_more_rounds_converge_to_hits_authority_on_tie_strengths() -> None:
     reference = nx.DiGraph()
     reference.add_nodes_from(range(graph.n))
     reference.add_weighted_edges_from(zip(src.tolist(), dst.tolist(), ties.tolist(), strict=True))
+    # the crowd is one more hub, tied to each person by log1p of their anonymous engagement
+    reference.add_weighted_edges_from(
+        ("crowd", k, float(np.log1p(a))) for k, a in enumerate(graph.anonymous) if a > 0
+    )
     _, authority = nx.hits(reference, max_iter=10_000, tol=1e-12)
     converged = [authority[k] for k in range(graph.n)]
     assert spearmanr(endorsement(graph, rounds=40), converged).statistic > 0.99
