@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from renown.core.decay import DEFAULT_HALF_LIFE_DAYS
 from renown.graph.aggregate import SCALING_CODES, count_events, pair_csr
 from renown.graph.batches import (
     SECONDS_PER_DAY,
@@ -52,7 +53,6 @@ from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
 from renown.graph.weights import NameWeights
-from renown.settings import DEFAULT_HALF_LIFE_DAYS
 
 __all__ = [
     "DEFAULT_CHANNEL_WEIGHTS",

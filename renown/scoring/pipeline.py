@@ -21,6 +21,7 @@ from typing import Any, Final, Literal
 import polars as pl
 
 from renown._version import __version__
+from renown.core.decay import DEFAULT_HALF_LIFE_DAYS
 from renown.core.events import EventColumn
 from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
@@ -29,7 +30,6 @@ from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
-from renown.settings import DEFAULT_HALF_LIFE_DAYS
 
 Engine = Literal["local", "spark"]
 
