@@ -8,7 +8,7 @@ a baseline must not inherit them.
 
 * ``in_degree``: distinct people who addressed the person;
 * ``weighted_in_degree``: events addressed to the person, anonymous engagement included;
-* ``pagerank``: PageRank (alpha 0.85) on the distinct ties, every tie weighing 1;
+* ``pagerank_ties``: PageRank (alpha 0.85) on the distinct ties, every tie weighing 1;
 * ``hits_authority``: HITS authority on the same unweighted ties;
 * ``upvotes_received``: ``upvote`` events received, when the events have any.
 """
@@ -86,7 +86,7 @@ def compute_baselines(events: pl.DataFrame) -> list[Baseline]:
             _per_person(people, received),
         ),
         Baseline(
-            "pagerank",
+            "pagerank_ties",
             "PageRank (0.85) on distinct, unweighted ties",
             tuple(people),
             pagerank(graph, alpha=PAGERANK_ALPHA),

@@ -40,10 +40,10 @@ class ValidationReport:
     """Labelled ids that matched nobody (left out)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def row(self, name: str) -> ReportRow:
-        """The row called ``name``."""
+    def row(self, name: str, kind: RowKind | None = None) -> ReportRow:
+        """The row called ``name`` (of ``kind``, when given)."""
         for row in self.rows:
-            if row.name == name:
+            if row.name == name and kind in (None, row.kind):
                 return row
         raise KeyError(f"no row {name!r} in the report; rows: {[r.name for r in self.rows]}")
 
