@@ -14,9 +14,9 @@ the documentation are the ones the tests assert on.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
-import math
 from typing import Final
 
 import polars as pl
