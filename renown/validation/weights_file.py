@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,9 @@ def read_weights(path: Path) -> WeightsFile:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
+        # Python 3.14 gives the line as an attribute; earlier ones only say it in words
+        found = re.search(r"at line (\d+)", str(error))
+        line = getattr(error, "lineno", None) or (int(found.group(1)) if found else None)
         raise InputError(where, f"is not valid TOML ({error})", line=line) from None
     except UnicodeDecodeError:
         raise InputError(where, "is not UTF-8 text") from None
