@@ -121,19 +121,33 @@ def spearman_rows(scores: FloatArray, labels: FloatArray) -> FloatArray:
     return np.where(denominator > 0, rho, np.nan)
 
 
-def precision_rows(scores: FloatArray, labels: FloatArray, share: float = TOP_SHARE) -> FloatArray:
+def label_top_cut(labels: FloatArray, share: float = TOP_SHARE) -> float:
+    """The label from which a person is in the labels' top ``share``: the ``k``-th highest
+    label (``k = ceil(share * n)``), so a level tied at the cut is never split arbitrarily."""
+    k = max(1, math.ceil(share * len(labels)))
+    return float(-np.partition(-labels, k - 1)[k - 1])
+
+
+def precision_rows(
+    scores: FloatArray,
+    labels: FloatArray,
+    share: float = TOP_SHARE,
+    label_cut: float | None = None,
+) -> FloatArray:
     """Precision at the top ``share`` of every row, ties shared out fairly.
 
     The shortlist takes the ``k = ceil(share * n)`` highest scores; when people tie at the
     cut, each of them holds the same fraction of the remaining places (the expected outcome
-    of breaking the tie at random). The labels' top is everyone whose label is at least the
-    ``k``-th highest label, so a tied level is never split arbitrarily.
+    of breaking the tie at random). The labels' top is everyone whose label is at least
+    ``label_cut`` (default: :func:`label_top_cut` of each row). Bootstrap rows pass the cut
+    of the observed people, so that the *set of levels* counted as top stays the one the
+    figure is about instead of flipping between two levels from resample to resample.
     """
     n = scores.shape[1]
     k = max(1, math.ceil(share * n))
     score_cut = -np.partition(-scores, k - 1, axis=1)[:, k - 1 : k]
-    label_cut = -np.partition(-labels, k - 1, axis=1)[:, k - 1 : k]
-    in_label_top = labels >= label_cut
+    cut = -np.partition(-labels, k - 1, axis=1)[:, k - 1 : k] if label_cut is None else label_cut
+    in_label_top = labels >= cut
     above = scores > score_cut
     at_cut = scores == score_cut
     places_left = k - above.sum(axis=1, keepdims=True)
@@ -209,14 +223,17 @@ RowMetric = Callable[[FloatArray, FloatArray, IndexMatrix], FloatArray]
 """(scores, labels, index matrix) -> the metric on every resample."""
 
 
-def row_metric(name: str, threshold: float) -> RowMetric:
-    """The metric called ``name`` evaluated on rows of resampled people."""
+def row_metric(name: str, threshold: float, label_cut: float | None = None) -> RowMetric:
+    """The metric called ``name`` evaluated on rows of resampled people.
+
+    ``threshold`` is where the AUC's top starts; ``label_cut`` where the labels' top decile
+    starts (default: recomputed on every row)."""
     if name == "auc":
         return lambda s, y, idx: auc_rows(s[idx], y[idx] >= threshold)
     if name == "spearman":
         return lambda s, y, idx: spearman_rows(s[idx], y[idx])
     if name == "precision_top_decile":
-        return lambda s, y, idx: precision_rows(s[idx], y[idx])
+        return lambda s, y, idx: precision_rows(s[idx], y[idx], label_cut=label_cut)
     if name == "pairwise":
         return lambda s, y, idx: pairwise_weighted(s, y, _counts(idx, len(s)))
     raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRIC_NAMES)}")
@@ -249,10 +266,11 @@ def evaluate(
         raise ValueError(f"need at least 3 labelled people to validate, got {len(scores)}")
     threshold = top_threshold(labels, top_from)
     idx = resamples if resamples is not None else resample_indices(len(scores), seed=seed)
+    cut = label_top_cut(labels)
     observed = np.arange(len(scores), dtype=np.int64)[None, :]
     found: dict[str, Estimate] = {}
     for name in METRIC_NAMES:
-        metric = row_metric(name, threshold)
+        metric = row_metric(name, threshold, cut)
         value = float(metric(scores, labels, observed)[0])
         low, high = interval(metric(scores, labels, idx))
         found[name] = Estimate(value, low, high)
