@@ -171,3 +171,25 @@ def test_score_refuses_an_unknown_component(files: dict[str, Path], tmp_path: Pa
     )
     assert result.exit_code == 2
     assert "weights.fame" in result.output and "unknown component" in result.output
+
+
+def test_validate_events_with_weights(files: dict[str, Path], tmp_path: Path) -> None:
+    weights = tmp_path / "WEIGHTS.toml"
+    weights.write_text("[weights]\nout_strength = 1.0\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            str(files["events"]),
+            "--labels",
+            str(files["sent"]),
+            "--weights",
+            str(weights),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.output)["rows"]}
+    # scored on activity alone, the score orders people exactly as the activity component
+    assert rows["score"]["metrics"]["spearman"] == rows["out_strength"]["metrics"]["spearman"]
+    assert "weight 1.00" in rows["out_strength"]["description"]
