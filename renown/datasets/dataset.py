@@ -34,6 +34,9 @@ class Dataset:
         Provenance and caveats a reader of any result computed on the data should know.
     files:
         The verified files the data set was read from.
+    aliases:
+        Extra id -> the person's canonical id, for ids the source itself says belong to one
+        person (pass to ``score_events(aliases=...)``; empty when the source says nothing).
     """
 
     name: str
@@ -43,6 +46,7 @@ class Dataset:
     dropped: int = 0
     notes: tuple[str, ...] = ()
     files: tuple[Path, ...] = field(default_factory=tuple)
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def row_keys(prefix: str, frame: pl.DataFrame, columns: Sequence[str]) -> list[str]:

@@ -186,7 +186,22 @@ def enron_dataset(tables: EnronTables, files: Sequence[Path] = ()) -> Dataset:
         dropped=dropped,
         notes=(*_notes(dated, dropped), _copies_note(dated.height - kept.height)),
         files=tuple(files),
+        aliases=same_name_aliases(employees),
     )
+
+
+def same_name_aliases(employees: pl.DataFrame) -> dict[str, str]:
+    """Ids that share a full name -> the alphabetically first of them.
+
+    The source lists some employees under two or three mailbox ids (``jeff.dasovich`` and
+    ``jeff.dasovich2``...); its own name column is the only evidence, so only named rows with
+    exactly the same name are merged, and the table is returned rather than applied, so a
+    caller can see and override it.
+    """
+    named = employees.filter(pl.col("name").is_not_null())
+    canonical = named.group_by("name").agg(pl.col("person").min().alias("canonical"))
+    pairs = named.join(canonical, on="name").select("person", "canonical")
+    return {p: c for p, c in pairs.iter_rows() if p != c}
 
 
 def _checked_employees(tables: EnronTables) -> pl.DataFrame:

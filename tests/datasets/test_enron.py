@@ -13,7 +13,7 @@ import pytest
 from renown.core.errors import InputError
 from renown.core.events import event_key
 from renown.datasets import ChecksumError, DatasetError, load_enron
-from renown.datasets.enron import read_enron_tsv
+from renown.datasets.enron import read_enron_tsv, same_name_aliases
 from renown.datasets.enron_rda import read_enron_rda
 from renown.ingest.schema import EVENT_SCHEMA
 from tests.datasets.fixtures import (
@@ -190,3 +190,14 @@ def test_missing_rdata_package_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "rdata.parser", None)
     with pytest.raises(DatasetError, match=r"renown\[datasets\]"):
         read_enron_rda(rda)
+
+
+def test_ids_sharing_a_full_name_are_offered_as_aliases() -> None:
+    employees = pl.DataFrame(
+        {
+            "person": ["enron:jeff.d", "enron:jeff.d2", "enron:ann.b", "enron:x", "enron:y"],
+            "name": ["Jeff D", "Jeff D", "Ann B", None, None],
+        }
+    )
+    # unnamed ids are never merged: the name is the only evidence the source gives
+    assert same_name_aliases(employees) == {"enron:jeff.d2": "enron:jeff.d"}

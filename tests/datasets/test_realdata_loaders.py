@@ -23,7 +23,7 @@ pytestmark = pytest.mark.realdata
 
 ENRON_ROWS = 125_409
 ENRON_COPIES = 78_872
-"""Rows that repeat an earlier row in sender, recipient, time and type (one message, filed twice)."""
+"""Rows repeating an earlier row in sender, recipient, time and type: one message, twice."""
 ENRON_BOGUS = 174
 LOCAL_FILES = (
     "enron/messages_jhu184.tsv.gz",
