@@ -148,7 +148,7 @@ def tune(
     """
     from renown.validation.cleaning import clean_events, read_aliases
     from renown.validation.inputs import read_event_frame
-    from renown.validation.labels import read_labels
+    from renown.validation.labels import merge_label_aliases, read_labels
     from renown.validation.tune import describe, tune_weights
     from renown.validation.validate import score_for_validation
     from renown.validation.weights_file import write_weights
@@ -157,6 +157,7 @@ def tune(
         trusted = read_labels(labels, id_column=id_column, label_column=label_column)
         alias_map = read_aliases(aliases) if aliases else None
         cleaned = clean_events(read_event_frame(events), alias_map)
+        trusted = merge_label_aliases(trusted, alias_map)
         outcome = tune_weights(score_for_validation(cleaned), trusted, folds=folds, seed=seed)
     typer.echo(describe(outcome), nl=False)
     if not outcome.recommended:

@@ -9,7 +9,7 @@ people says which ids it could not place.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -148,3 +148,28 @@ def match_labels(labels: Labels, people: Iterable[str]) -> Matched:
         )
     values = np.array([labels.values[p] for p in matched], dtype=np.float64)
     return Matched(matched, values, unmatched)
+
+
+def merge_label_aliases(labels: Labels, aliases: Mapping[str, str] | None) -> Labels:
+    """``labels`` keyed by the person each alias is merged into, as the events are.
+
+    Without this, a label given under someone's second id would match nobody once the
+    events are merged. Two ids of one person with different labels are refused: which of
+    them the organisation trusts is not for renown to guess.
+    """
+    if not aliases:
+        return labels
+    merged: dict[str, float] = {}
+    given_as: dict[str, str] = {}
+    for person, value in labels.values.items():
+        target = aliases.get(person, person)
+        if target in merged and merged[target] != value:
+            raise InputError(
+                labels.source,
+                f"{given_as[target]!r} and {person!r} are one person ({target!r}) with "
+                f"different labels ({merged[target]:g} and {value:g})",
+                field=person,
+            )
+        merged[target] = value
+        given_as.setdefault(target, person)
+    return Labels(labels.source, merged)

@@ -6,7 +6,8 @@ the documentation are the ones the tests assert on.
 * **Enron** (184 employees' mail): labels are the job levels in ``enron/roles_dev.tsv``
   (1 employee ... 5 president/CEO, a development set of the known roles), joined on the
   employee id to ``employees_jhu184.tsv``'s mail name, person ``enron:<email_local>``; the
-  top is level 4 and above (vice presidents and up).
+  top is level 4 and above (vice presidents and up). The loader's alias table (ids that share
+  a full name) is merged in the events and the labels alike, as ``renown score`` would.
 * **Stack Exchange** (quantumcomputing, first six months): the label is the number of
   badges each user earned on the site; the top is the tenth of users with the most badges
   (ties at the cut included).
@@ -44,6 +45,7 @@ class Case:
     labels: Labels
     top_from: float | None
     groups: dict[str, str] | None = None
+    aliases: dict[str, str] | None = None
 
 
 def _tsv(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -81,7 +83,14 @@ def enron_case(data_home: Path, cache_dir: Path) -> Case:
     """Enron's mail and the development job levels (top: level 4 and above)."""
     dataset = load_enron(data_home=data_home, cache_dir=cache_dir)
     groups = dict(dataset.groups) if dataset.groups is not None else None
-    return Case("Enron (jhu184), job level", dataset.events, enron_labels(data_home), 4.0, groups)
+    return Case(
+        "Enron (jhu184), job level",
+        dataset.events,
+        enron_labels(data_home),
+        ENRON_TOP_FROM,
+        groups,
+        dict(dataset.aliases),
+    )
 
 
 def stackexchange_case(data_home: Path) -> Case:
@@ -102,5 +111,10 @@ def stackexchange_case(data_home: Path) -> Case:
 def validate_case(case: Case, *, seed: int = 0) -> ValidationReport:
     """The validation report of one case with the default score."""
     return validate_events(
-        case.events, case.labels, groups=case.groups, top_from=case.top_from, seed=seed
+        case.events,
+        case.labels,
+        aliases=case.aliases,
+        groups=case.groups,
+        top_from=case.top_from,
+        seed=seed,
     )

@@ -23,7 +23,7 @@ from renown.prominence.model import ProminenceModel
 from renown.scoring.pipeline import ScoringResult, score_events
 from renown.validation.baselines import compute_baselines
 from renown.validation.cleaning import clean_events
-from renown.validation.labels import Labels, match_labels
+from renown.validation.labels import Labels, match_labels, merge_label_aliases
 from renown.validation.metrics import FloatArray, evaluate, resample_indices, top_threshold
 from renown.validation.report import ReportRow, RowKind, ValidationReport
 
@@ -171,8 +171,11 @@ def validate_events(
     top_from: float | None = None,
     seed: int = 0,
 ) -> ValidationReport:
-    """Clean, score and validate ``events``: score, every component, every baseline."""
+    """Clean, score and validate ``events``: score, every component, every baseline.
+
+    ``aliases`` merge ids in the events and in the labels alike."""
     cleaned = clean_events(events, aliases)
+    labels = merge_label_aliases(labels, aliases)
     result = score_for_validation(cleaned, weights=weights, groups=groups)
     rankings = [*result_rankings(result), *baseline_rankings(cleaned)]
     people = [str(p) for p in result.model.people_]
@@ -191,6 +194,7 @@ def validate_scores(
 ) -> ValidationReport:
     """Validate a scores file's columns; baselines only when its ``events`` are given."""
     rankings = frame_rankings(scores, source)
+    labels = merge_label_aliases(labels, aliases)
     notes: list[str] = []
     if events is not None:
         rankings += baseline_rankings(clean_events(events, aliases))

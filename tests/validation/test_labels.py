@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from renown.core.errors import InputError
-from renown.validation.labels import match_labels, read_labels
+from renown.validation.labels import Labels, match_labels, merge_label_aliases, read_labels
 
 
 def _file(tmp_path: Path, text: str, name: str = "labels.csv") -> Path:
@@ -74,3 +74,13 @@ def test_some_unmatched_labels_are_named_in_a_warning(tmp_path: Path) -> None:
     assert warning is not None
     assert "12 labelled id(s)" in warning and "ghost00" in warning and "and 2 more" in warning
     assert "ghost11" not in warning
+
+
+def test_labels_follow_aliases_and_refuse_two_labels_for_one_person() -> None:
+    labels = Labels("labels.csv", {"ann2": 3.0, "bob": 1.0})
+    assert merge_label_aliases(labels, {"ann2": "ann"}).values == {"ann": 3.0, "bob": 1.0}
+    same = Labels("labels.csv", {"ann2": 3.0, "ann": 3.0})
+    assert merge_label_aliases(same, {"ann2": "ann"}).values == {"ann": 3.0}
+    clash = Labels("labels.csv", {"ann": 3.0, "ann2": 4.0})
+    with pytest.raises(InputError, match="one person"):
+        merge_label_aliases(clash, {"ann2": "ann"})

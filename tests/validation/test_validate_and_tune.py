@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
 from renown.core.errors import InputError
@@ -115,3 +116,16 @@ def test_invalid_toml_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_weights(path)
     assert caught.value.line == 3
+
+
+def test_aliases_merge_events_and_labels_alike() -> None:
+    # p001 also writes and is written to as "p001-old"; its label is given under that id
+    renamed = ORG.events.with_columns(
+        pl.when(pl.col("actor") == "p001")
+        .then(pl.lit("p001-old"))
+        .otherwise(pl.col("actor"))
+        .alias("actor")
+    )
+    levels = {("p001-old" if p == "p001" else p): v for p, v in ORG.level.items()}
+    merged = validate_events(renamed, _labels(levels), aliases={"p001-old": "p001"})
+    assert merged == validate_events(ORG.events, _labels(ORG.level))
