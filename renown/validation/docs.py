@@ -29,7 +29,10 @@ dropped). Metrics: **AUC** of the top labels against the rest; **Spearman**'s rh
 **pairwise accuracy**, the share of differently labelled pairs the ranking orders the right
 way (ties half); **precision at the top decile**, the share of the ranking's top tenth who
 are in the labels' top tenth. Brackets hold 95 % bootstrap intervals over people (2,000
-resamples, seed 0, the same resamples for every row).
+resamples, seed 0, the same resamples for every row). The second table of each data set
+gives the score minus each baseline with a *paired* interval (both measured on the same
+resampled people): the score beats a baseline on a metric only where that interval lies
+above zero.
 """
 
 

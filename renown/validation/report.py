@@ -39,6 +39,9 @@ class ValidationReport:
     unmatched: int = 0
     """Labelled ids that matched nobody (left out)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    against_baselines: tuple[ReportRow, ...] = ()
+    """The score minus each baseline, metric by metric, with paired bootstrap intervals
+    (row name: the baseline's)."""
 
     def row(self, name: str, kind: RowKind | None = None) -> ReportRow:
         """The row called ``name`` (of ``kind``, when given)."""
@@ -64,6 +67,13 @@ class ValidationReport:
                     "metrics": {k: v.to_dict() for k, v in row.metrics.as_dict().items()},
                 }
                 for row in self.rows
+            ],
+            "score_minus_baseline": [
+                {
+                    "baseline": row.name,
+                    "metrics": {k: v.to_dict() for k, v in row.metrics.as_dict().items()},
+                }
+                for row in self.against_baselines
             ],
         }
 
@@ -112,26 +122,56 @@ def _table(report: ValidationReport) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
+def _differences(report: ValidationReport) -> tuple[list[str], list[list[str]]]:
+    header = ["score minus", *(METRIC_LABELS[m] for m in METRIC_NAMES)]
+    body = []
+    for row in report.against_baselines:
+        values = row.metrics.as_dict()
+        body.append(
+            [
+                row.name,
+                *(_signed(values[m].value, values[m].low, values[m].high) for m in METRIC_NAMES),
+            ]
+        )
+    return header, body
+
+
+def _signed(value: float, low: float, high: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:+.3f} [{low:+.3f}, {high:+.3f}]"
+
+
+def _fixed_width(header: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+        for cells in [header, ["-" * w for w in widths], *body]
+    ]
+
+
+def _markdown_table(header: list[str], body: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(cells) + " |" for cells in body]
+
+
 def format_table(report: ValidationReport) -> str:
     """Plain-text table for a terminal (fixed-width columns)."""
-    header, body = _table(report)
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = [_summary(report), ""]
-    for cells in [header, ["-" * w for w in widths], *body]:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    lines = [_summary(report), "", *_fixed_width(*_table(report))]
+    if report.against_baselines:
+        lines += ["", "The score minus each baseline (paired bootstrap):"]
+        lines += _fixed_width(*_differences(report))
     lines.extend(f"note: {note}" for note in report.notes)
     return "\n".join(lines) + "\n"
 
 
 def to_markdown(report: ValidationReport, *, title: str | None = None) -> str:
     """A Markdown section: a summary line and a table (value [95% CI] per metric)."""
-    header, body = _table(report)
     lines = [f"### {title}", ""] if title else []
-    lines += [_summary(report) + ".", ""]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    for cells in body:
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += [_summary(report) + ".", "", *_markdown_table(*_table(report))]
+    if report.against_baselines:
+        lines += ["", "The score minus each baseline, on the same resampled people each time:", ""]
+        lines += _markdown_table(*_differences(report))
     if report.notes:
         lines.append("")
         lines.extend(f"- {note}" for note in report.notes)

@@ -24,7 +24,13 @@ from renown.scoring.pipeline import ScoringResult, score_events
 from renown.validation.baselines import compute_baselines
 from renown.validation.cleaning import clean_events
 from renown.validation.labels import Labels, match_labels, merge_label_aliases
-from renown.validation.metrics import FloatArray, evaluate, resample_indices, top_threshold
+from renown.validation.metrics import (
+    FloatArray,
+    evaluate,
+    paired_difference,
+    resample_indices,
+    top_threshold,
+)
 from renown.validation.report import ReportRow, RowKind, ValidationReport
 
 SCORE_ROW: Final = "score"
@@ -143,12 +149,26 @@ def build_report(
         )
     resamples = resample_indices(len(matched.people), seed=seed)
     rows = []
+    aligned: dict[tuple[str, str], FloatArray] = {}
     for ranking in rankings:
         values: FloatArray = np.array(
             [ranking.values.get(p, 0.0) for p in matched.people], dtype=np.float64
         )
+        aligned[ranking.kind, ranking.name] = values
         metrics = evaluate(values, matched.labels, top_from=threshold, resamples=resamples)
         rows.append(ReportRow(ranking.name, ranking.kind, metrics, ranking.description))
+    score = aligned.get(("score", SCORE_ROW))
+    against = tuple(
+        ReportRow(
+            name,
+            "baseline",
+            paired_difference(
+                score, values, matched.labels, top_from=threshold, resamples=resamples
+            ),
+        )
+        for (kind, name), values in aligned.items()
+        if kind == "baseline" and score is not None
+    )
     warning = matched.warning()
     return ValidationReport(
         labels=Path(labels.source).name,
@@ -158,6 +178,7 @@ def build_report(
         rows=tuple(rows),
         unmatched=len(matched.unmatched),
         notes=tuple(notes) + ((warning,) if warning else ()),
+        against_baselines=against,
     )
 
 

@@ -12,6 +12,7 @@ from scipy.stats import spearmanr
 from renown.validation.metrics import (
     auc,
     evaluate,
+    paired_difference,
     pairwise_accuracy,
     precision_at_top,
     resample_indices,
@@ -94,3 +95,14 @@ def test_a_perfect_score_gets_perfect_figures() -> None:
     assert found.spearman.value == pytest.approx(1.0)
     assert found.pairwise.value == 1.0
     assert found.precision_top_decile.value == 1.0
+
+
+def test_a_paired_difference_of_a_ranking_with_itself_is_exactly_zero() -> None:
+    rng = np.random.default_rng(5)
+    labels = rng.integers(1, 5, 40).astype(float)
+    scores = labels + rng.normal(0, 1, 40)
+    same = paired_difference(scores, scores.copy(), labels, seed=1)
+    for estimate in same.as_dict().values():
+        assert (estimate.value, estimate.low, estimate.high) == (0.0, 0.0, 0.0)
+    better = paired_difference(labels, rng.normal(size=40), labels, seed=1)
+    assert better.spearman.low > 0

@@ -38,6 +38,9 @@ def test_the_score_finds_the_hidden_level() -> None:
     kinds = {row.kind for row in report.rows}
     assert kinds == {"score", "component", "baseline"}
     assert report.people == 60 and report.top_from == 4
+    assert [row.name for row in report.against_baselines] == [
+        row.name for row in report.rows if row.kind == "baseline"
+    ]
 
 
 def test_renderings_carry_every_row() -> None:
@@ -53,6 +56,8 @@ def test_renderings_carry_every_row() -> None:
     markdown = to_markdown(report, title="Synthetic")
     assert markdown.startswith("### Synthetic") and "| score | score |" in markdown
     assert "hits_authority" in format_table(report)
+    assert "score minus" in format_table(report) and "score minus" in markdown
+    assert data["score_minus_baseline"][0]["baseline"] == "in_degree"
 
 
 def test_a_top_that_takes_everybody_is_refused() -> None:
