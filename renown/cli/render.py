@@ -79,7 +79,7 @@ def print_explanation(console: Console, explanation: Explanation) -> None:
         )
     console.print(table)
     if explanation.drivers:
-        drivers = Table(title="Whose attention drives the influence component")
+        drivers = Table(title="Whose attention lifts the endorsement most")
         drivers.add_column("person")
         drivers.add_column("share", justify="right")
         for d in explanation.drivers:

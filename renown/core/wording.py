@@ -35,8 +35,8 @@ def signed(value: float) -> str:
 def influence(largest_share: float, named: str) -> str:
     """The sentence on whose attention drives a score (``named``: the people, with shares)."""
     if largest_share < 0.05:
-        return f"Influence is broad; no single person dominates. The largest shares: {named}."
-    return f"Influence comes mostly from attention by {named}."
+        return f"Endorsement is broad; no single person dominates. The largest shares: {named}."
+    return f"Endorsement comes mostly from attention by {named}."
 
 
 def joined(items: Sequence[str]) -> str:

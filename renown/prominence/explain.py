@@ -15,6 +15,7 @@ import numpy as np
 
 from renown.core.explanation import ComponentPart, Driver, Explanation, GroupReached
 from renown.prominence.components import COMPONENTS
+from renown.prominence.measures.endorsement import hubs, tie_strength
 from renown.prominence.model import ProminenceModel
 
 
@@ -71,22 +72,35 @@ def explain(
 
 
 def _drivers(model: ProminenceModel, i: int, top: int) -> tuple[Driver, ...]:
-    """People whose PageRank flow into ``i`` is largest: alpha * PR_j * w_ji / out_j."""
+    """People whose attention lifts ``i``'s standing most.
+
+    With endorsement computed, a sender's share is ``tie_ji * hub_j``: the strength of their
+    tie to ``i`` times how well they are tied to endorsed people (their hub value in the
+    last round), which is exactly how much of ``i``'s endorsement flows from them. Without
+    it (an organisation that weighs PageRank instead), the PageRank flow
+    ``PR_j * w_ji / out_j`` is used.
+    """
     graph = model.graph_
     inbound = graph.inbound
     lo, hi = inbound.indptr[i], inbound.indptr[i + 1]
     if hi == lo:
         return ()
     senders = inbound.indices[lo:hi]
-    out_strength = model.raw_.get("out_strength")
-    if out_strength is None:
-        out_strength = graph.out.strength()
-    rank_values = model.raw_.get("pagerank")
-    weight = inbound.weights[lo:hi]
-    flow = weight / np.maximum(out_strength[senders], 1e-300)
-    if rank_values is not None:
-        flow = flow * rank_values[senders]
-    share = flow / flow.sum()
+    endorsed = model.raw_.get("endorsement")
+    if endorsed is not None:
+        flow = tie_strength(inbound.volume[lo:hi]) * hubs(graph, endorsed)[senders]
+    else:
+        out_strength = model.raw_.get("out_strength")
+        if out_strength is None:
+            out_strength = graph.out.strength()
+        rank_values = model.raw_.get("pagerank")
+        flow = inbound.weights[lo:hi] / np.maximum(out_strength[senders], 1e-300)
+        if rank_values is not None:
+            flow = flow * rank_values[senders]
+    total = float(flow.sum())
+    if total <= 0.0:
+        return ()
+    share = flow / total
     order = np.argsort(-share, kind="stable")[:top]
     return tuple(Driver(str(graph.people[senders[k]]), float(share[k])) for k in order)
 

@@ -13,7 +13,7 @@ from renown.core.explanation import Explanation, RedactedExplanation, read_expla
 from renown.graph import build_graph
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, make_events
 from tests.helpers import random_events
 
 STORED: dict[str, Any] = {
@@ -118,3 +118,16 @@ def test_the_summary_words_a_standing_as_the_pages_do() -> None:
 )  # fmt: skip
 def test_one_wording_of_a_standing(percentile: float, words: str) -> None:
     assert wording.standing(percentile) == words
+
+
+def test_drivers_are_the_senders_whose_ties_carry_the_endorsement() -> None:
+    # hub writes to the boss and to four others who are themselves sought out; loner writes
+    # only to the boss: the hub's attention is worth more, as endorsement says
+    rows: list[tuple[str | None, str, str]] = [("hub", "boss", "email"), ("loner", "boss", "email")]
+    for k in range(4):
+        rows += [("hub", f"peer{k}", "email"), (f"fan{k}", f"peer{k}", "email")]
+    model = ProminenceModel().fit(build_graph(make_events(rows), as_of=AS_OF))
+    drivers = explain(model, "boss").drivers
+    assert [d.person for d in drivers] == ["hub", "loner"]
+    assert drivers[0].share > drivers[1].share
+    assert sum(d.share for d in drivers) == pytest.approx(1.0)

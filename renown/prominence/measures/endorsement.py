@@ -93,6 +93,19 @@ def endorsement(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
     return as_float(np.power(authority, 1.0 / (2 * rounds)))
 
 
+def hubs(graph: InteractionGraph, endorsed: FloatArray) -> FloatArray:
+    """Each person's hub value given endorsement values: ``sum_k tie_jk * a_k``.
+
+    ``a`` is the unnormalised authority behind ``endorsed`` (its ``2 * ROUNDS``-th power), so
+    the product ``tie_ji * hub_j`` is sender ``j``'s part of ``i``'s last round. Explanations
+    use it to name whose attention lifts a person most.
+    """
+    authority = np.power(np.asarray(endorsed, dtype=np.float64), 2 * ROUNDS)
+    ties = tie_strength(graph.out.volume)
+    forward = csr_array((ties, graph.out.indices, graph.out.indptr), shape=(graph.n, graph.n))
+    return as_float(forward @ authority)
+
+
 def endorsement_reference(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
     """Slow, obviously correct :func:`endorsement` (plain loops); for tests only."""
     n = graph.n
