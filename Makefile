@@ -69,6 +69,13 @@ validate: $(STAMP) system-deps
 	@test -n "$$RENOWN_DATA_HOME" || { echo "make validate needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
 	$(BIN)/pytest -q -m realdata
 
+## make validity-docs: docs/validity.md, the validation tables of the public data sets
+## (needs RENOWN_DATA_HOME; the same code path as the real-data tests).
+.PHONY: validity-docs
+validity-docs: $(STAMP)
+	@test -n "$$RENOWN_DATA_HOME" || { echo "make validity-docs needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
+	$(BIN)/python -m renown.validation.docs docs/validity.md
+
 clean:
 	rm -rf $(VENV) .renown .pytest_cache .mypy_cache .ruff_cache
 

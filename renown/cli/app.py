@@ -27,6 +27,7 @@ from renown.cli.render import print_explanation, print_leaderboard
 from renown.cli.serve import serve, worker
 from renown.cli.sources import parse_mapping
 from renown.cli.talent import talent_app
+from renown.cli.validation import tune, validate
 from renown.core.errors import RenownError
 from renown.settings import get_settings
 
@@ -162,6 +163,13 @@ def score(
         ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (default) or spark.")] = "local",
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="WEIGHTS.toml (from 'renown tune'): component weights instead of the defaults.",
+        ),
+    ] = None,
     trend: Annotated[
         str | None,
         typer.Option(
@@ -177,11 +185,14 @@ def score(
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
     from renown.ingest import read_aliases
+    from renown.prominence.model import ProminenceModel
     from renown.scoring.inputs import load_groups, open_events
     from renown.scoring.pipeline import score_events
     from renown.scoring.runs import record_run, write_scores
+    from renown.validation.weights_file import read_weights
 
     with _user_errors():
+        chosen = read_weights(weights) if weights is not None else None
         if engine not in ("local", "spark"):
             raise ValueError(f"--engine must be local or spark, not {engine!r}")
         if fmt is not None and fmt not in ("csv", "parquet", "json"):
@@ -201,6 +212,7 @@ def score(
                 groups=group_map,
                 trend_days=None if trend in (None, "off", "0") else parse_days(trend),
                 engine="spark" if engine == "spark" else "local",
+                model=ProminenceModel(weights=chosen.weights) if chosen else None,
                 source=json.dumps(
                     {
                         "path": str(events.resolve()),
@@ -212,6 +224,8 @@ def score(
                 ),
                 on_stage=stage,
             )
+            if chosen is not None:
+                result.metadata["weights_file"] = chosen.metadata()
             stage("writing scores")
             sidecar = write_scores(result, out, fmt)  # type: ignore[arg-type]
             folder = record_run(result, _home(home) / "runs")
@@ -329,6 +343,8 @@ app.command()(serve)
 app.command()(worker)
 app.command(help=BACKUP_HELP)(backup)
 app.command(help=RESTORE_HELP)(restore)
+app.command()(validate)
+app.command()(tune)
 
 
 def main() -> None:

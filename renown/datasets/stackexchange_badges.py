@@ -56,21 +56,25 @@ def read_stackexchange_facts(folder: str | Path) -> pl.DataFrame:
     plus ``views``, ``own``, ``first_answer``, ``accepted``, ``days_after_question``,
     ``wiki``, ``up``, ``down``)."""
     root = Path(folder)
-    posts = _table(root, "posts", (*_POSTS, *_POST_MORE, "CreationDate"), _POST_OPTIONAL)
-    comments = _table(root, "comments", ("Id", "PostId", "UserId", "Score", "CreationDate"))
-    votes = _table(
+    posts = read_dump_table(root, "posts", (*_POSTS, *_POST_MORE, "CreationDate"), _POST_OPTIONAL)
+    comments = read_dump_table(
+        root, "comments", ("Id", "PostId", "UserId", "Score", "CreationDate")
+    )
+    votes = read_dump_table(
         root, "votes", ("Id", "PostId", "VoteTypeId", "UserId", "CreationDate"), ("BountyAmount",)
     )
-    users = _table(root, "users", ("Id", "AboutMe", "UpVotes", "DownVotes", "LastAccessDate"))
-    tags = _table(root, "tags", ("TagName", "Count"))
-    posts = _times(posts, "CreationDate", "posts", root).with_columns(
-        _times(posts, "LastEditDate", "posts", root, required=False)["LastEditDate"],
+    users = read_dump_table(
+        root, "users", ("Id", "AboutMe", "UpVotes", "DownVotes", "LastAccessDate")
+    )
+    tags = read_dump_table(root, "tags", ("TagName", "Count"))
+    posts = parse_dump_times(posts, "CreationDate", "posts", root).with_columns(
+        parse_dump_times(posts, "LastEditDate", "posts", root, required=False)["LastEditDate"],
         pl.col("Score").cast(pl.Float64, strict=False).fill_null(0.0),
         pl.col("ViewCount").cast(pl.Float64, strict=False),
     )
-    comments = _times(comments, "CreationDate", "comments", root)
-    votes = _times(votes, "CreationDate", "votes", root)
-    users = _times(users, "LastAccessDate", "users", root)
+    comments = parse_dump_times(comments, "CreationDate", "comments", root)
+    votes = parse_dump_times(votes, "CreationDate", "votes", root)
+    users = parse_dump_times(users, "LastAccessDate", "users", root)
     ends = [frame["at"].max() for frame in (posts, votes, users)]
     snapshot = max(d for d in ends if isinstance(d, datetime))
     questions = posts.filter(pl.col("PostTypeId") == QUESTION).select(
@@ -101,8 +105,8 @@ def read_stackexchange_awards(folder: str | Path) -> pl.DataFrame:
     """The real awards in ``Badges``: user, badge (site name; tag-based badges become
     ``Tag badge (bronze|silver|gold)``), tier, awarded_at."""
     root = Path(folder)
-    raw = _table(root, "badges", ("UserId", "Name", "Date", "Class", "TagBased"))
-    raw = _times(raw, "Date", "badges", root)
+    raw = read_dump_table(root, "badges", ("UserId", "Name", "Date", "Class", "TagBased"))
+    raw = parse_dump_times(raw, "Date", "badges", root)
     tier = pl.col("Class").replace_strict(TIERS, default=None)
     tag_based = pl.col("TagBased").str.to_lowercase() == "true"
     name = pl.when(tag_based).then(pl.format("Tag badge ({})", tier)).otherwise(pl.col("Name"))
@@ -469,7 +473,7 @@ def _find(root: Path, table: str) -> Path:
     raise InputError(str(root), f"no {table}.csv or {table}.csv.gz in the dump", field=table)
 
 
-def _table(
+def read_dump_table(
     root: Path, table: str, columns: Sequence[str], optional: Sequence[str] = ()
 ) -> pl.DataFrame:
     """Needed columns of one table, as text (empty cell = null)."""
@@ -491,7 +495,7 @@ def _table(
     return frame.with_columns(blank + missing)
 
 
-def _times(
+def parse_dump_times(
     frame: pl.DataFrame, column: str, table: str, root: Path, *, required: bool = True
 ) -> pl.DataFrame:
     """``frame`` with ``column`` parsed into ``at`` (or in place for optional columns)."""
