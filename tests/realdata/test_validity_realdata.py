@@ -100,7 +100,7 @@ def test_enron_score_beats_hits_authority(enron: ValidationReport, metric: str) 
     _beats(enron, "hits_authority", metric)
 
 
-@pytest.mark.xfail(strict=True, reason="the score is just below upvotes received (0.01 rho, 2 of 56 at the top)")
+@pytest.mark.xfail(strict=True, reason="just below upvotes received: 0.01 rho, 2 of 56 at the top")
 @pytest.mark.parametrize("metric", ["precision_top_decile", "spearman"])
 def test_stackexchange_score_beats_upvotes_received(
     stackexchange: ValidationReport, metric: str
