@@ -81,6 +81,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/sources/ingest"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs/{job_id}"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/uploads/{job_id}/unmatched"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/identities/choices"): PEOPLE_ADMIN,
     # Pages: signing in and out
     ("GET", "/signin"): "public",
     ("POST", "/signin"): "public",
@@ -111,6 +113,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/runs/{run_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}/progress"): PEOPLE_ADMIN,
+    ("POST", "/jobs/{job_id}/identities"): PEOPLE_ADMIN,
     # API: 360° feedback (who reads what is decided by renown.feedback's queries)
     ("POST", "/api/v1/feedback"): STAFF,
     ("GET", "/api/v1/feedback/received"): STAFF,
