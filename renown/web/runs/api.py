@@ -81,16 +81,16 @@ async def upload_events(
     return JobOut.model_validate(await run_in_threadpool(accept))
 
 
-@router.get("/uploads/{job_id}/unmatched")
+@router.get("/uploads/{upload_id}/unmatched")
 def upload_unmatched(
-    job_id: RowId, principal: PeopleAdmin, session: SessionDep
+    upload_id: RowId, principal: PeopleAdmin, session: SessionDep
 ) -> list[UnmatchedIdentifier]:
     """The upload's identifiers that named nobody known, with their events, as they stand.
 
     Scoring leaves out the events of identifiers still ``unmatched``: map, ignore or add
     each through ``POST /identities/choices`` first.
     """
-    return queries.unmatched_of_upload(session, principal, job_id)
+    return queries.unmatched_of_upload(session, principal, upload_id)
 
 
 @router.post("/identities/choices")

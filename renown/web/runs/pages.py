@@ -203,27 +203,31 @@ def job_page(
     return _job_page(request, principal, session, job_id)
 
 
-@router.post("/jobs/{job_id}/identities")
+@router.post("/jobs/{upload_id}/identities")
 def choose_identifier(
     request: Request,
-    job_id: RowId,
+    upload_id: RowId,
     principal: PeopleAdmin,
     session: SessionDep,
-    identifier: Annotated[str, Form(min_length=1, max_length=320), SINGLE_LINE],
-    choice: Annotated[str, Form(max_length=16)],
+    identifier: Annotated[str, Form(max_length=320), SINGLE_LINE] = "",
+    choice: Annotated[str, Form(max_length=16)] = "",
     person: Annotated[str, Form(max_length=320), SINGLE_LINE] = "",
     name: Annotated[str, Form(max_length=200), SINGLE_LINE] = "",
 ) -> Response:
-    """Map, ignore or add one of the upload's unmatched identifiers, back on its page."""
-    queries.unmatched_of_upload(session, principal, job_id)  # the upload must be visible
+    """Map, ignore or add one of the upload's unmatched identifiers, back on its page.
+
+    Every field may be empty as far as the form goes: the upload is looked up first (404
+    for another organisation's), and the domain then says what is missing, on the page.
+    """
+    queries.unmatched_of_upload(session, principal, upload_id)  # the upload must be visible
     return form_action(
         session,
         lambda: check_choose_identifier(
             session, principal, identifier, choice, person=person, name=name
         ),
-        done=f"/jobs/{job_id}#unmatched",
+        done=f"/jobs/{upload_id}#unmatched",
         refused=lambda reason: _job_page(
-            request, principal, session, job_id, error=reason, status_code=422
+            request, principal, session, upload_id, error=reason, status_code=422
         ),
     )
 
