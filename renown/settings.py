@@ -10,6 +10,7 @@ import math
 import os
 import secrets
 from pathlib import Path
+from typing import Final
 from urllib.parse import urlsplit
 
 from pydantic import field_validator
@@ -23,6 +24,17 @@ JOB_HEARTBEAT_SECONDS = 10.0
 """Default interval between a running job's signs of life (see ``job_heartbeat_seconds``)."""
 
 
+DEFAULT_HALF_LIFE_DAYS: Final = 365.0
+"""Days after which an interaction counts half, unless a run says otherwise.
+
+Why a year: prominence is standing in an organisation, and standing is built and lost over
+review and promotion cycles, not over one quarter's project. With a 90-day half-life the
+ties of an archive's busiest year had faded to a sixteenth by its last message, and on the
+Enron job levels the score ranked people little better than counting correspondents; with a
+year, last quarter still counts 84% and a tie last used two years ago a quarter
+(``docs/validity.md`` has the figures for 90, 180, 365 and 730 days)."""
+
+
 class Settings(BaseSettings):
     """Where renown keeps its data and how it scores by default."""
 
@@ -34,7 +46,7 @@ class Settings(BaseSettings):
     data_home: Path | None = None
     """Folder of local copies of public data sets (validations only)."""
 
-    half_life_days: float = 90.0
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     """Default half-life of an interaction's weight, in days."""
 
     database_url: str | None = None

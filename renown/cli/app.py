@@ -120,7 +120,7 @@ def score(
         typer.Option(
             "--half-life", help="Time after which an interaction counts half (e.g. 90d, 12w)."
         ),
-    ] = "90d",
+    ] = "365d",
     window: Annotated[
         str | None,
         typer.Option("--window", help="Ignore events older than this before --as-of (e.g. 365d)."),
@@ -154,6 +154,13 @@ def score(
             "--groups", help="CSV with columns person,group (department) for the breadth component."
         ),
     ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            help="CSV with columns alias,person: one person's other ids, merged before scoring.",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (default) or spark.")] = "local",
     trend: Annotated[
         str | None,
@@ -169,6 +176,7 @@ def score(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
+    from renown.ingest import read_aliases
     from renown.scoring.inputs import load_groups, open_events
     from renown.scoring.pipeline import score_events
     from renown.scoring.runs import record_run, write_scores
@@ -183,8 +191,10 @@ def score(
         with _stages(not quiet, "reading events") as stage:
             source_events = open_events(events, source_format, column_mapping)
             group_map = load_groups(groups) if groups else None
+            alias_map = read_aliases(aliases) if aliases else None
             result = score_events(
                 source_events,
+                aliases=alias_map,
                 as_of=when,
                 half_life_days=parse_days(half_life),
                 window_days=parse_days(window) if window else None,
@@ -197,6 +207,7 @@ def score(
                         "format": source_format,
                         "mapping": column_mapping,
                         "groups": str(groups.resolve()) if groups else None,
+                        "aliases": str(aliases.resolve()) if aliases else None,
                     }
                 ),
                 on_stage=stage,

@@ -53,6 +53,7 @@ from renown.datasets.errors import ChecksumError, DatasetError
 from renown.datasets.fetch import candidate_paths, default_locations, fetch, locate
 from renown.datasets.integrity import read_text_bytes
 from renown.datasets.registry import pinned
+from renown.ingest import without_copies
 from renown.ingest.schema import conform
 
 ENRON_SOURCE: Final = "enron-jhu184"
@@ -169,8 +170,9 @@ def enron_dataset(tables: EnronTables, files: Sequence[Path] = ()) -> Dataset:
         pl.lit(ENRON_SOURCE).alias(EventColumn.SOURCE),
     )
     valid = frame[EventColumn.TIMESTAMP] >= ENRON_FIRST_VALID
-    kept = frame.filter(valid)
-    dropped = frame.height - kept.height
+    dated = frame.filter(valid)
+    dropped = frame.height - dated.height
+    kept = without_copies(dated)
     people = employees.select(
         pl.col("person").alias("id"),
         (pl.col("email_local") + "@enron.com").alias("email"),
@@ -182,7 +184,7 @@ def enron_dataset(tables: EnronTables, files: Sequence[Path] = ()) -> Dataset:
         people=people,
         groups=None,
         dropped=dropped,
-        notes=_notes(kept, dropped),
+        notes=(*_notes(dated, dropped), _copies_note(dated.height - kept.height)),
         files=tuple(files),
     )
 
@@ -231,6 +233,13 @@ def _checked_messages(tables: EnronTables, employees: pl.DataFrame) -> pl.DataFr
             source, f"time {value!r} is not YYYY-MM-DD HH:MM:SS", line=first + index, field="time"
         )
     return messages.with_columns(timestamps.alias(EventColumn.TIMESTAMP))
+
+
+def _copies_note(copies: int) -> str:
+    return (
+        f"Dropped {copies} rows that repeat an earlier row in every field renown reads "
+        "(sender, recipient, send time, recipient type): copies of one message, counted once."
+    )
 
 
 def _notes(events: pl.DataFrame, dropped: int) -> tuple[str, ...]:

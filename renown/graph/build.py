@@ -52,6 +52,7 @@ from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
 from renown.graph.weights import NameWeights
+from renown.settings import DEFAULT_HALF_LIFE_DAYS
 
 __all__ = [
     "DEFAULT_CHANNEL_WEIGHTS",
@@ -90,7 +91,7 @@ def build_graph(
     events: pl.DataFrame | pl.LazyFrame,
     *,
     as_of: datetime,
-    half_life_days: float = 90.0,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     window_days: float | None = None,
     channel_weights: Mapping[str, float] | None = None,
     kind_weights: Mapping[str, float] | None = None,

@@ -7,10 +7,12 @@ path (:mod:`renown.ingest.detect`), and each reader can also be called directly.
 ``event_key``. Ingest knows no database and computes nothing.
 """
 
+from renown.ingest.aliases import merge_aliases, read_aliases
 from renown.ingest.detect import SOURCE_FORMATS, detect_format
 from renown.ingest.events import read_events
 from renown.ingest.lake import AppendResult, EventLake, LakeStats
 from renown.ingest.lock import LakeLockedError
+from renown.ingest.readers._keys import without_copies
 from renown.ingest.readers.mail import normalize_address, read_maildir, read_mbox
 from renown.ingest.readers.slack import read_slack
 from renown.ingest.readers.snap import read_snap
@@ -28,7 +30,9 @@ __all__ = [
     "conform",
     "detect_format",
     "empty_events",
+    "merge_aliases",
     "normalize_address",
+    "read_aliases",
     "read_events",
     "read_maildir",
     "read_mbox",
@@ -36,4 +40,5 @@ __all__ = [
     "read_snap",
     "read_stackexchange",
     "read_tabular",
+    "without_copies",
 ]

@@ -25,9 +25,11 @@ from renown.core.events import EventColumn
 from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
 from renown.graph.csr import InteractionGraph
+from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
+from renown.settings import DEFAULT_HALF_LIFE_DAYS
 
 Engine = Literal["local", "spark"]
 
@@ -77,7 +79,7 @@ def score_events(
     events: pl.DataFrame | pl.LazyFrame | EventLake,
     *,
     as_of: datetime | None = None,
-    half_life_days: float = 90.0,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     window_days: float | None = None,
     groups: Mapping[str, str] | None = None,
     model: ProminenceModel | None = None,
@@ -85,6 +87,7 @@ def score_events(
     engine: Engine = "local",
     source: str | None = None,
     graph_options: Mapping[str, Any] | None = None,
+    aliases: Mapping[str, str] | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> ScoringResult:
     """Score every person in ``events`` as of ``as_of`` (default: the newest event).
@@ -93,7 +96,9 @@ def score_events(
     scoring needs are read, and the input fingerprint comes from the lake's manifest.
     ``trend_days`` also scores the window ending that many days earlier so that each
     explanation can show the trend; pass ``None`` to skip it. ``on_stage`` is called with
-    the name of each stage as it starts (for progress displays).
+    the name of each stage as it starts (for progress displays). ``aliases`` (extra
+    identifier -> person id, see :mod:`renown.ingest.aliases`) merges one person's several
+    ids before anything is counted; the run metadata records how many were merged.
     """
     stage = on_stage or (lambda _name: None)
     timings: dict[str, float] = {}
@@ -105,6 +110,7 @@ def score_events(
         frame = events.scan().select(SCORING_COLUMNS).collect()
     else:
         frame = events.collect() if isinstance(events, pl.LazyFrame) else events
+    frame = merge_aliases(frame, aliases or {})
     timings["load"] = time.perf_counter() - t0
     if frame.height == 0:
         raise ValueError("no events to score")
@@ -184,6 +190,7 @@ def score_events(
         "pairs": graph.m,
         "rings": [list(r.members) for r in model.ring_report_.rings],
         "groups_given": groups is not None,
+        "aliases": len(aliases or {}),
     }
     return ScoringResult(scores, model, graph, previous, metadata, timings)
 

@@ -46,13 +46,13 @@ def test_score_writes_one_row_per_person_with_components(tmp_path: Path) -> None
     scores = pl.read_csv(out)
     people = set(pl.read_csv(events)["actor"]) | set(pl.read_csv(events)["target"])
     assert set(scores["person"]) == people
-    for column in ("person", "score", "rank", "pagerank", "reach", "amplification", "trend"):
+    for column in ("person", "score", "rank", "endorsement", "reach", "engagement", "trend"):
         assert column in scores.columns
     assert "breadth" not in scores.columns  # needs --groups (departments)
     assert scores["score"].min() >= 1 and scores["score"].max() <= 100
     record = json.loads((tmp_path / "scores.csv.run.json").read_text())
-    assert record["model_params"]["weights"]["pagerank"] > 0
-    assert record["graph_params"]["half_life_days"] == 90.0
+    assert record["model_params"]["weights"]["endorsement"] > 0
+    assert record["graph_params"]["half_life_days"] == 365.0
 
 
 def test_score_is_reproducible_and_explain_reproduces_it(tmp_path: Path) -> None:

@@ -87,11 +87,11 @@ def test_reappending_adds_nothing_and_dedupes_within_frame(tmp_path: Path) -> No
 def test_reimporting_a_file_adds_nothing(tmp_path: Path) -> None:
     source = tmp_path / "log.csv"
     source.write_text(
-        "actor,target,timestamp\na,b,2024-01-01T00:00:00\na,b,2024-01-01T00:00:00\nb,a,2024-02-01\n",
+        "actor,target,timestamp\n,b,2024-01-01T00:00:00\n,b,2024-01-01T00:00:00\nb,a,2024-02-01\n",
         encoding="utf-8",
     )
     lake = EventLake(tmp_path / "lake")
-    assert lake.append(read_tabular(source)).added == 3
+    assert lake.append(read_tabular(source)).added == 3  # two anonymous acts, one message
     assert lake.append(read_tabular(source)).added == 0
     assert lake.stats().rows == 3
 

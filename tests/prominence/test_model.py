@@ -36,7 +36,7 @@ def test_scores_are_between_1_and_100_and_points_add_up() -> None:
 
 def test_informational_components_carry_no_points() -> None:
     model = _fit(random_events(30, 300, seed=1))
-    for name in model.informational:
+    for name in (n for n in model.informational if n in model.components_):
         assert name in model.raw_
         assert not model.points_[name].any()
 
@@ -171,11 +171,15 @@ def test_breadth_needs_departments_unless_asked_for_communities() -> None:
     plain = _fit(events)
     assert "breadth" not in plain.components_
     assert sum(plain.weights_.values()) == pytest.approx(1.0)
-    assert plain.weights_["pagerank"] == pytest.approx(0.35 / 0.85)
+    assert plain.weights_["endorsement"] == pytest.approx(0.70)
     assert plain.scores_.max() <= 100
     people = sorted(set(events["actor"].drop_nulls()) | set(events["target"]))
     groups = {p: f"d{k % 3}" for k, p in enumerate(people)}
     with_groups = ProminenceModel().fit(build_graph(events, as_of=AS_OF, groups=groups))
-    assert with_groups.weights_["breadth"] == pytest.approx(0.15)
+    assert "breadth" in with_groups.components_  # computed and shown, weighted zero by default
+    assert with_groups.weights_["breadth"] == 0.0
+    weighted = ProminenceModel(weights={"endorsement": 0.85, "breadth": 0.15})
+    weighted.fit(build_graph(events, as_of=AS_OF, groups=groups))
+    assert weighted.weights_["breadth"] == pytest.approx(0.15)
     communities = _fit(events, community_breadth=True)
     assert "breadth" in communities.components_

@@ -76,6 +76,18 @@ CONTENT_COLUMNS = ("actor", "target", "timestamp", "channel", "kind")
 """The canonical fields that identify an event that has no native id."""
 
 
+def without_copies(events: pl.DataFrame) -> pl.DataFrame:
+    """Drop rows with a named actor that repeat an earlier row in every content column.
+
+    Such a row is a copy of one message (the same mail filed in two folders), not a second
+    interaction. Anonymous rows are kept: two upvotes of the same post on the same day
+    are two people's acts that the dump records with the same fields.
+    """
+    ordinal = occurrence(events, CONTENT_COLUMNS)
+    copies = (ordinal > 1) & events.get_column("actor").is_not_null()
+    return events.filter(~copies) if copies.any() else events
+
+
 def content_keys(events: pl.DataFrame, label: str) -> pl.Series:
     """Stable keys for events without a native id.
 

@@ -43,6 +43,17 @@ def in_strength(frames: SparkFrames) -> DataFrame:
     return pairs.groupBy(F.col("dst").alias("node")).agg(F.sum("weight").alias("value"))
 
 
+def engagement(frames: SparkFrames) -> DataFrame:
+    """Scaled pair weights received plus anonymous engagement, for every node."""
+    from pyspark.sql import functions as F
+
+    pairs, nodes = frames.pairs, frames.nodes
+    received = pairs.groupBy(F.col("dst").alias("node")).agg(F.sum("weight").alias("received"))
+    return nodes.join(received, "node", "left").select(
+        "node", (F.coalesce(F.col("received"), F.lit(0.0)) + F.col("anonymous")).alias("value")
+    )
+
+
 def out_strength(frames: SparkFrames) -> DataFrame:
     """Sum of the scaled pair weights each person sends."""
     from pyspark.sql import functions as F

@@ -1,0 +1,112 @@
+"""Endorsement: being sought out by the people who seek out the right people.
+
+Why this measure and not weighted PageRank as the core of the score: on real organisations
+with labels kept out of the project, attention from *well-connected senders* separates
+senior people from the rest far better than PageRank does (Enron job levels, development
+half: HITS authority on who-wrote-to-whom ROC-AUC 0.83 against PageRank's 0.62-0.70; see
+``docs/validity.md``). PageRank divides a sender's vote by everything that sender writes,
+so a message from a manager who mails forty people counts a fortieth; in an organisation
+that is exactly the message that signals standing (the people a broadly connected person
+keeps in the loop). Kleinberg's authority keeps it whole.
+
+Three choices make the textbook algorithm fit interaction data:
+
+* **Ties, not volume.** Each pair ``j -> i`` enters as ``1 - 2**(-v)``, where ``v`` is the
+  pair's decayed volume (:attr:`~renown.graph.csr.CSR.volume`): the chance the tie is active.
+  A single recent message counts one half, a steady correspondence approaches one, and the
+  hundredth message adds nothing, so sending volume cannot buy endorsement, while old ties
+  fade with the half-life.
+* **The crowd as one endorser.** Anonymous engagement (upvotes, reactions without an actor)
+  has no edge; it enters as one extra hub whose tie to ``i`` is ``log1p`` of ``i``'s decayed
+  anonymous engagement. On a Q&A site that is where most of the recognition is.
+* **A fixed number of rounds, unnormalised.** Plain HITS rescales the authority vector every
+  round, so one more message to a person can *lower* that person's share (a new hub lifts
+  everyone that hub already endorsed). Three rounds of ``a <- A^T A a`` from ``a = 1``,
+  without rescaling, are a polynomial with non-negative coefficients in every tie: an extra
+  interaction addressed to a person can only raise their value (the property the composite
+  promises), and on real data the ranking after three rounds is that of the converged
+  authority vector (Enron and Stack Exchange: identical AUC and Spearman to three decimals).
+  The ``2 * rounds``-th root brings the value back to the scale of a count of people ("about
+  as endorsed as someone sought out by 12 well-connected colleagues"), a monotone change
+  that leaves every ranking as it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_array
+
+from renown.graph.csr import FloatArray, InteractionGraph
+from renown.prominence.measures._common import as_float
+
+ROUNDS = 3
+"""Rounds of ``a <- A^T A a``; the ranking has settled by the third on real data."""
+
+
+def tie_strength(volume: FloatArray) -> FloatArray:
+    """``1 - 2**(-volume)``: one recent interaction is half a tie, many approach one."""
+    return as_float(-np.expm1(-np.log(2.0) * np.asarray(volume, dtype=np.float64)))
+
+
+def crowd_tie(anonymous: FloatArray) -> FloatArray:
+    """``log1p`` of each person's decayed anonymous engagement: the crowd's tie to them."""
+    return as_float(np.log1p(np.maximum(np.asarray(anonymous, dtype=np.float64), 0.0)))
+
+
+def endorsement(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
+    """Endorsement of every person: ``rounds`` unnormalised HITS rounds, on a people scale.
+
+    With tie matrix ``T[j, i] = 1 - 2**(-v_ji)`` and crowd ties ``c``, start from ``a = 1``
+    and repeat ``a <- T^T (T a) + c (c . a)``; the value is ``a ** (1 / (2 * rounds))``.
+
+    Parameters
+    ----------
+    rounds:
+        Number of authority rounds (at least 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Endorsement of each node (0 for people with no tie and no crowd engagement).
+
+    Notes
+    -----
+    Cost ``O(rounds * m)``: two sparse products per round.
+
+    References
+    ----------
+    J. M. Kleinberg, "Authoritative sources in a hyperlinked environment",
+    Journal of the ACM 46(5), 604-632, 1999.
+    """
+    if rounds < 1:
+        raise ValueError("rounds must be at least 1")
+    n = graph.n
+    if n == 0:
+        return np.zeros(0)
+    ties = tie_strength(graph.out.volume)
+    forward = csr_array((ties, graph.out.indices, graph.out.indptr), shape=(n, n))
+    backward = forward.T.tocsr()
+    crowd = crowd_tie(graph.anonymous)
+    authority = np.ones(n)
+    for _ in range(rounds):
+        authority = backward @ (forward @ authority) + crowd * float(crowd @ authority)
+    return as_float(np.power(authority, 1.0 / (2 * rounds)))
+
+
+def endorsement_reference(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
+    """Slow, obviously correct :func:`endorsement` (plain loops); for tests only."""
+    n = graph.n
+    src, dst, _ = graph.edges()
+    ties = [1.0 - 2.0 ** (-float(v)) for v in graph.out.volume]
+    crowd = [float(np.log1p(max(a, 0.0))) for a in graph.anonymous]
+    authority = [1.0] * n
+    for _ in range(rounds):
+        hub = [0.0] * n
+        for actor, target, tie in zip(src, dst, ties, strict=True):
+            hub[int(actor)] += tie * authority[int(target)]
+        crowd_hub = sum(c * a for c, a in zip(crowd, authority, strict=True))
+        endorsed = [c * crowd_hub for c in crowd]
+        for actor, target, tie in zip(src, dst, ties, strict=True):
+            endorsed[int(target)] += tie * hub[int(actor)]
+        authority = endorsed
+    return np.array([a ** (1.0 / (2 * rounds)) for a in authority])
