@@ -6,11 +6,12 @@ so every run counts the latest of them; and the badges that depend on prominence
 are evaluated with the run, in the same transaction, so a run never exists without the
 awards it earned (nor awards without their run).
 
-Only the organisation's people are ranked: before scoring, every identifier is rewritten
-to its person's employee id and the events of identifiers that are ignored or still match
-nobody are left out (:func:`renown.scoring.matching.match_events`); the run records how
-many events were matched, mapped, ignored and unmatched. Breadth of reach is measured
-across departments, so each scored identity is given the department of its person.
+Only the organisation's people are ranked: every identifier is merged into its person's
+employee id (``score_events(aliases=...)``, one node per person) and the events of
+identifiers that are ignored or still match nobody are left out
+(:func:`renown.scoring.matching.match_events`); the run records how many events were
+matched, mapped, ignored and unmatched. Breadth of reach is measured across departments,
+so each scored identity is given the department of its person.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from renown.core.clock import SystemClock
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
+from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake
 from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
@@ -67,20 +69,22 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
             + "; upload events first",
         )
     with context.sessions() as session:
-        frame, matching = match_events(session, context.org_id, frame)
+        matched = match_events(session, context.org_id, frame)
+        frame, matching = matched.events, matched.matching
         if frame.height == 0:
             raise InputError(
                 f"event lake of {context.org_slug}",
                 f"none of the {matching.ignored + matching.unmatched:,} events names people "
                 "of the org chart; map or add the unmatched identifiers of your uploads",
             )
-        groups = departments_of(session, context.org_id, frame)
+        groups = departments_of(session, context.org_id, merge_aliases(frame, matched.aliases))
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
         as_of=as_of,
         half_life_days=float(half_life) if half_life else context.settings.half_life_days,
         groups=groups or None,
+        aliases=matched.aliases,
         source=f"org:{context.org_slug}",
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )

@@ -119,17 +119,26 @@ def status_of(session: Session, org_id: int, listed: Iterable[Any]) -> list[Unma
     return answer
 
 
-def match_events(
-    session: Session, org_id: int, events: pl.DataFrame
-) -> tuple[pl.DataFrame, EventMatching]:
-    """``events`` keyed by the employee ids of their people, without the events of ignored
-    or unmatched identifiers, and how many events were of each kind."""
+@dataclass(frozen=True)
+class MatchedEvents:
+    """A run's events ready for :func:`~renown.scoring.pipeline.score_events`."""
+
+    events: pl.DataFrame
+    """The events whose identifiers all name people (or nobody: a missing actor)."""
+    aliases: dict[str, str]
+    """Identifier -> the employee id of its person, for ``score_events(aliases=...)``."""
+    matching: EventMatching
+    """How many events were of each kind."""
+
+
+def match_events(session: Session, org_id: int, events: pl.DataFrame) -> MatchedEvents:
+    """``events`` without those of ignored or unmatched identifiers, the aliases that name
+    every remaining person by their employee id, and how many events were of each kind."""
     events = events.with_columns(
         pl.col(EventColumn.ACTOR).cast(pl.String), pl.col(EventColumn.TARGET).cast(pl.String)
     )
     counts = identifier_counts(events)
     match = match_identities(session, org_id, counts)
-    canonical = _canonical_ids(session, match)
     kinds = _kinds_of(match, counts)
     kind_of = pl.DataFrame(
         {"id": list(kinds), "kind": list(kinds.values())},
@@ -153,21 +162,15 @@ def match_events(
         .sort("_row")
     )
     tally = dict(ranked.group_by("_k").len().iter_rows())
-    kept = (
-        ranked.filter(pl.col("_k") <= MAPPED)
-        .drop("_row", "_a", "_t", "_k")
-        .with_columns(
-            pl.col(EventColumn.ACTOR).replace(canonical),
-            pl.col(EventColumn.TARGET).replace(canonical),
-        )
-    )
+    kept = ranked.filter(pl.col("_k") <= MAPPED).drop("_row", "_a", "_t", "_k")
     matching = EventMatching(
         matched=int(tally.get(MATCHED, 0)),
         mapped=int(tally.get(MAPPED, 0)),
         ignored=int(tally.get(IGNORED, 0)),
         unmatched=int(tally.get(UNMATCHED, 0)),
     )
-    return kept, matching
+    aliases = {raw: key for raw, key in _canonical_ids(session, match).items() if raw != key}
+    return MatchedEvents(kept, aliases, matching)
 
 
 MATCHED, MAPPED, UNMATCHED, IGNORED = 0, 1, 2, 3
