@@ -6,9 +6,12 @@ so every run counts the latest of them; and the badges that depend on prominence
 are evaluated with the run, in the same transaction, so a run never exists without the
 awards it earned (nor awards without their run).
 
-Breadth of reach is measured across departments, so each scored identity is given the
-department of the person who owns it (:func:`renown.org.identities.owners_of`, as
-snapshots match them). Identities that match nobody simply have no department.
+Only the organisation's people are ranked: every identifier is merged into its person's
+employee id (``score_events(aliases=...)``, one node per person) and the events of
+identifiers that are ignored or still match nobody are left out
+(:func:`renown.scoring.matching.match_events`); the run records how many events were
+matched, mapped, ignored and unmatched. Breadth of reach is measured across departments,
+so each scored identity is given the department of its person.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from sqlalchemy.orm import Session
 from renown.core.clock import SystemClock
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
+from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake
 from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.job import export_recognition
+from renown.scoring.matching import match_events
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.store.engine import transaction
@@ -64,13 +69,22 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
             + "; upload events first",
         )
     with context.sessions() as session:
-        groups = departments_of(session, context.org_id, frame)
+        matched = match_events(session, context.org_id, frame)
+        frame, matching = matched.events, matched.matching
+        if frame.height == 0:
+            raise InputError(
+                f"event lake of {context.org_slug}",
+                f"none of the {matching.ignored + matching.unmatched:,} events names people "
+                "of the org chart; map or add the unmatched identifiers of your uploads",
+            )
+        groups = departments_of(session, context.org_id, merge_aliases(frame, matched.aliases))
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
         as_of=as_of,
         half_life_days=float(half_life) if half_life else context.settings.half_life_days,
         groups=groups or None,
+        aliases=matched.aliases,
         source=f"org:{context.org_slug}",
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
@@ -80,6 +94,8 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         run = store_scoring_result(
             session, org_id=context.org_id, result=result, actor=context.actor
         )
+        for column, count in matching.as_dict().items():
+            setattr(run, column, count)
         badges = do_evaluate_badges(session, context.org_id, SystemClock(), actor=context.actor)
         summary = {
             "run_id": run.id,
@@ -88,6 +104,7 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
             "input_events": run.input_events,
             "people_scored": run.people_scored,
             "people_matched": run.people_matched,
+            **matching.as_dict(),
             "recognition_events_added": exported.added,
             "badges_awarded": len(badges.awarded),
         }
