@@ -30,8 +30,8 @@ from renown.graph.build import build_graph
 from renown.graph.csr import InteractionGraph
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
-from renown.scoring.asof import EXPLICIT, NEWEST_EVENT
 from renown.prominence.model import ProminenceModel
+from renown.scoring.asof import EXPLICIT, NEWEST_EVENT
 
 Engine = Literal["local", "spark"]
 
