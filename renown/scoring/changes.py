@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.jobs.access import PEOPLE_ADMINS_ONLY
+from renown.org.queries import previous_run
 from renown.scoring.queries import get_run
 from renown.store.tables.org import Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -66,24 +67,6 @@ class RunChanges:
 
     run: RunChange
     people: tuple[PersonChange, ...]
-
-
-def previous_run(session: Session, run: ScoringRun) -> ScoringRun | None:
-    """The organisation's finished run just before ``run`` (by as-of instant, then id)."""
-    earlier = sa.or_(
-        ScoringRun.as_of < run.as_of, sa.and_(ScoringRun.as_of == run.as_of, ScoringRun.id < run.id)
-    )
-    return session.scalar(
-        sa.select(ScoringRun)
-        .where(
-            ScoringRun.org_id == run.org_id,
-            ScoringRun.status == "done",
-            ScoringRun.finished_at.is_not(None),
-            earlier,
-        )
-        .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
-        .limit(1)
-    )
 
 
 def _day(moment: datetime) -> str:

@@ -97,3 +97,19 @@ def test_the_run_page_says_what_changed_since_the_previous_run(
     assert f'href="/runs/{platform.run_id}"' in page.text
     assert "half life days changed from 90.0 to 60.0" in page.text
     assert page.text.count("data-run-change-value=") >= 10
+
+
+def test_the_leaderboard_shows_the_change_since_the_previous_run(
+    platform: Platform, rescored: int
+) -> None:
+    board = platform.bearer(Role.HR).get("/api/v1/leaderboard", params={"limit": 5}).json()
+    assert board["run_id"] == rescored  # the newest as-of is the latest run
+    for row in board["items"]:
+        before = _score(platform, platform.run_id, row["person_id"])
+        assert row["since_previous"] == row["score"] - before
+    first = platform.bearer(Role.HR).get(
+        "/api/v1/leaderboard", params={"run_id": platform.run_id, "limit": 5}
+    )
+    assert {row["since_previous"] for row in first.json()["items"]} == {None}
+    page = platform.browser(Role.HR).get("/leaderboard")
+    assert "Since previous run" in page.text
