@@ -200,8 +200,14 @@ def departments_reached(stored: Explanation | Mapping[str, Any] | None) -> list[
 def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
     """A Vega-Lite line chart of a person's score over scoring runs."""
     values = [
-        {"as_of": point.as_of.date().isoformat(), "score": point.score, "run": point.run_id}
-        for point in history
+        {
+            "as_of": point.as_of.date().isoformat(),
+            "score": point.score,
+            "run": point.run_id,
+            # the step from the previous run: the same number the page states with its reasons
+            "change": None if index == 0 else point.score - history[index - 1].score,
+        }
+        for index, point in enumerate(history)
     ]
     return chart(
         "Score over scoring runs",
@@ -226,6 +232,8 @@ def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
                 "tooltip": [
                     {"field": "as_of", "type": "temporal", "title": "As of", "format": "%d %b %Y"},
                     {"field": "score", "type": "quantitative", "title": "Score"},
+                    {"field": "change", "type": "quantitative", "title": "Since previous run"},
+                    {"field": "run", "type": "nominal", "title": "Run"},
                 ],
             },
         },
