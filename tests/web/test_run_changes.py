@@ -13,7 +13,7 @@ from renown.demo.org import generate_org
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.store.engine import transaction
-from renown.store.tables.scores import ScoreSnapshot
+from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 from tests.web.conftest import ORG_PEOPLE, Platform
 
 
@@ -28,6 +28,15 @@ def rescored(platform: Platform) -> int:
         return store_scoring_result(
             session, org_id=platform.acme_id, result=result, actor="tests"
         ).id
+
+
+def _half_life_change(platform: Platform) -> str:
+    """The reason the rescore gives for its half-life (the base run used the default)."""
+    with platform.sessions() as session:
+        base = session.get(ScoringRun, platform.run_id)
+        assert base is not None
+        before = base.params["graph_params"]["half_life_days"]
+    return f"half life days changed from {before} to 60.0"
 
 
 def _score(platform: Platform, run_id: int, person_id: int) -> int:
@@ -50,7 +59,7 @@ def test_the_api_reports_each_persons_change_and_the_reasons(
     assert body["run"]["previous_run_id"] == platform.run_id
     reasons = body["run"]["reasons"]
     assert any(r.startswith("as-of moved from ") for r in reasons)
-    assert "half life days changed from 90.0 to 60.0" in reasons
+    assert _half_life_change(platform) in reasons
     assert len(body["people"]) == 5
     for person in body["people"]:
         before = _score(platform, platform.run_id, person["person_id"])
@@ -95,7 +104,7 @@ def test_the_run_page_says_what_changed_since_the_previous_run(
     assert page.status_code == 200
     assert "Since the previous run" in page.text
     assert f'href="/runs/{platform.run_id}"' in page.text
-    assert "half life days changed from 90.0 to 60.0" in page.text
+    assert _half_life_change(platform) in page.text
     assert page.text.count("data-run-change-value=") >= 10
 
 
