@@ -16,7 +16,7 @@ so each scored identity is given the department of its person.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import polars as pl
@@ -32,6 +32,7 @@ from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.job import export_recognition
+from renown.scoring.asof import EXPLICIT, AsOf, as_period, live_as_of
 from renown.scoring.matching import match_events
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
@@ -49,24 +50,21 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
 
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
-    """Score the lake as of the job's ``as_of`` (default: the newest event), store the run
-    and award the badges it makes due."""
+    """Score the lake as of the job's ``as_of`` (default: the end of the last complete
+    period holding an event, :mod:`renown.scoring.asof`), store the run and award the
+    badges it makes due."""
     context.report("exporting kudos and feedback to the event lake", 0.01)
     with transaction(context.sessions) as session:
         exported = export_recognition(session, context)
     context.report("reading the event lake", 0.02)
-    as_of = _as_of(context.params.get("as_of"))
     lake = EventLake(context.settings.org_lake_dir(context.org_slug))
     events = lake.scan()
-    if as_of is not None:
-        events = events.filter(pl.col(EventColumn.TIMESTAMP) <= as_of)
-    frame = events.collect()
+    as_of = run_as_of(context, events)
+    frame = events.filter(pl.col(EventColumn.TIMESTAMP) <= as_of.instant).collect()
     if frame.height == 0:
         raise InputError(
             f"event lake of {context.org_slug}",
-            "no events to score"
-            + (f" up to {as_of.isoformat()}" if as_of else "")
-            + "; upload events first",
+            f"no events to score up to {as_of.instant.isoformat()}; upload events first",
         )
     with context.sessions() as session:
         matched = match_events(session, context.org_id, frame)
@@ -81,11 +79,12 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
-        as_of=as_of,
+        as_of=as_of.instant,
         half_life_days=float(half_life) if half_life else context.settings.half_life_days,
         groups=groups or None,
         aliases=matched.aliases,
         source=f"org:{context.org_slug}",
+        as_of_rule=as_of.rule,
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
     stage = f"storing the scores of {result.scores.height:,} people and awarding badges"
@@ -129,7 +128,17 @@ def departments_of(session: Session, org_id: int, events: pl.DataFrame) -> dict[
     return {raw: department_of[p] for raw, p in owners.items() if p in department_of}
 
 
-def _as_of(value: object) -> datetime | None:
-    if value in (None, ""):
-        return None
-    return datetime.fromisoformat(str(value))
+def run_as_of(context: JobContext, events: pl.LazyFrame) -> AsOf:
+    """The job's explicit ``as_of``, else the live organisation's rule at the wall clock
+    (:func:`renown.scoring.asof.live_as_of`, period from the job or the settings)."""
+    value = context.params.get("as_of")
+    if value not in (None, ""):
+        moment = datetime.fromisoformat(str(value))
+        return AsOf(moment if moment.tzinfo else moment.replace(tzinfo=UTC), EXPLICIT)
+    period = as_period(context.params.get("period") or context.settings.scoring_period)
+    try:
+        return live_as_of(events, now=SystemClock().now(), period=period)
+    except ValueError:
+        raise InputError(
+            f"event lake of {context.org_slug}", "no events to score; upload events first"
+        ) from None

@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/runs"): PEOPLE_ADMIN,
     ("POST", "/api/v1/runs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/runs/{run_id}"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/runs/{run_id}/changes"): PEOPLE_ADMIN,
     ("POST", "/api/v1/uploads/events"): PEOPLE_ADMIN,
     ("GET", "/api/v1/sources"): PEOPLE_ADMIN,
     ("POST", "/api/v1/sources/ingest"): PEOPLE_ADMIN,

@@ -17,12 +17,13 @@ from starlette.concurrency import run_in_threadpool
 from renown.ingest.sources import SourceEntry
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.org.aliases import IdentifierChoice, check_choose_identifier
-from renown.scoring import actions, queries
+from renown.scoring import actions, changes, queries
+from renown.scoring.changes import RunChanges
 from renown.scoring.matching import UnmatchedIdentifier
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
-from renown.web.params import NO_NUL, RowId
+from renown.web.params import NO_NUL, Offset, RowId
 from renown.web.policy import PeopleAdmin
 from renown.web.runs.shapes import ChooseIdentifierIn, IngestSourceIn, RunOut, StartScoringIn
 from renown.web.shapes import JobOut
@@ -42,6 +43,18 @@ def list_runs(principal: PeopleAdmin, session: SessionDep, limit: Limit = 50) ->
 def get_run(run_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RunOut:
     """One scoring run with its parameters and counts."""
     return RunOut.model_validate(queries.get_run(session, principal, run_id))
+
+
+@router.get("/runs/{run_id}/changes")
+def run_changes(
+    run_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> RunChanges:
+    """What changed since the previous run and why, and each person's change (by rank)."""
+    return changes.run_changes(session, principal, run_id, limit=limit, offset=offset)
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED)

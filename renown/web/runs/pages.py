@@ -26,7 +26,7 @@ from renown.ingest import sources
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.org import queries as org_queries
 from renown.org.aliases import check_choose_identifier
-from renown.scoring import actions, queries
+from renown.scoring import actions, changes, queries
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
@@ -172,10 +172,19 @@ def ingest_source(
 def run_page(
     request: Request, run_id: RowId, principal: PeopleAdmin, session: SessionDep
 ) -> HTMLResponse:
-    """One run: its parameters, counts, and the top of its leaderboard."""
+    """One run: its parameters, counts, what changed since the previous run and why, and
+    the top of its leaderboard with each person's change since that run."""
     run = queries.get_run(session, principal, run_id)
     top = org_queries.leaderboard(session, principal, run_id=run.id, limit=TOP_OF_RUN)
-    return render(request, "run.html", {"run": run, "top": top.items})
+    change = changes.run_change(session, run)
+    moved = changes.person_changes(session, change, {r.person_id: r.score for r in top.items})
+    context = {
+        "run": run,
+        "top": top.items,
+        "change": change,
+        "moved": {c.person_id: c for c in moved},
+    }
+    return render(request, "run.html", context)
 
 
 def _job_page(

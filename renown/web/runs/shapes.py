@@ -18,7 +18,10 @@ class StartScoringIn(BaseModel):
     )
     as_of: Moment | None = Field(
         default=None,
-        description="Score as of this instant, with a time zone (default: the newest event).",
+        description=(
+            "Score as of this instant, with a time zone (default: the end of the last "
+            "complete period, a calendar month unless configured, that holds an event)."
+        ),
     )
 
 
