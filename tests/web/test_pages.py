@@ -32,7 +32,7 @@ HTML = {"accept": "text/html"}
 HTMX = {"hx-request": "true"}
 SPEC_BLOCK = re.compile(r'<script type="application/json" id="trend-spec">(.*?)</script>', re.S)
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.S)
-WEIGHTED_LABELS = ("Influence", "Reach", "Breadth", "Amplification", "Responsiveness")
+WEIGHTED_LABELS = ("Endorsement", "Reach", "Engagement")
 
 
 @pytest.fixture(scope="module")
