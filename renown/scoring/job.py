@@ -26,10 +26,12 @@ from renown.core.events import EventColumn
 from renown.ingest.lake import EventLake
 from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
+from renown.prominence.model import ProminenceModel
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.job import export_recognition
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
+from renown.scoring.weights import chosen_weights
 from renown.store.engine import transaction
 from renown.store.tables.org import Department, Person
 
@@ -44,8 +46,9 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
 
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
-    """Score the lake as of the job's ``as_of`` (default: the newest event), store the run
-    and award the badges it makes due."""
+    """Score the lake as of the job's ``as_of`` (default: the newest event) with the
+    organisation's chosen weights (:mod:`renown.scoring.weights`; default: the registry's),
+    store the run and award the badges it makes due."""
     context.report("exporting kudos and feedback to the event lake", 0.01)
     with transaction(context.sessions) as session:
         exported = export_recognition(session, context)
@@ -65,6 +68,7 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         )
     with context.sessions() as session:
         groups = departments_of(session, context.org_id, frame)
+        chosen = chosen_weights(session, context.org_id)
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
@@ -72,8 +76,11 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         half_life_days=float(half_life) if half_life else context.settings.half_life_days,
         groups=groups or None,
         source=f"org:{context.org_slug}",
+        model=ProminenceModel(weights=chosen.weights) if chosen else None,
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
+    if chosen is not None:
+        result.metadata["weights_file"] = chosen.run_record()
     stage = f"storing the scores of {result.scores.height:,} people and awarding badges"
     context.report(stage, 0.8)
     with transaction(context.sessions) as session:
