@@ -34,7 +34,15 @@ def test_a_run_is_stored_with_one_snapshot_per_matched_person(db: sessionmaker[S
         assert run.people_scored == result.scores.height == run.people_matched
         assert run.input_fingerprint == result.metadata["input_fingerprint"]
         assert run.as_of.isoformat() == result.metadata["as_of"]
-        assert set(run.params) == {"graph_params", "model_params", "trend_days", "engine", "source"}
+        assert set(run.params) == {
+            "graph_params",
+            "model_params",
+            "trend_days",
+            "engine",
+            "source",
+            "weights_file",
+        }
+        assert run.params["weights_file"] is None  # the default weights
         assert run.finished_at is not None and run.status == "done"
         ids = person_ids(session, org)
         top = result.scores.row(0, named=True)

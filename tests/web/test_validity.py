@@ -277,3 +277,13 @@ def test_a_broken_weights_file_is_refused_naming_the_field(scored: Platform) -> 
     assert "weights.fame" in answer.text
     assert re.search(r"unknown component", answer.text)
     assert scored.bearer(Role.HR).get("/api/v1/validity/weights").json()["default"] is True
+
+
+def test_one_person_labelled_twice_differently_is_refused(scored: Platform, org: Any) -> None:
+    person, email = org.people.row(0)[0], org.people.row(0)[2]
+    data = _csv({person: 1.0, email: 2.0})
+    answer = scored.bearer(Role.HR).post(
+        "/api/v1/validity/reports", files={"file": ("labels.csv", data, "text/csv")}
+    )
+    assert answer.status_code == 400
+    assert "are one person with different labels" in answer.text
