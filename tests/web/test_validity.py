@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pytest
 import sqlalchemy as sa
 
