@@ -4,8 +4,10 @@ against uploaded labels, and fitting weights to the same labels.
 Both re-score a whole organisation (:mod:`renown.validation.org_run`): seconds on a few
 thousand people, longer on the demo's ten thousand, so they run in the worker and the
 pages follow their progress like a scoring run's. The labels are personal data (often
-performance ratings): they travel in the job's parameters but are kept out of the audit
-log's ``job.enqueue`` entry, which records only the file name and the counts.
+performance ratings): they travel in the job's parameters, keyed ``person:<id>`` so that
+erasing a person (whose scrub rewrites that key to the pseudonym in every JSON column)
+leaves their label attached to nobody, and they are kept out of the audit log's
+``job.enqueue`` entry, which records only the file name and the counts.
 
 A job's result is what the pages and the API show: the report's ``to_dict`` (NaN as null),
 or the tuning outcome with its verdict.
@@ -28,6 +30,8 @@ from renown.validation.report import finite
 from renown.validation.tune import TuneOutcome, nonzero, tune_weights
 from renown.validation.validate import baseline_rankings, build_report, result_rankings
 
+PERSON_KEY: Final = "person:"
+"""Labels are keyed by the person's id-derived key, which erasure knows to rewrite."""
 VALIDATION: Final = "validation"
 TUNING: Final = "tuning"
 _STAGES: Final = {
@@ -51,7 +55,7 @@ def enqueue_validation(
     job.params = {
         **summary,
         "unmatched": list(labels.unmatched),
-        "labels": {str(p): v for p, v in labels.values.items()},
+        "labels": {f"{PERSON_KEY}{p}": v for p, v in labels.values.items()},
     }
     queue.submit_after_commit(session, job.id)
     return job
@@ -81,8 +85,17 @@ def _rescore(context: JobContext) -> tuple[RunScoring, dict[int, float]]:
             run_id=int(context.params["run_id"]),
             on_stage=lambda stage: context.report(stage, _STAGES.get(stage, 0.3)),
         )
-    labels = {int(p): float(v) for p, v in context.params["labels"].items()}
-    return scoring, labels
+    return scoring, person_labels(context.params["labels"])
+
+
+def person_labels(stored: dict[str, float]) -> dict[int, float]:
+    """Person id -> label from a job's parameters (labels of erased people are skipped)."""
+    labels: dict[int, float] = {}
+    for key, value in stored.items():
+        number = key.removeprefix(PERSON_KEY)
+        if key.startswith(PERSON_KEY) and number.isdigit():
+            labels[int(number)] = float(value)
+    return labels
 
 
 def run_validation(context: JobContext) -> dict[str, Any]:

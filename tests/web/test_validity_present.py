@@ -1,9 +1,11 @@
-"""The validity report's wording: when the plain warning shows, and how cells read."""
+"""The validity report's wording (when the plain warning shows, how cells read), and how
+stored labels are read back."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from renown.validation.jobs import person_labels
 from renown.web.validity.present import baselines_not_beaten, cell, report_chart, warning
 
 
@@ -63,3 +65,7 @@ def test_the_chart_leaves_out_undefined_metrics() -> None:
     spec = report_chart(_report())
     values = spec["data"]["values"]
     assert [(v["ranking"], v["metric"]) for v in values] == [("score", "AUC (top vs rest)")]
+
+
+def test_stored_labels_of_erased_people_are_skipped() -> None:
+    assert person_labels({"person:7": 2.0, "erased:123": 3.0, "person:x": 1.0}) == {7: 2.0}

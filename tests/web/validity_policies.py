@@ -73,7 +73,7 @@ def report_filler(platform: Any, member: Any, org: str) -> int:
         "labelled_people": 2,
         "unmatched_count": 0,
         "unmatched": [],
-        "labels": {"1": 1.0, "2": 0.0},
+        "labels": {"person:1": 1.0, "person:2": 0.0},
     }
     return _add(
         platform,
