@@ -286,3 +286,10 @@ def test_one_person_labelled_twice_differently_is_refused(scored: Platform, org:
     )
     assert answer.status_code == 400
     assert "are one person with different labels" in answer.text
+
+
+def test_the_job_page_of_a_validation_links_to_its_report(scored: Platform, org: Any) -> None:
+    body = validate(scored, _csv(level_labels(org)))
+    html = scored.browser(Role.HR).get(f"/jobs/{body['id']}").text
+    assert f'href="/validity/reports/{body["id"]}"' in html
+    assert 'href="/validity">Validity</a>' in html
