@@ -4,11 +4,13 @@ against uploaded labels, and fitting weights to the same labels.
 Both re-score a whole organisation (:mod:`renown.validation.org_run`) and bootstrap every
 ranking: on the demo organisation (10,000 people, 1.4 million events, everyone labelled)
 a validation took several CPU-minutes when measured, far beyond a request's second or two,
-so they run in the worker and the pages follow their progress like a scoring run's. The labels are personal data (often
-performance ratings): they travel in the job's parameters, keyed ``person:<id>`` so that
-erasing a person (whose scrub rewrites that key to the pseudonym in every JSON column)
-leaves their label attached to nobody, and they are kept out of the audit log's
-``job.enqueue`` entry, which records only the file name and the counts.
+so they run in the worker and the pages follow their progress like a scoring run's.
+
+The labels are personal data (often performance ratings): they travel in the job's
+parameters, keyed ``person:<id>`` so that erasing a person (whose scrub rewrites that key
+to the pseudonym in every JSON column) leaves their label attached to nobody, and they are
+kept out of the audit log's ``job.enqueue`` entry, which records only the file name and
+the counts.
 
 A job's result is what the pages and the API show: the report's ``to_dict`` (NaN as null),
 or the tuning outcome with its verdict.
