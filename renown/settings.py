@@ -10,6 +10,7 @@ import math
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import field_validator
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
 
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     """Default half-life of an interaction's weight, in days."""
+
+    scoring_period: Literal["day", "week", "month", "quarter"] = "month"
+    """A live organisation's runs are as of the end of the last complete period of this
+    length (:mod:`renown.scoring.asof`), so a kudos today does not move the as-of."""
 
     database_url: str | None = None
     """SQLAlchemy URL of the store; default: a SQLite file under ``home``."""

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from renown.cli.sources import parse_mapping
 from renown.core.errors import RenownError
 from renown.validation.labels import DEFAULT_ID, DEFAULT_LABEL
 
@@ -30,6 +31,13 @@ LabelOption = Annotated[str, typer.Option("--label", help="Column of LABELS hold
 AliasesOption = Annotated[
     Path | None,
     typer.Option("--aliases", help="CSV alias,person: identifiers merged before anything else."),
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--source-format", help="Force the events' input format.")
+]
+MappingOption = Annotated[
+    str | None,
+    typer.Option("--mapping", help="Column mapping for tabular events, e.g. actor=from,target=to."),
 ]
 
 
@@ -73,6 +81,8 @@ def validate(
         typer.Option("--events", help="With a scores file: its events, for the baselines."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap resamples.")] = 0,
+    source_format: FormatOption = None,
+    mapping: MappingOption = None,
 ) -> None:
     """Validate the score, each component and simple baselines against LABELS.
 
@@ -89,7 +99,8 @@ def validate(
     with _user_errors():
         trusted = read_labels(labels, id_column=id_column, label_column=label_column)
         alias_map = read_aliases(aliases) if aliases else None
-        scores = read_scores_file(source)
+        columns = parse_mapping(mapping)
+        scores = read_scores_file(source) if columns is None and source_format is None else None
         if scores is not None:
             if weights is not None:
                 raise ValueError(
@@ -105,7 +116,7 @@ def validate(
                 scores,
                 trusted,
                 source=str(source),
-                events=read_event_frame(events) if events else None,
+                events=read_event_frame(events, source_format, columns) if events else None,
                 aliases=alias_map,
                 top_from=top_from,
                 seed=seed,
@@ -113,7 +124,7 @@ def validate(
         else:
             chosen = read_weights(weights).weights if weights else None
             report = validate_events(
-                read_event_frame(source),
+                read_event_frame(source, source_format, columns),
                 trusted,
                 weights=chosen,
                 aliases=alias_map,
@@ -140,6 +151,8 @@ def tune(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="First of the cross-validation seeds.")] = 0,
     aliases: AliasesOption = None,
+    source_format: FormatOption = None,
+    mapping: MappingOption = None,
 ) -> None:
     """Fit component weights to LABELS with cross-validation; write them only if they help.
 
@@ -156,7 +169,8 @@ def tune(
     with _user_errors():
         trusted = read_labels(labels, id_column=id_column, label_column=label_column)
         alias_map = read_aliases(aliases) if aliases else None
-        cleaned = clean_events(read_event_frame(events), alias_map)
+        frame = read_event_frame(events, source_format, parse_mapping(mapping))
+        cleaned = clean_events(frame, alias_map)
         trusted = merge_label_aliases(trusted, alias_map)
         outcome = tune_weights(score_for_validation(cleaned), trusted, folds=folds, seed=seed)
     typer.echo(describe(outcome), nl=False)

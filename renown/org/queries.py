@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from renown.accounts.principal import Principal
@@ -230,6 +230,26 @@ def latest_run(session: Session, org_id: int) -> ScoringRun | None:
     )
 
 
+def previous_run(session: Session, run: ScoringRun) -> ScoringRun | None:
+    """The organisation's finished run just before ``run`` in :func:`latest_run`'s order
+    (as-of instant, then id): what a person's change since the previous run compares with."""
+    earlier = sa.or_(
+        ScoringRun.as_of < run.as_of,
+        sa.and_(ScoringRun.as_of == run.as_of, ScoringRun.id < run.id),
+    )
+    return session.scalar(
+        sa.select(ScoringRun)
+        .where(
+            ScoringRun.org_id == run.org_id,
+            ScoringRun.status == "done",
+            ScoringRun.finished_at.is_not(None),
+            earlier,
+        )
+        .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
+        .limit(1)
+    )
+
+
 def _run(session: Session, org_id: int, run_id: int | None) -> ScoringRun | None:
     if run_id is None:
         return latest_run(session, org_id)
@@ -270,7 +290,10 @@ def leaderboard(
         if everyone:
             _remember_total(session, run, total or 0)
     # Named columns, not whole snapshots: the explanation JSON is large and not shown here.
-    rows = session.execute(
+    before = previous_run(session, run)
+    prior = aliased(ScoreSnapshot)
+    previous_score: Any = prior.score if before is not None else sa.null()
+    query = (
         sa.select(
             ScoreSnapshot.person_id,
             ScoreSnapshot.score,
@@ -281,11 +304,18 @@ def leaderboard(
             Person.title,
             Team.name,
             Department.name,
+            previous_score,
         )
         .join(Person, Person.id == ScoreSnapshot.person_id)
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(Department, Department.id == Person.department_id)
-        .where(*where)
+    )
+    if before is not None:
+        query = query.outerjoin(
+            prior, sa.and_(prior.run_id == before.id, prior.person_id == ScoreSnapshot.person_id)
+        )
+    rows = session.execute(
+        query.where(*where)
         .order_by(ScoreSnapshot.rank, Person.name, Person.id)
         .limit(limit)
         .offset(offset)
@@ -301,8 +331,11 @@ def leaderboard(
             rank=rank,
             trend=trend,
             components={k: float(v) for k, v in components.items()},
+            since_previous=None if previous is None else int(score) - int(previous),
         )
-        for person_id, score, rank, trend, components, name, title, team, department in rows
+        for person_id, score, rank, trend, components, name, title, team, department, previous in (
+            rows
+        )
     ]
     return Leaderboard(items, total or 0, limit, offset, run_id=run.id, as_of=run.as_of)
 

@@ -114,6 +114,8 @@ class LeaderboardRow:
     rank: int
     trend: float | None
     components: dict[str, float]
+    since_previous: int | None = None
+    """Score minus the score in the previous run (null: no previous run scored them)."""
 
 
 @dataclass(frozen=True)

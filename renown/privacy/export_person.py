@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.explanation import Explanation
 from renown.store.tables.accounts import Account, ApiToken, WebSession
-from renown.store.tables.org import Identity, Person
+from renown.store.tables.org import Identity, IdentityAlias, Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 
 
@@ -52,7 +52,14 @@ def identities(session: Session, person: Person) -> list[dict[str, Any]]:
         .where(Identity.person_id == person.id)
         .order_by(Identity.kind, Identity.value)
     ).all()
-    return [{"kind": kind, "value": value} for kind, value in rows]
+    mapped = session.scalars(
+        sa.select(IdentityAlias.value)
+        .where(IdentityAlias.person_id == person.id)
+        .order_by(IdentityAlias.value)
+    ).all()
+    return [{"kind": kind, "value": value} for kind, value in rows] + [
+        {"kind": "alias", "value": value} for value in mapped
+    ]
 
 
 def snapshots(session: Session, person: Person) -> list[dict[str, Any]]:

@@ -65,6 +65,22 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
         "one of their identities",
         Exported("identities", match="value", key="value"),
     ),
+    _col(
+        "identity_aliases",
+        "person_id",
+        P,
+        DEL,
+        "identifiers HR mapped to them (other addresses, old handles)",
+        Exported("identities", match="value", key="value"),
+    ),
+    _col(
+        "identity_aliases",
+        "value",
+        W,
+        DEL,
+        "one of their identifiers, as an upload named them",
+        Exported("identities", match="value", key="value"),
+    ),
     # --- accounts -----------------------------------------------------------------------
     _col("accounts", "person_id", P, DEL, "their sign-ins", Exported("accounts")),
     _col("accounts", "email", W, DEL, "their sign-ins", Exported("accounts")),
@@ -386,6 +402,7 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
             ("promotion_appeals", "answered_by"),
             ("succession_plans", "created_by"),
             ("successors", "set_by"),
+            ("identity_aliases", "chosen_by"),
         )
     ),
 )

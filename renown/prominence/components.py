@@ -98,7 +98,7 @@ COMPONENTS: Final[Mapping[str, Component]] = {
             "sought out by people who themselves seek out the right people (HITS authority)",
             endorsement,
             monotone=True,
-            spark=ON_DRIVER,
+            spark=f"{_ITERATIVE_MODULE}:endorsement",
             default_weight=0.70,
         ),
         Component(

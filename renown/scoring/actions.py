@@ -3,7 +3,9 @@
 Only HR and administrators start work for their organisation. An upload (or a source on
 the server) is read in full before anything is kept, so a broken or wrong file is refused
 at once, with its line and field, and neither the lake nor the jobs table changes; the job
-then only has to append what is already known to be readable.
+then only has to append what is already known to be readable. The check also lists the
+identifiers that name nobody the organisation knows (:mod:`renown.scoring.matching`), so
+HR can map, ignore or add them before scoring.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from renown.jobs.access import PEOPLE_ADMINS_ONLY
 from renown.jobs.enqueue import enqueue_job, utc_as_of
 from renown.jobs.queue import JobQueue
 from renown.scoring.imports import enqueue_ingest
+from renown.scoring.matching import unmatched_in
 from renown.scoring.queries import org_slug_of
 from renown.store.tables.jobs import Job
 
@@ -69,7 +72,10 @@ def check_upload_events(
         events = read_events(staged, name)
         if events.height == 0:
             raise InputError(name, "the file holds no events")
-        return enqueue_ingest(session, principal, queue, staged, name=name, keep_as_upload=True)
+        listed = unmatched_in(session, principal.org_id, events)
+        return enqueue_ingest(
+            session, principal, queue, staged, name=name, keep_as_upload=True, listed=listed
+        )
     finally:
         staged.unlink(missing_ok=True)
 
@@ -93,7 +99,8 @@ def check_ingest_source(session: Session, principal: Principal, queue: JobQueue,
     events = read_events(target, name)
     if events.height == 0:
         raise InputError(name, "the source holds no events")
-    return enqueue_ingest(session, principal, queue, target, name=name)
+    listed = unmatched_in(session, principal.org_id, events)
+    return enqueue_ingest(session, principal, queue, target, name=name, listed=listed)
 
 
 def enqueue_scoring(

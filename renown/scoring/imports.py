@@ -16,6 +16,7 @@ belong to the operator and are never deleted.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,25 +46,28 @@ def enqueue_ingest(
     *,
     name: str | None = None,
     keep_as_upload: bool = False,
+    listed: Mapping[str, Any] | None = None,
 ) -> Job:
     """An ingest job for the events file at ``path`` (runs after the caller commits).
 
     With ``keep_as_upload`` the file is moved to ``uploads_dir/<org>/<job id>-<name>``
     (private: 0600 in 0700 folders), where the worker finds it (and people can tell uploads
     apart) and deletes it once read; otherwise the job reads ``path`` where it is (a source
-    on the server, named by an administrator, never deleted).
+    on the server, named by an administrator, never deleted). ``listed`` adds what the
+    check found to the job's params (the unmatched identifiers HR is shown).
     """
     shown = name or path.name
-    job = enqueue_job(session, principal, queue, INGEST, {"file": shown}, submit=False)
+    described = {"file": shown, **(listed or {})}
+    job = enqueue_job(session, principal, queue, INGEST, described, submit=False)
     if keep_as_upload:
         relative = Path(org_slug_of(session, principal)) / f"{job.id}-{shown}"
         target = queue.settings.uploads_dir / relative
         private_dir(target.parent)
         shutil.move(path, target)
         restrict_file(target)
-        job.params = {"file": shown, "upload": relative.as_posix()}
+        job.params = {**described, "upload": relative.as_posix()}
     else:
-        job.params = {"file": shown, "path": str(path.resolve())}
+        job.params = {**described, "path": str(path.resolve())}
     session.flush()
     queue.submit_after_commit(session, job.id)
     return job

@@ -6,14 +6,17 @@ so every run counts the latest of them; and the badges that depend on prominence
 are evaluated with the run, in the same transaction, so a run never exists without the
 awards it earned (nor awards without their run).
 
-Breadth of reach is measured across departments, so each scored identity is given the
-department of the person who owns it (:func:`renown.org.identities.owners_of`, as
-snapshots match them). Identities that match nobody simply have no department.
+Only the organisation's people are ranked: every identifier is merged into its person's
+employee id (``score_events(aliases=...)``, one node per person) and the events of
+identifiers that are ignored or still match nobody are left out
+(:func:`renown.scoring.matching.match_events`); the run records how many events were
+matched, mapped, ignored and unmatched. Breadth of reach is measured across departments,
+so each scored identity is given the department of its person.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import polars as pl
@@ -23,12 +26,15 @@ from sqlalchemy.orm import Session
 from renown.core.clock import SystemClock
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
+from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake
 from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
 from renown.prominence.model import ProminenceModel
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.job import export_recognition
+from renown.scoring.asof import EXPLICIT, AsOf, as_period, live_as_of
+from renown.scoring.matching import match_events
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
 from renown.scoring.weights import chosen_weights
@@ -46,36 +52,43 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
 
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
-    """Score the lake as of the job's ``as_of`` (default: the newest event) with the
-    organisation's chosen weights (:mod:`renown.scoring.weights`; default: the registry's),
-    store the run and award the badges it makes due."""
+    """Score the lake as of the job's ``as_of`` (default: the end of the last complete
+    period holding an event, :mod:`renown.scoring.asof`) with the organisation's chosen
+    weights (:mod:`renown.scoring.weights`; default: the registry's), store the run and
+    award the badges it makes due."""
     context.report("exporting kudos and feedback to the event lake", 0.01)
     with transaction(context.sessions) as session:
         exported = export_recognition(session, context)
     context.report("reading the event lake", 0.02)
-    as_of = _as_of(context.params.get("as_of"))
     lake = EventLake(context.settings.org_lake_dir(context.org_slug))
     events = lake.scan()
-    if as_of is not None:
-        events = events.filter(pl.col(EventColumn.TIMESTAMP) <= as_of)
-    frame = events.collect()
+    as_of = run_as_of(context, events)
+    frame = events.filter(pl.col(EventColumn.TIMESTAMP) <= as_of.instant).collect()
     if frame.height == 0:
         raise InputError(
             f"event lake of {context.org_slug}",
-            "no events to score"
-            + (f" up to {as_of.isoformat()}" if as_of else "")
-            + "; upload events first",
+            f"no events to score up to {as_of.instant.isoformat()}; upload events first",
         )
     with context.sessions() as session:
-        groups = departments_of(session, context.org_id, frame)
+        matched = match_events(session, context.org_id, frame)
+        frame, matching = matched.events, matched.matching
+        if frame.height == 0:
+            raise InputError(
+                f"event lake of {context.org_slug}",
+                f"none of the {matching.ignored + matching.unmatched:,} events names people "
+                "of the org chart; map or add the unmatched identifiers of your uploads",
+            )
+        groups = departments_of(session, context.org_id, merge_aliases(frame, matched.aliases))
         chosen = chosen_weights(session, context.org_id)
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
-        as_of=as_of,
+        as_of=as_of.instant,
         half_life_days=float(half_life) if half_life else context.settings.half_life_days,
         groups=groups or None,
+        aliases=matched.aliases,
         source=f"org:{context.org_slug}",
+        as_of_rule=as_of.rule,
         model=ProminenceModel(weights=chosen.weights) if chosen else None,
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
@@ -87,6 +100,8 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         run = store_scoring_result(
             session, org_id=context.org_id, result=result, actor=context.actor
         )
+        for column, count in matching.as_dict().items():
+            setattr(run, column, count)
         badges = do_evaluate_badges(session, context.org_id, SystemClock(), actor=context.actor)
         summary = {
             "run_id": run.id,
@@ -95,6 +110,7 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
             "input_events": run.input_events,
             "people_scored": run.people_scored,
             "people_matched": run.people_matched,
+            **matching.as_dict(),
             "recognition_events_added": exported.added,
             "badges_awarded": len(badges.awarded),
         }
@@ -119,7 +135,17 @@ def departments_of(session: Session, org_id: int, events: pl.DataFrame) -> dict[
     return {raw: department_of[p] for raw, p in owners.items() if p in department_of}
 
 
-def _as_of(value: object) -> datetime | None:
-    if value in (None, ""):
-        return None
-    return datetime.fromisoformat(str(value))
+def run_as_of(context: JobContext, events: pl.LazyFrame) -> AsOf:
+    """The job's explicit ``as_of``, else the live organisation's rule at the wall clock
+    (:func:`renown.scoring.asof.live_as_of`, period from the job or the settings)."""
+    value = context.params.get("as_of")
+    if value not in (None, ""):
+        moment = datetime.fromisoformat(str(value))
+        return AsOf(moment if moment.tzinfo else moment.replace(tzinfo=UTC), EXPLICIT)
+    period = as_period(context.params.get("period") or context.settings.scoring_period)
+    try:
+        return live_as_of(events, now=SystemClock().now(), period=period)
+    except ValueError:
+        raise InputError(
+            f"event lake of {context.org_slug}", "no events to score; upload events first"
+        ) from None

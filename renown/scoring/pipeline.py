@@ -7,7 +7,10 @@ runs the measures locally or on Spark (``engine="spark"``).
 A run records everything needed to reproduce it exactly: the graph parameters (as-of
 instant, half-life, channel weights, pair scaling), the model's ``get_params()``, the code
 version, the engine, and a hash of the input events. ``as_of`` defaults to the newest event
-rather than the wall clock, so scoring the same input twice gives the same scores.
+rather than the wall clock, so scoring the same input twice gives the same scores: that is
+the rule for an archive. A live organisation's runs (the web app's job) are as of the end
+of the last complete period instead (:mod:`renown.scoring.asof`); the rule a run used is
+recorded as ``as_of_rule``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
+from renown.scoring.asof import EXPLICIT, NEWEST_EVENT
 
 Engine = Literal["local", "spark"]
 
@@ -88,6 +92,7 @@ def score_events(
     source: str | None = None,
     graph_options: Mapping[str, Any] | None = None,
     aliases: Mapping[str, str] | None = None,
+    as_of_rule: str | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> ScoringResult:
     """Score every person in ``events`` as of ``as_of`` (default: the newest event).
@@ -99,6 +104,8 @@ def score_events(
     the name of each stage as it starts (for progress displays). ``aliases`` (extra
     identifier -> person id, see :mod:`renown.ingest.aliases`) merges one person's several
     ids before anything is counted; the run metadata records how many were merged.
+    ``as_of_rule`` says why the run has its as-of (:mod:`renown.scoring.asof`; default:
+    ``explicit`` when ``as_of`` is given, else ``newest event``) and is recorded with the run.
     """
     stage = on_stage or (lambda _name: None)
     timings: dict[str, float] = {}
@@ -118,6 +125,7 @@ def score_events(
         newest = frame[EventColumn.TIMESTAMP].max()
         assert isinstance(newest, datetime)
         as_of = newest
+        as_of_rule = as_of_rule or NEWEST_EVENT
     model = model if model is not None else ProminenceModel()
     options = dict(graph_options or {})
     stage("building the interaction graph")
@@ -180,6 +188,7 @@ def score_events(
         "renown_version": __version__,
         "engine": engine,
         "as_of": as_of.isoformat(),
+        "as_of_rule": as_of_rule or EXPLICIT,
         "trend_days": trend_days,
         "source": source,
         "input_events": frame.height,

@@ -14,6 +14,7 @@ from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
 from renown.ingest.sources import SourceEntry, list_sources
 from renown.jobs.access import PEOPLE_ADMINS_ONLY
+from renown.scoring.matching import UnmatchedIdentifier, status_of
 from renown.settings import Settings
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Organisation
@@ -41,6 +42,17 @@ def get_job(session: Session, principal: Principal, job_id: int) -> Job:
     if job is None or job.org_id != principal.org_id:
         raise NotFound(f"no job {job_id}")
     return job
+
+
+def unmatched_of_upload(
+    session: Session, principal: Principal, job_id: int
+) -> list[UnmatchedIdentifier]:
+    """The identifiers an upload (or ingested source) held that named nobody when it was
+    checked, each as it stands now (still unmatched, mapped, ignored or since matched)."""
+    job = get_job(session, principal, job_id)
+    if job.kind != "ingest":
+        raise NotFound(f"job {job_id} is not an upload")
+    return status_of(session, principal.org_id, job.params.get("unmatched", []))
 
 
 def list_runs(session: Session, principal: Principal, *, limit: int = 50) -> list[ScoringRun]:

@@ -52,5 +52,6 @@ def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
         model=ProminenceModel(**record["model_params"]),
         trend_days=record.get("trend_days"),
         source=record.get("source"),
+        as_of_rule=record.get("as_of_rule"),
         graph_options=graph_params,
     )

@@ -54,6 +54,7 @@ def store_scoring_result(
         params={
             "graph_params": metadata.get("graph_params"),
             "model_params": metadata.get("model_params"),
+            "as_of_rule": metadata.get("as_of_rule"),
             "trend_days": metadata.get("trend_days"),
             "engine": metadata.get("engine"),
             "source": metadata.get("source"),

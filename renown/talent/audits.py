@@ -26,9 +26,10 @@ from renown.org.queries import latest_run
 from renown.store.tables.org import Organisation, Person
 from renown.store.tables.scores import ScoreSnapshot
 from renown.store.tables.talent import RoundDecision
-from renown.talent.board import board_rows, computed_boxes, evidence_of, round_keys
+from renown.talent.board import board_rows, computed_boxes, evidence_of
 from renown.talent.calibration import current_boxes, moves_of
 from renown.talent.demographics import demographics_for_audit
+from renown.talent.frozen import round_keys
 from renown.talent.report import AuditMeta, AuditSubject, BiasAuditReport, build_report
 from renown.talent.rounds import visible_round
 

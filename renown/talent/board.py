@@ -1,15 +1,18 @@
 """Reading a round's board: the composite ranking with every candidate's explanation, the
 what-if of the prominence weight, and a candidate's own view.
 
-Nothing here is stored: the ranking is computed from the evidence as of the round's date
-each time, so what HR sees is always what the configuration implies. Only a sign-off
-freezes it (:mod:`renown.talent.decisions`). A signed-off round is shown exactly as frozen.
+The ranking is computed each time from the evidence as of the round's date, kept with each
+candidate when first measured (:mod:`renown.talent.frozen`): what HR sees is always what
+the configuration implies, and a rescore, a badge or a rating recorded later does not move
+it. A sign-off freezes the ranking itself (:mod:`renown.talent.decisions`); a signed-off
+round is shown exactly as frozen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -26,8 +29,8 @@ from renown.talent.criteria import (
     CriterionInfo,
     Evidence,
     available,
-    measure_all,
 )
+from renown.talent.frozen import frozen_evidence, frozen_on, round_keys
 from renown.talent.ninebox import Box, axis_points, place
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import (
@@ -108,6 +111,8 @@ class Board:
     decision: RoundDecision | None
     full: bool
     """HR's view (all evidence); False for a published or candidate view."""
+    evidence_frozen_on: datetime | None = None
+    """When the evidence (as of ``round.as_of``) was measured and kept; None: measured live."""
 
 
 def labels(session: Session, org_id: int) -> dict[str, CriterionInfo]:
@@ -116,25 +121,10 @@ def labels(session: Session, org_id: int) -> dict[str, CriterionInfo]:
 
 
 def evidence_of(session: Session, round_: PromotionRound, keys: Sequence[str]) -> Evidenced:
-    """Measure ``keys`` for the round's pool as of the round's date."""
-    people = candidate_ids(session, round_.id)
-    unique = list(dict.fromkeys(keys))
-    evidence = measure_all(session, round_.org_id, unique, people, round_.as_of)
+    """The pool's evidence on ``keys`` as of the round's date, as frozen when it was
+    measured (:mod:`renown.talent.frozen`), so a rescore does not move an open round."""
+    people, evidence = frozen_evidence(session, round_, keys)
     return Evidenced(people, evidence)
-
-
-def round_keys(round_: PromotionRound) -> list[str]:
-    """Every criterion the board, the 9-box and the what-if read."""
-    return list(
-        dict.fromkeys(
-            [
-                *(c["key"] for c in round_.criteria),
-                *round_.performance_criteria,
-                *round_.potential_criteria,
-                "prominence_internal",
-            ]
-        )
-    )
 
 
 def ranking(
@@ -302,6 +292,7 @@ def board(session: Session, principal: Principal, round_id: int) -> Board:
         warning=EXTERNAL_PROMINENCE_WARNING if round_.external_weighted else None,
         decision=None,
         full=full,
+        evidence_frozen_on=frozen_on(session, round_.id),
     )
 
 

@@ -29,8 +29,8 @@ from renown.talent.board import (
     computed_boxes,
     evidence_of,
     published_row,
-    round_keys,
 )
+from renown.talent.frozen import round_keys
 from renown.talent.ninebox import BOX_NAMES, Box, GroupShift, grid_counts, session_shift
 from renown.talent.rounds import (
     candidate_ids,

@@ -35,8 +35,9 @@ from renown.store.tables.accounts import Account
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
 from renown.store.tables.talent import Appeal, CalibrationSession, PromotionRound, RoundDecision
-from renown.talent.board import board_rows, computed_boxes, evidence_of, round_keys, row_json
+from renown.talent.board import board_rows, computed_boxes, evidence_of, row_json
 from renown.talent.calibration import current_boxes, moves_of
+from renown.talent.frozen import round_keys
 from renown.talent.rounds import (
     candidate_ids,
     is_candidate,

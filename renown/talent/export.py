@@ -117,6 +117,7 @@ def _rounds(session: Session, me: int) -> list[dict[str, Any]]:
                 "target": round_.target,
                 "in_pool": candidate.included,
                 "reason": candidate.reason,
+                "evidence": candidate.evidence,
                 "status": round_.status,
                 "promoted": None if decision is None else me in decision.promoted,
                 "explanation": mine,

@@ -1,8 +1,11 @@
 """Opening and configuring promotion rounds: the candidate pool, criteria, weights, transparency.
 
 A round is HR's: only HR and admins open or change one, and only while it is open (a
-signed-off round is frozen). Every change is in the audit log with what it was before, so
-a board can be reconstructed as it stood at any time.
+signed-off round is frozen). Its evidence is measured as of its date when it opens (and
+when HR adds a criterion or a candidate) and kept (:mod:`renown.talent.frozen`), so later
+scoring runs, badges and ratings do not move an open round's figures. Every change is in
+the audit log with what it was before, so a board can be reconstructed as it stood at any
+time.
 
 External prominence (scores from public social networks) carries no weight unless the
 organisation says so explicitly: giving it weight is refused until the caller
@@ -35,6 +38,7 @@ from renown.store.tables.talent import Appeal, PromotionRound, RoundCandidate, T
 from renown.talent.composite import WeightedCriterion
 from renown.talent.criteria import EXTERNAL_KEYS, source_for
 from renown.talent.eligibility import Eligibility, eligibility_reason, months_between
+from renown.talent.frozen import freeze_evidence
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 
 __all__ = [
@@ -214,6 +218,7 @@ def check_open_round(
             )
         )
     session.flush()
+    freeze_evidence(session, round_, now=now)
     audit.append_by(
         session,
         principal,
@@ -282,6 +287,7 @@ def check_configure_round(
     round_.transparency = config.transparency
     round_.external_weighted = external
     session.flush()
+    freeze_evidence(session, round_, now=clock.now())  # a criterion added: as of the date
     after = {key: getattr(round_, key) for key in before}
     audit.append_by(
         session,
@@ -321,6 +327,8 @@ def check_set_candidate(
     candidate.reason = f"set by HR: {why}"
     candidate.changed_by = principal.actor
     session.flush()
+    if included:
+        freeze_evidence(session, round_, now=clock.now(), person_ids=[person_id])
     audit.append_by(
         session,
         principal,

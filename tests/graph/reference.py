@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
+from renown.core.decay import DEFAULT_HALF_LIFE_DAYS
 from renown.graph import DEFAULT_CHANNEL_WEIGHTS, DEFAULT_KIND_WEIGHTS, InteractionGraph
 
 
@@ -28,7 +29,7 @@ def reference_view(
     events: pl.DataFrame,
     *,
     as_of: datetime,
-    half_life_days: float = 90.0,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     window_days: float | None = None,
     channel_weights: Mapping[str, float] | None = None,
     kind_weights: Mapping[str, float] | None = None,

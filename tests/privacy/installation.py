@@ -48,7 +48,7 @@ from renown.scoring.runs import record_run, write_scores
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction
 from renown.store.tables.accounts import Account
-from renown.store.tables.org import Identity, Person
+from renown.store.tables.org import Identity, IdentityAlias, Person
 from renown.store.tables.recognition import BadgeAward, Kudos, KudosRingReview
 from renown.talent import calibration, decisions, succession
 from renown.talent.board import board
@@ -120,6 +120,15 @@ def build(home: Path, database_url: str) -> Installation:
             assert person is not None
             person.manager_id = subject
         session.add(Identity(org_id=org_id, person_id=subject, kind="chat", value=HANDLE.lower()))
+        # an old address of theirs that HR mapped to them, by the subject's own HR account
+        session.add(
+            IdentityAlias(
+                org_id=org_id,
+                value=f"{HANDLE.lower()}.old@renown-demo.example",
+                person_id=subject,
+                chosen_by=hr_me.actor,
+            )
+        )
         other = do_create_org(session, "elsewhere", "Elsewhere Ltd")
         stranger = Person(org_id=other.id, employee_id="x1", name="Someone Else")
         session.add(stranger)

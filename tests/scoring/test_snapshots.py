@@ -37,6 +37,7 @@ def test_a_run_is_stored_with_one_snapshot_per_matched_person(db: sessionmaker[S
         assert set(run.params) == {
             "graph_params",
             "model_params",
+            "as_of_rule",
             "trend_days",
             "engine",
             "source",

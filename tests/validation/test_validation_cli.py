@@ -193,3 +193,39 @@ def test_validate_events_with_weights(files: dict[str, Path], tmp_path: Path) ->
     # scored on activity alone, the score orders people exactly as the activity component
     assert rows["score"]["metrics"]["spearman"] == rows["out_strength"]["metrics"]["spearman"]
     assert "weight 1.00" in rows["out_strength"]["description"]
+
+
+def test_validate_and_tune_read_an_export_with_its_own_column_names(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    import polars as pl
+
+    export = tmp_path / "mail.csv"
+    pl.read_csv(files["events"]).rename(
+        {"actor": "from", "target": "to", "timestamp": "sent"}
+    ).write_csv(export)
+    mapping = ["--mapping", "actor=from,target=to,timestamp=sent"]
+    direct = runner.invoke(
+        app, ["validate", str(files["events"]), "--labels", str(files["levels"]), "--json"]
+    )
+    mapped = runner.invoke(
+        app, ["validate", str(export), "--labels", str(files["levels"]), "--json", *mapping]
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert json.loads(mapped.output)["rows"] == json.loads(direct.output)["rows"]
+    unmapped = runner.invoke(app, ["validate", str(export), "--labels", str(files["levels"])])
+    assert unmapped.exit_code == 2 and "actor" in unmapped.output
+    tuned = runner.invoke(
+        app,
+        [
+            "tune",
+            str(export),
+            "--labels",
+            str(files["levels"]),
+            "--out",
+            str(tmp_path / "w.toml"),
+            *mapping,
+        ],
+    )
+    assert tuned.exit_code in (0, 2), tuned.output  # fitted or refused, never a reading error
+    assert "held-out" in tuned.output.lower() or "not writing" in tuned.output.lower()

@@ -28,6 +28,7 @@ from renown.feedback.requests import check_request_feedback
 from renown.notify.inapp import do_notify
 from renown.settings import Settings
 from renown.store.tables.accounts import WebSession
+from renown.store.tables.jobs import Job
 from renown.web.app import create_app
 from renown.web.policy import SAFE_METHODS, served_routes
 from tests.web.conftest import (
@@ -77,11 +78,14 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/runs"): PEOPLE_ADMIN,
     ("POST", "/api/v1/runs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/runs/{run_id}"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/runs/{run_id}/changes"): PEOPLE_ADMIN,
     ("POST", "/api/v1/uploads/events"): PEOPLE_ADMIN,
     ("GET", "/api/v1/sources"): PEOPLE_ADMIN,
     ("POST", "/api/v1/sources/ingest"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs"): PEOPLE_ADMIN,
     ("GET", "/api/v1/jobs/{job_id}"): PEOPLE_ADMIN,
+    ("GET", "/api/v1/uploads/{upload_id}/unmatched"): PEOPLE_ADMIN,
+    ("POST", "/api/v1/identities/choices"): PEOPLE_ADMIN,
     # Pages: signing in and out
     ("GET", "/signin"): "public",
     ("POST", "/signin"): "public",
@@ -112,6 +116,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/runs/{run_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}"): PEOPLE_ADMIN,
     ("GET", "/jobs/{job_id}/progress"): PEOPLE_ADMIN,
+    ("POST", "/jobs/{upload_id}/identities"): PEOPLE_ADMIN,
     # API: 360° feedback (who reads what is decided by renown.feedback's queries)
     ("POST", "/api/v1/feedback"): STAFF,
     ("GET", "/api/v1/feedback/received"): STAFF,
@@ -338,6 +343,25 @@ def _spare_account(platform: Any, member: Any, org: str) -> int:
         return int(account.id)
 
 
+def _upload(platform: Any, member: Any, org: str) -> int:
+    """A fresh finished upload of the member's organisation (or of the other one) that
+    listed one identifier nobody owns."""
+    org_id = member.org_id if org == "own" else _owner(platform, member, org).org_id
+    with platform.sessions() as session, session.begin():
+        job = Job(
+            org_id=org_id,
+            kind="ingest",
+            status="done",
+            progress=1.0,
+            stage="done",
+            params={"file": "matrix.csv", "unmatched": [["matrix-stranger", 1]]},
+            result={"file": "matrix.csv", "events": 1, "added": 1, "duplicates": 0},
+        )
+        session.add(job)
+        session.flush()
+        return int(job.id)
+
+
 def _web_session(platform: Any, member: Any, org: str) -> int:
     """A fresh web session of the member's account (or of an account of the other org)."""
     owner = member if org == "own" else _owner(platform, member, org)
@@ -374,6 +398,7 @@ FILLERS: dict[str, Filler] = {
     "run_id": lambda p, m, org: (
         p.run_id if (org == "own") == (m.org_id == p.acme_id) else (p.other_run_id)
     ),
+    "upload_id": _upload,
     "job_id": lambda p, m, org: (
         p.job_id if (org == "own") == (m.org_id == p.acme_id) else (p.other_job_id)
     ),

@@ -402,7 +402,20 @@ def test_describe_counts_hidden_connections_without_naming_them() -> None:
     assert describe("Bo Chen", None, connections) == []
 
 
-def test_trend_chart_spec_lists_runs_oldest_first() -> None:
+def test_describe_states_the_change_since_the_previous_run_not_a_flat_window_trend() -> None:
+    from renown.scoring.changes import PersonChange
+
+    explanation = {"score": 70, "rank": 3, "population": 50, "trend": 0.0, "drivers": []}
+    moved = PersonChange(1, 70, 64, 6, ("as-of moved from 30 Jun 2026 to 30 Nov 2026",))
+    words = " ".join(describe("Bo Chen", explanation, [], moved))
+    assert "up 6 points since the previous scoring run (as-of moved from 30 Jun" in words
+    assert "previous window" not in words
+    unscored_before = PersonChange(1, 70, None, None, ("not scored in the previous run",))
+    words = " ".join(describe("Bo Chen", explanation, [], unscored_before))
+    assert "about the same as in the previous window" in words
+
+
+def test_trend_chart_spec_lists_runs_oldest_first_with_each_step() -> None:
     from datetime import UTC, datetime
 
     history = [
@@ -411,8 +424,8 @@ def test_trend_chart_spec_lists_runs_oldest_first() -> None:
     ]
     spec = trend_chart_spec(history)
     assert spec["data"]["values"] == [
-        {"as_of": "2026-01-31", "score": 40, "run": 1},
-        {"as_of": "2026-02-28", "score": 55, "run": 2},
+        {"as_of": "2026-01-31", "score": 40, "run": 1, "change": None},
+        {"as_of": "2026-02-28", "score": 55, "run": 2, "change": 15},
     ]
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, 100]
     json.dumps(spec)  # embeddable as JSON as is

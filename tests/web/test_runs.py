@@ -86,7 +86,11 @@ def test_upload_creates_events_and_the_same_upload_again_adds_none(
         "duplicates": 0,
         "months": first["result"]["months"],
     }
-    assert first["params"] == {"file": "slice.csv"}, "server paths are not shown"
+    assert first["params"] == {
+        "file": "slice.csv",
+        "unmatched": [],
+        "unmatched_identifiers": 0,
+    }, "server paths are not shown; the org chart knows everyone of the slice"
     again = _upload(platform, data, "slice.csv")
     assert (again["result"]["added"], again["result"]["duplicates"]) == (0, 300)
 
@@ -403,7 +407,13 @@ def test_sources_are_listed_and_an_mbox_is_ingested_once(platform: Platform) -> 
     assert first.status_code == 202, first.text
     body = first.json()
     assert (body["kind"], body["status"]) == ("ingest", "done"), body["error"]
-    assert body["params"] == {"file": "team.mbox"}, "server paths are not shown"
+    assert body["params"]["file"] == "team.mbox"
+    assert not {"path", "upload"} & set(body["params"]), "server paths are not shown"
+    assert body["params"]["unmatched"] == [
+        ["ann@acme.example", 3],
+        ["bob@acme.example", 2],
+        ["carl@acme.example", 1],
+    ], "addresses the org chart does not know are listed, the most frequent first"
     assert body["result"]["added"] == body["result"]["events"] > 0
     again = _ingest_source(platform, "team.mbox").json()
     assert (again["result"]["added"], again["result"]["duplicates"]) == (

@@ -221,6 +221,9 @@ def test_hr_opens_a_round_through_the_form(platform: Platform, lab: Lab) -> None
     assert f"department {LAB}" not in board.text and "is not in the round" in board.text
     for link in ("whatif", "ninebox", "audit"):
         assert f'href="{opened.headers["location"]}/{link}"' in board.text
+    # the header states the date the evidence is read as of, and that it is kept
+    assert "data-evidence-as-of=" in board.text and "UTC</span> (measured " in board.text
+    assert "later scoring runs, badges and ratings do not change it" in board.text
 
 
 def test_a_refused_round_keeps_what_was_typed(platform: Platform, lab: Lab) -> None:

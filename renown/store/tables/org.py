@@ -102,3 +102,26 @@ class Identity(Base):
     """``employee_id``, ``email``, ``chat``, ``social``, ..."""
     value: Mapped[str] = mapped_column(sa.String(320))
     """Normalised (lower-case, trimmed) so that lookups are exact."""
+
+
+class IdentityAlias(Base):
+    """An uploader's choice about an identifier the org chart does not know.
+
+    Events name people as their source saw them (a sign-in e-mail, a personal address, an
+    old handle). When an upload holds one that matches no identity, HR maps it to a person
+    or ignores it; the choice is kept per organisation so the next upload matches alike.
+    ``person_id`` is empty for an ignored identifier.
+    """
+
+    __tablename__ = "identity_aliases"
+    __table_args__ = (sa.UniqueConstraint("org_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(sa.String(320))
+    """Normalised like :class:`Identity` values (:func:`renown.core.identities.lookup_key`)."""
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    chosen_by: Mapped[str] = mapped_column(sa.String(320))
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,6 +35,14 @@ class ScoringRun(Base):
     people_scored: Mapped[int] = mapped_column(default=0)
     people_matched: Mapped[int] = mapped_column(default=0)
     """How many scored identities belong to a known person of the organisation."""
+    events_matched: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    """Events scored whose people the org chart knows under the names the events use."""
+    events_mapped: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    """Events scored after an uploader mapped one of their identifiers to a person."""
+    events_ignored: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    """Events left out because an uploader chose to ignore one of their identifiers."""
+    events_unmatched: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    """Events left out because one of their identifiers matches nobody yet."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 

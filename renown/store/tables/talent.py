@@ -144,6 +144,11 @@ class RoundCandidate(Base):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     """The eligibility rule that admitted them, or HR's reason for adding or removing."""
     changed_by: Mapped[str | None] = mapped_column(sa.String(320))
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    """Criterion key -> ``[points, shown, source]``, measured once as of the round's date
+    (:mod:`renown.talent.frozen`); null for rounds opened before evidence was frozen."""
+    evidence_measured_at: Mapped[datetime | None]
+    """When the evidence was first measured (later scoring runs and awards do not change it)."""
 
 
 class CalibrationSession(Base):

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from renown.core.explanation import Explanation
 from renown.org import queries
 from renown.org.results import Network
+from renown.scoring.changes import latest_change_of
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText, UnitFilter
@@ -60,6 +61,7 @@ def get_profile(person_id: RowId, principal: Staff, session: SessionDep) -> Prof
         score=snapshot.score if snapshot else None,
         rank=snapshot.rank if snapshot else None,
         trend=snapshot.trend if snapshot else None,
+        change=latest_change_of(session, principal.org_id, profile.person.id),
         run_id=snapshot.run_id if snapshot else None,
         explanation=Explanation.from_dict(snapshot.explanation).redacted() if snapshot else None,
         history=list(profile.history),

@@ -31,6 +31,7 @@ from renown.core.explanation import read_explanation
 from renown.core.roles import Role
 from renown.org import queries
 from renown.recognition import queries as recognition_queries
+from renown.scoring.changes import latest_change_of
 from renown.store.tables.scores import ScoreSnapshot
 from renown.web.deps import SessionDep
 from renown.web.params import Offset, OptionalId, RowId, SearchText, UnitFilter
@@ -146,6 +147,7 @@ def person_profile(
     """Score, component bars, trend chart, connections and the explanation in words."""
     profile = queries.profile(session, principal, person_id)
     explanation = read_explanation(profile.snapshot.explanation if profile.snapshot else None)
+    change = latest_change_of(session, principal.org_id, profile.person.id)
     return render(
         request,
         "profile.html",
@@ -154,7 +156,10 @@ def person_profile(
             "person": profile.person,
             "is_me": principal.person_id == profile.person.id,
             "bars": component_bars(explanation),
-            "sentences": describe(profile.person.name, explanation, profile.top_connections),
+            "sentences": describe(
+                profile.person.name, explanation, profile.top_connections, change
+            ),
+            "change": change,
             "departments_reached": departments_reached(explanation),
             "chart_spec": trend_chart_spec(profile.history),
             "population": explanation.population if explanation else None,

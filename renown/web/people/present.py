@@ -22,6 +22,7 @@ from renown.org.queries import OUTSIDER
 from renown.org.results import COLLEAGUE, Connection, HistoryPoint
 from renown.prominence.components import COMPONENTS
 from renown.prominence.model import SCORE_SPAN
+from renown.scoring.changes import PersonChange
 from renown.web.vega import chart
 
 HIDDEN_GROUPS = {
@@ -110,8 +111,13 @@ def describe(
     name: str,
     stored: Explanation | Mapping[str, Any] | None,
     connections: Sequence[Connection],
+    change: PersonChange | None = None,
 ) -> list[str]:
-    """The explanation of a score in plain sentences (empty when the person is unscored)."""
+    """The explanation of a score in plain sentences (empty when the person is unscored).
+
+    ``change``: the person's change since the previous scoring run, stated with its reasons
+    instead of the window trend when there is a previous run that scored them.
+    """
     explanation = read_explanation(stored)
     if explanation is None:
         return []
@@ -119,8 +125,18 @@ def describe(
     opening = f"{name} scores {explanation.score} out of 100"
     if explanation.rank and explanation.population:
         opening += f", rank {explanation.rank} of {explanation.population} people scored"
-    trend = explanation.trend
-    if trend is not None:
+    if change is not None and change.change is not None:
+        # the change since the previous run is the last step of the chart beside it; the
+        # window trend is not used then, as it reads 0.0 when the as-of jumped past months
+        # without events although the score moved
+        if change.change == 0:
+            opening += ", the same as in the previous scoring run"
+        else:
+            direction = "up" if change.change > 0 else "down"
+            points = abs(change.change)
+            opening += f", {direction} {points} point{'s' if points != 1 else ''} since the "
+            opening += "previous scoring run (" + "; ".join(change.reasons) + ")"
+    elif (trend := explanation.trend) is not None:
         if abs(trend) < 0.5:
             opening += ", about the same as in the previous window"
         else:
@@ -184,8 +200,14 @@ def departments_reached(stored: Explanation | Mapping[str, Any] | None) -> list[
 def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
     """A Vega-Lite line chart of a person's score over scoring runs."""
     values = [
-        {"as_of": point.as_of.date().isoformat(), "score": point.score, "run": point.run_id}
-        for point in history
+        {
+            "as_of": point.as_of.date().isoformat(),
+            "score": point.score,
+            "run": point.run_id,
+            # the step from the previous run: the same number the page states with its reasons
+            "change": None if index == 0 else point.score - history[index - 1].score,
+        }
+        for index, point in enumerate(history)
     ]
     return chart(
         "Score over scoring runs",
@@ -210,6 +232,8 @@ def trend_chart_spec(history: Sequence[HistoryPoint]) -> dict[str, Any]:
                 "tooltip": [
                     {"field": "as_of", "type": "temporal", "title": "As of", "format": "%d %b %Y"},
                     {"field": "score", "type": "quantitative", "title": "Score"},
+                    {"field": "change", "type": "quantitative", "title": "Since previous run"},
+                    {"field": "run", "type": "nominal", "title": "Run"},
                 ],
             },
         },

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from renown.core.explanation import RedactedExplanation
 from renown.org.results import Connection, HistoryPoint, LeaderboardRow
+from renown.scoring.changes import PersonChange
 
 FROM_ROWS = ConfigDict(from_attributes=True)
 
@@ -71,7 +72,13 @@ class ProfileOut(BaseModel):
     person: PersonOut
     score: int | None
     rank: int | None
-    trend: float | None
+    trend: float | None = Field(
+        description="Change against the window trend_days before the run's as-of (same run)."
+    )
+    change: PersonChange | None = Field(
+        description="Change since the previous scoring run that scored the person, and why "
+        "(the last step of history)."
+    )
     run_id: int | None
     explanation: RedactedExplanation | None
     history: list[HistoryPoint]

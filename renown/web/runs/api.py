@@ -16,13 +16,16 @@ from starlette.concurrency import run_in_threadpool
 
 from renown.ingest.sources import SourceEntry
 from renown.ingest.uploads import EVENT_SUFFIXES
-from renown.scoring import actions, queries
+from renown.org.aliases import IdentifierChoice, check_choose_identifier
+from renown.scoring import actions, changes, queries
+from renown.scoring.changes import RunChanges
+from renown.scoring.matching import UnmatchedIdentifier
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, committed
 from renown.web.json_body import StrictJsonRoute
-from renown.web.params import NO_NUL, RowId
+from renown.web.params import NO_NUL, Offset, RowId
 from renown.web.policy import PeopleAdmin
-from renown.web.runs.shapes import IngestSourceIn, RunOut, StartScoringIn
+from renown.web.runs.shapes import ChooseIdentifierIn, IngestSourceIn, RunOut, StartScoringIn
 from renown.web.shapes import JobOut
 from renown.web.uploads import read_upload
 
@@ -40,6 +43,18 @@ def list_runs(principal: PeopleAdmin, session: SessionDep, limit: Limit = 50) ->
 def get_run(run_id: RowId, principal: PeopleAdmin, session: SessionDep) -> RunOut:
     """One scoring run with its parameters and counts."""
     return RunOut.model_validate(queries.get_run(session, principal, run_id))
+
+
+@router.get("/runs/{run_id}/changes")
+def run_changes(
+    run_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> RunChanges:
+    """What changed since the previous run and why, and each person's change (by rank)."""
+    return changes.run_changes(session, principal, run_id, limit=limit, offset=offset)
 
 
 @router.post("/runs", status_code=status.HTTP_202_ACCEPTED)
@@ -77,6 +92,34 @@ async def upload_events(
         return committed(session, principal, job)
 
     return JobOut.model_validate(await run_in_threadpool(accept))
+
+
+@router.get("/uploads/{upload_id}/unmatched")
+def upload_unmatched(
+    upload_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> list[UnmatchedIdentifier]:
+    """The upload's identifiers that named nobody known, with their events, as they stand.
+
+    Scoring leaves out the events of identifiers still ``unmatched``: map, ignore or add
+    each through ``POST /identities/choices`` first.
+    """
+    return queries.unmatched_of_upload(session, principal, upload_id)
+
+
+@router.post("/identities/choices")
+def choose_identifier(
+    principal: PeopleAdmin, session: SessionDep, body: ChooseIdentifierIn
+) -> IdentifierChoice:
+    """Map an unknown identifier to a person, ignore it, or add it as a new person.
+
+    The choice is kept for the organisation, so later uploads and runs match alike; an
+    identifier the org chart already knows, or a person nobody is known as, is a 422.
+    """
+    choice = check_choose_identifier(
+        session, principal, body.identifier, body.choice, person=body.person, name=body.name
+    )
+    session.commit()
+    return choice
 
 
 @router.get("/sources")

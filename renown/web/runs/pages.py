@@ -25,7 +25,8 @@ from renown.core.errors import InputError, Invalid, NotFound, RenownError
 from renown.ingest import sources
 from renown.ingest.uploads import EVENT_SUFFIXES
 from renown.org import queries as org_queries
-from renown.scoring import actions, queries
+from renown.org.aliases import check_choose_identifier
+from renown.scoring import actions, changes, queries
 from renown.store.tables.jobs import Job
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.errors import STATUS_OF
@@ -171,19 +172,73 @@ def ingest_source(
 def run_page(
     request: Request, run_id: RowId, principal: PeopleAdmin, session: SessionDep
 ) -> HTMLResponse:
-    """One run: its parameters, counts, and the top of its leaderboard."""
+    """One run: its parameters, counts, what changed since the previous run and why, and
+    the top of its leaderboard with each person's change since that run."""
     run = queries.get_run(session, principal, run_id)
     top = org_queries.leaderboard(session, principal, run_id=run.id, limit=TOP_OF_RUN)
-    return render(request, "run.html", {"run": run, "top": top.items})
+    change = changes.run_change(session, run)
+    moved = changes.person_changes(session, change, {r.person_id: r.score for r in top.items})
+    context = {
+        "run": run,
+        "top": top.items,
+        "change": change,
+        "moved": {c.person_id: c for c in moved},
+    }
+    return render(request, "run.html", context)
+
+
+def _job_page(
+    request: Request,
+    principal: Principal,
+    session: Session,
+    job_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    job = queries.get_job(session, principal, job_id)
+    context: dict[str, Any] = {"job": job, "error": error}
+    if job.kind == "ingest":
+        context["unmatched"] = queries.unmatched_of_upload(session, principal, job_id)
+    return render(request, "job.html", context, status_code=status_code)
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     request: Request, job_id: RowId, principal: PeopleAdmin, session: SessionDep
 ) -> HTMLResponse:
-    """A job and its progress (the fragment below polls itself until the job ends)."""
-    job = queries.get_job(session, principal, job_id)
-    return render(request, "job.html", {"job": job})
+    """A job and its progress (the fragment below polls itself until the job ends); an
+    upload's page also lists its identifiers that name nobody known, to decide about."""
+    return _job_page(request, principal, session, job_id)
+
+
+@router.post("/jobs/{upload_id}/identities")
+def choose_identifier(
+    request: Request,
+    upload_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    identifier: Annotated[str, Form(max_length=320), SINGLE_LINE] = "",
+    choice: Annotated[str, Form(max_length=16)] = "",
+    person: Annotated[str, Form(max_length=320), SINGLE_LINE] = "",
+    name: Annotated[str, Form(max_length=200), SINGLE_LINE] = "",
+) -> Response:
+    """Map, ignore or add one of the upload's unmatched identifiers, back on its page.
+
+    Every field may be empty as far as the form goes: the upload is looked up first (404
+    for another organisation's), and the domain then says what is missing, on the page.
+    """
+    queries.unmatched_of_upload(session, principal, upload_id)  # the upload must be visible
+    return form_action(
+        session,
+        lambda: check_choose_identifier(
+            session, principal, identifier, choice, person=person, name=name
+        ),
+        done=f"/jobs/{upload_id}#unmatched",
+        refused=lambda reason: _job_page(
+            request, principal, session, upload_id, error=reason, status_code=422
+        ),
+    )
 
 
 @router.get("/jobs/{job_id}/progress", response_class=HTMLResponse)

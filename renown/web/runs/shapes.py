@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -18,7 +18,10 @@ class StartScoringIn(BaseModel):
     )
     as_of: Moment | None = Field(
         default=None,
-        description="Score as of this instant, with a time zone (default: the newest event).",
+        description=(
+            "Score as of this instant, with a time zone (default: the end of the last "
+            "complete period, a calendar month unless configured, that holds an event)."
+        ),
     )
 
 
@@ -44,6 +47,28 @@ class RunOut(BaseModel):
     input_events: int
     people_scored: int
     people_matched: int
+    events_matched: int
+    events_mapped: int
+    events_ignored: int
+    events_unmatched: int
     code_version: str
     input_fingerprint: str
     params: dict[str, Any]
+
+
+class ChooseIdentifierIn(BaseModel):
+    """What to do with an identifier of uploaded events that names nobody known."""
+
+    identifier: Annotated[str, StringConstraints(min_length=1, max_length=320), SINGLE_LINE] = (
+        Field(description="The identifier as the upload spells it.")
+    )
+    choice: Literal["map", "ignore", "add"] = Field(
+        description="map it to a person, ignore its events, or add it as a new person."
+    )
+    person: Annotated[str, StringConstraints(max_length=320), SINGLE_LINE] = Field(
+        default="",
+        description="For map: the person's employee id, e-mail or handle.",
+    )
+    name: Annotated[str, StringConstraints(max_length=200), SINGLE_LINE] = Field(
+        default="", description="For add: the new person's name (default: the identifier)."
+    )

@@ -190,6 +190,11 @@ class BoardOut(BaseModel):
     warning: str | None
     decision: DecisionSummaryOut | None
     full: bool = Field(description="HR's view, with every external score")
+    evidence_frozen_on: datetime | None = Field(
+        default=None,
+        description="When the evidence (as of the round's as_of) was measured and kept; "
+        "later scoring runs, badges and ratings do not change it. Null: measured live.",
+    )
 
     @model_validator(mode="after")
     def _as_shown(self) -> Self:

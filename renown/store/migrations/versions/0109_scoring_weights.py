@@ -1,7 +1,7 @@
 """scoring weights: component weights an organisation chose for its scoring runs
 
-Revision ID: 0107
-Revises: 0106
+Revision ID: 0109
+Revises: 0108
 
 - ``scoring_weights``: at most one row per organisation (no row: the default weights), with
   the provenance of the weights (tuned on which labels with what held-out gain, or an
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0107"
-down_revision: str | None = "0106"
+revision: str = "0109"
+down_revision: str | None = "0108"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
