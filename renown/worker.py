@@ -1,7 +1,8 @@
 """What renown's background worker runs: every kind of job, and the queue bound to them.
 
 :mod:`renown.jobs` knows no kind of job; the packages that own the work write it
-(:mod:`renown.scoring.job`, :mod:`renown.scoring.imports`, :mod:`renown.recognition.job`),
+(:mod:`renown.scoring.job`, :mod:`renown.scoring.imports`, :mod:`renown.recognition.job`,
+:mod:`renown.validation.jobs`),
 and this module, the one place that knows them all, hands them to the runner. The web app,
 the command line (``renown worker``, ``renown serve``) and the demo take their queue here.
 
@@ -27,8 +28,15 @@ def _kinds() -> JobKinds:
     from renown.scoring.actions import SCORING
     from renown.scoring.imports import INGEST, run_ingest
     from renown.scoring.job import run_scoring
+    from renown.validation.jobs import TUNING, VALIDATION, run_tuning, run_validation
 
-    return {SCORING: run_scoring, INGEST: run_ingest, RECOGNITION: run_recognition}
+    return {
+        SCORING: run_scoring,
+        INGEST: run_ingest,
+        RECOGNITION: run_recognition,
+        VALIDATION: run_validation,
+        TUNING: run_tuning,
+    }
 
 
 def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int) -> None:

@@ -417,6 +417,7 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
     "competencies": "the organisation's vocabulary",
     "feedback_settings": "an organisation's setting",
     "kudos_budgets": "an organisation's setting",
+    "scoring_weights": "an organisation's setting (who set it is in the audit log)",
     "scoring_runs": "a run's parameters and counts (its snapshots name people)",
     "feedback_ratings": "reached through its feedback item (exported and erased with it)",
     "sign_in_throttle": (

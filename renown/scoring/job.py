@@ -30,12 +30,14 @@ from renown.ingest import merge_aliases
 from renown.ingest.lake import EventLake
 from renown.jobs.runner import JobContext
 from renown.org.identities import owners_of
+from renown.prominence.model import ProminenceModel
 from renown.recognition.badges import do_evaluate_badges
 from renown.recognition.job import export_recognition
 from renown.scoring.asof import EXPLICIT, AsOf, as_period, live_as_of
 from renown.scoring.matching import match_events
 from renown.scoring.pipeline import score_events
 from renown.scoring.snapshots import store_scoring_result
+from renown.scoring.weights import chosen_weights
 from renown.store.engine import transaction
 from renown.store.tables.org import Department, Person
 
@@ -51,8 +53,9 @@ STAGE_PROGRESS: Final[dict[str, float]] = {
 
 def run_scoring(context: JobContext) -> dict[str, Any]:
     """Score the lake as of the job's ``as_of`` (default: the end of the last complete
-    period holding an event, :mod:`renown.scoring.asof`), store the run and award the
-    badges it makes due."""
+    period holding an event, :mod:`renown.scoring.asof`) with the organisation's chosen
+    weights (:mod:`renown.scoring.weights`; default: the registry's), store the run and
+    award the badges it makes due."""
     context.report("exporting kudos and feedback to the event lake", 0.01)
     with transaction(context.sessions) as session:
         exported = export_recognition(session, context)
@@ -76,6 +79,7 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
                 "of the org chart; map or add the unmatched identifiers of your uploads",
             )
         groups = departments_of(session, context.org_id, merge_aliases(frame, matched.aliases))
+        chosen = chosen_weights(session, context.org_id)
     half_life = context.params.get("half_life_days")
     result = score_events(
         frame,
@@ -85,8 +89,11 @@ def run_scoring(context: JobContext) -> dict[str, Any]:
         aliases=matched.aliases,
         source=f"org:{context.org_slug}",
         as_of_rule=as_of.rule,
+        model=ProminenceModel(weights=chosen.weights) if chosen else None,
         on_stage=lambda stage: context.report(stage, STAGE_PROGRESS.get(stage, 0.5)),
     )
+    if chosen is not None:
+        result.metadata["weights_file"] = chosen.run_record()
     stage = f"storing the scores of {result.scores.height:,} people and awarding badges"
     context.report(stage, 0.8)
     with transaction(context.sessions) as session:

@@ -58,6 +58,7 @@ def store_scoring_result(
             "trend_days": metadata.get("trend_days"),
             "engine": metadata.get("engine"),
             "source": metadata.get("source"),
+            "weights_file": metadata.get("weights_file"),
         },
         input_fingerprint=str(metadata["input_fingerprint"]),
         code_version=str(metadata.get("renown_version", "")),

@@ -56,12 +56,12 @@ class Matched:
         )
 
 
-def _delimiter(path: Path, data: bytes) -> str:
+def _delimiter(name: str, data: bytes) -> str:
     """Tab for ``.tsv`` files; otherwise the first of tab, semicolon or comma the header uses.
 
     Spreadsheets in many locales save "CSV" with semicolons; the header line says which.
     """
-    if path.name.lower().endswith((".tsv", ".tab")):
+    if name.lower().endswith((".tsv", ".tab")):
         return "\t"
     header = data.split(b"\n", 1)[0]
     for candidate in ("\t", ";", ","):
@@ -84,8 +84,18 @@ def read_labels(
     where = str(path)
     if not path.is_file():
         raise InputError(where, "no such file")
-    data = path.read_bytes()
-    records = read_records(data, source=where, delimiter=_delimiter(path, data))
+    return parse_labels(
+        path.read_bytes(), source=where, id_column=id_column, label_column=label_column
+    )
+
+
+def parse_labels(
+    data: bytes, *, source: str, id_column: str = DEFAULT_ID, label_column: str = DEFAULT_LABEL
+) -> Labels:
+    """Labels from the bytes of a CSV or TSV file called ``source`` (an upload's name, or a
+    path), with the checks and errors of :func:`read_labels`."""
+    where = source
+    records = read_records(data, source=where, delimiter=_delimiter(Path(source).name, data))
     header = next(records, None)
     if header is None:
         raise InputError(where, "the file is empty; it needs a header row", line=1)

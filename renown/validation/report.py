@@ -80,16 +80,17 @@ class ValidationReport:
 
 def to_json(report: ValidationReport) -> str:
     """The report as indented JSON (NaN, where a metric is undefined, becomes null)."""
-    return json.dumps(_finite(report.to_dict()), indent=2) + "\n"
+    return json.dumps(finite(report.to_dict()), indent=2) + "\n"
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
+    """``value`` (plain data) with every NaN or infinity replaced by ``None`` (JSON null)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 

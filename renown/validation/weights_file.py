@@ -54,8 +54,15 @@ def read_weights(path: Path) -> WeightsFile:
     where = str(path)
     if not path.is_file():
         raise InputError(where, "no such file")
+    return parse_weights(path.read_bytes(), source=where)
+
+
+def parse_weights(data: bytes, *, source: str) -> WeightsFile:
+    """The weights in the bytes of a WEIGHTS.toml called ``source`` (an upload's name, or a
+    path), with the checks and errors of :func:`read_weights`."""
+    where = source
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         # Python 3.14 gives the line as an attribute; earlier ones only say it in words
         found = re.search(r"at line (\d+)", str(error))

@@ -13,7 +13,17 @@ from typing import Final, Protocol
 
 from fastapi import APIRouter
 
-from renown.web import account, admin, feedback, people, privacy, recognition, runs, talent
+from renown.web import (
+    account,
+    admin,
+    feedback,
+    people,
+    privacy,
+    recognition,
+    runs,
+    talent,
+    validity,
+)
 
 
 class Feature(Protocol):
@@ -35,4 +45,5 @@ FEATURES: Final[tuple[Feature, ...]] = (
     recognition,
     talent,
     privacy,
+    validity,
 )

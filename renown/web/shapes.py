@@ -12,8 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PRIVATE_JOB_PARAMS = frozenset({"path", "upload"})
-"""Where the server keeps a job's file is not the client's business."""
+PRIVATE_JOB_PARAMS = frozenset({"path", "upload", "labels"})
+"""Where the server keeps a job's file is not the client's business; nor are the labels a
+validation job carries (personal data the uploader already has, and which a job listing
+must not spread)."""
 
 
 class JobOut(BaseModel):

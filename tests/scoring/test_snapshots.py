@@ -41,7 +41,9 @@ def test_a_run_is_stored_with_one_snapshot_per_matched_person(db: sessionmaker[S
             "trend_days",
             "engine",
             "source",
+            "weights_file",
         }
+        assert run.params["weights_file"] is None  # the default weights
         assert run.finished_at is not None and run.status == "done"
         ids = person_ids(session, org)
         top = result.scores.row(0, named=True)

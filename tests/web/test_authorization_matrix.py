@@ -41,6 +41,7 @@ from tests.web.conftest import (
 from tests.web.talent_api_policies import TALENT_API_POLICIES
 from tests.web.talent_fillers import TALENT_FILLERS
 from tests.web.talent_page_policies import TALENT_PAGE_POLICIES
+from tests.web.validity_policies import VALIDITY_FILLERS, VALIDITY_POLICIES
 
 STAFF = "roles:admin,employee,hr,manager,recruiter"
 PEOPLE_ADMIN = "roles:admin,hr"
@@ -206,7 +207,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""
-EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES
+EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES
 
 
 def _route_app() -> Any:
@@ -402,6 +403,7 @@ FILLERS: dict[str, Filler] = {
         p.job_id if (org == "own") == (m.org_id == p.acme_id) else (p.other_job_id)
     ),
     **TALENT_FILLERS,
+    **VALIDITY_FILLERS,
 }
 
 

@@ -16,7 +16,7 @@ from renown.store.tables.feedback import (
 )
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
-from renown.store.tables.scores import ScoreSnapshot, ScoringRun
+from renown.store.tables.scores import ScoreSnapshot, ScoringRun, ScoringWeights
 from renown.store.tables.talent import (
     Appeal,
     CalibrationMove,
@@ -62,6 +62,7 @@ __all__ = [
     "RoundDecision",
     "ScoreSnapshot",
     "ScoringRun",
+    "ScoringWeights",
     "SignInThrottle",
     "SuccessionPlan",
     "Successor",

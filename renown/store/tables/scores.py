@@ -68,3 +68,24 @@ class ScoreSnapshot(Base):
     components: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Component name -> points, for bars and leaderboards without parsing explanations."""
     explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ScoringWeights(Base):
+    """Component weights an organisation chose for its scoring runs, instead of the defaults.
+
+    One row per organisation at most; no row means the default weights. The provenance (the
+    labels, the held-out gain) is kept beside the weights so that every run scored with them
+    can record why its weights are what they are; who chose them is in the audit log, which
+    erasure knows how to redact, so this row names nobody.
+    """
+
+    __tablename__ = "scoring_weights"
+
+    org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    weights: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Component name -> weight (non-negative, summing to 1)."""
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """Where the weights came from: ``source`` (``tuned`` or ``file``) and what justified them."""
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
