@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from renown.core.errors import RenownError
+from renown.ingest import read_aliases
 from renown.ingest.lake import EventLake
 from renown.prominence.model import ProminenceModel
 from renown.scoring.inputs import load_groups, open_events
@@ -43,8 +44,15 @@ def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
     window = graph_params.pop("window_days")
     graph_params.pop("ring_discount", None)
     groups = load_groups(Path(source["groups"])) if source.get("groups") else None
+    aliases = read_aliases(Path(source["aliases"])) if source.get("aliases") else None
+    if len(aliases or {}) != record.get("aliases", 0):
+        raise RenownError(
+            f"the alias table of run {record['run_id']} ({source['aliases']}) has changed "
+            "since the run; score it again"
+        )
     return score_events(
         events,
+        aliases=aliases,
         as_of=datetime.fromisoformat(record["as_of"]),
         half_life_days=half_life,
         window_days=window,

@@ -122,10 +122,23 @@ def spearman_rows(scores: FloatArray, labels: FloatArray) -> FloatArray:
 
 
 def label_top_cut(labels: FloatArray, share: float = TOP_SHARE) -> float:
-    """The label from which a person is in the labels' top ``share``: the ``k``-th highest
-    label (``k = ceil(share * n)``), so a level tied at the cut is never split arbitrarily."""
+    """The label from which a person is in the labels' top ``share``.
+
+    Levels are never split: the top is either every level down to the ``k``-th highest label
+    (``k = ceil(share * n)``) or only the levels above it, whichever holds a number of people
+    closer to ``k`` (the first on a tie). Without the second choice a rare top level would
+    make the cut the most common label, everybody would count as top, and any ranking would
+    score a perfect precision.
+    """
     k = max(1, math.ceil(share * len(labels)))
-    return float(-np.partition(-labels, k - 1)[k - 1])
+    kth = float(-np.partition(-labels, k - 1)[k - 1])
+    higher = labels[labels > kth]
+    if higher.size == 0:
+        return kth
+    with_kth = int((labels >= kth).sum())
+    if abs(higher.size - k) < abs(with_kth - k):
+        return float(higher.min())
+    return kth
 
 
 def precision_rows(
@@ -146,7 +159,10 @@ def precision_rows(
     n = scores.shape[1]
     k = max(1, math.ceil(share * n))
     score_cut = -np.partition(-scores, k - 1, axis=1)[:, k - 1 : k]
-    cut = -np.partition(-labels, k - 1, axis=1)[:, k - 1 : k] if label_cut is None else label_cut
+    if label_cut is None:
+        cut = np.array([[label_top_cut(row, share)] for row in labels])
+    else:
+        cut = np.full((labels.shape[0], 1), label_cut)
     in_label_top = labels >= cut
     above = scores > score_cut
     at_cut = scores == score_cut

@@ -87,6 +87,13 @@ def parse_weights(data: bytes, *, source: str) -> WeightsFile:
             raise InputError(
                 where, f"weight {value!r} must be a number >= 0", field=f"weights.{name}"
             )
+        if value > 0 and not COMPONENTS[name].monotone:
+            raise InputError(
+                where,
+                "only components that an extra message to a person can never lower may be "
+                f"weighted; {name} is not one (sending volume or position would buy score)",
+                field=f"weights.{name}",
+            )
         weights[name] = float(value)
     if sum(weights.values()) <= 0:
         raise InputError(where, "at least one weight must be positive", field="weights")

@@ -145,3 +145,31 @@ def test_groups_file_feeds_breadth(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert pl.read_csv(out)["breadth"].max() > 0
+
+
+def test_explain_reproduces_a_run_scored_with_aliases(tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "actor,target,timestamp\n"
+        "bob,alice,2024-03-01T10:00:00\ncid,alice2,2024-03-02T10:00:00\n"
+        "dan,alice,2024-03-03T10:00:00\nalice,bob,2024-03-04T10:00:00\n"
+        "cid,bob,2024-03-05T10:00:00\n",
+        encoding="utf-8",
+    )
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,person\nalice2,alice\n", encoding="utf-8")
+    home, out = tmp_path / "home", tmp_path / "s.csv"
+    scored = runner.invoke(
+        app,
+        ["score", str(events), "-o", str(out), "--aliases", str(aliases), "--home", str(home)],
+    )
+    assert scored.exit_code == 0, scored.output
+    scores = pl.read_csv(out)
+    assert "alice2" not in scores["person"].to_list()
+    shown = runner.invoke(app, ["explain", "alice", "--home", str(home), "--json"])
+    assert shown.exit_code == 0, shown.output
+    row = scores.filter(pl.col("person") == "alice").row(0, named=True)
+    assert json.loads(shown.output)["score"] == row["score"]
+    aliases.write_text("alias,person\n", encoding="utf-8")  # the table changed since the run
+    changed = runner.invoke(app, ["explain", "alice", "--home", str(home)])
+    assert changed.exit_code != 0 and "alias table" in changed.output

@@ -72,3 +72,10 @@ def test_rounds_must_be_positive() -> None:
 def test_engagement_adds_anonymous_engagement_to_scaled_inbound_weights() -> None:
     graph = graph_from_edges(3, [(0, 1, 2.0), (2, 1, 0.5)], anonymous=[1.0, 3.0, 0.0])
     np.testing.assert_allclose(engagement(graph), [1.0, 2.0 + 0.5 + 3.0, 0.0])
+
+
+def test_absurd_anonymous_engagement_cannot_turn_everybody_into_nan() -> None:
+    graph = graph_from_edges(3, [(0, 1, 1.0)], anonymous=[np.inf, np.nan, 1.0])
+    values = endorsement(graph)
+    assert np.all(np.isfinite(values))
+    assert values[0] > values[2] > 0.0

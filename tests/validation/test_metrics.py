@@ -106,3 +106,17 @@ def test_a_paired_difference_of_a_ranking_with_itself_is_exactly_zero() -> None:
         assert (estimate.value, estimate.low, estimate.high) == (0.0, 0.0, 0.0)
     better = paired_difference(labels, rng.normal(size=40), labels, seed=1)
     assert better.spearman.low > 0
+
+
+def test_precision_is_not_fooled_by_a_rare_top_level() -> None:
+    import numpy as np
+
+    from renown.validation.metrics import precision_rows
+
+    labels = np.zeros((1, 100))
+    labels[0, :5] = 1.0  # 5 people hold the top level, fewer than the top tenth
+    perfect = precision_rows(-np.arange(100.0)[None, :], labels)
+    inverted = precision_rows(np.arange(100.0)[None, :], labels)
+    # the top is the 5 people of the top level, not everybody: 5 of the 10 places at best
+    assert perfect[0] == 0.5
+    assert inverted[0] == 0.0

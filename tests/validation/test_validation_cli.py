@@ -175,7 +175,7 @@ def test_score_refuses_an_unknown_component(files: dict[str, Path], tmp_path: Pa
 
 def test_validate_events_with_weights(files: dict[str, Path], tmp_path: Path) -> None:
     weights = tmp_path / "WEIGHTS.toml"
-    weights.write_text("[weights]\nout_strength = 1.0\n", encoding="utf-8")
+    weights.write_text("[weights]\nresponsiveness = 1.0\n", encoding="utf-8")
     result = runner.invoke(
         app,
         [
@@ -190,9 +190,9 @@ def test_validate_events_with_weights(files: dict[str, Path], tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     rows = {row["name"]: row for row in json.loads(result.output)["rows"]}
-    # scored on activity alone, the score orders people exactly as the activity component
-    assert rows["score"]["metrics"]["spearman"] == rows["out_strength"]["metrics"]["spearman"]
-    assert "weight 1.00" in rows["out_strength"]["description"]
+    # scored on one component alone, the score orders people exactly as that component
+    assert rows["score"]["metrics"]["spearman"] == rows["responsiveness"]["metrics"]["spearman"]
+    assert "weight 1.00" in rows["responsiveness"]["description"]
 
 
 def test_validate_and_tune_read_an_export_with_its_own_column_names(
@@ -229,3 +229,14 @@ def test_validate_and_tune_read_an_export_with_its_own_column_names(
     )
     assert tuned.exit_code in (0, 2), tuned.output  # fitted or refused, never a reading error
     assert "held-out" in tuned.output.lower() or "not writing" in tuned.output.lower()
+
+
+def test_score_refuses_weight_on_sending_volume(files: dict[str, Path], tmp_path: Path) -> None:
+    weights = tmp_path / "WEIGHTS.toml"
+    weights.write_text("[weights]\nendorsement = 0.5\nout_strength = 0.5\n", encoding="utf-8")
+    out = tmp_path / "s.csv"
+    result = runner.invoke(
+        app, ["score", str(files["events"]), "--out", str(out), "--weights", str(weights)]
+    )
+    assert result.exit_code == 2
+    assert "out_strength" in result.output and not out.exists()

@@ -77,13 +77,13 @@ CONTENT_COLUMNS = ("actor", "target", "timestamp", "channel", "kind")
 
 
 def without_copies(events: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows with a named actor that repeat an earlier row in every content column.
+    """Drop rows with a named actor that repeat an earlier row in every field, weight included.
 
     Such a row is a copy of one message (the same mail filed in two folders), not a second
     interaction. Anonymous rows are kept: two upvotes of the same post on the same day
     are two people's acts that the dump records with the same fields.
     """
-    ordinal = occurrence(events, CONTENT_COLUMNS)
+    ordinal = occurrence(events, (*CONTENT_COLUMNS, "weight"))
     copies = (ordinal > 1) & events.get_column("actor").is_not_null()
     return events.filter(~copies) if copies.any() else events
 

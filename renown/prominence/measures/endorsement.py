@@ -49,8 +49,13 @@ def tie_strength(volume: FloatArray) -> FloatArray:
 
 
 def crowd_tie(anonymous: FloatArray) -> FloatArray:
-    """``log1p`` of each person's decayed anonymous engagement: the crowd's tie to them."""
-    return as_float(np.log1p(np.maximum(np.asarray(anonymous, dtype=np.float64), 0.0)))
+    """``log1p`` of each person's decayed anonymous engagement: the crowd's tie to them.
+
+    Non-finite engagement (weights summing past the float range) is clipped to the largest
+    float first, so one absurd input cannot turn everybody's endorsement into NaN.
+    """
+    engaged = np.nan_to_num(np.asarray(anonymous, dtype=np.float64), nan=0.0)
+    return as_float(np.log1p(np.clip(engaged, 0.0, np.finfo(np.float64).max)))
 
 
 def endorsement(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
@@ -111,7 +116,7 @@ def endorsement_reference(graph: InteractionGraph, *, rounds: int = ROUNDS) -> F
     n = graph.n
     src, dst, _ = graph.edges()
     ties = [1.0 - 2.0 ** (-float(v)) for v in graph.out.volume]
-    crowd = [float(np.log1p(max(a, 0.0))) for a in graph.anonymous]
+    crowd = [float(c) for c in crowd_tie(graph.anonymous)]
     authority = [1.0] * n
     for _ in range(rounds):
         hub = [0.0] * n
