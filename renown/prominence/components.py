@@ -27,8 +27,10 @@ computed and shown as *informational* components with weight zero. An organisati
 trusts them on its own ground truth can give them weight (``renown tune``).
 
 Every default component is *monotone in inbound attention*: an extra interaction addressed to
-a person can raise that person's component value and never lower it, and it never lifts
-someone else past them. Components without that property (Burt's constraint, k-core,
+a person can raise that person's component value and never lower it (the property test
+checks every registered component marked ``monotone``). It can raise others' values too
+(endorsement: the sender's other correspondents), so a percentile can still move either way.
+Components without that property (Burt's constraint, k-core,
 betweenness, raw activity) are computed and shown as *informational* with weight zero by
 default; an organisation can give them weight explicitly.
 """
