@@ -40,6 +40,7 @@ def read_aliases(path: Path) -> dict[str, str]:
     if missing:
         raise InputError(where, f"missing column {missing[0]!r}", field=missing[0])
     aliases: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         alias, person = (row.get("alias") or "").strip(), (row.get("person") or "").strip()
         for field, value in (("alias", alias), ("person", person)):
@@ -52,11 +53,19 @@ def read_aliases(path: Path) -> dict[str, str]:
                 line=line,
                 field="alias",
             )
+        if alias == person:
+            continue  # a person listed as their own alias: nothing to merge
         aliases[alias] = person
-    chained = sorted(set(aliases) & set(aliases.values()))
+        lines.setdefault(person, line)
+    chained = sorted(set(aliases) & set(aliases.values()), key=lambda name: lines[name])
     if chained:
-        raise InputError(where, f"{chained[0]!r} is both an alias and a person", field="person")
-    return {a: p for a, p in aliases.items() if a != p}
+        raise InputError(
+            where,
+            f"{chained[0]!r} is both an alias and a person (chains are ambiguous)",
+            line=lines[chained[0]],
+            field="person",
+        )
+    return aliases
 
 
 def merge_aliases(events: pl.DataFrame, aliases: Mapping[str, str]) -> pl.DataFrame:
