@@ -255,6 +255,23 @@ def row_metric(name: str, threshold: float, label_cut: float | None = None) -> R
     raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRIC_NAMES)}")
 
 
+_CELLS_PER_BATCH = 4_000_000
+"""Resampled people per batch of rows: the metrics rank and copy their rows several times, so
+evaluating 2,000 resamples of a large organisation at once would need many gigabytes."""
+
+
+def on_resamples(
+    metric: RowMetric, scores: FloatArray, labels: FloatArray, idx: IndexMatrix
+) -> FloatArray:
+    """``metric`` on every row of ``idx``, a batch of rows at a time (rows are independent)."""
+    rows = max(1, _CELLS_PER_BATCH // max(1, idx.shape[1]))
+    if idx.shape[0] <= rows:
+        return metric(scores, labels, idx)
+    return np.concatenate(
+        [metric(scores, labels, idx[start : start + rows]) for start in range(0, len(idx), rows)]
+    )
+
+
 def _counts(idx: IndexMatrix, n: int) -> FloatArray:
     """How often each person appears in each resample."""
     offsets = (np.arange(idx.shape[0], dtype=np.int64) * n)[:, None]
@@ -288,7 +305,7 @@ def evaluate(
     for name in METRIC_NAMES:
         metric = row_metric(name, threshold, cut)
         value = float(metric(scores, labels, observed)[0])
-        low, high = interval(metric(scores, labels, idx))
+        low, high = interval(on_resamples(metric, scores, labels, idx))
         found[name] = Estimate(value, low, high)
     return Metrics(**found)
 
@@ -317,6 +334,8 @@ def paired_difference(
     for name in METRIC_NAMES:
         metric = row_metric(name, threshold, cut)
         value = float(metric(first, labels, observed)[0] - metric(second, labels, observed)[0])
-        low, high = interval(metric(first, labels, idx) - metric(second, labels, idx))
+        low, high = interval(
+            on_resamples(metric, first, labels, idx) - on_resamples(metric, second, labels, idx)
+        )
         found[name] = Estimate(value, low, high)
     return Metrics(**found)

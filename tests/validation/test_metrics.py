@@ -120,3 +120,14 @@ def test_precision_is_not_fooled_by_a_rare_top_level() -> None:
     # the top is the 5 people of the top level, not everybody: 5 of the 10 places at best
     assert perfect[0] == 0.5
     assert inverted[0] == 0.0
+
+
+def test_metrics_on_resamples_in_batches_equal_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from renown.validation import metrics
+
+    rng = np.random.default_rng(3)
+    labels = rng.integers(1, 6, 50).astype(float)
+    scores = labels + rng.normal(0, 2, 50)
+    whole = metrics.evaluate(scores, labels, seed=4)
+    monkeypatch.setattr(metrics, "_CELLS_PER_BATCH", 50 * 7)  # 7 resamples per batch
+    assert metrics.evaluate(scores, labels, seed=4) == whole
