@@ -50,9 +50,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.realdata)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_home() -> Path:
-    """The folder of public data sets named by RENOWN_DATA_HOME.
+    """The folder of public data sets named by RENOWN_DATA_HOME (read once per session, so
+    module-scoped real-data fixtures can use it).
 
     Skips when the variable is unset (a developer machine without the data); when it is set,
     a missing folder fails loudly instead of skipping, so CI can never pass vacuously.

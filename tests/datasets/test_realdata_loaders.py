@@ -6,7 +6,6 @@ Skipped when the variable is unset; when it is set, a missing or altered file fa
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,17 +31,6 @@ LOCAL_FILES = (
     "eu-core/email-Eu-core-department-labels.txt.gz",
     "eu-core/email-Eu-core-temporal.txt.gz",
 )
-
-
-@pytest.fixture(scope="module")
-def data_home() -> Path:
-    value = os.environ.get("RENOWN_DATA_HOME")
-    if not value:
-        pytest.skip("RENOWN_DATA_HOME is not set")
-    home = Path(value)
-    if not home.is_dir():
-        pytest.fail(f"RENOWN_DATA_HOME={home} is not a folder")
-    return home
 
 
 def test_every_local_copy_is_present_and_verified(data_home: Path) -> None:

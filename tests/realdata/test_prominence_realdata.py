@@ -32,19 +32,6 @@ def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     )
 
 
-@pytest.fixture(scope="module")
-def data_home() -> Path:  # module scope twin of the conftest fixture
-    import os
-
-    value = os.environ.get("RENOWN_DATA_HOME")
-    if not value:
-        pytest.skip("RENOWN_DATA_HOME is not set")
-    path = Path(value)
-    if not path.is_dir():
-        pytest.fail(f"RENOWN_DATA_HOME={value} is not a folder")
-    return path
-
-
 def _people(events: pl.DataFrame) -> set[str]:
     return set(events["actor"].drop_nulls()) | set(events["target"])
 

@@ -8,7 +8,6 @@ baselines an analyst would compute with a spreadsheet; the figures are those of
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Final
 
@@ -16,17 +15,6 @@ import pytest
 
 from renown.validation.realdata import enron_case, stackexchange_case, validate_case
 from renown.validation.report import ValidationReport, format_table
-
-
-@pytest.fixture(scope="module")
-def data_home() -> Path:  # module scope twin of the conftest fixture
-    value = os.environ.get("RENOWN_DATA_HOME")
-    if not value:
-        pytest.skip("RENOWN_DATA_HOME is not set")
-    path = Path(value)
-    if not path.is_dir():
-        pytest.fail(f"RENOWN_DATA_HOME={value} is not a folder")
-    return path
 
 
 @pytest.fixture(scope="module")
