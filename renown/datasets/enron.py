@@ -17,8 +17,9 @@ Choices made here, all reported in :attr:`Dataset.notes`:
 * Rows dated before 1998-01-01 are dropped: upstream documents the 174 rows dated
   1979-12-31 as bogus (the real range is 1998-2002). They are counted in ``dropped``.
 * Every ``cc`` row has a ``bcc`` twin identical in all other fields (an artefact of the
-  underlying corpus). Both are kept, as published; the note gives the count so that
-  scoring can weigh them knowingly.
+  underlying corpus: one delivery recorded twice). The twin is dropped
+  (:func:`without_bcc_twins`), so a cc'd recipient counts once, as cc, like any other copy
+  of one message; a ``bcc`` row without a ``cc`` twin is kept. The note gives the count.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def enron_dataset(tables: EnronTables, files: Sequence[Path] = ()) -> Dataset:
     valid = frame[EventColumn.TIMESTAMP] >= ENRON_FIRST_VALID
     dated = frame.filter(valid)
     dropped = frame.height - dated.height
-    kept = without_copies(dated)
+    untwinned = without_bcc_twins(dated)
+    kept = without_copies(untwinned)
     people = employees.select(
         pl.col("person").alias("id"),
         (pl.col("email_local") + "@enron.com").alias("email"),
@@ -184,10 +186,31 @@ def enron_dataset(tables: EnronTables, files: Sequence[Path] = ()) -> Dataset:
         people=people,
         groups=None,
         dropped=dropped,
-        notes=(*_notes(dated, dropped), _copies_note(dated.height - kept.height)),
+        notes=(
+            *_notes(dated, dropped, twins=dated.height - untwinned.height),
+            _copies_note(untwinned.height - kept.height),
+        ),
         files=tuple(files),
         aliases=same_name_aliases(employees),
     )
+
+
+TWIN_COLUMNS: Final = ("time", "from_id", "to_id", "topic", "ldc_topic")
+"""The fields in which a ``bcc`` row repeats its ``cc`` twin (every field but the kind)."""
+
+
+def without_bcc_twins(messages: pl.DataFrame) -> pl.DataFrame:
+    """``messages`` without the ``bcc`` rows that repeat a ``cc`` row in every other field.
+
+    Why: the corpus lists each cc'd recipient a second time as bcc. Kept, every cc would
+    weigh as a cc and a bcc together, more than the message it records; the recipient got
+    one message. Row order is kept.
+    """
+    kind = pl.col("reciptype")
+    cc = messages.filter(kind == Kind.CC.value).select(TWIN_COLUMNS).unique()
+    indexed = messages.with_row_index("_row")
+    twins = indexed.filter(kind == Kind.BCC.value).join(cc, on=TWIN_COLUMNS, how="semi")
+    return indexed.filter(~pl.col("_row").is_in(twins["_row"].implode())).drop("_row")
 
 
 def same_name_aliases(employees: pl.DataFrame) -> dict[str, str]:
@@ -257,18 +280,14 @@ def _copies_note(copies: int) -> str:
     )
 
 
-def _notes(events: pl.DataFrame, dropped: int) -> tuple[str, ...]:
-    twin_columns = ["time", "from_id", "to_id", "topic", "ldc_topic"]
-    cc = events.filter(pl.col("reciptype") == Kind.CC.value).group_by(twin_columns).len("cc")
-    bcc = events.filter(pl.col("reciptype") == Kind.BCC.value).group_by(twin_columns).len("bcc")
-    twins = cc.join(bcc, on=twin_columns).select(pl.min_horizontal("cc", "bcc").sum()).item()
+def _notes(events: pl.DataFrame, dropped: int, *, twins: int) -> tuple[str, ...]:
     self_mail = events.filter(pl.col("from_id") == pl.col("to_id")).height
     return (
         "Send times are read as UTC: the source does not document their time zone.",
         f"Dropped {dropped} rows dated before {ENRON_FIRST_VALID.date()} "
         "(upstream documents its 1979 dates as bogus).",
-        f"{twins or 0} bcc rows repeat a cc row in every other field (an artefact of the "
-        "corpus); both are kept as published.",
+        f"{twins} bcc rows repeat a cc row in every other field (an artefact of the "
+        "corpus): dropped, each delivery counted once, as cc.",
         f"{self_mail} rows are mail from an employee to themself; kept as published.",
         "Only mail among the 184 employees is included (no outside addresses).",
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from renown.accounts.principal import Principal
@@ -250,6 +250,18 @@ def previous_run(session: Session, run: ScoringRun) -> ScoringRun | None:
     )
 
 
+def scores_in_run(session: Session, run_id: int | None, person_ids: list[int]) -> dict[int, int]:
+    """Score in run ``run_id`` of each of ``person_ids`` that run scored (one query)."""
+    if run_id is None or not person_ids:
+        return {}
+    rows = session.execute(
+        sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score).where(
+            ScoreSnapshot.run_id == run_id, ScoreSnapshot.person_id.in_(person_ids)
+        )
+    )
+    return {int(person_id): int(score) for person_id, score in rows}
+
+
 def _run(session: Session, org_id: int, run_id: int | None) -> ScoringRun | None:
     if run_id is None:
         return latest_run(session, org_id)
@@ -290,10 +302,7 @@ def leaderboard(
         if everyone:
             _remember_total(session, run, total or 0)
     # Named columns, not whole snapshots: the explanation JSON is large and not shown here.
-    before = previous_run(session, run)
-    prior = aliased(ScoreSnapshot)
-    previous_score: Any = prior.score if before is not None else sa.null()
-    query = (
+    rows = session.execute(
         sa.select(
             ScoreSnapshot.person_id,
             ScoreSnapshot.score,
@@ -304,22 +313,20 @@ def leaderboard(
             Person.title,
             Team.name,
             Department.name,
-            previous_score,
         )
         .join(Person, Person.id == ScoreSnapshot.person_id)
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(Department, Department.id == Person.department_id)
-    )
-    if before is not None:
-        query = query.outerjoin(
-            prior, sa.and_(prior.run_id == before.id, prior.person_id == ScoreSnapshot.person_id)
-        )
-    rows = session.execute(
-        query.where(*where)
+        .where(*where)
         .order_by(ScoreSnapshot.rank, Person.name, Person.id)
         .limit(limit)
         .offset(offset)
     ).all()
+    # the previous run's scores of this page only, in a second query: joined into the page's
+    # query, the database looks up everybody's previous snapshot before sorting by rank
+    # (more than the whole page costs on a 2,000-person organisation)
+    before = previous_run(session, run) if rows else None
+    previous = scores_in_run(session, before.id if before else None, [row[0] for row in rows])
     items = [
         LeaderboardRow(
             person_id=person_id,
@@ -331,11 +338,11 @@ def leaderboard(
             rank=rank,
             trend=trend,
             components={k: float(v) for k, v in components.items()},
-            since_previous=None if previous is None else int(score) - int(previous),
+            since_previous=(
+                None if person_id not in previous else int(score) - previous[person_id]
+            ),
         )
-        for person_id, score, rank, trend, components, name, title, team, department, previous in (
-            rows
-        )
+        for person_id, score, rank, trend, components, name, title, team, department in rows
     ]
     return Leaderboard(items, total or 0, limit, offset, run_id=run.id, as_of=run.as_of)
 

@@ -194,29 +194,27 @@ class ProminenceModel:
     def to_frame(self) -> pl.DataFrame:
         """One row per person, best first: id, integer score, exact score, rank, components."""
         exact = self.scores_
-        # stable (ties keep node order, reproducibly); polars sorts on all cores
-        order = (
-            pl.DataFrame({"score": exact})
-            .with_row_index("node")
-            .sort("score", descending=True, maintain_order=True)
-            .get_column("node")
-            .to_numpy()
-        )
         ring_flag = np.zeros(len(exact), dtype=bool)
         index = self.graph_.index if self.ring_report_.flagged else {}
         ring_flag[[index[p] for p in self.ring_report_.flagged]] = True
-        # ids are read into polars in node order, then gathered: reading a million Python
-        # strings in score order would jump around memory for every one of them
-        people = pl.Series("person", self.people_, dtype=pl.String)
+        # every column is built in node order and the frame is sorted once: polars gathers
+        # the columns in parallel (ids read in node order too: reading a million Python
+        # strings in score order would jump around memory for every one of them); the sort
+        # is stable on the unrounded score, so ties keep node order, reproducibly
         columns: dict[str, Any] = {
-            "person": people.gather(order),
-            "score": np.clip(np.floor(exact[order] + 0.5), 1, 100).astype(np.int64),
-            "score_exact": np.round(exact[order], 4),
-            "rank": np.arange(1, len(exact) + 1, dtype=np.int64),
+            "person": pl.Series("person", self.people_, dtype=pl.String),
+            "score_exact": exact,
         }
+        rounded = [pl.col("score_exact").round(4)]
         for name in self.components_:
-            columns[name] = self.raw_[name][order]
-            columns[f"{name}_pct"] = np.round(self.percentiles_[name][order], 6)
-            columns[f"{name}_points"] = np.round(self.points_[name][order], 4)
-        columns["ring_flag"] = ring_flag[order]
-        return pl.DataFrame(columns)
+            columns[name] = self.raw_[name]
+            columns[f"{name}_pct"] = self.percentiles_[name]
+            columns[f"{name}_points"] = self.points_[name]
+            rounded += [pl.col(f"{name}_pct").round(6), pl.col(f"{name}_points").round(4)]
+        columns["ring_flag"] = ring_flag
+        ordered = pl.DataFrame(columns).sort("score_exact", descending=True, maintain_order=True)
+        score = (pl.col("score_exact") + 0.5).floor().clip(1, 100).cast(pl.Int64).alias("score")
+        rank = pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank")
+        return ordered.with_columns(*rounded, score, rank).select(
+            "person", "score", "score_exact", "rank", *list(columns)[2:]
+        )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.jobs.access import PEOPLE_ADMINS_ONLY
-from renown.org.queries import previous_run
+from renown.org.queries import previous_run, scores_in_run
 from renown.scoring.queries import get_run
 from renown.store.tables.org import Person
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun
@@ -137,22 +137,11 @@ def run_change(session: Session, run: ScoringRun) -> RunChange:
     )
 
 
-def _scores(session: Session, run_id: int | None, person_ids: list[int]) -> dict[int, int]:
-    if run_id is None or not person_ids:
-        return {}
-    rows = session.execute(
-        sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score).where(
-            ScoreSnapshot.run_id == run_id, ScoreSnapshot.person_id.in_(person_ids)
-        )
-    )
-    return {int(pid): int(score) for pid, score in rows}
-
-
 def person_changes(
     session: Session, change: RunChange, current: Mapping[int, int]
 ) -> list[PersonChange]:
     """Each person's change from the previous run (``current``: person id -> score now)."""
-    before = _scores(session, change.previous_run_id, list(current))
+    before = scores_in_run(session, change.previous_run_id, list(current))
     return [
         PersonChange(
             person_id=pid,

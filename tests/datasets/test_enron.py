@@ -13,7 +13,7 @@ import pytest
 from renown.core.errors import InputError
 from renown.core.events import event_key
 from renown.datasets import ChecksumError, DatasetError, load_enron
-from renown.datasets.enron import read_enron_tsv, same_name_aliases
+from renown.datasets.enron import read_enron_tsv, same_name_aliases, without_bcc_twins
 from renown.datasets.enron_rda import read_enron_rda
 from renown.ingest.schema import EVENT_SCHEMA
 from tests.datasets.fixtures import (
@@ -44,13 +44,13 @@ def test_tsv_conversion_becomes_canonical_events(
 
     events = data.events
     assert events.schema == pl.Schema(EVENT_SCHEMA)
-    assert events.height == len(MESSAGE_ROWS) - 2  # the bogus date and one copy
+    assert events.height == len(MESSAGE_ROWS) - 3  # the bogus date, one copy, one bcc twin
     assert data.dropped == 1
     assert events["timestamp"].min() == datetime(2000, 1, 2, 3, 4, 5, tzinfo=UTC)
-    assert events["kind"].to_list() == ["to", "cc", "bcc", "to", "to"]
+    assert events["kind"].to_list() == ["to", "cc", "to", "to"]
     assert set(events["channel"]) == {"email"}
-    assert events.row(4, named=True)["actor"] == "enron:carol.c"
-    assert events.row(4, named=True)["target"] == "enron:alice.a"
+    assert events.row(3, named=True)["actor"] == "enron:carol.c"
+    assert events.row(3, named=True)["target"] == "enron:alice.a"
     assert data.groups is None
     assert data.people.to_dicts() == [
         {"id": "enron:alice.a", "email": "alice.a@enron.com", "name": "Alice A"},
@@ -86,7 +86,7 @@ def test_identical_rows_get_distinct_stable_keys(
 def test_environment_data_home_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = enron_home(monkeypatch, tmp_path / "home")
     monkeypatch.setenv("RENOWN_DATA_HOME", str(home))
-    assert load_enron(cache_dir=tmp_path / "cache").events.height == len(MESSAGE_ROWS) - 2
+    assert load_enron(cache_dir=tmp_path / "cache").events.height == len(MESSAGE_ROWS) - 3
 
 
 def test_data_home_without_enron_files_is_an_error(tmp_path: Path) -> None:
@@ -201,3 +201,22 @@ def test_ids_sharing_a_full_name_are_offered_as_aliases() -> None:
     )
     # unnamed ids are never merged: the name is the only evidence the source gives
     assert same_name_aliases(employees) == {"enron:jeff.d2": "enron:jeff.d"}
+
+
+def test_a_bcc_twin_of_a_cc_row_is_dropped_and_a_lone_bcc_is_kept() -> None:
+    # The corpus records every cc'd recipient twice (cc and bcc); a genuine bcc has no twin.
+    messages = pl.DataFrame(
+        {
+            "time": ["2000-01-02 03:04:05"] * 4,
+            "from_id": [0, 0, 0, 0],
+            "to_id": [2, 2, 1, 3],
+            "reciptype": ["cc", "bcc", "bcc", "to"],
+            "topic": [1, 1, 1, 1],
+            "ldc_topic": [0, 0, 0, 0],
+        }
+    )
+
+    kept = without_bcc_twins(messages)
+
+    assert kept.select("to_id", "reciptype").rows() == [(2, "cc"), (1, "bcc"), (3, "to")]
+    assert kept.columns == messages.columns
