@@ -1,7 +1,9 @@
 """What names a person, and rewriting it to a pseudonym wherever it must remain.
 
 A person is named by their name, e-mail, HRIS employee id and every identity they appear
-under in interaction data; by the e-mails of their accounts; and by keys derived from
+under in interaction data (the org chart's identities and the identifiers HR mapped to
+them from an upload); by the e-mails of their accounts, which uploads are matched on too;
+and by keys derived from
 their ids (``person:42`` in an audit subject, ``account:7`` as an actor,
 ``demo-seed:person:42``). :class:`Traces` gathers all of these once, and rewrites text
 and JSON so none of them is left: words are replaced by the erasure's pseudonym
@@ -30,7 +32,7 @@ from renown.audit.personal import ERASED
 from renown.core.identities import lookup_key
 from renown.org.access import person_in_org
 from renown.store.tables.accounts import Account
-from renown.store.tables.org import Identity, Organisation
+from renown.store.tables.org import Identity, IdentityAlias, Organisation
 
 PERSON_ID_KEYS: Final = frozenset(
     {
@@ -152,6 +154,12 @@ def traces_of(
     identities = list(
         session.scalars(sa.select(Identity.value).where(Identity.person_id == person.id))
     )
+    # events stored under an address HR mapped to them are theirs as much as any identity's
+    identities += session.scalars(
+        sa.select(IdentityAlias.value).where(
+            IdentityAlias.org_id == org_id, IdentityAlias.person_id == person.id
+        )
+    )
     accounts = session.execute(
         sa.select(Account.id, Account.email).where(
             Account.org_id == org_id, Account.person_id == person.id
@@ -159,7 +167,10 @@ def traces_of(
     ).all()
     words = _words([person.name, person.email, person.employee_id, *identities])
     words = _words([*words, *(email for _id, email in accounts)])
-    keys = frozenset(lookup_key(w) for w in [person.employee_id, *identities, person.email or ""])
+    signed_in = [email for _id, email in accounts]
+    keys = frozenset(
+        lookup_key(w) for w in [person.employee_id, *identities, person.email or "", *signed_in]
+    )
     return Traces(
         org_id=org_id,
         org_slug=str(slug),

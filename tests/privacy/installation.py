@@ -59,6 +59,11 @@ from renown.worker import make_queue
 PEOPLE = 200
 HANDLE = "SubjectHandle"
 """The subject's chat handle: it reaches the lake only through an uploaded file."""
+OLD_ADDRESS = "kw1977@mail.example"
+"""An old address of the subject's that HR mapped to them: nothing else names them so, and
+it reaches the lake only through the uploaded file."""
+SIGN_IN = "subject.hr@renown-demo.example"
+"""The subject's second sign-in address, which the uploaded file also names them by."""
 
 
 @dataclass
@@ -106,7 +111,7 @@ def build(home: Path, database_url: str) -> Installation:
         # per person was enforced may hold: the export and the erasure must cover both.
         hr_row = Account(
             org_id=org_id,
-            email="subject.hr@renown-demo.example",
+            email=SIGN_IN,
             role=Role.HR.value,
             person_id=subject,
         )
@@ -124,7 +129,7 @@ def build(home: Path, database_url: str) -> Installation:
         session.add(
             IdentityAlias(
                 org_id=org_id,
-                value=f"{HANDLE.lower()}.old@renown-demo.example",
+                value=OLD_ADDRESS,
                 person_id=subject,
                 chosen_by=hr_me.actor,
             )
@@ -412,6 +417,9 @@ def _jobs_and_files(
         "actor,target,timestamp,channel\n"
         f"@{HANDLE},p0001,2026-06-01T10:00:00Z,chat\n"
         f"p0002,@{HANDLE},2026-06-02T10:00:00Z,chat\n"
+        f"{OLD_ADDRESS},p0003,2026-06-03T10:00:00Z,email\n"
+        f"p0004,{SIGN_IN.upper()},2026-06-04T10:00:00Z,email\n"
+        f"p0005,p0006,2026-06-05T10:00:00Z,email\n"
     )
     with transaction(sessions) as session:
         enqueue_ingest(session, hr_me, queue, upload, name="chat.csv", keep_as_upload=True)

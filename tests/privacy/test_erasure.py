@@ -28,16 +28,17 @@ from renown.core.errors import Invalid, NotFound
 from renown.core.events import event_key
 from renown.core.roles import Role
 from renown.feedback.queries import received, requested
+from renown.ingest.lake import EventLake
 from renown.privacy.erase import Erasure, check_erase_person
 from renown.privacy.traces import PERSON_ID_KEYS, traces_of
 from renown.store.base import Base
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.feedback import FeedbackItem, FeedbackRequest
-from renown.store.tables.org import Person
+from renown.store.tables.org import Organisation, Person
 from renown.store.tables.recognition import Kudos, KudosReaction
 from renown.store.tables.talent import RoundDecision
 from renown.talent.decisions import verify_decision
-from tests.privacy.installation import Installation
+from tests.privacy.installation import OLD_ADDRESS, SIGN_IN, Installation
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,25 @@ def test_no_file_under_the_home_folder_names_the_person(
         elif hit_bytes := pattern.search(path.read_bytes()):
             found.append(f"{path}: {hit_bytes.group(0)!r}")
     assert not found, found
+
+
+def test_events_under_a_mapped_alias_or_a_sign_in_address_are_erased(
+    installation: Installation, erased: Erased
+) -> None:
+    """The upload named the subject by an old address HR mapped to them and by a sign-in
+    address: neither is an org-chart identity, and neither may outlive the erasure."""
+    assert OLD_ADDRESS in erased.before.words
+    assert SIGN_IN in erased.before.words
+    with installation.sessions() as session:
+        slug = session.scalar(
+            sa.select(Organisation.slug).where(Organisation.id == installation.org_id)
+        )
+    events = EventLake(installation.settings.org_lake_dir(str(slug))).scan().collect()
+    named = set(events["actor"].drop_nulls().str.to_lowercase()) | set(
+        events["target"].str.to_lowercase()
+    )
+    assert "p0005" in named  # the upload's bystander event is still there
+    assert not named & {OLD_ADDRESS, SIGN_IN}
 
 
 def test_the_files_really_were_rewritten(erased: Erased) -> None:
