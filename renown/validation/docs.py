@@ -15,7 +15,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from renown.validation.realdata import Case, enron_case, stackexchange_case, validate_case
+from renown.validation.realdata import (
+    Case,
+    enron_case,
+    stackexchange_case,
+    stackexchange_forecast_case,
+    validate_case,
+)
 from renown.validation.report import to_markdown
 
 INTRODUCTION = """## The tables, as `make validate` measures them
@@ -44,7 +50,11 @@ END = "<!-- end of generated validity tables -->"
 
 def cases(data_home: Path, cache_dir: Path) -> list[Case]:
     """The labelled cases of the public data sets."""
-    return [enron_case(data_home, cache_dir), stackexchange_case(data_home)]
+    return [
+        enron_case(data_home, cache_dir),
+        stackexchange_case(data_home),
+        stackexchange_forecast_case(data_home),
+    ]
 
 
 def render(data_home: Path, cache_dir: Path) -> str:

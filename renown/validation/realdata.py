@@ -11,20 +11,27 @@ the documentation are the ones the tests assert on.
 * **Stack Exchange** (quantumcomputing, first six months): the label is the number of
   badges each user earned on the site; the top is the tenth of users with the most badges
   (ties at the cut included).
+* **Stack Exchange, forecast**: the same site cut in two at the midpoint of its events; the
+  score and the baselines see only the first half, and the label is the badges each of its
+  users earned in the second half. A check of *predictive* validity: no label can be a
+  by-product of the events scored (a badge for an upvote the score also counts).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
 import polars as pl
 
 from renown.core.errors import InputError
+from renown.core.events import EventColumn
 from renown.datasets import load_enron
 from renown.datasets.stackexchange import badges_earned, load_stackexchange_events
+from renown.datasets.stackexchange_badges import read_stackexchange_awards
 from renown.validation.labels import Labels
 from renown.validation.metrics import TOP_SHARE
 from renown.validation.report import ValidationReport
@@ -103,9 +110,41 @@ def stackexchange_case(data_home: Path) -> Case:
         str(folder / "badges.csv.gz"),
         dict(zip(badges["person"].to_list(), badges["label"].to_list(), strict=True)),
     )
+    return Case(
+        "Stack Exchange quantumcomputing, badges earned", events, labels, _top_decile(labels)
+    )
+
+
+def stackexchange_forecast_case(data_home: Path) -> Case:
+    """The first half of the dump's events against the badges earned in the second half."""
+    folder = data_home / STACKEXCHANGE_FOLDER
+    events = load_stackexchange_events(folder)
+    times = events[EventColumn.TIMESTAMP]
+    first, last = times.min(), times.max()
+    assert isinstance(first, datetime) and isinstance(last, datetime)
+    cut = (first + (last - first) / 2).replace(hour=0, minute=0, second=0, microsecond=0)
+    before = events.filter(pl.col(EventColumn.TIMESTAMP) < cut)
+    people = sorted(
+        set(before[EventColumn.TARGET].to_list())
+        | set(before[EventColumn.ACTOR].drop_nulls().to_list())
+    )
+    awards = read_stackexchange_awards(folder)
+    later = awards.filter(pl.col("awarded_at") >= cut).group_by("user").len()
+    earned = dict(zip(later["user"].to_list(), later["len"].to_list(), strict=True))
+    labels = Labels(str(folder / "badges.csv.gz"), {p: float(earned.get(p, 0)) for p in people})
+    return Case(
+        f"Stack Exchange quantumcomputing, badges earned after {cut.date()} "
+        "(scored on the events before)",
+        before,
+        labels,
+        _top_decile(labels),
+    )
+
+
+def _top_decile(labels: Labels) -> float:
+    """The label of the tenth-best labelled person: the top is everybody at or above it."""
     counts = sorted(labels.values.values(), reverse=True)
-    top_from = counts[math.ceil(TOP_SHARE * len(counts)) - 1]
-    return Case("Stack Exchange quantumcomputing, badges earned", events, labels, top_from)
+    return counts[math.ceil(TOP_SHARE * len(counts)) - 1]
 
 
 def validate_case(case: Case, *, seed: int = 0) -> ValidationReport:
