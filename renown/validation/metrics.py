@@ -14,15 +14,16 @@ Four figures, each answering a question an organisation asks of a ranking:
   who are in the labels' top tenth; what a shortlist drawn from the score would hit.
 
 Every figure comes with a 95 % percentile bootstrap interval over *people* (the unit that
-was sampled), seeded so that a report is reproducible. Resamples are drawn as one index
-matrix and each metric is computed for all of them at once with numpy.
+was sampled), seeded so that a report is reproducible. Resamples are drawn a block of rows
+at a time from the seed (:class:`Resamples`), so a large organisation's 2,000 draws are never
+held at once, and each metric is computed for a batch of them at once with numpy.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -89,10 +90,64 @@ def top_threshold(labels: FloatArray, top_from: float | None) -> float:
     return float(np.max(labels)) if top_from is None else float(top_from)
 
 
+BLOCK_ROWS: Final = 50
+"""Resamples drawn together from one seed: the unit of generation, so a draw does not depend
+on how many rows a batch evaluates at once."""
+
+_CELLS_PER_BATCH = 4_000_000
+"""Resampled people per batch of rows: the metrics rank and copy their rows several times, so
+evaluating 2,000 resamples of a large organisation at once would need many gigabytes."""
+
+
+@dataclass(frozen=True)
+class Resamples:
+    """``count`` bootstrap draws of ``n`` people (with replacement), reproducible from ``seed``.
+
+    Block ``b`` of :data:`BLOCK_ROWS` rows comes from its own generator seeded with
+    ``(seed, b)``, so any batch of blocks can be made again on demand: rankings compared on
+    the same ``Resamples`` see exactly the same draws, and memory holds one batch, not
+    ``count x n`` indices (160 MB for 10,000 labelled people). Draws that fit one batch are
+    kept, since every ranking of a report reads them again.
+    """
+
+    n: int
+    count: int = RESAMPLES
+    seed: int = 0
+    _kept: list[IndexMatrix] = field(default_factory=list, compare=False, repr=False)
+
+    def block(self, number: int) -> IndexMatrix:
+        """Rows ``number * BLOCK_ROWS`` onwards (at most :data:`BLOCK_ROWS` of them)."""
+        rows = min(BLOCK_ROWS, self.count - number * BLOCK_ROWS)
+        rng = np.random.default_rng([self.seed, number])
+        return rng.integers(0, self.n, size=(rows, self.n), dtype=np.int64)
+
+    def batches(self) -> Iterator[IndexMatrix]:
+        """Every draw, as batches of whole blocks of about :data:`_CELLS_PER_BATCH` cells."""
+        blocks = math.ceil(self.count / BLOCK_ROWS)
+        per_batch = max(1, _CELLS_PER_BATCH // (BLOCK_ROWS * max(1, self.n)))
+        if per_batch >= blocks:
+            if not self._kept:
+                self._kept.append(self.matrix())
+            yield self._kept[0]
+            return
+        for first in range(0, blocks, per_batch):
+            yield np.concatenate(
+                [self.block(b) for b in range(first, min(blocks, first + per_batch))]
+            )
+
+    def matrix(self) -> IndexMatrix:
+        """All draws at once, one per row (small ``n``, and tests)."""
+        blocks = range(math.ceil(self.count / BLOCK_ROWS))
+        return np.concatenate([self.block(b) for b in blocks]) if self.count else _no_rows(self.n)
+
+
+def _no_rows(n: int) -> IndexMatrix:
+    return np.zeros((0, n), dtype=np.int64)
+
+
 def resample_indices(n: int, *, resamples: int = RESAMPLES, seed: int = 0) -> IndexMatrix:
-    """``resamples`` bootstrap draws of ``n`` people (with replacement), one per row."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, n, size=(resamples, n), dtype=np.int64)
+    """``resamples`` bootstrap draws of ``n`` people as one matrix (:meth:`Resamples.matrix`)."""
+    return Resamples(n, resamples, seed).matrix()
 
 
 # --- each metric on a matrix of samples: rows are (re)samples, columns people -------------
@@ -255,21 +310,11 @@ def row_metric(name: str, threshold: float, label_cut: float | None = None) -> R
     raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRIC_NAMES)}")
 
 
-_CELLS_PER_BATCH = 4_000_000
-"""Resampled people per batch of rows: the metrics rank and copy their rows several times, so
-evaluating 2,000 resamples of a large organisation at once would need many gigabytes."""
-
-
 def on_resamples(
-    metric: RowMetric, scores: FloatArray, labels: FloatArray, idx: IndexMatrix
+    metric: RowMetric, scores: FloatArray, labels: FloatArray, draws: Resamples
 ) -> FloatArray:
-    """``metric`` on every row of ``idx``, a batch of rows at a time (rows are independent)."""
-    rows = max(1, _CELLS_PER_BATCH // max(1, idx.shape[1]))
-    if idx.shape[0] <= rows:
-        return metric(scores, labels, idx)
-    return np.concatenate(
-        [metric(scores, labels, idx[start : start + rows]) for start in range(0, len(idx), rows)]
-    )
+    """``metric`` on every draw, a batch of draws at a time (draws are independent)."""
+    return np.concatenate([metric(scores, labels, idx) for idx in draws.batches()])
 
 
 def _counts(idx: IndexMatrix, n: int) -> FloatArray:
@@ -284,7 +329,7 @@ def evaluate(
     labels: FloatArray,
     *,
     top_from: float | None = None,
-    resamples: IndexMatrix | None = None,
+    resamples: Resamples | None = None,
     seed: int = 0,
 ) -> Metrics:
     """All four metrics of ``scores`` against ``labels`` (aligned arrays), with intervals.
@@ -298,14 +343,14 @@ def evaluate(
     if len(scores) < 3:
         raise ValueError(f"need at least 3 labelled people to validate, got {len(scores)}")
     threshold = top_threshold(labels, top_from)
-    idx = resamples if resamples is not None else resample_indices(len(scores), seed=seed)
+    draws = resamples if resamples is not None else Resamples(len(scores), seed=seed)
     cut = label_top_cut(labels)
     observed = np.arange(len(scores), dtype=np.int64)[None, :]
     found: dict[str, Estimate] = {}
     for name in METRIC_NAMES:
         metric = row_metric(name, threshold, cut)
         value = float(metric(scores, labels, observed)[0])
-        low, high = interval(on_resamples(metric, scores, labels, idx))
+        low, high = interval(on_resamples(metric, scores, labels, draws))
         found[name] = Estimate(value, low, high)
     return Metrics(**found)
 
@@ -316,7 +361,7 @@ def paired_difference(
     labels: FloatArray,
     *,
     top_from: float | None = None,
-    resamples: IndexMatrix | None = None,
+    resamples: Resamples | None = None,
     seed: int = 0,
 ) -> Metrics:
     """``first`` minus ``second`` on every metric, with a *paired* bootstrap interval.
@@ -327,7 +372,7 @@ def paired_difference(
     """
     labels = np.asarray(labels, dtype=np.float64)
     threshold = top_threshold(labels, top_from)
-    idx = resamples if resamples is not None else resample_indices(len(labels), seed=seed)
+    draws = resamples if resamples is not None else Resamples(len(labels), seed=seed)
     cut = label_top_cut(labels)
     observed = np.arange(len(labels), dtype=np.int64)[None, :]
     found: dict[str, Estimate] = {}
@@ -335,7 +380,7 @@ def paired_difference(
         metric = row_metric(name, threshold, cut)
         value = float(metric(first, labels, observed)[0] - metric(second, labels, observed)[0])
         low, high = interval(
-            on_resamples(metric, first, labels, idx) - on_resamples(metric, second, labels, idx)
+            on_resamples(metric, first, labels, draws) - on_resamples(metric, second, labels, draws)
         )
         found[name] = Estimate(value, low, high)
     return Metrics(**found)

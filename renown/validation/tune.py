@@ -35,9 +35,10 @@ from renown.validation.labels import Labels, match_labels
 from renown.validation.metrics import (
     Estimate,
     FloatArray,
+    Resamples,
     auc_rows,
     interval,
-    resample_indices,
+    on_resamples,
     spearman_rows,
 )
 
@@ -133,10 +134,10 @@ def tune_weights(
         raise InputError(labels.source, "every labelled person has the same label")
     metric: TunedMetric = "auc" if distinct.size == 2 else "spearman"
 
-    def measure(scores: FloatArray, idx: NDArray[np.int64]) -> FloatArray:
+    def measure(scores: FloatArray, labels: FloatArray, idx: NDArray[np.int64]) -> FloatArray:
         if metric == "auc":
-            return auc_rows(scores[idx], y[idx] == distinct[-1])
-        return spearman_rows(scores[idx], y[idx])
+            return auc_rows(scores[idx], labels[idx] == distinct[-1])
+        return spearman_rows(scores[idx], labels[idx])
 
     out_of_fold = np.empty((repeats, n))
     for repeat in range(repeats):
@@ -146,11 +147,13 @@ def tune_weights(
             fitted = fit_weights(x[train], y[train])
             out_of_fold[repeat, test] = x[test] @ (default if fitted is None else fitted)
     observed = np.arange(n, dtype=np.int64)[None, :]
-    default_heldout = float(measure(x @ default, observed)[0])
-    tuned_each = np.array([measure(out_of_fold[r], observed)[0] for r in range(repeats)])
-    idx = resample_indices(n, seed=seed)
-    default_boot = measure(x @ default, idx)
-    tuned_boot = np.mean([measure(out_of_fold[r], idx) for r in range(repeats)], axis=0)
+    default_heldout = float(measure(x @ default, y, observed)[0])
+    tuned_each = np.array([measure(out_of_fold[r], y, observed)[0] for r in range(repeats)])
+    draws = Resamples(n, seed=seed)
+    default_boot = on_resamples(measure, x @ default, y, draws)
+    tuned_boot = np.mean(
+        [on_resamples(measure, out_of_fold[r], y, draws) for r in range(repeats)], axis=0
+    )
     low, high = interval(tuned_boot - default_boot)
     tuned_heldout = float(tuned_each.mean())
     final = fit_weights(x, y)

@@ -26,9 +26,9 @@ from renown.validation.cleaning import clean_events
 from renown.validation.labels import Labels, match_labels, merge_label_aliases
 from renown.validation.metrics import (
     FloatArray,
+    Resamples,
     evaluate,
     paired_difference,
-    resample_indices,
     top_threshold,
 )
 from renown.validation.report import ReportRow, RowKind, ValidationReport
@@ -147,7 +147,7 @@ def build_report(
             f"top = label >= {threshold:g} takes {top} of {len(matched.people)} labelled "
             "people; the AUC needs people on both sides (set --top-from)",
         )
-    resamples = resample_indices(len(matched.people), seed=seed)
+    resamples = Resamples(len(matched.people), seed=seed)
     rows = []
     aligned: dict[tuple[str, str], FloatArray] = {}
     for ranking in rankings:

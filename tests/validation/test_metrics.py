@@ -131,3 +131,17 @@ def test_metrics_on_resamples_in_batches_equal_all_at_once(monkeypatch: pytest.M
     whole = metrics.evaluate(scores, labels, seed=4)
     monkeypatch.setattr(metrics, "_CELLS_PER_BATCH", 50 * 7)  # 7 resamples per batch
     assert metrics.evaluate(scores, labels, seed=4) == whole
+
+
+def test_resamples_are_made_a_batch_at_a_time_and_again_identically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from renown.validation import metrics
+
+    whole = metrics.Resamples(300, count=230, seed=7).matrix()
+    assert whole.shape == (230, 300) and whole.min() >= 0 and whole.max() < 300
+    monkeypatch.setattr(metrics, "_CELLS_PER_BATCH", 2 * metrics.BLOCK_ROWS * 300)
+    batches = list(metrics.Resamples(300, count=230, seed=7).batches())
+    assert max(len(b) for b in batches) == 2 * metrics.BLOCK_ROWS  # never all 230 rows at once
+    np.testing.assert_array_equal(np.concatenate(batches), whole)
+    assert not np.array_equal(metrics.Resamples(300, count=230, seed=8).matrix(), whole)
