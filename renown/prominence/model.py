@@ -19,6 +19,7 @@ explanation exact rather than approximate.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Self
 
 import numpy as np
@@ -47,6 +48,11 @@ def _significant(values: FloatArray) -> FloatArray:
     """
     mantissa, exponent = np.frexp(values)
     return np.ldexp(np.round(mantissa * 2.0**_MANTISSA_BITS) / 2.0**_MANTISSA_BITS, exponent)
+
+
+def _percentile(values: FloatArray) -> FloatArray:
+    """Mid-rank percentile of the positive values; 0 for a zero (no points for nothing)."""
+    return np.where(values > 0, midrank_percentile(_significant(values)), 0.0)
 
 
 class ProminenceModel:
@@ -170,11 +176,11 @@ class ProminenceModel:
         self.raw_: dict[str, FloatArray] = {
             name: np.asarray(raw[name], dtype=np.float64) for name in self.components_
         }
-        # nobody earns points for nothing: a zero (no reach, no breadth...) is percentile 0
-        self.percentiles_ = {
-            name: np.where(v > 0, midrank_percentile(_significant(v)), 0.0)
-            for name, v in self.raw_.items()
-        }
+        # nobody earns points for nothing: a zero (no reach, no breadth...) is percentile 0;
+        # one component per thread (numpy sorts without the GIL), as each is a full sort
+        with ThreadPoolExecutor(thread_name_prefix="renown-percentiles") as pool:
+            ranked = pool.map(_percentile, self.raw_.values())
+            self.percentiles_ = dict(zip(self.raw_, ranked, strict=True))
         self.points_: dict[str, FloatArray] = {
             name: SCORE_SPAN * self.weights_[name] * self.percentiles_[name]
             for name in self.components_
