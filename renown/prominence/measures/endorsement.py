@@ -52,7 +52,7 @@ ROUNDS = 3
 
 def tie_strength(volume: FloatArray) -> FloatArray:
     """``1 - 2**(-volume)``: one recent interaction is half a tie, many approach one."""
-    return as_float(-np.expm1(-LN2 * np.asarray(volume, dtype=np.float64)))
+    return _tie_strengths(np.ascontiguousarray(volume, dtype=np.float64).ravel())
 
 
 def crowd_tie(anonymous: FloatArray) -> FloatArray:
@@ -100,10 +100,10 @@ def endorsement(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
     authority = _rounds(
         out.indptr,
         out.indices,
-        _tie_strengths(out.volume),
+        tie_strength(out.volume),
         inbound.indptr,
         inbound.indices,
-        _tie_strengths(inbound.volume),
+        tie_strength(inbound.volume),
         crowd,
         rounds,
         row_blocks(out.indptr),
@@ -114,7 +114,7 @@ def endorsement(graph: InteractionGraph, *, rounds: int = ROUNDS) -> FloatArray:
 
 @parallel_kernel
 def _tie_strengths(volume: FloatArray) -> FloatArray:
-    """:func:`tie_strength` of every edge on every core (a pair array is millions long)."""
+    """``1 - 2**(-v)`` of every edge on every core (a pair array is millions long)."""
     ties = np.empty(len(volume))
     for e in prange(len(volume)):
         ties[e] = -np.expm1(-LN2 * volume[e])
