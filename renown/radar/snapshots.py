@@ -5,12 +5,27 @@ such as ``linkedin:jane-doe``), when it was captured, and the fields recruiters 
 ``None`` means *not in this snapshot* (unknown), never *empty*: a field that was not
 captured is not a change. Readers (JSONL, CSV, a LinkedIn data-export folder or zip) name
 file, line and field on bad input and return every snapshot or none.
+
+renown never scrapes a site: snapshots come from data members share (their own LinkedIn
+data download) and from renown's own profile pages, so the readers only parse files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Final, NoReturn
+
+from renown.core.delimited import decode_text, read_records
+from renown.core.errors import InputError
+from renown.core.text import text_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +53,852 @@ class ProfileSnapshot:
     """Any other fields, as sorted (name, value) pairs."""
     source: str = ""
     """File (and line) the snapshot came from, for messages and provenance."""
+
+
+MAX_FILE_BYTES: Final = 200 * 1024 * 1024
+"""Largest JSONL or CSV file read: far beyond years of monthly snapshots of an organisation,
+small enough to hold in memory (the reader is all-or-nothing, so it holds every snapshot)."""
+
+MAX_EXPORT_BYTES: Final = 50 * 1024 * 1024
+"""Most uncompressed bytes read from one LinkedIn export. The CSVs read (profile, positions,
+skills, connections, e-mail addresses) are kilobytes to a few megabytes; a zip that claims or
+inflates to more is refused rather than unpacked (a zip bomb)."""
+
+MAX_EXPORT_MEMBERS: Final = 5_000
+"""Most entries a LinkedIn export zip may list (real ones have a few dozen)."""
+
+MAX_CONNECTIONS: Final = 1_000_000_000
+"""Largest connection or follower count accepted: above the largest public accounts, so a
+bigger number is a typing or unit mistake, not a profile."""
+
+FUTURE_TOLERANCE: Final = timedelta(days=1)
+"""How far ahead of now a capture time may be (clock skew and time zones), no further."""
+
+EARLIEST: Final = datetime(1970, 1, 1, tzinfo=UTC)
+"""Capture times and position starts before this are typing mistakes."""
+
+TEXT_FIELDS: Final = ("headline", "title", "company", "location", "summary", "photo")
+
+_ALIASES: Final[Mapping[str, str]] = {
+    "subject": "subject",
+    "person": "subject",
+    "handle": "subject",
+    "employee_id": "subject",
+    "email": "subject",
+    "captured_at": "captured_at",
+    "headline": "headline",
+    "title": "title",
+    "company": "company",
+    "location": "location",
+    "skills": "skills",
+    "summary": "summary",
+    "photo": "photo",
+    "connections": "connections",
+    "followers": "connections",
+    "open_to_work": "open_to_work",
+    "title_since": "title_since",
+}
+"""Accepted key or column names (after :func:`_canonical_key`) and the field each fills."""
+
+_TRUE: Final = frozenset({"true", "yes", "y", "1", "on"})
+_FALSE: Final = frozenset({"false", "no", "n", "0", "off"})
+_SPACES = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_snapshots(
+    path: Path,
+    *,
+    captured_at: datetime | None = None,
+    subject: str | None = None,
+    now: datetime | None = None,
+) -> list[ProfileSnapshot]:
+    """Every snapshot in ``path``, or :class:`InputError` naming file, line and field.
+
+    ``path`` is a ``.jsonl``/``.ndjson`` file (one JSON object per line), a ``.csv``/``.tsv``
+    file (header required; comma, semicolon or tab, as the header line uses), or a LinkedIn
+    data export (its folder or its ``.zip``). Keys and columns: ``subject`` (or ``person``,
+    ``handle``, ``employee_id``, ``email``), ``captured_at``, ``headline``, ``title``,
+    ``company``, ``location``, ``skills`` (a list, or one text with ``;`` between skills),
+    ``summary``, ``photo``, ``connections`` (or ``followers``), ``open_to_work`` (true/false,
+    yes/no, 1/0) and ``title_since``; any other key is kept in ``extra``. Names are matched
+    ignoring case, spaces and hyphens (``Captured At`` is ``captured_at``).
+
+    Times are ISO 8601; **a time without an offset is UTC** (exports and spreadsheets rarely
+    say, and UTC is what the rest of renown stores). A capture time more than
+    :data:`FUTURE_TOLERANCE` after ``now`` (default: the wall clock) is refused.
+
+    ``subject`` and ``captured_at`` fill rows that lack them. A LinkedIn export has no
+    subject of its own: the caller names it, or the export's primary e-mail address
+    (``Email Addresses.csv``) is used; its capture time defaults to the newest file date in
+    the export. Besides the current profile, an export yields one snapshot per position
+    (captured when it started, title and company only), so the position history becomes
+    title and company changes dated when they happened.
+
+    All or nothing: a file with one bad row returns nothing. Identical rows are read once
+    (importing a file twice adds nothing); two different snapshots of one subject at the
+    same instant are refused, since neither can be trusted over the other.
+    """
+    clock = now if now is not None else datetime.now(UTC)
+    if captured_at is not None:
+        captured_at = _aware(captured_at)
+    suffix = path.suffix.lower()
+    if suffix == ".zip" or path.is_dir():
+        snapshots = read_export(path, captured_at=captured_at, subject=subject)
+    elif suffix in {".jsonl", ".ndjson"}:
+        snapshots = _read_jsonl(_read_bytes(path), str(path), captured_at, subject)
+    elif suffix in {".csv", ".tsv", ".txt"}:
+        snapshots = _read_csv(_read_bytes(path), str(path), captured_at, subject, suffix)
+    else:
+        raise InputError(
+            str(path),
+            "is not a snapshot file: expected .jsonl, .ndjson, .csv, .tsv, a LinkedIn "
+            "export folder or its .zip",
+        )
+    for snapshot in snapshots:
+        if snapshot.captured_at > clock + FUTURE_TOLERANCE:
+            raise InputError(
+                snapshot.source or str(path),
+                f"captured_at {snapshot.captured_at.isoformat()} is in the future",
+                field="captured_at",
+            )
+    return snapshots
+
+
+def snapshot_key(s: ProfileSnapshot) -> str:
+    """A stable sha256 (hex) over the subject, the capture time and every content field.
+
+    ``source`` is left out: the same profile read from a copy of the file, or from another
+    folder, is the same snapshot, so an import keyed on this adds nothing the second time.
+    """
+    payload = snapshot_to_dict(s)
+    payload.pop("source", None)
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def snapshot_to_dict(s: ProfileSnapshot) -> dict[str, object]:
+    """``s`` as JSON-compatible values (times as ISO 8601 with offset, skills as a list)."""
+    return {
+        "subject": s.subject,
+        "captured_at": s.captured_at.astimezone(UTC).isoformat(),
+        "headline": s.headline,
+        "title": s.title,
+        "company": s.company,
+        "location": s.location,
+        "skills": list(s.skills) if s.skills is not None else None,
+        "summary": s.summary,
+        "photo": s.photo,
+        "connections": s.connections,
+        "open_to_work": s.open_to_work,
+        "title_since": (
+            s.title_since.astimezone(UTC).isoformat() if s.title_since is not None else None
+        ),
+        "extra": dict(s.extra),
+        "source": s.source,
+    }
+
+
+def snapshot_from_dict(d: Mapping[str, object]) -> ProfileSnapshot:
+    """The snapshot :func:`snapshot_to_dict` wrote (checked as a JSONL row is).
+
+    Raises :class:`InputError` (source ``snapshot``) when ``d`` is not such a dictionary.
+    """
+    fields = {k: v for k, v in d.items() if k not in {"extra", "source"}}
+    for key in fields:
+        if key not in _ALIASES.values():
+            raise InputError("snapshot", "is not a snapshot field", field=key)
+    extra = d.get("extra") or {}
+    if not isinstance(extra, Mapping):
+        raise InputError("snapshot", "extra must be an object", field="extra")
+    source = d.get("source") or ""
+    if not isinstance(source, str):
+        raise InputError("snapshot", "source must be text", field="source")
+    snapshot = _snapshot(dict(fields), extra, "snapshot", None, None, None, source)
+    return snapshot
+
+
+# --------------------------------------------------------------------------- field parsing
+
+
+def _canonical_key(name: str) -> str:
+    return _SPACES.sub("_", name.strip().lower().replace("-", "_"))
+
+
+def _aware(when: datetime) -> datetime:
+    """``when`` in UTC; a naive time is taken to be UTC already."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def _parse_time(value: object, where: _Where, name: str) -> datetime:
+    if isinstance(value, datetime):
+        when = _aware(value)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            when = _aware(datetime.fromisoformat(text))
+        except ValueError:
+            where.fail(f"{text!r} is not an ISO 8601 date or time (2024-03-01T09:30:00Z)", name)
+    else:
+        where.fail("must be an ISO 8601 date or time", name)
+    if when < EARLIEST:
+        where.fail(f"{when.date().isoformat()} is before 1970", name)
+    return when
+
+
+def _parse_text(value: object, where: _Where, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        where.fail("must be text", name)
+    problem = text_problem(value, multiline=True)
+    if problem is not None:
+        where.fail(problem, name)
+    cleaned = value.strip()
+    return cleaned or None
+
+
+def _clean_skill(value: str) -> str:
+    return _SPACES.sub(" ", value).strip()
+
+
+def _parse_skills(value: object, where: _Where) -> tuple[str, ...] | None:
+    """Skills in order, whitespace collapsed, repeats (ignoring case) dropped."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        items: list[object] = list(value.split(";"))
+    elif isinstance(value, list):
+        items = value
+    else:
+        where.fail("must be a list of skills or one text with ';' between them", "skills")
+    seen: set[str] = set()
+    skills: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            where.fail("every skill must be text", "skills")
+        problem = text_problem(item)
+        if problem is not None:
+            where.fail(f"a skill {problem}", "skills")
+        skill = _clean_skill(item)
+        if ";" in skill:
+            where.fail("a skill may not contain ';' (it separates skills)", "skills")
+        if skill and skill.casefold() not in seen:
+            seen.add(skill.casefold())
+            skills.append(skill)
+    return tuple(skills)
+
+
+def _parse_count(value: object, where: _Where) -> int | None:
+    """A whole, non-negative count; ``1,234`` and LinkedIn's ``500+`` are accepted."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        where.fail("must be a whole number, not true/false", "connections")
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            where.fail(f"{value!r} is not a whole number", "connections")
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "").removesuffix("+")
+        if not text:
+            return None
+        if not re.fullmatch(r"-?\d{1,12}", text):
+            where.fail(f"{value.strip()!r} is not a whole number", "connections")
+        value = int(text)
+    if not isinstance(value, int):
+        where.fail("must be a whole number", "connections")
+    if value < 0:
+        where.fail(f"{value} is negative", "connections")
+    if value > MAX_CONNECTIONS:
+        where.fail(f"{value:,} is more than {MAX_CONNECTIONS:,}", "connections")
+    return value
+
+
+def _parse_flag(value: object, where: _Where) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in {0, 1}:
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    where.fail(f"{value!r} is not yes/no, true/false or 1/0", "open_to_work")
+
+
+def _extra_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where a row came from, to locate its errors."""
+
+    source: str
+    line: int | None
+
+    def fail(self, message: str, name: str | None = None) -> NoReturn:
+        raise InputError(self.source, message, line=self.line, field=name)
+
+
+def _snapshot(
+    row: dict[str, object],
+    extra: Mapping[str, object],
+    source: str,
+    line: int | None,
+    default_subject: str | None,
+    default_captured: datetime | None,
+    provenance: str | None = None,
+) -> ProfileSnapshot:
+    """One snapshot from canonical fields ``row`` (``None`` or empty = not captured)."""
+    where = _Where(source, line)
+    subject = _parse_text(row.get("subject"), where, "subject") or default_subject
+    if not subject:
+        where.fail("no subject (subject, person, handle, employee_id or email)", "subject")
+    if "\n" in subject or "\r" in subject or "\t" in subject:
+        where.fail("a subject is one line of text", "subject")
+    raw_time = row.get("captured_at")
+    if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
+        if default_captured is None:
+            where.fail("no captured_at (when the profile was captured)", "captured_at")
+        captured = default_captured
+    else:
+        captured = _parse_time(raw_time, where, "captured_at")
+    since_raw = row.get("title_since")
+    title_since = None
+    if since_raw is not None and not (isinstance(since_raw, str) and not since_raw.strip()):
+        title_since = _parse_time(since_raw, where, "title_since")
+    texts = {name: _parse_text(row.get(name), where, name) for name in TEXT_FIELDS}
+    extras: list[tuple[str, str]] = []
+    for key, value in extra.items():
+        text = _extra_value(value)
+        if text is not None:
+            problem = text_problem(text, multiline=True)
+            if problem is not None:
+                where.fail(problem, key)
+            extras.append((key, text))
+    if provenance is None:
+        provenance = f"{source}, line {line}" if line is not None else source
+    return ProfileSnapshot(
+        subject=subject,
+        captured_at=captured,
+        headline=texts["headline"],
+        title=texts["title"],
+        company=texts["company"],
+        location=texts["location"],
+        skills=_parse_skills(row.get("skills"), where),
+        summary=texts["summary"],
+        photo=texts["photo"],
+        connections=_parse_count(row.get("connections"), where),
+        open_to_work=_parse_flag(row.get("open_to_work"), where),
+        title_since=title_since,
+        extra=tuple(sorted(extras)),
+        source=provenance,
+    )
+
+
+def _split_keys(
+    items: Iterable[tuple[str, object]], where: _Where
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Known fields by canonical name, and the rest; two names for one field are refused."""
+    known: dict[str, object] = {}
+    named: dict[str, str] = {}
+    extra: dict[str, object] = {}
+    for key, value in items:
+        canonical = _canonical_key(key)
+        target = _ALIASES.get(canonical)
+        if target is None:
+            if canonical in extra:
+                where.fail("appears twice", key)
+            extra[canonical] = value
+            continue
+        if target in known:
+            where.fail(f"{named[target]!r} and {key!r} both give the {target}", key)
+        known[target] = value
+        named[target] = key
+    return known, extra
+
+
+# --------------------------------------------------------------------------- JSONL and CSV
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(str(path), f"is larger than {MAX_FILE_BYTES // 2**20} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the file: {exc.strerror}") from None
+
+
+def _unique(snapshots: list[ProfileSnapshot]) -> list[ProfileSnapshot]:
+    """Identical snapshots once; two different ones of a subject at one instant refused."""
+    kept: dict[tuple[str, datetime], tuple[str, ProfileSnapshot]] = {}
+    result: list[ProfileSnapshot] = []
+    for snapshot in snapshots:
+        key = snapshot_key(snapshot)
+        slot = (snapshot.subject, snapshot.captured_at)
+        if slot in kept:
+            first_key, first = kept[slot]
+            if first_key == key:
+                continue
+            raise InputError(
+                snapshot.source,
+                f"a second, different snapshot of {snapshot.subject!r} captured at "
+                f"{snapshot.captured_at.isoformat()} (the first is at {first.source}); "
+                "keep one of them",
+                field="captured_at",
+            )
+        kept[slot] = (key, snapshot)
+        result.append(snapshot)
+    return result
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice (``json`` would silently keep the last)."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _read_jsonl(
+    data: bytes, source: str, captured: datetime | None, subject: str | None
+) -> list[ProfileSnapshot]:
+    text = decode_text(data, source)
+    snapshots: list[ProfileSnapshot] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        where = _Where(source, number)
+        try:
+            value = json.loads(raw, object_pairs_hook=_no_duplicate_keys)
+        except _DuplicateKeyError as exc:
+            where.fail("the key appears twice in one object", str(exc))
+        except json.JSONDecodeError as exc:
+            where.fail(f"is not valid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            where.fail("is nested too deeply to be a snapshot")
+        if not isinstance(value, dict):
+            where.fail("must be one JSON object (a snapshot) per line")
+        known, extra = _split_keys(value.items(), where)
+        snapshots.append(_snapshot(known, extra, source, number, subject, captured))
+    if not snapshots:
+        raise InputError(source, "holds no snapshots", line=1)
+    return _unique(snapshots)
+
+
+def _delimiter(data: bytes, suffix: str) -> str:
+    """Tab for ``.tsv``; else the first of tab, semicolon or comma on the header line.
+
+    Spreadsheets in many locales save "CSV" with semicolons; the header line says which.
+    """
+    if suffix == ".tsv":
+        return "\t"
+    header = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    for candidate in ("\t", ";", ","):
+        if candidate.encode() in header:
+            return candidate
+    return ","
+
+
+def _read_csv(
+    data: bytes, source: str, captured: datetime | None, subject: str | None, suffix: str
+) -> list[ProfileSnapshot]:
+    records = read_records(data, source=source, delimiter=_delimiter(data, suffix))
+    header = next(records)
+    names = [cell.strip() for cell in header.cells]
+    where = _Where(source, header.line)
+    for index, name in enumerate(names):
+        if not name:
+            where.fail(f"column {index + 1} has no name in the header")
+    _split_keys(((name, None) for name in names), where)  # refuses repeated columns
+    canon = [_canonical_key(n) for n in names]
+    if subject is None and not any(_ALIASES.get(c) == "subject" for c in canon):
+        where.fail(
+            "the header names no subject column (subject, person, handle, employee_id or "
+            "email); is the header line missing?"
+        )
+    if captured is None and "captured_at" not in canon:
+        where.fail("the header names no captured_at column; is the header line missing?")
+    snapshots: list[ProfileSnapshot] = []
+    for record in records:
+        row_where = _Where(source, record.line)
+        cells: list[tuple[str, object]] = [
+            (name, cell.strip() or None) for name, cell in zip(names, record.cells, strict=True)
+        ]
+        known, extra = _split_keys(cells, row_where)
+        snapshots.append(_snapshot(known, extra, source, record.line, subject, captured))
+    if not snapshots:
+        raise InputError(source, "has a header but no snapshots", line=2)
+    return _unique(snapshots)
+
+
+# --------------------------------------------------------------------------- LinkedIn export
+
+EXPORT_FILES: Final = (
+    "Profile.csv",
+    "Positions.csv",
+    "Skills.csv",
+    "Connections.csv",
+    "Email Addresses.csv",
+)
+"""The only files of a LinkedIn data export that are read; everything else is left alone."""
+
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _ExportFile:
+    """One CSV of an export: its text, how errors name it, and its file date."""
+
+    data: bytes
+    source: str
+    modified: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    company: str | None
+    title: str | None
+    started: datetime
+    finished: datetime | None
+    line: int
+
+
+def read_export(
+    path: Path, *, captured_at: datetime | None = None, subject: str | None = None
+) -> list[ProfileSnapshot]:
+    """The snapshots of a LinkedIn data export (folder or ``.zip``); see :func:`read_snapshots`.
+
+    The current position is the one without *Finished On* that started last (a second open
+    position, such as a board seat, is history, not the job); ``title_since`` is its start.
+    Positions that start after the capture time are left out (a job not yet begun).
+    """
+    files = _zip_files(path) if path.is_file() else _folder_files(path)
+    name = path.name
+    if "Profile.csv" not in files:
+        raise InputError(str(path), "is not a LinkedIn data export: it has no Profile.csv")
+    if subject is None:
+        subject = _primary_email(files.get("Email Addresses.csv"))
+    if not subject:
+        raise InputError(
+            str(path),
+            "the export does not say whose it is: give the subject (no primary address in "
+            "Email Addresses.csv)",
+            field="subject",
+        )
+    if captured_at is None:
+        captured_at = max(f.modified for f in files.values())
+    profile = _profile(files["Profile.csv"])
+    positions = _positions(files["Positions.csv"]) if "Positions.csv" in files else []
+    positions = [p for p in positions if p.started <= captured_at]
+    current = _current(positions)
+    skills = _skills(files["Skills.csv"]) if "Skills.csv" in files else None
+    connections = (
+        _connection_count(files["Connections.csv"]) if "Connections.csv" in files else None
+    )
+    headline, summary, location, industry = profile
+    snapshots = [
+        ProfileSnapshot(
+            subject=subject,
+            captured_at=p.started,
+            title=p.title,
+            company=p.company,
+            title_since=p.started,
+            source=f"{name}!Positions.csv, line {p.line}",
+        )
+        for p in positions
+        if p.started < captured_at
+    ]
+    snapshots.append(
+        ProfileSnapshot(
+            subject=subject,
+            captured_at=captured_at,
+            headline=headline,
+            title=current.title if current else None,
+            company=current.company if current else None,
+            location=location,
+            skills=skills,
+            summary=summary,
+            connections=connections,
+            title_since=current.started if current else None,
+            extra=(("industry", industry),) if industry else (),
+            source=name,
+        )
+    )
+    return snapshots
+
+
+def _member_source(archive: Path, member: str) -> str:
+    return f"{archive.name}!{member}"
+
+
+def _folder_files(path: Path) -> dict[str, _ExportFile]:
+    found: dict[str, _ExportFile] = {}
+    total = 0
+    wanted = {n.casefold(): n for n in EXPORT_FILES}
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the folder: {exc.strerror}") from None
+    for entry in entries:
+        known = wanted.get(entry.name.casefold())
+        if known is None or not entry.is_file():
+            continue
+        stat = entry.stat()
+        total += stat.st_size
+        if total > MAX_EXPORT_BYTES:
+            raise InputError(str(path), f"the export is larger than {MAX_EXPORT_BYTES // 2**20} MB")
+        found[known] = _ExportFile(
+            entry.read_bytes(), str(entry), datetime.fromtimestamp(stat.st_mtime, UTC)
+        )
+    return found
+
+
+def _zip_files(path: Path) -> dict[str, _ExportFile]:
+    """The known CSVs of the zip at ``path``, after refusing unsafe or oversized archives.
+
+    Any member with an absolute path or ``..`` refuses the whole archive (it was made to
+    write outside a folder when unpacked), as do more than :data:`MAX_EXPORT_MEMBERS`
+    members or more than :data:`MAX_EXPORT_BYTES` declared; members are read in chunks and
+    stop at the limit too, whatever their headers claim.
+    """
+    source = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(source, f"is not a readable zip file ({exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_EXPORT_MEMBERS:
+            raise InputError(source, f"has more than {MAX_EXPORT_MEMBERS:,} members")
+        wanted = {n.casefold(): n for n in EXPORT_FILES}
+        chosen: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename.replace("\\", "/")
+            parts = name.split("/")
+            if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+                raise InputError(
+                    _member_source(path, info.filename),
+                    "has an unsafe path (absolute or with '..'); the archive is refused",
+                )
+            known = wanted.get(parts[-1].casefold())
+            if known is None or info.is_dir():
+                continue
+            if known in chosen and chosen[known].filename.count("/") <= name.count("/"):
+                continue  # the shallowest copy of a file is the export's own
+            chosen[known] = info
+        declared = sum(info.file_size for info in chosen.values())
+        if declared > MAX_EXPORT_BYTES:
+            raise InputError(
+                source, f"its files would unpack to more than {MAX_EXPORT_BYTES // 2**20} MB"
+            )
+        budget = MAX_EXPORT_BYTES
+        found: dict[str, _ExportFile] = {}
+        for known, info in chosen.items():
+            member = _member_source(path, info.filename)
+            data = _read_member(archive, info, member, budget)
+            budget -= len(data)
+            found[known] = _ExportFile(data, member, _zip_time(info.date_time))
+    return found
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str, budget: int
+) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 16):
+                size += len(chunk)
+                if size > budget:
+                    raise InputError(source, f"unpacks to more than {MAX_EXPORT_BYTES // 2**20} MB")
+                chunks.append(chunk)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
+        raise InputError(source, f"cannot be unpacked ({exc})") from None
+    except RuntimeError as exc:  # encrypted members
+        raise InputError(source, f"cannot be unpacked ({exc})") from None
+    return b"".join(chunks)
+
+
+def _zip_time(date_time: tuple[int, int, int, int, int, int]) -> datetime:
+    """A member's date: zips store local time without a zone; it is read as UTC."""
+    try:
+        return datetime(*date_time, tzinfo=UTC)
+    except ValueError:
+        return EARLIEST
+
+
+def _rows(file: _ExportFile, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of ``file`` as header -> trimmed cell, after checking ``required`` columns."""
+    records = read_records(file.data, source=file.source)
+    header = next(records)
+    names = [cell.strip() for cell in header.cells]
+    for column in required:
+        if column not in names:
+            raise InputError(
+                file.source, f"the header has no {column!r} column", line=header.line, field=column
+            )
+    return [
+        (record.line, {n: c.strip() for n, c in zip(names, record.cells, strict=True)})
+        for record in records
+    ]
+
+
+def _profile(file: _ExportFile) -> tuple[str | None, str | None, str | None, str | None]:
+    rows = _rows(file, ())
+    if not rows:
+        raise InputError(file.source, "has a header but no profile row", line=2)
+    line, row = rows[0]
+    where = _Where(file.source, line)
+    values = [
+        _parse_text(row.get(column) or None, where, column)
+        for column in ("Headline", "Summary", "Geo Location", "Industry")
+    ]
+    return values[0], values[1], values[2], values[3]
+
+
+def _parse_month(text: str, where: _Where, column: str) -> datetime:
+    """LinkedIn's dates: ``Mar 2021``, ``March 2021``, ``2021``, ``2021-03`` or ``2021-03-01``."""
+    cleaned = text.strip()
+    match = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{4})", cleaned)
+    year: int | None = None
+    month = 1
+    day = 1
+    if match:
+        number = _MONTHS.get(match.group(1).lower())
+        if number is not None:
+            month, year = number, int(match.group(2))
+    elif re.fullmatch(r"\d{4}", cleaned):
+        year = int(cleaned)
+    elif found := re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", cleaned):
+        year, month = int(found.group(1)), int(found.group(2))
+        day = int(found.group(3)) if found.group(3) else 1
+    if year is not None:
+        try:
+            when = datetime(year, month, day, tzinfo=UTC)
+        except ValueError:
+            pass
+        else:
+            if when >= EARLIEST:
+                return when
+    where.fail(f"{cleaned!r} is not a date like 'Mar 2021' or '2021'", column)
+
+
+def _positions(file: _ExportFile) -> list[_Position]:
+    positions: list[_Position] = []
+    for line, row in _rows(file, ("Company Name", "Title", "Started On")):
+        where = _Where(file.source, line)
+        if not row["Started On"]:
+            continue  # LinkedIn allows a position without dates: it cannot be placed in time
+        started = _parse_month(row["Started On"], where, "Started On")
+        finished_text = row.get("Finished On", "")
+        finished = _parse_month(finished_text, where, "Finished On") if finished_text else None
+        if finished is not None and finished < started:
+            where.fail("ends before it starts", "Finished On")
+        positions.append(
+            _Position(
+                company=_parse_text(row["Company Name"] or None, where, "Company Name"),
+                title=_parse_text(row["Title"] or None, where, "Title"),
+                started=started,
+                finished=finished,
+                line=line,
+            )
+        )
+    return positions
+
+
+def _current(positions: list[_Position]) -> _Position | None:
+    open_ = [p for p in positions if p.finished is None]
+    if not open_:
+        return None
+    return max(open_, key=lambda p: (p.started, -p.line))
+
+
+def _skills(file: _ExportFile) -> tuple[str, ...]:
+    names: list[str] = []
+    for line, row in _rows(file, ("Name",)):
+        value = row["Name"]
+        if value:
+            where = _Where(file.source, line)
+            problem = text_problem(value)
+            if problem is not None:
+                where.fail(problem, "Name")
+            names.append(value.replace(";", ","))
+    skills = _parse_skills(names, _Where(file.source, None))
+    return skills if skills is not None else ()
+
+
+def _connection_count(file: _ExportFile) -> int:
+    """Rows of Connections.csv, whose header follows a few ``Notes:`` lines."""
+    text = decode_text(file.data, file.source)
+    lines = text.splitlines(keepends=True)
+    start = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith("First Name")), None
+    )
+    if start is None:
+        raise InputError(file.source, "has no header line starting with 'First Name'")
+    try:
+        records = list(read_records("".join(lines[start:]), source=file.source))
+    except InputError as error:
+        line = error.line + start if error.line is not None else None
+        raise InputError(error.source, error.message, line=line, field=error.field) from None
+    return len(records) - 1
+
+
+def _primary_email(file: _ExportFile | None) -> str | None:
+    if file is None:
+        return None
+    for _line, row in _rows(file, ("Email Address",)):
+        if row.get("Primary", "").strip().lower() == "yes" and row["Email Address"]:
+            return row["Email Address"].strip().lower()
+    return None
