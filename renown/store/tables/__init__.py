@@ -16,6 +16,14 @@ from renown.store.tables.feedback import (
 )
 from renown.store.tables.jobs import Job
 from renown.store.tables.org import Department, Identity, Organisation, Person, Team
+from renown.store.tables.radar import (
+    RadarOptOut,
+    RadarOutreach,
+    RadarPrediction,
+    RadarSettings,
+    RadarSnapshot,
+    RadarSubject,
+)
 from renown.store.tables.scores import ScoreSnapshot, ScoringRun, ScoringWeights
 from renown.store.tables.talent import (
     Appeal,
@@ -58,6 +66,12 @@ __all__ = [
     "PerformanceRating",
     "Person",
     "PromotionRound",
+    "RadarOptOut",
+    "RadarOutreach",
+    "RadarPrediction",
+    "RadarSettings",
+    "RadarSnapshot",
+    "RadarSubject",
     "RoundCandidate",
     "RoundDecision",
     "ScoreSnapshot",
