@@ -1,0 +1,538 @@
+"""``JobChangeModel``: calibrated job-change probabilities, each with its reasons in words.
+
+The model is additive in log-odds and therefore exactly explainable: a recruiter sees which
+facts about a person moved the estimate, by how much, and the contributions add up to the
+estimate itself (no sampling, no approximation). It averages two additive parts fitted on
+the same encoded table (:mod:`renown.radar.tabular`):
+
+* a boosted part (:mod:`renown.radar.additive`): shapes per feature and per pair among the
+  most important features, read out as tables;
+* a ridge logistic part (:mod:`renown.radar.linear`).
+
+The average is calibrated by Platt scaling, ``a·z + b``, fitted on out-of-fold scores of the
+whole pipeline (cross-fitted), so a stated 30 % means about 30 % on new rows rather than on
+rows the model memorised. A feature's contribution is ``a`` times its share of the average;
+a pair's table is split half to each of its features.
+
+Once fitted, the model is the tables: predicting needs no scikit-learn, and :meth:`save`
+writes plain JSON (no pickle, which would run code from an untrusted file). :meth:`load`
+refuses other formats, versions and inconsistent shapes with a clear error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Self
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from renown.radar.additive import BoostingParams, fit_boosted, integer_codes
+from renown.radar.linear import LinearTerm, fit_linear, term_values
+from renown.radar.tabular import (
+    MISSING_TEXT,
+    Encoding,
+    NumericColumn,
+    as_float,
+    as_text,
+    check_columns,
+    learn_encoding,
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+FORMAT: Final = "renown.radar.JobChangeModel"
+FORMAT_VERSION: Final = 1
+
+
+class ModelFileError(ValueError):
+    """A saved model that is not one this version of renown wrote, or was altered."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One fact about a person and how far it moved their estimate (log-odds)."""
+
+    feature: str
+    value: str
+    contribution: float
+    text: str
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The fitted model: calibrated intercept and per-feature (and per-pair) tables."""
+
+    encoding: Encoding
+    intercept: float
+    main: tuple[FloatArray, ...]
+    linear: tuple[LinearTerm | None, ...]
+    pairs: dict[tuple[int, int], FloatArray]
+    calibration: tuple[float, float]
+    importance: tuple[float, ...]
+    notes: tuple[str, ...]
+
+    def contributions(self, frame: pl.DataFrame) -> FloatArray:
+        """Rows × features, in calibrated log-odds; rows plus the intercept are the logit."""
+        check_columns(frame, self.encoding.names)
+        codes = integer_codes(self.encoding, self.encoding.codes(frame))
+        out = np.empty(codes.shape, dtype=np.float64)
+        for j, table in enumerate(self.main):
+            out[:, j] = table[codes[:, j]]
+        numeric = [j for j, term in enumerate(self.linear) if term is not None]
+        if numeric:
+            terms = tuple(term or LinearTerm() for term in self.linear)
+            out[:, numeric] += term_values(self.encoding, terms, frame, codes)[:, numeric]
+        for (j, k), table in self.pairs.items():
+            half = table[codes[:, j], codes[:, k]] / 2.0
+            out[:, j] += half
+            out[:, k] += half
+        return out
+
+    def logit(self, frame: pl.DataFrame) -> FloatArray:
+        return np.asarray(self.intercept + self.contributions(frame).sum(axis=1))
+
+
+class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Calibrated, exactly explainable probability that a person changes jobs.
+
+    Parameters
+    ----------
+    categorical:
+        Columns to treat as categorical even when every value is a number.
+    pairs:
+        How many of the most important features may interact pairwise in the boosted part
+        (0: no interactions).
+    bags:
+        Boosted fits averaged (different early-stopping splits), for stabler shapes.
+    learning_rate, max_rounds:
+        Of the boosted part (rounds stop early on a held-out fifth of the training rows).
+    cv:
+        Folds of the cross-fitting behind the calibration and of the inner search of the
+        logistic part's penalty.
+    random_state:
+        Seed of every split and bag: the same table gives the same model.
+    """
+
+    def __init__(
+        self,
+        *,
+        categorical: Sequence[str] | None = None,
+        pairs: int = 5,
+        bags: int = 3,
+        learning_rate: float = 0.03,
+        max_rounds: int = 3000,
+        cv: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.categorical = categorical
+        self.pairs = pairs
+        self.bags = bags
+        self.learning_rate = learning_rate
+        self.max_rounds = max_rounds
+        self.cv = cv
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any) -> Self:
+        """Fit on the table ``X`` (polars, pandas or a 2-D array) and binary labels ``y``.
+
+        Raises
+        ------
+        ValueError
+            When ``y`` does not have exactly two classes, lengths differ, or no column of
+            ``X`` varies.
+        """
+        frame = _as_frame(X, None)
+        labels = np.asarray(y)
+        if labels.ndim != 1 or labels.shape[0] != frame.height:
+            raise ValueError(f"y has {labels.shape} labels for a table of {frame.height} rows")
+        classes = np.unique(labels)
+        if classes.size != 2:
+            raise ValueError(
+                f"the label has {classes.size} class(es) ({classes.tolist()[:3]}); a job-change "
+                "model needs rows of people who moved and of people who stayed"
+            )
+        target = (labels == classes[1]).astype(np.int64)
+        minority = int(min(target.sum(), target.size - target.sum()))
+        if minority < self.cv:
+            raise ValueError(
+                f"only {minority} row(s) of the rarer class; need at least cv={self.cv}"
+            )
+        params = self._boosting()
+        categorical = tuple(self.categorical or ())
+        # Out-of-fold scores of the whole pipeline: what calibration must map to truth.
+        from sklearn.model_selection import StratifiedKFold
+
+        splitter = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        scores = np.empty(frame.height)
+        for fold, (train, test) in enumerate(splitter.split(np.zeros(frame.height), target)):
+            part = _fit_uncalibrated(
+                frame[train], target[train], categorical, params, self.cv, self.random_state + fold
+            )
+            scores[test] = part.logit(frame[test])
+        a, b = platt(scores, target)
+        whole = _fit_uncalibrated(frame, target, categorical, params, self.cv, self.random_state)
+        self.tables_ = _calibrated(whole, a, b, frame)
+        self.classes_ = classes
+        self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        self.n_features_in_ = len(frame.columns)
+        return self
+
+    def _boosting(self) -> BoostingParams:
+        return BoostingParams(
+            learning_rate=self.learning_rate,
+            max_rounds=self.max_rounds,
+            bags=self.bags,
+            pairs=self.pairs,
+        )
+
+    # -- predicting ----------------------------------------------------------------------
+
+    def _fitted(self) -> _Tables:
+        tables: _Tables | None = getattr(self, "tables_", None)
+        if tables is None:
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this JobChangeModel is not fitted yet; call fit or load")
+        return tables
+
+    def decision_function(self, X: Any) -> FloatArray:
+        """The calibrated log-odds of each row."""
+        tables = self._fitted()
+        return tables.logit(_as_frame(X, self.feature_names_in_))
+
+    def predict_proba(self, X: Any) -> FloatArray:
+        """Calibrated probabilities, shape (n, 2): column 1 is ``classes_[1]`` (a move)."""
+        positive = _sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - positive, positive])
+
+    def predict(self, X: Any) -> npt.NDArray[Any]:
+        """``classes_[1]`` where the probability exceeds one half."""
+        positive = self.decision_function(X) > 0.0
+        return np.asarray(self.classes_[positive.astype(np.int64)])
+
+    def contributions(self, X: Any) -> pl.DataFrame:
+        """One column per feature (calibrated log-odds) and ``intercept``; each row sums to
+        the row's calibrated logit (:meth:`decision_function`)."""
+        tables = self._fitted()
+        values = tables.contributions(_as_frame(X, self.feature_names_in_))
+        data = {name: values[:, j] for j, name in enumerate(tables.encoding.names)}
+        data["intercept"] = np.full(values.shape[0], tables.intercept)
+        return pl.DataFrame(data)
+
+    def reasons(self, X: Any, top: int = 3) -> list[tuple[Reason, ...]]:
+        """The ``top`` features that moved each row's estimate most, in words."""
+        tables = self._fitted()
+        frame = _as_frame(X, self.feature_names_in_)
+        values = tables.contributions(frame)
+        shown = [_shown_values(frame, column) for column in tables.encoding.columns]
+        names = tables.encoding.names
+        out: list[tuple[Reason, ...]] = []
+        for i in range(values.shape[0]):
+            order = sorted(range(len(names)), key=lambda j: (-abs(values[i, j]), names[j]))
+            out.append(
+                tuple(
+                    _reason(names[j], shown[j][i], float(values[i, j]))
+                    for j in order[:top]
+                    if values[i, j] != 0.0
+                )
+            )
+        return out
+
+    @property
+    def encoding_(self) -> Encoding:
+        """The encoding learned on the training rows."""
+        return self._fitted().encoding
+
+    @property
+    def importance_(self) -> dict[str, float]:
+        """Mean absolute contribution of each feature on the training rows (log-odds)."""
+        tables = self._fitted()
+        return dict(zip(tables.encoding.names, tables.importance, strict=True))
+
+    @property
+    def notes_(self) -> tuple[str, ...]:
+        """What fitting decided that a user should know (dropped columns, the penalty)."""
+        return self._fitted().notes
+
+    # -- saving --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as plain JSON-ready data, with its format and version."""
+        tables = self._fitted()
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "params": {**self.get_params(), "categorical": list(self.categorical or [])},
+            "classes": self.classes_.tolist(),
+            "feature_names_in": [str(name) for name in self.feature_names_in_],
+            "encoding": tables.encoding.to_dict(),
+            "intercept": tables.intercept,
+            "main": [table.tolist() for table in tables.main],
+            "linear": [
+                None if term is None else [term.slope, term.offset, term.missing]
+                for term in tables.linear
+            ],
+            "pairs": [
+                {"features": [j, k], "table": table.tolist()}
+                for (j, k), table in tables.pairs.items()
+            ],
+            "calibration": list(tables.calibration),
+            "importance": list(tables.importance),
+            "notes": list(tables.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobChangeModel:
+        """Rebuild a model from :meth:`to_dict`.
+
+        Raises
+        ------
+        ModelFileError
+            On another format or version, or tables that do not fit the encoding.
+        """
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ModelFileError(f"not a saved job-change model (expected format {FORMAT!r})")
+        if data.get("version") != FORMAT_VERSION:
+            raise ModelFileError(
+                f"model file version {data.get('version')!r} is not supported "
+                f"(this renown reads version {FORMAT_VERSION}); refit the model"
+            )
+        try:
+            return _rebuild(cls, data)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelFileError(f"the model file is damaged or altered: {exc}") from None
+
+    def save(self, path: Path) -> None:
+        """Write the model as JSON (tables only; nothing executable)."""
+        path.write_text(json.dumps(self.to_dict(), allow_nan=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> JobChangeModel:
+        """Read a model written by :meth:`save`.
+
+        Raises
+        ------
+        ModelFileError
+            When the file is not JSON or not a model this renown can read.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"{path}: not a JSON model file ({exc})") from None
+        return cls.from_dict(data)
+
+
+# -- the pipeline ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Uncalibrated:
+    """Booster tables plus the linear part, on the same encoding: ``z`` = their average."""
+
+    encoding: Encoding
+    boost_intercept: float
+    boost_main: tuple[FloatArray, ...]
+    boost_pairs: dict[tuple[int, int], FloatArray]
+    linear_intercept: float
+    linear_terms: tuple[LinearTerm, ...]
+    C: float
+
+    def logit(self, frame: pl.DataFrame) -> FloatArray:
+        return _calibrated(self, 1.0, 0.0, None).logit(frame)
+
+
+def _fit_uncalibrated(
+    frame: pl.DataFrame,
+    y: npt.NDArray[np.int64],
+    categorical: tuple[str, ...],
+    params: BoostingParams,
+    folds: int,
+    random_state: int,
+) -> _Uncalibrated:
+    encoding = learn_encoding(frame, categorical=categorical)
+    raw_codes = encoding.codes(frame)
+    codes = integer_codes(encoding, raw_codes)
+    boosted = fit_boosted(encoding, raw_codes, y, params, random_state=random_state)
+    linear = fit_linear(encoding, frame, codes, y, folds=folds, random_state=random_state)
+    return _Uncalibrated(
+        encoding,
+        boosted.intercept,
+        boosted.main,
+        boosted.pairs,
+        linear.intercept,
+        linear.terms,
+        linear.C,
+    )
+
+
+def _calibrated(
+    part: _Uncalibrated, a: float, b: float, frame: pl.DataFrame | None
+) -> _Tables:
+    """``a·(boost + linear)/2 + b`` as tables; importance measured on ``frame`` if given."""
+    half = a / 2.0
+    main: list[FloatArray] = []
+    linear: list[LinearTerm | None] = []
+    for column, table, term in zip(
+        part.encoding.columns, part.boost_main, part.linear_terms, strict=True
+    ):
+        if isinstance(column, NumericColumn):
+            main.append(half * table)
+            linear.append(
+                LinearTerm(half * term.slope, half * term.offset, half * term.missing)
+            )
+        else:
+            main.append(half * (table + np.asarray(term.by_code)))
+            linear.append(None)
+    pairs = {key: half * table for key, table in part.boost_pairs.items()}
+    intercept = half * (part.boost_intercept + part.linear_intercept) + b
+    notes = (*part.encoding.notes, f"logistic part: penalty C={part.C:g} (inner CV)")
+    tables = _Tables(
+        part.encoding, intercept, tuple(main), tuple(linear), pairs, (a, b), (), notes
+    )
+    if frame is None:
+        return tables
+    importance = np.mean(np.abs(tables.contributions(frame)), axis=0)
+    return _Tables(
+        part.encoding,
+        intercept,
+        tuple(main),
+        tuple(linear),
+        pairs,
+        (a, b),
+        tuple(float(v) for v in importance),
+        notes,
+    )
+
+
+def platt(scores: FloatArray, y: npt.NDArray[np.int64]) -> tuple[float, float]:
+    """``(a, b)`` maximising the likelihood of ``sigmoid(a·score + b)`` (Newton's method,
+    with a whisper of ridge so a perfectly separating score stays finite)."""
+    a, b = 1.0, 0.0
+    design = np.column_stack([scores, np.ones_like(scores)])
+    ridge = 1e-6 * np.eye(2)
+    for _ in range(100):
+        p = _sigmoid(a * scores + b)
+        gradient = design.T @ (p - y) + ridge @ np.array([a, b])
+        hessian = (design * (p * (1.0 - p))[:, None]).T @ design + ridge
+        step = np.linalg.solve(hessian, gradient)
+        a, b = a - float(step[0]), b - float(step[1])
+        if float(np.max(np.abs(step))) < 1e-10:
+            break
+    return a, b
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)))
+
+
+# -- inputs and words --------------------------------------------------------------------
+
+
+def _as_frame(X: Any, names: npt.NDArray[Any] | None) -> pl.DataFrame:
+    """``X`` as a polars frame: polars as is, pandas converted, arrays named ``x0, x1…`` (or
+    by the names seen at fit)."""
+    if isinstance(X, pl.DataFrame):
+        return X
+    if type(X).__module__.startswith("pandas"):
+        return pl.from_pandas(X)
+    array = np.asarray(X, dtype=object)
+    if array.ndim != 2:
+        raise ValueError(f"expected a table (2-D), got an array of shape {array.shape}")
+    columns = (
+        [str(name) for name in names]
+        if names is not None and len(names) == array.shape[1]
+        else [f"x{j}" for j in range(array.shape[1])]
+    )
+    return pl.DataFrame(
+        {name: array[:, j].tolist() for j, name in enumerate(columns)}, strict=False
+    )
+
+
+def _shown_values(frame: pl.DataFrame, column: NumericColumn | Any) -> list[str]:
+    """Each row's value of ``column`` as a reason shows it."""
+    series = frame.get_column(column.name)
+    if isinstance(column, NumericColumn):
+        return [MISSING_TEXT if math.isnan(v) else f"{v:,.4g}" for v in as_float(series)]
+    return [MISSING_TEXT if v is None else str(v) for v in as_text(series).to_list()]
+
+
+def _reason(feature: str, value: str, contribution: float) -> Reason:
+    factor = math.exp(abs(contribution))
+    if contribution > 0:
+        text = f"{feature} is {value}: raises the odds ×{factor:.2g}"
+    else:
+        text = f"{feature} is {value}: lowers the odds ÷{factor:.2g}"
+    return Reason(feature, value, contribution, text)
+
+
+def _rebuild(cls: type[JobChangeModel], data: dict[str, Any]) -> JobChangeModel:
+    params = dict(data["params"])
+    params["categorical"] = list(params["categorical"]) or None
+    model = cls(**params)
+    encoding = Encoding.from_dict(data["encoding"])
+    columns = encoding.columns
+    main = tuple(_finite(np.asarray(table, dtype=np.float64)) for table in data["main"])
+    if len(main) != len(columns) or any(
+        t.shape != (c.n_codes,) for t, c in zip(main, columns, strict=True)
+    ):
+        raise ValueError("the feature tables do not match the encoding")
+    linear: list[LinearTerm | None] = []
+    for column, term in zip(columns, data["linear"], strict=True):
+        if isinstance(column, NumericColumn):
+            slope, offset, missing = (float(v) for v in term)
+            _finite(np.array([slope, offset, missing]))
+            linear.append(LinearTerm(slope, offset, missing))
+        elif term is not None:
+            raise ValueError("a categorical feature has a linear term")
+        else:
+            linear.append(None)
+    pairs: dict[tuple[int, int], FloatArray] = {}
+    for item in data["pairs"]:
+        j, k = (int(v) for v in item["features"])
+        table = _finite(np.asarray(item["table"], dtype=np.float64))
+        if not 0 <= j < k < len(columns) or table.shape != (
+            columns[j].n_codes,
+            columns[k].n_codes,
+        ):
+            raise ValueError(f"pair table ({j}, {k}) does not match the encoding")
+        pairs[(j, k)] = table
+    a, b = (float(v) for v in data["calibration"])
+    importance = tuple(float(v) for v in data["importance"])
+    if len(importance) != len(columns):
+        raise ValueError("the importance list does not match the encoding")
+    names = [str(name) for name in data["feature_names_in"]]
+    missing_names = set(encoding.names) - set(names)
+    if missing_names:
+        raise ValueError(f"features {sorted(missing_names)} are not among the input names")
+    model.tables_ = _Tables(
+        encoding,
+        float(data["intercept"]),
+        main,
+        tuple(linear),
+        pairs,
+        (a, b),
+        importance,
+        tuple(str(note) for note in data["notes"]),
+    )
+    classes = data["classes"]
+    if not isinstance(classes, list) or len(classes) != 2:
+        raise ValueError("a model has exactly two classes")
+    model.classes_ = np.asarray(classes)
+    model.feature_names_in_ = np.asarray(names, dtype=object)
+    model.n_features_in_ = len(names)
+    return model
+
+
+def _finite(values: FloatArray) -> FloatArray:
+    if not np.all(np.isfinite(values)):
+        raise ValueError("a table holds a value that is not a finite number")
+    return values
