@@ -24,6 +24,7 @@ __all__ = ["JobContext", "execute_job", "make_queue"]
 def _kinds() -> JobKinds:
     # Imported when a job first runs: scoring pulls in the whole compute stack, which the
     # web app should not pay for until then.
+    from renown.radar.job import RADAR, run_radar
     from renown.recognition.job import RECOGNITION, run_recognition
     from renown.scoring.actions import SCORING
     from renown.scoring.imports import INGEST, run_ingest
@@ -36,6 +37,7 @@ def _kinds() -> JobKinds:
         RECOGNITION: run_recognition,
         VALIDATION: run_validation,
         TUNING: run_tuning,
+        RADAR: run_radar,
     }
 
 

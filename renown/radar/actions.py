@@ -1,0 +1,157 @@
+"""What people do on the radar: record outreach to a prospect, opt out (or back in), and
+set the organisation's radar policy. Each writes in the caller's transaction and is audited.
+
+Who may do what, and why:
+
+* **Outreach** is recorded on external prospects only, by recruiters, HR and admins. A
+  colleague is never "contacted" by the recruiting pipeline: members appear only on HR's
+  flight-risk view, which records nothing about them.
+* **Opting out** is each member's own choice, for themselves only; it takes effect on the
+  next scoring job (an opted-out subject gets no prediction) and immediately on every list
+  (opted-out people are never listed, whatever predictions remain).
+* **The policy** (whether members are told they are on the radar) is an administrator's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.accounts.principal import Principal
+from renown.core.errors import Invalid, NotAllowed, NotFound
+from renown.core.roles import Role
+from renown.org.access import own_person
+from renown.radar.results import OUTREACH_STATUSES, OutreachStep, RadarPolicy
+from renown.store.tables.radar import RadarOptOut, RadarOutreach, RadarSettings, RadarSubject
+
+RECRUITING: Final = frozenset({Role.RECRUITER, Role.HR, Role.ADMIN})
+"""Roles that see prospects and record outreach."""
+MAX_NOTE: Final = 2000
+
+
+def visible_prospect(session: Session, principal: Principal, subject_id: int) -> RadarSubject:
+    """An external prospect of the principal's organisation (404 for anything else)."""
+    subject = session.get(RadarSubject, subject_id)
+    if subject is None or subject.org_id != principal.org_id or subject.person_id is not None:
+        raise NotFound(f"no prospect {subject_id}")
+    return subject
+
+
+def check_record_outreach(
+    session: Session,
+    principal: Principal,
+    subject_id: int,
+    *,
+    status: str,
+    note: str,
+    now: datetime,
+) -> OutreachStep:
+    """Record an outreach step (with an optional note) for a prospect.
+
+    Raises
+    ------
+    NotAllowed
+        The principal does not recruit.
+    NotFound
+        No such prospect in the organisation (members are never prospects).
+    Invalid
+        Unknown status, or a note longer than :data:`MAX_NOTE`.
+    """
+    if principal.role not in RECRUITING:
+        raise NotAllowed("recruiters, HR and admins record outreach")
+    subject = visible_prospect(session, principal, subject_id)
+    if status not in OUTREACH_STATUSES:
+        raise Invalid(f"unknown outreach status {status!r}: one of {', '.join(OUTREACH_STATUSES)}")
+    text = note.strip()
+    if len(text) > MAX_NOTE:
+        raise Invalid(f"a note holds at most {MAX_NOTE} characters")
+    step = RadarOutreach(
+        org_id=principal.org_id,
+        subject_id=subject.id,
+        status=status,
+        note=text,
+        at=now,
+        account_id=principal.account_id,
+    )
+    session.add(step)
+    session.flush()
+    audit.append_by(
+        session,
+        principal,
+        "radar.outreach",
+        subject=f"radar_subject:{subject.id}",
+        payload={"status": status},
+        at=now,
+    )
+    return OutreachStep(status=status, note=text, at=now, by=principal.email)  # type: ignore[arg-type]
+
+
+def check_set_opt_out(
+    session: Session, principal: Principal, *, opted_out: bool, now: datetime
+) -> bool:
+    """The signed-in member opts out of the radar (or back in); returns the new state.
+
+    Raises
+    ------
+    NotAllowed
+        The account is not linked to a person of the organisation (nothing to opt out).
+    """
+    person = own_person(session, principal)
+    if person is None:
+        raise NotAllowed("only a person of the organisation can opt out of the radar")
+    row = session.get(RadarOptOut, person.id)
+    if opted_out and row is None:
+        session.add(RadarOptOut(person_id=person.id, org_id=principal.org_id, at=now))
+    elif not opted_out and row is not None:
+        session.delete(row)
+    session.flush()
+    audit.append_by(
+        session,
+        principal,
+        "radar.opt_out" if opted_out else "radar.opt_in",
+        subject=f"person:{person.id}",
+        payload={},
+        at=now,
+    )
+    return opted_out
+
+
+def radar_policy(session: Session, org_id: int) -> RadarPolicy:
+    """The organisation's radar policy (defaults when never set: members are not told)."""
+    row = session.get(RadarSettings, org_id)
+    return RadarPolicy(members_see_radar=bool(row and row.members_see_radar))
+
+
+def check_set_policy(
+    session: Session, principal: Principal, *, members_see_radar: bool, now: datetime
+) -> RadarPolicy:
+    """An administrator sets whether members are told that the radar follows them."""
+    if principal.role is not Role.ADMIN:
+        raise NotAllowed("only administrators set the radar policy")
+    row = session.get(RadarSettings, principal.org_id)
+    if row is None:
+        row = RadarSettings(org_id=principal.org_id)
+        session.add(row)
+    row.members_see_radar = members_see_radar
+    row.updated_at = now
+    session.flush()
+    audit.append_by(
+        session,
+        principal,
+        "radar.policy",
+        subject=f"org:{principal.org_id}",
+        payload={"members_see_radar": members_see_radar},
+        at=now,
+    )
+    return radar_policy(session, principal.org_id)
+
+
+def opted_out_people(session: Session, org_id: int) -> set[int]:
+    """Person ids of the organisation's members who opted out."""
+    return set(
+        session.scalars(sa.select(RadarOptOut.person_id).where(RadarOptOut.org_id == org_id))
+    )
