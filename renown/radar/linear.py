@@ -91,6 +91,21 @@ def _design(
     return np.column_stack(parts), meaning
 
 
+def design_matrix(encoding: Encoding, frame: pl.DataFrame, codes: IntArray) -> FloatArray:
+    """A fixed layout for any rows: per numeric column its clipped, imputed value and a
+    missing indicator; per categorical column one indicator per code."""
+    parts: list[FloatArray] = []
+    for j, column in enumerate(encoding.columns):
+        if isinstance(column, NumericColumn):
+            x = as_float(frame.get_column(column.name))
+            missing = np.isnan(x)
+            parts.append(np.clip(np.where(missing, column.median, x), column.low, column.high))
+            parts.append(missing.astype(np.float64))
+        else:
+            parts.extend((codes[:, j] == code).astype(np.float64) for code in range(column.n_codes))
+    return np.column_stack(parts)
+
+
 def fit_linear(
     encoding: Encoding,
     frame: pl.DataFrame,
