@@ -89,8 +89,8 @@ _FEATURES: Final[dict[str, tuple[pl.DataType, str]]] = {
     "rating": (pl.Float64(), "latest performance rating"),
     "prominence": (pl.Float64(), "prominence score (1–100)"),
     "prominence_trend": (pl.Float64(), "change of the prominence score over 90 days"),
-    "level": (pl.String(), "job level"),
-    "department": (pl.String(), "department"),
+    "level": (pl.String(), "job level (HR records)"),
+    "department": (pl.String(), "department (HR records)"),
 }
 
 FEATURE_COLUMNS: Final[tuple[str, ...]] = tuple(_FEATURES)
