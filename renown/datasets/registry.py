@@ -77,6 +77,10 @@ ENRON_COMMIT: Final = "289b9c7bad9681c2789458b7be4a501820073c88"
 
 _SNAP: Final = "https://snap.stanford.edu/data"
 
+IBM_ATTRITION_COMMIT: Final = "f47810c976c168f89266e95a5176d084081e5c1b"
+"""Commit of the public GitHub copy (Veranika23/attrition-prediction) of IBM's fictional HR
+attrition table that the radar benchmark is pinned to (byte-for-byte the original layout)."""
+
 _PINS: Final[tuple[PinnedFile, ...]] = (
     PinnedFile(
         dataset="enron",
@@ -158,7 +162,45 @@ _PINS: Final[tuple[PinnedFile, ...]] = (
     ),
 )
 
-REGISTRY: dict[str, PinnedFile] = {pin.key: pin for pin in _PINS}
+_RADAR_PINS: Final[tuple[PinnedFile, ...]] = (
+    # Recruiter radar benchmarks (tabular, labelled). The job-change table is a seeded 70 %
+    # split of the public aug_train.csv kept in the data home; it has no public download.
+    PinnedFile(
+        dataset="job-change-ds",
+        filename="train_labeled.csv.gz",
+        url=None,
+        text_sha256="cb466d87f543f669ade5069827bb3030b7e9665de62368051cc141815b73677d",
+        text_size=1_315_660,
+        local_copies=(
+            LocalCopy(
+                "train_labeled.csv.gz",
+                "d120174d7ff519ccf4d9713a7747749ef8ab70d92ca6e114134a74b00230a7d2",
+                163_156,
+            ),
+        ),
+        max_bytes=16 * 1024 * 1024,
+    ),
+    PinnedFile(
+        dataset="ibm-attrition",
+        filename="WA_Fn-UseC_-HR-Employee-Attrition.csv",
+        url=(
+            "https://raw.githubusercontent.com/Veranika23/attrition-prediction/"
+            f"{IBM_ATTRITION_COMMIT}/WA_Fn-UseC_-HR-Employee-Attrition.csv"
+        ),
+        text_sha256="e9f55fbf0a5c058306225d131311e135379d82ad0c94c33738ec75b9a179db9c",
+        text_size=226_506,
+        local_copies=(
+            LocalCopy(
+                "WA_Fn-UseC_-HR-Employee-Attrition.csv",
+                "a5c31e38bd7fafc9bc333884eb181b06b41b8e5e488e8f7ccb27199fb3be7659",
+                227_977,
+            ),
+        ),
+        max_bytes=16 * 1024 * 1024,
+    ),
+)
+
+REGISTRY: dict[str, PinnedFile] = {pin.key: pin for pin in (*_PINS, *_RADAR_PINS)}
 """Every pinned file by key. Looked up at call time, so tests can register fixtures."""
 
 
