@@ -193,6 +193,9 @@ def synthetic_histories(
 ) -> list[ProfileSnapshot]:
     """Snapshot histories between ``start`` and ``end`` (aware datetimes), by subject.
 
+    A subject whose ``in_role_days`` places the role's start inside the history is promoted
+    then (the organisation's records and the profile agree).
+
     About ``movers`` of the subjects change company once, between 150 days after ``start``
     and 20 days before ``end``. Captures come roughly monthly (a few days either way, one in
     ten missed). Subjects with organisation facts work at :data:`ORGANISATION`, with their
@@ -246,7 +249,7 @@ def _history(
         photo=f"photo-{rng.randrange(10**6)}",
         connections=int(rng.lognormvariate(5.5, 0.8)),
         open_to_work=False,
-        title_since=min(since, start),
+        title_since=since if since <= start else start - timedelta(days=rng.uniform(60, 900)),
     )
     span = (end - start).days
     moves = rng.random() < movers and span > 200
@@ -260,7 +263,9 @@ def _history(
         centre = start + timedelta(days=rng.uniform(60, span))
         burst = (centre - timedelta(days=rng.uniform(30, 90)), centre)
     promote_at = None
-    if move_at is None and rng.random() < 0.15:
+    if since > start:  # the organisation says the current role began during the history
+        promote_at = since
+    elif move_at is None and rng.random() < 0.15:
         promote_at = start + timedelta(days=rng.uniform(60, span))
     open_in_burst = rng.random() < (0.45 if move_at is not None else 0.15)
     edit_rate = rng.uniform(0.02, 0.12)
