@@ -97,12 +97,12 @@ def check_set_opt_out(
 
     Raises
     ------
-    NotAllowed
+    Invalid
         The account is not linked to a person of the organisation (nothing to opt out).
     """
     person = own_person(session, principal)
     if person is None:
-        raise NotAllowed("only a person of the organisation can opt out of the radar")
+        raise Invalid("only a person of the organisation can opt out of the radar")
     row = session.get(RadarOptOut, person.id)
     if opted_out and row is None:
         session.add(RadarOptOut(person_id=person.id, org_id=principal.org_id, at=now))

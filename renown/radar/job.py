@@ -73,7 +73,7 @@ def make_model() -> Any:
     from renown.radar.model import JobChangeModel
 
     return JobChangeModel(
-        categorical=None, pairs=3, bags=2, max_rounds=400, cv=3, random_state=SEED
+        categorical=CATEGORICAL_FEATURES, pairs=3, bags=2, max_rounds=400, cv=3, random_state=SEED
     )
 
 
@@ -92,7 +92,7 @@ def _load(session: Session, org_id: int) -> tuple[list[ProfileSnapshot], dict[st
             sa.select(RadarSnapshot.subject_id, RadarSnapshot.data)
             .where(RadarSnapshot.org_id == org_id)
             .order_by(RadarSnapshot.captured_at, RadarSnapshot.id)
-        ).tuples()
+        )
         if subject_id in by_id
     ]
     return snapshots, subjects
@@ -120,7 +120,7 @@ def org_facts(
         sa.select(PerformanceRating.person_id, PerformanceRating.rating)
         .where(PerformanceRating.person_id.in_(ids))
         .order_by(PerformanceRating.period)
-    ).tuples():
+    ):
         ratings[person_id] = float(rating)
     latest, earlier = _runs(session, org_id, as_of)
     prominence = _scores(session, latest, ids)
@@ -150,17 +150,11 @@ def org_facts(
 
 def _runs(session: Session, org_id: int, as_of: datetime) -> tuple[int | None, int | None]:
     """The latest finished scoring run at ``as_of`` and the one about 90 days before it."""
-    runs = (
-        session.execute(
-            sa.select(ScoringRun.id, ScoringRun.as_of)
-            .where(
-                ScoringRun.org_id == org_id, ScoringRun.status == "done", ScoringRun.as_of <= as_of
-            )
-            .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
-        )
-        .tuples()
-        .all()
-    )
+    runs = session.execute(
+        sa.select(ScoringRun.id, ScoringRun.as_of)
+        .where(ScoringRun.org_id == org_id, ScoringRun.status == "done", ScoringRun.as_of <= as_of)
+        .order_by(ScoringRun.as_of.desc(), ScoringRun.id.desc())
+    ).all()
     if not runs:
         return None, None
     latest_id, latest_at = runs[0]
@@ -183,7 +177,7 @@ def _scores(session: Session, run_id: int | None, ids: Sequence[int]) -> dict[in
                 sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score).where(
                     ScoreSnapshot.run_id == run_id, ScoreSnapshot.person_id.in_(batch)
                 )
-            ).tuples()
+            )
         )
     return found
 

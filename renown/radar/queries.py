@@ -352,7 +352,7 @@ def activity(
         query = query.where(RadarSubject.person_id.is_not(None))
         ids = [
             sid
-            for sid, pid in session.execute(query.add_columns(RadarSubject.person_id)).tuples()
+            for sid, pid in session.execute(query.add_columns(RadarSubject.person_id))
             if pid not in opted
         ]
     else:
@@ -406,7 +406,7 @@ def subject_detail(
         .outerjoin(Account, Account.id == RadarOutreach.account_id)
         .where(RadarOutreach.subject_id == subject.id)
         .order_by(RadarOutreach.at.desc(), RadarOutreach.id.desc())
-    ).tuples()
+    )
     detail = SubjectDetail(
         row=rows[0],
         name=person.name if person else None,
@@ -455,7 +455,7 @@ def flight_risk_rows(session: Session, org_id: int, status: ModelStatus) -> list
         .join(RadarSubject, RadarSubject.id == RadarPrediction.subject_id)
         .join(Person, Person.id == RadarSubject.person_id)
         .where(RadarPrediction.job_id == status.job_id, Person.org_id == org_id)
-    ).tuples()
+    )
     rows = [
         FlightRiskRow(
             subject_id=prediction.subject_id,

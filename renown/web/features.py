@@ -19,10 +19,12 @@ from renown.web import (
     feedback,
     people,
     privacy,
+    radar,
     recognition,
     runs,
     talent,
     validity,
+    radar,
 )
 
 
@@ -46,4 +48,5 @@ FEATURES: Final[tuple[Feature, ...]] = (
     talent,
     privacy,
     validity,
+    radar,
 )

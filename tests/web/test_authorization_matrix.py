@@ -38,6 +38,7 @@ from tests.web.conftest import (
     colleague_of,
     principal_of_account,
 )
+from tests.web.radar_policies import RADAR_FILLERS, RADAR_POLICIES
 from tests.web.talent_api_policies import TALENT_API_POLICIES
 from tests.web.talent_fillers import TALENT_FILLERS
 from tests.web.talent_page_policies import TALENT_PAGE_POLICIES
@@ -207,7 +208,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""
-EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES
+EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES | RADAR_POLICIES
 
 
 def _route_app() -> Any:
@@ -404,6 +405,7 @@ FILLERS: dict[str, Filler] = {
     ),
     **TALENT_FILLERS,
     **VALIDITY_FILLERS,
+    **RADAR_FILLERS,
 }
 
 
