@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,9 @@ import polars as pl
 from renown.radar.changes import ChangeKind, ProfileChange
 from renown.radar.features import FEATURE_COLUMNS, FEATURE_SCHEMA, FeatureIndex, OrgFacts
 from renown.radar.snapshots import ProfileSnapshot
+
+if TYPE_CHECKING:
+    from renown.radar.evaluation import BinaryMetrics
 
 WARMUP_DAYS: Final = 90
 """The first cutoff is this long after the first snapshot: before it, no one has a history
@@ -49,7 +52,7 @@ class BacktestFold:
     test_to: datetime
     n_train: int
     n_test: int
-    metrics: Any
+    metrics: BinaryMetrics
     """:func:`renown.radar.evaluation.binary_metrics` of the test rows (ROC-AUC, PR-AUC,
     Brier score, precision in the top 10%, rows, positives)."""
 
