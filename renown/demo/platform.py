@@ -33,6 +33,7 @@ from renown.core.errors import RenownError
 from renown.core.private import private_dir, private_output
 from renown.core.roles import Role
 from renown.demo.org import DEFAULT_END, SyntheticOrg, generate_org
+from renown.demo.radar import seed_radar
 from renown.demo.social import seed_social
 from renown.demo.talent import seed_talent as _talent
 from renown.demo.workdays import months_before
@@ -136,6 +137,8 @@ def seed_demo(
         _recognition(sessions, queue, admin, step)
         _runs(sessions, queue, admin, step)
         _talent(sessions, dict(accounts)[Role.HR], step)
+        roles = dict(accounts)
+        seed_radar(sessions, queue, roles[Role.HR], roles[Role.RECRUITER], step)
         with sessions() as session:
             headcount = session.scalar(sa.select(sa.func.count()).where(Person.org_id == org_id))
             runs = session.scalar(sa.select(sa.func.count()).where(ScoringRun.org_id == org_id))

@@ -34,6 +34,7 @@ from renown.privacy.export_person import (
     snapshots,
 )
 from renown.privacy.traces import traces_of
+from renown.radar.queries import radar_data_of
 from renown.settings import Settings
 from renown.store.tables.org import Person
 from renown.talent.export import my_talent_data
@@ -73,6 +74,7 @@ def export_my_data(
         **messages(session, org_id, person.id if person else None, account_ids, sorted(addresses)),
         "recognition": None,
         "talent": my_talent_data(session, principal),
+        "radar": radar_data_of(session, org_id, person.id) if person else None,
         "activity": activity(session, org_id, account_ids, tokens),
         "about_me": about_me(session, org_id, person.id if person else None, account_ids, tokens),
     }

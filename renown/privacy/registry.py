@@ -286,6 +286,30 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
         "HR's decision stays, by a pseudonym",
         Exported("activity.authored.kudos_ring_reviews"),
     ),
+    # --- the recruiter radar -----------------------------------------------------------
+    _col(
+        "radar_subjects",
+        "person_id",
+        P,
+        DEL,
+        "the radar's profile of them: its snapshots and predictions go with it (cascade)",
+        Exported("radar.subjects"),
+    ),
+    _col(
+        "radar_opt_outs",
+        "person_id",
+        P,
+        DEL,
+        "their choice to stay off the radar",
+        Exported("radar.opt_out", match="person_id", key="person_id"),
+    ),
+    _col(
+        "radar_outreach",
+        "account_id",
+        A,
+        CLEAR,
+        "the organisation's outreach record about a prospect stays; who wrote it is forgotten",
+    ),
     # --- promotion boards ----------------------------------------------------------------
     _col(
         "talent_profiles",
@@ -418,6 +442,9 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
     "feedback_settings": "an organisation's setting",
     "kudos_budgets": "an organisation's setting",
     "scoring_weights": "an organisation's setting (who set it is in the audit log)",
+    "radar_settings": "an organisation's setting (who set it is in the audit log)",
+    "radar_snapshots": "reached through its radar subject (exported and erased with it)",
+    "radar_predictions": "reached through its radar subject (exported and erased with it)",
     "scoring_runs": "a run's parameters and counts (its snapshots name people)",
     "feedback_ratings": "reached through its feedback item (exported and erased with it)",
     "sign_in_throttle": (

@@ -153,7 +153,7 @@ def do_store_snapshots(
                 sa.select(RadarSubject.key, RadarSubject.id).where(
                     RadarSubject.org_id == org_id, RadarSubject.key.in_(batch)
                 )
-            )
+            ).all()
         )
     new_subjects = 0
     for key, person_id in sorted(set(keys.values()), key=lambda k: k[0]):

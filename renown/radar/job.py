@@ -56,7 +56,7 @@ MIN_POSITIVES: Final = 30
 """Fewest labelled moves the model is fitted on; below, the radar shows no probability."""
 STEP_DAYS: Final = 30
 FOLDS: Final = 3
-MAX_TRAINING_ROWS: Final = 40_000
+MAX_TRAINING_ROWS: Final = 8_000
 """Rows beyond this are sampled (whole cutoffs kept in order): enough to learn shapes of
 a dozen features, small enough for the worker to fit in well under a minute."""
 TREND_DAYS: Final = 90
@@ -68,12 +68,17 @@ def enqueue_radar(session: Session, principal: Principal, queue: JobQueue) -> Jo
     return enqueue_job(session, principal, queue, RADAR, {"horizon_days": HORIZON_DAYS})
 
 
-def make_model() -> Any:
+def make_model(columns: Sequence[str] = FEATURE_COLUMNS) -> Any:
     """The organisation's job-change model, sized for a worker (see the module docstring)."""
     from renown.radar.model import JobChangeModel
 
     return JobChangeModel(
-        categorical=CATEGORICAL_FEATURES, pairs=3, bags=2, max_rounds=400, cv=3, random_state=SEED
+        categorical=[c for c in CATEGORICAL_FEATURES if c in columns],
+        pairs=3,
+        bags=1,
+        max_rounds=300,
+        cv=3,
+        random_state=SEED,
     )
 
 
@@ -198,21 +203,31 @@ def _mean(values: Sequence[float]) -> float | None:
     return float(sum(kept) / len(kept)) if kept else None
 
 
-class _Recording:
-    """Wraps the model so the backtest's held-out probabilities can be kept for the bands
-    (:func:`renown.radar.backtest.backtest` asks once per fold it keeps, in fold order)."""
+class _Filled:
+    """The model on the columns that vary in its training rows, the same ones when it
+    predicts: an early backtest fold may hold no value, or a single value, of a feature
+    that later rows vary in, and a column without two values teaches nothing (and stops
+    the boosted part's binning)."""
 
-    def __init__(self, kept: list[np.ndarray]) -> None:
+    def __init__(self, kept: list[np.ndarray] | None = None) -> None:
         self.model = make_model()
         self.kept = kept
+        self.columns: list[str] = []
 
     def fit(self, X: pl.DataFrame, y: Any, /) -> object:
-        return self.model.fit(X, y)
+        self.columns = [c for c in X.columns if X[c].drop_nulls().n_unique() >= 2]
+        self.model = make_model(self.columns)
+        return self.model.fit(X.select(self.columns), y)
 
     def predict_proba(self, X: pl.DataFrame, /) -> Any:
-        probability = self.model.predict_proba(X)
-        self.kept.append(np.asarray(probability)[:, 1])
+        probability = self.model.predict_proba(X.select(self.columns))
+        if self.kept is not None:
+            # Kept for the bands: the backtest asks once per fold it keeps, in fold order.
+            self.kept.append(np.asarray(probability)[:, 1])
         return probability
+
+    def reasons(self, X: pl.DataFrame, top: int = 3) -> Any:
+        return self.model.reasons(X.select(self.columns), top=top)
 
 
 def fit_and_predict(
@@ -259,7 +274,7 @@ def fit_and_predict(
     rows = _cap(rows)
     report("testing the model on the organisation's own history", 0.35)
     kept: list[np.ndarray] = []
-    folds = backtest(rows, lambda: _Recording(kept), folds=FOLDS, horizon_days=HORIZON_DAYS)
+    folds = backtest(rows, lambda: _Filled(kept), folds=FOLDS, horizon_days=HORIZON_DAYS)
     held_p: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
     for fold, probability in zip(folds, kept, strict=False):
@@ -281,7 +296,7 @@ def fit_and_predict(
         "base_rate": _finite(float(outcomes.mean())) if outcomes.size else None,
     }
     report("fitting the model on the whole history", 0.7)
-    model = make_model()
+    model = _Filled()
     model.fit(rows.select(FEATURE_COLUMNS), rows[LABEL].to_numpy().astype(np.int64))
     report("predicting every subject", 0.85)
     current = profile_features(snapshots, changes, as_of=as_of, org=facts)
