@@ -1,0 +1,133 @@
+"""The radar through the API: imports are idempotent and all-or-nothing with file, line and
+field; recruiters see prospects only; outreach moves; opting out hides a member; reads are
+audited."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from renown.core.roles import Role
+from renown.store.tables.audit import AuditEntry
+from renown.store.tables.org import Person
+from renown.store.tables.radar import RadarSubject
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> bytes:
+    return "\n".join(json.dumps(r) for r in rows).encode()
+
+
+def _import(platform: Any, role: Role, data: bytes, name: str = "snaps.jsonl") -> Any:
+    return platform.bearer(role).post(
+        "/api/v1/radar/imports", files={"file": (name, data, "application/octet-stream")}
+    )
+
+
+PROSPECT = [
+    {
+        "subject": "linkedin:radar-test-ana",
+        "captured_at": "2025-01-01T00:00:00Z",
+        "title": "Engineer",
+        "company": "Acme",
+        "skills": ["Go", "Python"],
+        "location": "Lisbon",
+    },
+    {
+        "subject": "linkedin:radar-test-ana",
+        "captured_at": "2025-03-01T00:00:00Z",
+        "title": "Senior engineer",
+        "company": "Acme",
+        "skills": ["Go", "Python", "Rust"],
+        "location": "Lisbon",
+    },
+]
+
+
+def test_import_is_idempotent_and_recruiters_see_the_prospect(platform: Any) -> None:
+    first = _import(platform, Role.RECRUITER, _jsonl(PROSPECT))
+    assert first.status_code == 200, first.text
+    assert first.json()["added"] == 2 and first.json()["prospects"] == 1
+    again = _import(platform, Role.RECRUITER, _jsonl(PROSPECT))
+    assert again.json()["added"] == 0 and again.json()["duplicates"] == 2
+    listed = platform.bearer(Role.RECRUITER).get(
+        "/api/v1/radar/prospects", params={"skill": "rust"}
+    )
+    assert listed.status_code == 200
+    handles = [row["handle"] for row in listed.json()["items"]]
+    assert "linkedin:radar-test-ana" in handles
+    assert listed.json()["model"]["enough_history"] is False  # never scored: no numbers
+    subject_id = next(
+        r["subject_id"] for r in listed.json()["items"] if r["handle"] == "linkedin:radar-test-ana"
+    )
+    detail = platform.bearer(Role.RECRUITER).get(f"/api/v1/radar/subjects/{subject_id}").json()
+    assert any("Senior engineer" in change["detail"] for change in detail["timeline"])
+    moved = platform.bearer(Role.RECRUITER).post(
+        f"/api/v1/radar/subjects/{subject_id}/outreach",
+        json={"status": "contacted", "note": "wrote on Monday"},
+    )
+    assert moved.status_code == 200, moved.text
+    detail = platform.bearer(Role.RECRUITER).get(f"/api/v1/radar/subjects/{subject_id}").json()
+    assert detail["row"]["outreach"] == "contacted"
+    with platform.sessions() as session:
+        reads = session.scalar(
+            sa.select(sa.func.count()).where(
+                AuditEntry.action == "radar.read",
+                AuditEntry.subject == f"radar_subject:{subject_id}",
+            )
+        )
+    assert reads and reads >= 2
+
+
+def test_a_bad_row_refuses_the_file_with_its_line_and_field(platform: Any) -> None:
+    bad = [*PROSPECT, {"subject": "linkedin:radar-test-bo", "captured_at": "not a time"}]
+    answer = _import(platform, Role.RECRUITER, _jsonl(bad), name="bad.jsonl")
+    assert answer.status_code == 400
+    assert "bad.jsonl" in answer.text and "line 3" in answer.text and "captured_at" in answer.text
+    assert "/tmp" not in answer.text
+    with platform.sessions() as session:
+        assert (
+            session.scalar(
+                sa.select(RadarSubject.id).where(RadarSubject.key == "linkedin:radar-test-bo")
+            )
+            is None
+        )
+
+
+def test_an_unknown_subject_is_refused_rather_than_made_a_stranger(platform: Any) -> None:
+    rows = [{"subject": "no-such-employee", "captured_at": "2025-01-01T00:00:00Z", "title": "X"}]
+    answer = _import(platform, Role.HR, _jsonl(rows), name="typo.jsonl")
+    assert answer.status_code == 400
+    assert "typo.jsonl" in answer.text and "subject" in answer.text
+
+
+def test_members_are_hrs_only_and_opting_out_hides_them(platform: Any) -> None:
+    with platform.sessions() as session:
+        employee_id = session.scalar(
+            sa.select(Person.employee_id).where(Person.id == platform.cast.employee)
+        )
+    rows = [
+        {"subject": employee_id, "captured_at": "2025-01-01T00:00:00Z", "title": "Analyst"},
+        {"subject": employee_id, "captured_at": "2025-02-01T00:00:00Z", "title": "Lead"},
+    ]
+    answer = _import(platform, Role.HR, _jsonl(rows), name="members.jsonl")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["members"] == 1
+    with platform.sessions() as session:
+        subject_id = session.scalar(
+            sa.select(RadarSubject.id).where(RadarSubject.person_id == platform.cast.employee)
+        )
+    assert (
+        platform.bearer(Role.RECRUITER).get(f"/api/v1/radar/subjects/{subject_id}").status_code
+        == 404
+    )
+    assert platform.bearer(Role.HR).get(f"/api/v1/radar/subjects/{subject_id}").status_code == 200
+    assert platform.bearer(Role.RECRUITER).get("/api/v1/radar/flight-risk").status_code == 403
+    opted = platform.bearer(Role.EMPLOYEE).put("/api/v1/radar/me/opt-out", json={"opted_out": True})
+    assert opted.status_code == 200 and opted.json()["opted_out"] is True
+    assert platform.bearer(Role.HR).get(f"/api/v1/radar/subjects/{subject_id}").status_code == 404
+    exported = platform.bearer(Role.EMPLOYEE).get("/api/v1/me/export").json()
+    assert exported["radar"]["opt_out"]["person_id"] == platform.cast.employee
+    assert exported["radar"]["subjects"][0]["snapshots"]
+    platform.bearer(Role.EMPLOYEE).put("/api/v1/radar/me/opt-out", json={"opted_out": False})
