@@ -39,6 +39,7 @@ from renown.ingest.lake import EventLake
 from renown.notify.inapp import do_notify
 from renown.notify.outbox import enqueue as enqueue_delivery
 from renown.org.actions import do_create_org
+from renown.radar.actions import check_set_opt_out
 from renown.recognition.actions import check_comment, check_give_kudos, check_react
 from renown.recognition.job import enqueue_recognition
 from renown.recognition.rings import check_decide_ring
@@ -146,6 +147,8 @@ def build(home: Path, database_url: str) -> Installation:
         outside_receiver = _outside_rater(session, employee, reports[1], clock)
         _recognition(session, employee, hr_me, others, name, clock)
         decided = _talent(session, employee, hr_me, reports, name, clock)
+        # On the demo's radar already (its histories cover the demo employee); opted out too.
+        check_set_opt_out(session, employee, opted_out=True, now=clock.now())
     _jobs_and_files(settings, sessions, hr_me, home)
     return Installation(
         settings=settings,
