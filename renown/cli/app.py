@@ -23,6 +23,7 @@ from renown.cli.badges import badges_app
 from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
 from renown.cli.org import org_app
+from renown.cli.radar import radar_app
 from renown.cli.render import print_explanation, print_leaderboard
 from renown.cli.serve import serve, worker
 from renown.cli.sources import parse_mapping
@@ -49,6 +50,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(audit_app, name="audit")
 app.add_typer(badges_app, name="badges")
 app.add_typer(talent_app, name="talent")
+app.add_typer(radar_app, name="radar")
 console = Console()
 if not console.is_terminal:
     # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns

@@ -83,8 +83,12 @@ def _code_values(n_codes: int) -> FloatArray:
 
 
 def fit_boosted(
-    encoding: Encoding, codes: FloatArray, y: npt.NDArray[np.int_], params: BoostingParams,
-    *, random_state: int,
+    encoding: Encoding,
+    codes: FloatArray,
+    y: npt.NDArray[np.int_],
+    params: BoostingParams,
+    *,
+    random_state: int,
 ) -> AdditiveTables:
     """Fit the boosted part on coded rows and return its tables.
 
@@ -99,9 +103,15 @@ def fit_boosted(
     top = top_features(first_tables, integer_codes(encoding, codes), params.pairs)
     allowed = list(itertools.combinations(sorted(top), 2))
     if not allowed:
-        return first_tables if params.bags == 1 else tabulate(
-            encoding, _fit_bags(encoding, codes, y, params, singles, random_state, params.bags),
-            codes, pairs=(),
+        return (
+            first_tables
+            if params.bags == 1
+            else tabulate(
+                encoding,
+                _fit_bags(encoding, codes, y, params, singles, random_state, params.bags),
+                codes,
+                pairs=(),
+            )
         )
     constraints = singles + [list(pair) for pair in allowed]
     bags = _fit_bags(encoding, codes, y, params, constraints, random_state, params.bags)

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from renown.radar.additive import integer_codes
 from renown.radar.linear import design_matrix
 from renown.radar.tabular import CategoricalColumn, Encoding, NumericColumn, learn_encoding
+from renown.radar.threads import one_thread
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -238,7 +239,8 @@ def _score_split(
     out = []
     positive = np.unique(y)[-1]
     for estimator in candidates.values():
-        fitted = clone(estimator).fit(X[train], y[train])
+        with one_thread():
+            fitted = clone(estimator).fit(X[train], y[train])
         out.append(binary_metrics(y[test] == positive, fitted.predict_proba(X[test])[:, 1]))
     return out
 

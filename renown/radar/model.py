@@ -44,6 +44,7 @@ from renown.radar.tabular import (
     check_columns,
     learn_encoding,
 )
+from renown.radar.threads import one_thread
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -166,6 +167,16 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise ValueError(
                 f"only {minority} row(s) of the rarer class; need at least cv={self.cv}"
             )
+        with one_thread():
+            return self._fit(frame, labels, classes, target)
+
+    def _fit(
+        self,
+        frame: pl.DataFrame,
+        labels: npt.NDArray[Any],
+        classes: npt.NDArray[Any],
+        target: npt.NDArray[np.int64],
+    ) -> Self:
         params = self._boosting()
         categorical = tuple(self.categorical or ())
         # Out-of-fold scores of the whole pipeline: what calibration must map to truth.
@@ -374,9 +385,7 @@ def _fit_uncalibrated(
     )
 
 
-def _calibrated(
-    part: _Uncalibrated, a: float, b: float, frame: pl.DataFrame | None
-) -> _Tables:
+def _calibrated(part: _Uncalibrated, a: float, b: float, frame: pl.DataFrame | None) -> _Tables:
     """``a·(boost + linear)/2 + b`` as tables; importance measured on ``frame`` if given."""
     half = a / 2.0
     main: list[FloatArray] = []
@@ -386,18 +395,14 @@ def _calibrated(
     ):
         if isinstance(column, NumericColumn):
             main.append(half * table)
-            linear.append(
-                LinearTerm(half * term.slope, half * term.offset, half * term.missing)
-            )
+            linear.append(LinearTerm(half * term.slope, half * term.offset, half * term.missing))
         else:
             main.append(half * (table + np.asarray(term.by_code)))
             linear.append(None)
     pairs = {key: half * table for key, table in part.boost_pairs.items()}
     intercept = half * (part.boost_intercept + part.linear_intercept) + b
     notes = (*part.encoding.notes, f"logistic part: penalty C={part.C:g} (inner CV)")
-    tables = _Tables(
-        part.encoding, intercept, tuple(main), tuple(linear), pairs, (a, b), (), notes
-    )
+    tables = _Tables(part.encoding, intercept, tuple(main), tuple(linear), pairs, (a, b), (), notes)
     if frame is None:
         return tables
     importance = np.mean(np.abs(tables.contributions(frame)), axis=0)

@@ -80,7 +80,7 @@ def calibration_points(y_true: Any, probability: Any) -> list[dict[str, float]]:
 def calibration_spec(y_true: Any, probability: Any) -> dict[str, Any]:
     """Reliability chart: observed rate against mean predicted probability per decile."""
     points = calibration_points(y_true, probability)
-    top = max(max(pt["predicted"] for pt in points), max(pt["observed"] for pt in points))
+    top = max(max(pt["predicted"], pt["observed"]) for pt in points)
     edge = float(min(1.0, top * 1.05 + 0.01))
     axis = {"scale": {"domain": [0, edge]}}
     return {
@@ -200,7 +200,7 @@ def _html(
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}"
         "th{text-align:left;padding-right:1em}td{text-align:right}</style></head><body>"

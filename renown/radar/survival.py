@@ -30,6 +30,7 @@ import polars as pl
 from renown.radar.additive import integer_codes
 from renown.radar.linear import design_matrix
 from renown.radar.tabular import Encoding, learn_encoding
+from renown.radar.threads import one_thread
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -75,7 +76,8 @@ class TimeToMoveModel:
         scale[scale == 0.0] = 1.0
         self.scale_ = scale
         design = (raw - self.mean_) / self.scale_
-        self.coef_ = _fit_cox(design, times, happened, self.alpha)
+        with one_thread():
+            self.coef_ = _fit_cox(design, times, happened, self.alpha)
         risk = np.exp(design @ self.coef_)
         self.event_times_, self.baseline_hazard_ = _breslow(times, happened, risk)
         return self
@@ -176,7 +178,9 @@ class TimeToMoveModel:
         return cls.from_dict(data)
 
 
-def _fit_cox(design: FloatArray, times: FloatArray, events: npt.NDArray[np.bool_], alpha: float) -> FloatArray:
+def _fit_cox(
+    design: FloatArray, times: FloatArray, events: npt.NDArray[np.bool_], alpha: float
+) -> FloatArray:
     """Coefficients maximising Breslow's penalised partial likelihood."""
     from scipy.optimize import minimize
 
@@ -198,7 +202,10 @@ def _fit_cox(design: FloatArray, times: FloatArray, events: npt.NDArray[np.bool_
         return value, np.asarray(-gradient / n_events + alpha * beta / n_events)
 
     result = minimize(
-        objective, np.zeros(design.shape[1]), jac=True, method="L-BFGS-B",
+        objective,
+        np.zeros(design.shape[1]),
+        jac=True,
+        method="L-BFGS-B",
         options={"maxiter": 1000, "gtol": 1e-9},
     )
     return np.asarray(result.x, dtype=np.float64)
@@ -228,7 +235,9 @@ def harrell_c(risk: Any, durations: Any, events: Any) -> float:
     for i in np.flatnonzero(happened):
         later = times > times[i]
         comparable += int(later.sum())
-        concordant += float(np.sum(score[i] > score[later]) + 0.5 * np.sum(score[i] == score[later]))
+        concordant += float(
+            np.sum(score[i] > score[later]) + 0.5 * np.sum(score[i] == score[later])
+        )
     if comparable == 0:
         raise ValueError("no comparable pairs: concordance needs a move before another time")
     return concordant / comparable

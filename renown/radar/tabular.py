@@ -99,7 +99,10 @@ def parse_table(data: bytes | str, *, source: str) -> Table:
     if not lines:
         raise InputError(source, "the table has a header but no rows", line=2)
     frame = pl.DataFrame(
-        {name: pl.Series(name, values, dtype=pl.String) for name, values in zip(header, columns)}
+        {
+            name: pl.Series(name, values, dtype=pl.String)
+            for name, values in zip(header, columns, strict=True)
+        }
     )
     return Table(frame, np.asarray(lines, dtype=np.int64), source)
 

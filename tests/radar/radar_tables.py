@@ -34,7 +34,10 @@ def job_table(n: int = 400, seed: int = 0) -> tuple[pl.DataFrame, np.ndarray]:
             "level": [str(v) for v in level],
             "constant": ["1"] * n,
         },
-        schema={name: pl.String for name in ("tenure", "salary", "overtime", "city", "level", "constant")},
+        schema={
+            name: pl.String
+            for name in ("tenure", "salary", "overtime", "city", "level", "constant")
+        },
     )
     return frame, y
 

@@ -40,9 +40,9 @@ def test_tables_reproduce_the_boosted_bags_exactly() -> None:
     bags = _fit_bags(encoding, codes, y, params, constraints, 0, bags=2)
     tables = tabulate(encoding, bags, codes, pairs=pairs)
     rng = np.random.default_rng(0)
-    rows = np.column_stack(
-        [rng.integers(0, c.n_codes, 300) for c in encoding.columns]
-    ).astype(np.float64)
+    rows = np.column_stack([rng.integers(0, c.n_codes, 300) for c in encoding.columns]).astype(
+        np.float64
+    )
     for j, column in enumerate(encoding.columns):
         rows[rows[:, j] == column.n_codes - 1, j] = np.nan  # the missing code
     expected = np.mean([b.decision_function(rows) for b in bags], axis=0)
@@ -99,7 +99,9 @@ def test_reasons_name_the_value_and_the_direction() -> None:
             assert reason.text.startswith(f"{reason.feature} is {reason.value}: {verb}")
             factor = float(reason.text.rsplit("×" if reason.contribution > 0 else "÷", 1)[1])
             assert math.isclose(factor, math.exp(abs(reason.contribution)), rel_tol=0.06)
-    missing = model.reasons(pl.DataFrame({name: [None] for name in frame.columns}, schema=frame.schema), top=6)
+    missing = model.reasons(
+        pl.DataFrame({name: [None] for name in frame.columns}, schema=frame.schema), top=6
+    )
     assert any(reason.value == "missing" for reason in missing[0])
 
 

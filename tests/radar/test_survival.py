@@ -56,7 +56,9 @@ def test_save_load_round_trip_and_refusals(tmp_path: Path) -> None:
     path = tmp_path / "survival.json"
     model.save(path)
     loaded = TimeToMoveModel.load(path)
-    assert np.array_equal(loaded.predict_survival(frame, [3.0]), model.predict_survival(frame, [3.0]))
+    assert np.array_equal(
+        loaded.predict_survival(frame, [3.0]), model.predict_survival(frame, [3.0])
+    )
     data = model.to_dict()
     with pytest.raises(ValueError, match="version 9 is not supported"):
         TimeToMoveModel.from_dict({**data, "version": 9})

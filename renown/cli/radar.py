@@ -1,0 +1,396 @@
+"""``renown radar``: job-change models for an analyst who has a table.
+
+``fit`` learns a :class:`renown.radar.JobChangeModel` from a labelled CSV and prints its
+cross-validated metrics beside the baselines; ``predict`` writes each row's probability and
+reasons; ``report`` writes held-out ROC and calibration charts and an HTML report;
+``survival`` fits a time-to-move model; ``benchmark`` runs the public benchmarks that
+``make validate`` prints. scikit-learn is imported inside the commands, so ``renown --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Final
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import polars as pl
+
+    from renown.radar.evaluation import Comparison
+    from renown.radar.tabular import Table
+
+radar_app = typer.Typer(
+    help="Recruiter radar: fit, apply and report job-change models on a table.",
+    no_args_is_help=True,
+)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+INPUT_ERROR: Final = 2
+"""Exit code of input that cannot be used (bad labels, missing columns, a bad model file)."""
+NOT_BEATEN: Final = 1
+"""Exit code of a benchmark the model did not win."""
+
+_TRUE: Final = frozenset({"1", "true", "yes", "y"})
+_FALSE: Final = frozenset({"0", "false", "no", "n"})
+
+
+def _fail(message: str, code: int = INPUT_ERROR) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code=code)
+
+
+def _read_table(path: Path) -> Table:
+    from renown.core.errors import InputError
+    from renown.radar.tabular import read_table
+
+    try:
+        return read_table(path)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+
+
+def parse_labels(table: Table, label: str, positive: str | None) -> npt.NDArray[np.int64]:
+    """The label column as 0/1: ``0/1``, ``true/false``, ``yes/no`` (any case), or
+    ``positive`` against every other value.
+
+    Raises
+    ------
+    InputError
+        Naming file, line and field, for a missing column, an empty or unknown label.
+    """
+    import numpy as np
+
+    from renown.core.errors import InputError
+
+    if label not in table.frame.columns:
+        raise InputError(table.source, "no such column (the label)", line=1, field=label)
+    values = table.frame.get_column(label).to_list()
+    out = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        if value is None:
+            raise InputError(
+                table.source, "the label is empty", line=table.line_of(row), field=label
+            )
+        if positive is not None:
+            out[row] = int(value == positive)
+            continue
+        folded = value.strip().lower()
+        if folded in _TRUE:
+            out[row] = 1
+        elif folded in _FALSE:
+            out[row] = 0
+        else:
+            raise InputError(
+                table.source,
+                f"label {value!r} is not 0/1, true/false or yes/no; name the value that means "
+                "a move with --positive",
+                line=table.line_of(row),
+                field=label,
+            )
+    return out
+
+
+def _features(table: Table, drop: Sequence[str]) -> pl.DataFrame:
+    present = [name for name in drop if name in table.frame.columns]
+    return table.frame.drop(present)
+
+
+@dataclass(frozen=True)
+class _Saved:
+    model: Any
+    id_column: str | None
+    label: str | None
+
+
+def _load_model(path: Path) -> _Saved:
+    from renown.radar.model import JobChangeModel, ModelFileError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = JobChangeModel.from_dict(data)
+    except OSError as exc:
+        raise _fail(f"cannot read the model {path}: {exc.strerror}") from None
+    except (ValueError, ModelFileError) as exc:
+        raise _fail(f"{path}: {exc}") from None
+    table = data.get("table") or {}
+    return _Saved(model, table.get("id"), table.get("label"))
+
+
+def _check_id(table: Table, id_column: str) -> None:
+    from renown.core.errors import InputError
+
+    if id_column not in table.frame.columns:
+        raise _fail(
+            str(InputError(table.source, "no such column (the id)", line=1, field=id_column))
+        )
+
+
+@radar_app.command("fit")
+def fit(
+    table_path: Annotated[Path, typer.Argument(metavar="TABLE.csv", help="Labelled table.")],
+    label: Annotated[str, typer.Option(help="Column holding whether the person moved.")],
+    id_column: Annotated[str, typer.Option("--id", help="Column identifying each row.")],
+    out: Annotated[Path, typer.Option(help="Where to write the model (JSON).")],
+    categorical: Annotated[
+        list[str] | None, typer.Option(help="Treat this column as categorical (repeatable).")
+    ] = None,
+    positive: Annotated[
+        str | None, typer.Option(help="The label value that means a move (else 0/1, yes/no).")
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds of the printed metrics.")] = 5,
+    evaluate: Annotated[
+        bool, typer.Option(help="Print cross-validated metrics beside the baselines.")
+    ] = True,
+) -> None:
+    """Fit a job-change model and print its cross-validated metrics beside the baselines."""
+    from renown.core.errors import InputError
+    from renown.radar.model import JobChangeModel
+
+    table = _read_table(table_path)
+    _check_id(table, id_column)
+    try:
+        y = parse_labels(table, label, positive)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    X = _features(table, [id_column, label])
+    model = JobChangeModel(categorical=categorical or None)
+    try:
+        if evaluate:
+            _print_comparison(_cross_validate(model, X, y, folds))
+        model.fit(X, y)
+    except ValueError as exc:
+        raise _fail(f"{table_path}: {exc}") from None
+    data = model.to_dict()
+    data["table"] = {"id": id_column, "label": label, "positive": positive}
+    out.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
+    for note in model.notes_:
+        console.print(f"note: {note}", highlight=False)
+    console.print(f"{out}: model of {len(model.encoding_.names)} features, {X.height:,} rows")
+
+
+def _cross_validate(model: Any, X: pl.DataFrame, y: Any, folds: int) -> Comparison:
+    from renown.radar.evaluation import baselines, cross_validated
+
+    return cross_validated(
+        {"job-change model": model, **baselines(model.categorical)},
+        X,
+        y,
+        folds=folds,
+        repeats=1,
+    )
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    console.print(comparison.table(), highlight=False)
+    for name, won in comparison.beats().items():
+        verdict = "beats" if won else "does NOT beat"
+        console.print(f"the model {verdict} {name} (higher ROC-AUC, Brier not worse)")
+
+
+@radar_app.command("predict")
+def predict(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A model from 'fit'.")],
+    table_path: Annotated[Path, typer.Argument(metavar="TABLE.csv", help="Rows to score.")],
+    out: Annotated[Path, typer.Option(help="Where to write the predictions (CSV).")],
+    id_column: Annotated[
+        str | None, typer.Option("--id", help="Id column (default: the one used at fit).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Reasons per row.")] = 3,
+) -> None:
+    """Write each row's id, calibrated probability and top reasons."""
+    import polars as pl
+
+    saved = _load_model(model_path)
+    model = saved.model
+    table = _read_table(table_path)
+    key = id_column or saved.id_column
+    if key is None:
+        raise _fail("name the id column with --id")
+    _check_id(table, key)
+    needed = list(model.encoding_.names)
+    lacking = [name for name in needed if name not in table.frame.columns]
+    if lacking:
+        raise _fail(f"{table_path} lacks column(s) the model was fitted on: {', '.join(lacking)}")
+    known = {key, *(str(name) for name in model.feature_names_in_)}
+    if saved.label:
+        known.add(saved.label)
+    extra = [name for name in table.frame.columns if name not in known]
+    if extra:
+        console.print(f"note: ignored column(s) the model does not know: {', '.join(extra)}")
+    try:
+        probability = model.predict_proba(table.frame)[:, 1]
+        reasons = model.reasons(table.frame, top=top)
+    except ValueError as exc:
+        raise _fail(f"{table_path}: {exc}") from None
+    pl.DataFrame(
+        {
+            key: table.frame.get_column(key),
+            "probability": probability,
+            "reasons": ["; ".join(reason.text for reason in row) for row in reasons],
+        }
+    ).write_csv(out)
+    console.print(f"{out}: {table.frame.height:,} rows scored")
+
+
+@radar_app.command("report")
+def report(
+    model_path: Annotated[Path, typer.Argument(metavar="MODEL", help="A model from 'fit'.")],
+    table_path: Annotated[Path, typer.Argument(metavar="TABLE.csv", help="Labelled rows.")],
+    label: Annotated[str, typer.Option(help="Column holding whether the person moved.")],
+    out: Annotated[Path, typer.Option(help="Folder for roc.png, calibration.png, report.html.")],
+    positive: Annotated[
+        str | None, typer.Option(help="The label value that means a move (else 0/1, yes/no).")
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Folds of the held-out probabilities.")] = 5,
+) -> None:
+    """Write held-out ROC and calibration charts and an HTML report.
+
+    A clone of the model's settings is cross-validated on the table, so no row is charted by
+    a model that saw it.
+    """
+    from sklearn.base import clone
+
+    from renown.core.errors import InputError
+    from renown.radar.evaluation import out_of_fold
+    from renown.radar.report import write_report
+
+    saved = _load_model(model_path)
+    table = _read_table(table_path)
+    try:
+        y = parse_labels(table, label, positive)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    drop = [label, *([saved.id_column] if saved.id_column else [])]
+    X = _features(table, drop)
+    try:
+        probability = out_of_fold(clone(saved.model), X, y, folds=folds)
+    except ValueError as exc:
+        raise _fail(f"{table_path}: {exc}") from None
+    files = write_report(
+        out,
+        y,
+        probability,
+        importance=saved.model.importance_,
+        setting=f"out of fold, stratified {folds}-fold cross-validation of the model's settings",
+        notes=saved.model.notes_,
+    )
+    m = files.metrics
+    console.print(
+        f"ROC-AUC {m.roc_auc:.3f}, PR-AUC {m.pr_auc:.3f}, Brier {m.brier:.4f}, "
+        f"top 10% precision {m.precision_top10:.3f}; wrote {files.roc}, {files.calibration}, "
+        f"{files.html}"
+    )
+
+
+@radar_app.command("survival")
+def survival(
+    table_path: Annotated[Path, typer.Argument(metavar="TABLE.csv", help="Table with times.")],
+    duration: Annotated[str, typer.Option(help="Column of the time observed (any unit).")],
+    event: Annotated[str, typer.Option(help="Column saying whether the time ended in a move.")],
+    id_column: Annotated[str, typer.Option("--id", help="Column identifying each row.")],
+    out: Annotated[Path, typer.Option(help="Where to write the model (JSON).")],
+    positive: Annotated[
+        str | None, typer.Option(help="The event value that means a move (else 0/1, yes/no).")
+    ] = None,
+) -> None:
+    """Fit a time-to-move (Cox) model and print its cross-validated concordance."""
+    import numpy as np
+
+    from renown.core.errors import InputError
+    from renown.radar.survival import TimeToMoveModel
+
+    table = _read_table(table_path)
+    _check_id(table, id_column)
+    try:
+        events = parse_labels(table, event, positive)
+        durations = _durations(table, duration)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    X = _features(table, [id_column, event, duration])
+    try:
+        concordance = cross_validated_concordance(X, durations, events)
+        model = TimeToMoveModel().fit(X, durations, events.astype(bool))
+    except ValueError as exc:
+        raise _fail(f"{table_path}: {exc}") from None
+    model.save(out)
+    console.print(
+        f"cross-validated concordance (Harrell's C) {concordance:.3f}; "
+        f"{out}: {int(np.sum(events)):,} moves among {X.height:,} rows"
+    )
+
+
+def _durations(table: Table, column: str) -> npt.NDArray[np.float64]:
+    import math
+
+    import numpy as np
+
+    from renown.core.errors import InputError
+
+    if column not in table.frame.columns:
+        raise InputError(table.source, "no such column (the duration)", line=1, field=column)
+    out = np.empty(table.frame.height)
+    for row, value in enumerate(table.frame.get_column(column).to_list()):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            raise InputError(
+                table.source,
+                f"duration {value!r} is not a number of zero or more",
+                line=table.line_of(row),
+                field=column,
+            )
+        out[row] = number
+    return out
+
+
+def cross_validated_concordance(
+    X: pl.DataFrame,
+    durations: Any,
+    events: Any,
+    *,
+    folds: int = 5,
+    repeats: int = 2,
+    seed: int = 0,
+) -> float:
+    """Mean held-out Harrell's C of :class:`TimeToMoveModel` over repeated stratified folds
+    (stratified by event)."""
+    import numpy as np
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    from renown.radar.survival import TimeToMoveModel
+
+    d = np.asarray(durations, dtype=np.float64)
+    e = np.asarray(events).astype(bool)
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    values = []
+    for train, test in splitter.split(np.zeros(e.size), e):
+        model = TimeToMoveModel().fit(X[train], d[train], e[train])
+        values.append(model.concordance(X[test], d[test], e[test]))
+    return float(np.mean(values))
+
+
+@radar_app.command("benchmark")
+def benchmark(
+    data_home: Annotated[
+        Path, typer.Argument(help="Folder of the public data sets (RENOWN_DATA_HOME).")
+    ],
+) -> None:
+    """Print the model beside the baselines on the public benchmarks (exit 1 if not beaten)."""
+    from renown.cli.radar_benchmarks import run_benchmarks
+
+    results = run_benchmarks(data_home)
+    for line in results.lines():
+        console.print(line, highlight=False)
+    if not results.passed:
+        raise typer.Exit(code=NOT_BEATEN)
