@@ -20,8 +20,6 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
     import polars as pl
 
     from renown.radar.evaluation import Comparison
@@ -39,9 +37,6 @@ INPUT_ERROR: Final = 2
 NOT_BEATEN: Final = 1
 """Exit code of a benchmark the model did not win."""
 
-_TRUE: Final = frozenset({"1", "true", "yes", "y"})
-_FALSE: Final = frozenset({"0", "false", "no", "n"})
-
 
 def _fail(message: str, code: int = INPUT_ERROR) -> typer.Exit:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
@@ -56,47 +51,6 @@ def _read_table(path: Path) -> Table:
         return read_table(path)
     except InputError as exc:
         raise _fail(str(exc)) from None
-
-
-def parse_labels(table: Table, label: str, positive: str | None) -> npt.NDArray[np.int64]:
-    """The label column as 0/1: ``0/1``, ``true/false``, ``yes/no`` (any case), or
-    ``positive`` against every other value.
-
-    Raises
-    ------
-    InputError
-        Naming file, line and field, for a missing column, an empty or unknown label.
-    """
-    import numpy as np
-
-    from renown.core.errors import InputError
-
-    if label not in table.frame.columns:
-        raise InputError(table.source, "no such column (the label)", line=1, field=label)
-    values = table.frame.get_column(label).to_list()
-    out = np.empty(len(values), dtype=np.int64)
-    for row, value in enumerate(values):
-        if value is None:
-            raise InputError(
-                table.source, "the label is empty", line=table.line_of(row), field=label
-            )
-        if positive is not None:
-            out[row] = int(value == positive)
-            continue
-        folded = value.strip().lower()
-        if folded in _TRUE:
-            out[row] = 1
-        elif folded in _FALSE:
-            out[row] = 0
-        else:
-            raise InputError(
-                table.source,
-                f"label {value!r} is not 0/1, true/false or yes/no; name the value that means "
-                "a move with --positive",
-                line=table.line_of(row),
-                field=label,
-            )
-    return out
 
 
 def _features(table: Table, drop: Sequence[str]) -> pl.DataFrame:
@@ -154,6 +108,7 @@ def fit(
     """Fit a job-change model and print its cross-validated metrics beside the baselines."""
     from renown.core.errors import InputError
     from renown.radar.model import JobChangeModel
+    from renown.radar.tabular import parse_labels
 
     table = _read_table(table_path)
     _check_id(table, id_column)
@@ -262,6 +217,7 @@ def report(
     from renown.core.errors import InputError
     from renown.radar.evaluation import out_of_fold
     from renown.radar.report import write_report
+    from renown.radar.tabular import parse_labels
 
     saved = _load_model(model_path)
     table = _read_table(table_path)
@@ -306,13 +262,14 @@ def survival(
     import numpy as np
 
     from renown.core.errors import InputError
-    from renown.radar.survival import TimeToMoveModel
+    from renown.radar.survival import TimeToMoveModel, cross_validated_concordance
+    from renown.radar.tabular import parse_durations, parse_labels
 
     table = _read_table(table_path)
     _check_id(table, id_column)
     try:
         events = parse_labels(table, event, positive)
-        durations = _durations(table, duration)
+        durations = parse_durations(table, duration)
     except InputError as exc:
         raise _fail(str(exc)) from None
     X = _features(table, [id_column, event, duration])
@@ -326,58 +283,6 @@ def survival(
         f"cross-validated concordance (Harrell's C) {concordance:.3f}; "
         f"{out}: {int(np.sum(events)):,} moves among {X.height:,} rows"
     )
-
-
-def _durations(table: Table, column: str) -> npt.NDArray[np.float64]:
-    import math
-
-    import numpy as np
-
-    from renown.core.errors import InputError
-
-    if column not in table.frame.columns:
-        raise InputError(table.source, "no such column (the duration)", line=1, field=column)
-    out = np.empty(table.frame.height)
-    for row, value in enumerate(table.frame.get_column(column).to_list()):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = math.nan
-        if not math.isfinite(number) or number < 0:
-            raise InputError(
-                table.source,
-                f"duration {value!r} is not a number of zero or more",
-                line=table.line_of(row),
-                field=column,
-            )
-        out[row] = number
-    return out
-
-
-def cross_validated_concordance(
-    X: pl.DataFrame,
-    durations: Any,
-    events: Any,
-    *,
-    folds: int = 5,
-    repeats: int = 2,
-    seed: int = 0,
-) -> float:
-    """Mean held-out Harrell's C of :class:`TimeToMoveModel` over repeated stratified folds
-    (stratified by event)."""
-    import numpy as np
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
-    from renown.radar.survival import TimeToMoveModel
-
-    d = np.asarray(durations, dtype=np.float64)
-    e = np.asarray(events).astype(bool)
-    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
-    values = []
-    for train, test in splitter.split(np.zeros(e.size), e):
-        model = TimeToMoveModel().fit(X[train], d[train], e[train])
-        values.append(model.concordance(X[test], d[test], e[test]))
-    return float(np.mean(values))
 
 
 @radar_app.command("benchmark")

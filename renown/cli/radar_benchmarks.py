@@ -20,11 +20,11 @@ from typing import Final
 
 import polars as pl
 
-from renown.cli.radar import cross_validated_concordance, parse_labels
 from renown.datasets.radar_tables import LabelledTable, load_ibm_attrition, load_job_change
 from renown.radar.evaluation import Comparison, baselines, cross_validated, holdout
 from renown.radar.model import JobChangeModel
-from renown.radar.tabular import Table, parse_table
+from renown.radar.survival import cross_validated_concordance
+from renown.radar.tabular import Table, parse_labels, parse_table
 
 IBM_AIM_ROC_AUC: Final = 0.84
 IBM_AIM_BRIER: Final = 0.094

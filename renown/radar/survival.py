@@ -241,3 +241,26 @@ def harrell_c(risk: Any, durations: Any, events: Any) -> float:
     if comparable == 0:
         raise ValueError("no comparable pairs: concordance needs a move before another time")
     return concordant / comparable
+
+
+def cross_validated_concordance(
+    X: pl.DataFrame,
+    durations: Any,
+    events: Any,
+    *,
+    folds: int = 5,
+    repeats: int = 2,
+    seed: int = 0,
+) -> float:
+    """Mean held-out Harrell's C of :class:`TimeToMoveModel` over repeated stratified folds
+    (stratified by event)."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    d = np.asarray(durations, dtype=np.float64)
+    e = np.asarray(events).astype(bool)
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
+    values = []
+    for train, test in splitter.split(np.zeros(e.size), e):
+        model = TimeToMoveModel().fit(X[train], d[train], e[train])
+        values.append(model.concordance(X[test], d[test], e[test]))
+    return float(np.mean(values))

@@ -41,6 +41,9 @@ could not be estimated, only memorised."""
 MAX_LEVELS: Final = 250
 """Most distinct levels kept per categorical column (the booster's category limit is 255)."""
 
+_TRUE: Final = frozenset({"1", "true", "yes", "y"})
+_FALSE: Final = frozenset({"0", "false", "no", "n"})
+
 OTHER: Final = "other"
 MISSING_TEXT: Final = "missing"
 
@@ -368,3 +371,62 @@ def _categorical(name: str, text: pl.Series) -> CategoricalColumn | None:
     if not kept and text.null_count() == 0:
         return None  # every value is rare: all would be "other", a constant
     return CategoricalColumn(name, tuple(kept))
+
+
+def parse_labels(table: Table, label: str, positive: str | None) -> npt.NDArray[np.int64]:
+    """The label column as 0/1: ``0/1``, ``true/false``, ``yes/no`` (any case), or
+    ``positive`` against every other value.
+
+    Raises
+    ------
+    InputError
+        Naming file, line and field, for a missing column, an empty or unknown label.
+    """
+    if label not in table.frame.columns:
+        raise InputError(table.source, "no such column (the label)", line=1, field=label)
+    values = table.frame.get_column(label).to_list()
+    out = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        if value is None:
+            raise InputError(
+                table.source, "the label is empty", line=table.line_of(row), field=label
+            )
+        if positive is not None:
+            out[row] = int(value == positive)
+            continue
+        folded = value.strip().lower()
+        if folded in _TRUE:
+            out[row] = 1
+        elif folded in _FALSE:
+            out[row] = 0
+        else:
+            raise InputError(
+                table.source,
+                f"label {value!r} is not 0/1, true/false or yes/no; name the value that means "
+                "a move with --positive",
+                line=table.line_of(row),
+                field=label,
+            )
+    return out
+
+
+def parse_durations(table: Table, column: str) -> npt.NDArray[np.float64]:
+    """A column of times (any unit) as floats; empty, negative or non-numbers are refused
+    naming file, line and field."""
+    if column not in table.frame.columns:
+        raise InputError(table.source, "no such column (the duration)", line=1, field=column)
+    out = np.empty(table.frame.height)
+    for row, value in enumerate(table.frame.get_column(column).to_list()):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            raise InputError(
+                table.source,
+                f"duration {value!r} is not a number of zero or more",
+                line=table.line_of(row),
+                field=column,
+            )
+        out[row] = number
+    return out
