@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import polars as pl
@@ -230,6 +230,35 @@ class _Filled:
         return self.model.reasons(X.select(self.columns), top=top)
 
 
+class _Reason(Protocol):
+    @property
+    def feature(self) -> str: ...
+    @property
+    def value(self) -> object: ...
+    @property
+    def contribution(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+
+
+def reason_entry(reason: _Reason) -> dict[str, Any]:
+    """A reason as a prediction stores it, its sentence in plain words: the model writes
+    ``updates_90d is 3: raises the odds ×2.5``; recruiters read ``profile updates in the
+    last 90 days is 3: ...`` (:func:`~renown.radar.features.describe_feature`)."""
+    label = describe_feature(reason.feature)
+    prefix = f"{reason.feature} is "
+    text = reason.text
+    if text.startswith(prefix):
+        text = f"{label} is {text.removeprefix(prefix)}"
+    return {
+        "feature": reason.feature,
+        "label": label,
+        "value": str(reason.value),
+        "contribution": float(reason.contribution),
+        "text": text,
+    }
+
+
 def fit_and_predict(
     snapshots: list[ProfileSnapshot],
     facts: dict[str, OrgFacts],
@@ -310,16 +339,7 @@ def fit_and_predict(
             float(p),
             float(low),
             float(high),
-            [
-                {
-                    "feature": r.feature,
-                    "label": describe_feature(r.feature),
-                    "value": str(r.value),
-                    "contribution": float(r.contribution),
-                    "text": r.text,
-                }
-                for r in reason
-            ],
+            [reason_entry(r) for r in reason],
         )
         for subject, p, (low, high), reason in zip(
             current["subject"].to_list(), probability, ranges, reasons, strict=True
