@@ -33,8 +33,8 @@ CONCORDANCE_FLOOR: Final = 0.8
 without the tenure-derived columns)."""
 
 JOB_CHANGE_ROC_TIE: Final = (
-    "job change: ROC-AUC ties the plain logistic regression (0.7959 vs 0.7959 on the 70/30 "
-    "split, seed 0) while PR-AUC, Brier and top-10% precision are better; the table has two "
+    "job change: ROC-AUC ties the plain logistic regression (0.795910 vs 0.795919 on the "
+    "70/30 split, seed 0) while PR-AUC, Brier and top-10% precision are better; the table has two "
     "numeric columns and a handful of categorical ones, where a linear model is already near "
     "the best ranking, and no principled change measured (stacking the parts with learned "
     "weights: 0.7948) broke the tie"

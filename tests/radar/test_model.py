@@ -191,3 +191,10 @@ def test_calibrated_probabilities_match_the_rate_on_fresh_rows() -> None:
     fresh, y = job_table(3000, seed=9)
     p = model.predict_proba(fresh)[:, 1]
     assert abs(p.mean() - y.mean()) < 0.05
+
+
+def test_pandas_input_gives_the_same_probabilities() -> None:
+    pd = pytest.importorskip("pandas")
+    model, frame, _ = fitted()
+    as_pandas = pd.DataFrame({name: frame[name].to_list() for name in frame.columns})
+    assert np.array_equal(model.predict_proba(as_pandas), model.predict_proba(frame))
