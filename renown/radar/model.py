@@ -140,6 +140,14 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.cv = cv
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Any:
+        """Binary only; missing values and text columns are the point of the model."""
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
     # -- fitting -------------------------------------------------------------------------
 
     def fit(self, X: Any, y: Any) -> Self:
@@ -151,11 +159,27 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             When ``y`` does not have exactly two classes, lengths differ, or no column of
             ``X`` varies.
         """
+        if y is None:
+            raise ValueError("JobChangeModel requires y to be passed, but the target y is None")
         frame = _as_frame(X, None)
+        if frame.width == 0:
+            raise ValueError(
+                f"0 feature(s) (shape=({frame.height}, 0)) while a minimum of 1 is required."
+            )
         labels = np.asarray(y)
         if labels.ndim != 1 or labels.shape[0] != frame.height:
             raise ValueError(f"y has {labels.shape} labels for a table of {frame.height} rows")
+        from sklearn.utils.multiclass import type_of_target
+
+        kind = type_of_target(labels)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"Unknown label type: {kind}; the label must be binary (0/1, yes/no)")
         classes = np.unique(labels)
+        if classes.size > 2:
+            raise ValueError(
+                f"Only binary classification is supported. The type of the target is {kind}: "
+                f"the label has {classes.size} classes ({classes.tolist()[:3]}…)"
+            )
         if classes.size != 2:
             raise ValueError(
                 f"the label has {classes.size} class(es) ({classes.tolist()[:3]}); a job-change "
@@ -461,9 +485,22 @@ def _as_frame(X: Any, names: npt.NDArray[Any] | None) -> pl.DataFrame:
         return X
     if type(X).__module__.startswith("pandas"):
         return pl.from_pandas(X)
+    from scipy.sparse import issparse
+
+    if issparse(X):
+        raise TypeError("sparse input is not supported: pass a table (polars, pandas, 2-D array)")
     array = np.asarray(X, dtype=object)
     if array.ndim != 2:
-        raise ValueError(f"expected a table (2-D), got an array of shape {array.shape}")
+        raise ValueError(
+            f"expected a table (2-D), got an array of shape {array.shape}; Reshape your data"
+        )
+    if array.shape[1] == 0:
+        raise ValueError(f"0 feature(s) (shape={array.shape}) while a minimum of 1 is required.")
+    if names is not None and len(names) != array.shape[1]:
+        raise ValueError(
+            f"X has {array.shape[1]} features, but JobChangeModel is expecting {len(names)} "
+            "features as input"
+        )
     columns = (
         [str(name) for name in names]
         if names is not None and len(names) == array.shape[1]
