@@ -96,23 +96,13 @@ def fit_boosted(
     the training rows); the final bags may also use pairs among the ``params.pairs`` most
     important ones.
     """
-    n_features = codes.shape[1]
-    singles = [[j] for j in range(n_features)]
-    first = _fit_bags(encoding, codes, y, params, singles, random_state, bags=1)
-    first_tables = tabulate(encoding, first, codes, pairs=())
-    top = top_features(first_tables, integer_codes(encoding, codes), params.pairs)
-    allowed = list(itertools.combinations(sorted(top), 2))
-    if not allowed:
-        return (
-            first_tables
-            if params.bags == 1
-            else tabulate(
-                encoding,
-                _fit_bags(encoding, codes, y, params, singles, random_state, params.bags),
-                codes,
-                pairs=(),
-            )
-        )
+    singles = [[j] for j in range(codes.shape[1])]
+    allowed: list[tuple[int, int]] = []
+    if params.pairs >= 2:
+        first = _fit_bags(encoding, codes, y, params, singles, random_state, bags=1)
+        ranking = tabulate(encoding, first, codes, pairs=())
+        top = top_features(ranking, integer_codes(encoding, codes), params.pairs)
+        allowed = list(itertools.combinations(sorted(top), 2))
     constraints = singles + [list(pair) for pair in allowed]
     bags = _fit_bags(encoding, codes, y, params, constraints, random_state, params.bags)
     return tabulate(encoding, bags, codes, pairs=allowed)

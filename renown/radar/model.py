@@ -515,8 +515,17 @@ def _shown_values(frame: pl.DataFrame, column: NumericColumn | Any) -> list[str]
     """Each row's value of ``column`` as a reason shows it."""
     series = frame.get_column(column.name)
     if isinstance(column, NumericColumn):
-        return [MISSING_TEXT if math.isnan(v) else f"{v:,.4g}" for v in as_float(series)]
+        return [MISSING_TEXT if math.isnan(v) else _number(v) for v in as_float(series)]
     return [MISSING_TEXT if v is None else str(v) for v in as_text(series).to_list()]
+
+
+def _number(value: float) -> str:
+    """A value as a person would write it: ``12,000``, ``0.731``, ``3.5``."""
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def _reason(feature: str, value: str, contribution: float) -> Reason:
