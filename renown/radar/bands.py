@@ -3,10 +3,11 @@
 A calibrated 30 % is a claim about people *like this one*: of everyone the model gave about
 30 % in the backtest (held-out folds, trained only on earlier history), how many moved? The
 band answers with those people: the ``neighbours`` held-out rows whose probability is
-closest, their observed move rate, and its Wilson interval. The band is widened to contain
-the stated probability itself, so the page never states a number outside its own range.
-The fewer held-out rows near a probability, the wider the band: that is the honest answer
-for the rare high scores.
+closest, their observed move rate, and its Wilson interval. The band is not widened to hold
+the stated probability: when the model's top estimates were too confident in the backtest,
+the page should say so ("about 34 %; of people estimated like this, 10-20 % moved") rather
+than hide it. The fewer held-out rows near a probability, the wider the band: that is the
+honest answer for the rare high scores.
 """
 
 from __future__ import annotations
@@ -53,11 +54,11 @@ def bands(
     result: list[tuple[float, float]] = []
     for p in probabilities:
         if n == 0:
-            result.append((min(0.0, p), max(1.0, p)))
+            result.append((0.0, 1.0))
             continue
         centre = int(np.searchsorted(sorted_p, p))
         lo = max(0, min(centre - k // 2, n - k))
         window = sorted_y[lo : lo + k]
         low, high = wilson(int(window.sum()), int(window.size))
-        result.append((min(low, p), max(high, p)))
+        result.append((low, high))
     return result

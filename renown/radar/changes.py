@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -261,3 +261,25 @@ def _distinct(skills: Iterable[str]) -> list[str]:
             seen.add(key)
             result.append(skill)
     return result
+
+
+def recent_moves(
+    changes: Iterable[ProfileChange], *, as_of: datetime, within_days: int
+) -> dict[str, ProfileChange]:
+    """Subject -> their latest company change in ``(as_of - within_days, as_of]``.
+
+    The radar does not estimate these people: the model learns only from people who had not
+    just moved (:func:`renown.radar.backtest.training_rows` drops such rows), so an estimate
+    for someone who changed company last month would be read off a situation it never saw,
+    and the burst of edits that came with the move would read as a sign of the next one.
+    Pages say "moved on <date>" instead.
+    """
+    since = as_of - timedelta(days=within_days)
+    found: dict[str, ProfileChange] = {}
+    for change in changes:
+        if change.kind is not ChangeKind.COMPANY_CHANGED or not since < change.at <= as_of:
+            continue
+        known = found.get(change.subject)
+        if known is None or change.at > known.at:
+            found[change.subject] = change
+    return found

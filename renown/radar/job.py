@@ -242,14 +242,16 @@ class _Reason(Protocol):
 
 
 def reason_entry(reason: _Reason) -> dict[str, Any]:
-    """A reason as a prediction stores it, its sentence in plain words: the model writes
-    ``updates_90d is 3: raises the odds ×2.5``; recruiters read ``profile updates in the
-    last 90 days is 3: ...`` (:func:`~renown.radar.features.describe_feature`)."""
+    """A reason as a prediction stores it, in words a recruiter reads: the model writes
+    ``updates_90d is 3: raises the odds ×2.5``; the page says ``Profile updates in the last
+    90 days: 3 (raises the odds ×2.5)`` (:func:`~renown.radar.features.describe_feature`)."""
     label = describe_feature(reason.feature)
     prefix = f"{reason.feature} is "
     text = reason.text
     if text.startswith(prefix):
-        text = f"{label} is {text.removeprefix(prefix)}"
+        value, _, effect = text.removeprefix(prefix).rpartition(": ")
+        sentence = label[:1].upper() + label[1:]
+        text = f"{sentence}: {value} ({effect})" if value else f"{sentence}: {effect}"
     return {
         "feature": reason.feature,
         "label": label,
@@ -271,7 +273,7 @@ def fit_and_predict(
     holds fewer than :data:`MIN_POSITIVES` labelled moves (the summary says so).
     """
     from renown.radar.backtest import LABEL, backtest, time_split, training_rows
-    from renown.radar.changes import detect_changes
+    from renown.radar.changes import detect_changes, recent_moves
     from renown.radar.features import profile_features
 
     as_of = max(s.captured_at for s in snapshots)
@@ -328,7 +330,11 @@ def fit_and_predict(
     model = _Filled()
     model.fit(rows.select(FEATURE_COLUMNS), rows[LABEL].to_numpy().astype(np.int64))
     report("predicting every subject", 0.85)
-    current = profile_features(snapshots, changes, as_of=as_of, org=facts)
+    moved = recent_moves(changes, as_of=as_of, within_days=HORIZON_DAYS)
+    current = profile_features(snapshots, changes, as_of=as_of, org=facts).filter(
+        ~pl.col("subject").is_in(list(moved))
+    )
+    summary["recently_moved"] = len(moved)
     X = current.select(FEATURE_COLUMNS)
     probability = np.asarray(model.predict_proba(X))[:, 1]
     reasons = model.reasons(X, top=3)

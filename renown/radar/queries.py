@@ -32,7 +32,7 @@ from renown.core.errors import NotAllowed, NotFound
 from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org.access import own_person
 from renown.radar.actions import RECRUITING, opted_out_people, radar_policy
-from renown.radar.changes import ProfileChange, detect_changes
+from renown.radar.changes import ProfileChange, detect_changes, recent_moves
 from renown.radar.results import (
     ActivityPoint,
     BacktestSummary,
@@ -86,8 +86,9 @@ def wording(probability: float, low: float, high: float, horizon_days: int) -> s
     months = round(horizon_days / 30)
     lead = {"likely": "Likely", "possible": "Possibly", "unlikely": "Unlikely"}[word]
     return (
-        f"{lead} to change company within {months} months: about {probability:.0%} "
-        f"(plausibly {low:.0%} to {high:.0%})."
+        f"{lead} to change company within {months} months: about {probability:.0%}. "
+        f"In the backtest on this organisation's history, {low:.0%} to {high:.0%} of "
+        "people with estimates like this one moved."
     )
 
 
@@ -256,6 +257,10 @@ def _rows(
         if not snaps:
             continue
         skills = _latest(snaps, "skills")
+        as_of = status.as_of or snaps[-1].captured_at
+        move = recent_moves(
+            detect_changes(snaps), as_of=as_of, within_days=status.horizon_days
+        ).get(subject.key)
         rows.append(
             ProspectRow(
                 subject_id=subject.id,
@@ -271,6 +276,8 @@ def _rows(
                 prediction=predictions.get(subject.id),
                 outreach=outreach.get(subject.id),  # type: ignore[arg-type]
                 challenge_rating=None,
+                moved_at=move.at if move else None,
+                moved_to=move.after if move else None,
             )
         )
     return rows

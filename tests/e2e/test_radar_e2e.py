@@ -36,6 +36,11 @@ CHART_WAIT: Final = 20_000
 SCORING_WAIT: Final = 180_000
 """Milliseconds to wait for the scoring job (it runs inside the request in the tests)."""
 PROSPECTS: Final = tuple(f"linkedin:e2e-prospect-{number:02d}" for number in range(6))
+JUST_MOVED: Final = PROSPECTS[0]
+"""The one prospect whose generated history (seed 29) ends with a company change inside the
+radar's 180-day horizon: the radar gives them no estimate."""
+READ: Final = PROSPECTS[1]
+"""The prospect the recruiter reads and contacts."""
 NOTE: Final = "Browser test: wrote about the platform team opening."
 
 
@@ -165,7 +170,14 @@ def test_hr_scores_the_radar_and_the_imported_prospects_get_estimates(
     for handle in PROSPECTS:
         row = page.locator("table[data-prospects] tr[data-subject]", has_text=handle)
         expect(row).to_have_count(1)
-        expect(row.locator("[data-likelihood]")).to_have_count(1)
+        if handle == JUST_MOVED:
+            # Changed company inside the horizon: no estimate, the date of the move instead.
+            expect(row.locator("[data-moved]")).to_have_count(1)
+            expect(row.locator("[data-likelihood]")).to_have_count(0)
+        else:
+            expect(row.locator("[data-likelihood]")).to_have_count(1)
+    page.get_by_role("link", name=JUST_MOVED, exact=True).click()
+    expect(page.locator("[data-prediction] [data-moved]")).to_contain_text("Moved")
 
 
 def test_a_recruiter_reads_a_prospect_and_records_contact_with_a_note(
@@ -176,10 +188,10 @@ def test_a_recruiter_reads_a_prospect_and_records_contact_with_a_note(
     page = watched.page
     _as(page, live, Role.RECRUITER)
     page.goto(f"{live.base_url}/radar?limit=500")
-    page.get_by_role("link", name=PROSPECTS[0], exact=True).click()
+    page.get_by_role("link", name=READ, exact=True).click()
     page.wait_for_url(re.compile(r".*/radar/subjects/\d+$"))
     subject = page.url.rsplit("/", 1)[1]
-    assert PROSPECTS[0] in page.locator("h1").inner_text()
+    assert READ in page.locator("h1").inner_text()
 
     timeline = page.locator("[data-timeline] li")
     assert timeline.locator("time").count() >= 1, "every generated prospect changed company"

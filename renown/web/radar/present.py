@@ -58,11 +58,19 @@ def reasons_chart(prediction: Prediction | None) -> dict[str, Any] | None:
             "data": {"values": values},
             "mark": {"type": "bar"},
             "encoding": {
-                "y": {"field": "reason", "type": "nominal", "title": None, "sort": None},
+                "y": {
+                    "field": "reason",
+                    "type": "nominal",
+                    "title": None,
+                    "sort": None,
+                    "axis": {"labelLimit": 150},
+                },
                 "x": {
                     "field": "contribution",
                     "type": "quantitative",
-                    "title": "effect (log-odds)",
+                    # The axis says the direction, so no legend is needed beside it (a legend
+                    # under the bars was cut off on a phone).
+                    "title": "← less likely · effect on the odds (log) · more likely →",
                 },
                 "color": {
                     "field": "direction",
@@ -72,7 +80,7 @@ def reasons_chart(prediction: Prediction | None) -> dict[str, Any] | None:
                         "domain": ["more likely", "less likely"],
                         "range": ["#c05621", "#2b6cb0"],
                     },
-                    "legend": {"orient": "bottom"},
+                    "legend": None,
                 },
                 "tooltip": [{"field": "reason"}, {"field": "value"}, {"field": "contribution"}],
             },
