@@ -42,6 +42,7 @@ from renown.radar.results import (
     Likelihood,
     ModelStatus,
     MyRadar,
+    OutreachFilter,
     OutreachStep,
     Prediction,
     ProspectPage,
@@ -284,8 +285,14 @@ def _rows(
 
 
 def _matches(
-    row: ProspectRow, skill: str | None, location: str | None, prominence: int | None
+    row: ProspectRow,
+    skill: str | None,
+    location: str | None,
+    prominence: int | None,
+    outreach: OutreachFilter | None = None,
 ) -> bool:
+    if outreach is not None and (row.outreach or "none") != outreach:
+        return False
     if skill and not any(skill.casefold() in s.casefold() for s in row.skills):
         return False
     if location and location.casefold() not in (row.location or "").casefold():
@@ -305,6 +312,7 @@ def prospects(
     skill: str | None = None,
     location: str | None = None,
     prominence: int | None = None,
+    outreach: OutreachFilter | None = None,
     limit: int = 50,
     offset: int = 0,
     now: datetime,
@@ -328,7 +336,7 @@ def prospects(
     rows = [
         r
         for r in _rows(session, principal.org_id, status, subjects)
-        if _matches(r, skill, location, prominence)
+        if _matches(r, skill, location, prominence, outreach)
     ]
     rows.sort(key=_rank_key)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -339,7 +347,12 @@ def prospects(
         "radar:prospects",
         now,
         shown=len(page),
-        filters={"skill": skill, "location": location, "prominence": prominence},
+        filters={
+            "skill": skill,
+            "location": location,
+            "prominence": prominence,
+            "outreach": outreach,
+        },
     )
     return ProspectPage(model=status, items=page, total=len(rows), limit=limit, offset=offset)
 

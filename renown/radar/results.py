@@ -16,6 +16,8 @@ from typing import Final, Literal
 OUTREACH_STATUSES: Final = ("watchlist", "contacted", "responded", "hired")
 """Outreach steps to a prospect, in the order they usually happen."""
 OutreachStatus = Literal["watchlist", "contacted", "responded", "hired"]
+OutreachFilter = Literal["watchlist", "contacted", "responded", "hired", "none"]
+"""A list filter on outreach: a status, or ``none`` for prospects nobody has approached."""
 Likelihood = Literal["likely", "possible", "unlikely"]
 SubjectKind = Literal["member", "prospect"]
 

@@ -70,6 +70,11 @@ def test_import_is_idempotent_and_recruiters_see_the_prospect(platform: Any) -> 
     assert moved.status_code == 200, moved.text
     detail = platform.bearer(Role.RECRUITER).get(f"/api/v1/radar/subjects/{subject_id}").json()
     assert detail["row"]["outreach"] == "contacted"
+    recruiter = platform.bearer(Role.RECRUITER)
+    for chosen, listed_there in (("contacted", True), ("none", False), ("hired", False)):
+        page = recruiter.get("/api/v1/radar/prospects", params={"outreach": chosen}).json()
+        assert (subject_id in [r["subject_id"] for r in page["items"]]) is listed_there, chosen
+    assert recruiter.get("/api/v1/radar/prospects", params={"outreach": "x"}).status_code == 422
     with platform.sessions() as session:
         reads = session.scalar(
             sa.select(sa.func.count()).where(
@@ -131,3 +136,15 @@ def test_members_are_hrs_only_and_opting_out_hides_them(platform: Any) -> None:
     assert exported["radar"]["opt_out"]["person_id"] == platform.cast.employee
     assert exported["radar"]["subjects"][0]["snapshots"]
     platform.bearer(Role.EMPLOYEE).put("/api/v1/radar/me/opt-out", json={"opted_out": False})
+
+
+def test_the_list_page_filters_by_outreach_and_a_blank_choice_means_any(platform: Any) -> None:
+    _import(platform, Role.RECRUITER, _jsonl(PROSPECT))
+    page = platform.browser(Role.RECRUITER)
+    anything = page.get("/radar", params={"outreach": ""})
+    assert anything.status_code == 200
+    assert "linkedin:radar-test-ana" in anything.text
+    untouched = page.get("/radar", params={"outreach": "hired"})
+    assert untouched.status_code == 200
+    assert "linkedin:radar-test-ana" not in untouched.text
+    assert page.get("/radar", params={"outreach": "bogus"}).status_code == 422

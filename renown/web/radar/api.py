@@ -27,6 +27,7 @@ from renown.radar.results import (
     ImportSummary,
     ModelStatus,
     MyRadar,
+    OutreachFilter,
     OutreachStep,
     ProspectPage,
     RadarPolicy,
@@ -71,6 +72,7 @@ def prospects(
     skill: Filter = None,
     location: Filter = None,
     prominence: Annotated[int | None, Query(ge=1, le=100)] = None,
+    outreach: OutreachFilter | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ProspectPage:
@@ -84,6 +86,7 @@ def prospects(
             skill=skill,
             location=location,
             prominence=prominence,
+            outreach=outreach,
             limit=limit,
             offset=offset,
             now=CLOCK.now(),

@@ -8,9 +8,9 @@ post goes through :func:`renown.web.forms.form_action`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast, get_args
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +22,7 @@ from renown.fairness.rates import DEFAULT_SMALL_GROUPS
 from renown.radar import actions, queries
 from renown.radar.imports import SUFFIXES, check_import_snapshots
 from renown.radar.job import enqueue_radar
-from renown.radar.results import OUTREACH_STATUSES
+from renown.radar.results import OUTREACH_STATUSES, OutreachFilter
 from renown.talent.report import UNKNOWN_CATEGORY, AuditSection
 from renown.talent.report_csv import suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio
@@ -49,6 +49,7 @@ def _radar(
     skill: str | None = None,
     location: str | None = None,
     prominence: int | None = None,
+    outreach: OutreachFilter | None = None,
     limit: int = 50,
     offset: int = 0,
     error: str | None = None,
@@ -62,6 +63,7 @@ def _radar(
             skill=skill,
             location=location,
             prominence=prominence,
+            outreach=outreach,
             limit=limit,
             offset=offset,
             now=CLOCK.now(),
@@ -70,7 +72,12 @@ def _radar(
     context: dict[str, Any] = {
         "page": page,
         "model": page.model,
-        "filters": {"skill": skill or "", "location": location or "", "prominence": prominence},
+        "filters": {
+            "skill": skill or "",
+            "location": location or "",
+            "prominence": prominence,
+            "outreach": outreach or "",
+        },
         "activity_spec": present.activity_chart(queries.activity(session, principal)),
         "percent": present.percent,
         "accept": ",".join(sorted(SUFFIXES)),
@@ -82,6 +89,15 @@ def _radar(
     return render(request, "radar_prospects.html", context, status_code=status_code)
 
 
+def _outreach_filter(value: str | None) -> OutreachFilter | None:
+    """The form's outreach choice: blank is "any" (the form's first option)."""
+    if not value:
+        return None
+    if value not in get_args(OutreachFilter):
+        raise HTTPException(status_code=422, detail=f"unknown outreach status {value!r}")
+    return cast(OutreachFilter, value)
+
+
 @router.get("/radar", response_class=HTMLResponse)
 def radar(
     request: Request,
@@ -90,6 +106,7 @@ def radar(
     skill: Filter = None,
     location: Filter = None,
     prominence: Annotated[int | None, Query(ge=1, le=100)] = None,
+    outreach: Annotated[str | None, Query(max_length=16)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> HTMLResponse:
@@ -101,6 +118,7 @@ def radar(
         skill=skill,
         location=location,
         prominence=prominence,
+        outreach=_outreach_filter(outreach),
         limit=limit,
         offset=offset,
     )
