@@ -233,6 +233,10 @@ def _seed(settings: Settings, people: int) -> None:
         "Promotion boards: sign in as hr and open /talent (an open round with a calibration "
         "session, a decided round with an appeal), /talent/succession and the bias audits."
     )
+    console.print(
+        "Recruiter radar: sign in as recruiter and open /radar (prospects ranked with their "
+        "reasons, timelines and outreach); hr sees members' flight risk on /radar/flight-risk."
+    )
 
 
 def _print_leaderboard(settings: Settings, org_slug: str, top: int = 10) -> None:
