@@ -6,9 +6,9 @@ Who may do what, and why:
 * **Outreach** is recorded on external prospects only, by recruiters, HR and admins. A
   colleague is never "contacted" by the recruiting pipeline: members appear only on HR's
   flight-risk view, which records nothing about them.
-* **Opting out** is each member's own choice, for themselves only; it takes effect on the
-  next scoring job (an opted-out subject gets no prediction) and immediately on every list
-  (opted-out people are never listed, whatever predictions remain).
+* **Opting out** is each member's own choice, for themselves only; it deletes their stored
+  predictions at once, a job that read their snapshots before stores none for them, and
+  every list leaves them out (opted-out people are never listed).
 * **The policy** (whether members are told they are on the radar) is an administrator's.
 """
 
@@ -26,7 +26,13 @@ from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.org.access import own_person
 from renown.radar.results import OUTREACH_STATUSES, OutreachStep, RadarPolicy
-from renown.store.tables.radar import RadarOptOut, RadarOutreach, RadarSettings, RadarSubject
+from renown.store.tables.radar import (
+    RadarOptOut,
+    RadarOutreach,
+    RadarPrediction,
+    RadarSettings,
+    RadarSubject,
+)
 
 RECRUITING: Final = frozenset({Role.RECRUITER, Role.HR, Role.ADMIN})
 """Roles that see prospects and record outreach."""
@@ -104,6 +110,16 @@ def check_set_opt_out(
     if person is None:
         raise Invalid("only a person of the organisation can opt out of the radar")
     row = session.get(RadarOptOut, person.id)
+    if opted_out:
+        # Forget what earlier jobs estimated: an opted-out member has no prediction, and
+        # opting back in later must not bring back an estimate made before they left.
+        subjects = sa.select(RadarSubject.id).where(
+            RadarSubject.org_id == principal.org_id, RadarSubject.person_id == person.id
+        )
+        session.execute(
+            sa.delete(RadarPrediction).where(RadarPrediction.subject_id.in_(subjects)),
+            execution_options={"synchronize_session": False},
+        )
     if opted_out and row is None:
         session.add(RadarOptOut(person_id=person.id, org_id=principal.org_id, at=now))
     elif not opted_out and row is not None:

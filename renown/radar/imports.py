@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Final, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.errors import InputError, NotAllowed
-from renown.core.roles import Role
+from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org.identities import match_identities
 from renown.radar.results import ImportSummary
 from renown.radar.snapshots import (
@@ -42,7 +42,10 @@ from renown.radar.snapshots import (
 from renown.store.tables.radar import RadarSnapshot, RadarSubject
 
 IMPORTERS: Final = frozenset({Role.RECRUITER, Role.HR, Role.ADMIN})
-"""Who may import snapshots: recruiters bring prospects, HR and admins bring members."""
+"""Who may import snapshots: recruiters bring prospects, HR and admins bring members too. A
+recruiter's file that names a member is refused: recruiters never see members, and must not
+write what HR's flight-risk view reads about them either (a fake "open to work", a fake
+move)."""
 SUFFIXES: Final = frozenset({".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".zip"})
 PERSON_KEY: Final = "person:"
 """Subjects who are people of the organisation are keyed by their person id, so the radar
@@ -108,26 +111,40 @@ def _line(source: str) -> tuple[str, int | None]:
 
 
 def subject_keys(
-    session: Session, org_id: int, snapshots: Sequence[ProfileSnapshot], *, file: str
+    session: Session,
+    org_id: int,
+    snapshots: Sequence[ProfileSnapshot],
+    *,
+    file: str,
+    members: bool = True,
 ) -> dict[str, tuple[str, int | None]]:
-    """Raw subject -> (stored key, person id or ``None``); an unknown subject is refused."""
+    """Raw subject -> (stored key, person id or ``None``); an unknown subject is refused,
+    and so is a member when ``members`` is false (a recruiter's file)."""
     raws = sorted({s.subject for s in snapshots})
     owners = match_identities(session, org_id, raws).owners
     keys: dict[str, tuple[str, int | None]] = {}
+
+    def refuse(raw: str, message: str) -> NoReturn:
+        first = next(s for s in snapshots if s.subject == raw)
+        source, line = _line(first.source or file)
+        raise InputError(source, message, line=line, field="subject")
+
     for raw in raws:
         if raw in owners:
+            if not members:
+                refuse(
+                    raw,
+                    f"{raw!r} names a person of the organisation; recruiters import external"
+                    " prospects only (HR and admins import members' snapshots)",
+                )
             keys[raw] = (f"{PERSON_KEY}{owners[raw]}", owners[raw])
             continue
         key = prospect_key(raw)
         if key is None:
-            first = next(s for s in snapshots if s.subject == raw)
-            source, line = _line(first.source or file)
-            raise InputError(
-                source,
+            refuse(
+                raw,
                 f"{raw!r} names nobody in the organisation (no employee id or e-mail matches);"
                 " write an external prospect as network:handle, such as linkedin:jane-doe",
-                line=line,
-                field="subject",
             )
         keys[raw] = (key, None)
     return keys
@@ -143,7 +160,9 @@ def do_store_snapshots(
 ) -> ImportSummary:
     """Store ``snapshots`` (already read) for the principal's organisation; audited."""
     org_id = principal.org_id
-    keys = subject_keys(session, org_id, snapshots, file=file)
+    keys = subject_keys(
+        session, org_id, snapshots, file=file, members=principal.role in PEOPLE_ADMIN_ROLES
+    )
     wanted = sorted({key for key, _ in keys.values()})
     subjects: dict[str, int] = {}
     for start in range(0, len(wanted), SAVED_BATCH):

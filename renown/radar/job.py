@@ -387,7 +387,14 @@ def run_radar(context: JobContext) -> dict[str, Any]:
     summary, predictions, as_of = fit_and_predict(snapshots, facts, report=context.report)
     context.report("storing the predictions", 0.95)
     with context.sessions() as session, session.begin():
-        ids = {key: s.id for key, s in subjects.items()}
+        # Read again in the writing transaction: a member who opted out while the model was
+        # fitted gets no prediction either.
+        opted = opted_out_people(session, context.org_id)
+        ids = {
+            key: s.id
+            for key, s in subjects.items()
+            if s.person_id is None or s.person_id not in opted
+        }
         rows = [
             {
                 "org_id": context.org_id,

@@ -12,8 +12,9 @@ Who sees what, and why:
 * **Opted-out members** are never listed and have no prediction, whatever an older scoring
   job stored.
 
-Every read of radar output (a list, a subject, the flight-risk list) is written to the audit
-log in the caller's transaction: the caller commits it, even on a GET.
+Every read of radar output (a list, a subject, the flight-risk list, the update activity, a
+member's own radar) is written to the audit log in the caller's transaction: the caller
+commits it, even on a GET.
 """
 
 from __future__ import annotations
@@ -358,10 +359,10 @@ def prospects(
 
 
 def activity(
-    session: Session, principal: Principal, *, members: bool = False
+    session: Session, principal: Principal, *, members: bool = False, now: datetime
 ) -> list[ActivityPoint]:
     """Profile changes per month and kind, across prospects (or, for HR, members who did
-    not opt out): the update activity the radar's chart draws."""
+    not opt out): the update activity the radar's chart draws; the read is audited."""
     if principal.role not in RECRUITING:
         raise NotAllowed("recruiters, HR and admins see the radar's activity")
     if members and principal.role not in PEOPLE_ADMIN_ROLES:
@@ -381,6 +382,7 @@ def activity(
     for snaps in _snapshots_of(session, ids).values():
         for change in detect_changes(snaps):
             counts[(change.at.strftime("%Y-%m"), str(change.kind))] += 1
+    _read(session, principal, "radar:activity", now, members=members, subjects=len(ids))
     return [ActivityPoint(month=m, kind=k, changes=n) for (m, k), n in sorted(counts.items())]
 
 
@@ -492,10 +494,22 @@ def flight_risk_rows(session: Session, org_id: int, status: ModelStatus) -> list
     return rows
 
 
-def my_radar(session: Session, principal: Principal) -> MyRadar:
+def my_radar(session: Session, principal: Principal, *, now: datetime) -> MyRadar:
     """What the signed-in member is told: their opt-out, and (if the organisation's policy
-    says so) whether the radar holds snapshots of them."""
+    says so) whether the radar holds snapshots of them; the read is audited."""
     person = own_person(session, principal)
+    mine = _my_radar(session, principal, person)
+    _read(
+        session,
+        principal,
+        f"person:{person.id}" if person else "radar:me",
+        now,
+        told=mine.told,
+    )
+    return mine
+
+
+def _my_radar(session: Session, principal: Principal, person: Person | None) -> MyRadar:
     if person is None:
         return MyRadar(opted_out=False, told=False, on_radar=None, snapshots=None)
     opted_out = session.get(RadarOptOut, person.id) is not None
@@ -505,7 +519,7 @@ def my_radar(session: Session, principal: Principal) -> MyRadar:
     count = session.scalar(
         sa.select(sa.func.count(RadarSnapshot.id))
         .join(RadarSubject, RadarSubject.id == RadarSnapshot.subject_id)
-        .where(RadarSubject.person_id == person.id)
+        .where(RadarSubject.person_id == person.id, RadarSubject.org_id == principal.org_id)
     )
     return MyRadar(opted_out=opted_out, told=True, on_radar=bool(count), snapshots=int(count or 0))
 

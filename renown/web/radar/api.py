@@ -97,7 +97,7 @@ def prospects(
 @router.get("/activity")
 def activity(principal: Recruiting, session: SessionDep) -> list[ActivityPoint]:
     """Profile changes of the radar's prospects per month and kind."""
-    return queries.activity(session, principal)
+    return read_and_log(session, lambda: queries.activity(session, principal, now=CLOCK.now()))
 
 
 @router.get("/model")
@@ -189,15 +189,17 @@ def flight_risk_bias_audit(
 @router.get("/me")
 def my_radar(principal: SignedIn, session: SessionDep) -> MyRadar:
     """What the radar tells you about yourself, and whether you opted out."""
-    return queries.my_radar(session, principal)
+    return read_and_log(session, lambda: queries.my_radar(session, principal, now=CLOCK.now()))
 
 
 @router.put("/me/opt-out")
 def set_opt_out(body: OptOutIn, principal: SignedIn, session: SessionDep) -> MyRadar:
     """Opt out of the radar (never scored or listed) or back in."""
-    actions.check_set_opt_out(session, principal, opted_out=body.opted_out, now=CLOCK.now())
+    now = CLOCK.now()
+    actions.check_set_opt_out(session, principal, opted_out=body.opted_out, now=now)
+    mine = queries.my_radar(session, principal, now=now)
     session.commit()
-    return queries.my_radar(session, principal)
+    return mine
 
 
 @router.get("/policy")

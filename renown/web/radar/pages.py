@@ -55,18 +55,21 @@ def _radar(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    page = read_and_log(
+    page, points = read_and_log(
         session,
-        lambda: queries.prospects(
-            session,
-            principal,
-            skill=skill,
-            location=location,
-            prominence=prominence,
-            outreach=outreach,
-            limit=limit,
-            offset=offset,
-            now=CLOCK.now(),
+        lambda: (
+            queries.prospects(
+                session,
+                principal,
+                skill=skill,
+                location=location,
+                prominence=prominence,
+                outreach=outreach,
+                limit=limit,
+                offset=offset,
+                now=CLOCK.now(),
+            ),
+            queries.activity(session, principal, now=CLOCK.now()),
         ),
     )
     context: dict[str, Any] = {
@@ -78,7 +81,7 @@ def _radar(
             "prominence": prominence,
             "outreach": outreach or "",
         },
-        "activity_spec": present.activity_chart(queries.activity(session, principal)),
+        "activity_spec": present.activity_chart(points),
         "percent": present.percent,
         "accept": ",".join(sorted(SUFFIXES)),
         "error": error,
@@ -271,7 +274,8 @@ def flight_risk(
 def _me(
     request: Request, principal: Principal, session: Session, *, error: str | None = None
 ) -> HTMLResponse:
-    context = {"mine": queries.my_radar(session, principal), "error": error}
+    mine = read_and_log(session, lambda: queries.my_radar(session, principal, now=CLOCK.now()))
+    context = {"mine": mine, "error": error}
     return render(request, "radar_me.html", context, status_code=422 if error else 200)
 
 
