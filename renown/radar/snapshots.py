@@ -250,11 +250,30 @@ def _parse_time(value: object, where: _Where, name: str) -> datetime:
     return when
 
 
+MAX_SUMMARY_CHARS: Final = 10_000
+"""Longest summary kept: LinkedIn's "About" holds 2,600 characters; four times that leaves
+room for other sites while one row can no longer carry megabytes into every list read."""
+MAX_TEXT_CHARS: Final = 1_000
+"""Longest headline, title, company, location, photo fingerprint, subject or extra field."""
+MAX_SKILL_CHARS: Final = 200
+MAX_SKILLS: Final = 500
+MAX_EXTRA_FIELDS: Final = 100
+
+
+def _too_long(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return f"is {len(value):,} characters long; at most {limit:,} are accepted"
+    return None
+
+
 def _parse_text(value: object, where: _Where, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         where.fail("must be text", name)
+    limit = MAX_SUMMARY_CHARS if name == "summary" else MAX_TEXT_CHARS
+    if (problem := _too_long(value, limit)) is not None:
+        where.fail(problem, name)
     problem = text_problem(value, multiline=True)
     if problem is not None:
         where.fail(problem, name)
@@ -280,10 +299,12 @@ def _parse_skills(value: object, where: _Where) -> tuple[str, ...] | None:
         where.fail("must be a list of skills or one text with ';' between them", "skills")
     seen: set[str] = set()
     skills: list[str] = []
+    if len(items) > MAX_SKILLS:
+        where.fail(f"lists {len(items):,} skills; at most {MAX_SKILLS} are accepted", "skills")
     for item in items:
         if not isinstance(item, str):
             where.fail("every skill must be text", "skills")
-        problem = text_problem(item)
+        problem = _too_long(item, MAX_SKILL_CHARS) or text_problem(item)
         if problem is not None:
             where.fail(f"a skill {problem}", "skills")
         skill = _clean_skill(item)
@@ -385,10 +406,12 @@ def _snapshot(
         title_since = _parse_time(since_raw, where, "title_since")
     texts = {name: _parse_text(row.get(name), where, name) for name in TEXT_FIELDS}
     extras: list[tuple[str, str]] = []
+    if len(extra) > MAX_EXTRA_FIELDS:
+        where.fail(f"has {len(extra)} extra fields; at most {MAX_EXTRA_FIELDS} are kept", None)
     for key, value in extra.items():
         text = _extra_value(value)
         if text is not None:
-            problem = text_problem(text, multiline=True)
+            problem = _too_long(text, MAX_TEXT_CHARS) or text_problem(text, multiline=True)
             if problem is not None:
                 where.fail(problem, key)
             extras.append((key, text))

@@ -415,3 +415,32 @@ def test_same_file_twice_gives_the_same_keys(tmp_path: Path) -> None:
 def test_from_dict_refuses_unknown_fields() -> None:
     with pytest.raises(InputError):
         snapshot_from_dict({"subject": "a", "captured_at": "2024-01-01", "nope": 1})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("summary", "a" * 10_001),
+        ("headline", "h" * 1_001),
+        ("skills", ["s" * 201]),
+        ("skills", [f"skill {i}" for i in range(501)]),
+    ],
+)
+def test_oversized_fields_are_refused_by_line_and_field(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    row = {"subject": "linkedin:long", "captured_at": "2025-01-01T00:00:00Z", field: value}
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_snapshots(path)
+    assert caught.value.line == 1
+    assert caught.value.field == field
+
+
+def test_the_longest_accepted_summary_is_kept_whole(tmp_path: Path) -> None:
+    row = {"subject": "linkedin:l", "captured_at": "2025-01-01T00:00:00Z", "summary": "w" * 10_000}
+    path = tmp_path / "ok.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (snapshot,) = read_snapshots(path)
+    assert snapshot.summary == "w" * 10_000

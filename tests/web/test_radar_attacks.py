@@ -462,11 +462,6 @@ def test_hostile_uploads_are_refused_cleanly(
         _no_server_paths(answer.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renown/radar/snapshots.py (not the radar web's): _parse_text bounds no text field, "
-    "so one 20 MB summary on one line is stored, and every prospect-list read loads it",
-)
 def test_a_twenty_megabyte_field_is_refused_with_its_line_and_field(platform: Any) -> None:
     data = (
         b'{"subject": "linkedin:long", "captured_at": "2025-01-01T00:00:00Z", "summary": "'
