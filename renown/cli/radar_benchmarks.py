@@ -32,15 +32,6 @@ CONCORDANCE_FLOOR: Final = 0.8
 """Held-out Harrell's C the time-to-move model must exceed on IBM attrition (measured 0.86
 without the tenure-derived columns)."""
 
-JOB_CHANGE_ROC_TIE: Final = (
-    "job change: ROC-AUC ties the plain logistic regression (0.795910 vs 0.795919 on the "
-    "70/30 split, seed 0) while PR-AUC, Brier and top-10% precision are better; the table has two "
-    "numeric columns and a handful of categorical ones, where a linear model is already near "
-    "the best ranking, and no principled change measured (stacking the parts with learned "
-    "weights: 0.7948) broke the tie"
-)
-"""The known, expected shortfall: printed by the benchmark, a strict xfail in the tests."""
-
 TENURE_COLUMNS: Final = (
     "YearsAtCompany",
     "YearsInCurrentRole",
@@ -106,12 +97,9 @@ class BenchmarkResults:
 
     @property
     def job_change_passed(self) -> bool:
-        """Beats gradient boosting, and is not worse than the logistic regression in Brier
-        score. Its ROC-AUC against the logistic regression is a known tie
-        (:data:`JOB_CHANGE_ROC_TIE`), reported but not failed."""
-        model = self.job_change.model.metrics
-        logistic = self.job_change.row("logistic regression").metrics
-        return self.job_change.beats()["gradient boosting"] and model.brier <= logistic.brier
+        """Beats both baselines (measured 0.7962 against the logistic regression's 0.7959: a
+        margin of 0.0002, far inside the split's noise, so a thin win, not a clear one)."""
+        return all(self.job_change.beats().values())
 
     @property
     def passed(self) -> bool:
@@ -127,8 +115,6 @@ class BenchmarkResults:
             out.append(comparison.table())
             for name, won in comparison.beats().items():
                 out.append(f"  {'beats' if won else 'does NOT beat'} {name}")
-            if comparison is self.job_change and not comparison.beats()["logistic regression"]:
-                out.append(f"  expected: {JOB_CHANGE_ROC_TIE}")
             out.append(f"  {'PASS' if passed else 'FAIL'}")
             out.append("")
         out.append(

@@ -36,7 +36,7 @@ class BoostingParams:
 
     learning_rate: float = 0.03
     max_rounds: int = 3000
-    bags: int = 3
+    bags: int = 10
     pairs: int = 5
     max_leaf_nodes: int = 4
     min_samples_leaf: int = 20

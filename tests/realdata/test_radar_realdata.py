@@ -16,7 +16,6 @@ from renown.cli.radar_benchmarks import (
     CONCORDANCE_FLOOR,
     IBM_AIM_BRIER,
     IBM_AIM_ROC_AUC,
-    JOB_CHANGE_ROC_TIE,
     ibm_comparison,
     ibm_concordance,
     job_change_comparison,
@@ -55,18 +54,13 @@ def test_ibm_attrition_beats_the_baselines_and_meets_the_aims(ibm: Comparison) -
     assert model.n == 2 * 1470 and model.positives == 2 * 237
 
 
-def test_job_change_beats_gradient_boosting_and_the_logistic_brier(
-    job_change: Comparison,
-) -> None:
-    assert job_change.beats()["gradient boosting"], job_change.table()
-    logistic = job_change.row("logistic regression").metrics
-    assert job_change.model.metrics.brier <= logistic.brier, job_change.table()
+def test_job_change_beats_both_baselines(job_change: Comparison) -> None:
+    # Against the logistic regression a thin win in ROC-AUC (0.796154 vs 0.795919, 10 bags;
+    # it was a tie, 0.795910, with 3), with PR-AUC, Brier and top-10% precision clearly better.
+    assert job_change.beats() == {"logistic regression": True, "gradient boosting": True}, (
+        job_change.table()
+    )
     assert job_change.model.metrics.n == 4016
-
-
-@pytest.mark.xfail(strict=True, reason=JOB_CHANGE_ROC_TIE)
-def test_job_change_beats_the_logistic_regression_in_roc_auc(job_change: Comparison) -> None:
-    assert job_change.beats()["logistic regression"], job_change.table()
 
 
 def test_ibm_time_to_move_concordance(data_home: Path) -> None:
