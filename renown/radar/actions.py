@@ -10,10 +10,14 @@ Who may do what, and why:
   predictions at once, a job that read their snapshots before stores none for them, and
   every list leaves them out (opted-out people are never listed).
 * **The policy** (whether members are told they are on the radar) is an administrator's.
+* **Erasing a prospect** (an outside person's request to be forgotten: they have no account
+  to ask from) is HR's or an administrator's, like erasing a member. Everything the radar
+  holds on them goes; a digest of their handle stays so that a later import skips them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Final
 
@@ -23,14 +27,16 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid, NotAllowed, NotFound
-from renown.core.roles import Role
+from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org.access import own_person
 from renown.radar.results import OUTREACH_STATUSES, OutreachStep, RadarPolicy
 from renown.store.tables.radar import (
+    RadarErasure,
     RadarOptOut,
     RadarOutreach,
     RadarPrediction,
     RadarSettings,
+    RadarSnapshot,
     RadarSubject,
 )
 
@@ -170,4 +176,65 @@ def opted_out_people(session: Session, org_id: int) -> set[int]:
     """Person ids of the organisation's members who opted out."""
     return set(
         session.scalars(sa.select(RadarOptOut.person_id).where(RadarOptOut.org_id == org_id))
+    )
+
+
+def handle_digest(key: str) -> str:
+    """The SHA-256 (hex) of a prospect's stored handle, all an erasure keeps of them."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def check_erase_prospect(
+    session: Session,
+    principal: Principal,
+    subject_id: int,
+    *,
+    now: datetime,
+    confirm: str | None = None,
+) -> None:
+    """Forget an external prospect: their snapshots, predictions, outreach and subject.
+
+    The audit entry names the subject's number, not the handle; ``radar_erasures`` keeps the
+    handle's digest so that the same person in a later import is skipped (and counted as
+    such), not quietly brought back.
+
+    Raises
+    ------
+    NotAllowed
+        The principal is neither HR nor an administrator.
+    NotFound
+        No such prospect in the organisation (members are erased with the person).
+    Invalid
+        ``confirm`` (the page's typed confirmation) is not the prospect's handle.
+    """
+    if principal.role not in PEOPLE_ADMIN_ROLES:
+        raise NotAllowed("HR and administrators erase a prospect")
+    subject = visible_prospect(session, principal, subject_id)
+    if confirm is not None and confirm.strip().casefold() != subject.key.casefold():
+        raise Invalid(f"type {subject.key} to confirm the erasure")
+    digest = handle_digest(subject.key)
+    for table in (RadarPrediction, RadarOutreach, RadarSnapshot):
+        session.execute(sa.delete(table).where(table.subject_id == subject.id))
+    session.delete(subject)
+    known = session.scalar(
+        sa.select(RadarErasure.id).where(
+            RadarErasure.org_id == principal.org_id, RadarErasure.key_digest == digest
+        )
+    )
+    if known is None:
+        session.add(RadarErasure(org_id=principal.org_id, key_digest=digest, at=now))
+    session.flush()
+    audit.append_by(
+        session, principal, "radar.erase", subject=f"radar_subject:{subject_id}", at=now
+    )
+
+
+def erased_digests(session: Session, org_id: int, digests: list[str]) -> set[str]:
+    """Which of ``digests`` belong to prospects erased on request."""
+    return set(
+        session.scalars(
+            sa.select(RadarErasure.key_digest).where(
+                RadarErasure.org_id == org_id, RadarErasure.key_digest.in_(digests)
+            )
+        )
     )

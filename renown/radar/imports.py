@@ -32,6 +32,7 @@ from renown.accounts.principal import Principal
 from renown.core.errors import InputError, NotAllowed
 from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org.identities import match_identities
+from renown.radar.actions import erased_digests, handle_digest
 from renown.radar.results import ImportSummary
 from renown.radar.snapshots import (
     ProfileSnapshot,
@@ -163,6 +164,17 @@ def do_store_snapshots(
     keys = subject_keys(
         session, org_id, snapshots, file=file, members=principal.role in PEOPLE_ADMIN_ROLES
     )
+    forgotten = erased_digests(
+        session, org_id, sorted({handle_digest(key) for key, person in keys.values() if not person})
+    )
+    if forgotten:
+        # Prospects erased on request stay erased: their rows are skipped, and counted.
+        erased_raws = {raw for raw, (key, _) in keys.items() if handle_digest(key) in forgotten}
+        skipped = [s for s in snapshots if s.subject in erased_raws]
+        snapshots = [s for s in snapshots if s.subject not in erased_raws]
+        keys = {raw: kept for raw, kept in keys.items() if raw not in erased_raws}
+    else:
+        skipped = []
     wanted = sorted({key for key, _ in keys.values()})
     subjects: dict[str, int] = {}
     for start in range(0, len(wanted), SAVED_BATCH):
@@ -217,12 +229,13 @@ def do_store_snapshots(
     members = {key for key, person in keys.values() if person is not None}
     summary = ImportSummary(
         file=file,
-        snapshots=len(snapshots),
+        snapshots=len(snapshots) + len(skipped),
         added=len(added),
         duplicates=len(snapshots) - len(added),
         new_subjects=new_subjects,
         members=len(members),
         prospects=len(set(keys.values())) - len(members),
+        erased=len(skipped),
     )
     audit.append_by(
         session,
@@ -234,6 +247,7 @@ def do_store_snapshots(
             "added": summary.added,
             "members": summary.members,
             "prospects": summary.prospects,
+            "erased": summary.erased,
         },
         at=now,
     )

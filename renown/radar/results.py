@@ -38,6 +38,8 @@ class ImportSummary:
     """Distinct subjects of the file who are people of the organisation."""
     prospects: int
     """Distinct subjects of the file known only by an external handle."""
+    erased: int = 0
+    """Snapshots skipped because their prospect was erased on request."""
 
 
 @dataclass(frozen=True)

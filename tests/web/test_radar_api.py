@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from renown.core.roles import Role
 from renown.store.tables.audit import AuditEntry
 from renown.store.tables.org import Person
-from renown.store.tables.radar import RadarSubject
+from renown.store.tables.radar import RadarOutreach, RadarSnapshot, RadarSubject
 
 
 def _jsonl(rows: list[dict[str, Any]]) -> bytes:
@@ -148,3 +148,67 @@ def test_the_list_page_filters_by_outreach_and_a_blank_choice_means_any(platform
     assert untouched.status_code == 200
     assert "linkedin:radar-test-ana" not in untouched.text
     assert page.get("/radar", params={"outreach": "bogus"}).status_code == 422
+
+
+def _subject_of(platform: Any, handle: str) -> int:
+    listed = platform.bearer(Role.HR).get("/api/v1/radar/prospects", params={"limit": 500})
+    return int(next(r["subject_id"] for r in listed.json()["items"] if r["handle"] == handle))
+
+
+PROSPECT_HANDLE = "linkedin:radar-test-ana"
+
+
+def test_an_erased_prospect_is_gone_and_a_later_import_skips_them(platform: Any) -> None:
+    _import(platform, Role.RECRUITER, _jsonl(PROSPECT))
+    subject_id = _subject_of(platform, PROSPECT_HANDLE)
+    platform.bearer(Role.RECRUITER).post(
+        f"/api/v1/radar/subjects/{subject_id}/outreach", json={"status": "watchlist", "note": ""}
+    )
+    refused = platform.bearer(Role.RECRUITER).delete(f"/api/v1/radar/subjects/{subject_id}")
+    assert refused.status_code == 403
+    erased = platform.bearer(Role.HR).delete(f"/api/v1/radar/subjects/{subject_id}")
+    assert erased.status_code == 204, erased.text
+    assert platform.bearer(Role.HR).get(f"/api/v1/radar/subjects/{subject_id}").status_code == 404
+    with platform.sessions() as session:
+        for table in (RadarSnapshot, RadarOutreach):
+            left = session.scalar(
+                sa.select(sa.func.count()).select_from(table).where(table.subject_id == subject_id)
+            )
+            assert left == 0, table
+        assert session.get(RadarSubject, subject_id) is None
+        entry = session.scalar(
+            sa.select(AuditEntry)
+            .where(AuditEntry.action == "radar.erase")
+            .order_by(AuditEntry.id.desc())
+        )
+        assert entry is not None and PROSPECT_HANDLE not in str(entry.payload)
+    again = _import(platform, Role.RECRUITER, _jsonl(PROSPECT))
+    assert again.status_code == 200, again.text
+    assert again.json()["added"] == 0 and again.json()["erased"] == 2
+    listed = platform.bearer(Role.HR).get("/api/v1/radar/prospects", params={"limit": 500})
+    assert PROSPECT_HANDLE not in [r["handle"] for r in listed.json()["items"]]
+
+
+def test_the_erase_form_wants_the_handle_typed(platform: Any) -> None:
+    handle = "linkedin:radar-test-bea"
+    _import(platform, Role.RECRUITER, _jsonl([{**row, "subject": handle} for row in PROSPECT]))
+    subject_id = _subject_of(platform, handle)
+    page = platform.browser(Role.HR)
+    shown = page.get(f"/radar/subjects/{subject_id}")
+    assert "data-erase" in shown.text
+    assert (
+        "data-erase"
+        not in platform.browser(Role.RECRUITER).get(f"/radar/subjects/{subject_id}").text
+    )
+    wrong = page.post(
+        f"/radar/subjects/{subject_id}/erase", data={"confirm_handle": "linkedin:someone-else"}
+    )
+    assert wrong.status_code == 422
+    assert page.get(f"/radar/subjects/{subject_id}").status_code == 200
+    done = page.post(
+        f"/radar/subjects/{subject_id}/erase",
+        data={"confirm_handle": handle},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert page.get(f"/radar/subjects/{subject_id}").status_code == 404

@@ -268,6 +268,7 @@ def test_every_radar_form_needs_the_csrf_token(platform: Any) -> None:
         (Role.RECRUITER, f"/radar/subjects/{prospect}/outreach", {"data": {"status": "hired"}}),
         (Role.EMPLOYEE, "/radar/me/opt-out", {"data": {"opted_out": "true"}}),
         (Role.ADMIN, "/radar/policy", {"data": {"members_see_radar": "true"}}),
+        (Role.HR, f"/radar/subjects/{prospect}/erase", {"data": {"confirm_handle": "x"}}),
     ]
     for role, url, body in forms:
         bare = platform.browser(role, with_csrf=False)

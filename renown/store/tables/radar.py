@@ -115,3 +115,17 @@ class RadarOptOut(Base):
     )
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RadarErasure(Base):
+    """An external prospect erased on request: the digest of their handle, so that a later
+    import of the same handle is skipped instead of bringing them back."""
+
+    __tablename__ = "radar_erasures"
+    __table_args__ = (sa.UniqueConstraint("org_id", "key_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    key_digest: Mapped[str] = mapped_column(sa.String(64))
+    """SHA-256 (hex) of the stored handle; the handle itself is not kept."""
+    at: Mapped[datetime] = mapped_column(default=utcnow)

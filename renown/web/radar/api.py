@@ -127,6 +127,14 @@ def record_outreach(
     return step
 
 
+@router.delete("/subjects/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
+def erase_prospect(subject_id: RowId, principal: PeopleAdmin, session: SessionDep) -> None:
+    """Erase an external prospect on their request: snapshots, predictions, outreach and the
+    subject go; a digest of the handle stays so that later imports skip them (HR, admins)."""
+    actions.check_erase_prospect(session, principal, subject_id, now=CLOCK.now())
+    session.commit()
+
+
 @router.post("/imports")
 async def import_snapshots(
     principal: Recruiting,

@@ -145,7 +145,9 @@ async def import_snapshots(
 
     def act() -> None:
         summary = check_import_snapshots(session, principal, data, name, now=CLOCK.now())
-        done.append(f"imported={summary.added}&duplicates={summary.duplicates}")
+        done.append(
+            f"imported={summary.added}&duplicates={summary.duplicates}&erased={summary.erased}"
+        )
 
     return await run_in_threadpool(
         form_action,
@@ -191,6 +193,7 @@ def _subject(
         "statuses": OUTREACH_STATUSES,
         "percent": present.percent,
         "error": error,
+        "may_erase": principal.role in PEOPLE_ADMIN_ROLES and detail.row.kind == "prospect",
     }
     return render(request, "radar_subject.html", context, status_code=status_code)
 
@@ -219,6 +222,28 @@ def record_outreach(
             session, principal, subject_id, status=status, note=note, now=CLOCK.now()
         ),
         done=f"/radar/subjects/{subject_id}?outreach={status}",
+        refused=lambda reason: _subject(
+            request, principal, session, subject_id, error=reason, status_code=422
+        ),
+    )
+
+
+@router.post("/radar/subjects/{subject_id}/erase")
+def erase_prospect(
+    request: Request,
+    subject_id: RowId,
+    principal: PeopleAdmin,
+    session: SessionDep,
+    confirm_handle: Annotated[str, Form(max_length=300), SINGLE_LINE] = "",
+) -> Response:
+    """Erase an external prospect on their request (HR, admins), once their handle is typed
+    to confirm; later imports skip them."""
+    return form_action(
+        session,
+        lambda: actions.check_erase_prospect(
+            session, principal, subject_id, now=CLOCK.now(), confirm=confirm_handle
+        ),
+        done="/radar?erased=1",
         refused=lambda reason: _subject(
             request, principal, session, subject_id, error=reason, status_code=422
         ),

@@ -14,6 +14,8 @@ Revises: 0109
 - ``radar_outreach``: outreach steps to prospects (watchlist, contacted, responded, hired)
   with notes.
 - ``radar_opt_outs``: members who are never scored or listed.
+- ``radar_erasures``: digests of external prospects' handles erased on request, so a later
+  import does not bring them back.
 """
 
 from __future__ import annotations
@@ -154,9 +156,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("radar_predictions", schema=None) as batch_op:
         batch_op.create_index("ix_radar_predictions_org", ["org_id", "job_id"])
+    op.create_table(
+        "radar_erasures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("key_digest", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        _org("radar_erasures"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_radar_erasures")),
+        sa.UniqueConstraint(
+            "org_id", "key_digest", name=op.f("uq_radar_erasures_org_id_key_digest")
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("radar_erasures")
     for table, index in (
         ("radar_predictions", "ix_radar_predictions_org"),
         ("radar_snapshots", "ix_radar_snapshots_subject"),
