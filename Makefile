@@ -68,7 +68,6 @@ load: $(STAMP)
 validate: $(STAMP) system-deps
 	@test -n "$$RENOWN_DATA_HOME" || { echo "make validate needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
 	$(BIN)/pytest -q -m realdata
-	$(BIN)/renown radar benchmark "$$RENOWN_DATA_HOME"
 
 ## make validity-docs: docs/validity.md, the validation tables of the public data sets
 ## (needs RENOWN_DATA_HOME; the same code path as the real-data tests).

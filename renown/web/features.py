@@ -24,7 +24,6 @@ from renown.web import (
     runs,
     talent,
     validity,
-    radar,
 )
 
 

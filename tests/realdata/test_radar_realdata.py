@@ -34,19 +34,24 @@ def test_benchmark_files_are_present_and_verified(data_home: Path) -> None:
 
 @pytest.fixture(scope="module")
 def ibm(data_home: Path) -> Comparison:
-    comparison = ibm_comparison(data_home)
-    print(comparison.table())
-    return comparison
+    return ibm_comparison(data_home)
 
 
 @pytest.fixture(scope="module")
 def job_change(data_home: Path) -> Comparison:
-    comparison = job_change_comparison(data_home)
-    print(comparison.table())
-    return comparison
+    return job_change_comparison(data_home)
 
 
-def test_ibm_attrition_beats_the_baselines_and_meets_the_aims(ibm: Comparison) -> None:
+def _show(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    """Print into make validate's log even under ``-q`` (the issue asks for the tables)."""
+    with capsys.disabled():
+        print(f"\n{text}")
+
+
+def test_ibm_attrition_beats_the_baselines_and_meets_the_aims(
+    ibm: Comparison, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _show(capsys, ibm.table())
     assert ibm.beats() == {"logistic regression": True, "gradient boosting": True}, ibm.table()
     model = ibm.model.metrics
     assert model.roc_auc > IBM_AIM_ROC_AUC, ibm.table()
@@ -54,7 +59,10 @@ def test_ibm_attrition_beats_the_baselines_and_meets_the_aims(ibm: Comparison) -
     assert model.n == 2 * 1470 and model.positives == 2 * 237
 
 
-def test_job_change_beats_both_baselines(job_change: Comparison) -> None:
+def test_job_change_beats_both_baselines(
+    job_change: Comparison, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _show(capsys, job_change.table())
     # Against the logistic regression a thin win in ROC-AUC (0.796154 vs 0.795919, 10 bags;
     # it was a tie, 0.795910, with 3), with PR-AUC, Brier and top-10% precision clearly better.
     assert job_change.beats() == {"logistic regression": True, "gradient boosting": True}, (
@@ -63,7 +71,7 @@ def test_job_change_beats_both_baselines(job_change: Comparison) -> None:
     assert job_change.model.metrics.n == 4016
 
 
-def test_ibm_time_to_move_concordance(data_home: Path) -> None:
+def test_ibm_time_to_move_concordance(data_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     concordance = ibm_concordance(data_home)
-    print(f"IBM attrition time to move: cross-validated concordance {concordance:.4f}")
+    _show(capsys, f"IBM attrition time to move: cross-validated concordance {concordance:.4f}")
     assert concordance > CONCORDANCE_FLOOR
