@@ -52,7 +52,7 @@ Step = Callable[[str], None]
 
 
 def _handles() -> list[str]:
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311
     return [
         f"linkedin:{rng.choice(FIRST)}-{rng.choice(LAST)}-{number:03d}"
         for number in range(PROSPECTS)
@@ -84,7 +84,8 @@ def seed_radar(
                 .where(Person.org_id == org_id, Person.left_on.is_(None))
                 .order_by(Person.employee_id)
             ).all()
-            sample = random.Random(SEED).sample(list(people), min(EMPLOYEES, len(people)))
+            pool = list(people)
+            sample = random.Random(SEED).sample(pool, min(EMPLOYEES, len(pool)))  # nosec B311
             transient = {
                 employee_id: RadarSubject(key=f"{PERSON_KEY}{pid}", person_id=pid)
                 for pid, employee_id in sample

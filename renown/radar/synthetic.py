@@ -206,7 +206,7 @@ def synthetic_histories(
         raise ValueError("end must be after start")
     snapshots: list[ProfileSnapshot] = []
     for subject in subjects:
-        rng = random.Random(f"{seed}:{subject}")
+        rng = random.Random(f"{seed}:{subject}")  # nosec B311
         facts = (org or {}).get(subject)
         snapshots.extend(_history(subject, rng, start, end, movers, facts))
     return snapshots
