@@ -56,6 +56,9 @@ def test_seeding_twice_adds_nothing(
     assert EventLake(settings.org_lake_dir("demo")).stats().rows == lake_rows
     assert counts["people"] == PEOPLE and lake_rows > 0
     assert counts["kudos"] > 0 and counts["feedback_items"] > 0 and counts["badge_awards"] > 0
+    # The recruiter signs in to a populated radar: histories, estimates, outreach under way.
+    assert counts["radar_snapshots"] > 0 and counts["radar_predictions"] > 0
+    assert counts["radar_outreach"] > 0
 
 
 def test_the_demo_is_scored_monthly_through_jobs(
