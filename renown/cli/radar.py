@@ -299,3 +299,65 @@ def benchmark(
         console.print(line, highlight=False)
     if not results.passed:
         raise typer.Exit(code=NOT_BEATEN)
+
+
+@radar_app.command("import")
+def import_snapshots(
+    slug: Annotated[str, typer.Argument(help="Organisation to import into.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Snapshots: a JSONL or CSV file, or a LinkedIn data export (folder or .zip)."
+        ),
+    ],
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            help="Whose LinkedIn export this is: employee id, e-mail or network:handle "
+            "(default: the export's primary e-mail address)."
+        ),
+    ] = None,
+    captured_at: Annotated[
+        str | None,
+        typer.Option(
+            "--captured-at",
+            help="When the export was downloaded (ISO 8601; default: its newest file's date).",
+        ),
+    ] = None,
+) -> None:
+    """Import profile snapshots into an organisation's radar, as HR would on the site
+    (idempotent: the same file twice adds nothing; a bad row refuses the whole file).
+
+    Folders (an unpacked LinkedIn export) can only be imported here: the site takes files.
+    """
+    from datetime import UTC, datetime
+
+    from renown.accounts.principal import Principal
+    from renown.cli.org import CLI_ACTOR, _transaction
+    from renown.core.errors import RenownError
+    from renown.core.roles import Role
+    from renown.org.actions import org_by_slug
+    from renown.radar.imports import do_store_snapshots
+    from renown.radar.snapshots import read_snapshots
+
+    now = datetime.now(UTC)
+    when = None
+    if captured_at is not None:
+        try:
+            when = datetime.fromisoformat(captured_at)
+        except ValueError:
+            raise _fail(f"--captured-at {captured_at!r} is not an ISO 8601 time") from None
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    try:
+        snapshots = read_snapshots(path, captured_at=when, subject=subject, now=now)
+        with _transaction() as session:
+            org = org_by_slug(session, slug)
+            importer = Principal(0, org.id, Role.ADMIN, None, CLI_ACTOR)
+            summary = do_store_snapshots(session, importer, snapshots, file=path.name, now=now)
+    except RenownError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"{path}: {summary.snapshots:,} snapshots read, {summary.added:,} added, "
+        f"{summary.duplicates:,} already held, {summary.erased:,} of erased prospects skipped "
+        f"({summary.members} members, {summary.prospects} prospects)"
+    )
