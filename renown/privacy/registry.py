@@ -445,6 +445,10 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
     "radar_settings": "an organisation's setting (who set it is in the audit log)",
     "radar_snapshots": "reached through its radar subject (exported and erased with it)",
     "radar_predictions": "reached through its radar subject (exported and erased with it)",
+    "radar_erasures": (
+        "a SHA-256 of the handle of an external prospect erased on request, kept so a later"
+        " import skips them; no person row, nothing to export"
+    ),
     "scoring_runs": "a run's parameters and counts (its snapshots name people)",
     "feedback_ratings": "reached through its feedback item (exported and erased with it)",
     "sign_in_throttle": (

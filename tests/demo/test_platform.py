@@ -71,7 +71,10 @@ def test_the_demo_is_scored_monthly_through_jobs(
         assert all(0 < r.people_matched == r.people_scored <= PEOPLE for r in runs)
         assert runs[0].input_events < runs[-1].input_events
         jobs = session.scalars(sa.select(Job).order_by(Job.id)).all()
-        assert [j.kind for j in jobs] == ["ingest", "recognition"] + ["scoring"] * len(runs)
+        # ... and once the histories are stored, the recruiter radar is scored by its job.
+        assert [j.kind for j in jobs] == ["ingest", "recognition"] + ["scoring"] * len(runs) + [
+            "radar"
+        ]
         assert {j.status for j in jobs} == {"done"}
         public = session.scalar(sa.select(sa.func.count()).where(Person.public_profile.is_(True)))
     assert demo.runs == len(runs) >= 3

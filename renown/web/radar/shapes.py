@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from renown.radar.results import OutreachStatus
-from renown.web.params import MULTI_LINE
+from renown.web.params import MULTI_LINE, Flag
 
 
 class OutreachIn(BaseModel):
@@ -26,7 +26,7 @@ class OptOutIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    opted_out: bool = Field(description="true: never scored or listed by the radar")
+    opted_out: Flag = Field(description="true: never scored or listed by the radar")
 
 
 class PolicyIn(BaseModel):
@@ -34,6 +34,6 @@ class PolicyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    members_see_radar: bool = Field(
+    members_see_radar: Flag = Field(
         description="whether members are told that the radar follows their profile"
     )
