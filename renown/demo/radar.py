@@ -38,6 +38,9 @@ PROSPECTS: Final = 150
 EMPLOYEES: Final = 400
 """Employees with a history: enough to fit the model, few enough to score in seconds."""
 HISTORY_DAYS: Final = 900
+PENDING: Final = 0.35
+"""Share of the movers whose move comes after the demo's last day: they are in the middle
+of their burst of edits when the recruiter looks, as the people a radar finds would be."""
 SEED: Final = 11
 FIRST: Final = ("ana", "ben", "chen", "dara", "eli", "fatima", "gus", "hana", "ivan", "jo")
 LAST: Final = ("silva", "okafor", "li", "novak", "haddad", "kim", "berg", "ross", "diaz", "sato")
@@ -92,7 +95,12 @@ def seed_radar(
             }
             facts = org_facts(session, org_id, transient, DEFAULT_END)
             snapshots = synthetic_histories(
-                [*transient, *_handles()], start=start, end=DEFAULT_END, seed=SEED, org=facts
+                [*transient, *_handles()],
+                start=start,
+                end=DEFAULT_END,
+                seed=SEED,
+                org=facts,
+                pending=PENDING,
             )
             do_store_snapshots(session, hr, snapshots, file="demo-snapshots.jsonl", now=DEFAULT_END)
     if scored is None:

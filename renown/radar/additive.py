@@ -76,10 +76,16 @@ def integer_codes(encoding: Encoding, codes: FloatArray) -> IntArray:
 
 
 def _code_values(n_codes: int) -> FloatArray:
-    """The booster's input for each table index: the code itself, NaN for the last one."""
-    values = np.arange(n_codes, dtype=np.float64)
-    values[-1] = np.nan
-    return values
+    """The booster's input for each table index: the index itself, the missing bin (the last
+    index) included. Missing goes in as an ordinary code rather than NaN: scikit-learn's
+    binning refuses a column with no value at all in the rows it bins after its early-stopping
+    split, and a rare feature (six rows in four hundred) can leave exactly that."""
+    return np.arange(n_codes, dtype=np.float64)
+
+
+def booster_input(encoding: Encoding, codes: FloatArray) -> FloatArray:
+    """Coded rows as the boosters see them (:func:`_code_values`)."""
+    return integer_codes(encoding, codes).astype(np.float64)
 
 
 def fit_boosted(
@@ -146,7 +152,7 @@ def _fit_bags(
             n_iter_no_change=params.n_iter_no_change,
             random_state=random_state + 7919 * bag,
         )
-        fitted.append(booster.fit(codes, y))
+        fitted.append(booster.fit(booster_input(encoding, codes), y))
     return fitted
 
 

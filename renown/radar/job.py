@@ -356,7 +356,7 @@ def fit_and_predict(
     backtested = summary["backtest"]
     auc = backtested["roc_auc"]
     summary["message"] = (
-        f"Fitted on {rows.height} labelled rows ({positives} moves within {HORIZON_DAYS} days)."
+        f"Fitted on {rows.height:,} labelled rows ({positives:,} moves within {HORIZON_DAYS} days)."
         + (
             f" Tested on later history it ranked a mover above a stayer {auc:.0%} of the time"
             " (ROC-AUC; 50% is chance)."

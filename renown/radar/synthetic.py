@@ -190,6 +190,7 @@ def synthetic_histories(
     seed: int,
     movers: float = 0.2,
     org: Mapping[str, OrgFacts] | None = None,
+    pending: float = 0.0,
 ) -> list[ProfileSnapshot]:
     """Snapshot histories between ``start`` and ``end`` (aware datetimes), by subject.
 
@@ -197,7 +198,10 @@ def synthetic_histories(
     then (the organisation's records and the profile agree).
 
     About ``movers`` of the subjects change company once, between 150 days after ``start``
-    and 20 days before ``end``. Captures come roughly monthly (a few days either way, one in
+    and 20 days before ``end``; a share ``pending`` of them moves 20 to 150 days *after*
+    ``end`` instead, so the history ends inside their burst of edits with the move not yet
+    seen: the people a radar exists to find (a demo without them shows only people who have
+    already moved or never will). Captures come roughly monthly (a few days either way, one in
     ten missed). Subjects with organisation facts work at :data:`ORGANISATION`, with their
     role start taken from ``in_role_days`` (as of ``end``) when given. Deterministic for a
     seed.
@@ -208,7 +212,7 @@ def synthetic_histories(
     for subject in subjects:
         rng = random.Random(f"{seed}:{subject}")  # nosec B311
         facts = (org or {}).get(subject)
-        snapshots.extend(_history(subject, rng, start, end, movers, facts))
+        snapshots.extend(_history(subject, rng, start, end, movers, facts, pending))
     return snapshots
 
 
@@ -229,6 +233,7 @@ def _history(
     end: datetime,
     movers: float,
     facts: OrgFacts | None,
+    pending: float = 0.0,
 ) -> list[ProfileSnapshot]:
     family = rng.choice(FAMILIES)
     level = rng.randrange(len(family.ladder) - 1)
@@ -253,7 +258,13 @@ def _history(
     )
     span = (end - start).days
     moves = rng.random() < movers and span > 200
-    move_at = start + timedelta(days=rng.uniform(150, span - 20)) if moves else None
+    move_at: datetime | None = None
+    if moves:
+        # No draw for ``pending`` unless asked, so existing seeds give the same histories.
+        if pending and rng.random() < pending:
+            move_at = end + timedelta(days=rng.uniform(20, 150))
+        else:
+            move_at = start + timedelta(days=rng.uniform(150, span - 20))
     # A burst window: before the move for movers; a false alarm for some who stay.
     burst: tuple[datetime, datetime] | None = None
     if move_at is not None:

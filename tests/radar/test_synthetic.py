@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Self
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -88,3 +88,26 @@ def test_a_classifier_learns_the_signal_in_a_backtest() -> None:
     aucs = [fold.metrics.roc_auc for fold in folds]
     assert float(np.mean(aucs)) > 0.6
     assert min(aucs) > 0.5
+
+
+def test_pending_movers_end_inside_their_burst_with_the_move_unseen() -> None:
+    subjects = [f"linkedin:pending-{i:03d}" for i in range(200)]
+    start, end = datetime(2024, 1, 1, tzinfo=UTC), datetime(2026, 6, 30, tzinfo=UTC)
+    plain = synthetic_histories(subjects, start=start, end=end, seed=5, movers=0.3)
+    assert plain == synthetic_histories(
+        subjects, start=start, end=end, seed=5, movers=0.3, pending=0.0
+    ), "pending=0 must not change existing histories"
+    ahead = synthetic_histories(subjects, start=start, end=end, seed=5, movers=0.3, pending=1.0)
+
+    def movers(history: list[Any]) -> set[str]:
+        return {c.subject for c in detect_changes(history) if c.kind is ChangeKind.COMPANY_CHANGED}
+
+    assert movers(ahead) < movers(plain), "every mover's move falls after the history"
+    recent = end - timedelta(days=90)
+    busy_plain = sum(
+        1 for c in detect_changes(plain) if c.at >= recent and c.kind != "connections_jump"
+    )
+    busy_ahead = sum(
+        1 for c in detect_changes(ahead) if c.at >= recent and c.kind != "connections_jump"
+    )
+    assert busy_ahead > busy_plain, "the last months hold the pending movers' bursts"

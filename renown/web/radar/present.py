@@ -63,7 +63,7 @@ def reasons_chart(prediction: Prediction | None) -> dict[str, Any] | None:
                     "type": "nominal",
                     "title": None,
                     "sort": None,
-                    "axis": {"labelLimit": 150},
+                    "axis": {"labelLimit": 230},
                 },
                 "x": {
                     "field": "contribution",
