@@ -175,6 +175,7 @@ def backtest(
     *,
     folds: int = 3,
     horizon_days: int | None = None,
+    min_class: int = 1,
 ) -> list[BacktestFold]:
     """Rolling-origin evaluation: ``folds`` test periods, each trained on everything before.
 
@@ -182,7 +183,9 @@ def backtest(
     block ``k`` (1-based) and trains on the cutoffs whose labels end before it (see
     :func:`time_split`). A fold whose training rows hold one class only (nothing to learn)
     or whose test rows hold one class only (ROC-AUC undefined) is skipped, so the answer may
-    hold fewer folds than asked.
+    hold fewer folds than asked. ``min_class`` raises the bar for training rows: a fold
+    whose training rows hold fewer rows of either class is skipped too (an early period with
+    two moves teaches nothing, and a cross-fitted model cannot even be fitted on it).
     """
     from renown.radar.evaluation import binary_metrics
 
@@ -199,7 +202,7 @@ def backtest(
         test_to = cutoffs[int(block[-1])]
         train, test = time_split(rows, test_from, horizon_days=horizon)
         test = test.filter(pl.col("cutoff") <= test_to)
-        if not _two_classes(train) or not _two_classes(test):
+        if not _two_classes(train, min_class) or not _two_classes(test):
             continue
         model = make_model()
         model.fit(train.select(FEATURE_COLUMNS), train[LABEL].to_numpy().astype(np.int64))
@@ -219,8 +222,11 @@ def backtest(
     return results
 
 
-def _two_classes(rows: pl.DataFrame) -> bool:
-    return rows.height > 0 and rows[LABEL].n_unique() == 2
+def _two_classes(rows: pl.DataFrame, at_least: int = 1) -> bool:
+    if rows.height == 0 or rows[LABEL].n_unique() != 2:
+        return False
+    positives = int(rows[LABEL].sum())
+    return min(positives, rows.height - positives) >= at_least
 
 
 def _positive_probability(raw: Any) -> npt.NDArray[np.float64]:

@@ -54,6 +54,8 @@ from renown.store.tables.talent import PerformanceRating, TalentProfile
 
 MIN_POSITIVES: Final = 30
 """Fewest labelled moves the model is fitted on; below, the radar shows no probability."""
+MIN_FOLD_CLASS: Final = 10
+"""Fewest moves (and stays) a backtest fold trains on; earlier folds are skipped."""
 STEP_DAYS: Final = 30
 FOLDS: Final = 3
 MAX_TRAINING_ROWS: Final = 8_000
@@ -305,7 +307,13 @@ def fit_and_predict(
     rows = _cap(rows)
     report("testing the model on the organisation's own history", 0.35)
     kept: list[np.ndarray] = []
-    folds = backtest(rows, lambda: _Filled(kept), folds=FOLDS, horizon_days=HORIZON_DAYS)
+    folds = backtest(
+        rows,
+        lambda: _Filled(kept),
+        folds=FOLDS,
+        horizon_days=HORIZON_DAYS,
+        min_class=MIN_FOLD_CLASS,
+    )
     held_p: list[np.ndarray] = []
     held_y: list[np.ndarray] = []
     for fold, probability in zip(folds, kept, strict=False):

@@ -117,3 +117,23 @@ def test_backtest_folds_train_before_they_test() -> None:
 def test_backtest_with_too_few_cutoffs_or_one_class_is_empty() -> None:
     assert backtest(_rows(_monthly("a", 24)), _Fake) == []  # nobody moves
     assert backtest(training_rows([], []), _Fake) == []
+
+
+def test_a_fold_with_too_few_moves_to_learn_from_is_skipped() -> None:
+    snaps = [s for i in range(12) for s in _monthly(f"p{i}", 48, move_month=8 + 3 * i)]
+    rows = _rows(snaps)
+    fitted: list[int] = []
+
+    class Counting:
+        def fit(self, X: pl.DataFrame, y: Any) -> Counting:
+            fitted.append(int(np.sum(y)))
+            return self
+
+        def predict_proba(self, X: pl.DataFrame) -> Any:
+            return np.full((X.height, 2), 0.5)
+
+    every = backtest(rows, Counting, folds=3)
+    fitted.clear()
+    strict = backtest(rows, Counting, folds=3, min_class=30)
+    assert len(strict) < len(every)
+    assert all(moves >= 30 for moves in fitted)
