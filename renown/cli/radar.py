@@ -338,7 +338,7 @@ def import_snapshots(
     from renown.core.roles import Role
     from renown.org.actions import org_by_slug
     from renown.radar.imports import do_store_snapshots
-    from renown.radar.snapshots import read_snapshots
+    from renown.radar.reading import read_snapshots
 
     now = datetime.now(UTC)
     when = None

@@ -1,6 +1,6 @@
 """Importing profile snapshots into the organisation's radar: all or nothing, idempotent.
 
-Every file is read by :func:`renown.radar.snapshots.read_snapshots` (JSONL, CSV, a LinkedIn
+Every file is read by :func:`renown.radar.reading.read_snapshots` (JSONL, CSV, a LinkedIn
 data-export folder or zip), which names file, line and field on bad input and returns every
 snapshot or none. Each subject is then matched the way uploads of events are
 (:func:`renown.org.identities.match_identities`: the org chart's identities, sign-in
@@ -33,10 +33,10 @@ from renown.core.errors import InputError, NotAllowed
 from renown.core.roles import PEOPLE_ADMIN_ROLES, Role
 from renown.org.identities import match_identities
 from renown.radar.actions import erased_digests, handle_digest
+from renown.radar.reading import read_snapshots
 from renown.radar.results import ImportSummary
 from renown.radar.snapshots import (
     ProfileSnapshot,
-    read_snapshots,
     snapshot_key,
     snapshot_to_dict,
 )

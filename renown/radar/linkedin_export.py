@@ -4,8 +4,8 @@ A member's own data download is the richest snapshot renown may use: the profile
 position with its dates (so a career history becomes dated title and company changes) and
 the skills. Only the files in :data:`EXPORT_FILES` are read; a zip is unpacked under explicit
 limits (members, total size, no absolute or ``..`` paths), counted while reading. Split from
-:mod:`renown.radar.snapshots`, which holds the snapshot type, the row rules shared by every
-format, and :func:`~renown.radar.snapshots.read_snapshots`, which calls :func:`read_export`.
+:mod:`renown.radar.snapshots`, which holds the snapshot type and the row rules shared by
+every format; :func:`~renown.radar.reading.read_snapshots` calls :func:`read_export`.
 """
 
 from __future__ import annotations

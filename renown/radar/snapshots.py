@@ -3,8 +3,9 @@
 A snapshot names its subject (an employee id of the organisation, or an external handle
 such as ``linkedin:jane-doe``), when it was captured, and the fields recruiters read.
 ``None`` means *not in this snapshot* (unknown), never *empty*: a field that was not
-captured is not a change. Readers (JSONL, CSV, a LinkedIn data-export folder or zip) name
-file, line and field on bad input and return every snapshot or none.
+captured is not a change. The JSONL and CSV readers here (and
+:mod:`renown.radar.linkedin_export`; :func:`renown.radar.reading.read_snapshots` picks one)
+name file, line and field on bad input and return every snapshot or none.
 
 renown never scrapes a site: snapshots come from data members share (their own LinkedIn
 data download) and from renown's own profile pages, so the readers only parse files.
@@ -107,67 +108,6 @@ _SPACES = re.compile(r"\s+")
 # --------------------------------------------------------------------------- public API
 
 
-def read_snapshots(
-    path: Path,
-    *,
-    captured_at: datetime | None = None,
-    subject: str | None = None,
-    now: datetime | None = None,
-) -> list[ProfileSnapshot]:
-    """Every snapshot in ``path``, or :class:`InputError` naming file, line and field.
-
-    ``path`` is a ``.jsonl``/``.ndjson`` file (one JSON object per line), a ``.csv``/``.tsv``
-    file (header required; comma, semicolon or tab, as the header line uses), or a LinkedIn
-    data export (its folder or its ``.zip``). Keys and columns: ``subject`` (or ``person``,
-    ``handle``, ``employee_id``, ``email``), ``captured_at``, ``headline``, ``title``,
-    ``company``, ``location``, ``skills`` (a list, or one text with ``;`` between skills),
-    ``summary``, ``photo``, ``connections`` (or ``followers``), ``open_to_work`` (true/false,
-    yes/no, 1/0) and ``title_since``; any other key is kept in ``extra``. Names are matched
-    ignoring case, spaces and hyphens (``Captured At`` is ``captured_at``).
-
-    Times are ISO 8601; **a time without an offset is UTC** (exports and spreadsheets rarely
-    say, and UTC is what the rest of renown stores). A capture time more than
-    :data:`FUTURE_TOLERANCE` after ``now`` (default: the wall clock) is refused.
-
-    ``subject`` and ``captured_at`` fill rows that lack them. A LinkedIn export has no
-    subject of its own: the caller names it, or the export's primary e-mail address
-    (``Email Addresses.csv``) is used; its capture time defaults to the newest file date in
-    the export. Besides the current profile, an export yields one snapshot per position
-    (captured when it started, title and company only), so the position history becomes
-    title and company changes dated when they happened.
-
-    All or nothing: a file with one bad row returns nothing. Identical rows are read once
-    (importing a file twice adds nothing); two different snapshots of one subject at the
-    same instant are refused, since neither can be trusted over the other.
-    """
-    clock = now if now is not None else datetime.now(UTC)
-    if captured_at is not None:
-        captured_at = _aware(captured_at)
-    suffix = path.suffix.lower()
-    if suffix == ".zip" or path.is_dir():
-        from renown.radar.linkedin_export import read_export  # it builds on this module
-
-        snapshots = read_export(path, captured_at=captured_at, subject=subject)
-    elif suffix in {".jsonl", ".ndjson"}:
-        snapshots = _read_jsonl(_read_bytes(path), str(path), captured_at, subject)
-    elif suffix in {".csv", ".tsv", ".txt"}:
-        snapshots = _read_csv(_read_bytes(path), str(path), captured_at, subject, suffix)
-    else:
-        raise InputError(
-            str(path),
-            "is not a snapshot file: expected .jsonl, .ndjson, .csv, .tsv, a LinkedIn "
-            "export folder or its .zip",
-        )
-    for snapshot in snapshots:
-        if snapshot.captured_at > clock + FUTURE_TOLERANCE:
-            raise InputError(
-                snapshot.source or str(path),
-                f"captured_at {snapshot.captured_at.isoformat()} is in the future",
-                field="captured_at",
-            )
-    return snapshots
-
-
 def snapshot_key(s: ProfileSnapshot) -> str:
     """A stable sha256 (hex) over the subject, the capture time and every content field.
 
@@ -228,7 +168,7 @@ def _canonical_key(name: str) -> str:
     return _SPACES.sub("_", name.strip().lower().replace("-", "_"))
 
 
-def _aware(when: datetime) -> datetime:
+def as_aware(when: datetime) -> datetime:
     """``when`` in UTC; a naive time is taken to be UTC already."""
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
@@ -237,11 +177,11 @@ def _aware(when: datetime) -> datetime:
 
 def _parse_time(value: object, where: _Where, name: str) -> datetime:
     if isinstance(value, datetime):
-        when = _aware(value)
+        when = as_aware(value)
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         try:
-            when = _aware(datetime.fromisoformat(text))
+            when = as_aware(datetime.fromisoformat(text))
         except ValueError:
             where.fail(f"{text!r} is not an ISO 8601 date or time (2024-03-01T09:30:00Z)", name)
     else:
@@ -461,7 +401,8 @@ def _split_keys(
 # --------------------------------------------------------------------------- JSONL and CSV
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, refused over :data:`MAX_FILE_BYTES` before a byte is read."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -507,9 +448,10 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return result
 
 
-def _read_jsonl(
+def read_jsonl(
     data: bytes, source: str, captured: datetime | None, subject: str | None
 ) -> list[ProfileSnapshot]:
+    """The snapshots of a JSONL file, one object per line; ``source`` names it in errors."""
     text = decode_text(data, source)
     snapshots: list[ProfileSnapshot] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -547,9 +489,10 @@ def _delimiter(data: bytes, suffix: str) -> str:
     return ","
 
 
-def _read_csv(
+def read_csv(
     data: bytes, source: str, captured: datetime | None, subject: str | None, suffix: str
 ) -> list[ProfileSnapshot]:
+    """The snapshots of a delimited file with a header line; ``suffix`` picks the delimiter."""
     records = read_records(data, source=source, delimiter=_delimiter(data, suffix))
     header = next(records)
     names = [cell.strip() for cell in header.cells]

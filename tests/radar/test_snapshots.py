@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from renown.core.errors import InputError
+from renown.radar.reading import read_snapshots
 from renown.radar.snapshots import (
     MAX_EXPORT_BYTES,
     ProfileSnapshot,
-    read_snapshots,
     snapshot_from_dict,
     snapshot_key,
     snapshot_to_dict,
