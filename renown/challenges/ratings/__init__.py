@@ -1,0 +1,1 @@
+"""Skill ratings from ranked contests (pure: no database)."""
