@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from renown.jobs.queue import JobQueue
 from renown.jobs.runner import JobContext, JobKinds, run_job
-from renown.jobs.tasks import build_queue
+from renown.jobs.tasks import Periodic, build_queue
 from renown.settings import Settings
 
 __all__ = ["JobContext", "execute_job", "make_queue"]
@@ -49,4 +49,10 @@ def execute_job(settings: Settings, sessions: sessionmaker[Session], job_id: int
 def make_queue(settings: Settings, *, sessions: sessionmaker[Session] | None = None) -> JobQueue:
     """The job queue of this installation, running every kind of job (see
     :func:`renown.jobs.tasks.build_queue`)."""
-    return build_queue(settings, _kinds, sessions=sessions)
+    return build_queue(settings, _kinds, sessions=sessions, periodic=_periodic())
+
+
+def _periodic() -> list[Periodic]:
+    from renown.challenges.job import TICK_EVERY_MINUTES, tick_challenges
+
+    return [Periodic("renown.challenges.tick", TICK_EVERY_MINUTES, tick_challenges)]

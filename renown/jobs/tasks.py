@@ -7,7 +7,9 @@ function giving them when a job first runs: the work of a kind may pull in a who
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from huey import Huey, crontab
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,17 +26,32 @@ RUN_JOB_TASK = "renown.run_job"
 SWEEP_TASK = "renown.sweep"
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """Work a worker's scheduler runs every few minutes, beside the sweep.
+
+    Packages above the queue write it (the challenges' phase tick); :mod:`renown.worker`
+    hands it in, as it hands in the kinds of job, so the queue still knows no feature.
+    """
+
+    name: str
+    every_minutes: int
+    run: Callable[[sessionmaker[Session], datetime], object]
+
+
 def build_queue(
     settings: Settings,
     kinds: Callable[[], JobKinds],
     *,
     sessions: sessionmaker[Session] | None = None,
+    periodic: Sequence[Periodic] = (),
 ) -> JobQueue:
     """Huey on ``settings.database`` with the job runner registered for ``kinds``.
 
     In immediate mode (``settings.jobs_immediate``) huey keeps its queue in memory and runs
     each job when it is submitted; otherwise jobs wait in the ``huey_*`` tables for a worker.
-    ``sessions`` lets the web app share its connection pool with the jobs it starts.
+    ``sessions`` lets the web app share its connection pool with the jobs it starts;
+    ``periodic`` is scheduled like the sweep.
     """
     factory = sessions if sessions is not None else session_factory(make_engine(settings.database))
     huey = Huey(
@@ -55,4 +72,13 @@ def build_queue(
     # Run by every worker's scheduler (consumers started with ``periodic=True``); sweeping
     # twice at once is harmless, as both only fail or delete what is already abandoned.
     huey.periodic_task(crontab(minute=f"*/{SWEEP_EVERY_MINUTES}"), name=SWEEP_TASK)(sweep_now)
+    for work in periodic:
+        _schedule(huey, factory, work)
     return JobQueue(settings=settings, huey=huey, sessions=factory, run_task=task)
+
+
+def _schedule(huey: Huey, sessions: sessionmaker[Session], work: Periodic) -> None:
+    def run_now() -> None:
+        work.run(sessions, datetime.now(UTC))
+
+    huey.periodic_task(crontab(minute=f"*/{work.every_minutes}"), name=work.name)(run_now)
