@@ -107,14 +107,14 @@ def _lines(session: Session, query: sa.Select[PrizeLedgerEntry]) -> list[LedgerL
             sa.select(Challenge.id, Challenge.title).where(
                 Challenge.id.in_({r.challenge_id for r in rows})
             )
-        ).tuples()
+        ).all()
     )
     names = dict(
         session.execute(
             sa.select(MemberProfile.account_id, MemberProfile.display_name).where(
                 MemberProfile.account_id.in_({r.account_id for r in rows})
             )
-        ).tuples()
+        ).all()
     )
     return [
         LedgerLine(

@@ -67,7 +67,7 @@ def member_names(session: Session, account_ids: set[int] | list[int]) -> dict[in
             sa.select(MemberProfile.account_id, MemberProfile.display_name).where(
                 MemberProfile.account_id.in_(set(account_ids))
             )
-        ).tuples()
+        ).all()
     )
     return {a: found.get(a, f"member {a}") for a in account_ids}
 
@@ -88,7 +88,7 @@ def _summaries(
             sa.select(ChallengeRegistration.challenge_id, sa.func.count())
             .where(ChallengeRegistration.challenge_id.in_(ids))
             .group_by(ChallengeRegistration.challenge_id)
-        ).tuples()
+        ).all()
     )
     mine = set(
         session.scalars(
@@ -344,7 +344,7 @@ def reviews_for(
             sa.select(ChallengeSubmission.id, ChallengeSubmission.account_id).where(
                 ChallengeSubmission.id.in_([r.submission_id for r in reviews])
             )
-        ).tuples()
+        ).all()
     )
     names = member_names(session, set(authors.values())) if runner else {}
     return [
@@ -425,7 +425,7 @@ def final_results(session: Session, principal: Principal, challenge_id: int) -> 
             sa.select(ChallengeSubmission.id, ChallengeSubmission.submitted_at).where(
                 ChallengeSubmission.id.in_([r.submission_id for r in rows if r.submission_id])
             )
-        ).tuples()
+        ).all()
     )
     names = member_names(session, {r.account_id for r in rows})
     metric = Metric(challenge.metric) if challenge.metric else None
