@@ -238,12 +238,11 @@ def test_late_reviews_hold_the_challenge_in_review_and_shift_the_appeals_window(
     assert _phase(db, cid, APPEALS) is Phase.REVIEW
     late = APPEALS + 2 * DAY
     assert _phase(db, cid, late) is Phase.REVIEW
-    with transaction(db) as session:
-        # A reviewer who already reviewed cannot change it after the deadline; the late one can.
-        with pytest.raises(Invalid, match="closed"):
-            reviews.check_review(
-                session, c.reviewer, cid, receipt.submission_id, answers=WEAK, comment="", now=late
-            )
+    # A reviewer who already reviewed cannot change it after the deadline; the late one can.
+    with transaction(db) as session, pytest.raises(Invalid, match="closed"):
+        reviews.check_review(
+            session, c.reviewer, cid, receipt.submission_id, answers=WEAK, comment="", now=late
+        )
     with transaction(db) as session:
         reviews.check_review(
             session,

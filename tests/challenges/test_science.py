@@ -90,9 +90,7 @@ def test_the_private_board_decides_and_stays_hidden_until_then(
         )
     with db() as session:
         public = queries.leaderboard(session, m1, cid, SUBMISSION, private=False)
-        assert [row.member for row in public][0] == queries.member_names(session, [m2.account_id])[
-            m2.account_id
-        ]
+        assert public[0].member == queries.member_names(session, [m2.account_id])[m2.account_id]
         for early in (m0, m1, c.sponsor):
             with pytest.raises(NotAllowed):
                 queries.leaderboard(session, early, cid, SUBMISSION, private=True)
