@@ -23,7 +23,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from bench import peers, report, talent, web
+from bench import peers, ratings, report, talent, web
 from bench.synth import AS_OF, SynthSpec, scan_lake, synth_events, write_lake
 from renown.graph import InteractionGraph, build_graph
 from renown.prominence.measures.pagerank import pagerank_run, transition_operator, warm_up
@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=900.0, help="end-to-end limit (s)")
-    parser.add_argument("--only", choices=["web", "talent"], help="run only this section")
+    parser.add_argument(
+        "--only", choices=["web", "talent", "ratings"], help="run only this section"
+    )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": _machine()}
     if args.only == "web":
@@ -49,6 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.only == "talent":
         results["talent"] = talent.run()
         report.write_json(results, OUT.with_name("results-talent.json"))
+        return
+    if args.only == "ratings":
+        results["ratings"] = ratings.run()
+        report.write_json(results, OUT.with_name("results-ratings.json"))
         return
     report.note(
         f"renown bench - {results['machine']['cpus']} cores, numba "
@@ -72,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
             lake, args.timeout, "end-to-end", spec, trend_days=30
         )
     results["talent"] = talent.run()
+    results["ratings"] = ratings.run()
     results["web"] = web.run()
     results["machine"]["load_end"] = os.getloadavg()
     report.write_json(results, OUT)

@@ -33,7 +33,7 @@ ELO_START: Final = 1500.0
 """Rating of a newcomer."""
 ELO_SCALE: Final = 400.0
 """A difference of this many points means 10:1 odds (the classical Elo scale)."""
-ELO_K: Final = 200.0
+ELO_K: Final = 400.0
 """Largest change in one contest, measured on the validation split of the training contests
 (docs/challenges-ratings.md): the classical 32 of two-player chess learns far too slowly
 when a contest is one game a year's worth of opponents long."""

@@ -11,7 +11,8 @@ likely to exceed, so a newcomer with one lucky contest is not shown above a memb
 long record. It is mapped to a friendly scale by :func:`display_rating`:
 ``1000 + 40 * (mu - 3 sigma)``, so a newcomer (``mu`` 25, ``sigma`` 25/3) shows 1000, a
 member starts above it only after results have shrunk their uncertainty, and one ``beta``
-(a contest's typical luck, 25/6) is about 167 points.
+(a contest's typical luck, 25/3 with the chosen parameters) is about 330 points. On the
+Codeforces standings the displayed ratings run from about -1,650 to 4,900 (median 350).
 """
 
 from __future__ import annotations

@@ -144,7 +144,9 @@ def _parse(data: bytes, source: str, delimiter: str) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         _locate_malformed(data, source, delimiter)  # raises the strict reader's located error
         raise InputError(source, f"is not well-formed delimited text: {exc}") from None
-    return frame.select(pl.col(name).str.strip_chars() for name in COLUMNS)
+    frame = frame.select(pl.col(name).str.strip_chars() for name in COLUMNS)
+    # blank lines (every cell empty) are skipped, as the strict reader that numbers lines does
+    return frame.filter(~pl.all_horizontal(pl.col(name).is_null() for name in COLUMNS))
 
 
 def _locate_malformed(data: bytes, source: str, delimiter: str) -> None:

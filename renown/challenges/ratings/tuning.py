@@ -42,9 +42,9 @@ def model_grid() -> list[WengLinParams]:
         for beta in (25.0 / 12.0, 25.0 / 6.0):
             grid.append(replace(base, tau=tau, beta=beta))
     full = replace(base, variant="bradley-terry-full")
-    for beta in (25.0 / 12.0, 25.0 / 6.0, 25.0 / 3.0):
+    for beta in (25.0 / 12.0, 25.0 / 6.0, 25.0 / 3.0, 12.5):
         for tau in (0.25, 0.5, 1.0):
-            for games in (1.0, 2.0, 4.0, 8.0):
+            for games in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
                 grid.append(replace(full, beta=beta, tau=tau, games=games))
     return grid
 

@@ -83,7 +83,7 @@ class WengLinParams:
 OPENSKILL_DEFAULTS: Final = WengLinParams()
 """openskill's ``PlackettLuce()`` defaults, for comparison."""
 
-CHOSEN: Final = WengLinParams(variant="bradley-terry-full", beta=25.0 / 6.0, tau=0.5, games=4.0)
+CHOSEN: Final = WengLinParams(variant="bradley-terry-full", beta=25.0 / 3.0, tau=0.25, games=16.0)
 """The parameters renown rates with, chosen on a validation split carved from the training
 contests of the Codeforces standings (never the held-out ones): docs/challenges-ratings.md."""
 
