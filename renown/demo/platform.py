@@ -32,6 +32,7 @@ from renown.accounts.principal import Principal
 from renown.core.errors import RenownError
 from renown.core.private import private_dir, private_output
 from renown.core.roles import Role
+from renown.demo.challenges import seed_challenges
 from renown.demo.org import DEFAULT_END, SyntheticOrg, generate_org
 from renown.demo.radar import seed_radar
 from renown.demo.social import seed_social
@@ -139,6 +140,9 @@ def seed_demo(
         _talent(sessions, dict(accounts)[Role.HR], step)
         roles = dict(accounts)
         seed_radar(sessions, queue, roles[Role.HR], roles[Role.RECRUITER], step)
+        seed_challenges(
+            sessions, roles[Role.SPONSOR], roles[Role.MEMBER], roles[Role.EMPLOYEE], step
+        )
         with sessions() as session:
             headcount = session.scalar(sa.select(sa.func.count()).where(Person.org_id == org_id))
             runs = session.scalar(sa.select(sa.func.count()).where(ScoringRun.org_id == org_id))

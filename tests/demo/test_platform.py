@@ -183,3 +183,27 @@ def test_kudos_respect_the_limits_and_reach_the_scores(
     recognised = channels.filter(pl.col("channel").is_in(["kudos", "feedback"]))
     assert set(recognised.get_column("channel")) == {"kudos", "feedback"}
     assert latest is not None and latest.input_events == lake.height  # kudos counted in scores
+
+
+def test_the_demo_has_a_challenge_community_with_winners_paid_and_owed(
+    seeded: tuple[Settings, DemoAccounts], engine: sa.Engine
+) -> None:
+    from renown.store.tables.accounts import Account
+    from renown.store.tables.challenges import (
+        Challenge,
+        ChallengeResult,
+        PrizeLedgerEntry,
+        SkillRating,
+    )
+
+    with engine.connect() as connection:
+        phases = sorted(connection.scalars(sa.select(Challenge.phase)))
+        assert phases.count("completed") == 6
+        assert {"registration", "review"} <= set(phases)
+        member = connection.scalar(sa.select(Account.id).where(Account.email.like("member@%")))
+        assert connection.scalar(
+            sa.select(sa.func.count()).where(ChallengeResult.account_id == member)
+        )
+        paid = list(connection.scalars(sa.select(PrizeLedgerEntry.paid_at)))
+        assert any(paid) and not all(paid)
+        assert connection.scalar(sa.select(sa.func.count()).select_from(SkillRating)) > 10
