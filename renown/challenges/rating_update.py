@@ -7,8 +7,9 @@ the vectorised model in :mod:`renown.challenges.ratings` fits whole contest hist
 
 The rating shown to people is conservative: ``mu - 3 sigma`` (the skill the member is very
 probably above), so a newcomer who won once does not outrank a member who has won for years,
-and it rises as the uncertainty shrinks. It is scaled by 100 and floored at 0 so it reads
-like the ratings competitive platforms use (a new member shows 0).
+and it rises as the uncertainty shrinks. It is shown on the one display scale of
+:mod:`renown.challenges.ratings.model` (a newcomer shows 1000), the scale ``renown challenges
+ratings fit`` writes too.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Final
 
 from openskill.models import PlackettLuce
 
+from renown.challenges.ratings.model import DISPLAY_BASE, DISPLAY_SCALE, DISPLAY_Z
+
 MU: Final = 25.0
 SIGMA: Final = MU / 3
-DISPLAY_SCALE: Final = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,8 @@ class SkillEstimate:
 
 
 def display_rating(mu: float, sigma: float) -> int:
-    """``max(0, mu - 3 sigma) x 100``, rounded."""
-    return round(max(0.0, mu - 3.0 * sigma) * DISPLAY_SCALE)
+    """``1000 + 40 (mu - 3 sigma)``, rounded (the scale of every rating renown shows)."""
+    return round(DISPLAY_BASE + DISPLAY_SCALE * (mu - DISPLAY_Z * sigma))
 
 
 def rate_challenge(priors: Sequence[SkillEstimate], ranks: Sequence[int]) -> list[SkillEstimate]:
