@@ -112,3 +112,39 @@ def report(
         f"whole report {time.perf_counter() - began:.2f} s",
         highlight=False,
     )
+
+
+@challenges_app.command("tick")
+def tick(
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now", help="The instant to tick at (ISO 8601; default: now). For rehearsals."
+        ),
+    ] = None,
+) -> None:
+    """Record every open challenge's phase and settle those whose winners are due.
+
+    The worker does this every minute; the command is for installations run without one
+    (a cron line) and for rehearsing a challenge's end on a copy of the database.
+    """
+    from datetime import UTC, datetime
+
+    from renown.challenges.job import tick_challenges
+    from renown.settings import get_settings
+    from renown.store import make_engine, session_factory
+
+    instant = datetime.now(UTC)
+    if now is not None:
+        try:
+            instant = datetime.fromisoformat(now)
+        except ValueError:
+            raise _fail(f"--now {now!r} is not an ISO 8601 instant") from None
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+    engine = make_engine(get_settings().database)
+    try:
+        report = tick_challenges(session_factory(engine), instant)
+    finally:
+        engine.dispose()
+    console.print(f"{report.moved} challenges changed phase, {report.settled} settled")
