@@ -59,6 +59,9 @@ class Channel(StrEnum):
     KUDOS = "kudos"
     FEEDBACK = "feedback"
     QA = "qa"
+    CHALLENGE = "challenge"
+    """Reviews, appeal answers, sponsor feedback and accepted invitations of the challenges
+    (no entry in the graph's channel weights: it weighs 1.0, like kudos and feedback)."""
     OTHER = "other"
 
 

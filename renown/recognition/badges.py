@@ -5,7 +5,10 @@ Facts (see :mod:`renown.badges.facts`) come from three places, all keyed by pers
 * counted kudos and their reactions (discounted kudos, inside a confirmed ring, give no
   fact, so a ring earns nothing from thanking itself);
 * feedback given and received (through :mod:`renown.recognition.feedback_link`);
-* every scoring run's scores (``prominence_score`` at the run's as-of instant).
+* every scoring run's scores (``prominence_score`` at the run's as-of instant);
+* completed challenges of the person's accounts (``challenge_completed``, ``challenge_won``,
+  ``challenge_podium``, ``challenge_rating``: :mod:`renown.challenges.badge_facts`, where
+  community members without a person get the same badges computed on their profile).
 
 :func:`do_evaluate_badges` evaluates the default badge set against the awards already
 stored and inserts only new ones, so running it twice adds nothing; each new award gets an
@@ -40,6 +43,7 @@ from renown.badges import (
     facts_from_scores,
     load_default_rules,
 )
+from renown.challenges.badge_facts import person_challenge_facts
 from renown.core.clock import Clock
 from renown.notify.inapp import add_badge_notification
 from renown.notify.outbox import SLACK_RECIPIENT, enqueue
@@ -67,8 +71,12 @@ def rule_hash(badge: Badge) -> str:
 
 
 def store_facts(session: Session, org_id: int) -> pl.DataFrame:
-    """Every badge fact of the organisation, from kudos, feedback and scoring runs."""
-    parts = [facts_from_events(recognition_events(session, org_id))]
+    """Every badge fact of the organisation, from kudos, feedback, scoring runs and
+    challenges."""
+    parts = [
+        facts_from_events(recognition_events(session, org_id)),
+        person_challenge_facts(session, org_id),
+    ]
     snapshots = session.execute(
         sa.select(ScoringRun.id, ScoringRun.as_of, ScoreSnapshot.person_id, ScoreSnapshot.score)
         .join(ScoreSnapshot, ScoreSnapshot.run_id == ScoringRun.id)

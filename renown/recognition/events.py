@@ -8,7 +8,11 @@ pair scaling as mail or chat (``renown.graph.build`` already weighs the ``kudos`
 * a kudos: giver -> receiver, kind ``kudos``;
 * a reaction to a kudos: reacting person -> the kudos' receiver, kind ``reaction`` (the
   attention is for the person thanked, not for whoever wrote the thanks);
-* feedback: see :mod:`renown.recognition.feedback_link` (anonymous items have no actor).
+* feedback: see :mod:`renown.recognition.feedback_link` (anonymous items have no actor);
+* challenge interactions between people (reviews, appeal answers, sponsor feedback,
+  accepted invitations) on the ``challenge`` channel: see :mod:`renown.challenges.events`.
+  They are exported here, in the same append, so the one export step of the recognition
+  and scoring jobs carries everything the product itself knows about who worked with whom.
 
 Event keys come from the row ids (``event_key("renown", org, "kudos", id)``), so exporting
 again adds nothing. Discounted kudos (inside a confirmed ring), and reactions to them, are
@@ -28,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown import audit
+from renown.challenges.events import challenge_events
 from renown.core.events import Channel, EventColumn, Kind, event_key
 from renown.ingest.lake import AppendResult, EventLake
 from renown.ingest.schema import EVENT_SCHEMA
@@ -104,7 +109,7 @@ def do_export_events(
     actor: str = "system",
     lock_timeout: float = 0.0,
 ) -> AppendResult:
-    """Append the organisation's recognition events to its event lake (idempotent).
+    """Append the organisation's recognition and challenge events to its lake (idempotent).
 
     ``lock_timeout``: seconds to wait for another writer of the lake (a background job
     waits for an ingest running beside it; a request should fail fast instead).
@@ -112,7 +117,8 @@ def do_export_events(
     org = session.get(Organisation, org_id)
     if org is None:
         raise ValueError(f"no organisation {org_id}")
-    events = with_employee_ids(session, org_id, recognition_events(session, org_id))
+    product = pl.concat([recognition_events(session, org_id), challenge_events(session, org_id)])
+    events = with_employee_ids(session, org_id, product)
     if events.height == 0:
         return AppendResult(added=0, duplicates=0, months=[])
     lake = EventLake(settings.org_lake_dir(org.slug), lock_timeout=lock_timeout)

@@ -7,8 +7,9 @@ page polling the job sees progress and a later failure keeps what an earlier ste
 1. **Kudos rings.** The detector runs over the organisation's kudos; newly suspected rings
    are recorded for HR to review. Nothing is discounted here: a person confirms a ring.
 2. **Export.** Kudos, reactions and released feedback go to the event lake as the
-   ``kudos`` and ``feedback`` channels (idempotent: event keys come from row ids), so the
-   next scoring run counts them.
+   ``kudos`` and ``feedback`` channels, and the challenges' interactions between people as
+   the ``challenge`` channel (idempotent: event keys come from row ids), so the next
+   scoring run counts them.
 3. **Badges.** The default badge set is evaluated incrementally (only new awards are
    stored, each with its notifications in the outbox).
 4. **Delivery.** Pending e-mail and Slack messages, including those step 3 just recorded,

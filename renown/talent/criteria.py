@@ -30,11 +30,14 @@ from renown.feedback.frameworks import DEFAULT_COMPETENCIES
 from renown.store.tables.feedback import Competency, CompetencyFramework
 from renown.talent.criteria_builtin import (
     BADGES_FOR_FULL_POINTS,
+    CHALLENGE_RATING_FOR_FULL_POINTS,
+    CHALLENGE_RATING_FOR_ZERO_POINTS,
     MIN_RATINGS,
     SHARED_VISIBILITIES,
     YEARS_FOR_FULL_POINTS,
     feedback_measure,
     measure_badges,
+    measure_challenges,
     measure_performance,
     measure_prominence_external,
     measure_prominence_internal,
@@ -44,6 +47,8 @@ from renown.talent.evidence import CriterionInfo, Evidence, Measure
 
 __all__ = [
     "BADGES_FOR_FULL_POINTS",
+    "CHALLENGE_RATING_FOR_FULL_POINTS",
+    "CHALLENGE_RATING_FOR_ZERO_POINTS",
     "EXTERNAL_KEYS",
     "FEEDBACK_PREFIX",
     "MIN_RATINGS",
@@ -133,6 +138,15 @@ _BUILTINS: tuple[tuple[str, str, str, Measure], ...] = (
         "Tenure",
         f"Years since the hire date: 10 points a year, full at {YEARS_FOR_FULL_POINTS} years.",
         measure_tenure,
+    ),
+    (
+        "challenges",
+        "Challenges",
+        "The conservative challenge rating (1000 + 40 (mu - 3 sigma)) after the last rated "
+        f"challenge by the round's date: {CHALLENGE_RATING_FOR_ZERO_POINTS} (a newcomer) or less "
+        f"is 0 points, {CHALLENGE_RATING_FOR_FULL_POINTS} or more is 100, linear between. "
+        "Missing for people who never took part.",
+        measure_challenges,
     ),
 )
 

@@ -1,4 +1,5 @@
-"""The built-in criteria's measures: performance, 360 feedback, prominence, badges, tenure.
+"""The built-in criteria's measures: performance, 360 feedback, prominence, badges, tenure
+and challenges.
 
 Each maps its raw evidence onto a fixed scale written down here (never a percentile of the
 pool) and says in words what it saw; evidence that is missing is ``points=None``. Every
@@ -18,6 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from renown.challenges.rating_update import display_rating
+from renown.store.tables.accounts import Account
+from renown.store.tables.challenges import RatingHistory
 from renown.store.tables.feedback import FeedbackItem, FeedbackRating
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import BadgeAward
@@ -29,6 +33,11 @@ MIN_RATINGS = 3
 """360 ratings a feedback criterion needs before a mean says anything about a person."""
 BADGES_FOR_FULL_POINTS = 10
 YEARS_FOR_FULL_POINTS = 10
+CHALLENGE_RATING_FOR_ZERO_POINTS = 1000
+"""The display rating of a newcomer (``mu - 3 sigma`` of 0: nothing proven yet), and below."""
+CHALLENGE_RATING_FOR_FULL_POINTS = 2000
+"""The display rating worth 100 points: about ten straight wins in fields of eight; a member
+who finishes mid-field stays near 1000, hence near 0 points."""
 SHARED_VISIBILITIES = ("manager", "public")
 """Named feedback HR may read: the receiver's private feedback is theirs alone."""
 """Anonymous feedback is usable only from releases cut for the manager chain (and HR)."""
@@ -268,3 +277,49 @@ def measure_tenure(
             points = min(years / YEARS_FOR_FULL_POINTS, 1.0) * 100
             found[pid] = Evidence(points, f"{years:.1f} years (since {hired_on})", "hire date")
     return _fill(person_ids, found, _NOT_HERE)
+
+
+def measure_challenges(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """The person's challenge rating right after their last rated challenge on or before
+    ``as_of``: 0 points at :data:`CHALLENGE_RATING_FOR_ZERO_POINTS` or below, full points at
+    :data:`CHALLENGE_RATING_FOR_FULL_POINTS` or above, linear between.
+
+    The rating is the conservative one every profile shows (``mu - 3 sigma``), so one lucky
+    win does not outweigh a record. It is read from the rating history, never the current
+    rating, so a challenge settled after the round's date does not move the round. Staff
+    take part through their accounts (``accounts.person_id``); a person with several
+    accounts is measured by the latest rating among them. Never rated: missing, not 0.
+    """
+    wanted = set(person_ids)
+    latest: dict[int, tuple[datetime, int, float, float]] = {}
+    contests: dict[int, int] = defaultdict(int)
+    for pid, at, history_id, mu, sigma in session.execute(
+        sa.select(
+            Account.person_id,
+            RatingHistory.at,
+            RatingHistory.id,
+            RatingHistory.mu,
+            RatingHistory.sigma,
+        )
+        .join(RatingHistory, RatingHistory.account_id == Account.id)
+        .where(
+            Account.org_id == org_id,
+            _among(Account.person_id, person_ids),
+            RatingHistory.at <= as_of,
+        )
+    ):
+        if pid not in wanted:
+            continue
+        contests[pid] += 1
+        if pid not in latest or (at, history_id) > latest[pid][:2]:
+            latest[pid] = (at, history_id, mu, sigma)
+    found: dict[int, Evidence] = {}
+    for pid, (at, _, mu, sigma) in latest.items():
+        rating = display_rating(mu, sigma)
+        span = CHALLENGE_RATING_FOR_FULL_POINTS - CHALLENGE_RATING_FOR_ZERO_POINTS
+        points = min(max((rating - CHALLENGE_RATING_FOR_ZERO_POINTS) / span, 0.0), 1.0) * 100
+        shown = f"rating {rating} after {_plural(contests[pid], 'rated challenge')} ({_day(at)})"
+        found[pid] = Evidence(points, shown, "challenge rating history")
+    return _fill(person_ids, found, f"no rated challenge by {_day(as_of)}")
