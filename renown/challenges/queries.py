@@ -478,3 +478,18 @@ def submission_file(
         submission.content_type or "application/octet-stream",
         submission.content,
     )
+
+
+def reviewer_accounts(session: Session, principal: Principal, challenge_id: int) -> dict[str, int]:
+    """E-mail -> account id of the challenge's reviewers, for whoever runs it (the page's
+    "remove" buttons name the account); :class:`NotAllowed` for anyone else."""
+    challenge = challenge_for(session, principal, challenge_id)
+    if not runs(principal, challenge):
+        raise NotAllowed("only the challenge's sponsor (or an administrator) sees its reviewers")
+    rows = session.execute(
+        sa.select(Account.email, Account.id)
+        .join(ChallengeReviewer, ChallengeReviewer.account_id == Account.id)
+        .where(ChallengeReviewer.challenge_id == challenge.id)
+        .order_by(Account.email)
+    )
+    return {email: account_id for email, account_id in rows}

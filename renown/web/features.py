@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from renown.web import (
     account,
     admin,
+    challenges,
     feedback,
     people,
     privacy,
@@ -48,4 +49,5 @@ FEATURES: Final[tuple[Feature, ...]] = (
     privacy,
     validity,
     radar,
+    challenges,
 )

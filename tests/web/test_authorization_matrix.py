@@ -31,6 +31,7 @@ from renown.store.tables.accounts import WebSession
 from renown.store.tables.jobs import Job
 from renown.web.app import create_app
 from renown.web.policy import SAFE_METHODS, served_routes
+from tests.web.challenges_policies import CHALLENGE_FILLERS, CHALLENGE_POLICIES
 from tests.web.conftest import (
     add_kudos,
     add_kudos_comment,
@@ -209,6 +210,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""
 EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES | RADAR_POLICIES
+EXPECTED |= CHALLENGE_POLICIES
 
 
 def _route_app() -> Any:
@@ -406,6 +408,7 @@ FILLERS: dict[str, Filler] = {
     **TALENT_FILLERS,
     **VALIDITY_FILLERS,
     **RADAR_FILLERS,
+    **CHALLENGE_FILLERS,
 }
 
 
