@@ -151,12 +151,12 @@ def _checked(value: str, name: str, high: int, *, multiline: bool) -> str:
 
 
 def sent_since(session: Session, account_id: int, since: datetime) -> int:
-    """Invitations the account sent at or after ``since``."""
+    """Invitations the account sent after ``since``."""
     return int(
         session.scalar(
             sa.select(sa.func.count()).where(
                 MarketplaceInvitation.sponsor_account_id == account_id,
-                MarketplaceInvitation.created_at >= since,
+                MarketplaceInvitation.created_at > since,
             )
         )
         or 0
