@@ -10,6 +10,9 @@ tests seed a row for each and find it here. Each section keeps its own domain's 
 * feedback received: named items, and anonymous answers only as the released aggregates
   the person sees in the app (never an answer or a giver);
 * feedback given: their anonymous answers' text and ratings, nothing about releases;
+* challenges: what their accounts posted, entered, reviewed, won and were told, with the
+  app's own reticence (:mod:`renown.privacy.export_challenges`); a community member with
+  no person gets this section too;
 * secrets are never exported (password hashes, token digests, link tokens).
 """
 
@@ -24,6 +27,7 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.org.access import own_person
 from renown.privacy.export_activity import about_me, activity, messages, recognition
+from renown.privacy.export_challenges import challenge_data
 from renown.privacy.export_events import my_events
 from renown.privacy.export_feedback import feedback_given, feedback_received, feedback_requests
 from renown.privacy.export_person import (
@@ -39,8 +43,9 @@ from renown.settings import Settings
 from renown.store.tables.org import Person
 from renown.talent.export import my_talent_data
 
-FORMAT = 2
-"""Version of the document's layout (2: every section that names the person)."""
+FORMAT = 3
+"""Version of the document's layout (2: every section that names the person; 3: with the
+challenges)."""
 
 
 def export_my_data(
@@ -75,6 +80,7 @@ def export_my_data(
         "recognition": None,
         "talent": my_talent_data(session, principal),
         "radar": radar_data_of(session, org_id, person.id) if person else None,
+        "challenges": challenge_data(session, org_id, account_ids),
         "activity": activity(session, org_id, account_ids, tokens),
         "about_me": about_me(session, org_id, person.id if person else None, account_ids, tokens),
     }

@@ -9,6 +9,9 @@ an appeal, decide a ring, plan successions and start jobs), feedback they gave (
 anonymous, in a release), requests they made, reactions and comments, a chat identity
 whose events arrive through an uploaded file, notifications and an e-mail, reports of
 their own, and run outputs under the home folder. Other people's free text mentions them.
+In the challenges, the employee account takes part (profile, registration, submission, a
+paid prize, ratings, an accepted invitation, a sponsor's feedback) and reviews, and the HR
+account posts a challenge, records a payment, invites a member and gives feedback.
 
 The database is a SQLite file inside the home folder (so a scan of the home folder reads
 the database file too), or a PostgreSQL schema when ``RENOWN_TEST_DATABASE_URL`` is set.
@@ -23,9 +26,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from renown.accounts.actions import check_issue_token, principal_of
+from renown.accounts.actions import check_issue_token, do_create_account, principal_of
 from renown.accounts.principal import Principal
 from renown.accounts.sessions import SessionLimits, do_start_session
+from renown.challenges.marketplace import check_answer_invitation, check_invite
+from renown.challenges.profiles import check_edit_profile
+from renown.challenges.sponsor_feedback import check_give_feedback as check_sponsor_feedback
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.demo.platform import seed_demo
@@ -49,6 +55,17 @@ from renown.scoring.runs import record_run, write_scores
 from renown.settings import Settings
 from renown.store.engine import make_engine, session_factory, transaction
 from renown.store.tables.accounts import Account
+from renown.store.tables.challenges import (
+    Challenge,
+    ChallengeRegistration,
+    ChallengeResult,
+    ChallengeReview,
+    ChallengeReviewer,
+    ChallengeSubmission,
+    PrizeLedgerEntry,
+    RatingHistory,
+    SkillRating,
+)
 from renown.store.tables.org import Identity, IdentityAlias, Person
 from renown.store.tables.recognition import BadgeAward, Kudos, KudosRingReview
 from renown.talent import calibration, decisions, succession
@@ -147,6 +164,7 @@ def build(home: Path, database_url: str) -> Installation:
         outside_receiver = _outside_rater(session, employee, reports[1], clock)
         _recognition(session, employee, hr_me, others, name, clock)
         decided = _talent(session, employee, hr_me, reports, name, clock)
+        _challenges(session, employee, hr_me, name, clock)
         # On the demo's radar already (its histories cover the demo employee); opted out too.
         check_set_opt_out(session, employee, opted_out=True, now=clock.now())
     _jobs_and_files(settings, sessions, hr_me, home)
@@ -336,6 +354,141 @@ def _recognition(
     session.flush()
     check_decide_ring(session, hr_me, ring.id, "dismiss", clock=clock, reason=f"{name} is fine")
     assert session.scalar(sa.select(Kudos.id).where(Kudos.giver_id == subject)) is not None
+
+
+def _completed(session: Session, org_id: int, sponsor: int, title: str, at: datetime) -> int:
+    challenge = Challenge(
+        org_id=org_id,
+        sponsor_account_id=sponsor,
+        sponsor_name="Community",
+        title=title,
+        specification="Build it.",
+        kind="development",
+        registration_starts_at=at - timedelta(days=6),
+        registration_ends_at=at - timedelta(days=4),
+        submission_ends_at=at - timedelta(days=3),
+        review_ends_at=at - timedelta(days=2),
+        appeals_ends_at=at - timedelta(days=1),
+        phase="completed",
+        published_at=at - timedelta(days=7),
+        completed_at=at,
+    )
+    session.add(challenge)
+    session.flush()
+    return challenge.id
+
+
+def _entry(
+    session: Session, challenge_id: int, account_id: int, rank: int, at: datetime
+) -> ChallengeSubmission:
+    session.add(ChallengeRegistration(challenge_id=challenge_id, account_id=account_id))
+    submission = ChallengeSubmission(
+        challenge_id=challenge_id,
+        account_id=account_id,
+        version=1,
+        submitted_at=at - timedelta(days=3, hours=1),
+        url=f"https://git.example/{account_id}",
+        sha256="0" * 64,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(
+        ChallengeResult(
+            challenge_id=challenge_id,
+            account_id=account_id,
+            submission_id=submission.id,
+            score=90.0 - rank,
+            rank=rank,
+            place=rank,
+            passed=True,
+            decided_at=at,
+        )
+    )
+    return submission
+
+
+def _challenges(
+    session: Session, employee: Principal, hr_me: Principal, name: str, clock: FixedClock
+) -> None:
+    """The subject's employee account competes, wins a paid prize and reviews; their HR
+    account posts, records a payment, invites and gives feedback."""
+    org, now = employee.org_id, clock.now()
+    sponsor, rival = (
+        principal_of(do_create_account(session, org_id=org, email=email, password=None, role=role))
+        for email, role in (
+            ("sponsor@community.example", Role.SPONSOR),
+            ("rival@community.example", Role.MEMBER),
+        )
+    )
+    session.flush()
+    won = _completed(session, org, sponsor.account_id, "Billing export", now)
+    _entry(session, won, employee.account_id, 1, now)
+    rival_entry = _entry(session, won, rival.account_id, 2, now)
+    session.add(
+        PrizeLedgerEntry(
+            org_id=org,
+            challenge_id=won,
+            account_id=employee.account_id,
+            kind="placement",
+            place=1,
+            amount_cents=100_00,
+            currency="EUR",
+            owed_at=now,
+            paid_at=now,
+            paid_by_account_id=hr_me.account_id,
+            reference=f"transfer to {name}",
+        )
+    )
+    if session.get(SkillRating, employee.account_id) is None:  # the demo may have rated them
+        session.add(
+            SkillRating(
+                account_id=employee.account_id, org_id=org, mu=27.0, sigma=8.0, updated_at=now
+            )
+        )
+    session.add(
+        RatingHistory(
+            account_id=employee.account_id, challenge_id=won, mu=27.0, sigma=8.0, rank=1, at=now
+        )
+    )
+    # the employee account reviewed a challenge the HR account posted
+    posted = _completed(session, org, hr_me.account_id, "Posted by the subject", now)
+    session.add(ChallengeReviewer(challenge_id=posted, account_id=employee.account_id))
+    reviewed = _entry(session, posted, rival.account_id, 1, now)
+    session.add(
+        ChallengeReview(
+            challenge_id=posted,
+            submission_id=reviewed.id,
+            reviewer_account_id=employee.account_id,
+            answers={"quality": 9.0},
+            comment="solid",
+            score=90.0,
+            submitted_at=now,
+            updated_at=now,
+        )
+    )
+    assert rival_entry.id
+    for who, display in ((employee, "Subject Member"), (rival, "Rival")):
+        check_edit_profile(
+            session,
+            who,
+            display_name=display,
+            headline=f"Works with {name}" if who is rival else "Engineer",
+            skills=["python"],
+            availability="available",
+            listed=True,
+            now=now,
+        )
+    invitation = check_invite(
+        session, sponsor, employee.account_id, title="Private work", message="Join us", now=now
+    )
+    check_answer_invitation(session, employee, invitation.id, accept=True, now=now)
+    check_invite(
+        session, hr_me, rival.account_id, title="More work", message=f"From {name}", now=now
+    )
+    check_sponsor_feedback(
+        session, sponsor, won, employee.account_id, stars=5, text=f"Great, {name}", now=now
+    )
+    check_sponsor_feedback(session, hr_me, posted, rival.account_id, stars=4, text="Good", now=now)
 
 
 def _talent(
