@@ -39,6 +39,7 @@ from tests.web.conftest import (
     colleague_of,
     principal_of_account,
 )
+from tests.web.marketplace_policies import MARKETPLACE_FILLERS, MARKETPLACE_POLICIES
 from tests.web.radar_policies import RADAR_FILLERS, RADAR_POLICIES
 from tests.web.talent_api_policies import TALENT_API_POLICIES
 from tests.web.talent_fillers import TALENT_FILLERS
@@ -211,6 +212,7 @@ EXPECTED: dict[tuple[str, str], str] = {
 write here is what reviewers read, and the matrix below proves the app enforces it."""
 EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES | RADAR_POLICIES
 EXPECTED |= CHALLENGE_POLICIES
+EXPECTED |= MARKETPLACE_POLICIES
 
 
 def _route_app() -> Any:
@@ -409,6 +411,7 @@ FILLERS: dict[str, Filler] = {
     **VALIDITY_FILLERS,
     **RADAR_FILLERS,
     **CHALLENGE_FILLERS,
+    **MARKETPLACE_FILLERS,
 }
 
 

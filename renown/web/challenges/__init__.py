@@ -18,7 +18,7 @@ after these.
 
 from fastapi import APIRouter
 
-from renown.web.challenges import browse, entries, ledger, posting, reviewing
+from renown.web.challenges import browse, entries, ledger, marketplace, posting, reviewing
 
 api_router = APIRouter()
 for topic in (ledger, posting, entries, reviewing, browse):
@@ -29,5 +29,7 @@ for topic in (ledger, posting, entries, reviewing, browse):
     page_router.include_router(topic.pages)
 
 # The marketplace's routers are included below (one line, by the marketplace's module).
+api_router.include_router(marketplace.api_router)
+page_router.include_router(marketplace.page_router)
 
 __all__ = ["api_router", "page_router"]
