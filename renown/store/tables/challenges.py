@@ -42,7 +42,8 @@ class Challenge(Base):
     specification: Mapped[str] = mapped_column(sa.Text)
     """Markdown, rendered without raw HTML."""
     kind: Mapped[str] = mapped_column(sa.String(32))
-    """``design``, ``development``, ``data_science`` (scored automatically) or ``first_to_finish``."""
+    """``design``, ``development``, ``data_science`` (scored automatically) or
+    ``first_to_finish``."""
     skills: Mapped[list[Any]] = mapped_column(default=list)
     scorecard: Mapped[list[Any]] = mapped_column(default=list)
     """Questions: ``{"key", "text", "weight", "min", "max"}``; empty for automatic scoring."""
