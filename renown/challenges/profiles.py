@@ -99,13 +99,13 @@ def _line(value: str, name: str, low: int, high: int) -> str:
 
 
 def _name_taken(session: Session, org_id: int, account_id: int, name: str) -> bool:
-    wanted = name.casefold()
-    names = session.scalars(
-        sa.select(MemberProfile.display_name).where(
-            MemberProfile.org_id == org_id, MemberProfile.account_id != account_id
+    # The unique (org_id, name_key) constraint settles a race; this gives the clear message.
+    holder = session.scalar(
+        sa.select(MemberProfile.account_id).where(
+            MemberProfile.org_id == org_id, MemberProfile.name_key == name.casefold()
         )
     )
-    return any(other.casefold() == wanted for other in names)
+    return holder is not None and holder != account_id
 
 
 def check_edit_profile(

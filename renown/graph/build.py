@@ -70,10 +70,13 @@ DEFAULT_CHANNEL_WEIGHTS: Final[Mapping[str, float]] = {
     "social": 0.5,
     "kudos": 1.0,
     "feedback": 1.0,
+    "challenge": 1.0,
     "qa": 1.0,
     "other": 1.0,
 }
-"""Base weight per channel. Chat is cheaper to send than mail; a review costs more."""
+"""Base weight per channel. Chat is cheaper to send than mail; a review costs more. A
+challenge's review, appeal answer or sponsor feedback is a written judgement of someone's
+work, weighed like kudos and 360 feedback."""
 
 DEFAULT_KIND_WEIGHTS: Final[Mapping[str, float]] = {
     "cc": 0.5,

@@ -184,3 +184,20 @@ def test_the_profile_shows_rating_history_results_prizes_badges_and_feedback(
         (5, "Excellent work", "Acme")
     ]
     assert view.mean_stars == 5.0
+
+
+def test_the_database_keeps_display_names_unique_whatever_the_case(
+    db: sessionmaker[Session], community: Community
+) -> None:
+    """Two members racing for one name: the check passes for both, the constraint stops one."""
+    first, second = community.members[:2]
+    with transaction(db) as session:
+        session.add(
+            MemberProfile(account_id=first.account_id, org_id=first.org_id, display_name="Quill")
+        )
+    with pytest.raises(sa.exc.IntegrityError), transaction(db) as session:
+        session.add(
+            MemberProfile(account_id=second.account_id, org_id=second.org_id, display_name="qUILL")
+        )
+    with db() as session:
+        assert session.scalar(sa.select(MemberProfile.name_key)) == "quill"

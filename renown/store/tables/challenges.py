@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from renown.store.base import Base, utcnow
 
@@ -282,12 +282,16 @@ class MemberProfile(Base):
     """What a member shows the marketplace: headline, skills, availability."""
 
     __tablename__ = "member_profiles"
+    __table_args__ = (sa.UniqueConstraint("org_id", "name_key"),)
 
     account_id: Mapped[int] = mapped_column(_account(), primary_key=True)
     org_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     display_name: Mapped[str] = mapped_column(sa.String(100))
+    name_key: Mapped[str] = mapped_column(sa.String(100))
+    """The display name case-folded: unique in the organisation, so two members racing for
+    one name cannot both have it (set from ``display_name``, never by hand)."""
     headline: Mapped[str] = mapped_column(sa.String(200), default="")
     skills: Mapped[list[Any]] = mapped_column(default=list)
     availability: Mapped[str] = mapped_column(sa.String(16), default="available")
@@ -295,6 +299,11 @@ class MemberProfile(Base):
     listed: Mapped[bool] = mapped_column(default=True)
     """Whether sponsors find the member in the marketplace."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("display_name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = value.casefold()
+        return value
 
 
 class MarketplaceInvitation(Base):

@@ -133,6 +133,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("org_id", sa.Integer(), nullable=False),
         sa.Column("display_name", sa.String(length=100), nullable=False),
+        sa.Column("name_key", sa.String(length=100), nullable=False),
         sa.Column("headline", sa.String(length=200), nullable=False),
         sa.Column("skills", sa.JSON(), nullable=False),
         sa.Column("availability", sa.String(length=16), nullable=False),
@@ -151,6 +152,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_member_profiles")),
+        sa.UniqueConstraint("org_id", "name_key", name=op.f("uq_member_profiles_org_id_name_key")),
     )
     op.create_index(op.f("ix_member_profiles_org_id"), "member_profiles", ["org_id"], unique=False)
     op.create_table(
