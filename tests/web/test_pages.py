@@ -156,8 +156,10 @@ def test_home_gives_hr_the_organisation_summary(platform: Platform) -> None:
 
 def test_sponsors_get_a_plain_home_and_no_prominence_pages(platform: Platform) -> None:
     text = _text(_page(platform, Role.SPONSOR, "/").text)
-    assert "challenge pages will appear here" in text
+    assert "Post a challenge" in text and "Prize ledger" in text
     assert "Score" not in text
+    member = _text(_page(platform, Role.MEMBER, "/").text)
+    assert "Open challenges" in member and "Your marketplace profile" in member
     answer = platform.browser(Role.SPONSOR).get("/leaderboard", headers=HTML)
     assert answer.status_code == 403
     assert "Not allowed" in answer.text
