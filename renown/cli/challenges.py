@@ -148,3 +148,5 @@ def tick(
     finally:
         engine.dispose()
     console.print(f"{report.moved} challenges changed phase, {report.settled} settled")
+    if report.failed:
+        raise _fail(f"{report.failed} challenges failed (see the log); the next tick retries them")
