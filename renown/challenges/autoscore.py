@@ -151,10 +151,20 @@ def score_predictions(data: bytes, source: str, key: AnswerKey, metric: Metric) 
         )
     public = [k for k in key.answers if k in key.public]
     private = [k for k in key.answers if k not in key.public]
-    return Scores(
+    scores = Scores(
         public=_metric(metric, key.answers, predictions, public),
         private=_metric(metric, key.answers, predictions, private),
     )
+    # Every value is finite, but errors near 1e308 overflow when squared or summed: an
+    # infinite score would show as no score at all (JSON has no infinity) yet still rank.
+    if not (math.isfinite(scores.public) and math.isfinite(scores.private)):
+        raise InputError(
+            source,
+            "the predictions are too far from the answers to score (the error overflows)",
+            line=header_line,
+            field="prediction",
+        )
+    return scores
 
 
 def _metric(

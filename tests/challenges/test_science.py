@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -198,3 +200,29 @@ def test_numeric_metrics_refuse_words_and_infinities() -> None:
     tiny = b"id,target\na,1\n"
     with pytest.raises(InputError, match="too few"):
         read_answer_key(tiny, "key.csv", Metric.RMSE, salt="s", public_fraction=0.5)
+
+
+@pytest.mark.parametrize("metric", [Metric.RMSE, Metric.MAE])
+def test_predictions_whose_error_overflows_are_refused(metric: Metric) -> None:
+    """Each value is finite, but 1e308 squared (or many of them summed) is not: such a file
+    was stored with an infinite score, which the API shows as null while it still ranked."""
+    numbers = b"id,target\n" + b"".join(f"r{i},{i / 10}\n".encode() for i in range(60))
+    key = read_answer_key(numbers, "key.csv", metric, salt="s", public_fraction=0.5)
+    huge = b"id,prediction\n" + b"".join(
+        f"r{i},{'1e308' if i % 2 else '-1e308'}\n".encode() for i in range(60)
+    )
+    with pytest.raises(InputError, match="overflows") as error:
+        score_predictions(huge, "p.csv", key, metric)
+    assert error.value.field == "prediction"
+    # One far-off private row: its square overflows (RMSE); its absolute error does not (MAE).
+    private = next(f"r{i}" for i in range(60) if f"r{i}" not in key.public)
+    exact = numbers.replace(b"target", b"prediction")
+    one = b"".join(
+        f"{private},1e308\n".encode() if line.startswith(f"{private},".encode()) else line
+        for line in exact.splitlines(keepends=True)
+    )
+    if metric is Metric.RMSE:
+        with pytest.raises(InputError, match="overflows"):
+            score_predictions(one, "p.csv", key, metric)
+    else:
+        assert math.isfinite(score_predictions(one, "p.csv", key, metric).private)
