@@ -23,12 +23,20 @@ The steps, and why in this order:
    reuses the space; operators vacuum (and rotate backups) for that.
 
 Erasing someone already erased finds no such person (404) and changes nothing.
+
+**An account without a person** (a community member or a sponsor of the challenges) is
+erased the same way, by :func:`check_erase_account` / :func:`do_erase_account`: its traces
+are its e-mail and marketplace display name (:func:`renown.privacy.traces.traces_of_account`),
+its rows every column that names an account, then the account row itself; the audit log is
+redacted alike and one ``account.erase`` entry names only the pseudonym. An account that
+represents a person is refused (erase the person, which takes their accounts along).
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -38,20 +46,23 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.core.clock import Clock, SystemClock
-from renown.core.errors import Invalid
+from renown.core.errors import Invalid, NotAllowed
+from renown.core.roles import Role
 from renown.org.access import access_person
 from renown.privacy.erase_records import pseudonymise_decisions, pseudonymise_rings, redact_audit
 from renown.privacy.erase_rows import erase_rows
 from renown.privacy.files import FilesErased, erase_from_files
 from renown.privacy.scrub import scrub_organisation
-from renown.privacy.traces import Traces, traces_of
+from renown.privacy.traces import Traces, traces_of, traces_of_account
 from renown.settings import Settings
 from renown.store.engine import writing
+from renown.store.tables.accounts import Account
 from renown.store.tables.jobs import Job
 
 logger = logging.getLogger(__name__)
 MAX_REASON: Final = 2000
 ERASE_ACTION: Final = "person.erase"
+ERASE_ACCOUNT_ACTION: Final = "account.erase"
 
 
 @dataclass(frozen=True)
@@ -128,36 +139,127 @@ def do_erase_person(
 ) -> Erasure:
     """Erase ``person_id`` of ``org_id`` from files and the database (no authorisation: for
     the CLI and ``check_erase_person``). Commits the session; see the module docstring."""
-    traces = traces_of(session, org_id, person_id)  # first: another organisation's is 404
-    why = checked_reason(reason)
-    _refuse_while_jobs_run(session, org_id)
+    return _erase(
+        session,
+        settings,
+        lambda number: traces_of(session, org_id, person_id, number=number),
+        reason=reason,
+        actor=actor,
+        action=ERASE_ACTION,
+        clock=clock,
+    )
+
+
+def check_erase_account(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    account_id: int,
+    reason: str,
+    *,
+    confirm_email: str,
+    clock: Clock | None = None,
+) -> Erasure:
+    """HR and administrators erase an account without a person (a community member, a
+    sponsor) of their own organisation (committed here).
+
+    ``confirm_email`` must be the account's e-mail (letter case aside): an erasure cannot
+    be undone, and a mistyped id must not erase someone else. Only an administrator erases
+    an administrator's account.
+    """
+    principal.require_people_admin("only HR and administrators erase accounts")
+    traces_of_account(session, principal.org_id, account_id)  # 404, or "erase the person"
+    account = session.get(Account, account_id)
+    assert account is not None
+    if confirm_email.strip().casefold() != account.email.strip().casefold():
+        raise Invalid(f"type the e-mail address of account {account_id} to confirm the erasure")
+    if principal.account_id == account_id:
+        raise Invalid("you cannot erase your own account; ask another HR person or administrator")
+    if account.role == Role.ADMIN.value and principal.role is not Role.ADMIN:
+        raise NotAllowed("only administrators erase an administrator's account")
+    return do_erase_account(
+        session,
+        settings,
+        org_id=principal.org_id,
+        account_id=account_id,
+        reason=reason,
+        actor=principal.actor,
+        clock=clock,
+    )
+
+
+def do_erase_account(
+    session: Session,
+    settings: Settings,
+    *,
+    org_id: int,
+    account_id: int,
+    reason: str,
+    actor: str,
+    clock: Clock | None = None,
+) -> Erasure:
+    """Erase ``account_id`` of ``org_id``, an account without a person, from files and the
+    database (no authorisation: for the CLI and ``check_erase_account``). Commits the
+    session; the steps are the person's (module docstring)."""
+    return _erase(
+        session,
+        settings,
+        lambda number: traces_of_account(session, org_id, account_id, number=number),
+        reason=reason,
+        actor=actor,
+        action=ERASE_ACCOUNT_ACTION,
+        clock=clock,
+    )
+
+
+def _erase(
+    session: Session,
+    settings: Settings,
+    gather: Callable[[int | None], Traces],
+    *,
+    reason: str,
+    actor: str,
+    action: str,
+    clock: Clock | None,
+) -> Erasure:
+    """The steps every erasure takes (module docstring): ``gather`` reads the traces (with
+    the pseudonym number to keep, or a new one)."""
+    traces = gather(None)  # first: another organisation's is 404
+    why = checked_reason(reason, "a person" if traces.person_id is not None else "an account")
+    _refuse_while_jobs_run(session, traces.org_id)
     session.rollback()  # the file work may be long: hold no database snapshot meanwhile
     files = erase_from_files(settings, traces)
     # The database step reads what to erase, then writes: it starts as a writer's, or a
     # write another process commits in between would make it fail (SQLite cannot write
     # from a snapshot older than the last commit).
     writing(session)
-    fresh = traces_of(session, org_id, person_id, number=traces.number)
+    fresh = gather(traces.number)
     if fresh.lookup_keys - traces.lookup_keys:  # an import added identities meanwhile
         files = _add(files, erase_from_files(settings, fresh))
-    erasure = _erase_in_database(session, fresh, files, why, actor, clock or SystemClock())
+    erasure = _erase_in_database(session, fresh, files, why, actor, clock or SystemClock(), action)
     session.commit()
     _compact_sqlite(session)
     return erasure
 
 
-def checked_reason(reason: str) -> str:
-    """The reason an erasure is recorded with (required, bounded, no NUL)."""
+def checked_reason(reason: str, what: str = "a person") -> str:
+    """The reason an erasure (of ``what``) is recorded with (required, bounded, no NUL)."""
     why = reason.strip()
     if not why:
-        raise Invalid("erasing a person needs a reason")
+        raise Invalid(f"erasing {what} needs a reason")
     if len(why) > MAX_REASON or "\x00" in why:
         raise Invalid(f"the reason must be 1 to {MAX_REASON} characters of text")
     return why
 
 
 def _erase_in_database(
-    session: Session, traces: Traces, files: FilesErased, reason: str, actor: str, clock: Clock
+    session: Session,
+    traces: Traces,
+    files: FilesErased,
+    reason: str,
+    actor: str,
+    clock: Clock,
+    action: str,
 ) -> Erasure:
     if session.get_bind().dialect.name == "sqlite":
         session.execute(sa.text("PRAGMA secure_delete = ON"))
@@ -179,7 +281,7 @@ def _erase_in_database(
     audit.append(
         session,
         actor=actor,
-        action=ERASE_ACTION,
+        action=action,
         subject=traces.pseudonym,
         payload={"reason": clean_reason, **erasure.summary()},
         org_id=traces.org_id,

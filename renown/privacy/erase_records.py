@@ -66,7 +66,7 @@ def pseudonymise_decisions(session: Session, traces: Traces) -> dict[int, tuple[
 
 def _ranking_row(row: dict[str, Any], traces: Traces) -> dict[str, Any]:
     clean: dict[str, Any] = traces.scrub_json(row)
-    if row.get("person_id") == traces.person_id:
+    if row.get("person_id") in traces.person_ids:
         clean |= {"name": traces.pseudonym, "title": None, "department": None}
     return clean
 
@@ -77,7 +77,7 @@ def pseudonymise_rings(session: Session, traces: Traces) -> int:
     for review in session.scalars(
         sa.select(KudosRingReview).where(KudosRingReview.org_id == traces.org_id)
     ):
-        if traces.person_id not in {int(m) for m in review.members}:
+        if not set(traces.person_ids) & {int(m) for m in review.members}:
             continue
         members = sorted(traces.scrub_json(list(review.members), ids=True))
         review.members = members
@@ -98,7 +98,7 @@ def redact_audit(
 ) -> int:
     """Rewrite the organisation's audit entries that name the person, in one recorded
     redaction; how many entries changed."""
-    patterns = like_patterns([*traces.words, *traces.tokens, str(traces.person_id)])
+    patterns = like_patterns([*traces.words, *traces.tokens, *map(str, traces.person_ids)])
     searched = [
         sa.func.lower(sa.cast(column, sa.Text))
         for column in (AuditEntry.actor, AuditEntry.subject, AuditEntry.payload)

@@ -11,7 +11,12 @@ Three kinds of step, in this order:
 2. **Clear** references from other people's rows (their manager, who rated them, who
    started a job, a key role's incumbent).
 3. **Delete** the rows about the person, children before parents (so each count is of
-   rows this step removed, not of what a cascade took along).
+   rows this step removed, not of what a cascade took along); the accounts themselves
+   last (for a person, their rows went already by ``accounts.person_id``; an account
+   without a person, a community member or a sponsor, goes here as ``accounts.id``).
+
+An account without a person has no person to detach or clear: only the columns that name
+an account (:attr:`Names.ACCOUNT`) apply to it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from renown.feedback.releases import giver_key
 from renown.privacy.registry import PERSONAL_COLUMNS, Erase, Names, PersonalColumn
 from renown.privacy.traces import Traces
 from renown.store.base import Base
+from renown.store.tables.accounts import Account
 from renown.store.tables.feedback import FeedbackItem, FeedbackRecipient, FeedbackRequest
 from renown.store.tables.recognition import NotificationDelivery
 
@@ -48,6 +54,7 @@ def erase_rows(session: Session, traces: Traces) -> dict[str, int]:
     for spec in sorted(deletions, key=lambda s: -order[s.table]):
         counts[_name(spec)] += _apply(session, spec, traces, clear=False)
     counts["notification_deliveries.recipient"] += _delete_deliveries(session, traces)
+    counts["accounts.id"] += _delete_accounts(session, traces)
     session.flush()
     return {name: n for name, n in sorted(counts.items()) if n}
 
@@ -58,8 +65,21 @@ def _name(spec: PersonalColumn) -> str:
 
 def _references(spec: PersonalColumn, traces: Traces) -> list[int]:
     if spec.names is Names.PERSON:
-        return [traces.person_id]
+        return traces.person_ids
     return sorted(traces.account_ids)
+
+
+def _delete_accounts(session: Session, traces: Traces) -> int:
+    """The accounts themselves, once every row that names them is gone (a person's were
+    deleted with the person's rows already: this finds none of theirs)."""
+    if not traces.account_ids:
+        return 0
+    result = session.execute(
+        sa.delete(Account).where(
+            Account.org_id == traces.org_id, Account.id.in_(sorted(traces.account_ids))
+        )
+    )
+    return _changed(result)
 
 
 def _apply(session: Session, spec: PersonalColumn, traces: Traces, *, clear: bool) -> int:
@@ -92,6 +112,8 @@ def _delete_deliveries(session: Session, traces: Traces) -> int:
 def _detach_feedback(session: Session, traces: Traces) -> Counter[str]:
     me = traces.person_id
     counts: Counter[str] = Counter()
+    if me is None:  # an account without a person gives and is asked for no 360 feedback
+        return counts
     mine = sa.select(FeedbackRequest.id).where(
         sa.or_(FeedbackRequest.requester_id == me, FeedbackRequest.subject_id == me)
     )

@@ -1,4 +1,5 @@
-"""What names a person, and rewriting it to a pseudonym wherever it must remain.
+"""What names a person (or an account without one), and rewriting it to a pseudonym
+wherever it must remain.
 
 A person is named by their name, e-mail, HRIS employee id and every identity they appear
 under in interaction data (the org chart's identities and the identifiers HR mapped to
@@ -10,6 +11,10 @@ and JSON so none of them is left: words are replaced by the erasure's pseudonym
 (``erased:<n>``), and person ids stored as numbers (in frozen decisions, ring members,
 audit payloads) by the negative number ``-n``, which no row can have, so code that reads
 those ids as integers keeps working and never finds anyone.
+
+A community member or sponsor of the challenges is an account with no person
+(:func:`traces_of_account`): they are named by the account's e-mail, their marketplace
+display name and ``account:7``; the person parts are empty.
 
 The pseudonym is random, not derived from anything: nothing can turn it back into the
 person, yet every record of the same erasure shows the same one, so an auditor can still
@@ -29,9 +34,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.audit.personal import ERASED
+from renown.core.errors import Invalid, NotFound
 from renown.core.identities import lookup_key
 from renown.org.access import person_in_org
 from renown.store.tables.accounts import Account
+from renown.store.tables.challenges import MemberProfile
 from renown.store.tables.org import Identity, IdentityAlias, Organisation
 
 PERSON_ID_KEYS: Final = frozenset(
@@ -60,14 +67,17 @@ _ID_TOKEN: Final = re.compile(r"(?<![\w])(person|account):(\d+)(?!\d)")
 
 @dataclass(frozen=True)
 class Traces:
-    """Everything that names one person of one organisation, and their pseudonym."""
+    """Everything that names one person (or one account without a person) of one
+    organisation, and their pseudonym."""
 
     org_id: int
     org_slug: str
-    person_id: int
+    person_id: int | None
+    """``None`` for an account without a person (a community member, a sponsor)."""
     account_ids: frozenset[int]
     words: tuple[str, ...]
-    """Name, e-mails, employee id, identity values: longest first."""
+    """Name, e-mails, employee id, identity values (an account without a person: its
+    e-mail and marketplace display name): longest first."""
     lookup_keys: frozenset[str]
     """Normalised identity values, as event data is matched (:func:`lookup_key`)."""
     number: int
@@ -92,7 +102,13 @@ class Traces:
     @property
     def tokens(self) -> tuple[str, ...]:
         """Id-derived keys that name them (``person:<id>``, ``account:<id>``)."""
-        return (f"person:{self.person_id}", *sorted(self.actors))
+        person = () if self.person_id is None else (f"person:{self.person_id}",)
+        return (*person, *sorted(self.actors))
+
+    @property
+    def person_ids(self) -> list[int]:
+        """The person's id, or none for an account without a person."""
+        return [] if self.person_id is None else [self.person_id]
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` names the person."""
@@ -118,7 +134,7 @@ class Traces:
         if isinstance(value, bool):
             return value
         if isinstance(value, int):
-            return self.pseudonym_id if ids and value == self.person_id else value
+            return self.pseudonym_id if ids and value in self.person_ids else value
         if isinstance(value, dict):
             return {
                 self.scrub_text(str(k)): self.scrub_json(v, ids=ids or k in PERSON_ID_KEYS)
@@ -130,7 +146,7 @@ class Traces:
 
     def _token(self, match: re.Match[str]) -> str:
         kind, number = match.group(1), int(match.group(2))
-        named = number == self.person_id if kind == "person" else number in self.account_ids
+        named = number in self.person_ids if kind == "person" else number in self.account_ids
         return self.pseudonym if named else match.group(0)
 
     def _words_pattern(self) -> re.Pattern[str] | None:
@@ -178,6 +194,37 @@ def traces_of(
         account_ids=frozenset(account_id for account_id, _email in accounts),
         words=words,
         lookup_keys=frozenset(k for k in keys if k),
+        number=number if number is not None else new_pseudonym_number(),
+    )
+
+
+def traces_of_account(
+    session: Session, org_id: int, account_id: int, *, number: int | None = None
+) -> Traces:
+    """Gather what names ``account_id`` of ``org_id``, an account without a person: its
+    e-mail (which uploads may name it by) and its marketplace display name.
+
+    NotFound for another organisation's account; Invalid for an account that represents
+    a person (erasing the person erases their accounts, and everything else about them).
+    """
+    account = session.get(Account, account_id)
+    if account is None or account.org_id != org_id:
+        raise NotFound(f"no account {account_id}")
+    if account.person_id is not None:
+        raise Invalid(
+            f"account {account_id} belongs to a person of the org chart: erase the person instead"
+        )
+    slug = session.scalar(sa.select(Organisation.slug).where(Organisation.id == org_id))
+    display = session.scalar(
+        sa.select(MemberProfile.display_name).where(MemberProfile.account_id == account.id)
+    )
+    return Traces(
+        org_id=org_id,
+        org_slug=str(slug),
+        person_id=None,
+        account_ids=frozenset({account.id}),
+        words=_words([account.email, display]),
+        lookup_keys=frozenset(k for k in [lookup_key(account.email)] if k),
         number=number if number is not None else new_pseudonym_number(),
     )
 
