@@ -1,4 +1,5 @@
-"""``renown org create``, ``import`` and ``erase``: an organisation from the shell.
+"""``renown org create``, ``import``, ``erase`` and ``erase-account``: an organisation from
+the shell.
 
 These run without a signed-in account (whoever can run the CLI on the server already
 controls the database); the audit log records them with the actor ``cli``.
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 org_app = typer.Typer(
-    help="Create organisations, import their org charts, erase a person.", no_args_is_help=True
+    help="Create organisations, import their org charts, erase a person or a member's account.",
+    no_args_is_help=True,
 )
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -119,6 +121,65 @@ def org_erase(
     console.print(
         f"erased {employee_id} of {slug}: recorded as {erasure.pseudonym}; "
         f"{sum(erasure.rows.values())} rows deleted or detached, "
+        f"{sum(erasure.scrubbed.values())} texts rewritten, "
+        f"{erasure.audit_entries} audit entries redacted, {files.lake_events} lake events, "
+        f"{files.score_rows} score rows and {files.uploads} uploads removed"
+    )
+
+
+@org_app.command("erase-account")
+def org_erase_account(
+    slug: Annotated[str, typer.Argument(help="Organisation of the account.")],
+    email: Annotated[str, typer.Argument(help="The account's sign-in e-mail address.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase an account without a person (a challenge community member or a sponsor):
+    nothing in the store or the files names it afterwards (irreversible). An account of a
+    person of the org chart goes with the person: use ``renown org erase``."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from renown.core.errors import RenownError
+    from renown.org.actions import org_by_slug
+    from renown.privacy.erase import do_erase_account
+    from renown.settings import get_settings
+    from renown.store import make_engine
+    from renown.store.tables.accounts import Account
+
+    settings = get_settings()
+    engine = make_engine(settings.database)
+    try:
+        with Session(engine) as session:
+            org = org_by_slug(session, slug)
+            account = session.scalar(
+                sa.select(Account).where(
+                    Account.org_id == org.id,
+                    sa.func.lower(Account.email) == email.strip().lower(),
+                )
+            )
+            if account is None:
+                errors.print(f"[bold red]error:[/] no account {email!r} in {slug}", highlight=False)
+                raise typer.Exit(code=1)
+            if not yes and not typer.confirm(f"Erase the account {account.email} for good?"):
+                raise typer.Exit(code=1)
+            erasure = do_erase_account(
+                session,
+                settings,
+                org_id=org.id,
+                account_id=account.id,
+                reason=reason,
+                actor=CLI_ACTOR,
+            )
+    except RenownError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+    files = erasure.files
+    console.print(
+        f"erased the account of {slug}: recorded as {erasure.pseudonym}; "
+        f"{sum(erasure.rows.values())} rows deleted or cleared, "
         f"{sum(erasure.scrubbed.values())} texts rewritten, "
         f"{erasure.audit_entries} audit entries redacted, {files.lake_events} lake events, "
         f"{files.score_rows} score rows and {files.uploads} uploads removed"

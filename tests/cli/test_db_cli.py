@@ -106,3 +106,89 @@ def test_org_erase_removes_a_person_and_keeps_the_audit_log_intact(
             assert not any("Ben Lead" in str(p) for p in payloads)
     finally:
         engine.dispose()
+
+
+def test_org_erase_account_removes_a_member_and_refuses_a_persons_account(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from renown.accounts.actions import do_create_account
+    from renown.core.roles import Role
+    from renown.store import session_factory, transaction
+    from renown.store.tables.accounts import Account
+    from renown.store.tables.challenges import MemberProfile
+    from renown.store.tables.org import Organisation, Person
+
+    _run(env, "db", "upgrade")
+    _run(env, "org", "create", "acme", "Acme Ltd")
+    _run(env, "org", "create", "other", "Other Ltd")
+    people = tmp_path / "people.csv"
+    people.write_bytes(SMALL_CHART)
+    _run(env, "org", "import", "acme", str(people))
+    engine = make_engine(env["RENOWN_DATABASE_URL"])
+    try:
+        with transaction(session_factory(engine)) as session:
+            acme = session.scalar(sa.select(Organisation.id).where(Organisation.slug == "acme"))
+            ben = session.scalar(sa.select(Person.id).where(Person.employee_id == "e2"))
+            assert acme is not None and ben is not None
+            member = do_create_account(
+                session,
+                org_id=acme,
+                email="cli.member@community.example",
+                password=None,
+                role=Role.MEMBER,
+            )
+            session.flush()
+            session.add(MemberProfile(account_id=member.id, org_id=acme, display_name="Zed Q"))
+            do_create_account(
+                session,
+                org_id=acme,
+                email="ben@acme.example",
+                password=None,
+                role=Role.EMPLOYEE,
+                person_id=ben,
+            )
+        _run(env, "org", "erase-account", "acme", "cli.member@community.example", code=2)
+        declined = runner.invoke(
+            app,
+            ["org", "erase-account", "acme", "cli.member@community.example", "--reason", "x"],
+            input="n\n",
+            env=env,
+        )
+        assert declined.exit_code == 1
+        assert "Erase the account cli.member@community.example for good?" in declined.output
+        wrong_org = ["org", "erase-account", "other", "cli.member@community.example"]
+        _run(env, *wrong_org, "--reason", "x", "--yes", code=1)
+        person = _run(
+            env,
+            "org",
+            "erase-account",
+            "acme",
+            "ben@acme.example",
+            "--reason",
+            "x",
+            "--yes",
+            code=1,
+        )
+        assert "erase the person instead" in person
+        out = _run(
+            env,
+            "org",
+            "erase-account",
+            "acme",
+            "CLI.Member@community.example",
+            "--reason",
+            "Zed Q asked to be forgotten",
+            "--yes",
+        )
+        assert "erased the account of acme: recorded as erased:" in out
+        assert "cli.member" not in out
+        again = ["org", "erase-account", "acme", "cli.member@community.example"]
+        assert "no account" in _run(env, *again, "--reason", "again", "--yes", code=1)
+        assert "audit log intact" in _run(env, "audit", "verify")
+        with engine.connect() as connection:
+            emails = connection.execute(sa.select(Account.email)).scalars().all()
+            assert emails == ["ben@acme.example"]
+            payloads = connection.execute(sa.text("SELECT payload FROM audit_log")).scalars()
+            assert not any("Zed Q" in str(p) or "cli.member" in str(p) for p in payloads)
+    finally:
+        engine.dispose()
