@@ -207,6 +207,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/people/{person_id}/erase"): PEOPLE_ADMIN,
     ("GET", "/people/{person_id}/erase"): PEOPLE_ADMIN,
     ("POST", "/people/{person_id}/erase"): PEOPLE_ADMIN,
+    # Privacy: and an account without a person (a community member, a sponsor)
+    ("POST", "/api/v1/accounts/{account_id}/erase"): PEOPLE_ADMIN,
+    ("GET", "/accounts/{account_id}/erase"): PEOPLE_ADMIN,
+    ("POST", "/accounts/{account_id}/erase"): PEOPLE_ADMIN,
 }
 """(method, path) -> declared policy. Add an entry when you add a route: the policy you
 write here is what reviewers read, and the matrix below proves the app enforces it."""

@@ -32,6 +32,8 @@ from renown.challenges.market_results import (
 )
 from renown.challenges.roles import PARTICIPANTS, POSTERS
 from renown.challenges.sponsor_feedback import FeedbackGiven
+from renown.core.roles import PEOPLE_ADMIN_ROLES
+from renown.store.tables.accounts import Account
 from renown.web.challenges import common
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action
@@ -336,11 +338,18 @@ def _profile_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     view = profiles.member_profile(session, principal, member_id)
+    account = session.get(Account, member_id)
     context: dict[str, Any] = {
         "profile": view,
         "rating_spec": rating_chart(view.history),
         "may_invite": principal.role in market.INVITERS and not view.is_me,
         "may_give_feedback": principal.role in POSTERS and not view.is_me,
+        # HR and administrators erase a member without a person (one with a person goes
+        # with the person: renown.privacy.erase)
+        "may_erase": principal.role in PEOPLE_ADMIN_ROLES
+        and not view.is_me
+        and account is not None
+        and account.person_id is None,
         "max_message": market.MAX_MESSAGE,
         "max_title": market.MAX_TITLE,
         "max_feedback": sponsor_feedback.MAX_TEXT,

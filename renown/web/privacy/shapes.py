@@ -18,8 +18,17 @@ class ErasureIn(BaseModel):
     confirm_name: Annotated[str, StringConstraints(max_length=200), SINGLE_LINE] | None = None
 
 
+class AccountErasureIn(BaseModel):
+    """Why the account is erased (recorded in the audit log, with its e-mail and display
+    name replaced by the pseudonym), and its e-mail typed again: a mistyped id must not
+    erase anyone."""
+
+    reason: Annotated[str, StringConstraints(max_length=MAX_REASON), MULTI_LINE] | None = None
+    confirm_email: Annotated[str, StringConstraints(max_length=320), SINGLE_LINE] | None = None
+
+
 class ErasureOut(BaseModel):
-    """What the erasure did; the person is named only by the pseudonym."""
+    """What the erasure did; the person (or account) is named only by the pseudonym."""
 
     pseudonym: str
     rows: dict[str, int]
