@@ -17,9 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from renown.challenges.judging import DEFAULT_SCORECARD
 from renown.challenges.phases import Phase, Schedule
-from renown.challenges.posting import FILE_TYPES, KINDS, ChallengeDraft
+from renown.challenges.posting import (
+    FILE_TYPES,
+    KINDS,
+    MAX_PRIZE_CENTS,
+    MAX_SUBMISSION_BYTES,
+    ChallengeDraft,
+)
 from renown.challenges.results import ChallengeDetail, Prize
 from renown.core.errors import Invalid
+from renown.web.params import EARLIEST, LATEST
 
 DATE_FORMAT: Final = "%d %b %Y, %H:%M UTC"
 INPUT_FORMAT: Final = "%Y-%m-%dT%H:%M"
@@ -175,6 +182,12 @@ def _moment(value: str, name: str, *, required: bool = True) -> datetime | None:
         raise Invalid(f"{name.replace('_', ' ')}: not a date and time ({text[:40]!r})") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    # The API's bounds (a year 9999 with a negative offset is past what a date can hold).
+    if not EARLIEST <= moment <= LATEST:
+        raise Invalid(
+            f"{name.replace('_', ' ')}: a date between {EARLIEST.year} and {LATEST.year}"
+            " is expected"
+        )
     return moment.astimezone(UTC)
 
 
@@ -197,6 +210,10 @@ def _amounts(value: str, name: str) -> tuple[int, ...]:
         amount = _number(part, name)
         if amount <= 0:
             raise Invalid(f"{name.replace('_', ' ')}: every prize must be above zero")
+        if amount > MAX_PRIZE_CENTS / 100:  # also keeps 1e308 * 100 from overflowing
+            raise Invalid(
+                f"{name.replace('_', ' ')}: {part} is over the largest prize renown records"
+            )
         amounts.append(round(amount * 100))
     return tuple(amounts)
 
@@ -236,6 +253,10 @@ def draft_of(form: ChallengeForm) -> ChallengeDraft:
     ends = _moment(form.registration_ends_at, "registration_ends_at")
     assert starts is not None and ends is not None
     megabytes = _number(form.max_submission_mb, "max_submission_mb")
+    if not 0 < megabytes <= MAX_SUBMISSION_BYTES / 2**20:
+        raise Invalid(
+            f"max submission mb must be above 0 and at most {MAX_SUBMISSION_BYTES // 2**20}"
+        )
     return ChallengeDraft(
         title=form.title,
         specification=form.specification,
