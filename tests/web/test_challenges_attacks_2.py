@@ -47,3 +47,12 @@ def test_overflowing_form_values_are_refused_with_the_field_named(
     assert says in refused.text
     assert 'value="Design the badge wall"' in refused.text  # what was typed comes back
     assert _challenges(platform) == before
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1²", " 7 ", "abc", "-5"])
+def test_the_marketplace_rating_filter_takes_only_ascii_digits(platform: Any, value: str) -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` fails: the filter used to answer 500."""
+    page = platform.browser(Role.SPONSOR).get("/marketplace", params={"min_rating": value})
+    assert page.status_code == 200
+    shown = page.text.split('name="min_rating"')[1].split(">")[0]
+    assert 'value="7"' in shown if value.strip() == "7" else 'value=""' in shown

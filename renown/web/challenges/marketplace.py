@@ -312,7 +312,9 @@ def marketplace_page(
 ) -> HTMLResponse:
     """The marketplace: filters and one page of listed members, best rated first."""
     skills = [s for s in (skill or "").split(",") if s.strip()]
-    rating = int(min_rating) if min_rating and min_rating.strip().isdigit() else None
+    # ASCII digits only: "²" and other Unicode digits pass str.isdigit() but not int().
+    wanted = (min_rating or "").strip()
+    rating = int(wanted) if wanted.isascii() and wanted.isdigit() else None
     page = _search(session, principal, skills, rating, availability, q, PAGE_SIZE, offset)
     context: dict[str, Any] = {
         "page": page,
