@@ -130,7 +130,8 @@ def _upload_names(path: Path, traces: Traces) -> bool:
         people = pl.concat([events.get_column("actor"), events.get_column("target")])
         if any(lookup_key(v) in traces.lookup_keys for v in people.drop_nulls().unique()):
             return True
-    words = [w.lower().encode() for w in traces.words if len(w) >= MIN_WORD]
+    named_by = traces.words if traces.file_words is None else traces.file_words
+    words = [w.lower().encode() for w in named_by if len(w) >= MIN_WORD]
     return any(word in chunk for chunk in _texts(path) for word in words)
 
 

@@ -82,6 +82,10 @@ class Traces:
     """Normalised identity values, as event data is matched (:func:`lookup_key`)."""
     number: int
     """The pseudonym's number (random, positive)."""
+    file_words: tuple[str, ...] | None = None
+    """The words that make an uploaded file theirs (None: :attr:`words`). A member's display
+    name may be an ordinary word ("python"): it is scrubbed from text, but an event upload
+    that merely contains the word is not theirs, and must not be deleted for it."""
     _pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -226,6 +230,7 @@ def traces_of_account(
         words=_words([account.email, display]),
         lookup_keys=frozenset(k for k in [lookup_key(account.email)] if k),
         number=number if number is not None else new_pseudonym_number(),
+        file_words=_words([account.email]),
     )
 
 

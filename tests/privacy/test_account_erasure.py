@@ -628,3 +628,33 @@ def test_erasing_again_finds_no_such_account(community: Community) -> None:
     with pytest.raises(NotFound):
         _erase(community, community.member)
     assert _audit_count(community) == count
+
+
+def test_an_upload_is_not_deleted_for_holding_a_display_name_that_is_an_ordinary_word(
+    tmp_path: Path,
+) -> None:
+    """A member called "python": the word is scrubbed from text, but an event upload about a
+    Python guild is not the member's, and only a file naming their e-mail is deleted."""
+    from renown.privacy.files import erase_from_files
+    from renown.privacy.traces import Traces
+    from renown.settings import Settings
+
+    settings = Settings(home=tmp_path / "home", secret_key="t")
+    folder = settings.uploads_dir / "acme"
+    folder.mkdir(parents=True)
+    guild = folder / "7-guild.csv"
+    guild.write_text("actor,target,timestamp,channel\nana,ben,2025-01-01T00:00:00Z,python\n")
+    theirs = folder / "8-mail.csv"
+    theirs.write_text("actor,target,timestamp\nquill@community.test,ben,2025-01-01T00:00:00Z\n")
+    traces = Traces(
+        org_id=1,
+        org_slug="acme",
+        person_id=None,
+        account_ids=frozenset({5}),
+        words=("quill@community.test", "python"),
+        lookup_keys=frozenset({"quill@community.test"}),
+        number=7,
+        file_words=("quill@community.test",),
+    )
+    erase_from_files(settings, traces)
+    assert guild.exists() and not theirs.exists()
