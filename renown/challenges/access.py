@@ -114,7 +114,9 @@ def reviews_done_at(session: Session, challenge: Challenge) -> datetime | None:
     ).all()
     if len(rows) < len(submissions) * len(reviewers):
         return None
-    return max(at for (at,) in rows)
+    done = max(at for (at,) in rows)
+    changed = challenge.reviewers_changed_at
+    return done if changed is None else max(done, changed)
 
 
 def challenge_phase(session: Session, challenge: Challenge, now: datetime) -> Phase:

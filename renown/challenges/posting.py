@@ -35,6 +35,7 @@ from renown.store.tables.challenges import (
     ChallengeAnswerKey,
     ChallengePrize,
     ChallengeRegistration,
+    ChallengeReview,
     ChallengeReviewer,
 )
 
@@ -68,6 +69,10 @@ FILE_TYPES: Final = frozenset(
     }
 )
 """Extensions a sponsor may accept (anything executable on a reviewer's desktop is not)."""
+REVIEWER_CHANGES: Final = frozenset(
+    {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION, Phase.REVIEW}
+)
+"""Reviewers may be named or removed until every review is in (then appeals start)."""
 _SKILL = re.compile(r"^[a-z0-9][a-z0-9+#./ -]{0,48}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -316,7 +321,7 @@ def check_add_reviewer(
     challenge = run_challenge(session, principal, challenge_id)
     require_phase(
         challenge_phase(session, challenge, now),
-        {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION},
+        REVIEWER_CHANGES,
         "Adding a reviewer",
     )
     account = session.scalar(
@@ -337,6 +342,8 @@ def check_add_reviewer(
         session.add(
             ChallengeReviewer(challenge_id=challenge.id, account_id=account.id, added_at=now)
         )
+        if now >= challenge.submission_ends_at:
+            challenge.reviewers_changed_at = now
         audit.append_by(
             session,
             principal,
@@ -351,13 +358,15 @@ def check_add_reviewer(
 def check_remove_reviewer(
     session: Session, principal: Principal, challenge_id: int, account_id: int, now: datetime
 ) -> None:
-    """Take a reviewer off a challenge before the review starts."""
+    """Take a reviewer off a challenge, until every review is in.
+
+    During the review (a reviewer who left, or never shows up, would otherwise hold the
+    challenge in review for good) their scorecards of this challenge are deleted with them,
+    so the final scores are the means of the reviewers who remain, and the review is complete
+    when those have reviewed everything; the sponsor may name a replacement.
+    """
     challenge = run_challenge(session, principal, challenge_id)
-    require_phase(
-        challenge_phase(session, challenge, now),
-        {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION},
-        "Removing a reviewer",
-    )
+    require_phase(challenge_phase(session, challenge, now), REVIEWER_CHANGES, "Removing a reviewer")
     row = session.get(ChallengeReviewer, (challenge.id, account_id))
     if row is None:
         raise NotFound(f"account {account_id} does not review this challenge")
@@ -367,13 +376,22 @@ def check_remove_reviewer(
         )
         if left == 1:
             raise Invalid("a published challenge keeps at least one reviewer")
+    dropped = session.execute(
+        sa.delete(ChallengeReview).where(
+            ChallengeReview.challenge_id == challenge.id,
+            ChallengeReview.reviewer_account_id == account_id,
+        )
+    )
+    assert isinstance(dropped, sa.CursorResult)  # a DELETE's result counts its rows
     session.delete(row)
+    if now >= challenge.submission_ends_at:
+        challenge.reviewers_changed_at = now
     audit.append_by(
         session,
         principal,
         "challenge.reviewer.remove",
         subject=f"challenge:{challenge.id}",
-        payload={"account_id": account_id},
+        payload={"account_id": account_id, "reviews_dropped": int(dropped.rowcount or 0)},
         at=now,
     )
 

@@ -486,3 +486,56 @@ def test_a_bad_draft_is_refused(
         posting.check_post_challenge(session, community.sponsor, reviewed_draft(**changes), BEFORE)
     with db() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Challenge)) == 0
+
+
+def test_a_reviewer_who_never_reviews_is_replaced_and_their_scorecards_go_with_them(
+    db: sessionmaker[Session], community: Community
+) -> None:
+    c = community
+    m0, m1 = c.members[:2]
+    cid = _published(db, c)
+    with transaction(db) as session:
+        ids = []
+        for m in (m0, m1):
+            participation.check_register(session, m, cid, REGISTRATION)
+            ids.append(
+                participation.check_submit_url(
+                    session, m, cid, url=f"https://git.example.org/{m.account_id}", now=REGISTRATION
+                ).submission_id
+            )
+        # The second reviewer scores one submission, then disappears.
+        reviews.check_review(
+            session, c.second_reviewer, cid, ids[0], answers=WEAK, comment="", now=REVIEW
+        )
+        for sid in ids:
+            reviews.check_review(
+                session, c.reviewer, cid, sid, answers=FULL, comment="", now=REVIEW
+            )
+    stuck = APPEALS + 5 * DAY
+    assert _phase(db, cid, stuck) is Phase.REVIEW
+    with transaction(db) as session:
+        posting.check_remove_reviewer(session, c.sponsor, cid, c.second_reviewer.account_id, stuck)
+    # Their half-done work no longer counts; the review is complete with the one who remains.
+    assert _phase(db, cid, stuck) is Phase.APPEALS
+    with transaction(db) as session, pytest.raises(Invalid, match="not possible now"):
+        posting.check_add_reviewer(session, c.sponsor, cid, "reviewer2@acme.test", stuck)
+    assert tick_challenges(db, stuck + DAY).settled == 1
+    with db() as session:
+        scores = {r.account_id: r.score for r in session.scalars(sa.select(ChallengeResult))}
+    assert scores == {m0.account_id: 100.0, m1.account_id: 100.0}
+
+
+def test_a_replacement_reviewer_can_be_named_during_the_review(
+    db: sessionmaker[Session], community: Community
+) -> None:
+    c = community
+    cid = _published(db, c)
+    with transaction(db) as session:
+        participation.check_register(session, c.members[0], cid, REGISTRATION)
+        participation.check_submit_url(
+            session, c.members[0], cid, url="https://git.example.org/x", now=REGISTRATION
+        )
+        posting.check_remove_reviewer(session, c.sponsor, cid, c.second_reviewer.account_id, REVIEW)
+        posting.check_add_reviewer(session, c.sponsor, cid, "m3@acme.test", REVIEW)
+    with db() as session:
+        assert queries.review_tasks(session, c.members[3], cid, REVIEW)

@@ -67,6 +67,9 @@ class Challenge(Base):
     submission_ends_at: Mapped[datetime]
     review_ends_at: Mapped[datetime]
     appeals_ends_at: Mapped[datetime]
+    reviewers_changed_at: Mapped[datetime | None]
+    """When a reviewer was last named or removed during the review: the review cannot have
+    been complete before it (the appeals window never starts in the past)."""
     phase: Mapped[str] = mapped_column(sa.String(32), default="draft", index=True)
     """The last phase the worker recorded (what is allowed is decided from the dates)."""
     published_at: Mapped[datetime | None]

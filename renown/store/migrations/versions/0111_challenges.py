@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("submission_ends_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("review_ends_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("appeals_ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reviewers_changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("phase", sa.String(length=32), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
