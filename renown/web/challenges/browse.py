@@ -22,7 +22,7 @@ from renown.challenges import queries
 from renown.challenges.ledger import ledger_for
 from renown.challenges.markdown import render as render_markdown
 from renown.challenges.phases import PHASE_LABELS, Phase
-from renown.challenges.posting import KINDS
+from renown.challenges.posting import KINDS, REVIEWER_CHANGES
 from renown.challenges.results import BoardRow, ChallengeDetail, ChallengeSummary
 from renown.challenges.roles import PARTICIPANTS, POSTERS
 from renown.core.errors import NotAllowed
@@ -161,8 +161,7 @@ def challenge_page(
         "may_cancel": runs
         and phase
         in {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION, Phase.REVIEW},
-        "may_name_reviewers": runs
-        and phase in {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION},
+        "may_name_reviewers": runs and phase in REVIEWER_CHANGES,
         "reviews_readable": phase
         in {Phase.APPEALS, Phase.APPEALS_RESPONSE, Phase.WINNERS, Phase.COMPLETED}
         or runs
