@@ -166,7 +166,13 @@ def give(
             "text": text,
             "visibility": visibility.value,
             "anonymous": anonymous,
-            "ratings": parse_ratings([r for r in rating if r.partition(":")[2].isdigit()]),
+            "ratings": parse_ratings(
+                [
+                    r
+                    for r in rating
+                    if r.partition(":")[2].isascii() and r.partition(":")[2].isdigit()
+                ]
+            ),
         }
         return _give_form(request, principal, session, receiver_id, error=reason, values=values)
 

@@ -43,7 +43,7 @@ def parse_ratings(values: Sequence[str]) -> dict[str, int]:
         key, _, number = value.partition(":")
         if not key or not number:
             continue
-        if not number.isdigit() or len(number) > 1:
+        if not (number.isascii() and number.isdigit()) or len(number) > 1:
             raise Invalid(f"the rating of {key} must be between 1 and 5")
         ratings[key] = int(number)
     return ratings

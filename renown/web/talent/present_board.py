@@ -304,11 +304,11 @@ class SignOffForm:
     ) -> SignOffForm:
         """What was sent, read leniently to fill the form again (the refusal says what is
         wrong; ids that are not numbers are dropped)."""
-        chosen = {int(v) for v in promoted if v.strip().isdigit()}
+        chosen = {int(v) for v in promoted if v.strip().isascii() and v.strip().isdigit()}
         typed = {
             int(pid): text
             for pid, text in zip(people, reasons, strict=False)
-            if pid.strip().isdigit()
+            if pid.strip().isascii() and pid.strip().isdigit()
         }
         return cls(chosen, reason, typed)
 
