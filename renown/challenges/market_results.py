@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
+from renown.challenges.ratings.classic import ClassicRating
+
 Availability = Literal["available", "limited", "unavailable"]
 AVAILABILITIES: Final[tuple[str, ...]] = ("available", "limited", "unavailable")
 InvitationStatus = Literal["sent", "accepted", "declined", "withdrawn"]
@@ -126,6 +128,8 @@ class MemberProfileView:
     feedback: list[FeedbackView]
     """Newest first."""
     mean_stars: float | None
+    classic: ClassicRating | None
+    """The classic (TopCoder-style) view of the same results: shown, never used to rank."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from renown import audit
 from renown.accounts.principal import Principal
 from renown.challenges.badge_facts import PODIUM_RANKS, member_badges
+from renown.challenges.classic_view import classic_ratings
 from renown.challenges.market_results import (
     AVAILABILITIES,
     ChallengeRecord,
@@ -43,6 +44,7 @@ from renown.challenges.market_results import (
     RatingPoint,
 )
 from renown.challenges.rating_update import display_rating
+from renown.challenges.ratings.classic import ClassicRating
 from renown.challenges.roles import PARTICIPANTS
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
@@ -297,4 +299,10 @@ def member_profile(session: Session, principal: Principal, account_id: int) -> M
         badges=member_badges(session, account.org_id, account.id),
         feedback=feedback,
         mean_stars=round(sum(stars) / len(stars), 2) if stars else None,
+        classic=_classic(session, account.org_id, account.id),
     )
+
+
+def _classic(session: Session, org_id: int, account_id: int) -> ClassicRating | None:
+    history = classic_ratings(session, org_id).get(account_id)
+    return history[-1] if history else None

@@ -184,6 +184,9 @@ def test_the_profile_shows_rating_history_results_prizes_badges_and_feedback(
         (5, "Excellent work", "Acme")
     ]
     assert view.mean_stars == 5.0
+    # The classic view of the same two results: one win, one second place, from 1200.
+    assert view.classic is not None and view.classic.played == 2
+    assert view.classic.volatility < 535
 
 
 def test_the_database_keeps_display_names_unique_whatever_the_case(

@@ -168,6 +168,7 @@ def test_the_pages(platform: Any) -> None:
         "Page Person" in page.text
         and "member-rating-spec" in page.text
         and "data-edit" in page.text
+        and "data-classic" in page.text  # the classic (TopCoder-style) view of the results
     )
 
     search = sponsor.get("/marketplace", params={"skill": "css", "availability": "limited"})
