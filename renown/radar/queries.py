@@ -277,7 +277,6 @@ def _rows(
                 snapshots=len(snaps),
                 prediction=predictions.get(subject.id),
                 outreach=outreach.get(subject.id),  # type: ignore[arg-type]
-                challenge_rating=None,
                 moved_at=move.at if move else None,
                 moved_to=move.after if move else None,
             )
@@ -321,8 +320,8 @@ def prospects(
     """External prospects, most likely to move first, filtered; the read is audited.
 
     ``prominence`` keeps prospects whose reach (percentile of connections among the radar's
-    prospects) is at least that. Challenge ratings would filter here too once renown has
-    challenges (:attr:`ProspectRow.challenge_rating` is the seam; it is always empty now).
+    prospects) is at least that. (Prospects are outside handles, never accounts of the
+    challenge community, so they carry no challenge rating.)
     """
     if principal.role not in RECRUITING:
         raise NotAllowed("recruiters, HR and admins see the radar's prospects")

@@ -143,8 +143,6 @@ class ProspectRow:
     snapshots: int
     prediction: Prediction | None
     outreach: OutreachStatus | None
-    challenge_rating: float | None
-    """Rating from challenges; always ``None`` until renown has challenges."""
     moved_at: datetime | None = None
     """When they changed company, if within the horizon before the model's as-of: such
     people get no estimate (the model never learnt from someone who had just moved)."""
