@@ -237,6 +237,11 @@ def _seed(settings: Settings, people: int) -> None:
         "Recruiter radar: sign in as recruiter and open /radar (prospects ranked with their "
         "reasons, timelines and outreach); hr sees members' flight risk on /radar/flight-risk."
     )
+    console.print(
+        "Challenges: sign in as sponsor to post and run them on /challenges (one in review, one "
+        "open, a data-science board, a prize ledger with payments owed); as member to register, "
+        "fill the blind scorecards of the one in review and see your record and rating."
+    )
 
 
 def _print_leaderboard(settings: Settings, org_slug: str, top: int = 10) -> None:
