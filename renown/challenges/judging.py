@@ -24,6 +24,8 @@ from typing import Final
 from renown.core.errors import Invalid
 
 MAX_QUESTIONS: Final = 30
+MAX_ANSWER: Final = 1_000_000.0
+"""Bound of any question's range (a typo guard; scales in use are 0-1 to 0-100)."""
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -95,6 +97,8 @@ def parse_scorecard(raw: Sequence[Mapping[str, object]]) -> tuple[Question, ...]
             raise Invalid(f"{where}: weight must be above 0 and at most 1000")
         if high <= low:
             raise Invalid(f"{where}: max must be greater than min")
+        if max(abs(low), abs(high)) > MAX_ANSWER:
+            raise Invalid(f"{where}: min and max lie within ±{MAX_ANSWER:,.0f}")
         questions.append(Question(key, text.strip(), weight, low, high))
     return tuple(questions)
 

@@ -44,8 +44,9 @@ AUTOMATIC_KINDS: Final = frozenset({"data_science"})
 MAX_SPEC_CHARS: Final = 50_000
 MAX_SKILLS: Final = 20
 MAX_PRIZES: Final = 10
-MAX_PRIZE_CENTS: Final = 100_000_000_00
-"""A hundred million in the challenge's currency: a typo guard, not a policy."""
+MAX_PRIZE_CENTS: Final = 2_000_000_000
+"""Twenty million in the challenge's currency: a typo guard, not a policy, and within the
+32-bit integer the databases keep amounts in."""
 MAX_SUBMISSION_BYTES: Final = 25 * 1024 * 1024
 """The largest file any challenge accepts (kept in the database with its row)."""
 MAX_ANSWER_KEY_BYTES: Final = 25 * 1024 * 1024

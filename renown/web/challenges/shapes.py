@@ -17,9 +17,11 @@ from renown.challenges.ledger import MAX_REFERENCE
 from renown.challenges.participation import MAX_URL_CHARS
 from renown.challenges.phases import Schedule
 from renown.challenges.posting import (
+    MAX_PRIZE_CENTS,
     MAX_PRIZES,
     MAX_SKILLS,
     MAX_SPEC_CHARS,
+    MAX_SUBMISSION_BYTES,
     ChallengeDraft,
 )
 from renown.challenges.reviews import MAX_APPEAL, MAX_COMMENT
@@ -30,7 +32,9 @@ MetricName = Literal["accuracy", "rmse", "mae"]
 Line = Annotated[str, Field(max_length=200), SINGLE_LINE]
 Skill = Annotated[str, Field(max_length=50), SINGLE_LINE]
 FileType = Annotated[str, Field(max_length=16), SINGLE_LINE]
-Cents = Annotated[Whole, Field(ge=1, le=10_000_000_000)]
+Cents = Annotated[Whole, Field(ge=1, le=MAX_PRIZE_CENTS)]
+Answer = Annotated[Number, Field(ge=-1_000_000, le=1_000_000)]
+"""A scorecard value: any question's range lies within these bounds."""
 
 
 class QuestionIn(BaseModel):
@@ -40,9 +44,9 @@ class QuestionIn(BaseModel):
 
     key: Annotated[str, Field(max_length=64), SINGLE_LINE]
     text: Annotated[str, Field(max_length=300), SINGLE_LINE]
-    weight: Number = 1.0
-    min: Number = 1.0
-    max: Number = 4.0
+    weight: Annotated[Number, Field(gt=0, le=1000)] = 1.0
+    min: Answer = 1.0
+    max: Answer = 4.0
 
 
 class ChallengeIn(BaseModel):
@@ -77,11 +81,15 @@ class ChallengeIn(BaseModel):
         description="Reviewed kinds; empty: the default scorecard",
     )
     metric: MetricName | None = Field(default=None, description="Data science only")
-    public_fraction: Number = Field(default=0.3, description="Data science: the public board")
-    daily_scored_limit: Whole = Field(default=5, description="Data science: per member per day")
-    passing_score: Number = 75.0
+    public_fraction: Number = Field(
+        default=0.3, ge=0.05, le=0.95, description="Data science: the public board"
+    )
+    daily_scored_limit: Whole = Field(
+        default=5, ge=1, le=100, description="Data science: per member per day"
+    )
+    passing_score: Number = Field(default=75.0, ge=0, le=100)
     currency: Annotated[str, Field(max_length=3), SINGLE_LINE] = "USD"
-    max_submission_bytes: Whole = 10 * 1024 * 1024
+    max_submission_bytes: Whole = Field(default=10 * 1024 * 1024, ge=1024, le=MAX_SUBMISSION_BYTES)
     file_types: list[FileType] = Field(default_factory=lambda: [".zip", ".pdf"], max_length=20)
     accepts_urls: Flag = True
 
@@ -148,7 +156,7 @@ class ScorecardIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    answers: dict[Annotated[str, Field(max_length=64)], Number] = Field(max_length=MAX_QUESTIONS)
+    answers: dict[Annotated[str, Field(max_length=64)], Answer] = Field(max_length=MAX_QUESTIONS)
     comment: Annotated[str, Field(max_length=MAX_COMMENT), MULTI_LINE] = ""
 
 
@@ -167,7 +175,7 @@ class AppealAnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     upheld: Flag
-    new_value: Number | None = None
+    new_value: Answer | None = None
     response: Annotated[str, Field(max_length=MAX_APPEAL), MULTI_LINE]
 
 
