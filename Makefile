@@ -28,9 +28,9 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/renown serve --demo --home $(RENOWN_HOME)
 
-## make test: the whole test suite (SQL-free, Spark in local mode).
+## make test: the whole test suite (SQL-free, Spark in local mode), one worker per core.
 test: $(STAMP) system-deps
-	$(BIN)/pytest -q -m "not realdata"
+	$(BIN)/pytest -q -n auto -m "not realdata"
 
 ## make lint: ruff, mypy strict on renown/, import contracts.
 lint: $(STAMP)
