@@ -28,9 +28,10 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/renown serve --demo --home $(RENOWN_HOME)
 
-## make test: the whole test suite (SQL-free, Spark in local mode), one worker per core.
+## make test: the whole test suite (SQL-free, Spark in local mode), one worker per core;
+## each test file stays on one worker, in its order (a browser test may follow another).
 test: $(STAMP) system-deps
-	$(BIN)/pytest -q -n auto -m "not realdata"
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not realdata"
 
 ## make lint: ruff, mypy strict on renown/, import contracts.
 lint: $(STAMP)

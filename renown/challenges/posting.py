@@ -334,6 +334,8 @@ def check_add_reviewer(
     )
     if account is None:
         raise NotFound(f"no active account {email.strip()[:320]!r} in this organisation")
+    if challenge.kind in AUTOMATIC_KINDS:
+        raise Invalid("an automatically scored challenge has no reviewers: its answer key decides")
     if Role(account.role) not in REVIEWER_ROLES:
         raise Invalid("reviewers are members, employees, managers or sponsors")
     registered = session.get(ChallengeRegistration, (challenge.id, account.id))

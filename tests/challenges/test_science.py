@@ -226,3 +226,12 @@ def test_predictions_whose_error_overflows_are_refused(metric: Metric) -> None:
             score_predictions(one, "p.csv", key, metric)
     else:
         assert math.isfinite(score_predictions(one, "p.csv", key, metric).private)
+
+
+def test_an_automatic_challenge_has_no_reviewers(
+    db: sessionmaker[Session], community: Community
+) -> None:
+    with transaction(db) as session:
+        cid = posting.check_post_challenge(session, community.sponsor, science_draft(), BEFORE)
+    with transaction(db) as session, pytest.raises(Invalid, match="no reviewers"):
+        posting.check_add_reviewer(session, community.sponsor, cid, "reviewer@acme.test", BEFORE)
