@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from renown.accounts.actions import do_create_account
 from renown.challenges.roles import POSTERS, REVIEWER_ROLES
 from renown.core.roles import Role
+from renown.store.tables.accounts import Account
 from renown.store.tables.challenges import (
     Challenge,
     ChallengeAppeal,
@@ -151,6 +152,18 @@ def participant_in(platform: Any, org_id: int) -> int:
     """A community member of the organisation (made once in the other one)."""
     if org_id == platform.acme_id:
         return int(platform.members[Role.MEMBER].account_id)
+    with platform.sessions() as session:
+        # The database is emptied between tests and ids may come round again: a remembered
+        # account must still be there (and in this organisation) to be used.
+        known = _OUTSIDERS.get(org_id)
+        if (
+            known is not None
+            and session.scalar(
+                sa.select(Account.id).where(Account.id == known, Account.org_id == org_id)
+            )
+            is None
+        ):
+            del _OUTSIDERS[org_id]
     if org_id not in _OUTSIDERS:
         with platform.sessions.begin() as session:
             account = do_create_account(
