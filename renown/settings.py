@@ -6,6 +6,7 @@ so that tests and the CLI can point renown at another folder without monkeypatch
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import secrets
@@ -65,6 +66,19 @@ class Settings(BaseSettings):
     """OpenID Connect issuer URL for single sign-on (optional)."""
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
+
+    connector_key: str | None = None
+    """Key that encrypts the OAuth tokens of linked public accounts (a Fernet key); default:
+    one generated once and kept under ``home``, apart from the cookie key."""
+
+    connectors_replay: Path | None = None
+    """A folder of recorded API exchanges (``*.json``) that answer every connector instead of
+    the network: offline demos and browser tests. Unset (the default): the real public APIs."""
+
+    github_client_id: str | None = None
+    """OAuth app of GitHub, for proving an account by signing in there (optional: without
+    it people prove a GitHub account with a code in their bio)."""
+    github_client_secret: str | None = None
 
     sources_path: Path | None = None
     """Folder of server-side event sources (one sub-folder per organisation); default under
@@ -165,6 +179,19 @@ class Settings(BaseSettings):
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def connector_secret(self) -> str:
+        """The key that encrypts connector tokens, created on first use (a Fernet key)."""
+        if self.connector_key:
+            return self.connector_key
+        path = self.private_home() / "connector.key"
+        if not path.exists():
+            key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
         return path.read_text().strip()
 
     def private_home(self) -> Path:

@@ -24,6 +24,7 @@ __all__ = ["JobContext", "execute_job", "make_queue"]
 def _kinds() -> JobKinds:
     # Imported when a job first runs: scoring pulls in the whole compute stack, which the
     # web app should not pay for until then.
+    from renown.external.job import EXTERNAL_REFRESH, run_external_refresh
     from renown.radar.job import RADAR, run_radar
     from renown.recognition.job import RECOGNITION, run_recognition
     from renown.scoring.actions import SCORING
@@ -38,6 +39,7 @@ def _kinds() -> JobKinds:
         VALIDATION: run_validation,
         TUNING: run_tuning,
         RADAR: run_radar,
+        EXTERNAL_REFRESH: run_external_refresh,
     }
 
 

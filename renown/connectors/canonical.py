@@ -12,10 +12,15 @@ from renown.ingest.schema import EVENT_SCHEMA, empty_events
 
 
 def to_events(network: str, pulled: Iterable[SocialEvent]) -> pl.DataFrame:
-    """The canonical frame of ``pulled`` (event keys hash network and the network's key)."""
+    """The canonical frame of ``pulled``.
+
+    Event keys hash the network, the target and the connector's key: a follower id is unique
+    among one account's followers, not across the network, and two linked people's pulls
+    meet in one graph.
+    """
     rows = [
         {
-            EventColumn.EVENT_KEY: event_key("social", network, e.key),
+            EventColumn.EVENT_KEY: event_key("social", network, e.target, e.key),
             EventColumn.ACTOR: e.actor,
             EventColumn.TARGET: e.target,
             EventColumn.TIMESTAMP: e.timestamp,

@@ -1,6 +1,7 @@
 """Tables, split by domain. Importing this package registers all of them on ``Base``."""
 
 import renown.store.tables.challenges  # registers the challenge tables
+import renown.store.tables.external  # registers the external prominence tables
 import renown.store.tables.recognition  # noqa: F401 - registers the recognition tables
 from renown.store.tables.accounts import Account, ApiToken, SignInThrottle, WebSession
 from renown.store.tables.audit import AuditEntry, AuditPersonalValue

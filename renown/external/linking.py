@@ -1,0 +1,249 @@
+"""Linking public accounts to people: a claim, its proof, and unlinking.
+
+A person claims an account (``pending``) and proves it is theirs in one of the ways the
+network allows: signing in there (OAuth, where renown is set up for it), or placing the
+claim's code in the account's public bio or in a public post, which renown then reads
+through the network's public API. Nothing is pulled from an unproven account. An account
+can be linked to one person of an organisation: a proven link blocks other claims, while an
+unproven claim by someone else gives way to a new one (so nobody can squat on a handle
+they cannot prove). Unlinking deletes the account and everything pulled from it, and that
+network's scores of the person.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Final
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from renown import audit
+from renown.accounts.principal import Principal
+from renown.audit.personal import personal
+from renown.connectors.base import Connector, PublicProfile
+from renown.connectors.errors import ConnectorError, MalformedResponse
+from renown.connectors.registry import CONNECTORS
+from renown.core.errors import Conflict, Invalid, NotFound
+from renown.external.tokens import seal
+from renown.org.access import access_acting_person
+from renown.store.tables.external import ExternalAccount, ExternalScore
+
+MAX_ACCOUNTS_PER_NETWORK: Final = 3
+CODE_PREFIX: Final = "renown-"
+
+
+def network_of(name: str) -> Connector:
+    """The connector of network ``name`` (:class:`Invalid` naming the known ones)."""
+    found = CONNECTORS.get(name)
+    if found is None:
+        raise Invalid(f"Unknown network {name!r}; renown connects to {', '.join(CONNECTORS)}.")
+    return found
+
+
+def new_code() -> str:
+    """A fresh verification code (40 random bits: unguessable, short enough to paste)."""
+    return CODE_PREFIX + secrets.token_hex(5)
+
+
+def check_claim(
+    session: Session, principal: Principal, network: str, typed: str, *, now: datetime
+) -> ExternalAccount:
+    """Claim the account ``typed`` on ``network`` for the principal's own person."""
+    person = access_acting_person(
+        session, principal, "Only the organisation's people link accounts."
+    )
+    connector = network_of(network)
+    try:
+        handle = connector.parse_handle(typed.strip())
+    except ValueError as error:
+        raise Invalid(str(error)) from None
+    existing = session.scalars(
+        sa.select(ExternalAccount).where(
+            ExternalAccount.org_id == principal.org_id,
+            ExternalAccount.network == network,
+            ExternalAccount.handle == handle,
+        )
+    ).first()
+    if existing is not None and existing.person_id == person.id:
+        return existing
+    if existing is not None and existing.status == "verified":
+        raise Conflict(f"{connector.label} account {handle} is already linked to someone else.")
+    mine = session.scalar(
+        sa.select(sa.func.count(ExternalAccount.id)).where(
+            ExternalAccount.person_id == person.id, ExternalAccount.network == network
+        )
+    )
+    if (mine or 0) >= MAX_ACCOUNTS_PER_NETWORK:
+        raise Invalid(
+            f"You can link up to {MAX_ACCOUNTS_PER_NETWORK} {connector.label} accounts; "
+            "unlink one first."
+        )
+    if existing is not None:  # someone else's unproven claim gives way
+        session.delete(existing)
+        session.flush()
+    account = ExternalAccount(
+        org_id=principal.org_id,
+        person_id=person.id,
+        network=network,
+        handle=handle,
+        status="pending",
+        verification_code=new_code(),
+        linked_by_account_id=principal.account_id,
+        pull_state={},
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    audit.append_by(
+        session,
+        principal,
+        "external.claim",
+        subject=f"external_account:{account.id}",
+        payload={"network": network, "handle": personal(handle)},
+        at=now,
+    )
+    return account
+
+
+def own_account(session: Session, principal: Principal, account_id: int) -> ExternalAccount:
+    """The principal's own linked account (404 for anyone else's: its existence is private)."""
+    account = session.get(ExternalAccount, account_id)
+    if (
+        account is None
+        or account.org_id != principal.org_id
+        or principal.person_id is None
+        or account.person_id != principal.person_id
+    ):
+        raise NotFound("No such linked account.")
+    return account
+
+
+def check_verify(
+    session: Session,
+    principal: Principal,
+    account_id: int,
+    *,
+    transport: httpx.BaseTransport | None,
+    now: datetime,
+) -> ExternalAccount:
+    """Prove a claim by finding its code in the account's public bio or newest posts."""
+    account = own_account(session, principal, account_id)
+    if account.status == "verified":
+        return account
+    connector = network_of(account.network)
+    methods = [m for m in connector.verification if m in ("bio", "post")]
+    if not methods:
+        raise Invalid(f"{connector.label} accounts are proven by signing in there.")
+    profile, texts = _read_public(connector, account, transport, with_posts="post" in methods)
+    code = account.verification_code
+    if "bio" in methods and code in profile.bio:
+        proof = "bio"
+    elif "post" in methods and any(code in text for text in texts):
+        proof = "post"
+    else:
+        where = " or ".join({"bio": "the public bio", "post": "a public post"}[m] for m in methods)
+        raise Invalid(
+            f"The code {code} was not found in {where} of {connector.label} account "
+            f"{account.handle}. Add it, save, and try again (it can be removed once proven)."
+        )
+    _prove(session, principal, account, profile, proof, now)
+    return account
+
+
+def do_prove_by_oauth(
+    session: Session,
+    principal: Principal,
+    network: str,
+    handle: str,
+    profile: PublicProfile,
+    token: str,
+    *,
+    key: str,
+    now: datetime,
+) -> ExternalAccount:
+    """Link and prove ``handle`` at once: the network's sign-in said it is the principal's."""
+    account = check_claim(session, principal, network, handle, now=now)
+    account.token_ciphertext = seal(key, token)
+    _prove(session, principal, account, profile, "oauth", now)
+    return account
+
+
+def _read_public(
+    connector: Connector,
+    account: ExternalAccount,
+    transport: httpx.BaseTransport | None,
+    *,
+    with_posts: bool,
+) -> tuple[PublicProfile, list[str]]:
+    try:
+        with connector.client(account.handle, transport=transport) as client:
+            profile = connector.profile(client, account.handle)
+            texts = connector.recent_texts(client, profile) if with_posts else []
+    except (ConnectorError, MalformedResponse) as error:
+        raise Invalid(f"Could not read the public profile: {error}") from None
+    return profile, texts
+
+
+def _prove(
+    session: Session,
+    principal: Principal,
+    account: ExternalAccount,
+    profile: PublicProfile,
+    proof: str,
+    now: datetime,
+) -> None:
+    account.status = "verified"
+    account.verified_by = proof
+    account.verified_at = now
+    account.external_id = profile.external_id[:200]
+    account.display_name = profile.display_name[:200]
+    account.url = profile.url[:1000]
+    account.audience = profile.audience
+    session.flush()
+    audit.append_by(
+        session,
+        principal,
+        "external.verify",
+        subject=f"external_account:{account.id}",
+        payload={"network": account.network, "proof": proof},
+        at=now,
+    )
+
+
+def check_unlink(session: Session, principal: Principal, account_id: int, *, now: datetime) -> None:
+    """Unlink an account: it, everything pulled from it and that network's scores go.
+
+    The owner unlinks their own; HR and administrators may unlink anyone's (on request).
+    """
+    account = session.get(ExternalAccount, account_id)
+    if account is None or account.org_id != principal.org_id:
+        raise NotFound("No such linked account.")
+    if account.person_id != principal.person_id and not principal.sees_everyone:
+        raise NotFound("No such linked account.")
+    network, person_id = account.network, account.person_id
+    session.delete(account)
+    session.flush()
+    still = session.scalar(
+        sa.select(sa.func.count(ExternalAccount.id)).where(
+            ExternalAccount.person_id == person_id,
+            ExternalAccount.network == network,
+            ExternalAccount.status == "verified",
+        )
+    )
+    if not still:
+        session.execute(
+            sa.delete(ExternalScore).where(
+                ExternalScore.person_id == person_id, ExternalScore.network == network
+            )
+        )
+    audit.append_by(
+        session,
+        principal,
+        "external.unlink",
+        subject=f"external_account:{account_id}",
+        payload={"network": network},
+        at=now,
+    )
