@@ -25,7 +25,7 @@ class ConnectorError(RenownError):
         super().__init__(f"{network} {url}: {message}")
 
 
-class MalformedResponse(InputError):
+class MalformedResponse(InputError):  # noqa: N818 - the names are the public API
     """A response that does not have the documented shape (nothing of the pull is kept).
 
     ``line`` is the 1-based position of the record in the response's list, when the wrong
@@ -46,7 +46,7 @@ class MalformedResponse(InputError):
         super().__init__(f"{network} {url}", message, line=record, field=field)
 
 
-class RateLimited(ConnectorError):
+class RateLimited(ConnectorError):  # noqa: N818 - a condition, not a failure
     """The network asked us to wait longer than a pull may wait; resume at ``resume_at``."""
 
     def __init__(self, network: str, url: str, resume_at: datetime) -> None:
@@ -54,9 +54,9 @@ class RateLimited(ConnectorError):
         super().__init__(network, url, f"rate limited until {resume_at.isoformat()}")
 
 
-class AccountNotFound(ConnectorError):
+class AccountNotFound(ConnectorError):  # noqa: N818 - reads like the answer
     """The network has no public account by that name (or it was deleted or suspended)."""
 
 
-class NotAuthorised(ConnectorError):
+class NotAuthorised(ConnectorError):  # noqa: N818 - reads like the answer
     """The network refused the request: a token expired or was revoked, or data is private."""

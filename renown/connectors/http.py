@@ -55,6 +55,7 @@ class Page:
     headers: Mapping[str, str]
     next_url: str | None = None
     text: str | None = None
+    status: int = 200
 
 
 @dataclass
@@ -123,9 +124,17 @@ class ApiClient:
         *,
         accept: str | None = None,
         missing_ok: bool = False,
+        errors_in_body: bool = False,
     ) -> Page | None:
-        """GET ``url`` and decode its JSON; ``None`` for a deleted item when ``missing_ok``."""
-        response = self._get(url, params, accept=accept, missing_ok=missing_ok)
+        """GET ``url`` and decode its JSON; ``None`` for a deleted item when ``missing_ok``.
+
+        ``errors_in_body``: the network answers its errors (a throttle included) with HTTP
+        400 and a JSON body that says what went wrong (the Stack Exchange API), so a 400 is
+        returned as a :class:`Page` (its :attr:`Page.status` says so) for the connector to read.
+        """
+        response = self._get(
+            url, params, accept=accept, missing_ok=missing_ok, errors_in_body=errors_in_body
+        )
         if response is None:
             return None
         try:
@@ -134,7 +143,13 @@ class ApiClient:
             raise MalformedResponse(
                 self.network, _public(str(response.url)), "the response is not JSON"
             ) from None
-        return Page(str(response.url), data, response.headers, _next_link(response))
+        return Page(
+            str(response.url),
+            data,
+            response.headers,
+            _next_link(response),
+            status=response.status_code,
+        )
 
     def get_text(
         self, url: str, *, headers: Mapping[str, str] | None = None
@@ -157,6 +172,7 @@ class ApiClient:
         missing_ok: bool = False,
         extra: Mapping[str, str] | None = None,
         allow_not_modified: bool = False,
+        errors_in_body: bool = False,
     ) -> httpx.Response | None:
         headers = dict(extra or {})
         if accept:
@@ -179,7 +195,7 @@ class ApiClient:
             status = response.status_code
             if len(response.content) > MAX_BODY_BYTES:
                 raise MalformedResponse(self.network, shown, "the response is too large")
-            if status == 429 or status == 503 or _limit_spent(response):
+            if status in {429, 503} or _limit_spent(response):
                 self._back_off(response, shown)
                 continue
             if status in TRANSIENT:
@@ -194,6 +210,8 @@ class ApiClient:
             if status in (401, 403):
                 raise NotAuthorised(self.network, shown, f"refused ({status})")
             if status == 304 and allow_not_modified:
+                return response
+            if status == 400 and errors_in_body:
                 return response
             if not 200 <= status < 300:
                 raise ConnectorError(self.network, shown, f"unexpected status {status}")
