@@ -26,7 +26,8 @@ from renown.audit.personal import personal
 from renown.connectors.base import Connector, PublicProfile
 from renown.connectors.errors import ConnectorError, MalformedResponse
 from renown.connectors.registry import CONNECTORS
-from renown.core.errors import Conflict, Invalid, NotFound
+from renown.core.errors import Invalid, NotFound
+from renown.external.scoring import COMBINED, score_external
 from renown.external.tokens import seal
 from renown.org.access import access_acting_person
 from renown.store.tables.external import ExternalAccount, ExternalScore
@@ -70,7 +71,7 @@ def check_claim(
     if existing is not None and existing.person_id == person.id:
         return existing
     if existing is not None and existing.status == "verified":
-        raise Conflict(f"{connector.label} account {handle} is already linked to someone else.")
+        raise Invalid(f"{connector.label} account {handle} is already linked to someone else.")
     mine = session.scalar(
         sa.select(sa.func.count(ExternalAccount.id)).where(
             ExternalAccount.person_id == person.id, ExternalAccount.network == network
@@ -216,6 +217,9 @@ def _prove(
 def check_unlink(session: Session, principal: Principal, account_id: int, *, now: datetime) -> None:
     """Unlink an account: it, everything pulled from it and that network's scores go.
 
+    The person's combined scores go too and today's are computed again from what is left
+    (so are everyone else's: each network score ranks people among those who linked it).
+
     The owner unlinks their own; HR and administrators may unlink anyone's (on request).
     """
     account = session.get(ExternalAccount, account_id)
@@ -236,9 +240,11 @@ def check_unlink(session: Session, principal: Principal, account_id: int, *, now
     if not still:
         session.execute(
             sa.delete(ExternalScore).where(
-                ExternalScore.person_id == person_id, ExternalScore.network == network
+                ExternalScore.person_id == person_id,
+                ExternalScore.network.in_((network, COMBINED)),
             )
         )
+        score_external(session, principal.org_id, now=now)  # the others' ranks change too
     audit.append_by(
         session,
         principal,

@@ -141,17 +141,17 @@ def _store(session: Session, account: ExternalAccount, outcome: PullOutcome) -> 
         row.created_at = item.created_at
         row.engagement = {k: int(v) for k, v in item.engagement.items()}
     events = {
-        row.event_key: row
-        for row in session.scalars(
+        event.event_key: event
+        for event in session.scalars(
             sa.select(ExternalEvent).where(ExternalEvent.account_id == account.id)
         )
     }
     added = 0
     for event in outcome.events:
         canonical = event_key("social", account.network, event.target, event.key)
-        row = events.get(canonical)
-        if row is None:
-            row = ExternalEvent(
+        stored = events.get(canonical)
+        if stored is None:
+            stored = ExternalEvent(
                 account_id=account.id,
                 event_key=canonical,
                 actor=None if event.actor is None else event.actor[:600],
@@ -161,11 +161,11 @@ def _store(session: Session, account: ExternalAccount, outcome: PullOutcome) -> 
                 weight=float(event.weight),
                 item_key=None if event.item is None else event.item[:400],
             )
-            session.add(row)
-            events[canonical] = row
+            session.add(stored)
+            events[canonical] = stored
             added += 1
         else:
-            row.weight = float(event.weight)
+            stored.weight = float(event.weight)
     session.flush()
     return added, len(outcome.items)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from renown.challenges.rating_update import display_rating
 from renown.store.tables.accounts import Account
 from renown.store.tables.challenges import RatingHistory
+from renown.store.tables.external import ExternalScore
 from renown.store.tables.feedback import FeedbackItem, FeedbackRating
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import BadgeAward
@@ -205,9 +206,12 @@ def measure_prominence_internal(
 def measure_prominence_external(
     session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
 ) -> dict[int, Evidence]:
-    """Mean of each network's latest score observed on or before ``as_of``."""
+    """External prominence on or before ``as_of``: renown's own combined score of the
+    person's linked public accounts (``external_scores``, each network normalised against
+    its own population), else the mean of each imported network's latest observation."""
+    found = _combined_external(session, org_id, person_ids, as_of)
     latest: dict[int, dict[str, tuple[date, int]]] = defaultdict(dict)
-    wanted = set(person_ids)
+    wanted = set(person_ids) - set(found)
     for pid, network, score, observed_on in session.execute(
         sa.select(
             ExternalProminence.person_id,
@@ -225,13 +229,45 @@ def measure_prominence_external(
         seen = latest[pid].get(network)
         if seen is None or observed_on > seen[0]:
             latest[pid][network] = (observed_on, score)
-    found: dict[int, Evidence] = {}
     for pid, networks in latest.items():
         mean = sum(score for _, score in networks.values()) / len(networks)
         newest = max(day for day, _ in networks.values())
         shown = f"{_number(mean)} ({_plural(len(networks), 'network')}, latest {newest})"
         found[pid] = Evidence(mean, shown, ", ".join(sorted(networks)))
     return _fill(person_ids, found, "no external observation")
+
+
+def _combined_external(
+    session: Session, org_id: int, person_ids: Sequence[int], as_of: datetime
+) -> dict[int, Evidence]:
+    """Each person's newest combined external score observed on or before ``as_of``."""
+    newest: dict[int, tuple[date, int, list[str]]] = {}
+    wanted = set(person_ids)
+    for pid, score, observed_on, explanation in session.execute(
+        sa.select(
+            ExternalScore.person_id,
+            ExternalScore.score,
+            ExternalScore.observed_on,
+            ExternalScore.explanation,
+        ).where(
+            ExternalScore.org_id == org_id,
+            ExternalScore.network == "combined",
+            _among(ExternalScore.person_id, person_ids),
+            ExternalScore.observed_on <= _day(as_of),
+        )
+    ):
+        if pid in wanted and (pid not in newest or observed_on > newest[pid][0]):
+            shares = explanation.get("shares", []) if isinstance(explanation, dict) else []
+            networks = [str(s.get("network")) for s in shares if isinstance(s, dict)]
+            newest[pid] = (observed_on, score, networks)
+    return {
+        pid: Evidence(
+            float(score),
+            f"{score} combined ({_plural(len(networks), 'network')}, {day})",
+            ", ".join(networks),
+        )
+        for pid, (day, score, networks) in newest.items()
+    }
 
 
 def measure_badges(
