@@ -21,6 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from renown.cli.backup import BACKUP_HELP, RESTORE_HELP, backup, restore
 from renown.cli.badges import badges_app
 from renown.cli.challenges import challenges_app
+from renown.cli.connect import connect_app
 from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
 from renown.cli.org import org_app
@@ -53,6 +54,7 @@ app.add_typer(badges_app, name="badges")
 app.add_typer(talent_app, name="talent")
 app.add_typer(radar_app, name="radar")
 app.add_typer(challenges_app, name="challenges")
+app.add_typer(connect_app, name="connect")
 console = Console()
 if not console.is_terminal:
     # logs and pipes get a width that fits the leaderboard instead of Rich's 80 columns

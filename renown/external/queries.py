@@ -16,9 +16,11 @@ from renown.external.scoring import COMBINED
 from renown.org.access import own_person
 from renown.store.tables.external import (
     ExternalAccount,
+    ExternalConsent,
     ExternalEvent,
     ExternalItem,
     ExternalScore,
+    PublicCard,
 )
 
 
@@ -122,3 +124,100 @@ def latest_scores(session: Session, person_id: int) -> tuple[ExternalScoreView, 
         for r in rows
     ]
     return tuple(sorted(views, key=lambda v: (v.network != COMBINED, -v.score, v.network)))
+
+
+def external_data_of(session: Session, person_id: int) -> dict[str, object]:
+    """Everything external prominence holds on a person, for their export: linked accounts
+    with every item and event pulled from them, scores, consent and card (never a token)."""
+    accounts = list(
+        session.scalars(
+            sa.select(ExternalAccount)
+            .where(ExternalAccount.person_id == person_id)
+            .order_by(ExternalAccount.id)
+        )
+    )
+    out = []
+    for account in accounts:
+        items = session.scalars(
+            sa.select(ExternalItem)
+            .where(ExternalItem.account_id == account.id)
+            .order_by(ExternalItem.id)
+        )
+        events = session.scalars(
+            sa.select(ExternalEvent)
+            .where(ExternalEvent.account_id == account.id)
+            .order_by(ExternalEvent.id)
+        )
+        out.append(
+            {
+                "id": account.id,
+                "network": account.network,
+                "handle": account.handle,
+                "url": account.url,
+                "display_name": account.display_name,
+                "status": account.status,
+                "verified_by": account.verified_by,
+                "verified_at": account.verified_at.isoformat() if account.verified_at else None,
+                "has_token": account.token_ciphertext is not None,
+                "last_pulled_at": (
+                    account.last_pulled_at.isoformat() if account.last_pulled_at else None
+                ),
+                "items": [
+                    {
+                        "key": i.key,
+                        "kind": i.kind,
+                        "title": i.title,
+                        "url": i.url,
+                        "created_at": i.created_at.isoformat(),
+                        "engagement": i.engagement,
+                    }
+                    for i in items
+                ],
+                "events": [
+                    {
+                        "actor": e.actor,
+                        "target": e.target,
+                        "at": e.happened_at.isoformat(),
+                        "kind": e.kind,
+                        "weight": e.weight,
+                    }
+                    for e in events
+                ],
+            }
+        )
+    scores = session.scalars(
+        sa.select(ExternalScore)
+        .where(ExternalScore.person_id == person_id)
+        .order_by(ExternalScore.observed_on, ExternalScore.network)
+    )
+    consent = session.get(ExternalConsent, person_id)
+    card = session.get(PublicCard, person_id)
+    return {
+        "accounts": out,
+        "scores": [
+            {
+                "id": s.id,
+                "network": s.network,
+                "observed_on": s.observed_on.isoformat(),
+                "score": s.score,
+                "explanation": s.explanation,
+            }
+            for s in scores
+        ],
+        "consent": (
+            {"person_id": person_id, "bulk_linking": consent.bulk_linking} if consent else None
+        ),
+        "card": (
+            {
+                "person_id": person_id,
+                "enabled": card.enabled,
+                "address": f"/card/{card.slug}",
+                **{name: getattr(card, name) for name in _CARD_FLAGS},
+            }
+            if card
+            else None
+        ),
+    }
+
+
+_CARD_FLAGS = ("show_internal", "show_external", "show_networks", "show_badges", "show_challenges")

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
+from renown.external.queries import external_data_of
 from renown.org.access import own_person
 from renown.privacy.export_activity import about_me, activity, messages, recognition
 from renown.privacy.export_challenges import challenge_data
@@ -80,6 +81,7 @@ def export_my_data(
         "recognition": None,
         "talent": my_talent_data(session, principal),
         "radar": radar_data_of(session, org_id, person.id) if person else None,
+        "external": external_data_of(session, person.id) if person else None,
         "challenges": challenge_data(session, org_id, account_ids),
         "activity": activity(session, org_id, account_ids, tokens),
         "about_me": about_me(session, org_id, person.id if person else None, account_ids, tokens),

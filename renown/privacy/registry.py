@@ -39,6 +39,7 @@ from typing import Final
 
 from renown.privacy.kinds import Erase, Exported, Names, PersonalColumn
 from renown.privacy.kinds import col as _col
+from renown.privacy.registry_external import EXTERNAL_COLUMNS, EXTERNAL_TABLES_NAMING_NOBODY
 
 P, A, ACT, W, IDS = Names.PERSON, Names.ACCOUNT, Names.ACTOR, Names.WORDS, Names.IDS
 DEL, CLEAR, DETACH, PSEUDO = Erase.DELETE, Erase.CLEAR, Erase.DETACH, Erase.PSEUDONYMISE
@@ -568,6 +569,7 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
             ("identity_aliases", "chosen_by"),
         )
     ),
+    *EXTERNAL_COLUMNS,
 )
 """Every column that names a person (erasure deletes children before parents, whatever
 the order here)."""
@@ -600,6 +602,7 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
         "failed sign-ins keyed by a SHA-256 of the scope (account, address, device), never"
         " the values; a row is forgotten a day after its last failure"
     ),
+    **EXTERNAL_TABLES_NAMING_NOBODY,
 }
 """Tables with no column that names a person, and why (every other table has one above)."""
 
