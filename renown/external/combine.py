@@ -39,8 +39,9 @@ def midrank_percentiles(values: Sequence[float]) -> list[float]:
 
 
 def to_score(unit: float) -> int:
-    """A value in [0, 1] as a 1-100 score."""
-    return int(min(100, max(1, math.floor(1.0 + 99.0 * unit + 0.5))))
+    """A value in [0, 1] as a 1-100 score (rounded half up, after dropping float noise, so
+    a strength computed two ways gives one score)."""
+    return int(min(100, max(1, math.floor(round(1.0 + 99.0 * unit, 9) + 0.5))))
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def combine(percentiles: Mapping[str, float]) -> Combined:
     """The combined score of one person's per-network percentiles (see the module)."""
     clipped = {n: min(max(u, 0.0), 1.0 - 1e-9) for n, u in percentiles.items()}
     logs = {n: -math.log1p(-u) for n, u in clipped.items()}
-    strength = 1.0 - math.exp(-sum(logs.values()))
+    strength = 1.0 - math.prod(1.0 - u for u in clipped.values())
     total = sum(logs.values())
     above_one = 99.0 * strength
     shares = sorted(
