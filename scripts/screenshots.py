@@ -87,7 +87,7 @@ def seed_accounts(home: Path, people: int) -> tuple[Any, Any]:
     from renown.demo.platform import seed_demo
     from renown.settings import Settings
 
-    settings = Settings(home=home, jobs_immediate=True)
+    settings = Settings(home=home, jobs_immediate=True, connectors_replay=home / "demo-networks")
     return settings, seed_demo(settings, people=people)
 
 

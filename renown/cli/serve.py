@@ -95,6 +95,11 @@ def serve(
     finally:
         engine.dispose()
     if demo:
+        if settings.connectors_replay is None:
+            # the demo's public accounts are fictional: answer connectors from its recordings
+            settings = settings.model_copy(
+                update={"connectors_replay": settings.home / "demo-networks"}
+            )
         _seed(settings, people)
     if workers > 1:
         _serve_processes(settings, host=host, port=port, workers=workers, run_jobs=worker)
@@ -123,6 +128,8 @@ def _serve_processes(
     from renown.worker import make_queue
 
     os.environ["RENOWN_HOME"] = str(settings.home.resolve())
+    if settings.connectors_replay is not None:
+        os.environ["RENOWN_CONNECTORS_REPLAY"] = str(settings.connectors_replay.resolve())
     settings.session_secret()  # made once here, not raced for by the workers starting up
     engine = make_engine(settings.database)
     queue = make_queue(settings, sessions=session_factory(engine))
@@ -241,6 +248,12 @@ def _seed(settings: Settings, people: int) -> None:
         "Challenges: sign in as sponsor to post and run them on /challenges (one in review, one "
         "open, a data-science board, a prize ledger with payments owed); as member to register, "
         "fill the blind scorecards of the one in review and see your record and rating."
+    )
+    console.print(
+        "External prominence: sign in as employee or manager and open /me/networks (linked "
+        "GitHub, Mastodon, Bluesky, Stack Exchange and blog accounts, each network's score and "
+        "the combined one, explained); /me/card turns on the public card; hr imports links and "
+        "refreshes everyone on /people/external."
     )
 
 

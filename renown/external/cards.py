@@ -75,7 +75,8 @@ class CardView:
     challenges_rated: int
 
 
-def _new_slug() -> str:
+def new_slug() -> str:
+    """A card's address: 96 random bits, URL-safe."""
     return secrets.token_urlsafe(12)
 
 
@@ -101,10 +102,10 @@ def check_update_card(
     person = _own(session, principal)
     row = session.get(PublicCard, person.id)
     if row is None:
-        row = PublicCard(person_id=person.id, org_id=person.org_id, slug=_new_slug())
+        row = PublicCard(person_id=person.id, org_id=person.org_id, slug=new_slug())
         session.add(row)
     elif new_address:
-        row.slug = _new_slug()
+        row.slug = new_slug()
     row.enabled = enabled
     for name in SHOWN:
         setattr(row, name, bool(shown.get(name, False)))
