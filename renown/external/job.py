@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
@@ -29,7 +30,18 @@ EXTERNAL_REFRESH: Final = "external_refresh"
 def enqueue_external_refresh(
     session: Session, principal: Principal, queue: JobQueue, *, person_id: int | None
 ) -> Job:
-    """Queue a refresh of one person's accounts (``person_id``) or everyone's (``None``)."""
+    """Queue a refresh of one person's accounts (``person_id``) or everyone's (``None``);
+    the same refresh already waiting or running is answered instead of a second one."""
+    waiting = session.scalars(
+        sa.select(Job).where(
+            Job.org_id == principal.org_id,
+            Job.kind == EXTERNAL_REFRESH,
+            Job.status.in_(("queued", "running")),
+        )
+    )
+    for job in waiting:
+        if job.params.get("person_id") == person_id:
+            return job
     return enqueue_job(session, principal, queue, EXTERNAL_REFRESH, {"person_id": person_id})
 
 

@@ -29,6 +29,7 @@ from renown.connectors.registry import CONNECTORS
 from renown.core.errors import Invalid, NotFound
 from renown.external.scoring import COMBINED, score_external
 from renown.external.tokens import seal
+from renown.external.urls import public_url
 from renown.org.access import access_acting_person
 from renown.store.tables.external import ExternalAccount, ExternalScore
 
@@ -201,7 +202,7 @@ def _prove(
     account.verified_at = now
     account.external_id = profile.external_id[:200]
     account.display_name = profile.display_name[:200]
-    account.url = profile.url[:1000]
+    account.url = public_url(profile.url)
     account.audience = profile.audience
     session.flush()
     audit.append_by(

@@ -23,10 +23,14 @@ from renown.connectors.pull import PullOutcome, run_pull
 from renown.connectors.registry import connector
 from renown.core.events import event_key
 from renown.external.tokens import unseal
+from renown.external.urls import public_url
 from renown.store.tables.external import ExternalAccount, ExternalEvent, ExternalItem
 
 WINDOW: Final = timedelta(days=365)
 """How far back a first pull reads: older activity has decayed below a sixteenth."""
+MIN_INTERVAL: Final = timedelta(minutes=10)
+"""An account is pulled at most this often, however often someone presses Refresh: the
+networks' data does not change faster than that, and their rate limits are shared."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Fetched:
     error: str | None = None
     waiting_until: datetime | None = None
     """Set when the account's earlier pull was paused and the pause has not ended."""
+    recent: bool = False
+    """Pulled less than :data:`MIN_INTERVAL` ago: nothing was asked."""
 
 
 def fetch(
@@ -69,6 +75,12 @@ def fetch(
     label = f"{account.network}:{account.handle}"
     if account.resume_at is not None and account.resume_at > now:
         return Fetched(account.id, label, waiting_until=account.resume_at)
+    if (
+        account.last_pulled_at is not None
+        and account.last_error is None
+        and now - account.last_pulled_at < MIN_INTERVAL
+    ):
+        return Fetched(account.id, label, recent=True)
     plugin = connector(account.network)
     token = unseal(key, account.token_ciphertext)
     state = dict(account.pull_state or {})
@@ -88,6 +100,8 @@ def keep(session: Session, fetched: Fetched, *, now: datetime) -> AccountPull:
         return AccountPull(fetched.account_id, fetched.label, 0, 0, "unlinked meanwhile", None)
     if fetched.waiting_until is not None:
         return AccountPull(account.id, fetched.label, 0, 0, None, fetched.waiting_until)
+    if fetched.recent:
+        return AccountPull(account.id, fetched.label, 0, 0, None, None)
     if fetched.outcome is None or fetched.profile is None:
         account.last_error = fetched.error
         account.last_pulled_at = now
@@ -118,7 +132,7 @@ def pull_account(
 
 def _refresh_profile(account: ExternalAccount, profile: PublicProfile) -> None:
     account.display_name = profile.display_name[:200]
-    account.url = profile.url[:1000]
+    account.url = public_url(profile.url)
     account.audience = profile.audience
 
 
@@ -137,7 +151,7 @@ def _store(session: Session, account: ExternalAccount, outcome: PullOutcome) -> 
             items[row.key] = row
         row.kind = item.kind[:32]
         row.title = item.title[:500]
-        row.url = item.url[:1000]
+        row.url = public_url(item.url)
         row.created_at = item.created_at
         row.engagement = {k: int(v) for k, v in item.engagement.items()}
     events = {

@@ -125,9 +125,22 @@ def test_a_pull_keeps_every_page_and_pulling_again_adds_nothing(
     network.stars = 9
     with transaction(db) as session:
         session.get(ExternalAccount, account_id).pull_state = {}  # type: ignore[union-attr]
-    again = _pull(db, account_id)
+    assert _pull(db, account_id).events == 0  # pulled minutes ago: nothing is asked
+    again = _pull(db, account_id, NOW + timedelta(minutes=11))
     assert again.events == 0
     assert _kept(db, account_id) == (7, 1, 9.0)  # today's anonymous count replaces the old
+
+
+def test_a_hostile_network_cannot_plant_a_script_link(
+    db: sessionmaker[Session], org: ExternalOrg, network: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id = _account(db, org)
+    hostile = PublicProfile("github", "ada", "1", "Ada", "", "javascript:alert(1)", 3)
+    monkeypatch.setattr(network, "profile", lambda client, handle: hostile)
+    _pull(db, account_id)
+    with db() as session:
+        account = session.get(ExternalAccount, account_id)
+        assert account is not None and account.url == ""
 
 
 def test_a_malformed_response_keeps_nothing_and_says_where(
