@@ -33,6 +33,7 @@ from renown.core.errors import RenownError
 from renown.core.private import private_dir, private_output
 from renown.core.roles import Role
 from renown.demo.challenges import seed_challenges
+from renown.demo.external import seed_external
 from renown.demo.org import DEFAULT_END, SyntheticOrg, generate_org
 from renown.demo.radar import seed_radar
 from renown.demo.social import seed_social
@@ -143,6 +144,10 @@ def seed_demo(
         seed_challenges(
             sessions, roles[Role.SPONSOR], roles[Role.MEMBER], roles[Role.EMPLOYEE], step
         )
+        cast = tuple(
+            p.person_id for p in (roles[Role.MANAGER], roles[Role.EMPLOYEE]) if p.person_id
+        )
+        seed_external(settings, sessions, org_id, cast, step)
         with sessions() as session:
             headcount = session.scalar(sa.select(sa.func.count()).where(Person.org_id == org_id))
             runs = session.scalar(sa.select(sa.func.count()).where(ScoringRun.org_id == org_id))

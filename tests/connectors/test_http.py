@@ -399,3 +399,27 @@ def test_replay_from_files(tmp_path: Any) -> None:
     )
     page = replay_client(Replay.from_files([path])).get_json("/a")
     assert page is not None and page.data == [1, 2]
+
+
+def test_replay_answers_a_moved_time_window_but_nothing_else_that_differs() -> None:
+    replay = Replay(
+        [
+            {
+                "request": {"url": "https://api.example/answers?site=so&fromdate=1733500000"},
+                "response": {"json": {"items": []}},
+            },
+            {
+                "request": {"url": "https://api.example/issues?since=2026-01-01T00:00:00Z&page=1"},
+                "response": {"json": []},
+            },
+        ]
+    )
+    client = httpx.Client(transport=replay.transport())
+    later = client.get("https://api.example/answers?site=so&fromdate=1765000000")
+    assert later.status_code == 200
+    moved = client.get("https://api.example/issues?since=2026-02-03T04:05:06Z&page=1")
+    assert moved.status_code == 200
+    other_site = client.get("https://api.example/answers?site=su&fromdate=1733500000")
+    assert other_site.status_code == 599
+    other_page = client.get("https://api.example/issues?since=2026-01-01T00:00:00Z&page=2")
+    assert other_page.status_code == 599
