@@ -177,7 +177,7 @@ class ApiClient:
         headers = dict(extra or {})
         if accept:
             headers["Accept"] = accept
-        shown = _public(url)
+        shown = _public(url if "://" in url else self.base_url.rstrip("/") + "/" + url.lstrip("/"))
         for attempt in range(self.max_retries + 1):
             self._wait_turn(shown)
             self.requests += 1

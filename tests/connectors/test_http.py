@@ -237,7 +237,7 @@ def test_the_token_never_shows() -> None:
     assert sent[0].headers["authorization"] == f"Bearer {SECRET}"
     assert SECRET not in str(caught.value)
     assert "access_token" not in str(caught.value)
-    assert str(caught.value) == "test /a: server error 500"
+    assert str(caught.value) == f"test {BASE}/a: server error 500"
     assert SECRET not in repr(client)
 
 
