@@ -17,6 +17,7 @@ from renown.web import (
     account,
     admin,
     challenges,
+    external,
     feedback,
     people,
     privacy,
@@ -40,6 +41,7 @@ class Feature(Protocol):
 
 FEATURES: Final[tuple[Feature, ...]] = (
     account,
+    external,  # before people: /people/external is not /people/{person_id}
     people,
     admin,
     runs,

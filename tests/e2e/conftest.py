@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from renown.settings import Settings
 from renown.web.app import create_app
 from scripts.screenshots import CHROMIUM, launch_chromium, live_server, seed
 
@@ -28,6 +29,8 @@ class Live:
     base_url: str
     email: str
     password: str
+    settings: Settings | None = None
+    """The served installation's settings (its database, its connectors' recordings)."""
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +50,7 @@ def live(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     settings, email, password = seed(tmp_path_factory.mktemp("e2e-home"), DEMO_PEOPLE)
     app = create_app(settings)
     with live_server(app) as base_url:
-        yield Live(base_url, email, password)
+        yield Live(base_url, email, password, settings)
     app.state.engine.dispose()
 
 

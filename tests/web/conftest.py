@@ -345,8 +345,15 @@ def build_platform(database_url: str, home: Path) -> Platform:
         )
         built = (acme.id, other.id, run.id, other_run.id, jobs[0].id, jobs[1].id)
     engine.dispose()
+    # Connectors are answered from an empty folder of recordings: nothing leaves the machine
+    # (a test that needs answers writes its recordings there).
+    (home / "recordings").mkdir(exist_ok=True)
     settings = Settings(
-        home=home, database_url=database_url, secret_key="test", jobs_immediate=True
+        home=home,
+        database_url=database_url,
+        secret_key="test",
+        jobs_immediate=True,
+        connectors_replay=home / "recordings",
     )
     app = create_app(settings)
     return Platform(

@@ -39,6 +39,7 @@ from tests.web.conftest import (
     colleague_of,
     principal_of_account,
 )
+from tests.web.external_policies import EXTERNAL_FILLERS, EXTERNAL_POLICIES
 from tests.web.marketplace_policies import MARKETPLACE_FILLERS, MARKETPLACE_POLICIES
 from tests.web.radar_policies import RADAR_FILLERS, RADAR_POLICIES
 from tests.web.talent_api_policies import TALENT_API_POLICIES
@@ -217,6 +218,7 @@ write here is what reviewers read, and the matrix below proves the app enforces 
 EXPECTED |= TALENT_API_POLICIES | TALENT_PAGE_POLICIES | VALIDITY_POLICIES | RADAR_POLICIES
 EXPECTED |= CHALLENGE_POLICIES
 EXPECTED |= MARKETPLACE_POLICIES
+EXPECTED |= EXTERNAL_POLICIES
 
 
 def _route_app() -> Any:
@@ -416,6 +418,7 @@ FILLERS: dict[str, Filler] = {
     **RADAR_FILLERS,
     **CHALLENGE_FILLERS,
     **MARKETPLACE_FILLERS,
+    **EXTERNAL_FILLERS,
 }
 
 
