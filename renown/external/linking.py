@@ -13,6 +13,7 @@ network's scores of the person.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
@@ -123,6 +124,61 @@ def own_account(session: Session, principal: Principal, account_id: int) -> Exte
     return account
 
 
+@dataclass(frozen=True)
+class Proof:
+    """What the public API showed: the claim's code, found in the bio or a post."""
+
+    account_id: int
+    handle: str
+    code: str
+    method: str
+    profile: PublicProfile
+
+
+def check_read_proof(
+    session: Session,
+    principal: Principal,
+    account_id: int,
+    *,
+    transport: httpx.BaseTransport | None,
+) -> Proof | None:
+    """Look for a claim's code in the account's public bio or newest posts (``None``: the
+    account is proven already). Reads only, so that no write is held while the network
+    answers; :func:`do_record_proof` writes what was found."""
+    account = own_account(session, principal, account_id)
+    if account.status == "verified":
+        return None
+    connector = network_of(account.network)
+    methods = [m for m in connector.verification if m in ("bio", "post")]
+    if not methods:
+        raise Invalid(f"{connector.label} accounts are proven by signing in there.")
+    profile, texts = _read_public(connector, account, transport, with_posts="post" in methods)
+    code = account.verification_code
+    if "bio" in methods and code in profile.bio:
+        return Proof(account.id, account.handle, code, "bio", profile)
+    if "post" in methods and any(code in text for text in texts):
+        return Proof(account.id, account.handle, code, "post", profile)
+    where = " or ".join({"bio": "the public bio", "post": "a public post"}[m] for m in methods)
+    raise Invalid(
+        f"The code {code} was not found in {where} of {connector.label} account "
+        f"{account.handle}. Add it, save, and try again (it can be removed once proven)."
+    )
+
+
+def do_record_proof(
+    session: Session, principal: Principal, proof: Proof, *, now: datetime
+) -> ExternalAccount:
+    """Record a proof read by :func:`check_read_proof`, if the claim is still the one read
+    (unlinked or claimed afresh meanwhile: not found)."""
+    account = own_account(session, principal, proof.account_id)
+    if account.status == "verified":
+        return account
+    if (account.handle, account.verification_code) != (proof.handle, proof.code):
+        raise NotFound("No such linked account.")
+    _prove(session, principal, account, proof.profile, proof.method, now)
+    return account
+
+
 def check_verify(
     session: Session,
     principal: Principal,
@@ -131,28 +187,13 @@ def check_verify(
     transport: httpx.BaseTransport | None,
     now: datetime,
 ) -> ExternalAccount:
-    """Prove a claim by finding its code in the account's public bio or newest posts."""
-    account = own_account(session, principal, account_id)
-    if account.status == "verified":
-        return account
-    connector = network_of(account.network)
-    methods = [m for m in connector.verification if m in ("bio", "post")]
-    if not methods:
-        raise Invalid(f"{connector.label} accounts are proven by signing in there.")
-    profile, texts = _read_public(connector, account, transport, with_posts="post" in methods)
-    code = account.verification_code
-    if "bio" in methods and code in profile.bio:
-        proof = "bio"
-    elif "post" in methods and any(code in text for text in texts):
-        proof = "post"
-    else:
-        where = " or ".join({"bio": "the public bio", "post": "a public post"}[m] for m in methods)
-        raise Invalid(
-            f"The code {code} was not found in {where} of {connector.label} account "
-            f"{account.handle}. Add it, save, and try again (it can be removed once proven)."
-        )
-    _prove(session, principal, account, profile, proof, now)
-    return account
+    """Prove a claim in one step (:func:`check_read_proof` then :func:`do_record_proof`),
+    for callers that hold no writer's turn while the network answers (the command line,
+    tests); the web reads first and records in its turn."""
+    proof = check_read_proof(session, principal, account_id, transport=transport)
+    if proof is None:
+        return own_account(session, principal, account_id)
+    return do_record_proof(session, principal, proof, now=now)
 
 
 def do_prove_by_oauth(

@@ -8,9 +8,10 @@ is queued so that their external score appears.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Final
 
-from fastapi import APIRouter, File, HTTPException, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +28,13 @@ from renown.jobs.queue import JobQueue
 from renown.org.access import own_person
 from renown.settings import Settings
 from renown.store.tables.jobs import Job
-from renown.web.deps import JobQueueDep, SessionDep, SettingsDep
+from renown.web.deps import (
+    JobQueueDep,
+    SessionDep,
+    SettingsDep,
+    checks_before_writing,
+    record_in_turn,
+)
 from renown.web.external.shapes import CardIn, ConsentIn, LinkIn, Slug
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
@@ -65,27 +72,43 @@ def claim(
     return int(linking.check_claim(session, principal, network, handle, now=CLOCK.now()).id)
 
 
-def verify(
+def read_proof(
+    session: Session, principal: Principal, account_id: int, settings: Settings
+) -> linking.Proof | None:
+    """Read the account's public profile for its code (no write: the network may be slow)."""
+    return linking.check_read_proof(
+        session, principal, account_id, transport=connector_transport(settings)
+    )
+
+
+def record_proof(
+    principal: Principal, proof: linking.Proof, queue: JobQueue
+) -> Callable[[Session], None]:
+    """The write step of a proof, for :func:`renown.web.deps.record_in_turn`: record it and
+    queue a refresh of the person's accounts so that their external score appears."""
+
+    def record(session: Session) -> None:
+        account = linking.do_record_proof(session, principal, proof, now=CLOCK.now())
+        enqueue_external_refresh(session, principal, queue, person_id=account.person_id)
+        session.commit()
+
+    return record
+
+
+async def prove(
+    request: Request,
     session: Session,
     principal: Principal,
     account_id: int,
-    *,
     settings: Settings,
     queue: JobQueue,
-) -> Job | None:
-    """Prove a claim; when it has just been proven, queue a refresh of the person's
-    accounts (answered: that job) so that their external score appears."""
-    before = linking.own_account(session, principal, account_id).status
-    account = linking.check_verify(
-        session,
-        principal,
-        account_id,
-        transport=connector_transport(settings),
-        now=CLOCK.now(),
-    )
-    if before == "verified" or account.status != "verified":
-        return None
-    return enqueue_external_refresh(session, principal, queue, person_id=account.person_id)
+) -> None:
+    """Read the proof with the request's reading session, then record it in a writer's
+    turn: no writer of the process waits while a network answers."""
+    proof = await run_in_threadpool(read_proof, session, principal, account_id, settings)
+    session.rollback()
+    if proof is not None:
+        await record_in_turn(request, record_proof(principal, proof, queue))
 
 
 def refresh_mine(session: Session, principal: Principal, queue: JobQueue) -> Job:
@@ -126,7 +149,9 @@ def link(body: LinkIn, principal: Staff, session: SessionDep) -> LinkedAccount:
 
 
 @router.post("/me/external/accounts/{linked_id}/verify")
-def verify_account(
+@checks_before_writing
+async def verify_account(
+    request: Request,
     linked_id: RowId,
     principal: Staff,
     session: SessionDep,
@@ -135,9 +160,8 @@ def verify_account(
 ) -> LinkedAccount:
     """Prove a pending account by finding its code in the public bio or a recent public
     post (422 saying where it was looked for); then its activity is pulled and scored."""
-    verify(session, principal, linked_id, settings=settings, queue=queue)
-    session.commit()
-    return account_view(session, principal, linked_id)
+    await prove(request, session, principal, linked_id, settings, queue)
+    return await run_in_threadpool(account_view, session, principal, linked_id)
 
 
 @router.delete("/me/external/accounts/{linked_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -24,7 +24,7 @@ from renown.external.linking import do_prove_by_oauth
 from renown.external.queries import my_networks
 from renown.external.scoring import COMBINED
 from renown.store.engine import writing
-from renown.web.deps import JobQueueDep, SessionDep, SettingsDep
+from renown.web.deps import JobQueueDep, SessionDep, SettingsDep, checks_before_writing
 from renown.web.external import github_oauth, present
 from renown.web.external.api import (
     CLOCK,
@@ -32,9 +32,9 @@ from renown.web.external.api import (
     NO_CARD,
     claim,
     oauth_networks,
+    prove,
     refresh_everyone,
     refresh_mine,
-    verify,
 )
 from renown.web.external.roster import roster
 from renown.web.external.shapes import MAX_HANDLE, MAX_NETWORK, Slug
@@ -106,7 +106,8 @@ def link(
 
 
 @router.post(NETWORKS + "/{linked_id}/verify")
-def verify_account(
+@checks_before_writing
+async def verify_account(
     request: Request,
     linked_id: RowId,
     principal: Staff,
@@ -114,15 +115,18 @@ def verify_account(
     settings: SettingsDep,
     queue: JobQueueDep,
 ) -> Response:
-    """Look for the account's code in its public bio or posts; once proven, pull and score."""
-    return form_action(
-        session,
-        lambda: verify(session, principal, linked_id, settings=settings, queue=queue),
-        done=f"{NETWORKS}?verified=1",
-        refused=lambda reason: _networks(
-            request, principal, session, error=reason, status_code=422
-        ),
-    )
+    """Look for the account's code in its public bio or posts; once proven, pull and score.
+
+    The network is read with the request's reading session and the proof recorded in a
+    writer's turn afterwards, so no writer waits while a network answers."""
+    try:
+        await prove(request, session, principal, linked_id, settings, queue)
+    except Invalid as refusal:
+        session.rollback()
+        return await run_in_threadpool(
+            _networks, request, principal, session, error=str(refusal), status_code=422
+        )
+    return see_other(f"{NETWORKS}?verified=1")
 
 
 @router.post(NETWORKS + "/{linked_id}/unlink")
