@@ -93,7 +93,8 @@ def seed_external(
         slug = name.lower().replace(" ", "")
         count = 3 if pid in cast else draw.choice((1, 1, 2, 2, 3))
         for network in draw.sample(NETWORKS, count):
-            popularity = 0.8 if pid in cast else draw.betavariate(1.2, 3.0)
+            # the cast is well known somewhere, not everywhere
+            popularity = draw.uniform(0.35, 0.8) if pid in cast else draw.betavariate(1.2, 3.0)
             drawn.append((pid, network, _handle(network, slug, n), name, popularity))
     on = {net: [handle for _, n, handle, _, _ in drawn if n == net] for net in NETWORKS}
     plan = [

@@ -214,7 +214,8 @@ def _network_sentence(label: str, score: int, why: Mapping[str, Any]) -> str:
         f"{'person' if why['population'] == 1 else 'people'} here who linked {label}."
     ]
     if why["top_items"]:
-        words.append(f"Most engagement: {why['top_items'][0]['title']}.")
+        title = str(why["top_items"][0]["title"]).strip().rstrip(".!?…") or "an untitled post"
+        words.append(f"Most engagement: {title}.")
     if why["audiences"]:
         names = ", ".join(a["account"] for a in why["audiences"][:3])
         words.append(f"Most attention from {names}.")
