@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Final
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406: escapes text written, parses nothing
 
 WINDOW: Final = timedelta(days=365)
 """How far back a first pull reads (the pull's ``since`` is ``now - WINDOW``)."""
