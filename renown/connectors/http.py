@@ -18,6 +18,7 @@ so tests wait for nothing.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ _EPOCH_THRESHOLD: Final = 1_000_000_000
 """A reset value above this many seconds is an epoch time, below it a delay."""
 MAX_BODY_BYTES: Final = 20 * 1024 * 1024
 """No documented page of any connected API comes near this; a larger body is refused."""
+MAX_REDIRECTS: Final = 5
+"""Redirects followed for one request (each checked again by a connector's transport)."""
+MAX_PAUSE: Final = timedelta(days=1)
+"""The longest pause a network's rate-limit headers can impose (a reset past any clock, or
+years away, from a hostile or broken server is read as this)."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,40 @@ class ApiClient:
                 transport=self.transport,
                 headers=headers,
                 timeout=self.timeout,
-                follow_redirects=True,
+                follow_redirects=False,  # followed by _send, which bounds every body
             )
         return self._client
+
+    def _send(
+        self, url: str, params: Mapping[str, str | int] | None, headers: Mapping[str, str]
+    ) -> httpx.Response:
+        """GET ``url``, following redirects, with every body read only up to the limit: a
+        hostile server's endless (or decompressing) body is never held whole. A redirect's
+        body is not read at all; httpx drops the token on a redirect to another origin."""
+        client = self._http()
+        request = client.build_request("GET", url, params=params, headers=headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = client.send(request, stream=True)
+            try:
+                if response.next_request is None:
+                    response._content = self._bounded(response)
+                    return response
+            finally:
+                response.close()
+            request = response.next_request
+        raise ConnectorError(self.network, _public(str(request.url)), "too many redirects")
+
+    def _bounded(self, response: httpx.Response) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise MalformedResponse(
+                    self.network, _public(str(response.url)), "the response is too large"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -139,7 +176,7 @@ class ApiClient:
             return None
         try:
             data = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
             raise MalformedResponse(
                 self.network, _public(str(response.url)), "the response is not JSON"
             ) from None
@@ -182,8 +219,11 @@ class ApiClient:
             self._wait_turn(shown)
             self.requests += 1
             try:
-                response = self._http().get(url, params=params, headers=headers)
-                response.read()
+                response = self._send(url, params, headers)
+            except httpx.DecodingError:
+                raise MalformedResponse(
+                    self.network, shown, "the response's encoding is broken"
+                ) from None
             except httpx.TransportError as error:
                 if attempt == self.max_retries:
                     raise ConnectorError(
@@ -193,8 +233,6 @@ class ApiClient:
                 continue
             self._note_limits(response)
             status = response.status_code
-            if len(response.content) > MAX_BODY_BYTES:
-                raise MalformedResponse(self.network, shown, "the response is too large")
             if status in {429, 503} or _limit_spent(response):
                 self._back_off(response, shown)
                 continue
@@ -260,18 +298,24 @@ def _limit_spent(response: httpx.Response) -> bool:
     return (remaining is not None and remaining.strip() == "0") or "retry-after" in response.headers
 
 
+def _bounded_pause(moment: datetime, now: datetime) -> datetime:
+    """``moment``, but no later than :data:`MAX_PAUSE` from ``now``."""
+    return min(moment, now + MAX_PAUSE)
+
+
 def _retry_after(headers: Mapping[str, str], now: datetime) -> datetime | None:
     value = headers.get("retry-after")
     if value is None:
         return None
     value = value.strip()
     if value.isdigit():
-        return now + timedelta(seconds=int(value))
+        seconds = int(value) if len(value) <= 12 else 10**12  # longer: past any clock
+        return now + min(timedelta(seconds=seconds), MAX_PAUSE)
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return _bounded_pause(moment if moment.tzinfo else moment.replace(tzinfo=UTC), now)
 
 
 def _reset_at(headers: Mapping[str, str], now: datetime) -> datetime | None:
@@ -286,10 +330,15 @@ def _reset_at(headers: Mapping[str, str], now: datetime) -> datetime | None:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return _bounded_pause(moment if moment.tzinfo else moment.replace(tzinfo=UTC), now)
+    if not math.isfinite(number):
+        return now + MAX_PAUSE
     if number > _EPOCH_THRESHOLD:
-        return datetime.fromtimestamp(number, UTC)
-    return now + timedelta(seconds=max(0.0, number))
+        try:
+            return _bounded_pause(datetime.fromtimestamp(number, UTC), now)
+        except (OverflowError, OSError, ValueError):
+            return now + MAX_PAUSE
+    return now + min(timedelta(seconds=max(0.0, number)), MAX_PAUSE)
 
 
 def _next_link(response: httpx.Response) -> str | None:

@@ -44,7 +44,7 @@ from renown.connectors.errors import AccountNotFound, MalformedResponse
 from renown.connectors.hosts import PublicOnly, public_host
 from renown.connectors.http import ApiClient
 from renown.connectors.markup import plain_text
-from renown.connectors.shapes import Where
+from renown.connectors.shapes import MAX_COUNT, Where
 from renown.connectors.streams import Step, floor, stamp, walk
 
 NETWORK: Final = "rss"
@@ -297,5 +297,7 @@ def _comments(entry: Mapping[str, Any], where: Where) -> int | None:
         value = str(value).strip()
         if not value.isascii() or not value.isdigit():
             raise where.fail(name, "expected a whole number of comments")
+        if len(value) > len(str(MAX_COUNT)) or int(value) > MAX_COUNT:
+            raise where.fail(name, "the number of comments is larger than any blog has")
         return int(value)
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from renown.connectors.errors import MalformedResponse
 
@@ -58,13 +58,22 @@ def text(value: Mapping[str, Any], key: str, where: Where, *, optional: bool = F
     return found
 
 
+MAX_COUNT: Final = 10**9
+"""More than any count a network has shown (followers, stars, views, votes, comments): a
+larger one is a hostile or broken server's, and would overflow a column (a follower count
+is stored as a 32-bit integer) or a float weight."""
+
+
 def whole(value: Mapping[str, Any], key: str, where: Where, *, optional: bool = False) -> int:
-    """A non-negative integer field (0 for a missing or null optional one)."""
+    """An integer field (0 for a missing or null optional one), at most :data:`MAX_COUNT`
+    either way (a Stack Exchange score may be negative)."""
     found = value.get(key)
     if found is None and optional:
         return 0
     if isinstance(found, bool) or not isinstance(found, int):
         raise where.fail(key, "expected a whole number")
+    if abs(found) > MAX_COUNT:
+        raise where.fail(key, "the number is larger than any network gives")
     return found
 
 

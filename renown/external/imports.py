@@ -11,6 +11,7 @@ person sees them on their page and can unlink any.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -23,7 +24,7 @@ from renown.accounts.principal import Principal
 from renown.connectors.registry import CONNECTORS
 from renown.core.delimited import decode_text, read_records
 from renown.core.errors import FileErrors, InputError, NotAllowed
-from renown.external.linking import new_code
+from renown.external.linking import MAX_ACCOUNTS_PER_NETWORK, new_code
 from renown.external.results import ImportedLinks
 from renown.org.access import own_person
 from renown.store.tables.external import ExternalAccount, ExternalConsent
@@ -92,9 +93,21 @@ def check_import_links(
     }
     problems: list[InputError] = []
     seen: dict[tuple[str, str], int] = {}
+    held = Counter((a.person_id, a.network) for a in existing.values())
     for row in rows:
         key = (row.network, row.handle)
         owner = existing.get(key)
+        if (owner is None or owner.person_id != row.person_id) and key not in seen:
+            held[(row.person_id, row.network)] += 1  # one more account for this person
+            if held[(row.person_id, row.network)] > MAX_ACCOUNTS_PER_NETWORK:
+                problems.append(
+                    InputError(
+                        source,
+                        f"a person links at most {MAX_ACCOUNTS_PER_NETWORK} accounts per network",
+                        line=row.line,
+                        field="handle",
+                    )
+                )
         if owner is not None and owner.person_id != row.person_id and owner.status == "verified":
             problems.append(
                 InputError(

@@ -96,7 +96,11 @@ def fetch(
 def keep(session: Session, fetched: Fetched, *, now: datetime) -> AccountPull:
     """Store a fetch (all of it, or only the reason it failed) on the account's row."""
     account = session.get(ExternalAccount, fetched.account_id)
-    if account is None:  # unlinked while the network answered: keep nothing
+    if (
+        account is None
+        or account.status != "verified"
+        or f"{account.network}:{account.handle}" != fetched.label
+    ):  # unlinked while the network answered (its id may even be another claim's now)
         return AccountPull(fetched.account_id, fetched.label, 0, 0, "unlinked meanwhile", None)
     if fetched.waiting_until is not None:
         return AccountPull(account.id, fetched.label, 0, 0, None, fetched.waiting_until)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Final
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, File, HTTPException, Request, Response, UploadFile, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -213,12 +213,14 @@ def set_card(body: CardIn, principal: Staff, session: SessionDep) -> cards.CardS
 
 
 @router.get("/cards/{slug}", dependencies=[public()])
-def public_card(slug: Slug, session: SessionDep) -> cards.CardView:
+def public_card(slug: Slug, session: SessionDep, response: Response) -> cards.CardView:
     """A public card as anyone sees it: only what its person chose to show (404 when it
-    is off or there is no such card)."""
+    is off or there is no such card). Never cached, so turning it off takes effect at once."""
     view = cards.public_card(session, slug)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NO_CARD)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
     return view
 
 
