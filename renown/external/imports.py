@@ -85,19 +85,23 @@ def check_import_links(
     """Link the accounts of HR's CSV (``person,network,handle``; see the module)."""
     principal.require_people_admin("Only HR and administrators import links.")
     rows = _read(session, principal.org_id, data, source)
-    existing = {
-        (a.network, a.handle): a
-        for a in session.scalars(
+    accounts = list(
+        session.scalars(
             sa.select(ExternalAccount).where(ExternalAccount.org_id == principal.org_id)
         )
-    }
+    )
+    proven = {(a.network, a.handle): a for a in accounts if a.status == "verified"}
+    own = {(a.person_id, a.network, a.handle): a for a in accounts}
+    held = Counter((a.person_id, a.network) for a in accounts)
     problems: list[InputError] = []
     seen: dict[tuple[str, str], int] = {}
-    held = Counter((a.person_id, a.network) for a in existing.values())
+    counted: set[tuple[int, str, str]] = set()
     for row in rows:
         key = (row.network, row.handle)
-        owner = existing.get(key)
-        if (owner is None or owner.person_id != row.person_id) and key not in seen:
+        owner = proven.get(key)
+        mine = (row.person_id, row.network, row.handle)
+        if mine not in own and mine not in counted:
+            counted.add(mine)
             held[(row.person_id, row.network)] += 1  # one more account for this person
             if held[(row.person_id, row.network)] > MAX_ACCOUNTS_PER_NETWORK:
                 problems.append(
@@ -108,7 +112,7 @@ def check_import_links(
                         field="handle",
                     )
                 )
-        if owner is not None and owner.person_id != row.person_id and owner.status == "verified":
+        if owner is not None and owner.person_id != row.person_id:
             problems.append(
                 InputError(
                     source, "already linked to another person", line=row.line, field="handle"
@@ -125,28 +129,38 @@ def check_import_links(
         raise LinkFileErrors(source, "links", problems)
     added = unchanged = 0
     for row in rows:
-        owner = existing.get((row.network, row.handle))
-        if owner is not None and owner.person_id == row.person_id and owner.status == "verified":
+        mine = (row.person_id, row.network, row.handle)
+        account = own.get(mine)
+        if account is not None and account.status == "verified":
             unchanged += 1
             continue
-        if owner is not None:
-            session.delete(owner)
-            session.flush()
-        account = ExternalAccount(
-            org_id=principal.org_id,
-            person_id=row.person_id,
-            network=row.network,
-            handle=row.handle,
-            status="verified",
-            verification_code=new_code(),
-            verified_by="import",
-            verified_at=now,
-            linked_by_account_id=principal.account_id,
-            pull_state={},
-            created_at=now,
+        # the link is proven by HR's file: other people's claims on the handle are withdrawn
+        session.execute(
+            sa.delete(ExternalAccount).where(
+                ExternalAccount.org_id == principal.org_id,
+                ExternalAccount.network == row.network,
+                ExternalAccount.handle == row.handle,
+                ExternalAccount.person_id != row.person_id,
+                ExternalAccount.status == "pending",
+            )
         )
-        session.add(account)
-        existing[(row.network, row.handle)] = account
+        if account is None:
+            account = ExternalAccount(
+                org_id=principal.org_id,
+                person_id=row.person_id,
+                network=row.network,
+                handle=row.handle,
+                verification_code=new_code(),
+                pull_state={},
+                created_at=now,
+            )
+            session.add(account)
+            own[mine] = account
+        account.status = "verified"
+        account.verified_by = "import"
+        account.verified_at = now
+        account.linked_by_account_id = principal.account_id
+        session.flush()
         added += 1
     session.flush()
     audit.append_by(

@@ -4,10 +4,11 @@ A person claims an account (``pending``) and proves it is theirs in one of the w
 network allows: signing in there (OAuth, where renown is set up for it), or placing the
 claim's code in the account's public bio or in a public post, which renown then reads
 through the network's public API. Nothing is pulled from an unproven account. An account
-can be linked to one person of an organisation: a proven link blocks other claims, while an
-unproven claim by someone else gives way to a new one (so nobody can squat on a handle
-they cannot prove). Unlinking deletes the account and everything pulled from it, and that
-network's scores of the person.
+can be linked to one person of an organisation. Several people may claim a handle at once,
+each with their own code, and the first proof wins (the other claims are withdrawn then):
+nobody can squat on a handle they cannot prove, nor keep its owner from proving it.
+Unlinking deletes the account and everything pulled from it, and that network's scores of
+the person.
 """
 
 from __future__ import annotations
@@ -63,30 +64,27 @@ def check_claim(
         handle = connector.parse_handle(typed.strip())
     except ValueError as error:
         raise Invalid(str(error)) from None
-    existing = session.scalars(
+    mine = session.scalars(
         sa.select(ExternalAccount).where(
-            ExternalAccount.org_id == principal.org_id,
+            ExternalAccount.person_id == person.id,
             ExternalAccount.network == network,
             ExternalAccount.handle == handle,
         )
     ).first()
-    if existing is not None and existing.person_id == person.id:
-        return existing
-    if existing is not None and existing.status == "verified":
+    if mine is not None:
+        return mine
+    if _proven_by_someone(session, principal.org_id, network, handle):
         raise Invalid(f"{connector.label} account {handle} is already linked to someone else.")
-    mine = session.scalar(
+    held = session.scalar(
         sa.select(sa.func.count(ExternalAccount.id)).where(
             ExternalAccount.person_id == person.id, ExternalAccount.network == network
         )
     )
-    if (mine or 0) >= MAX_ACCOUNTS_PER_NETWORK:
+    if (held or 0) >= MAX_ACCOUNTS_PER_NETWORK:
         raise Invalid(
             f"You can link up to {MAX_ACCOUNTS_PER_NETWORK} {connector.label} accounts; "
             "unlink one first."
         )
-    if existing is not None:  # someone else's unproven claim gives way
-        session.delete(existing)
-        session.flush()
     account = ExternalAccount(
         org_id=principal.org_id,
         person_id=person.id,
@@ -230,6 +228,20 @@ def _read_public(
     return profile, texts
 
 
+def _proven_by_someone(session: Session, org_id: int, network: str, handle: str) -> bool:
+    return (
+        session.scalar(
+            sa.select(ExternalAccount.id).where(
+                ExternalAccount.org_id == org_id,
+                ExternalAccount.network == network,
+                ExternalAccount.handle == handle,
+                ExternalAccount.status == "verified",
+            )
+        )
+        is not None
+    )
+
+
 def _prove(
     session: Session,
     principal: Principal,
@@ -238,6 +250,19 @@ def _prove(
     proof: str,
     now: datetime,
 ) -> None:
+    """Mark a claim proven; the first proof of a handle wins and the other claims on it,
+    which can no longer be proven, are withdrawn."""
+    if _proven_by_someone(session, account.org_id, account.network, account.handle):
+        raise Invalid(f"Account {account.handle} was proven by someone else first.")
+    session.execute(
+        sa.delete(ExternalAccount).where(
+            ExternalAccount.org_id == account.org_id,
+            ExternalAccount.network == account.network,
+            ExternalAccount.handle == account.handle,
+            ExternalAccount.id != account.id,
+            ExternalAccount.status == "pending",
+        )
+    )
     account.status = "verified"
     account.verified_by = proof
     account.verified_at = now

@@ -92,14 +92,35 @@ def test_nobody_else_sees_verifies_or_steals_a_proven_account(
         assert check_claim(session, org.other, "github", "ada-l", now=NOW).org_id == org.other_id
 
 
-def test_an_unproven_claim_gives_way_so_nobody_can_squat_on_a_handle(
+def test_claims_on_one_handle_coexist_and_the_first_proof_wins(
     db: sessionmaker[Session], org: ExternalOrg
 ) -> None:
-    _claim(db, org, "bob", "ada-l")
-    _claim(db, org, "ada", "ada-l")
+    # a colleague claiming (and claiming again) the handle neither squats on it nor
+    # withdraws its owner's claim: each has their own code, only the owner can place theirs
+    bob_id, _ = _claim(db, org, "bob", "ada-l")
+    ada_id, code = _claim(db, org, "ada", "ada-l")
+    assert _claim(db, org, "bob", "ada-l")[0] == bob_id
     with db() as session:
-        owners = session.scalars(sa.select(ExternalAccount.person_id)).all()
-    assert owners == [org.ids["ada"]]
+        assert session.get(ExternalAccount, ada_id) is not None
+    with transaction(db) as session, pytest.raises(Invalid, match="was not found"):
+        check_verify(
+            session,
+            org.principal("bob"),
+            bob_id,
+            transport=_github("ada-l", code).transport(),
+            now=NOW,
+        )
+    with transaction(db) as session:
+        check_verify(
+            session,
+            org.principal("ada"),
+            ada_id,
+            transport=_github("ada-l", code).transport(),
+            now=NOW,
+        )
+    with db() as session:
+        rows = session.execute(sa.select(ExternalAccount.person_id, ExternalAccount.status)).all()
+    assert rows == [(org.ids["ada"], "verified")]  # bob's claim, now unprovable, is withdrawn
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,19 @@ class ExternalAccount(Base):
     """A public account a person linked (pending until they prove it is theirs)."""
 
     __tablename__ = "external_accounts"
-    __table_args__ = (sa.UniqueConstraint("org_id", "network", "handle"),)
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "network", "handle"),
+        # several people may claim a handle; only one may prove it (the first proof wins)
+        sa.Index(
+            "uq_external_accounts_proven_handle",
+            "org_id",
+            "network",
+            "handle",
+            unique=True,
+            sqlite_where=sa.text("status = 'verified'"),
+            postgresql_where=sa.text("status = 'verified'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))

@@ -3,7 +3,8 @@
 Revision ID: 0112
 Revises: 0111
 
-- ``external_accounts``: a person's linked public account (network, handle, proof, the
+- ``external_accounts``: a person's linked public account (several people may claim a
+  handle, one may prove it: a partial unique index on proven rows) (network, handle, proof, the
   encrypted OAuth token, where the next pull resumes); ``external_items`` and
   ``external_events``: what was pulled from it (deleted with it).
 - ``external_scores``: per network and combined, per day, with the explanation.
@@ -151,11 +152,22 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_external_accounts")),
         sa.UniqueConstraint(
-            "org_id", "network", "handle", name=op.f("uq_external_accounts_org_id_network_handle")
+            "person_id",
+            "network",
+            "handle",
+            name=op.f("uq_external_accounts_person_id_network_handle"),
         ),
     )
     op.create_index(
         op.f("ix_external_accounts_person_id"), "external_accounts", ["person_id"], unique=False
+    )
+    op.create_index(
+        "uq_external_accounts_proven_handle",
+        "external_accounts",
+        ["org_id", "network", "handle"],
+        unique=True,
+        sqlite_where=sa.text("status = 'verified'"),
+        postgresql_where=sa.text("status = 'verified'"),
     )
     op.create_table(
         "external_events",
@@ -211,6 +223,7 @@ def downgrade() -> None:
     op.drop_table("external_items")
     op.drop_index(op.f("ix_external_events_account_id"), table_name="external_events")
     op.drop_table("external_events")
+    op.drop_index("uq_external_accounts_proven_handle", table_name="external_accounts")
     op.drop_index(op.f("ix_external_accounts_person_id"), table_name="external_accounts")
     op.drop_table("external_accounts")
     op.drop_table("public_cards")
