@@ -30,8 +30,8 @@ from renown.connectors.errors import ConnectorError, MalformedResponse
 from renown.connectors.registry import CONNECTORS
 from renown.core.errors import Invalid, NotFound
 from renown.external.scoring import COMBINED, score_external
+from renown.external.shown import plain_text, public_url
 from renown.external.tokens import seal
-from renown.external.urls import public_url
 from renown.org.access import access_acting_person
 from renown.store.tables.external import ExternalAccount, ExternalScore
 
@@ -266,8 +266,8 @@ def _prove(
     account.status = "verified"
     account.verified_by = proof
     account.verified_at = now
-    account.external_id = profile.external_id[:200]
-    account.display_name = profile.display_name[:200]
+    account.external_id = plain_text(profile.external_id, 200)
+    account.display_name = plain_text(profile.display_name, 200)
     account.url = public_url(profile.url)
     account.audience = profile.audience
     session.flush()

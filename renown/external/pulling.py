@@ -22,8 +22,8 @@ from renown.connectors.errors import ConnectorError, MalformedResponse
 from renown.connectors.pull import PullOutcome, run_pull
 from renown.connectors.registry import connector
 from renown.core.events import event_key
+from renown.external.shown import plain_text, public_url
 from renown.external.tokens import unseal
-from renown.external.urls import public_url
 from renown.store.tables.external import ExternalAccount, ExternalEvent, ExternalItem
 
 WINDOW: Final = timedelta(days=365)
@@ -135,7 +135,7 @@ def pull_account(
 
 
 def _refresh_profile(account: ExternalAccount, profile: PublicProfile) -> None:
-    account.display_name = profile.display_name[:200]
+    account.display_name = plain_text(profile.display_name, 200)
     account.url = public_url(profile.url)
     account.audience = profile.audience
 
@@ -148,13 +148,14 @@ def _store(session: Session, account: ExternalAccount, outcome: PullOutcome) -> 
         )
     }
     for item in outcome.items:
-        row = items.get(item.key[:400])
+        key = plain_text(item.key, 400)
+        row = items.get(key)
         if row is None:
-            row = ExternalItem(account_id=account.id, key=item.key[:400])
+            row = ExternalItem(account_id=account.id, key=key)
             session.add(row)
             items[row.key] = row
-        row.kind = item.kind[:32]
-        row.title = item.title[:500]
+        row.kind = plain_text(item.kind, 32)
+        row.title = plain_text(item.title, 500)
         row.url = public_url(item.url)
         row.created_at = item.created_at
         row.engagement = {k: int(v) for k, v in item.engagement.items()}
@@ -172,12 +173,12 @@ def _store(session: Session, account: ExternalAccount, outcome: PullOutcome) -> 
             stored = ExternalEvent(
                 account_id=account.id,
                 event_key=canonical,
-                actor=None if event.actor is None else event.actor[:600],
-                target=event.target[:600],
+                actor=None if event.actor is None else plain_text(event.actor, 600),
+                target=plain_text(event.target, 600),
                 happened_at=event.timestamp,
-                kind=event.kind[:32],
+                kind=plain_text(event.kind, 32),
                 weight=float(event.weight),
-                item_key=None if event.item is None else event.item[:400],
+                item_key=None if event.item is None else plain_text(event.item, 400),
             )
             session.add(stored)
             events[canonical] = stored

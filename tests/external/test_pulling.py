@@ -169,3 +169,39 @@ def test_a_rate_limit_keeps_the_complete_pages_and_the_next_pull_resumes(
     resumed = _pull(db, account_id, NOW + timedelta(hours=2))
     assert resumed.resume_at is None
     assert _kept(db, account_id)[:2] == (7, 1)
+
+
+def test_control_and_direction_characters_from_a_network_are_dropped(
+    db: sessionmaker[Session], org: ExternalOrg, network: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a NUL fails any PostgreSQL text column; a right-to-left override spoofs a name
+    account_id = _account(db, org)
+    hostile = PublicProfile("github", "ada", "1", "Ada\x00 \u202eevil", "", "https://x", 3)
+    monkeypatch.setattr(network, "profile", lambda client, handle: hostile)
+    real_pull = network.pull
+
+    def pull(client: ApiClient, profile: PublicProfile, state: Any, *, since: Any) -> Any:
+        for checkpoint in real_pull(client, profile, state, since=since):
+            yield Checkpoint(
+                tuple(
+                    SocialEvent(e.key, e.actor and e.actor + "\x00", e.target, e.timestamp, e.kind)
+                    for e in checkpoint.events
+                ),
+                tuple(
+                    PulledItem(i.key, i.kind, "ti\x00tle\u202e", i.url, i.created_at, {})
+                    for i in checkpoint.items
+                ),
+                checkpoint.state,
+            )
+
+    monkeypatch.setattr(network, "pull", pull)
+    assert _pull(db, account_id).error is None
+    with db() as session:
+        account = session.get(ExternalAccount, account_id)
+        assert account is not None and account.display_name == "Ada evil"
+        titles = session.scalars(sa.select(ExternalItem.title)).all()
+        actors = session.scalars(
+            sa.select(ExternalEvent.actor).where(ExternalEvent.actor.is_not(None))
+        ).all()
+    assert titles == ["title"]
+    assert actors and all("\x00" not in a for a in actors)
