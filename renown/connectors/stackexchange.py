@@ -33,7 +33,6 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, ClassVar, Final
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -42,24 +41,14 @@ from renown.connectors.base import Checkpoint, PublicProfile, PulledItem, Social
 from renown.connectors.errors import AccountNotFound, ConnectorError, RateLimited
 from renown.connectors.http import ApiClient, Page
 from renown.connectors.shapes import Where, ident, items, moment, obj, text, whole
+from renown.connectors.stackexchange_sites import HANDLE as _HANDLE
+from renown.connectors.stackexchange_sites import SITE as _SITE
+from renown.connectors.stackexchange_sites import domain_of as _domain
+from renown.connectors.stackexchange_sites import from_url as _from_url
+from renown.connectors.stackexchange_sites import user_id as _user_id
 
 API: Final = "https://api.stackexchange.com/2.3"
 THROTTLE_VIOLATION: Final = 502
-_SITE: Final = re.compile(r"^(?:(meta|[a-z]{2})\.)?([a-z0-9]{2,40})$")
-"""A site's API parameter:
-``stackoverflow``, ``math``, ``meta.stackoverflow``, ``ru.stackoverflow``."""
-_HANDLE: Final = re.compile(r"([a-z0-9.]{2,50})/([0-9]{1,10})")
-_DOMAINS: Final[dict[str, str]] = {
-    "stackoverflow.com": "stackoverflow",
-    "superuser.com": "superuser",
-    "serverfault.com": "serverfault",
-    "askubuntu.com": "askubuntu",
-    "stackapps.com": "stackapps",
-    "mathoverflow.net": "mathoverflow",
-}
-"""The sites with a domain of their own (every other is ``<name>.stackexchange.com``)."""
-_SITE_DOMAINS: Final = {site: domain for domain, site in _DOMAINS.items()}
-_MAX_ID: Final = 2**31 - 1
 _WAIT_SECONDS: Final = re.compile(r"available in (\d{1,7}) seconds")
 _TAG: Final = re.compile(r"<[^>]*>")
 
@@ -540,53 +529,6 @@ def _call(client: ApiClient, path: str, params: Mapping[str, str | int]) -> Page
         midnight = datetime.combine(now.date() + timedelta(days=1), time(), UTC)
         client.hold((midnight - now).total_seconds())
     return page
-
-
-def _from_url(value: str) -> tuple[str, str]:
-    """``(site, id)`` from ``https://stackoverflow.com/users/22656/jon-skeet`` and alike."""
-    address = value if "://" in value else f"https://{value}"
-    try:
-        parts = urlsplit(address)
-        host = (parts.hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        raise ValueError("That is not a Stack Exchange profile address.") from None
-    if parts.scheme not in ("http", "https") or parts.port is not None or parts.username:
-        raise ValueError("That is not a Stack Exchange profile address.")
-    site = _site_of(host)
-    segments = [s for s in parts.path.split("/") if s]
-    if len(segments) not in (2, 3) or segments[0] != "users":
-        raise ValueError("A profile address looks like https://stackoverflow.com/users/22656.")
-    return site, segments[1]
-
-
-def _site_of(host: str) -> str:
-    """The API site parameter of a site's host name (refusing every other host)."""
-    prefix = ""
-    labels = host.split(".")
-    if labels[0] == "meta" or (len(labels[0]) == 2 and len(labels) >= 3):
-        prefix, host = labels[0] + ".", ".".join(labels[1:])
-    if host in _DOMAINS:
-        return prefix + _DOMAINS[host]
-    name, dot, rest = host.partition(".")
-    if dot and rest == "stackexchange.com" and name and name not in ("api", "meta", "chat"):
-        return prefix + name
-    raise ValueError(f"{host[:60]!r} is not a Stack Exchange site.")
-
-
-def _domain(site: str) -> str:
-    """The host of a site parameter (``math`` -> ``math.stackexchange.com``)."""
-    prefix, dot, name = site.rpartition(".")
-    base = _SITE_DOMAINS.get(name, f"{name}.stackexchange.com")
-    return f"{prefix}{dot}{base}"
-
-
-def _user_id(value: str) -> str:
-    if not value.isascii() or not value.isdigit() or len(value) > 10:
-        raise ValueError("A Stack Exchange user id is a number, like 22656.")
-    number = int(value)
-    if not 0 < number <= _MAX_ID:
-        raise ValueError("A Stack Exchange user id is a number, like 22656.")
-    return str(number)
 
 
 def _score(post: Mapping[str, Any], where: Where) -> int:
