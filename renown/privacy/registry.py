@@ -39,6 +39,10 @@ from typing import Final
 
 from renown.privacy.kinds import Erase, Exported, Names, PersonalColumn
 from renown.privacy.kinds import col as _col
+from renown.privacy.registry_challenges import (
+    CHALLENGE_COLUMNS,
+    CHALLENGE_TABLES_NAMING_NOBODY,
+)
 from renown.privacy.registry_external import EXTERNAL_COLUMNS, EXTERNAL_TABLES_NAMING_NOBODY
 
 P, A, ACT, W, IDS = Names.PERSON, Names.ACCOUNT, Names.ACTOR, Names.WORDS, Names.IDS
@@ -319,137 +323,7 @@ PERSONAL_COLUMNS: Final[tuple[PersonalColumn, ...]] = (
         CLEAR,
         "the organisation's outreach record about a prospect stays; who wrote it is forgotten",
     ),
-    # --- challenges and the marketplace ---------------------------------------------------
-    _col(
-        "challenges",
-        "sponsor_account_id",
-        A,
-        CLEAR,
-        "a challenge they posted stays for its entrants (results, prizes owed); who posted it"
-        " is forgotten, its sponsor name says which organisation or team it was for",
-        Exported("challenges.posted"),
-    ),
-    _col(
-        "challenge_reviewers",
-        "account_id",
-        A,
-        DEL,
-        "their place among a challenge's reviewers (a challenge still in review needs another"
-        " reviewer from its sponsor)",
-        Exported("challenges.reviewing", match="challenge_id", key="challenge_id"),
-    ),
-    _col(
-        "challenge_reviews",
-        "reviewer_account_id",
-        A,
-        DEL,
-        "their scorecards, their own judgement of others' work: what those decided is kept in"
-        " the challenge's results; appeals against them go with them (cascade)",
-        Exported("challenges.reviews_written"),
-    ),
-    _col(
-        "challenge_registrations",
-        "account_id",
-        A,
-        DEL,
-        "their registrations",
-        Exported("challenges.registrations", match="challenge_id", key="challenge_id"),
-    ),
-    _col(
-        "challenge_submissions",
-        "account_id",
-        A,
-        DEL,
-        "their work (a file can hold their name); its reviews go with it (cascade)",
-        Exported("challenges.submissions"),
-    ),
-    _col(
-        "challenge_results",
-        "account_id",
-        A,
-        DEL,
-        "their standing, which means nothing without them; the others' ranks and ratings stay"
-        " as decided (the erased rank is a gap), and the audit log keeps the settling",
-        Exported("challenges.results", match="challenge_id", key="challenge_id"),
-    ),
-    _col(
-        "prize_ledger",
-        "account_id",
-        A,
-        DEL,
-        "prizes owed to them: renown moves no money, so the financial record is the sponsor's"
-        " own payment (the reference), kept in its books as long as the law asks; renown's"
-        " copy goes once the export has given it to them",
-        Exported("challenges.prizes"),
-    ),
-    _col(
-        "prize_ledger",
-        "paid_by_account_id",
-        A,
-        CLEAR,
-        "the winner's prize stays recorded as paid; who recorded it is forgotten (the audit log"
-        " keeps it under the pseudonym)",
-        Exported("challenges.payments_recorded"),
-    ),
-    _col(
-        "skill_ratings",
-        "account_id",
-        A,
-        DEL,
-        "their rating",
-        Exported("challenges.rating", match="account_id", key="account_id"),
-    ),
-    _col(
-        "rating_history",
-        "account_id",
-        A,
-        DEL,
-        "their rating's history",
-        Exported("challenges.rating_history"),
-    ),
-    _col(
-        "member_profiles",
-        "account_id",
-        A,
-        DEL,
-        "their marketplace profile (name, headline, skills, availability)",
-        Exported("challenges.profiles", match="account_id", key="account_id"),
-    ),
-    _col(
-        "marketplace_invitations",
-        "sponsor_account_id",
-        A,
-        DEL,
-        "an invitation is a private message between two named accounts, meaningless"
-        " without either (as a kudos is)",
-        Exported("challenges.invitations_sent"),
-    ),
-    _col(
-        "marketplace_invitations",
-        "member_account_id",
-        A,
-        DEL,
-        "an invitation is a private message between two named accounts, meaningless"
-        " without either (as a kudos is)",
-        Exported("challenges.invitations_received"),
-    ),
-    _col(
-        "sponsor_feedback",
-        "member_account_id",
-        A,
-        DEL,
-        "a sponsor's word about their work",
-        Exported("challenges.feedback_received"),
-    ),
-    _col(
-        "sponsor_feedback",
-        "sponsor_account_id",
-        A,
-        CLEAR,
-        "the member keeps the feedback on their profile, shown as the challenge's sponsor"
-        " organisation's; which account wrote it is forgotten",
-        Exported("challenges.feedback_given"),
-    ),
+    *CHALLENGE_COLUMNS,
     # --- promotion boards ----------------------------------------------------------------
     _col(
         "talent_profiles",
@@ -592,12 +466,7 @@ TABLES_NAMING_NOBODY: Final[dict[str, str]] = {
     ),
     "scoring_runs": "a run's parameters and counts (its snapshots name people)",
     "feedback_ratings": "reached through its feedback item (exported and erased with it)",
-    "challenge_prizes": "a challenge's prizes (who won them is in the prize ledger)",
-    "challenge_answer_keys": "a challenge's hidden answer key: data about the task, no person",
-    "challenge_appeals": (
-        "reached through its review: the appellant is the author of the reviewed submission;"
-        " erased with that submission or the review (cascade)"
-    ),
+    **CHALLENGE_TABLES_NAMING_NOBODY,
     "sign_in_throttle": (
         "failed sign-ins keyed by a SHA-256 of the scope (account, address, device), never"
         " the values; a row is forgotten a day after its last failure"
