@@ -30,6 +30,7 @@ from renown.core.explanation import Explanation
 from renown.graph.build import build_graph
 from renown.graph.csr import InteractionGraph
 from renown.ingest import merge_aliases
+from renown.ingest.files import EventFile
 from renown.ingest.lake import EventLake, event_key_sum, events_fingerprint
 from renown.prominence.explain import explain
 from renown.prominence.model import ProminenceModel
@@ -80,7 +81,7 @@ def input_fingerprint(events: pl.DataFrame) -> str:
 
 
 def score_events(
-    events: pl.DataFrame | pl.LazyFrame | EventLake,
+    events: pl.DataFrame | pl.LazyFrame | EventLake | EventFile,
     *,
     as_of: datetime | None = None,
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
@@ -94,6 +95,7 @@ def score_events(
     aliases: Mapping[str, str] | None = None,
     as_of_rule: str | None = None,
     on_stage: Callable[[str], None] | None = None,
+    spark_master: str | None = None,
 ) -> ScoringResult:
     """Score every person in ``events`` as of ``as_of`` (default: the newest event).
 
@@ -106,6 +108,8 @@ def score_events(
     ids before anything is counted; the run metadata records how many were merged.
     ``as_of_rule`` says why the run has its as-of (:mod:`renown.scoring.asof`; default:
     ``explicit`` when ``as_of`` is given, else ``newest event``) and is recorded with the run.
+    ``spark_master`` is the Spark master of an ``engine="spark"`` run (default: local mode),
+    recorded with the run.
     """
     stage = on_stage or (lambda _name: None)
     timings: dict[str, float] = {}
@@ -115,6 +119,9 @@ def score_events(
     if isinstance(events, EventLake):
         fingerprint = events.fingerprint()
         frame = events.scan().select(SCORING_COLUMNS).collect()
+    elif isinstance(events, EventFile):
+        frame = events.read().select(SCORING_COLUMNS)
+        fingerprint = events.fingerprint()
     else:
         frame = events.collect() if isinstance(events, pl.LazyFrame) else events
     frame = merge_aliases(frame, aliases or {})
@@ -132,7 +139,9 @@ def score_events(
     t0 = time.perf_counter()
     if engine == "spark":
         from renown.prominence.engines.spark import spark_measures
+        from renown.prominence.engines.spark_session import DEFAULT_MASTER
 
+        spark_master = spark_master or DEFAULT_MASTER
         graph, raw, report = spark_measures(
             frame,
             as_of=as_of,
@@ -140,6 +149,7 @@ def score_events(
             window_days=window_days,
             groups=groups,
             model=model,
+            master=spark_master,
             **options,
         )
         timings["graph"] = time.perf_counter() - t0
@@ -201,6 +211,8 @@ def score_events(
         "groups_given": groups is not None,
         "aliases": len(aliases or {}),
     }
+    if engine == "spark":
+        metadata["spark_master"] = spark_master
     return ScoringResult(scores, model, graph, previous, metadata, timings)
 
 

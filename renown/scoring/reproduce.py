@@ -8,6 +8,7 @@ from pathlib import Path
 
 from renown.core.errors import RenownError
 from renown.ingest import read_aliases
+from renown.ingest.files import EventFile
 from renown.ingest.lake import EventLake
 from renown.prominence.model import ProminenceModel
 from renown.scoring.inputs import load_groups, open_events
@@ -32,7 +33,9 @@ def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
     events = open_events(path, source.get("format"), source.get("mapping"))
     # a lake's manifest key sums give the fingerprint without reading any event
     fingerprint = (
-        events.fingerprint() if isinstance(events, EventLake) else input_fingerprint(events)
+        events.fingerprint()
+        if isinstance(events, EventLake | EventFile)
+        else input_fingerprint(events)
     )
     if fingerprint != record["input_fingerprint"]:
         raise RenownError(

@@ -40,7 +40,7 @@ def write_scores(result: ScoringResult, out: Path, fmt: OutputFormat | None = No
         if fmt == "csv":
             result.scores.write_csv(temporary)
         elif fmt == "parquet":
-            result.scores.write_parquet(temporary)
+            result.scores.write_parquet(temporary, compression="lz4")
         else:
             text = json.dumps(result.scores.to_dicts(), default=str, indent=1) + "\n"
             temporary.write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@ from typing import Final
 import polars as pl
 
 from renown.core.errors import InputError
+from renown.ingest.files import EventFile
 from renown.ingest.lake import EventLake
 from renown.scoring.inputs import open_events
 
@@ -55,4 +56,7 @@ def read_event_frame(
 ) -> pl.DataFrame:
     """Every event at ``path`` (any input ``renown score`` reads) as one frame."""
     events = open_events(path, source_format, mapping)
-    return events.scan().collect() if isinstance(events, EventLake) else events
+    if isinstance(events, EventLake):
+        return events.scan().collect()
+    # keyed: the events are scored again as a frame, whose fingerprint comes from its keys
+    return events.read(keyed=True) if isinstance(events, EventFile) else events

@@ -40,6 +40,7 @@ from renown.core.delimited import decode_text
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers import _lines
+from renown.ingest.readers._copies import copies
 from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator, read_delimited
 from renown.ingest.readers._keys import content_keys, hash_parts, without_copies
 from renown.ingest.readers._values import blank_to_null, parse_timestamps, parse_weights, present
@@ -88,6 +89,7 @@ def read_tabular(
     channel: str = Channel.OTHER,
     kind: str = Kind.INTERACTION,
     weight: float = 1.0,
+    keyed: bool = True,
 ) -> pl.DataFrame:
     """Read a CSV, TSV, JSON Lines or Parquet file of interactions into canonical events.
 
@@ -106,6 +108,10 @@ def read_tabular(
         name. Keep it stable across imports so that re-imports dedupe.
     channel, kind, weight:
         Values for rows (or whole files) without that column or with a blank cell.
+    keyed:
+        ``False`` leaves ``event_key`` empty: for scoring a file as it is, which needs no
+        key and would spend most of its time hashing one per row. Copies are dropped all
+        the same, so the events scored are the events an import would keep.
 
     Returns
     -------
@@ -128,7 +134,7 @@ def read_tabular(
             field="format",
         )
     columns = _resolve_mapping(where, mapping)
-    raw, line_of = _read_raw(file, fmt)
+    raw, line_of = _read_raw(file, fmt, wanted=set(columns.values()))
     missing = [columns[field] for field in REQUIRED_FIELDS if columns[field] not in raw.columns]
     if missing:
         raise InputError(
@@ -136,7 +142,11 @@ def read_tabular(
         )
     label = source if source is not None else file.name
     events = _validated(raw, columns, line_of, where, channel=channel, kind=kind, weight=weight)
-    return _with_keys(events, label, native=columns[EventColumn.EVENT_KEY] in raw.columns)
+    native = columns[EventColumn.EVENT_KEY] in raw.columns
+    del raw  # the file's own columns are not needed past validation
+    if not keyed:
+        return _without_keys(events, label, native=native)
+    return _with_keys(events, label, native=native)
 
 
 def _resolve_mapping(where: str, mapping: Mapping[str, str] | None) -> dict[str, str]:
@@ -152,19 +162,23 @@ def _resolve_mapping(where: str, mapping: Mapping[str, str] | None) -> dict[str,
     return {field: str(given.get(field, field)) for field in MAPPABLE_FIELDS}
 
 
-def _read_raw(file: Path, fmt: TabularFormat) -> tuple[pl.DataFrame, LineLocator]:
-    """Whole file as a frame plus a function from record index to physical line."""
+def _read_raw(file: Path, fmt: TabularFormat, wanted: set[str]) -> tuple[pl.DataFrame, LineLocator]:
+    """Whole file as a frame plus a function from record index to physical line.
+
+    A Parquet file is read with the ``wanted`` columns alone (its other columns are never
+    used, and a columnar file can skip them); text formats are read whole.
+    """
     where = str(file)
     if not file.is_file():
         raise InputError(where, "file not found")
     if fmt == "parquet":
-        return _read_parquet(file), lambda record: record + 1
+        return _read_parquet(file, wanted), lambda record: record + 1
     if fmt == "jsonl":
         return _read_jsonl(file)
     return read_delimited(file, "\t" if fmt == "tsv" else ",")
 
 
-def _read_parquet(file: Path) -> pl.DataFrame:
+def _read_parquet(file: Path, wanted: set[str]) -> pl.DataFrame:
     """The file's columns, refused unreadable or when it would expand beyond reason.
 
     Parquet compresses repeated values to almost nothing (one dictionary entry, one run
@@ -187,8 +201,9 @@ def _read_parquet(file: Path) -> pl.DataFrame:
             f"declares {metadata.num_rows:,} rows, more than {limit:,} bytes once decoded "
             f"({_lines.MAX_INFLATION} times its size): refused as a compression bomb",
         )
+    present = [name for name in metadata.schema.to_arrow_schema().names if name in wanted]
     try:
-        return pl.read_parquet(file)
+        return pl.read_parquet(file, columns=present)
     except POLARS_FAILURES as error:
         raise InputError(where, f"cannot be read as Parquet: {error}") from None
 
@@ -302,6 +317,19 @@ def _raise_first_problem(
     value = raw[column][record]
     detail = f"{message} (value {value!r})" if value is not None and value != "" else message
     raise InputError(where, detail, line=line_of(record), field=column)
+
+
+def _without_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFrame:
+    """Canonical events without keys (``event_key`` null), copies dropped as by a keyed read."""
+    found = pl.Series([], dtype=pl.Boolean) if native else copies(events)
+    if found.any():
+        events = events.filter(~found)
+    return conform(
+        events.with_columns(
+            pl.lit(None, dtype=pl.String).alias(EventColumn.EVENT_KEY),
+            pl.lit(label).alias("source"),
+        )
+    )
 
 
 def _with_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFrame:

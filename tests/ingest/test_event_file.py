@@ -1,0 +1,100 @@
+"""Scoring a table as it is: no event keys, the same events and scores as an import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from renown.core.errors import InputError
+from renown.ingest.files import EventFile
+from renown.ingest.readers._copies import copies, repeated_values
+from renown.ingest.readers._keys import CONTENT_COLUMNS, occurrence
+from renown.ingest.readers.tabular import read_tabular
+from renown.scoring.pipeline import score_events
+from tests.helpers import random_events
+
+
+def _slow_copies(events: pl.DataFrame) -> pl.Series:
+    ordinal = occurrence(events, (*CONTENT_COLUMNS, "weight"))
+    return (ordinal > 1) & events.get_column("actor").is_not_null()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", None]),
+            st.sampled_from(["a", "b", "c"]),
+            st.integers(0, 2),
+            st.sampled_from(["email", "chat"]),
+            st.sampled_from(["to", "cc"]),
+            st.sampled_from([1.0, 0.5]),
+        ),
+        max_size=60,
+    )
+)
+def test_copies_agree_with_the_exact_window(
+    rows: list[tuple[str | None, str, int, str, str, float]],
+) -> None:
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "actor": pl.String,
+            "target": pl.String,
+            "timestamp": pl.Int64,
+            "channel": pl.String,
+            "kind": pl.String,
+            "weight": pl.Float64,
+        },
+        orient="row",
+    ).with_columns(pl.col("timestamp").cast(pl.Datetime("us", "UTC")))
+    assert copies(frame).to_list() == _slow_copies(frame).to_list()
+
+
+def test_repeated_values_marks_every_holder_of_a_repeated_hash() -> None:
+    hashes = np.array([5, 1, 5, 7, 1, 9, 5], dtype=np.uint64)
+    assert repeated_values(hashes).tolist() == [True, True, True, False, True, False, True]
+    assert repeated_values(np.zeros(0, dtype=np.uint64)).tolist() == []
+
+
+def _with_copies(tmp_path: Path) -> Path:
+    events = random_events(40, 400, seed=5).drop("event_key", "source")
+    doubled = pl.concat([events, events.head(25)])  # 25 copies of messages (a second folder)
+    path = tmp_path / "events.csv"
+    doubled.write_csv(path)
+    return path
+
+
+def test_an_unkeyed_read_keeps_the_events_an_import_keeps(tmp_path: Path) -> None:
+    path = _with_copies(tmp_path)
+    keyed = read_tabular(path)
+    unkeyed = EventFile(path, "csv").read()
+    assert unkeyed.get_column("event_key").null_count() == unkeyed.height
+    columns = [c for c in keyed.columns if c != "event_key"]
+    assert unkeyed.select(columns).equals(keyed.select(columns))
+    scored = score_events(EventFile(path, "csv"), trend_days=None).scores
+    assert scored.equals(score_events(keyed, trend_days=None).scores)
+
+
+def test_fingerprint_follows_the_bytes_and_the_mapping(tmp_path: Path) -> None:
+    path = _with_copies(tmp_path)
+    first = EventFile(path, "csv").fingerprint()
+    assert first.startswith("file:")
+    assert EventFile(path, "csv").fingerprint() == first
+    renamed = {"actor": "actor", "target": "target"}
+    assert EventFile(path, "csv", renamed).fingerprint() != first
+    path.write_text(path.read_text() + "x@corp,y@corp,2024-01-01T00:00:00Z,email,to,1.0\n")
+    assert EventFile(path, "csv").fingerprint() != first
+
+
+def test_bad_rows_are_refused_with_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("actor,target,timestamp\na,b,2024-01-01\na,b,yesterday\n")
+    with pytest.raises(InputError) as caught:
+        EventFile(path, "csv").read()
+    assert (caught.value.line, caught.value.field) == (3, "timestamp")
