@@ -11,11 +11,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar, cast
 
 import polars as pl
 
 from renown.core.errors import InputError
 from renown.core.events import EventColumn
+
+FrameT = TypeVar("FrameT", bound=pl.DataFrame | pl.LazyFrame)
 
 ALIAS_COLUMNS = ("alias", "person")
 
@@ -68,12 +71,16 @@ def read_aliases(path: Path) -> dict[str, str]:
     return aliases
 
 
-def merge_aliases(events: pl.DataFrame, aliases: Mapping[str, str]) -> pl.DataFrame:
-    """Rewrite actors and targets through ``aliases``; mail to oneself is dropped later."""
+def merge_aliases(events: FrameT, aliases: Mapping[str, str]) -> FrameT:
+    """Rewrite actors and targets through ``aliases``; mail to oneself is dropped later.
+
+    A lazy frame stays lazy (a lake being streamed is rewritten slice by slice).
+    """
     if not aliases:
         return events
     mapping = dict(aliases)
-    return events.with_columns(
+    rewritten = events.with_columns(
         pl.col(EventColumn.ACTOR).replace(mapping),
         pl.col(EventColumn.TARGET).replace(mapping),
     )
+    return cast("FrameT", rewritten)  # with_columns keeps the kind of frame it is given

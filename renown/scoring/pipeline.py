@@ -116,21 +116,24 @@ def score_events(
     stage("loading events")
     t0 = time.perf_counter()
     fingerprint: str | None = None
+    source_events: pl.DataFrame | pl.LazyFrame
     if isinstance(events, EventLake):
+        # streamed: the graph builder reads the lake slice by slice, so memory follows
+        # people and pairs, not events (a lake of 100M events is never held in memory)
         fingerprint = events.fingerprint()
-        frame = events.scan().select(SCORING_COLUMNS).collect()
+        source_events = events.scan().select(SCORING_COLUMNS)
     elif isinstance(events, EventFile):
-        frame = events.read().select(SCORING_COLUMNS)
+        source_events = events.read().select(SCORING_COLUMNS)
         fingerprint = events.fingerprint()
     else:
-        frame = events.collect() if isinstance(events, pl.LazyFrame) else events
-    frame = merge_aliases(frame, aliases or {})
+        source_events = events
+    source_events = merge_aliases(source_events, aliases or {})
+    input_events, span = _count_and_span(source_events)
     timings["load"] = time.perf_counter() - t0
-    if frame.height == 0:
+    if input_events == 0:
         raise ValueError("no events to score")
+    oldest, newest = span
     if as_of is None:
-        newest = frame[EventColumn.TIMESTAMP].max()
-        assert isinstance(newest, datetime)
         as_of = newest
         as_of_rule = as_of_rule or NEWEST_EVENT
     model = model if model is not None else ProminenceModel()
@@ -142,6 +145,9 @@ def score_events(
         from renown.prominence.engines.spark_session import DEFAULT_MASTER
 
         spark_master = spark_master or DEFAULT_MASTER
+        frame = (
+            source_events.collect() if isinstance(source_events, pl.LazyFrame) else source_events
+        )
         graph, raw, report = spark_measures(
             frame,
             as_of=as_of,
@@ -158,7 +164,7 @@ def score_events(
         model.fit_measured(graph, raw, report)
     else:
         graph = build_graph(
-            frame,
+            source_events,
             as_of=as_of,
             half_life_days=half_life_days,
             window_days=window_days,
@@ -171,11 +177,11 @@ def score_events(
         model.fit(graph)
     timings["fit"] = time.perf_counter() - t0
     previous = None
-    if trend_days:
+    if trend_days and oldest <= as_of - timedelta(days=trend_days):
         stage("scoring the previous window for trends")
         t0 = time.perf_counter()
         previous = _previous_window(
-            frame,
+            source_events,
             as_of - timedelta(days=trend_days),
             model,
             half_life_days,
@@ -201,8 +207,8 @@ def score_events(
         "as_of_rule": as_of_rule or EXPLICIT,
         "trend_days": trend_days,
         "source": source,
-        "input_events": frame.height,
-        "input_fingerprint": fingerprint or input_fingerprint(frame),
+        "input_events": input_events,
+        "input_fingerprint": fingerprint or input_fingerprint(_collected(source_events)),
         "graph_params": graph.params,
         "model_params": model.get_params(),
         "people": graph.n,
@@ -216,20 +222,43 @@ def score_events(
     return ScoringResult(scores, model, graph, previous, metadata, timings)
 
 
+def _count_and_span(events: pl.DataFrame | pl.LazyFrame) -> tuple[int, tuple[datetime, datetime]]:
+    """Number of events and their oldest and newest instants, in one pass over the column.
+
+    For a lake scan polars reads the timestamp column alone (or the Parquet statistics).
+    """
+    stamp = pl.col(EventColumn.TIMESTAMP)
+    query = events.lazy().select(
+        pl.len().alias("n"), stamp.min().alias("lo"), stamp.max().alias("hi")
+    )
+    row = query.collect().row(0)
+    count = int(row[0])
+    if count == 0:
+        return 0, (datetime.min, datetime.min)
+    assert isinstance(row[1], datetime) and isinstance(row[2], datetime)
+    return count, (row[1], row[2])
+
+
+def _collected(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return events.collect() if isinstance(events, pl.LazyFrame) else events
+
+
 def _previous_window(
-    frame: pl.DataFrame,
+    events: pl.DataFrame | pl.LazyFrame,
     as_of: datetime,
     model: ProminenceModel,
     half_life_days: float,
     window_days: float | None,
     groups: Mapping[str, str] | None,
     options: Mapping[str, Any],
-) -> ProminenceModel | None:
-    earlier = frame.filter(pl.col(EventColumn.TIMESTAMP) <= as_of)
-    if earlier.height == 0:
-        return None
+) -> ProminenceModel:
+    """The model of the window ending at ``as_of``, from the same events.
+
+    The graph builder keeps only events up to its as-of, so the events are not filtered
+    (nor copied) here; a lake is streamed a second time rather than held.
+    """
     graph = build_graph(
-        earlier,
+        events,
         as_of=as_of,
         half_life_days=half_life_days,
         window_days=window_days,
