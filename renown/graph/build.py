@@ -23,7 +23,9 @@ hubs-first for memory locality (:mod:`renown.graph.renumber`); and a bucketed ra
 groups events into (actor, target) pairs (:mod:`renown.graph.aggregate`). Events stream
 through in batches, so memory stays near the size of the coded event arrays. Node numbers
 are internal: ``graph.people`` maps them back to ids, and per-person results do not depend
-on input order.
+on input order. Past tens of millions of events the coded events are folded into pairs as
+they come (:mod:`renown.graph.compaction`), so a lake of any size is read in memory that
+follows its people and pairs.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from renown.graph.batches import (
     new_ids,
     prepared_batches,
 )
+from renown.graph.compaction import COMPACT_EVENTS, Tally, entries_per_actor, fold
 from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
@@ -150,17 +153,25 @@ def build_graph(
         batches = prepared_batches(events, window_days, weighing, pool)
         coded = _code_events(batches, capacity(events), pool)
     n = coded.close_table()
-    events_kept = coded.events.size
-    received, sent, anonymous_old = count_events(
-        coded.events.endpoints(), coded.events.weight[:events_kept], n
-    )
+    tally = coded.tally
+    if tally.folded:
+        tally.count_raw(coded.events, n)
+        events_kept = tally.events
+        received, sent, anonymous_old = tally.received, tally.sent, tally.anonymous
+        entries = entries_per_actor(coded.events, n)
+    else:
+        events_kept = coded.events.size
+        received, sent, anonymous_old = count_events(
+            coded.events.endpoints(), coded.events.weight[:events_kept], n
+        )
+        entries = sent
     old_of_new, new_of_old = hub_order(received, sent)
     anonymous = anonymous_old[old_of_new]
-    del received, anonymous_old
+    del received, anonymous_old, sent
     indptr, indices, weights, volume = pair_csr(
-        coded.events, new_of_old, sent, scaling=pair_scaling, cap=pair_cap
+        coded.events, new_of_old, entries, scaling=pair_scaling, cap=pair_cap
     )
-    del sent, new_of_old
+    del entries, new_of_old
     group_codes, group_names = (
         _group_codes(coded.names().gather(old_of_new), groups) if groups is not None else (None, ())
     )
@@ -204,6 +215,7 @@ class _Coded:
     events: CodedEvents
     table: CodeTable = field(default_factory=CodeTable)
     name_parts: list[pl.Series] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)
 
     def names(self) -> pl.Series:
         """Person id of every code, in code order."""
@@ -233,7 +245,9 @@ class _Coded:
 
 
 def _code_events(
-    batches: Iterator[PreparedBatch], capacity: int, pool: ThreadPoolExecutor
+    batches: Iterator[PreparedBatch],
+    capacity: int,
+    pool: ThreadPoolExecutor,
 ) -> _Coded:
     coded = _Coded(events=CodedEvents.allocate(capacity))
     names: list[Future[pl.Series]] = []
@@ -251,6 +265,8 @@ def _code_events(
         )
         if len(new.first_row):
             names.append(pool.submit(new_ids, batch, new))
+        if coded.events.size - coded.tally.raw_start > COMPACT_EVENTS:
+            coded.events = fold(coded.events, coded.tally, coded.table.size)
     coded.name_parts = [part.result() for part in names]
     return coded
 

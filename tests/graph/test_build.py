@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 import pytest
 
 import renown.graph.batches as batches_module
+import renown.graph.build as build_module
 from renown.graph import build_graph
+from renown.graph.compaction import fold
 from renown.ingest.schema import conform
 from tests.graph.reference import assert_same_view, reference_view, view_of
 from tests.helpers import AS_OF, random_events
@@ -189,3 +192,27 @@ def test_rejects_bad_arguments(events: pl.DataFrame) -> None:
         build_graph(events, as_of=AS_OF, half_life_days=0)
     with pytest.raises(ValueError, match="pair scaling"):
         build_graph(events, as_of=AS_OF, pair_scaling="sqrt")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fold_after", [1, 97, 400])
+def test_folding_events_into_pairs_while_reading_changes_nothing(
+    events: pl.DataFrame, monkeypatch: pytest.MonkeyPatch, fold_after: int
+) -> None:
+    """A long input is summed into pairs as it is read (memory follows pairs, not events)."""
+    expected_graph = build_graph(events, as_of=AS_OF)
+    monkeypatch.setattr(batches_module, "BATCH_ROWS", 59)
+    monkeypatch.setattr(build_module, "COMPACT_EVENTS", fold_after)
+    folds: list[int] = []
+
+    def counted_fold(*args: Any) -> Any:
+        folds.append(1)
+        return fold(*args)
+
+    monkeypatch.setattr(build_module, "fold", counted_fold)
+    folded = build_graph(events, as_of=AS_OF)
+    assert folds  # the input was long enough to be folded at least once
+    assert_same_view(view_of(folded), view_of(expected_graph))
+    assert folded.n_events == expected_graph.n_events
+    assert list(folded.people) == list(expected_graph.people)  # same hubs-first numbering
+    np.testing.assert_array_equal(folded.out.indptr, expected_graph.out.indptr)
+    np.testing.assert_array_equal(folded.out.indices, expected_graph.out.indices)
