@@ -57,6 +57,16 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+## make bench-scale: the scaling curve. 'renown score' on synthetic lakes of 1M, 10M and 100M
+## events (generated once by 'python -m bench.synth', kept in $TMPDIR/renown-scale-lakes), with
+## the local engine, Spark local mode and a throwaway standalone cluster, each run in a fresh
+## process: events/s, peak memory of the process tree, the crossover point. Writes
+## bench/out/scale.json and redraws docs/images/scaling.svg (+ .json). Hours at 100M;
+## SCALE_ARGS='--sizes 1M,10M' for less. Not part of make test.
+.PHONY: bench-scale
+bench-scale: $(STAMP) system-deps
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
+
 ## make load: 50 users signed in to 'renown serve' (default configuration) reading and
 ## writing for 60 s on the 10,000-person demo organisation; p50/p95/p99 of reads and writes,
 ## errors and requests/s on SQLite, and on PostgreSQL when RENOWN_TEST_DATABASE_URL names a

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from renown.ingest.lake import EventLake
@@ -45,13 +46,29 @@ def synth_events(spec: SynthSpec) -> pl.DataFrame:
 
     Each event's actor is drawn with probability proportional to a power-law activity;
     its target is drawn the same way, from the actor's team with probability
-    ``in_team_share`` and from everybody otherwise.
+    ``in_team_share`` and from everybody otherwise. All of it comes from one generator, in
+    one frame: see :mod:`bench.synthgen` for the same distribution drawn chunk by chunk.
     """
     rng = np.random.default_rng(spec.seed)
-    n, m = spec.people, spec.events
-    activity = (rng.permutation(n) + 1.0) ** (-spec.activity_exponent)
+    cdf = activity_cdf(rng, spec)
+    actor, target, anonymous = draw_pairs(rng, spec, cdf, spec.events)
+    label = rng.permutation(spec.people)
+    return event_frame(0, label[actor], label[target], anonymous, *draw_details(rng, spec.events))
+
+
+def activity_cdf(rng: np.random.Generator, spec: SynthSpec) -> npt.NDArray[np.float64]:
+    """Cumulative activity share of each person (power law, shuffled against teams)."""
+    activity = (rng.permutation(spec.people) + 1.0) ** (-spec.activity_exponent)
     cdf = np.cumsum(activity)
     cdf /= cdf[-1]
+    return cdf
+
+
+def draw_pairs(
+    rng: np.random.Generator, spec: SynthSpec, cdf: npt.NDArray[np.float64], m: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Actor and target positions of ``m`` events, and which ones are anonymous."""
+    n = spec.people
     actor = np.minimum(np.searchsorted(cdf, rng.random(m)), n - 1)
     team_start = (actor // spec.team_size) * spec.team_size
     team_end = np.minimum(team_start + spec.team_size, n)
@@ -62,16 +79,35 @@ def synth_events(spec: SynthSpec) -> pl.DataFrame:
     u = span_low + rng.random(m) * (span_high - span_low)
     target = np.minimum(np.searchsorted(cdf, u), n - 1)
     anonymous = rng.random(m) < spec.anonymous_share
-    label = rng.permutation(n)
+    return actor, target, anonymous
+
+
+def draw_details(
+    rng: np.random.Generator, m: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Second in the span, channel index and cc flag of ``m`` events."""
     seconds = rng.integers(0, int(SPAN.total_seconds()), size=m)
     channel = rng.choice(len(CHANNELS), size=m, p=CHANNEL_SHARE)
     cc = (channel == 0) & (rng.random(m) < 0.2)
-    start = AS_OF - SPAN
+    return seconds, channel, cc
+
+
+def event_frame(
+    first: int,
+    actor: npt.NDArray[np.int64],
+    target: npt.NDArray[np.int64],
+    anonymous: npt.NDArray[np.bool_],
+    seconds: npt.NDArray[np.int64],
+    channel: npt.NDArray[np.int64],
+    cc: npt.NDArray[np.bool_],
+) -> pl.DataFrame:
+    """Canonical events from drawn person labels and details, keyed ``e{first}`` onwards."""
+    m = len(actor)
     frame = pl.DataFrame(
         {
-            "i": np.arange(m, dtype=np.int64),
-            "a": label[actor].astype(np.int64),
-            "t": label[target].astype(np.int64),
+            "i": np.arange(first, first + m, dtype=np.int64),
+            "a": actor.astype(np.int64),
+            "t": target.astype(np.int64),
             "anon": anonymous,
             "s": seconds,
             "c": channel.astype(np.int8),
@@ -79,6 +115,7 @@ def synth_events(spec: SynthSpec) -> pl.DataFrame:
         }
     )
     channel_names = pl.Series(CHANNELS)
+    start = AS_OF - SPAN
     return frame.select(
         pl.format("e{}", pl.col("i")).alias("event_key"),
         pl.when(pl.col("anon"))
@@ -109,3 +146,9 @@ def write_lake(frame: pl.DataFrame, folder: Path) -> Path:
 def scan_lake(folder: Path) -> pl.LazyFrame:
     """Lazily scan every event of the lake written by :func:`write_lake`."""
     return EventLake(folder).scan()
+
+
+if __name__ == "__main__":  # python -m bench.synth OUT --events 100M: see bench.synthgen
+    from bench.synthgen import main
+
+    main()
