@@ -169,6 +169,16 @@ def score(
         ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (default) or spark.")] = "local",
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            help=(
+                "Spark master for --engine spark: local[N] (default local[2]) or "
+                "spark://HOST:PORT for a standalone cluster."
+            ),
+        ),
+    ] = None,
     weights: Annotated[
         Path | None,
         typer.Option(
@@ -201,6 +211,12 @@ def score(
         chosen = read_weights(weights) if weights is not None else None
         if engine not in ("local", "spark"):
             raise ValueError(f"--engine must be local or spark, not {engine!r}")
+        if master is not None:
+            from renown.prominence.engines.spark_session import check_master
+
+            if engine != "spark":
+                raise ValueError("--master needs --engine spark (the local engine runs no Spark)")
+            check_master(master)
         if fmt is not None and fmt not in ("csv", "parquet", "json"):
             raise ValueError(f"--format must be csv, parquet or json, not {fmt!r}")
         when = _parse_instant(as_of) if as_of else None
@@ -218,6 +234,7 @@ def score(
                 groups=group_map,
                 trend_days=None if trend in (None, "off", "0") else parse_days(trend),
                 engine="spark" if engine == "spark" else "local",
+                spark_master=master,
                 model=ProminenceModel(weights=chosen.weights) if chosen else None,
                 source=json.dumps(
                     {

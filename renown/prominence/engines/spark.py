@@ -15,7 +15,6 @@ works) on machines without Spark or Java.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, cast, get_args
@@ -38,74 +37,14 @@ from renown.prominence.engines.spark_graph import (
     weighted_events,
 )
 from renown.prominence.engines.spark_rings import spark_detect_rings, spark_discount_rings
+from renown.prominence.engines.spark_session import local_spark, spark_session
 from renown.prominence.model import ProminenceModel
 from renown.prominence.rings import RingReport, discount_rings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["local_spark", "spark_implementation", "spark_measures"]
-
-_SESSION: list[SparkSession] = []
-
-
-def local_spark(
-    cores: int = 2, *, shuffle_partitions: int = 4, driver_memory: str | None = None
-) -> SparkSession:
-    """A local-mode SparkSession tuned for one machine, created once and then reused.
-
-    Parameters
-    ----------
-    cores:
-        Worker threads (``local[cores]``). Only the first call's value counts while the
-        session lives: a JVM holds one SparkContext.
-    shuffle_partitions:
-        ``spark.sql.shuffle.partitions``. Spark's default of 200 makes every small join
-        pay for 200 near-empty tasks; a few per core suit one machine.
-    driver_memory:
-        JVM heap such as ``"8g"`` (in local mode the driver does all the work); Spark's
-        default (1 GB) when None. Like ``cores``, it is fixed when the JVM starts.
-
-    Returns
-    -------
-    pyspark.sql.SparkSession
-        Session with the UI disabled, UTC session time zone, adaptive execution off and
-        only errors logged.
-
-    Notes
-    -----
-    The driver binds to the loopback interface (``SPARK_LOCAL_IP`` defaults to 127.0.0.1),
-    so a laptop without a resolvable host name or network still runs the engine.
-    """
-    from pyspark import SparkContext
-    from pyspark.sql import SparkSession
-
-    # Reuse the session while its context lives (from any thread; stop() clears it).
-    if _SESSION and SparkContext._active_spark_context is _SESSION[0].sparkContext:
-        return _SESSION[0]
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    settings = {
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.shuffle.partitions": str(shuffle_partitions),
-        "spark.default.parallelism": str(shuffle_partitions),
-        "spark.sql.session.timeZone": "UTC",
-        "spark.driver.host": "127.0.0.1",
-        "spark.driver.bindAddress": "127.0.0.1",
-        "spark.sql.execution.arrow.pyspark.enabled": "true",
-        # The iterative measures run dozens of small jobs; re-planning each stage (AQE)
-        # costs more on one machine than it can save with a handful of partitions.
-        "spark.sql.adaptive.enabled": "false",
-    }
-    if driver_memory is not None:
-        settings["spark.driver.memory"] = driver_memory
-    builder = SparkSession.builder.master(f"local[{cores}]").appName("renown")
-    for key, value in settings.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    _SESSION[:] = [session]
-    return session
+__all__ = ["local_spark", "spark_implementation", "spark_measures", "spark_session"]
 
 
 def spark_measures(
@@ -121,6 +60,7 @@ def spark_measures(
     pair_scaling: PairScaling = "log",
     pair_cap: float = 20.0,
     spark: SparkSession | None = None,
+    master: str | None = None,
 ) -> tuple[InteractionGraph, dict[str, FloatArray], RingReport]:
     """Compute every component of ``model`` on Spark; finish with ``model.fit_measured``.
 
@@ -137,7 +77,10 @@ def spark_measures(
         Model whose :attr:`~ProminenceModel.components`, ring settings and PageRank damping
         are used (it is not fitted here).
     spark:
-        Session to use; defaults to :func:`local_spark`.
+        Session to use; by default the session of :func:`spark_session` on ``master``.
+    master:
+        Spark master URL (``local[N]``, ``spark://HOST:PORT``...) when no ``spark`` is
+        given; None for local mode (``DEFAULT_MASTER`` of :mod:`.spark_session`).
 
     Returns
     -------
@@ -164,7 +107,7 @@ def spark_measures(
     unknown = [name for name in model.components if name not in COMPONENTS]
     if unknown:
         raise ValueError(f"unknown components {unknown}; known: {sorted(COMPONENTS)}")
-    session = spark if spark is not None else local_spark()
+    session = spark if spark is not None else spark_session(master)
     weighted = weighted_events(
         read_events(session, events),
         as_of=as_of,
