@@ -86,6 +86,14 @@ class InteractionGraph:
         """In-adjacency (target -> actors), the transpose of :attr:`out`."""
         return transpose(self.out, self.n)
 
+    def release_inbound(self) -> None:
+        """Forget the cached :attr:`inbound` (rebuilt if read again).
+
+        The measures read it; once a model is fitted, nothing on the scoring path does, and
+        for a million people it holds hundreds of megabytes while the next window is built.
+        """
+        self.__dict__.pop("inbound", None)
+
     @cached_property
     def index(self) -> dict[str, int]:
         """Node number of each person id."""

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, Self
 
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from renown.graph.csr import InteractionGraph
+from renown.graph.csr import CSR, InteractionGraph
 from renown.prominence.components import COMPONENTS, DEFAULT_INFORMATIONAL, DEFAULT_WEIGHTS
 from renown.prominence.measures import Measure
 from renown.prominence.measures.pagerank import pagerank
@@ -189,6 +190,25 @@ class ProminenceModel:
         for name in self.components_:
             exact += self.points_[name]
         self.scores_ = exact
+        return self
+
+    def keep_for_trend(self) -> Self:
+        """Drop what explaining a later window against this one never reads.
+
+        A previous window's model is kept beside the current one only for trends, which
+        read each person's node, points and score: its pair arrays, raw measures and
+        percentiles (hundreds of megabytes for a million people) are released.
+        """
+        n = self.graph_.n
+        empty = CSR(
+            indptr=np.zeros(n + 1, np.int64),
+            indices=np.zeros(0, np.int32),
+            weights=np.zeros(0, np.float64),
+            volume=np.zeros(0, np.float64),
+        )
+        self.graph_ = replace(self.graph_, out=empty)
+        self.raw_ = {}
+        self.percentiles_ = {}
         return self
 
     def _measure(self, name: str) -> Measure:

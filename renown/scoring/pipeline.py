@@ -175,6 +175,7 @@ def score_events(
         stage("computing measures and scores")
         t0 = time.perf_counter()
         model.fit(graph)
+    model.graph_.release_inbound()
     timings["fit"] = time.perf_counter() - t0
     previous = None
     if trend_days and oldest <= as_of - timedelta(days=trend_days):
@@ -193,8 +194,11 @@ def score_events(
     t0 = time.perf_counter()
     scores = model.to_frame()
     if previous is not None:
-        prior = previous.to_frame().select(
-            pl.col("person"), pl.col("score_exact").alias("previous_score")
+        prior = pl.DataFrame(
+            {
+                "person": pl.Series(previous.people_, dtype=pl.String),
+                "previous_score": pl.Series(previous.scores_).round(4),
+            }
         )
         scores = scores.join(prior, on="person", how="left").with_columns(
             (pl.col("score_exact") - pl.col("previous_score")).round(4).alias("trend")
@@ -265,4 +269,4 @@ def _previous_window(
         groups=groups,
         **options,
     )
-    return ProminenceModel(**model.get_params()).fit(graph)
+    return ProminenceModel(**model.get_params()).fit(graph).keep_for_trend()
