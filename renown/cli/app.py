@@ -8,6 +8,7 @@ with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from renown.cli.db import audit_app, db_app
 from renown.cli.durations import parse_days
 from renown.cli.org import org_app
 from renown.cli.radar import radar_app
-from renown.cli.render import print_explanation, print_leaderboard
+from renown.cli.render import print_explanation, print_leaderboard, print_timings
 from renown.cli.serve import serve, worker
 from renown.cli.sources import parse_mapping
 from renown.cli.talent import talent_app
@@ -198,6 +199,9 @@ def score(
     ] = 10,
     home: HomeOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print the seconds spent in each stage.")
+    ] = False,
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
     from renown.ingest import read_aliases
@@ -250,8 +254,10 @@ def score(
             if chosen is not None:
                 result.metadata["weights_file"] = chosen.metadata()
             stage("writing scores")
+            began = time.perf_counter()
             sidecar = write_scores(result, out, fmt)  # type: ignore[arg-type]
             folder = record_run(result, _home(home) / "runs")
+            result.timings["write"] = time.perf_counter() - began
         console.print(
             f"Scored [bold]{result.graph.n:,}[/] people from {result.metadata['input_events']:,} "
             f"events as of {result.metadata['as_of']} -> {out} (run {folder.name}; "
@@ -263,6 +269,8 @@ def score(
                 "discounted[/]: "
                 + "; ".join(", ".join(r.members) for r in result.model.ring_report_.rings)
             )
+        if timings:
+            print_timings(console, result.timings)
         if top > 0:
             print_leaderboard(console, result, top=top, explain_top=0)
 

@@ -55,6 +55,26 @@ def print_leaderboard(
         console.print(f"[bold]{name}[/]: " + result.explain(str(person)).summary())
 
 
+def print_timings(console: Console, timings: Mapping[str, float]) -> None:
+    """Seconds per stage of a scoring run, so the next lever is visible.
+
+    Top-level stages (load, graph, fit, trend, frame, write) add up to the run; indented
+    rows (``graph: ...``, ``fit: ...``) split a stage into its parts.
+    """
+    table = Table(title="where the time went", show_header=True, header_style="bold")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    stages = [name for name in timings if ": " not in name]
+    for stage in stages:
+        table.add_row(stage, f"{timings[stage]:.3f}")
+        for name, seconds in timings.items():
+            if name.startswith(f"{stage}: "):
+                table.add_row(f"  {name.removeprefix(f'{stage}: ')}", f"{seconds:.3f}", style="dim")
+    total = sum(timings[stage] for stage in stages)
+    table.add_row("total", f"{total:.3f}", style="bold")
+    console.print(table)
+
+
 def _trend_cell(value: object) -> str:
     if not isinstance(value, (int, float)):
         return "new"

@@ -30,6 +30,7 @@ follows its people and pairs.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -149,9 +150,11 @@ def build_graph(
         channels=NameWeights.from_mapping(cw, seeds.names),
         kinds=NameWeights.from_mapping(kw, seeds.names),
     )
+    began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
         batches = prepared_batches(events, window_days, weighing, pool)
         coded = _code_events(batches, capacity(events), pool)
+    coded_at = time.perf_counter()
     n = coded.close_table()
     tally = coded.tally
     if tally.folded:
@@ -175,8 +178,10 @@ def build_graph(
     group_codes, group_names = (
         _group_codes(coded.names().gather(old_of_new), groups) if groups is not None else (None, ())
     )
+    people = coded.people(old_of_new)
+    done = time.perf_counter()
     return InteractionGraph(
-        people=coded.people(old_of_new),
+        people=people,
         out=CSR(indptr=indptr, indices=indices, weights=weights, volume=volume),
         anonymous=anonymous,
         groups=group_codes,
@@ -192,6 +197,7 @@ def build_graph(
             "pair_scaling": pair_scaling,
             "pair_cap": pair_cap,
         },
+        timings={"read and code": coded_at - began, "aggregate": done - coded_at},
     )
 
 

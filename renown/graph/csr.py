@@ -59,6 +59,10 @@ class InteractionGraph:
         when no grouping was given.
     group_names:
         Name of each group code.
+    timings:
+        Seconds spent by the build per stage (``read and code``: reading, weighing and
+        coding the events; ``aggregate``: summing them into pairs), so that a run can
+        report where its time goes.
     """
 
     people: NDArray[np.object_]
@@ -70,6 +74,7 @@ class InteractionGraph:
     half_life_days: float | None = None
     n_events: int = 0
     params: dict[str, object] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def n(self) -> int:

@@ -18,6 +18,7 @@ explanation exact rather than approximate.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -49,6 +50,19 @@ def _significant(values: FloatArray) -> FloatArray:
     """
     mantissa, exponent = np.frexp(values)
     return np.ldexp(np.round(mantissa * 2.0**_MANTISSA_BITS) / 2.0**_MANTISSA_BITS, exponent)
+
+
+class _Stopwatch:
+    """Seconds per step of a fit, so a run can say which measure its time went to."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
 
 
 def _percentile(values: FloatArray) -> FloatArray:
@@ -148,10 +162,23 @@ class ProminenceModel:
     def fit(self, graph: InteractionGraph) -> Self:
         """Score everybody in ``graph`` with the local engine."""
         self._validate()
+        clock = _Stopwatch()
         report = detect_rings(graph) if self.detect_rings else RingReport((), 0, 0)
         scored = discount_rings(graph, report, self.ring_discount)
-        raw = {name: self._measure(name)(scored) for name in self.components_for(scored)}
-        return self.fit_measured(scored, raw, report)
+        clock.lap("rings")
+        raw = {}
+        for name in self.components_for(scored):
+            raw[name] = self._measure(name)(scored)
+            clock.lap(name)
+        self.fit_measured(scored, raw, report)
+        clock.lap("combine")
+        self.timings_ = clock.laps
+        return self
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds per step of the last local fit (rings, each measure, combining)."""
+        return dict(getattr(self, "timings_", {}))
 
     def fit_measured(
         self, graph: InteractionGraph, raw: Mapping[str, FloatArray], ring_report: RingReport

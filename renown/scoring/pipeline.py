@@ -177,6 +177,8 @@ def score_events(
         model.fit(graph)
     model.graph_.release_inbound()
     timings["fit"] = time.perf_counter() - t0
+    timings.update({f"graph: {k}": v for k, v in graph.timings.items()})
+    timings.update({f"fit: {k}": v for k, v in model.timings.items()})
     previous = None
     if trend_days and oldest <= as_of - timedelta(days=trend_days):
         stage("scoring the previous window for trends")

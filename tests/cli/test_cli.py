@@ -55,6 +55,21 @@ def test_score_writes_one_row_per_person_with_components(tmp_path: Path) -> None
     assert record["graph_params"]["half_life_days"] == 365.0
 
 
+def test_timings_say_where_the_time_went(tmp_path: Path) -> None:
+    events = _write_csv(tmp_path / "events.csv")
+    out = tmp_path / "scores.parquet"
+    home = str(tmp_path / "home")
+    result = runner.invoke(
+        app, ["score", str(events), "--out", str(out), "--home", home, "-q", "--timings"]
+    )
+    assert result.exit_code == 0, result.output
+    for stage in ("load", "read and code", "aggregate", "rings", "pagerank", "trend", "write"):
+        assert stage in result.output
+    record = json.loads((tmp_path / "scores.parquet.run.json").read_text())
+    assert "graph: aggregate" in record["timings_seconds"]
+    assert "fit: rings" in record["timings_seconds"]
+
+
 def test_score_is_reproducible_and_explain_reproduces_it(tmp_path: Path) -> None:
     events = _write_csv(tmp_path / "events.csv")
     home = tmp_path / "home"
