@@ -3,19 +3,22 @@
 Readers key millions of rows; calling ``event_key`` with Python objects per row would
 spend most of the time building strings. Here polars builds the joined text exactly as
 ``event_key`` would (``None`` -> ``""``, datetimes as ``str(datetime)``, integers as
-``str(int)``) and only the hash itself runs per row, so keys stay interchangeable with
-ones computed elsewhere by ``event_key``.
+``str(int)``) and a compiled kernel hashes the whole column (see :mod:`._blake2b`), so keys
+stay interchangeable with ones computed elsewhere by ``event_key``.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
+from numpy.typing import NDArray
+
+from renown.ingest.readers._blake2b import blake2b_hex
 
 _SEPARATOR = "\x1f"
-_KEY_BYTES = 16
+_ROW_HASH_SEED = 0x5EED
 
 
 def timestamp_text(column: str) -> pl.Expr:
@@ -35,23 +38,43 @@ def occurrence(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
     """1-based occurrence number of each row's ``columns`` tuple, in file order.
 
     Genuine duplicate rows get ordinals 1, 2, ... so that both are kept, while re-reading
-    the same file reproduces the same ordinals. Computing a window over every row is
-    slow when nearly all tuples are unique, so only the duplicated rows are ranked.
+    the same file reproduces the same ordinals. Comparing whole tuples across ten million
+    rows costs seconds, and nearly every tuple is unique: so polars first hashes each row
+    to 64 bits (vectorised), one sort finds the hashes seen more than once, and only those
+    candidate rows are compared and ranked exactly. A hash collision can only add a
+    candidate, never change an ordinal.
     """
     height = frame.height
-    ones = pl.Series("ordinal", [1] * height, dtype=pl.Int64)
+    ones = pl.Series("ordinal", np.ones(height, dtype=np.int64))
     if height == 0:
         return ones
-    duplicated = frame.select(list(columns)).is_duplicated()
+    hashes = frame.select(list(columns)).hash_rows(seed=_ROW_HASH_SEED).to_numpy()
+    candidates = np.flatnonzero(repeated(hashes))
+    if candidates.size == 0:
+        return ones
+    subset = frame[candidates].select(list(columns))
+    duplicated = subset.is_duplicated()
     if not duplicated.any():
         return ones
     ranked = (
-        frame.select(list(columns))
-        .with_row_index("_row")
+        subset.with_columns(pl.Series("_row", candidates))
         .filter(duplicated)
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(list(columns)).alias("_n"))
     )
     return ones.scatter(ranked["_row"], ranked["_n"])
+
+
+def repeated(hashes: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """Mask of the entries of ``hashes`` whose value occurs more than once.
+
+    One sort (numpy's, vectorised) finds the repeated values; they are few, so marking
+    their rows is a cheap membership test.
+    """
+    ordered = np.sort(hashes)
+    repeats = ordered[1:][ordered[1:] == ordered[:-1]]
+    if repeats.size == 0:
+        return np.zeros(hashes.size, dtype=np.bool_)
+    return np.isin(hashes, np.unique(repeats))
 
 
 def hash_parts(frame: pl.DataFrame, parts: Sequence[pl.Expr]) -> pl.Series:
@@ -63,13 +86,7 @@ def hash_parts(frame: pl.DataFrame, parts: Sequence[pl.Expr]) -> pl.Series:
     joined = frame.select(
         pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator=_SEPARATOR)
     ).to_series()
-    blake2b = hashlib.blake2b
-    # Binary (UTF-8 bytes) comes out of polars ready to hash: no per-row encode call.
-    keys = [
-        blake2b(text, digest_size=_KEY_BYTES).hexdigest()
-        for text in joined.cast(pl.Binary).to_list()
-    ]
-    return pl.Series("event_key", keys, dtype=pl.String)
+    return blake2b_hex(joined, name="event_key")
 
 
 CONTENT_COLUMNS = ("actor", "target", "timestamp", "channel", "kind")
