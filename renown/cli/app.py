@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,8 +256,12 @@ def score(
                 result.metadata["weights_file"] = chosen.metadata()
             stage("writing scores")
             began = time.perf_counter()
-            sidecar = write_scores(result, out, fmt)  # type: ignore[arg-type]
-            folder = record_run(result, _home(home) / "runs")
+            # the scores file and the run's own copy are independent files: written side by
+            # side (polars writes without the interpreter lock, so both cores are used)
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="renown-write") as pool:
+                writing = pool.submit(write_scores, result, out, fmt)  # type: ignore[arg-type]
+                folder = record_run(result, _home(home) / "runs")
+                sidecar = writing.result()
             result.timings["write"] = time.perf_counter() - began
         console.print(
             f"Scored [bold]{result.graph.n:,}[/] people from {result.metadata['input_events']:,} "
