@@ -23,7 +23,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from bench import peers, ratings, report, talent, web
+from bench import cli, peers, ratings, report, talent, targets, web
 from bench.synth import AS_OF, SynthSpec, scan_lake, synth_events, write_lake
 from renown.graph import InteractionGraph, build_graph
 from renown.prominence.measures.pagerank import pagerank_run, transition_operator, warm_up
@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="renown-bench-") as tmp:
         spec = SynthSpec(people=args.people, events=args.events)
         lake = Path(tmp) / "lake"
-        results["synthetic"] = _synthetic(spec, lake, args)
+        parquet = Path(tmp) / "events.parquet"
+        results["synthetic"] = _synthetic(spec, lake, parquet, args)
         results["eu_core"] = _eu_core(args.repeats)
         small = SynthSpec(people=max(1, args.people // 10), events=max(1, args.events // 10))
         rescore = write_lake(synth_events(small), Path(tmp) / "rescore")
@@ -77,10 +78,14 @@ def main(argv: list[str] | None = None) -> None:
         results["end_to_end_with_trend"] = _end_to_end(
             lake, args.timeout, "end-to-end", spec, trend_days=30
         )
+        report.note("")
+        results["cli"] = cli.run(parquet, lake, spec.events, args.timeout)
     results["talent"] = talent.run()
     results["ratings"] = ratings.run()
     results["web"] = web.run()
     results["machine"]["load_end"] = os.getloadavg()
+    report.note("")
+    results["targets"] = targets.summary(results)
     report.write_json(results, OUT)
     report.note(f"load average at the end {results['machine']['load_end']}; wrote {OUT}")
 
@@ -112,9 +117,15 @@ def _best(repeats: int, call: Any) -> tuple[float, Any]:
     return best, result
 
 
-def _synthetic(spec: SynthSpec, lake: Path, args: argparse.Namespace) -> dict[str, Any]:
+def _synthetic(
+    spec: SynthSpec, lake: Path, parquet: Path, args: argparse.Namespace
+) -> dict[str, Any]:
     began = time.perf_counter()
-    write_lake(synth_events(spec), lake)
+    generated = synth_events(spec)
+    write_lake(generated, lake)
+    # the file a user would hand to 'renown score': the six event columns, no keys
+    generated.drop("event_key", "source").write_parquet(parquet)
+    del generated
     report.note(
         f"\nsynthetic organisation: {spec.people:,} people, {spec.events:,} events, "
         f"teams of {spec.team_size}, seed {spec.seed} (generated in "
