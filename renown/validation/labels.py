@@ -12,13 +12,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
 from renown.core.delimited import read_records
 from renown.core.errors import InputError
-from renown.validation.metrics import FloatArray
+
+if TYPE_CHECKING:  # metrics imports scipy.stats, which every CLI start would pay for
+    from renown.validation.metrics import FloatArray
 
 DEFAULT_ID: Final = "person"
 DEFAULT_LABEL: Final = "label"
