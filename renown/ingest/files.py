@@ -7,28 +7,64 @@ needs a fingerprint of its input (to refuse reproducing a run whose input change
 single file that is a hash of the file's bytes, the reading options included, computed in a
 background thread while the file is parsed (the hash releases the interpreter lock on large
 buffers, so it costs no wall time on a machine with two cores).
+
+A Parquet file of any size is read in slices: each slice is checked exactly as a whole file
+would be (errors name the file, line and field) and written, with the scoring columns only,
+to a temporary lz4 Parquet folder that the graph builder then streams for both windows. The
+events are therefore never all in memory, and memory follows people and pairs as it does
+for an event lake. Copies of one message are found across the whole file from a 64-bit hash
+per row (:mod:`renown.ingest.readers._copies`) and left out of the stream.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 import threading
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from renown.core.errors import InputError
-from renown.ingest.readers.tabular import TabularFormat, read_tabular
+from renown.core.events import Channel, EventColumn, Kind
+from renown.ingest.readers._copies import COPY_HASH_SEED, repeated_values
+from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator
+from renown.ingest.readers._keys import occurrence
+from renown.ingest.readers.tabular import (
+    REQUIRED_FIELDS,
+    TabularFormat,
+    _resolve_mapping,
+    _validated,
+    parquet_columns,
+    read_tabular,
+)
+from renown.ingest.schema import EVENT_SCHEMA
 
+SCORED_COLUMNS: Final = ("actor", "target", "timestamp", "channel", "kind", "weight")
+"""What scoring reads of an event (and what identifies a copy)."""
+
+SLICE_ROWS: Final = 1 << 20
+"""Rows checked and spilled at a time: about a hundred megabytes of text at most."""
+
+_ROW: Final = "_row"
 _CHUNK: Final = 1 << 22
 _DIGEST_BYTES: Final = 16
 
 
 class EventFile:
-    """A CSV, TSV, JSON Lines or Parquet file of events, read for scoring without keys."""
+    """A CSV, TSV, JSON Lines or Parquet file of events, read for scoring without keys.
+
+    The slices :meth:`scoring_events` spills are removed by :meth:`close`, or when the
+    object is collected or the interpreter exits, whichever comes first: keep the object
+    while the stream it returned is read.
+    """
 
     def __init__(
         self, path: Path, format: TabularFormat, mapping: Mapping[str, str] | None = None
@@ -38,6 +74,7 @@ class EventFile:
         self.mapping = dict(mapping or {})
         self._digest: str | None = None
         self._hashing: threading.Thread | None = None
+        self._cleanup: weakref.finalize[..., EventFile] | None = None
 
     def read(self, *, keyed: bool = False) -> pl.DataFrame:
         """The file's canonical events, copies dropped; ``event_key`` empty unless ``keyed``.
@@ -49,6 +86,20 @@ class EventFile:
             self._start_hashing()
         return read_tabular(self.path, mapping=self.mapping, format=self.format, keyed=keyed)
 
+    def scoring_events(self) -> pl.DataFrame | pl.LazyFrame:
+        """The events' :data:`SCORED_COLUMNS`, copies dropped: streamed from checked slices
+        for Parquet, read whole for text formats."""
+        self._start_hashing()
+        if self.format != "parquet":
+            return self.read().select(SCORED_COLUMNS)
+        return self._spilled()
+
+    def close(self) -> None:
+        """Remove the spilled slices, if any."""
+        if self._cleanup is not None:
+            self._cleanup()
+            self._cleanup = None
+
     def fingerprint(self) -> str:
         """``file:`` and a digest of the bytes, the format and the column mapping."""
         self._start_hashing()
@@ -57,6 +108,55 @@ class EventFile:
         if self._digest is None:
             raise InputError(str(self.path), "cannot be read to fingerprint it")
         return f"file:{self._digest}"
+
+    def _spilled(self) -> pl.LazyFrame:
+        where = str(self.path)
+        columns = _resolve_mapping(where, self.mapping)
+        present = parquet_columns(self.path, set(columns.values()))
+        missing = [columns[f] for f in REQUIRED_FIELDS if columns[f] not in present]
+        if missing:
+            raise InputError(
+                where, f"missing required column {missing[0]!r}; found {present}", field=missing[0]
+            )
+        native = columns[EventColumn.EVENT_KEY] in present
+        self.close()
+        spill = Path(tempfile.mkdtemp(prefix="renown-score-"))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
+        hashes: list[np.ndarray] = []
+        offset = 0
+        try:
+            rows = pq.read_metadata(self.path).num_rows
+            scan = pl.scan_parquet(self.path).select(present)
+            for number, start in enumerate(range(0, rows, SLICE_ROWS)):
+                # polars reads only the row groups a slice needs, with every core
+                raw = scan.slice(start, SLICE_ROWS).collect()
+                events = _validated(
+                    raw,
+                    columns,
+                    _lines_from(start),
+                    where,
+                    channel=Channel.OTHER,
+                    kind=Kind.INTERACTION,
+                    weight=1.0,
+                ).select(SCORED_COLUMNS)
+                if not native:
+                    hashes.append(events.hash_rows(seed=COPY_HASH_SEED).to_numpy())
+                events.write_parquet(
+                    spill / f"part-{number:06d}.parquet", compression="lz4", statistics=False
+                )
+                offset += raw.height
+        except POLARS_FAILURES as error:
+            if isinstance(error, InputError):
+                raise
+            raise InputError(where, f"cannot be read as Parquet: {error}") from None
+        if offset == 0:
+            empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
+            empty.write_parquet(spill / "part-000000.parquet")
+        scan = pl.scan_parquet(spill / "*.parquet")
+        copies = _copy_rows(scan, hashes)
+        if copies.size == 0:
+            return scan
+        return scan.with_row_index(_ROW).filter(~pl.col(_ROW).is_in(copies)).drop(_ROW)
 
     def _start_hashing(self) -> None:
         if self._hashing is None:
@@ -74,3 +174,23 @@ class EventFile:
         except OSError:
             return  # fingerprint() reports it; reading the file names the cause first
         self._digest = digest.hexdigest()
+
+
+def _lines_from(offset: int) -> LineLocator:
+    """Line of a record in a slice that starts ``offset`` records into the file (Parquet
+    rows are numbered from 1, as a table's lines would be)."""
+    return lambda record: offset + record + 1
+
+
+def _copy_rows(scan: pl.LazyFrame, hashes: list[np.ndarray]) -> np.ndarray:
+    """Row numbers of the copies among the spilled rows (see :func:`~._copies.copies`)."""
+    if not hashes:
+        return np.zeros(0, np.int64)
+    candidates = np.flatnonzero(repeated_values(np.concatenate(hashes)))
+    if candidates.size == 0:
+        return candidates
+    subset = scan.with_row_index(_ROW).filter(pl.col(_ROW).is_in(pl.Series(candidates))).collect()
+    ordinal = occurrence(subset, SCORED_COLUMNS).to_numpy()
+    named = subset.get_column("actor").is_not_null().to_numpy()
+    rows: np.ndarray = subset.get_column(_ROW).to_numpy()[(ordinal > 1) & named]
+    return rows.astype(np.int64)

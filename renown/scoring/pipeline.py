@@ -123,7 +123,7 @@ def score_events(
         fingerprint = events.fingerprint()
         source_events = events.scan().select(SCORING_COLUMNS)
     elif isinstance(events, EventFile):
-        source_events = events.read().select(SCORING_COLUMNS)
+        source_events = events.scoring_events()
         fingerprint = events.fingerprint()
     else:
         source_events = events

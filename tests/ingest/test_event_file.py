@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import renown.ingest.files as files_module
 from renown.core.errors import InputError
-from renown.ingest.files import EventFile
+from renown.ingest.files import SCORED_COLUMNS, EventFile
 from renown.ingest.readers._copies import copies, repeated_values
 from renown.ingest.readers._keys import CONTENT_COLUMNS, occurrence
 from renown.ingest.readers.tabular import read_tabular
@@ -98,3 +100,74 @@ def test_bad_rows_are_refused_with_file_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         EventFile(path, "csv").read()
     assert (caught.value.line, caught.value.field) == (3, "timestamp")
+
+
+def _parquet_with_copies(tmp_path: Path, *, native: bool = False) -> Path:
+    events = random_events(40, 400, seed=7).drop("source")
+    if not native:
+        events = events.drop("event_key")
+    doubled = pl.concat([events, events.slice(100, 30)])
+    path = tmp_path / "events.parquet"
+    doubled.write_parquet(path, row_group_size=64)
+    return path
+
+
+def test_a_parquet_file_is_checked_and_streamed_in_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 37)  # copies land in other slices
+    path = _parquet_with_copies(tmp_path)
+    source = EventFile(path, "parquet")
+    streamed = source.scoring_events()
+    assert isinstance(streamed, pl.LazyFrame)
+    expected = read_tabular(path).select(SCORED_COLUMNS)
+    assert streamed.collect().equals(expected)  # 30 copies left out, order kept
+    scored = score_events(EventFile(path, "parquet"), trend_days=30).scores
+    assert scored.equals(score_events(read_tabular(path), trend_days=30).scores)
+    source.close()
+
+
+def test_native_ids_keep_identical_rows(tmp_path: Path) -> None:
+    path = _parquet_with_copies(tmp_path, native=True)
+    source = EventFile(path, "parquet", {"event_key": "event_key"})  # kept: it owns the spill
+    streamed = source.scoring_events()
+    assert isinstance(streamed, pl.LazyFrame)
+    assert streamed.collect().height == 430  # distinct ids: two events, not a copy
+
+
+def test_a_bad_value_in_a_later_slice_names_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 10)
+    frame = pl.DataFrame(
+        {
+            "actor": [f"a{i}" for i in range(25)],
+            "target": ["b"] * 24 + [" "],
+            "timestamp": ["2024-01-01T00:00:00Z"] * 25,
+        }
+    )
+    path = tmp_path / "bad.parquet"
+    frame.write_parquet(path)
+    with pytest.raises(InputError) as caught:
+        EventFile(path, "parquet").scoring_events()
+    assert (caught.value.line, caught.value.field) == (25, "target")
+
+
+def test_the_spill_is_removed(tmp_path: Path) -> None:
+    source = EventFile(_parquet_with_copies(tmp_path), "parquet")
+    streamed = source.scoring_events()
+    assert isinstance(streamed, pl.LazyFrame)
+    folder = Path(streamed.explain().split("renown-score-")[1].split("/")[0])
+    spill = Path(tempfile.gettempdir()) / f"renown-score-{folder}"
+    assert spill.is_dir()
+    source.close()
+    assert not spill.exists()
+
+
+def test_an_empty_parquet_file_has_no_events_to_score(tmp_path: Path) -> None:
+    path = tmp_path / "empty.parquet"
+    pl.DataFrame(
+        schema={"actor": pl.String, "target": pl.String, "timestamp": pl.Datetime("us", "UTC")}
+    ).write_parquet(path)
+    with pytest.raises(ValueError, match="no events"):
+        score_events(EventFile(path, "parquet"))

@@ -11,11 +11,16 @@ drop a row that is not a copy.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
 from renown.ingest.readers._keys import CONTENT_COLUMNS, occurrence
+
+COPY_HASH_SEED: Final = 0x5EED
+"""Seed of the row hashes compared to find copies (any fixed value: equal rows, equal hashes)."""
 
 
 def repeated_values(hashes: NDArray[np.uint64]) -> NDArray[np.bool_]:
@@ -41,7 +46,7 @@ def copies(events: pl.DataFrame) -> pl.Series:
     height = events.height
     if height == 0:
         return pl.Series("copy", [], dtype=pl.Boolean)
-    hashes = events.select(columns).hash_rows(seed=0x5EED).to_numpy()
+    hashes = events.select(columns).hash_rows(seed=COPY_HASH_SEED).to_numpy()
     candidates = np.flatnonzero(repeated_values(hashes))
     mask = np.zeros(height, dtype=np.bool_)
     if candidates.size:

@@ -185,6 +185,15 @@ def _read_parquet(file: Path, wanted: set[str]) -> pl.DataFrame:
     length), so a small file can declare billions of rows: its own metadata is checked
     against the same bound as a compressed text source before anything is decoded.
     """
+    present = parquet_columns(file, wanted)
+    try:
+        return pl.read_parquet(file, columns=present)
+    except POLARS_FAILURES as error:
+        raise InputError(str(file), f"cannot be read as Parquet: {error}") from None
+
+
+def parquet_columns(file: Path, wanted: set[str]) -> list[str]:
+    """The ``wanted`` columns the Parquet file has, once its metadata passed the bomb check."""
     where = str(file)
     try:
         metadata = pq.read_metadata(file)
@@ -192,6 +201,7 @@ def _read_parquet(file: Path, wanted: set[str]) -> pl.DataFrame:
             sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)),
             metadata.num_rows * metadata.num_columns * 8,
         )
+        names = metadata.schema.to_arrow_schema().names
     except POLARS_FAILURES as error:
         raise InputError(where, f"cannot be read as Parquet: {error}") from None
     limit = _lines.inflation_limit(file.stat().st_size)
@@ -201,11 +211,7 @@ def _read_parquet(file: Path, wanted: set[str]) -> pl.DataFrame:
             f"declares {metadata.num_rows:,} rows, more than {limit:,} bytes once decoded "
             f"({_lines.MAX_INFLATION} times its size): refused as a compression bomb",
         )
-    present = [name for name in metadata.schema.to_arrow_schema().names if name in wanted]
-    try:
-        return pl.read_parquet(file, columns=present)
-    except POLARS_FAILURES as error:
-        raise InputError(where, f"cannot be read as Parquet: {error}") from None
+    return [name for name in names if name in wanted]
 
 
 def _read_jsonl(file: Path) -> tuple[pl.DataFrame, LineLocator]:
