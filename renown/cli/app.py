@@ -321,13 +321,13 @@ def ingest(
     home: HomeOption = None,
 ) -> None:
     """Add SOURCE's events to the event lake (importing the same source twice adds nothing)."""
-    from renown.ingest.events import read_events
     from renown.ingest.lake import EventLake
+    from renown.ingest.stream import import_source
 
     with _user_errors():
-        frame = read_events(source, format=source_format, mapping=parse_mapping(mapping))
         target = EventLake(lake if lake is not None else _home(home) / "lake")
-        result = target.append(frame)
+        # CSV, TSV and mbox files are read chunk by chunk: memory does not grow with them
+        result = import_source(source, target, format=source_format, mapping=parse_mapping(mapping))
         console.print(
             f"{source}: {result.added:,} new events, {result.duplicates:,} already in the lake "
             f"({target.path})"

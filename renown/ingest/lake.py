@@ -46,7 +46,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -72,6 +72,8 @@ COMPRESSION: Final = "zstd"
 _FRAME: Final = "event frame"
 _REQUIRED: Final = tuple(str(c) for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
 _KEY_PREFIX_DIGITS: Final = 16
+PART_ROWS: Final = 500_000
+"""Rows an append by batches holds per month before writing them as one part."""
 _KEY_SUM_MODULUS: Final = 1 << 64
 
 
@@ -353,6 +355,60 @@ class EventLake:
             months=sorted({p.month for p in new_parts}),
         )
 
+    def append_batches(self, batches: Iterable[pl.DataFrame]) -> AppendResult:
+        """Store the events of every batch as one append: all of them or, on any error, none.
+
+        For inputs too large to hold in memory at once. Each batch is checked and written as
+        it comes (parts of at most :data:`PART_ROWS` rows, under temporary names), and one
+        manifest replace at the end publishes them all; an exception from the batches (a
+        reader refusing line 9,000,000) or from writing removes every file written so far.
+
+        The batches must not share a key: a key is dropped when already stored or repeated
+        within its batch, but batches are not compared with each other (that would hold every
+        key of the input in memory). Readers guarantee it by grouping rows by key.
+
+        Raises
+        ------
+        InputError
+            As :meth:`append`, for a batch (``line`` is the row within that batch), or what
+            the batches themselves raise.
+        LakeLockedError
+            Another writer holds the lake.
+        """
+        private_dir(self.path)
+        with LakeLock(self.path / LOCK_NAME, timeout=self.lock_timeout):
+            parts = self.parts()
+            self._sweep(parts)
+            staging = _Staging(self.path)
+            seen = added = 0
+            try:
+                for frame in batches:
+                    events = _validated(frame)
+                    seen += events.height
+                    unique = events.unique(
+                        subset=EventColumn.EVENT_KEY, keep="first", maintain_order=True
+                    )
+                    fresh = self._unseen(unique, parts)
+                    added += fresh.height
+                    staging.add(fresh)
+                    del events, unique, fresh
+                new_parts = staging.finish()
+                if new_parts:
+                    parts = [
+                        part
+                        if part.key_sum is not None
+                        else replace(part, key_sum=_recorded_key_sum(self._keys(part)))
+                        for part in parts
+                    ]
+                    staging.publish()
+                    self._write_manifest([*parts, *new_parts])
+            except BaseException:
+                staging.discard()
+                raise
+        return AppendResult(
+            added=added, duplicates=seen - added, months=sorted({p.month for p in new_parts})
+        )
+
     def _unseen(self, events: pl.DataFrame, parts: Sequence[Part]) -> pl.DataFrame:
         """Rows whose key is not in any committed part."""
         if not parts:
@@ -444,6 +500,83 @@ class EventLake:
         for directory in self.path.glob("month=*"):
             yield from directory.glob(".part-*.tmp")
             yield from directory.glob("part-*.parquet")
+
+
+class _Staging:
+    """Parts of one append by batches, written under temporary names until published.
+
+    Rows wait per month until :data:`PART_ROWS` of them (of all months together) are held,
+    then the largest month is written; memory stays bounded whatever the input's size.
+    """
+
+    def __init__(self, lake: Path) -> None:
+        self.lake = lake
+        self.waiting: dict[str, list[pl.DataFrame]] = {}
+        self.held = 0
+        self.parts: list[Part] = []
+        self.staged: list[tuple[Path, Path]] = []
+        self.created: list[Path] = []
+        self.new_dirs: list[Path] = []
+
+    def add(self, events: pl.DataFrame) -> None:
+        if events.height == 0:
+            return
+        months = events.with_columns(
+            pl.col(EventColumn.TIMESTAMP).dt.strftime("%Y-%m").alias("_month")
+        ).partition_by("_month", as_dict=True, include_key=False, maintain_order=True)
+        for (month,), rows in months.items():
+            self.waiting.setdefault(str(month), []).append(rows)
+            self.held += rows.height
+        while self.held >= PART_ROWS:
+            largest = max(self.waiting, key=lambda m: sum(f.height for f in self.waiting[m]))
+            self._write(largest)
+
+    def finish(self) -> list[Part]:
+        """Write what still waits; the parts staged, in month order."""
+        for month in sorted(self.waiting):
+            self._write(month)
+        return sorted(self.parts, key=lambda part: part.month)
+
+    def _write(self, month: str) -> None:
+        rows = pl.concat(self.waiting.pop(month))
+        self.held -= rows.height
+        directory = self.lake / f"month={month}"
+        if not directory.exists():
+            directory.mkdir(mode=PRIVATE_DIR_MODE)
+            os.chmod(directory, PRIVATE_DIR_MODE)
+            self.new_dirs.append(directory)
+        name = f"part-{uuid.uuid4().hex}.parquet"
+        temporary = directory / f".{name}.tmp"
+        ordered = rows.sort([EventColumn.TIMESTAMP, EventColumn.EVENT_KEY])
+        self.created.append(temporary)
+        _write_part(ordered, temporary)
+        self.staged.append((temporary, directory / name))
+        stamps = ordered[EventColumn.TIMESTAMP]
+        self.parts.append(
+            Part(
+                month=month,
+                file=f"month={month}/{name}",
+                rows=ordered.height,
+                first=_as_datetime(stamps.min()),
+                last=_as_datetime(stamps.max()),
+                key_sum=_recorded_key_sum(ordered.get_column(EventColumn.EVENT_KEY)),
+            )
+        )
+
+    def publish(self) -> None:
+        """Give the parts their final names (the manifest, written next, lists them)."""
+        for temporary, final in self.staged:
+            os.replace(temporary, final)
+            self.created.append(final)
+        _fsync_dirs([self.lake, *{final.parent for _t, final in self.staged}])
+
+    def discard(self) -> None:
+        """Remove every file and folder this append created."""
+        for file in self.created:
+            file.unlink(missing_ok=True)
+        for directory in self.new_dirs:
+            with suppress(OSError):
+                directory.rmdir()
 
 
 def _validated(frame: pl.DataFrame) -> pl.DataFrame:

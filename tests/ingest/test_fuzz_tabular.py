@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from renown.core.delimited import record_lines
 from renown.core.errors import InputError
 from renown.ingest.readers import _lines
-from renown.ingest.readers._delimited import _plain_record_lines
+from renown.ingest.readers._scan import clean_record_lines
 from renown.ingest.readers.tabular import read_tabular
 from tests.fuzzing import (
     assert_well_formed_events,
@@ -231,7 +231,7 @@ PLAIN_PIECES = st.sampled_from(
 def test_the_columnar_check_of_plain_files_agrees_with_the_strict_reader(
     data: bytes, separator: str
 ) -> None:
-    fast = _plain_record_lines(data, separator)
+    fast = clean_record_lines(data, separator)
     if fast is None:
         return  # the strict reader decides
     assert list(fast) == list(record_lines(data, source="t", delimiter=separator))

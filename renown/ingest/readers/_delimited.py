@@ -7,9 +7,11 @@ strict reader every importer shares (:mod:`renown.core.delimited`), which
 refuses malformed text with its line and column and notes the line each record starts on;
 polars then parses the same bytes, and the two must agree on the number of records.
 
-A file without a single quote cannot hide a record across lines, so its structure is
-checked by polars itself, whole columns at once; only files with quotes, and files with
-something to report, pay for the strict reader's record-by-record pass.
+The strict reader handles a record per Python loop, so a compiled scan of the bytes
+(:mod:`._scan`) goes first: when it finds the text clean in every respect the strict reader
+checks, its record lines are used; only text with something to report (or that the scan
+cannot vouch for) pays for the strict reader's record-by-record pass, which words the
+refusal.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from typing import Final
 
 import polars as pl
 
-from renown.core.delimited import BLANK, MAX_FIELD_CHARS, record_lines
+from renown.core.delimited import BLANK, record_lines
 from renown.core.errors import InputError
 from renown.ingest.readers._lines import read_bytes
+from renown.ingest.readers._scan import clean_record_lines
 
 LineLocator = Callable[[int], int]
 """Record index (0-based, header excluded; -1 is the header) -> the line it starts on."""
@@ -44,8 +47,22 @@ def read_delimited(file: Path, separator: str) -> tuple[pl.DataFrame, LineLocato
         a compression bomb, or a file polars cannot read the same way.
     """
     where = str(file)
-    data = read_bytes(file)
-    starts = _plain_record_lines(data, separator)
+    frame, starts = parse_delimited(read_bytes(file), where, separator)
+    return frame, lambda record: starts[record + 1]
+
+
+def parse_delimited(data: bytes, where: str, separator: str) -> tuple[pl.DataFrame, array[int]]:
+    """Every column of ``data`` as text, blank records dropped, and the line of each record.
+
+    ``starts[0]`` is the header's line and ``starts[k + 1]`` the line record ``k`` starts on,
+    counted within ``data`` (which a chunked reader may have cut from a larger file).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_delimited`, with lines counted within ``data``.
+    """
+    starts = clean_record_lines(data, separator)
     if starts is None:
         starts = record_lines(data, source=where, delimiter=separator)
     try:
@@ -69,53 +86,7 @@ def read_delimited(file: Path, separator: str) -> tuple[pl.DataFrame, LineLocato
             f"read as {frame.height:,} records by one parser and {len(starts) - 1:,} by "
             "another; save it again as plain CSV",
         )
-    return frame, lambda record: starts[record + 1]
-
-
-def _plain_record_lines(data: bytes, separator: str) -> array[int] | None:
-    """The line each record starts on, when the file is plain and clean; else None.
-
-    Plain: no quote, so every record is one physical line and its fields are the text
-    between separators, exactly as :mod:`csv` splits it. Clean: UTF-8 without NUL, every
-    non-blank line as wide as the header, none longer than a field may be. polars checks
-    that for whole columns at once, several times faster than :mod:`csv`; anything else
-    (quotes, a problem to report) goes to the strict reader, which decides.
-    """
-    if b'"' in data or b"\x00" in data:
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    try:
-        lines = pl.read_csv(
-            _as_polars_reads_it(data.removeprefix(_UTF8_BOM)),
-            has_header=False,
-            separator="\x00",
-            quote_char=None,
-            new_columns=["line"],
-            infer_schema=False,
-            raise_if_empty=False,
-        )
-    except POLARS_FAILURES:
-        return None
-    if lines.width != 1:
-        return None
-    line = pl.col("line").fill_null("")
-    records = (
-        lines.with_row_index("number", offset=1)
-        .filter(line.str.strip_chars(BLANK + separator) != "")
-        .select(
-            "number",
-            fields=line.str.count_matches(separator, literal=True),
-            long=line.str.len_chars() > MAX_FIELD_CHARS,
-        )
-    )
-    if records.height == 0 or records["long"].any() or records["fields"].n_unique() != 1:
-        return None
-    starts = array("q")
-    starts.frombytes(records["number"].cast(pl.Int64).to_numpy().tobytes())
-    return starts
+    return frame, starts
 
 
 def _as_polars_reads_it(data: bytes) -> bytes:

@@ -27,13 +27,14 @@ import email
 import email.message
 import email.policy
 import email.utils
+import itertools
 import mailbox
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import polars as pl
 
@@ -121,6 +122,88 @@ def read_mbox(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> 
     finally:
         box.close()
     return _frame(rows)
+
+
+MBOX_CHUNK_BYTES: Final = 32 * 1024**2
+"""Bytes of an mbox read at a time by :func:`mbox_batches`."""
+
+
+def mbox_batches(
+    path: str | Path,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    chunk_bytes: int = MBOX_CHUNK_BYTES,
+) -> Iterator[pl.DataFrame]:
+    """The events of :func:`read_mbox`, in the same order, a batch per ``chunk_bytes`` read.
+
+    Memory holds one chunk of the file (or one message, if larger) and its events, whatever
+    the file's size. Messages are split where :mod:`mailbox` splits them (a line starting
+    with ``From ``) and only their header block is parsed: the events come from headers
+    alone, and parsing bodies would cost most of the time on real mail.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_mbox`.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(str(file), "mbox file not found")
+    people = _AliasBook(aliases)
+    rows: list[tuple[object, ...]] = []
+    read = 0
+    with file.open("rb") as stream:
+        for number, (head, size) in enumerate(_mbox_heads(stream, chunk_bytes), start=1):
+            message = email.message_from_bytes(head, policy=email.policy.compat32)
+            try:
+                rows.extend(_message_rows(message, people))
+            except _DateError as bad:
+                from_lines = _mbox_from_lines(file)
+                first = from_lines[number - 1] + 1 if number <= len(from_lines) else 1
+                where = _Where(str(file), first, f"message {number}")
+                raise bad.located(where, head) from None
+            read += size
+            if read >= chunk_bytes:
+                yield _frame(rows)
+                rows, read = [], 0
+    if rows:
+        yield _frame(rows)
+
+
+def _mbox_heads(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """Header block (blank line included) and size of every message of an mbox stream.
+
+    A message starts at a line beginning with ``From `` (that line is not part of it) and
+    runs to the next such line, as :mod:`mailbox` reads it; text before the first is none.
+    """
+    carry, in_message, first = b"", False, True
+    while True:
+        block = stream.read(chunk_bytes)
+        data = carry + block if carry else block
+        starts = [0] if in_message or (first and data.startswith(b"From ")) else []
+        if first and len(data) < len(b"From ") and block:
+            carry = data  # too short yet to tell whether the file starts with a message
+            continue
+        first = False
+        position = data.find(b"\nFrom ")
+        while position >= 0:
+            starts.append(position + 1)
+            position = data.find(b"\nFrom ", position + 1)
+        if not starts:
+            if not block:
+                return
+            carry, in_message = data[-5:], False  # a separator may straddle two blocks
+            continue
+        # the last message may go on in the next block, unless this was the last
+        bounds = [*starts, len(data)] if not block else starts
+        for start, end in itertools.pairwise(bounds):
+            line_end = data.find(b"\n", start, end)
+            message = data[line_end + 1 : end] if line_end >= 0 else b""
+            head_end = _HEADER_END.search(message)
+            yield (message[: head_end.end()] if head_end else message), end - start
+        if not block:
+            return
+        carry, in_message = data[starts[-1] :], True
 
 
 def read_maildir(path: str | Path, *, aliases: Mapping[str, str] | None = None) -> pl.DataFrame:
