@@ -80,6 +80,16 @@ validate: $(STAMP) system-deps
 	@test -n "$$RENOWN_DATA_HOME" || { echo "make validate needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
 	$(BIN)/pytest -q -m realdata
 
+## make spark-cluster: the Spark engine on a real standalone cluster. Starts a master and a
+## worker from the installed PySpark (127.0.0.1, free ports, logs in a temporary folder), runs
+## tests/cluster against them (the local engine's scores to 1e-6 and identical ranks on a
+## synthetic organisation, on email-Eu-core and through 'renown score --master'), and stops
+## both whatever happens. Needs RENOWN_DATA_HOME; a skipped test fails. Not part of make test.
+.PHONY: spark-cluster
+spark-cluster: $(STAMP) system-deps
+	@test -n "$$RENOWN_DATA_HOME" || { echo "make spark-cluster needs RENOWN_DATA_HOME (folder of the public data sets)" >&2; exit 1; }
+	RENOWN_SPARK_CLUSTER_STRICT=1 $(BIN)/python scripts/spark_cluster.py -- $(BIN)/pytest -q tests/cluster
+
 ## make validity-docs: docs/validity.md, the validation tables of the public data sets
 ## (needs RENOWN_DATA_HOME; the same code path as the real-data tests).
 .PHONY: validity-docs

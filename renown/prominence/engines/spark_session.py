@@ -30,7 +30,14 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_MASTER", "check_master", "is_local_master", "local_spark", "spark_session"]
+__all__ = [
+    "DEFAULT_MASTER",
+    "check_master",
+    "is_local_master",
+    "local_spark",
+    "spark_session",
+    "stop_spark",
+]
 
 DEFAULT_MASTER: Final = "local[2]"
 """The master of a run that names none: local mode on two cores."""
@@ -55,7 +62,7 @@ def check_master(master: str) -> str:
     if _LOCAL.fullmatch(master) or _CLUSTER.fullmatch(master):
         return master
     raise ValueError(
-        f"--master {master!r} is not a Spark master: use local[N] or spark://HOST:PORT "
+        f"{master!r} is not a Spark master URL: use local[N] or spark://HOST:PORT "
         "(also yarn, k8s://URL)"
     )
 
@@ -189,3 +196,14 @@ def local_spark(
     return spark_session(
         f"local[{cores}]", shuffle_partitions=shuffle_partitions, driver_memory=driver_memory
     )
+
+
+def stop_spark() -> None:
+    """Stop the held session, if any.
+
+    A standalone cluster gives an application all its cores unless ``spark.cores.max``
+    says otherwise, so another application (a second ``renown score``) waits for
+    executors until this one stops.
+    """
+    if _SESSION:
+        _SESSION.pop().stop()
