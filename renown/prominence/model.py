@@ -244,18 +244,23 @@ class ProminenceModel:
             return lambda g: pagerank(g, alpha=alpha)
         return COMPONENTS[name].measure
 
-    def to_frame(self) -> pl.DataFrame:
-        """One row per person, best first: id, integer score, exact score, rank, components."""
+    def to_frame(self, extra: Mapping[str, pl.Series] | None = None) -> pl.DataFrame:
+        """One row per person, best first: id, integer score, exact score, rank, components.
+
+        ``extra`` columns (in node order) are appended before the one sort, so a caller
+        adding columns (the trend) never copies the whole frame again.
+        """
         exact = self.scores_
-        ring_flag = np.zeros(len(exact), dtype=bool)
-        index = self.graph_.index if self.ring_report_.flagged else {}
-        ring_flag[[index[p] for p in self.ring_report_.flagged]] = True
+        people = pl.Series("person", self.people_, dtype=pl.String)
+        # a few flagged ids looked up in one vectorised pass (the graph's id -> node dict
+        # would cost a Python object per person)
+        ring_flag = people.is_in(pl.Series(list(self.ring_report_.flagged), dtype=pl.String))
         # every column is built in node order and the frame is sorted once: polars gathers
         # the columns in parallel (ids read in node order too: reading a million Python
         # strings in score order would jump around memory for every one of them); the sort
         # is stable on the unrounded score, so ties keep node order, reproducibly
         columns: dict[str, Any] = {
-            "person": pl.Series("person", self.people_, dtype=pl.String),
+            "person": people,
             "score_exact": exact,
         }
         rounded = [pl.col("score_exact").round(4)]
@@ -265,6 +270,7 @@ class ProminenceModel:
             columns[f"{name}_points"] = self.points_[name]
             rounded += [pl.col(f"{name}_pct").round(6), pl.col(f"{name}_points").round(4)]
         columns["ring_flag"] = ring_flag
+        columns.update(extra or {})
         ordered = pl.DataFrame(columns).sort("score_exact", descending=True, maintain_order=True)
         score = (pl.col("score_exact") + 0.5).floor().clip(1, 100).cast(pl.Int64).alias("score")
         rank = pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank")

@@ -138,6 +138,22 @@ def score_events(
         as_of_rule = as_of_rule or NEWEST_EVENT
     model = model if model is not None else ProminenceModel()
     options = dict(graph_options or {})
+    previous = None
+    if trend_days and oldest <= as_of - timedelta(days=trend_days):
+        # the earlier window first: once fitted it is cut down to what trends read, so the
+        # current window's build and fit never share memory with a whole second model
+        stage("scoring the previous window for trends")
+        t0 = time.perf_counter()
+        previous = _previous_window(
+            source_events,
+            as_of - timedelta(days=trend_days),
+            model,
+            half_life_days,
+            window_days,
+            groups,
+            options,
+        )
+        timings["trend"] = time.perf_counter() - t0
     stage("building the interaction graph")
     t0 = time.perf_counter()
     if engine == "spark":
@@ -179,30 +195,12 @@ def score_events(
     timings["fit"] = time.perf_counter() - t0
     timings.update({f"graph: {k}": v for k, v in graph.timings.items()})
     timings.update({f"fit: {k}": v for k, v in model.timings.items()})
-    previous = None
-    if trend_days and oldest <= as_of - timedelta(days=trend_days):
-        stage("scoring the previous window for trends")
-        t0 = time.perf_counter()
-        previous = _previous_window(
-            source_events,
-            as_of - timedelta(days=trend_days),
-            model,
-            half_life_days,
-            window_days,
-            groups,
-            options,
-        )
-        timings["trend"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    scores = model.to_frame()
-    if previous is not None:
-        prior = pl.DataFrame(
-            {
-                "person": pl.Series(previous.people_, dtype=pl.String),
-                "previous_score": pl.Series(previous.scores_).round(4),
-            }
-        )
-        scores = scores.join(prior, on="person", how="left").with_columns(
+    if previous is None:
+        scores = model.to_frame()
+    else:
+        prior = _previous_scores(model, previous)
+        scores = model.to_frame({"previous_score": prior}).with_columns(
             (pl.col("score_exact") - pl.col("previous_score")).round(4).alias("trend")
         )
     timings["frame"] = time.perf_counter() - t0
@@ -226,6 +224,23 @@ def score_events(
     if engine == "spark":
         metadata["spark_master"] = spark_master
     return ScoringResult(scores, model, graph, previous, metadata, timings)
+
+
+def _previous_scores(model: ProminenceModel, previous: ProminenceModel) -> pl.Series:
+    """Each person's previous score (rounded as a scores file shows it), in node order.
+
+    Matched on two narrow columns rather than joined onto the scores frame, which would
+    copy every column of a million rows once more.
+    """
+    prior = pl.DataFrame(
+        {
+            "person": pl.Series(previous.people_, dtype=pl.String),
+            "previous_score": pl.Series(previous.scores_).round(4),
+        }
+    )
+    current = pl.DataFrame({"person": pl.Series(model.people_, dtype=pl.String)})
+    aligned = current.join(prior, on="person", how="left", maintain_order="left")
+    return aligned.get_column("previous_score")
 
 
 def _count_and_span(events: pl.DataFrame | pl.LazyFrame) -> tuple[int, tuple[datetime, datetime]]:
