@@ -180,6 +180,8 @@ def test_score_events_runs_on_spark(spark: SparkSession) -> None:
     on_spark = score_events(events, model=one_pass_model(), engine="spark", trend_days=20.0)
     on_laptop = score_events(events, model=one_pass_model(), engine="local", trend_days=20.0)
     assert on_spark.metadata["engine"] == "spark"
+    assert on_spark.metadata["spark_master"] == "local[2]"  # the default, recorded
+    assert "spark_master" not in on_laptop.metadata
     both = on_laptop.scores.join(on_spark.scores, on="person", suffix="_spark")
     assert both.height == on_laptop.scores.height == on_spark.scores.height
     gap = (both["score_exact"] - both["score_exact_spark"]).abs().max()
