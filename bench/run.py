@@ -23,7 +23,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from bench import cli, peers, ratings, report, talent, targets, web
+from bench import cli, ingest, peers, ratings, report, talent, targets, web
 from bench.synth import AS_OF, SynthSpec, scan_lake, synth_events, write_lake
 from renown.graph import InteractionGraph, build_graph
 from renown.prominence.measures.pagerank import pagerank_run, transition_operator, warm_up
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=900.0, help="end-to-end limit (s)")
     parser.add_argument(
-        "--only", choices=["web", "talent", "ratings"], help="run only this section"
+        "--only", choices=["web", "talent", "ratings", "ingest"], help="run only this section"
     )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": _machine()}
@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.only == "ratings":
         results["ratings"] = ratings.run()
         report.write_json(results, OUT.with_name("results-ratings.json"))
+        return
+    if args.only == "ingest":  # also: python -m bench.ingest
+        results["ingest"] = ingest.run(repeats=args.repeats)
+        report.write_json(results, OUT.with_name("results-ingest.json"))
         return
     report.note(
         f"renown bench - {results['machine']['cpus']} cores, numba "
@@ -80,6 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         report.note("")
         results["cli"] = cli.run(parquet, lake, spec.events, args.timeout)
+    report.note("")
+    results["ingest"] = ingest.run(repeats=min(args.repeats, 2))
     results["talent"] = talent.run()
     results["ratings"] = ratings.run()
     results["web"] = web.run()

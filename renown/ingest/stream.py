@@ -46,6 +46,8 @@ GROUP_ROWS: Final = 400_000
 """Rows read back from the scratch files at a time (one group of buckets)."""
 _BUCKET_BITS: Final = 12
 _BUCKETS: Final = 1 << _BUCKET_BITS
+_BUCKETS_PER_BATCH: Final = 64
+_BATCHES: Final = _BUCKETS // _BUCKETS_PER_BATCH
 _BUCKET: Final = "_bucket"
 _STREAMED: Final = ("csv", "tsv", "mbox")
 _SEPARATOR: Final = "\x1f"
@@ -174,49 +176,55 @@ def _content_bucket() -> pl.Expr:
 
 
 class _Spill:
-    """Chunks of rows in scratch files, each ordered by bucket, read back by bucket groups."""
+    """Chunks of rows in scratch files, read back by groups of buckets.
+
+    Each chunk is ordered by bucket and written as an Arrow file with one record batch per
+    range of :data:`_BUCKETS_PER_BATCH` buckets, so a group reads only its own batches.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: list[Path] = []
-        self.counts: list[np.ndarray] = []
+        self.batches: list[list[int]] = []
+        self.rows = np.zeros(_BATCHES, dtype=np.int64)
 
     def add(self, chunk: pl.DataFrame) -> None:
         ordered = chunk.sort(_BUCKET, maintain_order=True)
-        counts = np.bincount(ordered[_BUCKET].to_numpy(), minlength=_BUCKETS)
+        batch_of = ordered[_BUCKET].to_numpy() // _BUCKETS_PER_BATCH
+        counts = np.bincount(batch_of, minlength=_BATCHES)
+        self.rows += counts
+        table = ordered.drop(_BUCKET).to_arrow(compat_level=pl.CompatLevel.oldest())
+        del ordered, batch_of
         file = self.folder / f"chunk-{len(self.files):06d}.arrow"
-        ordered.drop(_BUCKET).write_ipc(file, compression="uncompressed")
+        ends = [0]  # batches written before each range of buckets, and in all
+        with pa.OSFile(str(file), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            start = 0
+            for count in counts.tolist():
+                batches = table.slice(start, count).to_batches()
+                for batch in batches:
+                    writer.write_batch(batch)
+                ends.append(ends[-1] + len(batches))
+                start += count
         self.files.append(file)
-        self.counts.append(np.concatenate([[0], np.cumsum(counts)]))
+        self.batches.append(ends)
 
     def groups(self) -> Iterator[pl.DataFrame]:
         """Rows of consecutive buckets, about :data:`GROUP_ROWS` at a time, in file order."""
-        totals = np.sum([c[1:] - c[:-1] for c in self.counts], axis=0)
         low = 0
-        while low < _BUCKETS:
+        while low < _BATCHES:
             high, rows = low, 0
-            while high < _BUCKETS and (rows == 0 or rows + totals[high] <= GROUP_ROWS):
-                rows += int(totals[high])
+            while high < _BATCHES and (rows == 0 or rows + self.rows[high] <= GROUP_ROWS):
+                rows += int(self.rows[high])
                 high += 1
             pieces = []
-            for file, offsets in zip(self.files, self.counts, strict=True):
-                start, stop = int(offsets[low]), int(offsets[high])
-                if stop > start:
-                    pieces.append(_read_slice(file, start, stop - start))
+            for file, ends in zip(self.files, self.batches, strict=True):
+                if ends[high] > ends[low]:
+                    with pa.OSFile(str(file), "rb") as source:
+                        reader = pa.ipc.open_file(source)
+                        pieces += [reader.get_batch(i) for i in range(ends[low], ends[high])]
             if pieces:
-                group = pl.concat(pieces, rechunk=True)
+                frame = pl.from_arrow(pa.Table.from_batches(pieces))
                 del pieces
-                yield group.sort(ROW)
+                assert isinstance(frame, pl.DataFrame)
+                yield frame.rechunk().sort(ROW)
             low = high
-
-
-def _read_slice(file: Path, start: int, rows: int) -> pl.DataFrame:
-    """Rows ``start`` to ``start + rows`` of a scratch file, read through a memory map.
-
-    Only the pages of the slice are touched. The frame may point into the mapping, which
-    stays alive as long as it does (Arrow buffers keep it), so it is not closed here.
-    """
-    table = pa.ipc.open_file(pa.memory_map(str(file))).read_all().slice(start, rows)
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from array import array
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from queue import Full, Queue
+from typing import BinaryIO, Final, TypeVar
 
 import numpy as np
 import polars as pl
@@ -35,9 +38,11 @@ from numpy.typing import NDArray
 from renown.core.errors import InputError
 from renown.ingest.readers._delimited import parse_delimited
 from renown.ingest.readers._lines import BoundedStream, is_gzip_name
+from renown.ingest.readers._scan import clean_record_lines
 
-CHUNK_BYTES: Final = 32 * 1024**2
-"""Bytes read at a time: about three hundred thousand event rows."""
+CHUNK_BYTES: Final = 16 * 1024**2
+"""Bytes read at a time: about two hundred thousand event rows."""
+_T = TypeVar("_T")
 
 _QUOTE: Final = b'"'
 _LF: Final = 0x0A
@@ -76,26 +81,85 @@ def delimited_chunks(file: Path, separator: str, chunk_bytes: int = CHUNK_BYTES)
         line and field (a ``.gz`` file is inflated within the same bound).
     """
     where = str(file)
-    prefix, prefix_lines = b"", 0
-    lines_before = records = 0
-    pieces = 0
+    records = pieces = 0
     with _open(file) as stream:
-        for piece in _with_header_first(_record_pieces(stream, chunk_bytes), separator):
-            shift = lines_before - prefix_lines
+        for text, shift, clean in _read_ahead(_scanned(stream, separator, chunk_bytes)):
             try:
-                frame, starts = parse_delimited(prefix + piece, where, separator)
+                frame, starts = parse_delimited(text, where, separator, clean)
             except InputError as error:
                 raise _shifted(error, shift) from None
-            if pieces == 0:
-                prefix, prefix_lines = _header(piece, separator) or (piece, _line_ends(piece))
             lines = np.frombuffer(starts, dtype=np.int64)[1:] + shift
             yield Chunk(frame, lines, records)
             records += frame.height
-            lines_before += _line_ends(piece)
             pieces += 1
-            del frame, starts, lines
+            del frame, starts, lines, text
     if pieces == 0:
         parse_delimited(b"", where, separator)  # an empty file: the whole-file refusal
+
+
+def _scanned(
+    stream: BinaryIO, separator: str, chunk_bytes: int
+) -> Iterator[tuple[bytes, int, array[int] | None]]:
+    """Each piece behind the header, the line shift to the file, and its clean record lines.
+
+    Runs ahead of the caller in a thread of its own: reading and the compiled scan release
+    the interpreter lock, so they overlap with the parsing of the previous piece.
+    """
+    prefix, prefix_lines = b"", 0
+    lines_before = 0
+    for index, piece in enumerate(
+        _with_header_first(_record_pieces(stream, chunk_bytes), separator)
+    ):
+        if index == 0:
+            prefix, prefix_lines = _header(piece, separator) or (piece, _line_ends(piece))
+            text = piece
+        else:
+            text = prefix + piece
+        yield (
+            text,
+            lines_before - (prefix_lines if index else 0),
+            clean_record_lines(text, separator),
+        )
+        lines_before += _line_ends(piece)
+
+
+def _read_ahead(items: Iterator[_T], depth: int = 1) -> Iterator[_T]:
+    """``items``, produced by a background thread at most ``depth`` items ahead."""
+    queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[str, object]) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.05)
+            except Full:
+                continue
+            return True
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("end", None))
+        except BaseException as error:  # handed to the consumer, raised there
+            put(("error", error))
+
+    thread = threading.Thread(target=produce, name="renown-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _open(file: Path) -> AbstractContextManager[BinaryIO]:

@@ -51,18 +51,22 @@ def read_delimited(file: Path, separator: str) -> tuple[pl.DataFrame, LineLocato
     return frame, lambda record: starts[record + 1]
 
 
-def parse_delimited(data: bytes, where: str, separator: str) -> tuple[pl.DataFrame, array[int]]:
+def parse_delimited(
+    data: bytes, where: str, separator: str, starts: array[int] | None = None
+) -> tuple[pl.DataFrame, array[int]]:
     """Every column of ``data`` as text, blank records dropped, and the line of each record.
 
     ``starts[0]`` is the header's line and ``starts[k + 1]`` the line record ``k`` starts on,
     counted within ``data`` (which a chunked reader may have cut from a larger file).
+    ``starts`` given are those :func:`~._scan.clean_record_lines` found for ``data``.
 
     Raises
     ------
     InputError
         As :func:`read_delimited`, with lines counted within ``data``.
     """
-    starts = clean_record_lines(data, separator)
+    if starts is None:
+        starts = clean_record_lines(data, separator)
     if starts is None:
         starts = record_lines(data, source=where, delimiter=separator)
     try:

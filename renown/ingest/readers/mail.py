@@ -27,6 +27,7 @@ import email
 import email.message
 import email.policy
 import email.utils
+import functools
 import itertools
 import mailbox
 import re
@@ -46,6 +47,8 @@ MAIL_SOURCE: Final = "mail"
 _GMAIL_DOMAINS: Final[Mapping[str, str]] = {"googlemail.com": "gmail.com"}
 _RECIPIENT_HEADERS: Final = (("To", Kind.TO), ("Cc", Kind.CC), ("Bcc", Kind.BCC))
 _HEADER_END: Final = re.compile(rb"\r?\n\r?\n")
+_CACHED: Final = 1 << 16
+"""Header values and addresses whose parse is remembered (a bounded cache)."""
 
 
 def normalize_address(address: str) -> str | None:
@@ -327,8 +330,7 @@ def _message_rows(
     """Canonical rows (as tuples) of one message."""
     timestamp = _timestamp(message)
     senders = [
-        normalize_address(f"<{address}>")
-        for _name, address in email.utils.getaddresses(_header_text(message, "From"))
+        _normalized(address) for _name, address in _addresses(_header_text(message, "From"))
     ]
     sender = next((s for s in senders if s), None)
     actor = people.person(sender) if sender else None
@@ -337,8 +339,8 @@ def _message_rows(
     seen: set[str] = set()
     for header, header_kind in _RECIPIENT_HEADERS:
         kind = Kind.REPLY if header_kind == Kind.TO and is_reply else header_kind
-        for _name, address in email.utils.getaddresses(_header_text(message, header)):
-            recipient = normalize_address(f"<{address}>")
+        for _name, address in _addresses(_header_text(message, header)):
+            recipient = _normalized(address)
             if recipient is None:
                 continue
             target = people.person(recipient)
@@ -347,6 +349,22 @@ def _message_rows(
             seen.add(target)
             key = event_key(MAIL_SOURCE, message_id, recipient, kind.value)
             yield (key, actor, target, timestamp, Channel.EMAIL.value, kind.value, 1.0, MAIL_SOURCE)
+
+
+def _addresses(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """``email.utils.getaddresses(values)``, remembered: the same header values recur."""
+    return _parsed_addresses(tuple(values))
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def _parsed_addresses(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(email.utils.getaddresses(list(values)))
+
+
+@functools.lru_cache(maxsize=_CACHED)
+def _normalized(address: str) -> str | None:
+    """:func:`normalize_address` of a bare address, remembered (people write many mails)."""
+    return normalize_address(f"<{address}>")
 
 
 def _frame(rows: list[tuple[object, ...]]) -> pl.DataFrame:
