@@ -8,12 +8,14 @@ single file that is a hash of the file's bytes, the reading options included, co
 background thread while the file is parsed (the hash releases the interpreter lock on large
 buffers, so it costs no wall time on a machine with two cores).
 
-A Parquet file of any size is read in slices: each slice is checked exactly as a whole file
-would be (errors name the file, line and field) and written, with the scoring columns only,
-to a temporary lz4 Parquet folder that the graph builder then streams for both windows. The
-events are therefore never all in memory, and memory follows people and pairs as it does
-for an event lake. Copies of one message are found across the whole file from a 64-bit hash
-per row (:mod:`renown.ingest.readers._copies`) and left out of the stream.
+A Parquet, CSV or TSV file of any size is read in slices: each slice is checked exactly as
+a whole file would be (errors name the file, line and field; the text formats are cut into
+chunks by :mod:`renown.ingest.readers.tabular_stream`, as an import cuts them) and
+written, with the scoring columns only, to a temporary lz4 Parquet folder that the graph
+builder then streams for both windows. The events are therefore never all in memory, and
+memory follows people and pairs as it does for an event lake. Copies of one message are
+found across the whole file from a 64-bit hash per row (:mod:`renown.ingest.readers._copies`)
+and left out of the stream.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
 
 from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
@@ -45,6 +48,7 @@ from renown.ingest.readers.tabular import (
     parquet_columns,
     read_tabular,
 )
+from renown.ingest.readers.tabular_stream import TabularChunks
 from renown.ingest.schema import EVENT_SCHEMA
 
 SCORED_COLUMNS: Final = ("actor", "target", "timestamp", "channel", "kind", "weight")
@@ -87,10 +91,10 @@ class EventFile:
         return read_tabular(self.path, mapping=self.mapping, format=self.format, keyed=keyed)
 
     def scoring_events(self) -> pl.DataFrame | pl.LazyFrame:
-        """The events' :data:`SCORED_COLUMNS`, copies dropped: streamed from checked slices
-        for Parquet, read whole for text formats."""
+        """The events' :data:`SCORED_COLUMNS`, copies dropped: streamed from checked chunks
+        for Parquet, CSV and TSV, read whole for JSON Lines."""
         self._start_hashing()
-        if self.format != "parquet":
+        if self.format == "jsonl":
             return self.read().select(SCORED_COLUMNS)
         return self._spilled()
 
@@ -110,6 +114,38 @@ class EventFile:
         return f"file:{self._digest}"
 
     def _spilled(self) -> pl.LazyFrame:
+        """Check the file chunk by chunk, spill each chunk's scoring columns, stream them."""
+        self.close()
+        spill = Path(tempfile.mkdtemp(prefix="renown-score-"))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
+        hashes: list[NDArray[np.uint64]] = []
+        rows = 0
+        chunks, native = self._checked_chunks()
+        for number, chunk in enumerate(chunks):
+            events = chunk.select(SCORED_COLUMNS)
+            if not native():
+                hashes.append(events.hash_rows(seed=COPY_HASH_SEED).to_numpy())
+            events.write_parquet(
+                spill / f"part-{number:06d}.parquet", compression="lz4", statistics=False
+            )
+            rows += events.height
+        if rows == 0:
+            empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
+            empty.write_parquet(spill / "part-000000.parquet")
+        scan = pl.scan_parquet(spill / "*.parquet")
+        copies = _copy_rows(scan, hashes)
+        if copies.size == 0:
+            return scan
+        return scan.with_row_index(_ROW).filter(~pl.col(_ROW).is_in(copies)).drop(_ROW)
+
+    def _checked_chunks(self) -> tuple[Iterator[pl.DataFrame], Callable[[], bool]]:
+        """Checked canonical rows chunk by chunk, and whether rows carry a native id."""
+        if self.format == "parquet":
+            return self._parquet_slices()
+        chunks = TabularChunks(self.path, format=self.format, mapping=self.mapping)
+        return iter(chunks), lambda: chunks.native
+
+    def _parquet_slices(self) -> tuple[Iterator[pl.DataFrame], Callable[[], bool]]:
         where = str(self.path)
         columns = _resolve_mapping(where, self.mapping)
         present = parquet_columns(self.path, set(columns.values()))
@@ -119,44 +155,28 @@ class EventFile:
                 where, f"missing required column {missing[0]!r}; found {present}", field=missing[0]
             )
         native = columns[EventColumn.EVENT_KEY] in present
-        self.close()
-        spill = Path(tempfile.mkdtemp(prefix="renown-score-"))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
-        hashes: list[np.ndarray] = []
-        offset = 0
-        try:
-            rows = pq.read_metadata(self.path).num_rows
-            scan = pl.scan_parquet(self.path).select(present)
-            for number, start in enumerate(range(0, rows, SLICE_ROWS)):
-                # polars reads only the row groups a slice needs, with every core
-                raw = scan.slice(start, SLICE_ROWS).collect()
-                events = _validated(
-                    raw,
-                    columns,
-                    _lines_from(start),
-                    where,
-                    channel=Channel.OTHER,
-                    kind=Kind.INTERACTION,
-                    weight=1.0,
-                ).select(SCORED_COLUMNS)
-                if not native:
-                    hashes.append(events.hash_rows(seed=COPY_HASH_SEED).to_numpy())
-                events.write_parquet(
-                    spill / f"part-{number:06d}.parquet", compression="lz4", statistics=False
-                )
-                offset += raw.height
-        except POLARS_FAILURES as error:
-            if isinstance(error, InputError):
-                raise
-            raise InputError(where, f"cannot be read as Parquet: {error}") from None
-        if offset == 0:
-            empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
-            empty.write_parquet(spill / "part-000000.parquet")
-        scan = pl.scan_parquet(spill / "*.parquet")
-        copies = _copy_rows(scan, hashes)
-        if copies.size == 0:
-            return scan
-        return scan.with_row_index(_ROW).filter(~pl.col(_ROW).is_in(copies)).drop(_ROW)
+
+        def slices() -> Iterator[pl.DataFrame]:
+            try:
+                rows = pq.read_metadata(self.path).num_rows
+                scan = pl.scan_parquet(self.path).select(present)
+                for start in range(0, rows, SLICE_ROWS):
+                    # polars reads only the row groups a slice needs, with every core
+                    yield _validated(
+                        scan.slice(start, SLICE_ROWS).collect(),
+                        columns,
+                        _lines_from(start),
+                        where,
+                        channel=Channel.OTHER,
+                        kind=Kind.INTERACTION,
+                        weight=1.0,
+                    )
+            except POLARS_FAILURES as error:
+                if isinstance(error, InputError):
+                    raise
+                raise InputError(where, f"cannot be read as Parquet: {error}") from None
+
+        return slices(), lambda: native
 
     def _start_hashing(self) -> None:
         if self._hashing is None:
@@ -182,15 +202,15 @@ def _lines_from(offset: int) -> LineLocator:
     return lambda record: offset + record + 1
 
 
-def _copy_rows(scan: pl.LazyFrame, hashes: list[np.ndarray]) -> np.ndarray:
+def _copy_rows(scan: pl.LazyFrame, hashes: list[NDArray[np.uint64]]) -> NDArray[np.int64]:
     """Row numbers of the copies among the spilled rows (see :func:`~._copies.copies`)."""
     if not hashes:
         return np.zeros(0, np.int64)
     candidates = np.flatnonzero(repeated_values(np.concatenate(hashes)))
     if candidates.size == 0:
-        return candidates
+        return candidates.astype(np.int64)
     subset = scan.with_row_index(_ROW).filter(pl.col(_ROW).is_in(pl.Series(candidates))).collect()
     ordinal = occurrence(subset, SCORED_COLUMNS).to_numpy()
     named = subset.get_column("actor").is_not_null().to_numpy()
-    rows: np.ndarray = subset.get_column(_ROW).to_numpy()[(ordinal > 1) & named]
+    rows: NDArray[np.int64] = subset.get_column(_ROW).to_numpy()[(ordinal > 1) & named]
     return rows.astype(np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -171,3 +172,18 @@ def test_an_empty_parquet_file_has_no_events_to_score(tmp_path: Path) -> None:
     ).write_parquet(path)
     with pytest.raises(ValueError, match="no events"):
         score_events(EventFile(path, "parquet"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_text_table_is_streamed_in_chunks_with_the_same_events(
+    tmp_path: Path, fmt: Literal["csv", "tsv"]
+) -> None:
+    path = _with_copies(tmp_path)
+    if fmt == "tsv":
+        tsv = tmp_path / "events.tsv"
+        pl.read_csv(path).write_csv(tsv, separator="\t")
+        path = tsv
+    source = EventFile(path, fmt)
+    streamed = source.scoring_events()
+    assert isinstance(streamed, pl.LazyFrame)
+    assert streamed.collect().equals(read_tabular(path).select(SCORED_COLUMNS))
