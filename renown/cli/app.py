@@ -209,7 +209,7 @@ def score(
     from renown.prominence.model import ProminenceModel
     from renown.scoring.inputs import load_groups, open_events
     from renown.scoring.pipeline import score_events
-    from renown.scoring.runs import record_run, write_scores
+    from renown.scoring.runs import output_format, record_run, write_scores
     from renown.validation.weights_file import read_weights
 
     with _user_errors():
@@ -256,12 +256,18 @@ def score(
                 result.metadata["weights_file"] = chosen.metadata()
             stage("writing scores")
             began = time.perf_counter()
-            # the scores file and the run's own copy are independent files: written side by
-            # side (polars writes without the interpreter lock, so both cores are used)
-            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="renown-write") as pool:
-                writing = pool.submit(write_scores, result, out, fmt)  # type: ignore[arg-type]
-                folder = record_run(result, _home(home) / "runs")
-                sidecar = writing.result()
+            runs = _home(home) / "runs"
+            if output_format(out, fmt) == "parquet":  # type: ignore[arg-type]
+                # the run's own copy is the same Parquet bytes: copied, not encoded again
+                sidecar = write_scores(result, out, fmt)  # type: ignore[arg-type]
+                folder = record_run(result, runs, copy_of=out)
+            else:
+                # independent files written side by side (polars writes without the
+                # interpreter lock, so both cores are used)
+                with ThreadPoolExecutor(max_workers=2, thread_name_prefix="renown-write") as pool:
+                    writing = pool.submit(write_scores, result, out, fmt)  # type: ignore[arg-type]
+                    folder = record_run(result, runs)
+                    sidecar = writing.result()
             result.timings["write"] = time.perf_counter() - began
         console.print(
             f"Scored [bold]{result.graph.n:,}[/] people from {result.metadata['input_events']:,} "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -49,13 +50,20 @@ def write_scores(result: ScoringResult, out: Path, fmt: OutputFormat | None = No
     return sidecar
 
 
-def record_run(result: ScoringResult, runs_dir: Path) -> Path:
-    """Keep a copy of the run under the renown home; return its folder."""
+def record_run(result: ScoringResult, runs_dir: Path, copy_of: Path | None = None) -> Path:
+    """Keep a copy of the run under the renown home; return its folder.
+
+    ``copy_of`` names a scores file :func:`write_scores` just wrote as Parquet: its bytes
+    are the run's copy, copied instead of encoding a million rows a second time.
+    """
     record = _run_record(result)
     private_dir(runs_dir)
     folder = private_dir(runs_dir / str(record["run_id"]))
     with private_output(folder / "scores.parquet") as temporary:
-        result.scores.write_parquet(temporary)
+        if copy_of is not None:
+            shutil.copyfile(copy_of, temporary)
+        else:
+            result.scores.write_parquet(temporary, compression="lz4")
     write_private(folder / "run.json", json.dumps(record, indent=2, default=str) + "\n")
     write_private(runs_dir / "LATEST", record["run_id"] + "\n")
     return folder
@@ -88,6 +96,11 @@ def _run_record(result: ScoringResult) -> dict[str, Any]:
         **meta,
         "timings_seconds": {k: round(v, 4) for k, v in result.timings.items()},
     }
+
+
+def output_format(out: Path, fmt: OutputFormat | None = None) -> OutputFormat:
+    """The format a scores file is written in: ``fmt``, else its suffix (CSV by default)."""
+    return fmt or _format_from_suffix(out)
 
 
 def _format_from_suffix(out: Path) -> OutputFormat:
