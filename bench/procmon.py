@@ -30,13 +30,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 _PR_SET_CHILD_SUBREAPER: Final = 36
 _PAGE: Final = os.sysconf("SC_PAGE_SIZE")
 _OOM_MARKERS: Final = (
-    "MemoryError",
     "java.lang.OutOfMemoryError",
+    "MemoryError",
     "Cannot allocate memory",
     "std::bad_alloc",
     "memory allocation of",
@@ -149,14 +149,16 @@ def run_measured(
         child.returncode = code  # collected by wait4 above, for its rusage
         seconds = finished - began
         watch.high[child.pid] = max(watch.high.get(child.pid, 0), maxrss_kib * 1024)
+        err.seek(0)
+        said = _first_marker(err)
         err.seek(0, os.SEEK_END)
         err.seek(max(0, err.tell() - 4000))
         tail = err.read().decode("utf-8", errors="replace")
     if status == OK and code != 0:
-        if code == -signal.SIGKILL or any(marker in tail for marker in _OOM_MARKERS):
-            killed = code == -signal.SIGKILL
-            status = OOM
-            reason = "out of memory" + (" (killed by the kernel)" if killed else " (stderr)")
+        if code == -signal.SIGKILL:
+            status, reason = OOM, "out of memory (killed by the kernel)"
+        elif said is not None:
+            status, reason = OOM, f"out of memory ({said})"
         else:
             status, reason = FAILED, f"exit code {code}"
     peak, method = watch.peak()
@@ -221,6 +223,20 @@ class _Watch:
         if largest >= self.peak_sum:
             return largest, "largest single-process VmHWM"
         return self.peak_sum, "sampled sum of the tree's VmRSS"
+
+
+def _first_marker(stream: BinaryIO) -> str | None:
+    """The first out-of-memory message in ``stream`` (read in blocks), if any."""
+    markers = [marker.encode() for marker in _OOM_MARKERS]
+    overlap = max(len(marker) for marker in markers)
+    carry = b""
+    while block := stream.read(1 << 20):
+        window = carry + block
+        found = [(window.find(m), m) for m in markers if m in window]
+        if found:
+            return min(found)[1].decode()
+        carry = window[-overlap:]
+    return None
 
 
 def _processes() -> list[tuple[int, int, str]]:

@@ -7,9 +7,13 @@ each run in a fresh process:
 
 * ``local``: the local engine;
 * ``spark-local``: ``--engine spark`` (Spark local mode: one JVM, two cores);
-* ``spark-cluster``: ``--engine spark`` on a throwaway standalone master and worker started by
-  ``scripts/spark_cluster.py``, when that script is present (timed from inside it, without
-  the cluster's start and stop, which are recorded separately).
+* ``spark-cluster``: ``--engine spark --master`` on a throwaway standalone master and worker
+  started by ``scripts/spark_cluster.py``, when that script is present (timed from inside it,
+  without the cluster's start and stop, which are recorded separately).
+
+Spark's driver gets a heap sized for this machine (``--driver-memory``, 10 GB; Spark's own
+default of 1 GB runs out of memory at 10M events, since ``renown score`` reads the events on
+the driver and ships them to the JVM) and the cluster's executor ``--executor-memory`` (6 GB).
 
 Wall time and the peak resident memory of the whole process tree (JVMs and Python workers
 included) come from :mod:`bench.procmon`. Each run has a time limit and a memory limit; one
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
             "repeats": args.repeats,
             "timeout_s": args.timeout,
             "memory_limit_mib": args.memory_limit * 1024,
+            "spark_driver_memory": args.driver_memory,
+            "spark_cluster": f"one worker, 2 cores, executor heap {args.executor_memory}",
             "people_per_event": "events / 10",
             "command": "renown score LAKE --out scores.parquet -q (default options)",
         },
@@ -83,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     report.note(
         f"renown scaling curve - {record['machine']['cpus']} cores, "
         f"{record['machine']['memory_gib']:.0f} GiB, load average "
-        f"{record['machine']['load_start']}; sizes {', '.join(map(label_count, sizes))}; "
+        f"{_load(record['machine']['load_start'])}; sizes {', '.join(map(label_count, sizes))}; "
         f"engines {', '.join(engines)}; best of {args.repeats}"
     )
     given_up: dict[str, str] = {}
@@ -100,6 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         record = _merged(json.loads(args.out.read_text()), record)
     record["crossover"] = crossover(record["runs"])
     record["machine"]["load_end"] = os.getloadavg()
+    report.note(f"load average at the end {_load(record['machine']['load_end'])}")
     _print_table(record["runs"])
     for text in record["crossover"].values():
         report.note(text)
@@ -111,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
         report.note(f"wrote {args.out}, {args.chart} and {summary}")
     else:
         report.note(f"wrote {args.out}")
+
+
+def _load(averages: Sequence[float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in averages)
 
 
 def _interrupted(signum: int, _frame: FrameType | None) -> None:
@@ -129,6 +140,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     parser.add_argument(
         "--memory-limit", type=float, default=20.0, help="GiB the process tree may hold"
+    )
+    parser.add_argument(
+        "--driver-memory",
+        default="10g",
+        help="Spark driver heap for both Spark runs (Spark's own default, 1g, runs out at 10M)",
+    )
+    parser.add_argument(
+        "--executor-memory",
+        default="6g",
+        help="heap of the standalone cluster's executor (the worker offers as much)",
     )
     parser.add_argument(
         "--lakes",
@@ -179,7 +200,7 @@ def _measure(
     given_up: dict[str, str],
 ) -> dict[str, Any]:
     """Best of ``args.repeats`` runs of ``engine`` on ``lake`` (or why there are none)."""
-    base: dict[str, Any] = {"engine": engine, "events": events}
+    base: dict[str, Any] = {"engine": engine, "events": events, "load_before": os.getloadavg()}
     if engine in given_up:
         return {**base, "status": "skipped", "reason": given_up[engine]}
     if engine == "spark-cluster" and not CLUSTER_SCRIPT.exists():
@@ -232,12 +253,15 @@ def _run_once(engine: str, lake: Path, folder: Path, args: argparse.Namespace) -
         "--home",
         str(folder / "home"),
     ]
+    env = dict(os.environ)
     if engine != "local":
         score += ["--engine", "spark"]
+        # the driver JVM's heap is fixed when PySpark launches it: spark-submit's own option
+        env["PYSPARK_SUBMIT_ARGS"] = f"--driver-memory {args.driver_memory} pyspark-shell"
     limit_mib = args.memory_limit * 1024
     if engine != "spark-cluster":
         return run_measured(
-            score, timeout=args.timeout, memory_limit_mib=limit_mib, log=folder / "run.log"
+            score, timeout=args.timeout, memory_limit_mib=limit_mib, log=folder / "run.log", env=env
         )
     timing = folder / "timed.json"
     command = [
@@ -245,6 +269,10 @@ def _run_once(engine: str, lake: Path, folder: Path, args: argparse.Namespace) -
         str(CLUSTER_SCRIPT),
         "--timeout",
         str(args.timeout),
+        "--memory",
+        args.executor_memory,
+        "--executor-memory",
+        args.executor_memory,
         "--",
         sys.executable,
         "-m",
@@ -260,7 +288,7 @@ def _run_once(engine: str, lake: Path, folder: Path, args: argparse.Namespace) -
         timeout=args.timeout + 300,  # the script stops the command itself, then its cluster
         memory_limit_mib=limit_mib,
         log=folder / "run.log",
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**env, "PYTHONPATH": str(ROOT)},
     )
     if measured.returncode == CLUSTER_TIMED_OUT:
         measured.status, measured.reason = TIMEOUT, f"did not finish in {args.timeout:.0f} s"
