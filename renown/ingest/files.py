@@ -35,7 +35,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from renown.core.errors import InputError
+from renown.core.errors import InputError, RenownError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers._copies import COPY_HASH_SEED, repeated_values
 from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator
@@ -125,9 +125,7 @@ class EventFile:
             events = chunk.select(SCORED_COLUMNS)
             if not native():
                 hashes.append(events.hash_rows(seed=COPY_HASH_SEED).to_numpy())
-            events.write_parquet(
-                spill / f"part-{number:06d}.parquet", compression="lz4", statistics=False
-            )
+            _spill_slice(events, spill / f"part-{number:06d}.parquet")
             rows += events.height
         if rows == 0:
             empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
@@ -194,6 +192,17 @@ class EventFile:
         except OSError:
             return  # fingerprint() reports it; reading the file names the cause first
         self._digest = digest.hexdigest()
+
+
+def _spill_slice(events: pl.DataFrame, path: Path) -> None:
+    """Write one checked slice; a full or unwritable temporary folder is said plainly."""
+    try:
+        events.write_parquet(path, compression="lz4", statistics=False)
+    except OSError as error:
+        raise RenownError(
+            f"cannot write the checked events to the temporary folder {path.parent} "
+            f"({error.strerror or error}); set TMPDIR to a folder with room"
+        ) from None
 
 
 def _lines_from(offset: int) -> LineLocator:

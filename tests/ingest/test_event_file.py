@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import renown.ingest.files as files_module
-from renown.core.errors import InputError
+from renown.core.errors import InputError, RenownError
 from renown.ingest.files import SCORED_COLUMNS, EventFile
 from renown.ingest.readers._copies import copies, repeated_values
 from renown.ingest.readers._keys import CONTENT_COLUMNS, occurrence
@@ -187,3 +187,14 @@ def test_a_text_table_is_streamed_in_chunks_with_the_same_events(
     streamed = source.scoring_events()
     assert isinstance(streamed, pl.LazyFrame)
     assert streamed.collect().equals(read_tabular(path).select(SCORED_COLUMNS))
+
+
+def test_a_full_temporary_folder_is_said_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    with pytest.raises(RenownError, match="No space left on device.*TMPDIR"):
+        EventFile(_with_copies(tmp_path), "csv").scoring_events()
