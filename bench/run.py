@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=900.0, help="end-to-end limit (s)")
     parser.add_argument(
-        "--only", choices=["web", "talent", "ratings", "ingest"], help="run only this section"
+        "--only",
+        choices=["web", "talent", "ratings", "ingest", "scoring"],
+        help="run only this section (scoring: graph, PageRank, end-to-end, the CLI, targets)",
     )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": _machine()}
@@ -84,6 +86,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         report.note("")
         results["cli"] = cli.run(parquet, lake, spec.events, args.timeout)
+    if args.only == "scoring":
+        report.note("")
+        results["targets"] = targets.summary(results)
+        report.write_json(results, OUT.with_name("results-scoring.json"))
+        return
     report.note("")
     results["ingest"] = ingest.run(repeats=min(args.repeats, 2))
     results["talent"] = talent.run()
