@@ -94,5 +94,27 @@ def summary(results: dict[str, Any]) -> list[list[str]]:
             "-",
         )
     )
+    for label in ("csv", "mbox"):
+        done = _get(results, "ingest", label) or {}
+        rate = done.get("mb_per_s")
+        peak = float(done.get("peak_rss_mib_all_runs") or 0.0)
+
+        def with_peak(value: float, peak: float = peak) -> str:
+            return f"{value:.1f} MB/s, peak {peak:.0f} MiB"
+
+        rows.append(
+            _row(
+                f"renown ingest, 1 GB {label.upper() if label == 'csv' else label}: "
+                "stated MB/s, bounded memory",
+                rate,
+                with_peak,
+                None,
+                "-",
+            )
+        )
     report.table("targets (this machine, this run)", ["target", "measured", "peer", ""], rows)
+    report.note(
+        "100M events and the scaling curve: make bench-scale (bench/out/scale.json, the chart "
+        "in the README)"
+    )
     return rows
