@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Final
 
@@ -36,7 +37,7 @@ from renown.core.events import EventColumn
 from renown.core.private import private_dir
 from renown.ingest.detect import detect_format
 from renown.ingest.events import read_events
-from renown.ingest.lake import AppendResult, EventLake, is_lake
+from renown.ingest.lake import LOCK_NAME, AppendResult, EventLake, is_lake
 from renown.ingest.readers._chunks import CHUNK_BYTES
 from renown.ingest.readers.mail import mbox_batches
 from renown.ingest.readers.tabular_stream import ROW, TabularChunks
@@ -70,11 +71,20 @@ def import_source(
     chosen = _streamed_format(path, format, mapping)
     if chosen is None:
         return lake.append(read_events(path, format=format, mapping=mapping))
+    created = not lake.path.exists()
     private_dir(lake.path)
-    with tempfile.TemporaryDirectory(prefix=".import-", dir=lake.path) as scratch:
-        return lake.append_batches(
-            event_batches(path, chosen, Path(scratch), mapping=mapping, chunk_bytes=chunk_bytes)
-        )
+    try:
+        with tempfile.TemporaryDirectory(prefix=".import-", dir=lake.path) as scratch:
+            batches = event_batches(
+                path, chosen, Path(scratch), mapping=mapping, chunk_bytes=chunk_bytes
+            )
+            return lake.append_batches(batches)
+    except BaseException:
+        if created:  # a refused first import leaves no lake folder behind, as before
+            (lake.path / LOCK_NAME).unlink(missing_ok=True)
+            with suppress(OSError):
+                lake.path.rmdir()
+        raise
 
 
 def _streamed_format(

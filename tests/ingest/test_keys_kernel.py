@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -17,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from renown.core.events import event_key
 from renown.ingest.readers import _blake2b
-from renown.ingest.readers._blake2b import blake2b_hex
-from renown.ingest.readers._keys import occurrence, repeated
+from renown.ingest.readers._blake2b import blake2b_hex, content_key_hex
+from renown.ingest.readers._keys import content_keys, occurrence, repeated
 
 BOUNDARY_LENGTHS = (0, 1, 63, 64, 111, 112, 127, 128, 129, 255, 256, 257, 383, 384, 385)
 
@@ -99,3 +101,61 @@ def test_repeated_marks_values_seen_twice() -> None:
     hashes = np.array([5, 1, 5, 2, 9, 9, 9], dtype=np.uint64)
     assert repeated(hashes).tolist() == [True, False, True, False, True, True, True]
     assert not repeated(np.arange(4, dtype=np.uint64)).any()
+
+
+def random_events(rows: int, seed: int, years: tuple[int, int] = (1000, 9999)) -> pl.DataFrame:
+    rng = random.Random(seed)
+    names = [None, "ann@x", "Bé@ü.example", "a\x1fb", "😀", "x" * 300, " "]
+    instants = []
+    for _ in range(rows):
+        moment = datetime(rng.randint(*years), 1, 1, tzinfo=UTC) + timedelta(
+            days=rng.randrange(366), seconds=rng.randrange(86_400)
+        )
+        instants.append(moment.replace(microsecond=rng.choice([0, 0, 1, 999_999, 500_000])))
+    instants += [datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC), datetime(1969, 12, 31, tzinfo=UTC)]
+    instants = instants[:rows]
+    return pl.DataFrame(
+        {
+            "actor": [rng.choice(names) for _ in range(rows)],
+            "target": [rng.choice(names[1:]) for _ in range(rows)],
+            "timestamp": instants,
+            "channel": [rng.choice(["email", "chat", ""]) for _ in range(rows)],
+            "kind": [rng.choice(["to", "cc"]) for _ in range(rows)],
+        },
+        schema={
+            "actor": pl.String,
+            "target": pl.String,
+            "timestamp": pl.Datetime("us", "UTC"),
+            "channel": pl.String,
+            "kind": pl.String,
+        },
+    )
+
+
+def python_content_keys(events: pl.DataFrame, label: str) -> list[str]:
+    seen: dict[tuple[object, ...], int] = {}
+    keys = []
+    for row in events.iter_rows():
+        seen[row] = seen.get(row, 0) + 1
+        keys.append(event_key(label, *row, seen[row]))
+    return keys
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_content_keys_in_one_compiled_pass_equal_event_key(seed: int) -> None:
+    events = random_events(_blake2b.SMALL_COLUMN + 500, seed)
+    events = pl.concat([events, events.head(300)])  # repeats: ordinals 2
+    texts = (events["actor"], events["target"], events["channel"], events["kind"])
+    ordinal = occurrence(events, list(events.columns))
+    fused = content_key_hex("src.csv", texts, events["timestamp"].cast(pl.Int64), ordinal)
+    assert fused is not None
+    assert fused.to_list() == python_content_keys(events, "src.csv")
+    assert content_keys(events, "src.csv").equals(fused)
+
+
+def test_instants_outside_four_digit_years_are_joined_by_polars() -> None:
+    events = random_events(_blake2b.SMALL_COLUMN + 10, 3, years=(1, 999))
+    texts = (events["actor"], events["target"], events["channel"], events["kind"])
+    ordinal = occurrence(events, list(events.columns))
+    assert content_key_hex("s", texts, events["timestamp"].cast(pl.Int64), ordinal) is None
+    assert content_keys(events, "s").len() == events.height

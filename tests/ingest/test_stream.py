@@ -231,3 +231,11 @@ def test_the_compiled_scan_vouches_for_quoted_files() -> None:
     data = b'a,"b ""c"", d"\r\n"x\ny",z\n\n"","  "\n'
     assert list(clean_record_lines(data, ",") or []) == [1, 2]
     assert clean_record_lines(b'a,b\nc,d"e\n', ",") is None
+
+
+def test_a_refused_first_import_leaves_no_lake_folder(tmp_path: Path) -> None:
+    file = write_table(tmp_path / "bad.csv", ["a@x,,2024-01-01,to"])
+    lake = EventLake(tmp_path / "lake")
+    with pytest.raises(InputError, match="target is empty"):
+        import_source(file, lake)
+    assert not lake.path.exists()

@@ -140,6 +140,39 @@ def _compress(h: NDArray[np.uint64], m: NDArray[np.uint64], counter: np.uint64, 
 
 
 @njit(cache=True, nogil=True)
+def _digest(
+    data: NDArray[np.uint8],
+    start: int,
+    length: int,
+    block: NDArray[np.uint8],
+    h: NDArray[np.uint64],
+    out: NDArray[np.uint8],
+    at: int,
+) -> None:
+    """Hex digest of ``data[start : start + length]`` into ``out[at : at + 32]``.
+
+    ``block`` (128 bytes) and ``h`` (8 words) are scratch space reused from row to row.
+    """
+    words = block.view(np.uint64)
+    for k in range(8):
+        h[k] = _IV[k]
+    h[0] ^= _PARAMETERS
+    done = 0
+    while length - done > _BLOCK:  # every block but the last, which may be full
+        block[:] = data[start + done : start + done + _BLOCK]
+        done += _BLOCK
+        _compress(h, words, np.uint64(done), False)
+    rest = length - done
+    block[:rest] = data[start + done : start + length]
+    block[rest:] = 0
+    _compress(h, words, np.uint64(length), True)
+    for k in range(DIGEST_BYTES):
+        byte = (h[k // 8] >> np.uint64(8 * (k % 8))) & np.uint64(0xFF)
+        out[at + 2 * k] = _HEX[byte >> np.uint64(4)]
+        out[at + 2 * k + 1] = _HEX[byte & np.uint64(0xF)]
+
+
+@njit(cache=True, nogil=True)
 def _hash_rows(
     offsets: NDArray[np.int64],
     data: NDArray[np.uint8],
@@ -149,28 +182,10 @@ def _hash_rows(
 ) -> None:
     """Hex digests of rows ``first`` to ``stop - 1`` into ``out`` (32 bytes per row)."""
     block = np.zeros(_BLOCK, dtype=np.uint8)
-    words = block.view(np.uint64)
     h = np.empty(8, dtype=np.uint64)
     for row in range(first, stop):
         start = offsets[row]
-        length = offsets[row + 1] - start
-        for k in range(8):
-            h[k] = _IV[k]
-        h[0] ^= _PARAMETERS
-        done = 0
-        while length - done > _BLOCK:  # every block but the last, which may be full
-            block[:] = data[start + done : start + done + _BLOCK]
-            done += _BLOCK
-            _compress(h, words, np.uint64(done), False)
-        rest = length - done
-        block[:rest] = data[start + done : start + length]
-        block[rest:] = 0
-        _compress(h, words, np.uint64(length), True)
-        at = row * HEX_CHARS
-        for k in range(DIGEST_BYTES):
-            byte = (h[k // 8] >> np.uint64(8 * (k % 8))) & np.uint64(0xFF)
-            out[at + 2 * k] = _HEX[byte >> np.uint64(4)]
-            out[at + 2 * k + 1] = _HEX[byte & np.uint64(0xF)]
+        _digest(data, start, offsets[row + 1] - start, block, h, out, row * HEX_CHARS)
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -197,6 +212,185 @@ def blake2b_hex(texts: pl.Series, name: str = "event_key") -> pl.Series:
         binary = texts if texts.dtype == pl.Binary else texts.cast(pl.Binary)
         keys = [blake2b(text, digest_size=DIGEST_BYTES).hexdigest() for text in binary]
         return pl.Series(name, keys, dtype=pl.String)
+    offsets, data = _bytes_of(texts)
+    rows = offsets.size - 1
+    out = np.empty(rows * HEX_CHARS, dtype=np.uint8)
+    _hash_column(offsets, data, out)
+    return _hex_series(out, rows, name)
+
+
+# ---------------------------------------------------------------- content keys in one pass
+
+_MICROS_PER_SECOND: Final = 1_000_000
+_FIRST_YEAR_MICROS: Final = -30_610_224_000 * _MICROS_PER_SECOND  # 1000-01-01
+_END_YEAR_MICROS: Final = 253_402_300_800 * _MICROS_PER_SECOND  # 10000-01-01
+_TIME_TEXT: Final = 32
+"""Longest timestamp text: ``YYYY-MM-DD HH:MM:SS.ffffff+00:00``."""
+_NUMBER_TEXT: Final = 20
+
+
+@njit(cache=True, nogil=True)
+def _put_digits(buffer: NDArray[np.uint8], at: int, value: int, width: int) -> int:
+    """``value`` in decimal, zero-padded to ``width`` digits, at ``buffer[at]``; the end."""
+    for k in range(width - 1, -1, -1):
+        buffer[at + k] = 48 + value % 10
+        value //= 10
+    return at + width
+
+
+@njit(cache=True, nogil=True)
+def _put_number(buffer: NDArray[np.uint8], at: int, value: int) -> int:
+    """A non-negative integer as ``str(int)`` writes it; the end."""
+    width = 1
+    rest = value // 10
+    while rest:
+        width += 1
+        rest //= 10
+    return _put_digits(buffer, at, value, width)
+
+
+@njit(cache=True, nogil=True)
+def _put_time(buffer: NDArray[np.uint8], at: int, micros: int) -> int:
+    """A UTC instant as ``str(datetime)`` writes it (years 1000 to 9999); the end.
+
+    The calendar date comes from the day number by the usual civil-from-days arithmetic on
+    400-year eras; the fraction is written only when the microseconds are not zero.
+    """
+    seconds = micros // _MICROS_PER_SECOND
+    fraction = micros - seconds * _MICROS_PER_SECOND
+    days = seconds // 86_400
+    of_day = seconds - days * 86_400
+    z = days + 719_468
+    era = z // 146_097
+    of_era = z - era * 146_097
+    year_of_era = (of_era - of_era // 1460 + of_era // 36_524 - of_era // 146_096) // 365
+    day_of_year = of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    year = year_of_era + era * 400 + (1 if month <= 2 else 0)
+    at = _put_digits(buffer, at, year, 4)
+    buffer[at] = 45  # -
+    at = _put_digits(buffer, at + 1, month, 2)
+    buffer[at] = 45
+    at = _put_digits(buffer, at + 1, day, 2)
+    buffer[at] = 32  # space
+    at = _put_digits(buffer, at + 1, of_day // 3600, 2)
+    buffer[at] = 58  # :
+    at = _put_digits(buffer, at + 1, of_day % 3600 // 60, 2)
+    buffer[at] = 58
+    at = _put_digits(buffer, at + 1, of_day % 60, 2)
+    if fraction:
+        buffer[at] = 46  # .
+        at = _put_digits(buffer, at + 1, fraction, 6)
+    for byte in (43, 48, 48, 58, 48, 48):  # +00:00
+        buffer[at] = byte
+        at += 1
+    return at
+
+
+@njit(cache=True, nogil=True)
+def _put_text(
+    buffer: NDArray[np.uint8],
+    at: int,
+    offsets: NDArray[np.int64],
+    data: NDArray[np.uint8],
+    row: int,
+) -> int:
+    start, stop = offsets[row], offsets[row + 1]
+    buffer[at : at + stop - start] = data[start:stop]
+    end: int = at + stop - start
+    return end
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _content_keys(  # the parts of a content key, as Arrow buffers
+    label: NDArray[np.uint8],
+    actor_o: NDArray[np.int64],
+    actor_d: NDArray[np.uint8],
+    target_o: NDArray[np.int64],
+    target_d: NDArray[np.uint8],
+    channel_o: NDArray[np.int64],
+    channel_d: NDArray[np.uint8],
+    kind_o: NDArray[np.int64],
+    kind_d: NDArray[np.uint8],
+    micros: NDArray[np.int64],
+    ordinals: NDArray[np.int64],
+    longest: int,
+    out: NDArray[np.uint8],
+) -> None:
+    """Digest of ``label␟actor␟target␟time␟channel␟kind␟ordinal`` for every row."""
+    rows = micros.size
+    tasks = (rows + _ROWS_PER_TASK - 1) // _ROWS_PER_TASK
+    for task in prange(tasks):
+        first = task * _ROWS_PER_TASK
+        buffer = np.empty(longest, dtype=np.uint8)
+        block = np.zeros(_BLOCK, dtype=np.uint8)
+        h = np.empty(8, dtype=np.uint64)
+        for row in range(first, min(first + _ROWS_PER_TASK, rows)):
+            at = label.size
+            buffer[:at] = label
+            buffer[at] = 31
+            at = _put_text(buffer, at + 1, actor_o, actor_d, row)
+            buffer[at] = 31
+            at = _put_text(buffer, at + 1, target_o, target_d, row)
+            buffer[at] = 31
+            at = _put_time(buffer, at + 1, micros[row])
+            buffer[at] = 31
+            at = _put_text(buffer, at + 1, channel_o, channel_d, row)
+            buffer[at] = 31
+            at = _put_text(buffer, at + 1, kind_o, kind_d, row)
+            buffer[at] = 31
+            at = _put_number(buffer, at + 1, ordinals[row])
+            _digest(buffer, 0, at, block, h, out, row * HEX_CHARS)
+
+
+def content_key_hex(
+    label: str,
+    texts: tuple[pl.Series, pl.Series, pl.Series, pl.Series],
+    micros: pl.Series,
+    ordinals: pl.Series,
+    name: str = "event_key",
+) -> pl.Series | None:
+    """``event_key(label, actor, target, time, channel, kind, ordinal)`` of every row in one
+    compiled pass, or None when the kernel does not apply (then join the text in polars).
+
+    ``texts`` are actor, target, channel and kind (nulls read as empty text), ``micros`` the
+    UTC instants as microseconds since the epoch (no nulls, years 1000 to 9999) and
+    ``ordinals`` positive integers.
+    """
+    rows = micros.len()
+    if rows < SMALL_COLUMN or sys.byteorder != "little" or micros.null_count():
+        return None
+    low, high, least = micros.min(), micros.max(), ordinals.min()
+    assert isinstance(low, int) and isinstance(high, int) and isinstance(least, int)
+    if low < _FIRST_YEAR_MICROS or high >= _END_YEAR_MICROS or least < 1:
+        return None
+    buffers = [_bytes_of(text.fill_null("")) for text in texts]
+    longest = len(label.encode()) + _TIME_TEXT + _NUMBER_TEXT + 6
+    longest += sum(int(np.diff(offsets).max(initial=0)) for offsets, _data in buffers)
+    out = np.empty(rows * HEX_CHARS, dtype=np.uint8)
+    (actor_o, actor_d), (target_o, target_d), (channel_o, channel_d), (kind_o, kind_d) = buffers
+    _content_keys(
+        np.frombuffer(label.encode(), dtype=np.uint8),
+        actor_o,
+        actor_d,
+        target_o,
+        target_d,
+        channel_o,
+        channel_d,
+        kind_o,
+        kind_d,
+        micros.cast(pl.Int64).to_numpy(),
+        ordinals.cast(pl.Int64).to_numpy(),
+        longest,
+        out,
+    )
+    return _hex_series(out, rows, name)
+
+
+def _bytes_of(texts: pl.Series) -> tuple[NDArray[np.int64], NDArray[np.uint8]]:
+    """Offsets (one per row and one more) and data of a text column without nulls."""
     array = texts.cast(pl.Binary).to_arrow()
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
@@ -210,9 +404,11 @@ def blake2b_hex(texts: pl.Series, name: str = "event_key") -> pl.Series:
         if data_buffer is not None
         else np.zeros(0, dtype=np.uint8)
     )
-    out = np.empty(rows * HEX_CHARS, dtype=np.uint8)
-    _hash_column(offsets, data, out)
-    del array, data
+    return offsets, data
+
+
+def _hex_series(out: NDArray[np.uint8], rows: int, name: str) -> pl.Series:
+    """A String series of ``rows`` hex digests written one after another in ``out``."""
     hex_offsets = np.arange(0, (rows + 1) * HEX_CHARS, HEX_CHARS, dtype=np.int64)
     keys = pa.LargeStringArray.from_buffers(rows, pa.py_buffer(hex_offsets), pa.py_buffer(out))
     series = pl.from_arrow(keys)

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from renown.ingest.readers._blake2b import blake2b_hex
+from renown.ingest.readers._blake2b import blake2b_hex, content_key_hex
 
 _SEPARATOR = "\x1f"
 _ROW_HASH_SEED = 0x5EED
@@ -110,9 +110,16 @@ def content_keys(events: pl.DataFrame, label: str) -> pl.Series:
 
     The key hashes the source label, the canonical fields and the event's ordinal among
     identical tuples in the same file: genuine repeats inside one file are both kept, and
-    reading the file again yields the same keys.
+    reading the file again yields the same keys. The joined text is built and hashed in one
+    compiled pass when it can be (see :func:`~._blake2b.content_key_hex`), else in polars.
     """
     ordinal = occurrence(events, CONTENT_COLUMNS)
+    stamps = events.get_column("timestamp")
+    if stamps.dtype == pl.Datetime("us", "UTC"):
+        texts = (events["actor"], events["target"], events["channel"], events["kind"])
+        keys = content_key_hex(label, texts, stamps.cast(pl.Int64), ordinal)
+        if keys is not None:
+            return keys
     return hash_parts(
         events.with_columns(ordinal.alias("_ordinal")),
         [

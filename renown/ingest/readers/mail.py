@@ -329,9 +329,7 @@ def _message_rows(
 ) -> Iterator[tuple[object, ...]]:
     """Canonical rows (as tuples) of one message."""
     timestamp = _timestamp(message)
-    senders = [
-        _normalized(address) for _name, address in _addresses(_header_text(message, "From"))
-    ]
+    senders = [_normalized(address) for _name, address in _addresses(_header_text(message, "From"))]
     sender = next((s for s in senders if s), None)
     actor = people.person(sender) if sender else None
     message_id = _message_id(message, timestamp)
