@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
+import numpy as np
 import polars as pl
 
 from renown._version import __version__
@@ -286,4 +287,10 @@ def _previous_window(
         groups=groups,
         **options,
     )
-    return ProminenceModel(**model.get_params()).fit(graph).keep_for_trend()
+    # informational components carry no points, so neither the score nor a trend reads
+    # them: the earlier window measures the weighted ones alone (PageRank and the others
+    # were a third of its fit) and shows zero points for the rest, as a full fit would
+    earlier = ProminenceModel(**{**model.get_params(), "informational": []}).fit(graph)
+    for name in model.components_for(graph):
+        earlier.points_.setdefault(name, np.zeros(graph.n))
+    return earlier.keep_for_trend()
