@@ -196,5 +196,5 @@ def test_a_full_temporary_folder_is_said_plainly(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
-    with pytest.raises(RenownError, match="No space left on device.*TMPDIR"):
+    with pytest.raises(RenownError, match=r"No space left on device.*TMPDIR"):
         EventFile(_with_copies(tmp_path), "csv").scoring_events()
