@@ -101,7 +101,7 @@ def _as_polars_reads_it(data: bytes) -> bytes:
 def with_lf_line_ends(data: bytes) -> bytes:
     """``data`` with every lone CR made an LF: polars ends lines only at LF (and CRLF),
     people's editors and :mod:`csv` at a lone CR too."""
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return data
 
