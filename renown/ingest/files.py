@@ -15,7 +15,8 @@ written, with the scoring columns only, to a temporary lz4 Parquet folder that t
 builder then streams for both windows. The events are therefore never all in memory, and
 memory follows people and pairs as it does for an event lake. Copies of one message are
 found across the whole file from a 64-bit hash per row (:mod:`renown.ingest.readers._copies`)
-and left out of the stream.
+and left out of the stream; in a file with native ids, the rows of an id after its first
+are, as an import stores one event per id.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ SLICE_ROWS: Final = 1 << 20
 """Rows checked and spilled at a time: about a hundred megabytes of text at most."""
 
 _ROW: Final = "_row"
+_IDENTITY: Final = (EventColumn.EVENT_KEY.value,)
+"""What identifies an event of a file with native ids."""
 _CHUNK: Final = 1 << 22
 _DIGEST_BYTES: Final = 16
 
@@ -119,22 +122,23 @@ class EventFile:
         spill = Path(tempfile.mkdtemp(prefix="renown-score-"))
         self._cleanup = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
         hashes: list[NDArray[np.uint64]] = []
-        rows = 0
+        parts = 0
         chunks, native = self._checked_chunks()
-        for number, chunk in enumerate(chunks):
-            events = chunk.select(SCORED_COLUMNS)
-            if not native():
-                hashes.append(events.hash_rows(seed=COPY_HASH_SEED).to_numpy())
-            _spill_slice(events, spill / f"part-{number:06d}.parquet")
-            rows += events.height
-        if rows == 0:
+        for chunk in chunks:
+            # a native id decides what an import keeps (its first row); else the fields do
+            identity = _IDENTITY if native() else SCORED_COLUMNS
+            events = chunk.select(SCORED_COLUMNS + _IDENTITY if native() else SCORED_COLUMNS)
+            hashes.append(events.select(identity).hash_rows(seed=COPY_HASH_SEED).to_numpy())
+            _spill_slice(events, spill / f"part-{parts:06d}.parquet")
+            parts += 1
+        if parts == 0:
             empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
             empty.write_parquet(spill / "part-000000.parquet")
         scan = pl.scan_parquet(spill / "*.parquet")
-        copies = _copy_rows(scan, hashes)
-        if copies.size == 0:
-            return scan
-        return scan.with_row_index(_ROW).filter(~pl.col(_ROW).is_in(copies)).drop(_ROW)
+        dropped = _dropped_rows(scan, hashes, native=native())
+        if dropped.size:
+            scan = scan.with_row_index(_ROW).filter(~pl.col(_ROW).is_in(dropped)).drop(_ROW)
+        return scan.select(SCORED_COLUMNS)
 
     def _checked_chunks(self) -> tuple[Iterator[pl.DataFrame], Callable[[], bool]]:
         """Checked canonical rows chunk by chunk, and whether rows carry a native id."""
@@ -211,15 +215,20 @@ def _lines_from(offset: int) -> LineLocator:
     return lambda record: offset + record + 1
 
 
-def _copy_rows(scan: pl.LazyFrame, hashes: list[NDArray[np.uint64]]) -> NDArray[np.int64]:
-    """Row numbers of the copies among the spilled rows (see :func:`~._copies.copies`)."""
+def _dropped_rows(
+    scan: pl.LazyFrame, hashes: list[NDArray[np.uint64]], *, native: bool
+) -> NDArray[np.int64]:
+    """Row numbers of the spilled rows an import would not keep: with native ids, every row
+    of an id after its first (the lake keeps one event per key); else the copies (see
+    :func:`~._copies.copies`). ``hashes`` hash what decides it, a row at a time."""
     if not hashes:
         return np.zeros(0, np.int64)
     candidates = np.flatnonzero(repeated_values(np.concatenate(hashes)))
     if candidates.size == 0:
         return candidates.astype(np.int64)
     subset = scan.with_row_index(_ROW).filter(pl.col(_ROW).is_in(pl.Series(candidates))).collect()
-    ordinal = occurrence(subset, SCORED_COLUMNS).to_numpy()
-    named = subset.get_column("actor").is_not_null().to_numpy()
-    rows: NDArray[np.int64] = subset.get_column(_ROW).to_numpy()[(ordinal > 1) & named]
+    repeats = occurrence(subset, _IDENTITY if native else SCORED_COLUMNS).to_numpy() > 1
+    if not native:  # an anonymous row repeated is two events (two upvotes), not a copy
+        repeats &= subset.get_column("actor").is_not_null().to_numpy()
+    rows: NDArray[np.int64] = subset.get_column(_ROW).to_numpy()[repeats]
     return rows.astype(np.int64)

@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 import renown.ingest.files as files_module
 from renown.core.errors import InputError, RenownError
 from renown.ingest.files import SCORED_COLUMNS, EventFile
+from renown.ingest.lake import EventLake
 from renown.ingest.readers._copies import copies, repeated_values
 from renown.ingest.readers._keys import CONTENT_COLUMNS, occurrence
 from renown.ingest.readers.tabular import read_tabular
+from renown.ingest.stream import import_source
 from renown.scoring.pipeline import score_events
 from tests.helpers import random_events
 
@@ -105,9 +107,12 @@ def test_bad_rows_are_refused_with_file_line_and_field(tmp_path: Path) -> None:
 
 def _parquet_with_copies(tmp_path: Path, *, native: bool = False) -> Path:
     events = random_events(40, 400, seed=7).drop("source")
-    if not native:
-        events = events.drop("event_key")
-    doubled = pl.concat([events, events.slice(100, 30)])
+    again = events.slice(100, 30)
+    if native:  # the same messages under ids of their own
+        again = again.with_columns(pl.col("event_key") + "-again")
+    else:
+        events, again = events.drop("event_key"), again.drop("event_key")
+    doubled = pl.concat([events, again])
     path = tmp_path / "events.parquet"
     doubled.write_parquet(path, row_group_size=64)
     return path
@@ -134,6 +139,50 @@ def test_native_ids_keep_identical_rows(tmp_path: Path) -> None:
     streamed = source.scoring_events()
     assert isinstance(streamed, pl.LazyFrame)
     assert streamed.collect().height == 430  # distinct ids: two events, not a copy
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_repeated_native_id_keeps_its_first_row_as_an_import_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: Literal["csv", "parquet"]
+) -> None:
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 37)  # repeats land in other slices
+    events = random_events(40, 400, seed=11).drop("source")
+    # the same id listed again further on (a message in a second folder), with other
+    # fields, padded, or anonymous: an import keeps the first row of an id, whatever follows
+    again = events.slice(20, 30).with_columns(
+        pl.col("event_key").str.pad_start(70),
+        pl.col("target").str.to_uppercase(),
+        pl.lit(None, dtype=pl.String).alias("actor"),
+    )
+    path = tmp_path / f"ids.{fmt}"
+    table = pl.concat([events, again])
+    if fmt == "csv":
+        table.write_csv(path)
+    else:
+        table.write_parquet(path, row_group_size=64)
+    lake = EventLake(tmp_path / "lake")
+    assert import_source(path, lake).added == 400
+    source = EventFile(path, fmt)
+    streamed = source.scoring_events()
+    assert isinstance(streamed, pl.LazyFrame)
+    assert streamed.collect().equals(events.select(SCORED_COLUMNS))
+    assert EventFile(path, fmt).read().height == 400
+    assert read_tabular(path).height == 400
+    scored = score_events(source, trend_days=30).scores
+    assert_same_scores(scored, score_events(lake, trend_days=30).scores)
+    source.close()
+
+
+def assert_same_scores(file: pl.DataFrame, lake: pl.DataFrame) -> None:
+    """Equal scores of the same events read in another order: every person's values equal
+    (floats to the last bits a different summation order may change); ranks left out, as
+    tied people keep the order they first appear in."""
+    assert file.columns == lake.columns
+    file, lake = file.drop("rank").sort("person"), lake.drop("rank").sort("person")
+    exact = [c for c in file.columns if not file.schema[c].is_float()]
+    assert file.select(exact).equals(lake.select(exact))
+    floats = [c for c in file.columns if file.schema[c].is_float()]
+    assert np.allclose(file.select(floats).to_numpy(), lake.select(floats).to_numpy(), 0, 1e-9)
 
 
 def test_a_bad_value_in_a_later_slice_names_its_row(

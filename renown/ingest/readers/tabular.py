@@ -14,7 +14,8 @@ quote or a short row into wrong events. JSON Lines are located by a slower pass 
 something is wrong.
 
 Keys: when the mapping names an ``event_key`` column, its source-native id is hashed
-with the source label. Otherwise the key is
+with the source label, and a row repeating an earlier row's id is the same event listed
+again, dropped as a lake would store it once (its first row). Otherwise the key is
 ``event_key(source_label, actor, target, timestamp, channel, kind, ordinal)`` where
 ``ordinal`` is the 1-based occurrence of that exact tuple in the file, so repeated
 anonymous rows (two upvotes the same day) are both kept while re-reading the file
@@ -327,7 +328,7 @@ def _raise_first_problem(
 
 def _without_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFrame:
     """Canonical events without keys (``event_key`` null), copies dropped as by a keyed read."""
-    found = pl.Series([], dtype=pl.Boolean) if native else copies(events)
+    found = _repeated_ids(events) if native else copies(events)
     if found.any():
         events = events.filter(~found)
     return conform(
@@ -341,6 +342,7 @@ def _without_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataF
 def _with_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFrame:
     """Add ``event_key`` and ``source`` and put the columns in canonical order."""
     if native:
+        events = events.filter(~_repeated_ids(events))
         keys = hash_parts(events, [pl.lit(label), pl.col(EventColumn.EVENT_KEY)])
     else:
         events = without_copies(events)
@@ -348,3 +350,9 @@ def _with_keys(events: pl.DataFrame, label: str, *, native: bool) -> pl.DataFram
     return conform(
         events.with_columns(keys.alias(EventColumn.EVENT_KEY), pl.lit(label).alias("source"))
     )
+
+
+def _repeated_ids(events: pl.DataFrame) -> pl.Series:
+    """Rows whose native id an earlier row has: one event listed twice (a message in two
+    folders), which a lake stores once (its first row), so a read keeps the first too."""
+    return ~events.get_column(EventColumn.EVENT_KEY).is_first_distinct()
