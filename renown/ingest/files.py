@@ -121,6 +121,15 @@ class EventFile:
         self.close()
         spill = Path(tempfile.mkdtemp(prefix="renown-score-"))
         self._cleanup = weakref.finalize(self, shutil.rmtree, spill, ignore_errors=True)
+        try:
+            return self._spill_into(spill)
+        except BaseException:
+            # at once: the caller reporting the refusal may hold this object for long (a
+            # traceback does), and the slices are personal data
+            self.close()
+            raise
+
+    def _spill_into(self, spill: Path) -> pl.LazyFrame:
         hashes: list[NDArray[np.uint64]] = []
         parts = 0
         chunks, native = self._checked_chunks()

@@ -214,6 +214,29 @@ def test_the_spill_is_removed(tmp_path: Path) -> None:
     assert not spill.exists()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_refused_file_leaves_no_spill_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: Literal["csv", "parquet"]
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 10)
+    frame = pl.DataFrame(
+        {
+            "actor": [f"a{i}" for i in range(25)],
+            "target": ["b"] * 24 + [" "],
+            "timestamp": ["2024-01-01T00:00:00Z"] * 25,
+        }
+    )
+    path = tmp_path / f"bad.{fmt}"
+    frame.write_csv(path) if fmt == "csv" else frame.write_parquet(path)
+    source = EventFile(path, fmt)  # still referenced, as by a caller reporting the error
+    with pytest.raises(InputError):
+        source.scoring_events()
+    assert list(scratch.iterdir()) == []
+
+
 def test_an_empty_parquet_file_has_no_events_to_score(tmp_path: Path) -> None:
     path = tmp_path / "empty.parquet"
     pl.DataFrame(
