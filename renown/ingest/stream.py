@@ -15,9 +15,12 @@ of about :data:`GROUP_ROWS` rows: every row that can share a key with another li
 same group, in file order, so the ordinals, copies and first-of-a-key choices are exactly
 those of a whole-file read, and groups never share a key. A file of one chunk skips this.
 
-Memory: one chunk of text and its rows, one group of rows, and the rows a lake append
-holds before writing a part: a few hundred megabytes whatever the file's size. Disk: the
-scratch files, about the size of the events, removed at the end.
+Memory: one chunk of text and its rows (and the next chunk, read ahead), one group of
+rows, and the rows a lake append holds before writing a part, whatever the file's size:
+``python -m bench.ingest`` measures a peak under 900 MB for a 200 MB and a 1 GB CSV alike,
+about 300 MB of it the interpreter with polars, pyarrow and the compiled kernels. A single
+mail larger than a chunk is held whole. Disk: the scratch files, about the size of the
+events, removed at the end.
 """
 
 from __future__ import annotations
