@@ -237,6 +237,36 @@ def test_a_refused_file_leaves_no_spill_behind(
     assert list(scratch.iterdir()) == []
 
 
+def _declaring(tmp_path: Path, rows: int) -> Path:
+    """A Parquet file of 40 rows whose footer declares ``rows`` (its row groups say 40)."""
+    path = tmp_path / f"declares-{rows}.parquet"
+    frame = pl.DataFrame(
+        {
+            "actor": [f"a{i % 7}" for i in range(40)],
+            "target": [f"b{i % 5}" for i in range(40)],
+            "timestamp": [1_704_067_200 + 3600 * i for i in range(40)],
+        }
+    )
+    frame.write_parquet(path, row_group_size=10, statistics=False)
+    data = bytearray(path.read_bytes())
+    footer = len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+    # FileMetaData field 3 (num_rows, i64) after the schema list: header 0x16, zigzag varint
+    at = data.index(bytes([0x16, 40 * 2]), footer)
+    data[at + 1] = rows * 2
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("rows", [20, 60])
+def test_a_parquet_footer_at_odds_with_its_row_groups_is_refused(tmp_path: Path, rows: int) -> None:
+    path = _declaring(tmp_path, rows)
+    # slices follow the footer: 20 would have scored half the file, 60 made polars panic
+    with pytest.raises(InputError, match=f"declares {rows} rows.*row groups hold 40"):
+        EventFile(path, "parquet").scoring_events()
+    with pytest.raises(InputError, match="row groups hold 40"):
+        read_tabular(path)
+
+
 def test_an_empty_parquet_file_has_no_events_to_score(tmp_path: Path) -> None:
     path = tmp_path / "empty.parquet"
     pl.DataFrame(

@@ -198,13 +198,23 @@ def parquet_columns(file: Path, wanted: set[str]) -> list[str]:
     where = str(file)
     try:
         metadata = pq.read_metadata(file)
+        groups = [metadata.row_group(i) for i in range(metadata.num_row_groups)]
         decoded = max(
-            sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)),
+            sum(group.total_byte_size for group in groups),
             metadata.num_rows * metadata.num_columns * 8,
         )
         names = metadata.schema.to_arrow_schema().names
     except POLARS_FAILURES as error:
         raise InputError(where, f"cannot be read as Parquet: {error}") from None
+    held = sum(group.num_rows for group in groups)
+    if held != metadata.num_rows:
+        # readers disagree on such a file: one follows the footer (and reads part of the
+        # file, or fails), another the row groups; neither can be trusted to be complete
+        raise InputError(
+            where,
+            f"declares {metadata.num_rows:,} rows but its row groups hold {held:,}: "
+            "the file is damaged; write it again",
+        )
     limit = _lines.inflation_limit(file.stat().st_size)
     if decoded > limit:
         raise InputError(
