@@ -7,6 +7,7 @@ far apart, a refusal in the last chunk.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import polars as pl
@@ -239,3 +240,15 @@ def test_a_refused_first_import_leaves_no_lake_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="target is empty"):
         import_source(file, lake)
     assert not lake.path.exists()
+
+
+@pytest.mark.usefixtures("tiny")
+def test_a_gzip_table_is_read_in_chunks_like_the_whole_file(tmp_path: Path) -> None:
+    plain = write_table(tmp_path / "events.csv", content_rows())
+    packed = tmp_path / "events.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    whole = EventLake(tmp_path / "whole")
+    whole.append(read_events(packed))
+    chunked = EventLake(tmp_path / "chunked")
+    import_source(packed, chunked, chunk_bytes=300)
+    assert lake_rows(chunked).equals(lake_rows(whole))

@@ -29,7 +29,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Full, Queue
-from typing import BinaryIO, Final, TypeVar
+from typing import BinaryIO, Final, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -167,8 +167,8 @@ def _open(file: Path) -> AbstractContextManager[BinaryIO]:
     if not file.is_file():
         raise InputError(where, "file not found")
     try:
-        if is_gzip_name(file):
-            return io.BufferedReader(BoundedStream(file))
+        if is_gzip_name(file):  # read(n) gives up to n inflated bytes, within the bound
+            return cast("BinaryIO", BoundedStream(file))
         return file.open("rb")
     except OSError as error:
         raise InputError(where, f"cannot be read ({error.strerror or error})") from None
