@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -63,6 +64,9 @@ _IDENTITY: Final = (EventColumn.EVENT_KEY.value,)
 """What identifies an event of a file with native ids."""
 _CHUNK: Final = 1 << 22
 _DIGEST_BYTES: Final = 16
+_CHANGED: Final = (
+    "changed while it was being read (written to or replaced); score it again once it is complete"
+)
 
 
 class EventFile:
@@ -81,6 +85,8 @@ class EventFile:
         self.mapping = dict(mapping or {})
         self._digest: str | None = None
         self._hashing: threading.Thread | None = None
+        self._identity: _Identity | None = None
+        self._changed = False
         self._cleanup: weakref.finalize[..., EventFile] | None = None
 
     def read(self, *, keyed: bool = False) -> pl.DataFrame:
@@ -91,7 +97,10 @@ class EventFile:
         """
         if not keyed:
             self._start_hashing()
-        return read_tabular(self.path, mapping=self.mapping, format=self.format, keyed=keyed)
+        events = read_tabular(self.path, mapping=self.mapping, format=self.format, keyed=keyed)
+        if not keyed:
+            self._check_unchanged()
+        return events
 
     def scoring_events(self) -> pl.DataFrame | pl.LazyFrame:
         """The events' :data:`SCORED_COLUMNS`, copies dropped: streamed from checked chunks
@@ -112,6 +121,8 @@ class EventFile:
         self._start_hashing()
         assert self._hashing is not None
         self._hashing.join()
+        if self._changed:
+            raise InputError(str(self.path), _CHANGED)
         if self._digest is None:
             raise InputError(str(self.path), "cannot be read to fingerprint it")
         return f"file:{self._digest}"
@@ -143,6 +154,7 @@ class EventFile:
         if parts == 0:
             empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
             empty.write_parquet(spill / "part-000000.parquet")
+        self._check_unchanged()
         scan = pl.scan_parquet(spill / "*.parquet")
         dropped = _dropped_rows(scan, hashes, native=native())
         if dropped.size:
@@ -191,8 +203,16 @@ class EventFile:
 
     def _start_hashing(self) -> None:
         if self._hashing is None:
+            # the file as it is now: what is hashed and what is read must both be this file
+            self._identity = _identity_of(self.path)
             self._hashing = threading.Thread(target=self._hash, name="renown-file-hash")
             self._hashing.start()
+
+    def _check_unchanged(self) -> None:
+        """Refuse a file written to or replaced since hashing began: the events read and the
+        fingerprint recorded would then describe two different files."""
+        if self._hashing is not None and _identity_of(self.path) != self._identity:
+            raise InputError(str(self.path), _CHANGED)
 
     def _hash(self) -> None:
         digest = hashlib.blake2b(digest_size=_DIGEST_BYTES)
@@ -200,11 +220,33 @@ class EventFile:
         digest.update(json.dumps(options).encode())
         try:
             with self.path.open("rb") as handle:
+                if _identity(os.fstat(handle.fileno())) != self._identity:
+                    self._changed = True
+                    return
                 while chunk := handle.read(_CHUNK):
                     digest.update(chunk)
+                if _identity(os.fstat(handle.fileno())) != self._identity:
+                    self._changed = True
+                    return
         except OSError:
             return  # fingerprint() reports it; reading the file names the cause first
         self._digest = digest.hexdigest()
+
+
+_Identity = tuple[int, int, int, int, int]
+
+
+def _identity(stat: os.stat_result) -> _Identity:
+    """What changes when a file is replaced (device, inode) or written to (size, times; the
+    change time cannot be set back by a user)."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _identity_of(path: Path) -> _Identity | None:
+    try:
+        return _identity(path.stat())
+    except OSError:
+        return None  # reading it names the cause
 
 
 def _spill_slice(events: pl.DataFrame, path: Path) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -95,6 +96,46 @@ def test_fingerprint_follows_the_bytes_and_the_mapping(tmp_path: Path) -> None:
     assert EventFile(path, "csv", renamed).fingerprint() != first
     path.write_text(path.read_text() + "x@corp,y@corp,2024-01-01T00:00:00Z,email,to,1.0\n")
     assert EventFile(path, "csv").fingerprint() != first
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl"])
+def test_a_file_replaced_while_it_is_scored_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: Literal["csv", "parquet", "jsonl"]
+) -> None:
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 37)
+    events = random_events(40, 400, seed=5).drop("event_key", "source")
+    path, other = tmp_path / f"events.{fmt}", tmp_path / f"other.{fmt}"
+    for frame, target in ((events, path), (events.head(100), other)):
+        getattr(frame, {"csv": "write_csv", "parquet": "write_parquet"}.get(fmt, "write_ndjson"))(
+            target
+        )
+    source = EventFile(path, fmt)
+    source.fingerprint()  # hashed before the file is replaced
+    os.replace(other, path)  # a new export moved into place, between hashing and reading
+    with pytest.raises(InputError, match="changed while it was being read"):
+        source.scoring_events()
+
+
+def test_a_file_written_to_while_it_is_checked_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files_module, "SLICE_ROWS", 37)
+    path = _parquet_with_copies(tmp_path)
+    checked = files_module._validated
+    seen: list[int] = []
+
+    def appending(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        if not seen:  # the exporter still writing when scoring starts
+            with path.open("ab") as handle:
+                handle.write(b"more")
+        seen.append(1)
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(files_module, "_validated", appending)
+    source = EventFile(path, "parquet")
+    with pytest.raises(InputError, match="changed while it was being read"):
+        source.scoring_events()
+        source.fingerprint()
 
 
 def test_bad_rows_are_refused_with_file_line_and_field(tmp_path: Path) -> None:
