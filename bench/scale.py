@@ -19,7 +19,8 @@ Wall time and the peak resident memory of the whole process tree (JVMs and Pytho
 included) come from :mod:`bench.procmon`. Each run has a time limit and a memory limit; one
 that passes either is stopped and recorded as "did not finish" or "out of memory", and the
 engine is not tried on larger sizes. The machine is shared, so each finished size is run
-``--repeats`` times and the fastest time is kept, with the largest peak of those runs.
+``--repeats`` times (unless it took longer than ``--repeat-under``) and the fastest time is
+kept, with the largest peak of those runs. ``--resume`` continues an interrupted record.
 
 Prints a table and the crossover point (the smallest size at which a Spark variant is faster
 than the local engine), writes ``bench/out/scale.json`` (stderr tails included), and renders
@@ -63,7 +64,18 @@ CLUSTER_TIMED_OUT = 124
 def main(argv: list[str] | None = None) -> None:
     """Measure every size and engine asked for, then print, record and chart them."""
     args = _parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupted)  # stop the run in progress, as Ctrl-C does
+    if args.redraw:
+        _draw(json.loads(args.out.read_text()), args.chart or CHART)
+        return
+    before = signal.signal(signal.SIGTERM, _interrupted)  # stop the run in progress, as Ctrl-C
+    try:
+        _measure_all(args)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _measure_all(args: argparse.Namespace) -> None:
+    """Every size and engine asked for, recorded after each run, then the table and chart."""
     sizes = sorted({parse_count(text) for text in args.sizes.split(",") if text.strip()})
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     unknown = [name for name in engines if name not in ENGINES]
@@ -75,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
             "sizes": sizes,
             "engines": engines,
             "repeats": args.repeats,
+            "repeat_only_under_s": args.repeat_under,
             "timeout_s": args.timeout,
             "memory_limit_mib": args.memory_limit * 1024,
             "spark_driver_memory": args.driver_memory,
@@ -90,8 +103,11 @@ def main(argv: list[str] | None = None) -> None:
         f"renown scaling curve - {record['machine']['cpus']} cores, "
         f"{record['machine']['memory_gib']:.0f} GiB, load average "
         f"{_load(record['machine']['load_start'])}; sizes {', '.join(map(label_count, sizes))}; "
-        f"engines {', '.join(engines)}; best of {args.repeats}"
+        f"engines {', '.join(engines)}; best of {args.repeats} (runs over "
+        f"{args.repeat_under:.0f} s once)"
     )
+    previous = json.loads(args.out.read_text()) if args.resume and args.out.exists() else {}
+    kept = {(run["engine"], run["events"]): run for run in previous.get("runs", [])}
     given_up: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="renown-scale-") as scratch:
         work = Path(scratch)
@@ -99,11 +115,18 @@ def main(argv: list[str] | None = None) -> None:
             lake, made = _lake(args.lakes, size)
             record["sizes"].append(made)
             for engine in engines:
-                run = _measure(engine, size, lake, work, args, given_up)
+                if (engine, size) in kept:
+                    run = {**kept.pop((engine, size)), "from_earlier_run": previous["started"]}
+                    if run["status"] not in (OK, "skipped"):
+                        given_up[engine] = f"not tried: {run['reason']} at {label_count(size)}"
+                else:
+                    run = _measure(engine, size, lake, work, args, given_up)
                 record["runs"].append(run)
                 _say(run)
-    if args.merge and args.out.exists():
-        record = _merged(json.loads(args.out.read_text()), record)
+                report.write_json({**record, "complete": False}, args.out)  # survives a stop
+    record["runs"] += kept.values()  # sizes or engines of the earlier record not asked for now
+    record["runs"].sort(key=lambda run: (run["events"], ENGINES.index(run["engine"])))
+    record["complete"] = True
     record["crossover"] = crossover(record["runs"])
     record["machine"]["load_end"] = os.getloadavg()
     report.note(f"load average at the end {_load(record['machine']['load_end'])}")
@@ -111,13 +134,17 @@ def main(argv: list[str] | None = None) -> None:
     for text in record["crossover"].values():
         report.note(text)
     report.write_json(record, args.out)
+    report.note(f"wrote {args.out}")
     if args.chart is not None:
-        write_svg(_chart(record), args.chart)
-        summary = args.chart.with_suffix(".json")
-        report.write_json(_summary(record), summary)
-        report.note(f"wrote {args.out}, {args.chart} and {summary}")
-    else:
-        report.note(f"wrote {args.out}")
+        _draw(record, args.chart)
+
+
+def _draw(record: Mapping[str, Any], chart: Path) -> None:
+    """The chart and, beside it, the summary the README cites."""
+    write_svg(_chart(record), chart)
+    summary = chart.with_suffix(".json")
+    report.write_json(_summary(record), summary)
+    report.note(f"wrote {chart} and {summary}")
 
 
 def _load(averages: Sequence[float]) -> str:
@@ -163,9 +190,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-chart", dest="chart", action="store_const", const=None)
     parser.add_argument(
-        "--merge",
+        "--redraw",
         action="store_true",
-        help="keep the runs of the previous record for sizes and engines not run now",
+        help="measure nothing: redraw the chart and its summary from the --out record",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the --out record: sizes and engines it holds are not measured again",
+    )
+    parser.add_argument(
+        "--repeat-under",
+        type=float,
+        default=300.0,
+        help="repeat only runs shorter than this many seconds (default: %(default)s)",
     )
     return parser
 
@@ -212,8 +250,8 @@ def _measure(
         folder.mkdir()
         measured = _run_once(engine, lake, folder, args)
         attempts.append(measured)
-        if measured.status != OK:
-            break
+        if measured.status != OK or measured.seconds > args.repeat_under:
+            break  # a long run's noise is small next to its length; repeating it costs hours
     finished = [m for m in attempts if m.status == OK]
     if not finished:
         failed = attempts[-1]
@@ -348,22 +386,6 @@ def _gap(by_key: Mapping[tuple[str, int], Mapping[str, Any]], engine: str, sizes
     return ""
 
 
-def _merged(previous: Mapping[str, Any], record: dict[str, Any]) -> dict[str, Any]:
-    """``record`` plus the previous record's runs and sizes it did not measure again."""
-    done = {(run["engine"], run["events"]) for run in record["runs"]}
-    kept = [run for run in previous.get("runs", []) if (run["engine"], run["events"]) not in done]
-    for run in kept:
-        run.setdefault("from_earlier_run", previous.get("started"))
-    sizes = {info["events"] for info in record["sizes"]}
-    record["sizes"] += [info for info in previous.get("sizes", []) if info["events"] not in sizes]
-    record["sizes"].sort(key=lambda info: info["events"])
-    record["runs"] = sorted(
-        [*record["runs"], *kept], key=lambda run: (run["events"], ENGINES.index(run["engine"]))
-    )
-    record["merged_with"] = previous.get("started")
-    return record
-
-
 def _say(run: Mapping[str, Any]) -> None:
     name = ENGINE_NAMES[run["engine"]]
     if run["status"] == OK:
@@ -409,7 +431,8 @@ def _chart(record: Mapping[str, Any]) -> dict[str, Any]:
     machine = record["machine"]
     notes = [
         f"renown score on synthetic lakes (one person per ten events); {machine['cpus']} cores, "
-        f"{machine['memory_gib']:.0f} GiB; best of {record['settings']['repeats']}; "
+        f"{machine['memory_gib']:.0f} GiB; best of {record['settings']['repeats']} (runs over "
+        f"{record['settings'].get('repeat_only_under_s', 0):.0f} s once); "
         f"measured {record['started'][:10]}",
         *record["crossover"].values(),
         *(

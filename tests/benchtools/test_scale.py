@@ -5,6 +5,7 @@ No run is timed here: the commands are tiny and only what is recorded is checked
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from bench.procmon import FAILED, OK, OOM, TIMEOUT, run_measured
-from bench.scale import _merged, _summary, crossover
+from bench.scale import crossover, main
 from bench.scale_chart import chart_spec, write_svg
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -106,27 +107,32 @@ def test_spark_finishing_where_local_did_not_is_a_crossover() -> None:
     assert "out of memory" in found["spark-local"]
 
 
-def test_merge_keeps_earlier_sizes_and_summary_has_no_logs() -> None:
+def test_resume_keeps_what_was_measured_and_the_summary_has_no_logs(tmp_path: Path) -> None:
+    out, chart = tmp_path / "scale.json", tmp_path / "images" / "scaling.svg"
     earlier = {
         "started": "2025-01-01T00:00:00+00:00",
-        "sizes": [{"events": 10**6, "people": 10**5}, {"events": 10**7, "people": 10**6}],
-        "runs": [_run("local", 10**6, 1e6), _run("local", 10**7, 1e6)],
+        "runs": [
+            {**_run("local", 1_000, 1e5), "stderr_tail": "/somewhere/private"},
+            _run("spark-local", 1_000, None, OOM),
+            _run("local", 5_000, 2e5),
+        ],
     }
-    now: dict[str, Any] = {
-        "machine": {"cpus": 2},
-        "settings": {"repeats": 2},
-        "started": "2025-01-02T00:00:00+00:00",
-        "sizes": [{"events": 10**7, "people": 10**6}],
-        "runs": [{**_run("local", 10**7, 3e6), "stderr_tail": "/somewhere/private"}],
-    }
-    merged = _merged(earlier, now)
-    assert [(r["events"], r["events_per_second"]) for r in merged["runs"]] == [
-        (10**6, 1e6),
-        (10**7, 3e6),
+    out.write_text(json.dumps(earlier))
+    lakes = tmp_path / "lakes"
+    args = ["--sizes", "1k", "--engines", "local,spark-local", "--resume", "--lakes", str(lakes)]
+    main([*args, "--out", str(out), "--chart", str(chart)])
+    record = json.loads(out.read_text())
+    assert record["complete"]
+    assert [(r["engine"], r["events"], r["status"]) for r in record["runs"]] == [
+        ("local", 1_000, OK),
+        ("spark-local", 1_000, OOM),
+        ("local", 5_000, OK),
     ]
-    assert merged["runs"][0]["from_earlier_run"] == earlier["started"]
-    merged["crossover"] = {}
-    assert "/somewhere" not in str(_summary(merged))
+    assert all(r["from_earlier_run"] == earlier["started"] for r in record["runs"][:2])
+    assert record["sizes"][0]["events"] == 1_000  # the lake was generated all the same
+    summary = chart.with_suffix(".json").read_text()
+    assert "/somewhere" not in summary and str(tmp_path) not in summary
+    assert chart.read_text().startswith("<svg")
 
 
 def test_chart_plots_finished_runs_and_names_the_others(tmp_path: Path) -> None:
