@@ -206,6 +206,7 @@ def score(
 ) -> None:
     """Score everybody in EVENTS and write SCORES (person, score 1-100, rank, components)."""
     from renown.ingest import read_aliases
+    from renown.ingest.files import EventFile
     from renown.prominence.model import ProminenceModel
     from renown.scoring.inputs import load_groups, open_events
     from renown.scoring.pipeline import score_events
@@ -244,7 +245,13 @@ def score(
                 source=json.dumps(
                     {
                         "path": str(events.resolve()),
-                        "format": source_format,
+                        # a table's format as read: the resolved path of a link named
+                        # like a table may have no suffix to tell it again
+                        "format": (
+                            source_events.format
+                            if isinstance(source_events, EventFile)
+                            else source_format
+                        ),
                         "mapping": column_mapping,
                         "groups": str(groups.resolve()) if groups else None,
                         "aliases": str(aliases.resolve()) if aliases else None,

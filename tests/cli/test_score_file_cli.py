@@ -1,0 +1,46 @@
+"""`renown score FILE` then `renown explain` as a user with messy files would run them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from typer.testing import CliRunner
+
+from renown.cli.app import app
+from tests.helpers import random_events
+
+runner = CliRunner()
+
+
+def _events(path: Path) -> Path:
+    random_events(30, 300, seed=4).drop("event_key", "source").write_csv(path)
+    return path
+
+
+def _score(events: Path, home: Path, *options: str) -> pl.DataFrame:
+    out = home.parent / "scores.csv"
+    result = runner.invoke(
+        app, ["score", str(events), "-o", str(out), "--home", str(home), "-q", *options]
+    )
+    assert result.exit_code == 0, result.output
+    return pl.read_csv(out)
+
+
+def _explained_score(home: Path, person: str) -> int:
+    shown = runner.invoke(app, ["explain", person, "--home", str(home), "--json"])
+    assert shown.exit_code == 0, shown.output
+    return int(json.loads(shown.output)["score"])
+
+
+def test_a_link_named_like_a_table_is_explained_from_its_target(tmp_path: Path) -> None:
+    # current.csv -> an export without a suffix: the run records the file it read, and the
+    # format it read it as (the target's own name tells none)
+    export = _events(tmp_path / "export-2024-06")
+    link = tmp_path / "current.csv"
+    link.symlink_to(export.name)
+    home = tmp_path / "home"
+    scores = _score(link, home)
+    top = scores.row(0, named=True)
+    assert _explained_score(home, top["person"]) == top["score"]
