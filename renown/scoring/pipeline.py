@@ -15,6 +15,8 @@ recorded as ``as_of_rule``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,6 +81,19 @@ def input_fingerprint(events: pl.DataFrame) -> str:
     if events.height == 0:
         return events_fingerprint(0, 0)
     return events_fingerprint(events.height, event_key_sum(events[EventColumn.EVENT_KEY]))
+
+
+def table_digest(table: Mapping[str, str] | None) -> str | None:
+    """Digest of a groups or alias table as given (None without one), recorded with a run so
+    that reproducing it refuses a table whose contents changed even when its size did not.
+
+    Entries are taken in the table's order (a later entry of a person overrides an earlier
+    one, so order is part of what the table says); a file re-read gives the same order.
+    """
+    if table is None:
+        return None
+    text = json.dumps(list(table.items()), ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def score_events(
@@ -220,7 +235,9 @@ def score_events(
         "pairs": graph.m,
         "rings": [list(r.members) for r in model.ring_report_.rings],
         "groups_given": groups is not None,
+        "groups_digest": table_digest(groups),
         "aliases": len(aliases or {}),
+        "aliases_digest": table_digest(aliases),
     }
     if engine == "spark":
         metadata["spark_master"] = spark_master

@@ -12,7 +12,12 @@ from renown.ingest.files import EventFile
 from renown.ingest.lake import EventLake
 from renown.prominence.model import ProminenceModel
 from renown.scoring.inputs import load_groups, open_events
-from renown.scoring.pipeline import ScoringResult, input_fingerprint, score_events
+from renown.scoring.pipeline import (
+    ScoringResult,
+    input_fingerprint,
+    score_events,
+    table_digest,
+)
 from renown.scoring.runs import load_run
 
 
@@ -48,7 +53,15 @@ def reproduce_run(runs_dir: Path, run: str | None = None) -> ScoringResult:
     graph_params.pop("ring_discount", None)
     groups = load_groups(Path(source["groups"])) if source.get("groups") else None
     aliases = read_aliases(Path(source["aliases"])) if source.get("aliases") else None
-    if len(aliases or {}) != record.get("aliases", 0):
+    # runs recorded before tables were digested are checked by their alias count alone
+    if record.get("groups_digest", table_digest(groups)) != table_digest(groups):
+        raise RenownError(
+            f"the groups table of run {record['run_id']} ({source['groups']}) has changed "
+            "since the run; score it again"
+        )
+    if len(aliases or {}) != record.get("aliases", 0) or record.get(
+        "aliases_digest", table_digest(aliases)
+    ) != table_digest(aliases):
         raise RenownError(
             f"the alias table of run {record['run_id']} ({source['aliases']}) has changed "
             "since the run; score it again"

@@ -44,3 +44,29 @@ def test_a_link_named_like_a_table_is_explained_from_its_target(tmp_path: Path) 
     scores = _score(link, home)
     top = scores.row(0, named=True)
     assert _explained_score(home, top["person"]) == top["score"]
+
+
+def test_explain_refuses_a_run_whose_groups_or_aliases_changed(tmp_path: Path) -> None:
+    events = _events(tmp_path / "events.csv")
+    people = sorted(set(pl.read_csv(events)["target"]))
+    groups, aliases = tmp_path / "groups.csv", tmp_path / "aliases.csv"
+    pl.DataFrame({"person": people, "group": [f"d{k % 2}" for k in range(len(people))]}).write_csv(
+        groups
+    )
+    aliases.write_text(f"alias,person\n{people[0]},{people[1]}\n")
+    home = tmp_path / "home"
+    scores = _score(events, home, "--groups", str(groups), "--aliases", str(aliases))
+    top = scores.row(0, named=True)
+    assert _explained_score(home, top["person"]) == top["score"]
+    # the same number of departments and aliases, other contents: the breadth and the
+    # merged people of the run can no longer be reproduced
+    original = groups.read_text()
+    pl.DataFrame({"person": people, "group": [f"d{k % 5}" for k in range(len(people))]}).write_csv(
+        groups
+    )
+    refused = runner.invoke(app, ["explain", top["person"], "--home", str(home)])
+    assert refused.exit_code == 2 and "groups" in refused.output
+    groups.write_text(original)
+    aliases.write_text(f"alias,person\n{people[2]},{people[1]}\n")
+    refused = runner.invoke(app, ["explain", top["person"], "--home", str(home)])
+    assert refused.exit_code == 2 and "alias table" in refused.output
