@@ -30,6 +30,12 @@ def open_events(
     read without keys (:class:`~renown.ingest.files.EventFile`), anything else read."""
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
+    if not (path.is_file() or path.is_dir()):
+        # a table is read twice (checked, and hashed for the run's fingerprint), and a run
+        # must be reproducible from its input: a stream is neither
+        raise InputError(
+            str(path), "is not a file or folder (a pipe or a device): save it to a file first"
+        )
     if source_format == LAKE or (source_format is None and is_lake(path)):
         return EventLake(path)
     tabular = source_format if source_format is not None else tabular_format_of(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -70,3 +71,16 @@ def test_explain_refuses_a_run_whose_groups_or_aliases_changed(tmp_path: Path) -
     aliases.write_text(f"alias,person\n{people[2]},{people[1]}\n")
     refused = runner.invoke(app, ["explain", top["person"], "--home", str(home)])
     assert refused.exit_code == 2 and "alias table" in refused.output
+
+
+def test_a_pipe_is_refused_as_not_a_file_not_as_missing(tmp_path: Path) -> None:
+    pipe = tmp_path / "events.csv"
+    os.mkfifo(pipe)  # e.g. <(zcat export.csv.gz): read twice, to check and to fingerprint
+    for options in ([], ["--source-format", "csv"]):
+        out = str(tmp_path / "s.csv")
+        result = runner.invoke(
+            app, ["score", str(pipe), "-o", out, "--home", str(tmp_path), "-q", *options]
+        )
+        assert result.exit_code == 2
+        said = " ".join(result.output.split())
+        assert "not a file or folder" in said and "no such" not in said and "not found" not in said
