@@ -8,6 +8,8 @@ with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -85,6 +87,25 @@ def _user_errors() -> Iterator[None]:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         errors.print(f"[bold red]error:[/] {message}", highlight=False)
         raise typer.Exit(code=2) from None
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """End on SIGTERM (a scheduler's timeout, ``kill``) as on an error: by unwinding, so the
+    temporary slices of a scored file (personal data, as large as the events) are removed
+    instead of left in the temporary folder. Exit code 143, as a shell reports SIGTERM."""
+
+    def terminated(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (the command run from a test's thread)
+        return
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -227,7 +248,7 @@ def score(
             raise ValueError(f"--format must be csv, parquet or json, not {fmt!r}")
         when = _parse_instant(as_of) if as_of else None
         column_mapping = parse_mapping(mapping)
-        with _stages(not quiet, "reading events") as stage:
+        with _terminate_as_exit(), _stages(not quiet, "reading events") as stage:
             source_events = open_events(events, source_format, column_mapping)
             group_map = load_groups(groups) if groups else None
             alias_map = read_aliases(aliases) if aliases else None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -84,3 +87,35 @@ def test_a_pipe_is_refused_as_not_a_file_not_as_missing(tmp_path: Path) -> None:
         assert result.exit_code == 2
         said = " ".join(result.output.split())
         assert "not a file or folder" in said and "no such" not in said and "not found" not in said
+
+
+_TERMINATED_WHILE_SPILLING = """
+import os, signal, sys
+import renown.ingest.files as files
+
+spill = files._spill_slice
+
+def spill_then_terminate(events, path):
+    spill(events, path)
+    os.kill(os.getpid(), signal.SIGTERM)  # a scheduler's timeout, mid-run
+
+files._spill_slice = spill_then_terminate
+from renown.cli.app import main
+sys.argv = ["renown", "score", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_terminated_run_leaves_no_temporary_slices(tmp_path: Path) -> None:
+    events = _events(tmp_path / "events.csv")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_WHILE_SPILLING, str(events), "-o", "s.csv", "-q"],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(scratch), "RENOWN_HOME": str(tmp_path / "home")},
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert list(scratch.iterdir()) == []  # the slices are personal data
