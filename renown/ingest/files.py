@@ -43,8 +43,8 @@ from renown.ingest.readers._copies import COPY_HASH_SEED, repeated_values
 from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator
 from renown.ingest.readers._keys import occurrence
 from renown.ingest.readers.tabular import (
-    REQUIRED_FIELDS,
     TabularFormat,
+    _check_columns,
     _resolve_mapping,
     _validated,
     parquet_columns,
@@ -172,11 +172,7 @@ class EventFile:
         where = str(self.path)
         columns = _resolve_mapping(where, self.mapping)
         present = parquet_columns(self.path, set(columns.values()))
-        missing = [columns[f] for f in REQUIRED_FIELDS if columns[f] not in present]
-        if missing:
-            raise InputError(
-                where, f"missing required column {missing[0]!r}; found {present}", field=missing[0]
-            )
+        _check_columns(where, columns, self.mapping, present)
         native = columns[EventColumn.EVENT_KEY] in present
 
         def slices() -> Iterator[pl.DataFrame]:

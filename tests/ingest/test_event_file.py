@@ -138,6 +138,36 @@ def test_a_file_written_to_while_it_is_checked_is_refused(
         source.fingerprint()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "parquet", "jsonl"])
+def test_a_mapped_column_the_file_lacks_is_refused_not_defaulted(
+    tmp_path: Path, fmt: Literal["csv", "tsv", "parquet", "jsonl"]
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "actor": ["a", "b", "c"],
+            "target": ["b", "c", "a"],
+            "timestamp": ["2024-01-01", "2024-01-02", "2024-01-03"],
+            "Weight": [5.0, 1.0, 1.0],
+        }
+    )
+    path = tmp_path / f"events.{fmt}"
+    if fmt == "parquet":
+        frame.write_parquet(path)
+    elif fmt == "jsonl":
+        frame.write_ndjson(path)
+    else:
+        frame.write_csv(path, separator="\t" if fmt == "tsv" else ",")
+    typo = {"weight": "weight_typo"}  # every weight would have been 1.0, without a word
+    with pytest.raises(InputError, match="mapping") as refused:
+        EventFile(path, fmt, typo).scoring_events()
+    assert refused.value.field == "weight_typo"
+    with pytest.raises(InputError, match="mapping"):
+        read_tabular(path, mapping=typo)
+    with pytest.raises(InputError, match="mapping"):
+        import_source(path, EventLake(tmp_path / "lake"), mapping=typo)
+    assert EventFile(path, fmt, {"weight": "Weight"}).read()["weight"].to_list() == [5, 1, 1]
+
+
 def test_bad_rows_are_refused_with_file_line_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("actor,target,timestamp\na,b,2024-01-01\na,b,yesterday\n")

@@ -136,11 +136,7 @@ def read_tabular(
         )
     columns = _resolve_mapping(where, mapping)
     raw, line_of = _read_raw(file, fmt, wanted=set(columns.values()))
-    missing = [columns[field] for field in REQUIRED_FIELDS if columns[field] not in raw.columns]
-    if missing:
-        raise InputError(
-            where, f"missing required column {missing[0]!r}; found {raw.columns}", field=missing[0]
-        )
+    _check_columns(where, columns, mapping, raw.columns)
     label = source if source is not None else file.name
     events = _validated(raw, columns, line_of, where, channel=channel, kind=kind, weight=weight)
     native = columns[EventColumn.EVENT_KEY] in raw.columns
@@ -161,6 +157,29 @@ def _resolve_mapping(where: str, mapping: Mapping[str, str] | None) -> dict[str,
             field=unknown[0],
         )
     return {field: str(given.get(field, field)) for field in MAPPABLE_FIELDS}
+
+
+def _check_columns(
+    where: str, columns: Mapping[str, str], mapping: Mapping[str, str] | None, found: list[str]
+) -> None:
+    """Refuse a file without a required field's column, or without a column the mapping
+    names: a misspelt optional column would otherwise give every row the default weight,
+    kind or channel (or content keys instead of the native ids), without a word."""
+    for field in REQUIRED_FIELDS:
+        if columns[field] not in found:
+            raise InputError(
+                where,
+                f"missing required column {columns[field]!r}; found {found}",
+                field=columns[field],
+            )
+    for field in mapping or {}:
+        if columns[field] not in found:
+            raise InputError(
+                where,
+                f"missing column {columns[field]!r}, which the mapping names for {field}; "
+                f"found {found}",
+                field=columns[field],
+            )
 
 
 def _read_raw(file: Path, fmt: TabularFormat, wanted: set[str]) -> tuple[pl.DataFrame, LineLocator]:

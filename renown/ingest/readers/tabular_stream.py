@@ -16,11 +16,10 @@ from typing import Final
 
 import polars as pl
 
-from renown.core.errors import InputError
 from renown.core.events import Channel, EventColumn, Kind
 from renown.ingest.readers._chunks import CHUNK_BYTES, delimited_chunks
 from renown.ingest.readers._keys import content_keys, hash_parts, without_copies
-from renown.ingest.readers.tabular import REQUIRED_FIELDS, _resolve_mapping, _validated
+from renown.ingest.readers.tabular import _check_columns, _resolve_mapping, _validated
 from renown.ingest.schema import conform
 
 ROW: Final = "_row"
@@ -47,6 +46,7 @@ class TabularChunks:
     ) -> None:
         self.path = path
         self.separator = "\t" if format == "tsv" else ","
+        self.mapping = dict(mapping or {})
         self.columns = _resolve_mapping(str(path), mapping)
         self.label = source if source is not None else path.name
         self.defaults = (channel, kind, weight)
@@ -58,17 +58,7 @@ class TabularChunks:
         channel, kind, weight = self.defaults
         for chunk in delimited_chunks(self.path, self.separator, self.chunk_bytes):
             raw = chunk.frame
-            missing = [
-                self.columns[field]
-                for field in REQUIRED_FIELDS
-                if self.columns[field] not in raw.columns
-            ]
-            if missing:
-                raise InputError(
-                    where,
-                    f"missing required column {missing[0]!r}; found {raw.columns}",
-                    field=missing[0],
-                )
+            _check_columns(where, self.columns, self.mapping, raw.columns)
             self.native = self.columns[EventColumn.EVENT_KEY] in raw.columns
             events = _validated(
                 raw,
