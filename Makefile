@@ -61,8 +61,8 @@ bench: $(STAMP)
 ## events (generated once by 'python -m bench.synth', kept in $TMPDIR/renown-scale-lakes), with
 ## the local engine, Spark local mode and a throwaway standalone cluster, each run in a fresh
 ## process: events/s, peak memory of the process tree, the crossover point. Writes
-## bench/out/scale.json and redraws docs/images/scaling.svg (+ .json). Hours at 100M;
-## SCALE_ARGS='--sizes 1M,10M' for less. Not part of make test.
+## bench/out/scale.json and redraws docs/images/scaling.svg (+ .json). About 80 minutes on
+## two cores; SCALE_ARGS='--sizes 1M,10M' for less. Not part of make test.
 .PHONY: bench-scale
 bench-scale: $(STAMP) system-deps
 	$(BIN)/python -m bench.scale $(SCALE_ARGS)

@@ -429,10 +429,12 @@ def _print_table(runs: Sequence[Mapping[str, Any]]) -> None:
 
 def _chart(record: Mapping[str, Any]) -> dict[str, Any]:
     machine = record["machine"]
+    loads = [run["load_before"][0] for run in record["runs"] if "load_before" in run]
+    shared = f", load average {min(loads):.0f}-{max(loads):.0f} (shared)" if loads else ""
     notes = [
         f"renown score on synthetic lakes (one person per ten events); {machine['cpus']} cores, "
-        f"{machine['memory_gib']:.0f} GiB; best of {record['settings']['repeats']} (runs over "
-        f"{record['settings'].get('repeat_only_under_s', 0):.0f} s once); "
+        f"{machine['memory_gib']:.0f} GiB{shared}; best of {record['settings']['repeats']} "
+        f"(runs over {record['settings'].get('repeat_only_under_s', 0):.0f} s once); "
         f"measured {record['started'][:10]}",
         *record["crossover"].values(),
         *(
@@ -451,7 +453,12 @@ def _summary(record: Mapping[str, Any]) -> dict[str, Any]:
     for run in record["runs"]:
         entry = {key: run[key] for key in keep if key in run}
         entry["peak_rss_mib"] = run.get("peak_rss_mib")
-        for key in ("processes", "peak_method", "seconds_with_cluster_start_and_stop"):
+        for key in (
+            "processes",
+            "peak_method",
+            "seconds_with_cluster_start_and_stop",
+            "load_before",
+        ):
             if key in run:
                 entry[key] = run[key]
         runs.append(entry)
