@@ -2,9 +2,9 @@
 
 What is timed is the whole command in a fresh process (interpreter start, imports, reading,
 scoring both windows, writing the scores file and the run's copy), with default options,
-so the figure is the one a user sees. Peak memory is the child's own ``ru_maxrss`` read with
-``os.wait4``, so an earlier child's peak cannot leak into it. The stage split comes from the
-run record (``--timings`` writes it there too).
+so the figure is the one a user sees. Peak memory is the child's own ``VmHWM`` recorded as
+it exits (:mod:`bench.peak`): ``ru_maxrss`` would count this bench's own memory at the fork.
+The stage split comes from the run record (``--timings`` writes it there too).
 
 The peer is the same job done the obvious way with polars and igraph: read the Parquet
 columns, weigh and decay every event, sum them per pair, build an igraph graph and compute
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench.peak import read_peak
 
 GIB = 1024**3
 
@@ -40,33 +41,36 @@ class ChildRun:
     stderr: str
 
 
-def run_child(command: list[str], timeout: float) -> ChildRun:
-    """Run ``command`` and return its wall time and its own peak RSS (``wait4``)."""
-    with tempfile.TemporaryFile() as errors:
+def run_child(entry: str, args: list[str], timeout: float) -> ChildRun:
+    """Run the Python entry point ``entry`` (``module:function``) with ``args`` in a fresh
+    interpreter; return its wall time and its own peak RSS (:mod:`bench.peak`)."""
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        command = [sys.executable, "-m", "bench.peak", str(peak_file), entry, *args]
         began = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
         deadline = began + timeout
         while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
             if time.perf_counter() > deadline:
                 child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
+                pid, status, _usage = os.wait4(child.pid, 0)
                 break
             time.sleep(0.02)
         seconds = time.perf_counter() - began
         child.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         text = errors.read().decode(errors="replace")[-2000:]
-    return ChildRun(seconds, usage.ru_maxrss * 1024, child.returncode, text)
+        peak = read_peak(peak_file)
+    return ChildRun(seconds, peak, child.returncode, text)
 
 
 def score_cli(events: Path, folder: Path, timeout: float) -> dict[str, Any]:
     """``renown score EVENTS --out scores.csv`` with default options, in a fresh process."""
     out = folder / "scores.csv"
-    command = [
-        str(Path(sys.executable).with_name("renown")),
+    args = [
         "score",
         str(events),
         "--out",
@@ -77,7 +81,7 @@ def score_cli(events: Path, folder: Path, timeout: float) -> dict[str, Any]:
         "--top",
         "0",
     ]
-    done = run_child(command, timeout)
+    done = run_child("renown.cli.app:main", args, timeout)
     if done.returncode != 0:
         return {"error": done.stderr, "seconds": done.seconds}
     record = json.loads(out.with_name(out.name + ".run.json").read_text())
@@ -94,7 +98,7 @@ def score_cli(events: Path, folder: Path, timeout: float) -> dict[str, Any]:
 
 def score_peer(events: Path, timeout: float) -> dict[str, Any]:
     """The minimal polars + igraph pipeline (see the module docstring), in a fresh process."""
-    done = run_child([sys.executable, "-m", "bench.cli_peer", str(events)], timeout)
+    done = run_child("bench.cli_peer:main", [str(events)], timeout)
     if done.returncode != 0:
         return {"error": done.stderr, "seconds": done.seconds}
     return {"seconds": done.seconds, "max_rss_bytes": done.max_rss_bytes}

@@ -6,14 +6,13 @@ as ``renown score`` does by default for its trend column.
 
 The lake is passed to ``score_events`` as an :class:`~renown.ingest.lake.EventLake`, so
 only the columns scoring needs are read and the input fingerprint comes from the manifest.
-A fresh process gives a clean peak-memory reading (``ru_maxrss``) and lets the caller stop
-a run that takes too long. Kernels are compiled first on a small slice (not timed).
+A fresh process gives a clean peak-memory reading (``VmHWM``, :mod:`bench.peak`) and lets
+the caller stop a run that takes too long. Kernels are compiled first on a small slice (not timed).
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from datetime import datetime
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bench.peak import own_peak_bytes
 from bench.synth import scan_lake
 from renown.ingest.lake import EventLake
 
@@ -53,7 +53,7 @@ def main() -> None:
                 "events_per_second": n_events / seconds,
                 "people_scored": result.scores.height,
                 "stages": result.timings,
-                "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "max_rss_mib": own_peak_bytes() / 1024**2,
             }
         )
     )

@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from bench import report
+from bench.peak import read_peak
 from bench.synth import SynthSpec, synth_events
 
 OUT = Path(__file__).parent / "out" / "results-ingest.json"
@@ -294,33 +295,15 @@ class _Run:
     peak_rss_mib: float
 
 
-_CHILD = """
-import sys
-from pathlib import Path
-from renown.cli.app import main
-peak_file = Path(sys.argv.pop(1))
-try:
-    main()
-finally:
-    status = Path("/proc/self/status").read_text().splitlines()
-    peak_file.write_text(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
-"""
-"""``renown`` as its console script runs it, recording the process's own peak memory.
-
-``ru_maxrss`` of a child counts the parent's memory at the fork (Linux carries the old
-high-water mark over ``exec``), and this bench's parent holds millions of keys; the kernel's
-``VmHWM`` belongs to the address space ``exec`` made, so it is the import's own peak.
-"""
-
-
 def _ingest(source: Path, lake: Path) -> _Run:
     """``renown ingest SOURCE --lake LAKE`` in a fresh process: time, CPU and peak memory."""
     peak_file = lake.with_name(lake.name + ".peak")
     command = [
         sys.executable,
-        "-c",
-        _CHILD,
+        "-m",
+        "bench.peak",
         str(peak_file),
+        "renown.cli.app:main",
         "ingest",
         str(source),
         "--lake",
@@ -342,7 +325,7 @@ def _ingest(source: Path, lake: Path) -> _Run:
         events,
         seconds,
         usage.ru_utime + usage.ru_stime,
-        int(peak_file.read_text()) / 1024,
+        read_peak(peak_file) / 1024**2,
     )
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import time
 import uuid
@@ -44,6 +43,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
+from bench.peak import own_peak_bytes
 from bench.synth import SynthSpec, activity_cdf, draw_details, draw_pairs, event_frame
 from renown.core.events import EventColumn
 from renown.core.private import PRIVATE_FILE_MODE, private_dir
@@ -155,7 +155,7 @@ def generate(
         files=files,
         bytes=size,
         seconds=time.perf_counter() - began,
-        peak_rss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        peak_rss_mib=own_peak_bytes() / 1024**2,
     )
 
 
