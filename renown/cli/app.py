@@ -36,6 +36,7 @@ from renown.cli.sources import parse_mapping
 from renown.cli.talent import talent_app
 from renown.cli.validation import tune, validate
 from renown.core.errors import RenownError
+from renown.core.heap import release_large_frees
 from renown.settings import get_settings
 
 app = typer.Typer(
@@ -419,4 +420,5 @@ app.command()(tune)
 
 def main() -> None:
     """Console-script entry point."""
+    release_large_frees()
     app()
