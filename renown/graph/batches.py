@@ -60,14 +60,17 @@ class Seeds:
 class PreparedBatch:
     """One batch ready for :func:`renown.graph.encode.encode_batch`.
 
-    ``column`` holds the numpy ``keep``, ``anonymous`` and the four id hash columns;
-    ``weight`` is each row's full event weight; ``actor`` and ``target`` are the ids.
+    ``column`` holds the numpy ``keep``, ``anonymous`` and the four id hash columns (and
+    ``keep_earlier`` when an earlier window is built in the same pass); ``weight`` is each
+    row's full event weight, ``weight_earlier`` its weight as of the earlier window's end;
+    ``actor`` and ``target`` are the ids.
     """
 
     actor: pl.Series
     target: pl.Series
     column: dict[str, NDArray[Any]]
     weight: NDArray[np.float64]
+    weight_earlier: NDArray[np.float64] | None = None
 
     @property
     def height(self) -> int:
@@ -77,13 +80,21 @@ class PreparedBatch:
 
 @dataclass(frozen=True)
 class Weighing:
-    """What turns a prepared frame into event weights: decay and name weight tables."""
+    """What turns a prepared frame into event weights: decay and name weight tables.
+
+    ``earlier`` is the end of a second, earlier window weighed in the same pass (the trend
+    window of a scoring run): each row then also says whether it belongs to that window and
+    what it weighs there, decayed towards ``earlier``. Both windows span ``window_days``
+    (None: everything up to their end).
+    """
 
     as_of: datetime
     half_life_days: float
     seeds: Seeds
     channels: NameWeights
     kinds: NameWeights
+    earlier: datetime | None = None
+    window_days: float | None = None
 
 
 def prepared_batches(
@@ -134,6 +145,9 @@ def _tasks(
 ) -> Iterator[Callable[[], PreparedBatch]]:
     """One task per batch, in order; each returns the prepared batch."""
     keep = _keep(weighing.as_of, window_days)
+    if weighing.earlier is not None:
+        # rows of either window are read; _prepare flags which window each belongs to
+        keep |= _keep(weighing.earlier, window_days)
     if isinstance(events, pl.LazyFrame):
         if window_days is None and _plain_scan(events):
             # slices are pushed down to the files, so memory stays at one slice
@@ -167,15 +181,20 @@ def _collected(events: pl.LazyFrame, keep: pl.Expr, weighing: Weighing) -> Prepa
 
 def _converted(frame: pl.DataFrame, weighing: Weighing) -> PreparedBatch:
     column = {name: frame.get_column(name).to_numpy() for name in frame.columns[2:]}
-    weight = event_weights(
-        column.pop("weight"),
-        column.pop("decay"),
-        channel_hash=column.pop("channel"),
-        kind_hash=column.pop("kind"),
+    base, channel, kind = column.pop("weight"), column.pop("channel"), column.pop("kind")
+    weigh = partial(
+        event_weights,
+        base,
+        channel_hash=channel,
+        kind_hash=kind,
         channels=weighing.channels,
         kinds=weighing.kinds,
     )
-    return PreparedBatch(frame.get_column("actor"), frame.get_column("target"), column, weight)
+    weight = weigh(column.pop("decay"))
+    earlier = weigh(column.pop("decay_earlier")) if "decay_earlier" in column else None
+    return PreparedBatch(
+        frame.get_column("actor"), frame.get_column("target"), column, weight, earlier
+    )
 
 
 def _plain_scan(events: pl.LazyFrame) -> bool:
@@ -194,12 +213,25 @@ def _keep(as_of: datetime, window_days: float | None) -> pl.Expr:
     return keep & pl.col(EventColumn.TARGET).is_not_null()
 
 
-def _prepare(events: pl.LazyFrame, keep: pl.Expr, weighing: Weighing) -> pl.LazyFrame:
+def _decay(as_of: datetime, half_life_days: float) -> pl.Expr:
     ts = pl.col(EventColumn.TIMESTAMP)
-    as_of, seeds = weighing.as_of, weighing.seeds
     age_days = (pl.lit(as_of) - ts).dt.total_seconds().cast(pl.Float64) / SECONDS_PER_DAY
+    return 2.0 ** (-age_days / half_life_days)
+
+
+def _prepare(events: pl.LazyFrame, keep: pl.Expr, weighing: Weighing) -> pl.LazyFrame:
+    seeds = weighing.seeds
     actor = pl.col(EventColumn.ACTOR)
     target = pl.col(EventColumn.TARGET)
+    earlier: list[pl.Expr] = []
+    if weighing.earlier is not None:
+        # both windows' flags from the timestamps themselves: the rows were filtered (or
+        # flagged) by their union
+        keep = _keep(weighing.as_of, weighing.window_days)
+        earlier = [
+            _keep(weighing.earlier, weighing.window_days).fill_null(False).alias("keep_earlier"),
+            _decay(weighing.earlier, weighing.half_life_days).alias("decay_earlier"),
+        ]
     return events.select(
         actor.alias("actor"),
         target.alias("target"),
@@ -212,5 +244,6 @@ def _prepare(events: pl.LazyFrame, keep: pl.Expr, weighing: Weighing) -> pl.Lazy
         pl.col(EventColumn.CHANNEL).hash(seeds.names).alias("channel"),
         pl.col(EventColumn.KIND).hash(seeds.names).alias("kind"),
         pl.col(EventColumn.WEIGHT).fill_null(1.0).cast(pl.Float64).alias("weight"),
-        (2.0 ** (-age_days / weighing.half_life_days)).alias("decay"),
+        _decay(weighing.as_of, weighing.half_life_days).alias("decay"),
+        *earlier,
     )

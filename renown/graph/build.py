@@ -31,14 +31,15 @@ follows its people and pairs.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Literal
 
 import numpy as np
 import polars as pl
+from numba import njit
 from numpy.typing import NDArray
 
 from renown.core.decay import DEFAULT_HALF_LIFE_DAYS
@@ -52,7 +53,7 @@ from renown.graph.batches import (
     new_ids,
     prepared_batches,
 )
-from renown.graph.compaction import COMPACT_EVENTS, Tally, entries_per_actor, fold
+from renown.graph.compaction import COMPACT_EVENTS, Tally, entries_per_actor, fold, present
 from renown.graph.csr import CSR, InteractionGraph
 from renown.graph.encode import CodedEvents, CodeTable, encode_batch
 from renown.graph.renumber import hub_order
@@ -64,6 +65,7 @@ __all__ = [
     "SECONDS_PER_DAY",
     "PairScaling",
     "build_graph",
+    "build_window_pair",
     "scale_pairs",
 ]
 
@@ -134,71 +136,229 @@ def build_graph(
         People numbered hubs-first (see :mod:`renown.graph.renumber`); ``out`` rows sorted
         by actor, targets ascending inside each row.
     """
-    if as_of.tzinfo is None:
-        raise ValueError("as_of must be timezone-aware (UTC)")
-    if half_life_days <= 0:
-        raise ValueError("half_life_days must be positive")
-    if pair_scaling not in SCALING_CODES:
-        raise ValueError(f"unknown pair scaling {pair_scaling!r}")
-    cw = {**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})}
-    kw = {**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})}
-    seeds = Seeds()
-    weighing = Weighing(
-        as_of=as_of,
-        half_life_days=half_life_days,
-        seeds=seeds,
-        channels=NameWeights.from_mapping(cw, seeds.names),
-        kinds=NameWeights.from_mapping(kw, seeds.names),
+    options = _Options.checked(
+        as_of, half_life_days, window_days, channel_weights, kind_weights, pair_scaling, pair_cap
     )
     began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
-        batches = prepared_batches(events, window_days, weighing, pool)
-        coded = _code_events(batches, capacity(events), pool)
+    coded = _code(events, options, earlier=None)
     coded_at = time.perf_counter()
     n = coded.close_table()
-    tally = coded.tally
+    graph = _finish(coded.events, coded.tally, n, None, options, groups, coded)
+    graph.timings.update(
+        {"read and code": coded_at - began, "aggregate": time.perf_counter() - coded_at}
+    )
+    return graph
+
+
+def build_window_pair(
+    events: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: datetime,
+    earlier: datetime,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    window_days: float | None = None,
+    channel_weights: Mapping[str, float] | None = None,
+    kind_weights: Mapping[str, float] | None = None,
+    pair_scaling: PairScaling = "log",
+    pair_cap: float = 20.0,
+    groups: Mapping[str, str] | None = None,
+) -> tuple[InteractionGraph, Callable[[], InteractionGraph]]:
+    """The graph of the window ending at ``earlier`` and, deferred, the one ending at
+    ``as_of``, from one pass over the events.
+
+    Why one pass: a scoring run with a trend scores the window ending a month earlier as
+    well, and reading, hashing and coding ten million events a second time was a third of
+    that window's cost. Here each event is read and coded once and appended to the
+    window(s) it belongs to; each graph keeps the people of its own events and is equal to
+    :func:`build_graph` of its as-of, node numbering apart (codes follow first appearance
+    in either window, so tied people may be numbered in another order).
+
+    The earlier graph comes first so that it can be fitted and cut down before the current
+    one is aggregated (call the returned function for it, once): the two never hold their
+    pair arrays at the same time. Parameters are those of :func:`build_graph`.
+    """
+    if earlier >= as_of:
+        raise ValueError("the earlier window must end before as_of")
+    options = _Options.checked(
+        as_of, half_life_days, window_days, channel_weights, kind_weights, pair_scaling, pair_cap
+    )
+    began = time.perf_counter()
+    coded = _code(events, options, earlier=earlier)
+    coded_at = time.perf_counter()
+    n = coded.close_table()
+    names = coded.names()
+    coded.name_parts = []
+    assert coded.earlier is not None and coded.earlier_tally is not None
+    earlier_graph = _finish_subset(
+        coded.earlier, coded.earlier_tally, n, replace(options, as_of=earlier), groups, names
+    )
+    earlier_graph.timings.update({"aggregate": time.perf_counter() - coded_at})
+    coded.earlier = None
+
+    def current() -> InteractionGraph:
+        started = time.perf_counter()
+        graph = _finish_subset(coded.events, coded.tally, n, options, groups, names)
+        graph.timings.update(
+            {"read and code": coded_at - began, "aggregate": time.perf_counter() - started}
+        )
+        return graph
+
+    return earlier_graph, current
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The checked parameters of one build (those a graph records as ``params``)."""
+
+    as_of: datetime
+    half_life_days: float
+    window_days: float | None
+    channel_weights: Mapping[str, float]
+    kind_weights: Mapping[str, float]
+    pair_scaling: PairScaling
+    pair_cap: float
+
+    @classmethod
+    def checked(
+        cls,
+        as_of: datetime,
+        half_life_days: float,
+        window_days: float | None,
+        channel_weights: Mapping[str, float] | None,
+        kind_weights: Mapping[str, float] | None,
+        pair_scaling: PairScaling,
+        pair_cap: float,
+    ) -> _Options:
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must be timezone-aware (UTC)")
+        if half_life_days <= 0:
+            raise ValueError("half_life_days must be positive")
+        if pair_scaling not in SCALING_CODES:
+            raise ValueError(f"unknown pair scaling {pair_scaling!r}")
+        return cls(
+            as_of=as_of,
+            half_life_days=half_life_days,
+            window_days=window_days,
+            channel_weights={**DEFAULT_CHANNEL_WEIGHTS, **(channel_weights or {})},
+            kind_weights={**DEFAULT_KIND_WEIGHTS, **(kind_weights or {})},
+            pair_scaling=pair_scaling,
+            pair_cap=pair_cap,
+        )
+
+    def params(self) -> dict[str, object]:
+        return {
+            "half_life_days": self.half_life_days,
+            "window_days": self.window_days,
+            "channel_weights": dict(self.channel_weights),
+            "kind_weights": dict(self.kind_weights),
+            "pair_scaling": self.pair_scaling,
+            "pair_cap": self.pair_cap,
+        }
+
+
+def _code(
+    events: pl.DataFrame | pl.LazyFrame, options: _Options, earlier: datetime | None
+) -> _Coded:
+    """Read, weigh and code every event once (into two windows when ``earlier`` is set)."""
+    seeds = Seeds()
+    weighing = Weighing(
+        as_of=options.as_of,
+        half_life_days=options.half_life_days,
+        seeds=seeds,
+        channels=NameWeights.from_mapping(options.channel_weights, seeds.names),
+        kinds=NameWeights.from_mapping(options.kind_weights, seeds.names),
+        earlier=earlier,
+        window_days=options.window_days,
+    )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-batch") as pool:
+        batches = prepared_batches(events, options.window_days, weighing, pool)
+        return _code_events(batches, capacity(events), pool, two_windows=earlier is not None)
+
+
+def _finish(
+    events: CodedEvents,
+    tally: Tally,
+    n: int,
+    codes: NDArray[np.int32] | None,
+    options: _Options,
+    groups: Mapping[str, str] | None,
+    coded: _Coded | None = None,
+    names: pl.Series | None = None,
+) -> InteractionGraph:
+    """Count, renumber and aggregate one window's coded events into its graph.
+
+    ``codes`` lists the node codes the window keeps when it has fewer people than the
+    code table (its events are then numbered ``0..len(codes)-1`` already); the ids come
+    from ``coded`` (converted batch by batch) or from ``names`` (every code's id).
+    """
     if tally.folded:
-        tally.count_raw(coded.events, n)
+        tally.count_raw(events, n)
         events_kept = tally.events
         received, sent, anonymous_old = tally.received, tally.sent, tally.anonymous
-        entries = entries_per_actor(coded.events, n)
+        entries = entries_per_actor(events, n)
     else:
-        events_kept = coded.events.size
+        events_kept = events.size
         received, sent, anonymous_old = count_events(
-            coded.events.endpoints(), coded.events.weight[:events_kept], n
+            events.endpoints(), events.weight[:events_kept], n
         )
         entries = sent
     old_of_new, new_of_old = hub_order(received, sent)
     anonymous = anonymous_old[old_of_new]
     del received, anonymous_old, sent
     indptr, indices, weights, volume = pair_csr(
-        coded.events, new_of_old, entries, scaling=pair_scaling, cap=pair_cap
+        events, new_of_old, entries, scaling=options.pair_scaling, cap=options.pair_cap
     )
     del entries, new_of_old
-    group_codes, group_names = (
-        _group_codes(coded.names().gather(old_of_new), groups) if groups is not None else (None, ())
-    )
-    people = coded.people(old_of_new)
-    done = time.perf_counter()
+    if coded is not None:
+        ids = coded.names().gather(old_of_new) if groups is not None else None
+        people = coded.people(old_of_new)
+    else:
+        assert names is not None
+        code_of_node = old_of_new if codes is None else codes[old_of_new]
+        ids = names.gather(code_of_node)
+        people = ids.to_numpy()
+    group_codes, group_names = _group_codes(ids, groups) if ids is not None else (None, ())
     return InteractionGraph(
         people=people,
         out=CSR(indptr=indptr, indices=indices, weights=weights, volume=volume),
         anonymous=anonymous,
         groups=group_codes,
         group_names=group_names,
-        as_of=as_of,
-        half_life_days=half_life_days,
+        as_of=options.as_of,
+        half_life_days=options.half_life_days,
         n_events=events_kept,
-        params={
-            "half_life_days": half_life_days,
-            "window_days": window_days,
-            "channel_weights": dict(cw),
-            "kind_weights": dict(kw),
-            "pair_scaling": pair_scaling,
-            "pair_cap": pair_cap,
-        },
-        timings={"read and code": coded_at - began, "aggregate": done - coded_at},
+        params=options.params(),
+        timings={},
     )
+
+
+def _finish_subset(
+    events: CodedEvents,
+    tally: Tally,
+    n: int,
+    options: _Options,
+    groups: Mapping[str, str] | None,
+    names: pl.Series,
+) -> InteractionGraph:
+    """:func:`_finish` for one of two windows coded together: its events are renumbered
+    to the people who occur in them, as a build of that window alone would number them."""
+    kept = present(events, tally, n)
+    if bool(kept.all()):
+        return _finish(events, tally, n, None, options, groups, names=names)
+    codes = np.flatnonzero(kept).astype(np.int32)
+    local = np.full(n, -1, np.int32)
+    local[codes] = np.arange(len(codes), dtype=np.int32)
+    _renumber_in_place(events.endpoints(), local)
+    tally.narrow(codes, n)
+    return _finish(events, tally, len(codes), codes, options, groups, names=names)
+
+
+@njit(cache=True, nogil=True)
+def _renumber_in_place(endpoints: NDArray[np.int32], local: NDArray[np.int32]) -> None:
+    for k in range(len(endpoints)):
+        code = endpoints[k]
+        if code >= 0:
+            endpoints[k] = local[code]
 
 
 def scale_pairs(
@@ -222,6 +382,8 @@ class _Coded:
     table: CodeTable = field(default_factory=CodeTable)
     name_parts: list[pl.Series] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    earlier: CodedEvents | None = None
+    earlier_tally: Tally | None = None
 
     def names(self) -> pl.Series:
         """Person id of every code, in code order."""
@@ -254,8 +416,12 @@ def _code_events(
     batches: Iterator[PreparedBatch],
     capacity: int,
     pool: ThreadPoolExecutor,
+    *,
+    two_windows: bool = False,
 ) -> _Coded:
     coded = _Coded(events=CodedEvents.allocate(capacity))
+    if two_windows:
+        coded.earlier, coded.earlier_tally = CodedEvents.allocate(capacity), Tally()
     names: list[Future[pl.Series]] = []
     for batch in batches:
         new = encode_batch(
@@ -268,11 +434,20 @@ def _code_events(
             target_low=batch.column["target_low"],
             target_high=batch.column["target_high"],
             weight=batch.weight,
+            earlier=coded.earlier,
+            keep_earlier=batch.column.get("keep_earlier"),
+            weight_earlier=batch.weight_earlier,
         )
         if len(new.first_row):
             names.append(pool.submit(new_ids, batch, new))
         if coded.events.size - coded.tally.raw_start > COMPACT_EVENTS:
             coded.events = fold(coded.events, coded.tally, coded.table.size)
+        if (
+            coded.earlier is not None
+            and coded.earlier_tally is not None
+            and coded.earlier.size - coded.earlier_tally.raw_start > COMPACT_EVENTS
+        ):
+            coded.earlier = fold(coded.earlier, coded.earlier_tally, coded.table.size)
     coded.name_parts = [part.result() for part in names]
     return coded
 

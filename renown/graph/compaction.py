@@ -39,6 +39,8 @@ class Tally:
     received: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     sent: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     anonymous: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, np.float64))
+    engaged: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, np.bool_))
+    """Targets of anonymous engagement folded away (whatever its weight, even zero)."""
     events: int = 0
     raw_start: int = 0
     """Entries before this index are folded pairs; those after it are raw events."""
@@ -57,8 +59,20 @@ class Tally:
         self.received = _grown(self.received, n, np.int64) + received
         self.sent = _grown(self.sent, n, np.int64) + sent
         self.anonymous = _grown(self.anonymous, n, np.float64) + anonymous
+        ends = coded.pairs[start:end].view(np.int32)
+        self.engaged = _grown(self.engaged, n, np.bool_)
+        self.engaged[ends[1::2][ends[0::2] < 0]] = True
         self.events += end - start
         self.raw_start = end
+
+    def narrow(self, codes: NDArray[np.int32], n: int) -> None:
+        """Keep the counts of ``codes`` alone (of ``n``), renumbered ``0..len(codes)-1``."""
+        if not self.folded:
+            return
+        self.received = _grown(self.received, n, np.int64)[codes]
+        self.sent = _grown(self.sent, n, np.int64)[codes]
+        self.anonymous = _grown(self.anonymous, n, np.float64)[codes]
+        self.engaged = _grown(self.engaged, n, np.bool_)[codes]
 
 
 def fold(coded: CodedEvents, tally: Tally, n: int) -> CodedEvents:
@@ -80,6 +94,19 @@ def fold(coded: CodedEvents, tally: Tally, n: int) -> CodedEvents:
     folded.size = pairs
     tally.raw_start = pairs
     return folded
+
+
+def present(coded: CodedEvents, tally: Tally, n: int) -> NDArray[np.bool_]:
+    """Whether each node code occurs in ``coded`` or in the events folded into it.
+
+    A run building two windows in one pass codes the people of both; each window's graph
+    keeps those of its own events.
+    """
+    ends = coded.pairs[: coded.size].view(np.int32)
+    counts = np.bincount(ends[ends >= 0], minlength=n)[:n] > 0
+    if tally.folded:
+        counts |= _grown(tally.engaged, n, np.bool_)
+    return counts
 
 
 def entries_per_actor(coded: CodedEvents, n: int) -> NDArray[np.int64]:

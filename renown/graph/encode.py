@@ -165,10 +165,15 @@ def encode_batch(
     target_low: U64Array,
     target_high: U64Array,
     weight: F64Array,
+    earlier: CodedEvents | None = None,
+    keep_earlier: BoolArray | None = None,
+    weight_earlier: F64Array | None = None,
 ) -> NewPeople:
     """Code the actor and target of every kept row and append the events to ``events``.
 
-    Self-addressed rows are dropped, as are rows whose ``keep`` flag is false.
+    Self-addressed rows are dropped, as are rows whose ``keep`` flag is false. With an
+    ``earlier`` window, rows flagged ``keep_earlier`` are also appended there, weighing
+    ``weight_earlier``: both windows share one code table, so one pass codes both.
 
     Parameters
     ----------
@@ -184,6 +189,9 @@ def encode_batch(
         False for rows to skip (outside the scoring window, no target).
     weight:
         Weight of each row's event.
+    earlier, keep_earlier, weight_earlier:
+        The earlier window's coded events, which rows belong to it and their weights there
+        (all three or none).
 
     Returns
     -------
@@ -192,15 +200,22 @@ def encode_batch(
     """
     rows = len(target_low)
     events.reserve(events.size + rows)
+    if earlier is None or keep_earlier is None or weight_earlier is None:
+        earlier = CodedEvents(pairs=np.empty(0, np.uint64), weight=np.empty(0, np.float64))
+        keep_earlier = np.empty(0, np.bool_)
+        weight_earlier = np.empty(0, np.float64)
+    else:
+        earlier.reserve(earlier.size + rows)
     first_row = np.empty(2 * rows, np.int32)
     first_column = np.empty(2 * rows, np.int8)
     first_code = table.size
     endpoints = events.pairs.view(np.int32)
+    endpoints_earlier = earlier.pairs.view(np.int32)
     row = 0
     while row < rows:
         if table.size + 2 > table.limit:
             table.grow()
-        row, events.size, table.size, _ = _encode(
+        row, events.size, earlier.size, table.size, _ = _encode(
             actor_low,
             actor_high,
             anonymous,
@@ -220,6 +235,11 @@ def encode_batch(
             events.weight,
             first_row,
             first_column,
+            keep_earlier,
+            weight_earlier,
+            earlier.size,
+            endpoints_earlier,
+            earlier.weight,
         )
     n_new = table.size - first_code
     return NewPeople(
@@ -279,19 +299,28 @@ def _encode(
     kept_weight: F64Array,
     first_row: I32Array,
     first_column: NDArray[np.int8],
-) -> tuple[int, int, int, np.uint64]:
+    keep_earlier: BoolArray,
+    weight_earlier: F64Array,
+    n_kept_earlier: int,
+    endpoints_earlier: I32Array,
+    kept_weight_earlier: F64Array,
+) -> tuple[int, int, int, int, np.uint64]:
     """Code rows from ``start_row`` until done or until the table needs to grow.
+
+    ``keep_earlier`` is empty when no earlier window is built; otherwise a row kept for
+    either window is coded and appended to the window(s) it belongs to.
 
     Rows go in groups: the slots of a whole group are loaded first with independent,
     branch-free reads, so their cache misses overlap; the probing that follows (whose
     branches depend on the loaded data) then finds them in cache.
     """
     rows = len(target_low)
+    two = len(keep_earlier) > 0
     touched = np.uint64(0)
     group_end = start_row
     for row in range(start_row, rows):
         if size + 2 > limit:
-            return row, n_kept, size, touched
+            return row, n_kept, n_kept_earlier, size, touched
         if row == group_end:
             group_end = min(row + _GROUP, rows)
             for ahead in range(row, group_end):
@@ -299,7 +328,9 @@ def _encode(
                 t_slot = _slot(target_low[ahead], shift)
                 touched += keys[np.uint64(2) * a_slot] + keys[np.uint64(2) * t_slot]
                 touched += np.uint64(codes[a_slot] + codes[t_slot])
-        if not keep[row]:
+        current = keep[row]
+        early = two and keep_earlier[row]
+        if not (current or early):
             continue
         t_low = target_low[row]
         t_high = target_high[row]
@@ -318,11 +349,17 @@ def _encode(
             first_row[size - first_code] = row
             first_column[size - first_code] = 1
             size += 1
-        endpoints[2 * n_kept] = src
-        endpoints[2 * n_kept + 1] = dst
-        kept_weight[n_kept] = weight[row]
-        n_kept += 1
-    return rows, n_kept, size, touched
+        if current:
+            endpoints[2 * n_kept] = src
+            endpoints[2 * n_kept + 1] = dst
+            kept_weight[n_kept] = weight[row]
+            n_kept += 1
+        if early:
+            endpoints_earlier[2 * n_kept_earlier] = src
+            endpoints_earlier[2 * n_kept_earlier + 1] = dst
+            kept_weight_earlier[n_kept_earlier] = weight_earlier[row]
+            n_kept_earlier += 1
+    return rows, n_kept, n_kept_earlier, size, touched
 
 
 @njit(cache=True, nogil=True)

@@ -30,7 +30,7 @@ from renown._version import __version__
 from renown.core.decay import DEFAULT_HALF_LIFE_DAYS
 from renown.core.events import EventColumn
 from renown.core.explanation import Explanation
-from renown.graph.build import build_graph
+from renown.graph.build import build_graph, build_window_pair
 from renown.graph.csr import InteractionGraph
 from renown.ingest import merge_aliases
 from renown.ingest.files import EventFile
@@ -155,24 +155,25 @@ def score_events(
     model = model if model is not None else ProminenceModel()
     options = dict(graph_options or {})
     previous = None
+    earlier = None
     if trend_days and oldest <= as_of - timedelta(days=trend_days):
-        # the earlier window first: once fitted it is cut down to what trends read, so the
-        # current window's build and fit never share memory with a whole second model
-        stage("scoring the previous window for trends")
-        t0 = time.perf_counter()
-        previous = _previous_window(
-            source_events,
-            as_of - timedelta(days=trend_days),
-            model,
-            half_life_days,
-            window_days,
-            groups,
-            options,
-        )
-        timings["trend"] = time.perf_counter() - t0
-    stage("building the interaction graph")
-    t0 = time.perf_counter()
+        earlier = as_of - timedelta(days=trend_days)
     if engine == "spark":
+        if earlier is not None:
+            stage("scoring the previous window for trends")
+            t0 = time.perf_counter()
+            graph = build_graph(
+                source_events,
+                as_of=earlier,
+                half_life_days=half_life_days,
+                window_days=window_days,
+                groups=groups,
+                **options,
+            )
+            previous = _fit_previous(graph, model)
+            timings["trend"] = time.perf_counter() - t0
+        stage("building the interaction graph")
+        t0 = time.perf_counter()
         from renown.prominence.engines.spark import spark_measures
         from renown.prominence.engines.spark_session import DEFAULT_MASTER
 
@@ -194,7 +195,35 @@ def score_events(
         stage("combining measures into scores")
         t0 = time.perf_counter()
         model.fit_measured(graph, raw, report)
+    elif earlier is not None:
+        # both windows from one pass over the events; the earlier one is fitted and cut
+        # down to what trends read before the current window's pairs are aggregated
+        stage("building the interaction graphs")
+        t0 = time.perf_counter()
+        earlier_graph, current_graph = build_window_pair(
+            source_events,
+            as_of=as_of,
+            earlier=earlier,
+            half_life_days=half_life_days,
+            window_days=window_days,
+            groups=groups,
+            **options,
+        )
+        coded = time.perf_counter()
+        stage("scoring the previous window for trends")
+        previous = _fit_previous(earlier_graph, model)
+        del earlier_graph
+        timings["trend"] = time.perf_counter() - coded
+        stage("building the interaction graph")
+        t1 = time.perf_counter()
+        graph = current_graph()
+        timings["graph"] = (coded - t0) + (time.perf_counter() - t1)
+        stage("computing measures and scores")
+        t0 = time.perf_counter()
+        model.fit(graph)
     else:
+        stage("building the interaction graph")
+        t0 = time.perf_counter()
         graph = build_graph(
             source_events,
             as_of=as_of,
@@ -282,31 +311,13 @@ def _collected(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return events.collect() if isinstance(events, pl.LazyFrame) else events
 
 
-def _previous_window(
-    events: pl.DataFrame | pl.LazyFrame,
-    as_of: datetime,
-    model: ProminenceModel,
-    half_life_days: float,
-    window_days: float | None,
-    groups: Mapping[str, str] | None,
-    options: Mapping[str, Any],
-) -> ProminenceModel:
-    """The model of the window ending at ``as_of``, from the same events.
+def _fit_previous(graph: InteractionGraph, model: ProminenceModel) -> ProminenceModel:
+    """The earlier window's model, fitted on ``graph`` and cut down to what trends read.
 
-    The graph builder keeps only events up to its as-of, so the events are not filtered
-    (nor copied) here; a lake is streamed a second time rather than held.
+    Informational components carry no points, so neither the score nor a trend reads
+    them: the earlier window measures the weighted ones alone (PageRank and the others
+    were a third of its fit) and shows zero points for the rest, as a full fit would.
     """
-    graph = build_graph(
-        events,
-        as_of=as_of,
-        half_life_days=half_life_days,
-        window_days=window_days,
-        groups=groups,
-        **options,
-    )
-    # informational components carry no points, so neither the score nor a trend reads
-    # them: the earlier window measures the weighted ones alone (PageRank and the others
-    # were a third of its fit) and shows zero points for the rest, as a full fit would
     earlier = ProminenceModel(**{**model.get_params(), "informational": []}).fit(graph)
     for name in model.components_for(graph):
         earlier.points_.setdefault(name, np.zeros(graph.n))
