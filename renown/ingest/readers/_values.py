@@ -37,6 +37,25 @@ def blank_to_null(column: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.len_bytes() == 0).then(None).otherwise(stripped)
 
 
+def trimmed_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`blank_to_null` of every column of ``frame``, the columns side by side.
+
+    Why not the expression alone: its ``when``/``then`` costs twice the strip itself and
+    almost no column has a blank, so it runs only on the columns that do; and one
+    ``select`` over all columns lets polars strip them on every core at once (a third of
+    the time of checking a 10M-row file went here).
+    """
+    stripped = frame.select(pl.all().cast(pl.String).str.strip_chars())
+    blanks = stripped.select((pl.all().str.len_bytes() == 0).any()).row(0)
+    with_blanks = [name for name, blank in zip(stripped.columns, blanks, strict=True) if blank]
+    if not with_blanks:
+        return stripped
+    return stripped.with_columns(
+        pl.when(pl.col(name).str.len_bytes() == 0).then(None).otherwise(pl.col(name)).alias(name)
+        for name in with_blanks
+    )
+
+
 def _text_attempts() -> list[Callable[[pl.Expr], pl.Expr]]:
     """Parsers tried in turn on text timestamps; each returns null where it fails.
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final, Literal, NoReturn, get_args
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -44,7 +44,12 @@ from renown.ingest.readers import _lines
 from renown.ingest.readers._copies import copies
 from renown.ingest.readers._delimited import POLARS_FAILURES, LineLocator, read_delimited
 from renown.ingest.readers._keys import content_keys, hash_parts, without_copies
-from renown.ingest.readers._values import blank_to_null, parse_timestamps, parse_weights, present
+from renown.ingest.readers._values import (
+    parse_timestamps,
+    parse_weights,
+    present,
+    trimmed_texts,
+)
 from renown.ingest.schema import conform
 
 TabularFormat = Literal["csv", "tsv", "jsonl", "parquet"]
@@ -260,28 +265,36 @@ def _read_jsonl(file: Path) -> tuple[pl.DataFrame, LineLocator]:
     return frame, lambda record: _lines.jsonl_record_line(data, record)
 
 
-def _as_text(values: pl.Series, column: str, line_of: LineLocator, where: str) -> pl.Series:
-    """Values as trimmed text (blank -> null); ids stored as whole numbers are accepted.
+def _texts(
+    raw: pl.DataFrame, names: list[str], line_of: LineLocator, where: str
+) -> dict[str, pl.Series]:
+    """The ``names`` columns as trimmed text (blank -> null); ids stored as whole numbers are
+    accepted.
 
     Other types (floats, booleans, dates, bytes, lists, structs, as a Parquet file may hold)
     are refused rather than turned into ids by whatever text their cast would give.
     """
-    dtype = values.dtype
-    if dtype == pl.Binary:
-        try:
-            values = values.cast(pl.String)
-        except POLARS_FAILURES:
-            return _refuse_type(values, column, line_of, where, "is not UTF-8 text")
-    elif not (dtype in (pl.String, pl.Categorical, pl.Null) or dtype.is_integer()) and not (
-        isinstance(dtype, pl.Enum)
-    ):
-        return _refuse_type(values, column, line_of, where, "must be text or a whole number")
-    return values.to_frame("v").select(blank_to_null(pl.col("v"))).to_series()
+    columns = {}
+    for name in dict.fromkeys(names):
+        values = raw[name]
+        dtype = values.dtype
+        if dtype == pl.Binary:
+            try:
+                values = values.cast(pl.String)
+            except POLARS_FAILURES:
+                _refuse_type(values, name, line_of, where, "is not UTF-8 text")
+        elif not (dtype in (pl.String, pl.Categorical, pl.Null) or dtype.is_integer()) and not (
+            isinstance(dtype, pl.Enum)
+        ):
+            _refuse_type(values, name, line_of, where, "must be text or a whole number")
+        columns[name] = values
+    trimmed = trimmed_texts(pl.DataFrame(columns))
+    return {name: trimmed[name] for name in trimmed.columns}
 
 
 def _refuse_type(
     values: pl.Series, column: str, line_of: LineLocator, where: str, message: str
-) -> pl.Series:
+) -> NoReturn:
     first = int(values.is_not_null().arg_true()[0]) if values.null_count() < len(values) else 0
     raise InputError(where, f"{message} ({values.dtype})", line=line_of(first), field=column)
 
@@ -300,11 +313,15 @@ def _validated(
     height = raw.height
     out: dict[str, pl.Series] = {}
     problems: list[tuple[pl.Series, str, str]] = []
+    text_fields = (*_TEXT_FIELDS, EventColumn.CHANNEL, EventColumn.KIND)
+    texts = _texts(
+        raw, [columns[f] for f in text_fields if columns[f] in raw.columns], line_of, where
+    )
     for field in _TEXT_FIELDS:
         column = columns[field]
         if column not in raw.columns:
             continue
-        values = _as_text(raw[column], column, line_of, where)
+        values = texts[column]
         out[field] = values
         if field != EventColumn.ACTOR:
             problems.append((values.is_null(), column, f"{field} is empty"))
@@ -320,8 +337,7 @@ def _validated(
     for field, default in ((EventColumn.CHANNEL, channel), (EventColumn.KIND, kind)):
         column = columns[field]
         if column in raw.columns:
-            values = _as_text(raw[column], column, line_of, where)
-            out[field] = values.fill_null(default)
+            out[field] = texts[column].fill_null(default)
         else:
             out[field] = pl.Series(field, [default] * height, dtype=pl.String)
     weight_column = columns[EventColumn.WEIGHT]
