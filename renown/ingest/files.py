@@ -29,6 +29,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
@@ -144,13 +145,21 @@ class EventFile:
         hashes: list[NDArray[np.uint64]] = []
         parts = 0
         chunks, native = self._checked_chunks()
-        for chunk in chunks:
-            # a native id decides what an import keeps (its first row); else the fields do
-            identity = _IDENTITY if native() else SCORED_COLUMNS
-            events = chunk.select(SCORED_COLUMNS + _IDENTITY if native() else SCORED_COLUMNS)
-            hashes.append(events.select(identity).hash_rows(seed=COPY_HASH_SEED).to_numpy())
-            _spill_slice(events, spill / f"part-{parts:06d}.parquet")
-            parts += 1
+        # each slice is written in the background while the next one is read and checked
+        # (polars does both without the interpreter lock)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="renown-spill") as writer:
+            written: Future[None] | None = None
+            for chunk in chunks:
+                # a native id decides what an import keeps (its first row); else the fields do
+                identity = _IDENTITY if native() else SCORED_COLUMNS
+                events = chunk.select(SCORED_COLUMNS + _IDENTITY if native() else SCORED_COLUMNS)
+                hashes.append(events.select(identity).hash_rows(seed=COPY_HASH_SEED).to_numpy())
+                if written is not None:
+                    written.result()
+                written = writer.submit(_spill_slice, events, spill / f"part-{parts:06d}.parquet")
+                parts += 1
+            if written is not None:
+                written.result()
         if parts == 0:
             empty = pl.DataFrame(schema={c: EVENT_SCHEMA[c] for c in SCORED_COLUMNS})
             empty.write_parquet(spill / "part-000000.parquet")
