@@ -22,11 +22,13 @@ import polars as pl
 
 from bench.peak import own_peak_bytes
 from bench.synth import scan_lake
+from renown.core.heap import release_large_frees
 from renown.ingest.lake import EventLake
 
 
 def main() -> None:
     """Score the lake once after a warm-up and report throughput and stage timings."""
+    release_large_frees()  # as the command line does before any run
     lake, as_of = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
     trend_days = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     try:
