@@ -47,18 +47,25 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 import polars as pl
 
 from renown.core.errors import InputError, RenownError
 from renown.core.events import EventColumn
-from renown.core.private import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, private_dir
+from renown.core.private import PRIVATE_FILE_MODE, private_dir
+from renown.ingest import lake_parts
+from renown.ingest.lake_parts import (
+    Part,
+    Staging,
+    event_key_sum,
+    fsync_dirs,
+    month_of,
+    recorded_key_sum,
+)
 from renown.ingest.lock import LakeLock
 from renown.ingest.schema import EVENT_SCHEMA, conform, empty_events
 
@@ -68,40 +75,14 @@ MANIFEST_VERSION: Final = 2
 """Version 2 added each part's ``key_sum``; version 1 manifests are still read."""
 LAKE_LOCK_TIMEOUT_SECONDS: Final = 120.0
 """How long a background job appending to a lake waits for another append to finish."""
-COMPRESSION: Final = "zstd"
 _FRAME: Final = "event frame"
 _REQUIRED: Final = tuple(str(c) for c in EVENT_SCHEMA if c != EventColumn.ACTOR)
-_KEY_PREFIX_DIGITS: Final = 16
-PART_ROWS: Final = 500_000
-"""Rows an append by batches holds per month before writing them as one part."""
 _KEY_SUM_MODULUS: Final = 1 << 64
 
 
 def is_lake(path: Path) -> bool:
     """True when ``path`` is an event-lake folder (month partitions)."""
     return path.is_dir() and any(p.name.startswith("month=") for p in path.iterdir())
-
-
-def event_key_sum(keys: pl.Series) -> int:
-    """Sum of the first 64 bits (16 hex digits) of every event key, modulo 2**64.
-
-    Keys are hex digests, so their prefixes are evenly spread: adding, removing or
-    replacing an event changes the sum (unless its prefix is equal to the one it replaces,
-    which for random 64-bit values is negligible), whatever the row order and without
-    depending on any library's hash function.
-    """
-    if keys.len() == 0:
-        return 0
-    prefix = keys.str.slice(0, _KEY_PREFIX_DIGITS).str.to_integer(base=16, dtype=pl.UInt64)
-    return int(prefix.to_numpy().sum(dtype=np.uint64))
-
-
-def _recorded_key_sum(keys: pl.Series) -> int | None:
-    """:func:`event_key_sum`, or ``None`` (recorded as unknown) for keys that are not hex."""
-    try:
-        return event_key_sum(keys)
-    except pl.exceptions.PolarsError:
-        return None
 
 
 def events_fingerprint(rows: int, key_sum: int) -> str:
@@ -135,55 +116,6 @@ class LakeStats:
     rows: int
     months: list[str]
     people: int
-
-
-@dataclass(frozen=True)
-class Part:
-    """One committed Parquet file as listed in the manifest."""
-
-    month: str
-    file: str
-    rows: int
-    first: datetime
-    last: datetime
-    key_sum: int | None = None
-    """:func:`event_key_sum` of the part's keys (``None`` in version 1 manifests)."""
-
-    def to_json(self) -> dict[str, object]:
-        """Manifest entry of this part."""
-        entry: dict[str, object] = {
-            "month": self.month,
-            "file": self.file,
-            "rows": self.rows,
-            "first": self.first.isoformat(),
-            "last": self.last.isoformat(),
-        }
-        if self.key_sum is not None:
-            # hex text: JSON readers may hold numbers as doubles, which lose low bits
-            entry["key_sum"] = f"{self.key_sum:016x}"
-        return entry
-
-    @staticmethod
-    def from_json(entry: dict[str, object]) -> Part:
-        """Part described by a manifest entry."""
-        key_sum = entry.get("key_sum")
-        return Part(
-            month=str(entry["month"]),
-            file=str(entry["file"]),
-            rows=int(str(entry["rows"])),
-            first=datetime.fromisoformat(str(entry["first"])),
-            last=datetime.fromisoformat(str(entry["last"])),
-            key_sum=None if key_sum is None else int(str(key_sum), 16),
-        )
-
-
-def _write_part(frame: pl.DataFrame, path: Path) -> None:
-    """Write one part file and flush it to disk (the seam tests use to inject failures)."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-    frame.write_parquet(path, compression=COMPRESSION, statistics=True)
-    os.chmod(path, PRIVATE_FILE_MODE)
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
 
 
 class EventLake:
@@ -237,9 +169,9 @@ class EventLake:
         low, high = _instant(since), _instant(until)
         chosen: list[Path] = []
         for part in self.parts():
-            if low is not None and (part.month < _month(low) or part.last < low):
+            if low is not None and (part.month < month_of(low) or part.last < low):
                 continue
-            if high is not None and (part.month > _month(high) or part.first >= high):
+            if high is not None and (part.month > month_of(high) or part.first >= high):
                 continue
             chosen.append(self.path / part.file)
         return chosen
@@ -345,7 +277,7 @@ class EventLake:
             parts = [
                 part
                 if part.key_sum is not None
-                else replace(part, key_sum=_recorded_key_sum(self._keys(part)))
+                else replace(part, key_sum=recorded_key_sum(self._keys(part)))
                 for part in parts
             ]
             new_parts = self._commit(fresh, parts)
@@ -359,9 +291,10 @@ class EventLake:
         """Store the events of every batch as one append: all of them or, on any error, none.
 
         For inputs too large to hold in memory at once. Each batch is checked and written as
-        it comes (parts of at most :data:`PART_ROWS` rows, under temporary names), and one
-        manifest replace at the end publishes them all; an exception from the batches (a
-        reader refusing line 9,000,000) or from writing removes every file written so far.
+        it comes (parts of at most :data:`~renown.ingest.lake_parts.PART_ROWS` rows, under
+        temporary names), and one manifest replace at the end publishes them all; an
+        exception from the batches (a reader refusing line 9,000,000) or from writing
+        removes every file written so far.
 
         The batches must not share a key: a key is dropped when already stored or repeated
         within its batch, but batches are not compared with each other (that would hold every
@@ -379,7 +312,7 @@ class EventLake:
         with LakeLock(self.path / LOCK_NAME, timeout=self.lock_timeout):
             parts = self.parts()
             self._sweep(parts)
-            staging = _Staging(self.path)
+            staging = Staging(self.path, part_rows=lake_parts.PART_ROWS)
             seen = added = 0
             try:
                 for frame in batches:
@@ -397,7 +330,7 @@ class EventLake:
                     parts = [
                         part
                         if part.key_sum is not None
-                        else replace(part, key_sum=_recorded_key_sum(self._keys(part)))
+                        else replace(part, key_sum=recorded_key_sum(self._keys(part)))
                         for part in parts
                     ]
                     staging.publish()
@@ -425,48 +358,14 @@ class EventLake:
 
     def _commit(self, events: pl.DataFrame, parts: Sequence[Part]) -> list[Part]:
         """Write one part per month, then publish them all with one manifest replace."""
-        months = events.with_columns(
-            pl.col(EventColumn.TIMESTAMP).dt.strftime("%Y-%m").alias("_month")
-        ).partition_by("_month", as_dict=True, include_key=False, maintain_order=True)
-        created: list[Path] = []
-        new_dirs: list[Path] = []
-        new_parts: list[Part] = []
+        staging = Staging(self.path, part_rows=None)
         try:
-            staged: list[tuple[Path, Path]] = []
-            for (month,), rows in sorted(months.items(), key=lambda item: str(item[0][0])):
-                directory = self.path / f"month={month}"
-                if not directory.exists():
-                    directory.mkdir(mode=PRIVATE_DIR_MODE)
-                    os.chmod(directory, PRIVATE_DIR_MODE)
-                    new_dirs.append(directory)
-                name = f"part-{uuid.uuid4().hex}.parquet"
-                temporary = directory / f".{name}.tmp"
-                ordered = rows.sort([EventColumn.TIMESTAMP, EventColumn.EVENT_KEY])
-                created.append(temporary)
-                _write_part(ordered, temporary)
-                staged.append((temporary, directory / name))
-                stamps = ordered[EventColumn.TIMESTAMP]
-                new_parts.append(
-                    Part(
-                        month=str(month),
-                        file=f"month={month}/{name}",
-                        rows=ordered.height,
-                        first=_as_datetime(stamps.min()),
-                        last=_as_datetime(stamps.max()),
-                        key_sum=_recorded_key_sum(ordered.get_column(EventColumn.EVENT_KEY)),
-                    )
-                )
-            for temporary, final in staged:
-                os.replace(temporary, final)
-                created.append(final)
-            _fsync_dirs([self.path, *{final.parent for _t, final in staged}])
+            staging.add(events)
+            new_parts = staging.finish()
+            staging.publish()
             self._write_manifest([*parts, *new_parts])
         except BaseException:
-            for file in created:
-                file.unlink(missing_ok=True)
-            for directory in new_dirs:
-                with suppress(OSError):
-                    directory.rmdir()
+            staging.discard()
             raise
         return new_parts
 
@@ -485,7 +384,7 @@ class EventLake:
             os.replace(temporary, manifest)
         finally:
             temporary.unlink(missing_ok=True)
-        _fsync_dirs([self.path])
+        fsync_dirs([self.path])
 
     def _sweep(self, parts: Sequence[Part]) -> None:
         """Remove files a crashed append left behind (unlisted parts and temporaries)."""
@@ -500,83 +399,6 @@ class EventLake:
         for directory in self.path.glob("month=*"):
             yield from directory.glob(".part-*.tmp")
             yield from directory.glob("part-*.parquet")
-
-
-class _Staging:
-    """Parts of one append by batches, written under temporary names until published.
-
-    Rows wait per month until :data:`PART_ROWS` of them (of all months together) are held,
-    then the largest month is written; memory stays bounded whatever the input's size.
-    """
-
-    def __init__(self, lake: Path) -> None:
-        self.lake = lake
-        self.waiting: dict[str, list[pl.DataFrame]] = {}
-        self.held = 0
-        self.parts: list[Part] = []
-        self.staged: list[tuple[Path, Path]] = []
-        self.created: list[Path] = []
-        self.new_dirs: list[Path] = []
-
-    def add(self, events: pl.DataFrame) -> None:
-        if events.height == 0:
-            return
-        months = events.with_columns(
-            pl.col(EventColumn.TIMESTAMP).dt.strftime("%Y-%m").alias("_month")
-        ).partition_by("_month", as_dict=True, include_key=False, maintain_order=True)
-        for (month,), rows in months.items():
-            self.waiting.setdefault(str(month), []).append(rows)
-            self.held += rows.height
-        while self.held >= PART_ROWS:
-            largest = max(self.waiting, key=lambda m: sum(f.height for f in self.waiting[m]))
-            self._write(largest)
-
-    def finish(self) -> list[Part]:
-        """Write what still waits; the parts staged, in month order."""
-        for month in sorted(self.waiting):
-            self._write(month)
-        return sorted(self.parts, key=lambda part: part.month)
-
-    def _write(self, month: str) -> None:
-        rows = pl.concat(self.waiting.pop(month))
-        self.held -= rows.height
-        directory = self.lake / f"month={month}"
-        if not directory.exists():
-            directory.mkdir(mode=PRIVATE_DIR_MODE)
-            os.chmod(directory, PRIVATE_DIR_MODE)
-            self.new_dirs.append(directory)
-        name = f"part-{uuid.uuid4().hex}.parquet"
-        temporary = directory / f".{name}.tmp"
-        ordered = rows.sort([EventColumn.TIMESTAMP, EventColumn.EVENT_KEY])
-        self.created.append(temporary)
-        _write_part(ordered, temporary)
-        self.staged.append((temporary, directory / name))
-        stamps = ordered[EventColumn.TIMESTAMP]
-        self.parts.append(
-            Part(
-                month=month,
-                file=f"month={month}/{name}",
-                rows=ordered.height,
-                first=_as_datetime(stamps.min()),
-                last=_as_datetime(stamps.max()),
-                key_sum=_recorded_key_sum(ordered.get_column(EventColumn.EVENT_KEY)),
-            )
-        )
-
-    def publish(self) -> None:
-        """Give the parts their final names (the manifest, written next, lists them)."""
-        for temporary, final in self.staged:
-            os.replace(temporary, final)
-            self.created.append(final)
-        _fsync_dirs([self.lake, *{final.parent for _t, final in self.staged}])
-
-    def discard(self) -> None:
-        """Remove every file and folder this append created."""
-        for file in self.created:
-            file.unlink(missing_ok=True)
-        for directory in self.new_dirs:
-            with suppress(OSError):
-                directory.rmdir()
 
 
 def _validated(frame: pl.DataFrame) -> pl.DataFrame:
@@ -611,26 +433,6 @@ def _instant(value: datetime | date | None) -> datetime | None:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _month(instant: datetime) -> str:
-    return f"{instant.year:04d}-{instant.month:02d}"
-
-
-def _as_datetime(value: object) -> datetime:
-    if not isinstance(value, datetime):
-        raise TypeError(f"expected a datetime, got {value!r}")
-    return value
-
-
-def _fsync_dirs(directories: Sequence[Path]) -> None:
-    """Persist renames: a rename is durable only once its folder is flushed."""
-    for directory in directories:
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 __all__ = [

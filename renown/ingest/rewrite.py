@@ -30,14 +30,13 @@ import polars as pl
 
 from renown.core.events import EventColumn
 from renown.core.identities import lookup_key
-from renown.ingest.lake import (
-    LOCK_NAME,
-    EventLake,
+from renown.ingest.lake import LOCK_NAME, EventLake
+from renown.ingest.lake_parts import (
     Part,
-    _as_datetime,
-    _fsync_dirs,
-    _recorded_key_sum,
-    _write_part,
+    as_datetime,
+    fsync_dirs,
+    recorded_key_sum,
+    write_part,
 )
 from renown.ingest.lock import LakeLock
 
@@ -85,7 +84,7 @@ def remove_identities(lake: EventLake, keys: Collection[str]) -> int:
                     kept.append(new)
             if not replaced:
                 return 0
-            _fsync_dirs([lake.path, *{file.parent for file in created}])
+            fsync_dirs([lake.path, *{file.parent for file in created}])
         except BaseException:
             for file in created:
                 file.unlink(missing_ok=True)
@@ -95,7 +94,7 @@ def remove_identities(lake: EventLake, keys: Collection[str]) -> int:
         lake._write_manifest(kept)
         for file in replaced:
             file.unlink(missing_ok=True)
-        _fsync_dirs([lake.path, *{file.parent for file in replaced}])
+        fsync_dirs([lake.path, *{file.parent for file in replaced}])
         return removed
 
 
@@ -105,7 +104,7 @@ def _rewritten(root: Path, part: Part, rows: pl.DataFrame) -> Part:
     name = f"part-{uuid.uuid4().hex}.parquet"
     temporary = directory / f".{name}.tmp"
     try:
-        _write_part(rows, temporary)
+        write_part(rows, temporary)
         os.replace(temporary, directory / name)
     finally:
         temporary.unlink(missing_ok=True)
@@ -114,7 +113,7 @@ def _rewritten(root: Path, part: Part, rows: pl.DataFrame) -> Part:
         part,
         file=f"{directory.name}/{name}",
         rows=rows.height,
-        first=_as_datetime(stamps.min()),
-        last=_as_datetime(stamps.max()),
-        key_sum=_recorded_key_sum(rows.get_column(EventColumn.EVENT_KEY)),
+        first=as_datetime(stamps.min()),
+        last=as_datetime(stamps.max()),
+        key_sum=recorded_key_sum(rows.get_column(EventColumn.EVENT_KEY)),
     )

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 import renown.ingest.lake as lake_module
+import renown.ingest.lake_parts as parts_module
 from renown.core.errors import InputError
 from renown.core.events import event_key
 from renown.ingest.lake import EventLake
@@ -103,7 +104,7 @@ def test_failure_while_writing_leaves_lake_unchanged(
     lake = EventLake(root)
     lake.append(events(5))
     before, stored = snapshot(root), content(lake)
-    real_write = lake_module._write_part
+    real_write = parts_module.write_part
     calls: list[Path] = []
 
     def failing_write(frame: pl.DataFrame, path: Path) -> None:
@@ -112,7 +113,7 @@ def test_failure_while_writing_leaves_lake_unchanged(
             raise OSError("disk full")
         real_write(frame, path)
 
-    monkeypatch.setattr(lake_module, "_write_part", failing_write)
+    monkeypatch.setattr(parts_module, "write_part", failing_write)
     with pytest.raises(OSError, match="disk full"):
         lake.append(events(60, start=datetime(2024, 6, 1, tzinfo=UTC), tag="new"))
     assert len(calls) == 2

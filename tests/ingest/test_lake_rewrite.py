@@ -60,7 +60,7 @@ def test_a_failure_before_the_commit_leaves_the_lake_as_it_was(
     before = content(lake)
     files = snapshot(lake.path)
     written: list[Path] = []
-    real = rewrite_module._write_part
+    real = rewrite_module.write_part
 
     def write_then_fail(frame: pl.DataFrame, path: Path) -> None:
         if written:
@@ -68,7 +68,7 @@ def test_a_failure_before_the_commit_leaves_the_lake_as_it_was(
         real(frame, path)
         written.append(path)
 
-    monkeypatch.setattr(rewrite_module, "_write_part", write_then_fail)
+    monkeypatch.setattr(rewrite_module, "write_part", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
         remove_identities(lake, {"p1"})
     assert snapshot(lake.path) == files

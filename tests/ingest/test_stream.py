@@ -100,7 +100,7 @@ def lake_rows(lake: EventLake) -> pl.DataFrame:
 @pytest.fixture
 def tiny(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stream, "GROUP_ROWS", 40)
-    monkeypatch.setattr("renown.ingest.lake.PART_ROWS", 50)
+    monkeypatch.setattr("renown.ingest.lake_parts.PART_ROWS", 50)
 
 
 @pytest.mark.parametrize("chunk_bytes", [200, 1 << 20])
