@@ -14,7 +14,9 @@ whole pipeline (cross-fitted), so a stated 30 % means about 30 % on new rows rat
 rows the model memorised. A feature's contribution is ``a`` times its share of the average;
 a pair's table is split half to each of its features.
 
-Once fitted, the model is the tables: predicting needs no scikit-learn, and :meth:`save`
+Once fitted, the model is the tables (:mod:`renown.radar.model_tables`, which also holds the
+fitting and calibration pipeline; reasons are worded by :mod:`renown.radar.model_words`):
+predicting needs no scikit-learn, and :meth:`save`
 writes plain JSON (no pickle, which would run code from an untrusted file). :meth:`load`
 refuses other formats, versions and inconsistent shapes with a clear error.
 """
@@ -22,9 +24,7 @@ refuses other formats, versions and inconsistent shapes with a clear error.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Self
 
@@ -33,16 +33,19 @@ import numpy.typing as npt
 import polars as pl
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from renown.radar.additive import BoostingParams, fit_boosted, integer_codes
-from renown.radar.linear import LinearTerm, fit_linear, term_values
+from renown.radar.additive import BoostingParams
+from renown.radar.linear import LinearTerm
+from renown.radar.model_tables import (
+    ModelTables,
+    calibrated,
+    fit_uncalibrated,
+    platt,
+    sigmoid,
+)
+from renown.radar.model_words import Reason, as_frame, reason_for, shown_values
 from renown.radar.tabular import (
-    MISSING_TEXT,
     Encoding,
     NumericColumn,
-    as_float,
-    as_text,
-    check_columns,
-    learn_encoding,
 )
 from renown.radar.threads import one_thread
 
@@ -54,50 +57,6 @@ FORMAT_VERSION: Final = 1
 
 class ModelFileError(ValueError):
     """A saved model that is not one this version of renown wrote, or was altered."""
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One fact about a person and how far it moved their estimate (log-odds)."""
-
-    feature: str
-    value: str
-    contribution: float
-    text: str
-
-
-@dataclass(frozen=True)
-class _Tables:
-    """The fitted model: calibrated intercept and per-feature (and per-pair) tables."""
-
-    encoding: Encoding
-    intercept: float
-    main: tuple[FloatArray, ...]
-    linear: tuple[LinearTerm | None, ...]
-    pairs: dict[tuple[int, int], FloatArray]
-    calibration: tuple[float, float, float]
-    importance: tuple[float, ...]
-    notes: tuple[str, ...]
-
-    def contributions(self, frame: pl.DataFrame) -> FloatArray:
-        """Rows × features, in calibrated log-odds; rows plus the intercept are the logit."""
-        check_columns(frame, self.encoding.names)
-        codes = integer_codes(self.encoding, self.encoding.codes(frame))
-        out = np.empty(codes.shape, dtype=np.float64)
-        for j, table in enumerate(self.main):
-            out[:, j] = table[codes[:, j]]
-        numeric = [j for j, term in enumerate(self.linear) if term is not None]
-        if numeric:
-            terms = tuple(term or LinearTerm() for term in self.linear)
-            out[:, numeric] += term_values(self.encoding, terms, frame, codes)[:, numeric]
-        for (j, k), table in self.pairs.items():
-            half = table[codes[:, j], codes[:, k]] / 2.0
-            out[:, j] += half
-            out[:, k] += half
-        return out
-
-    def logit(self, frame: pl.DataFrame) -> FloatArray:
-        return np.asarray(self.intercept + self.contributions(frame).sum(axis=1))
 
 
 class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -163,7 +122,7 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """
         if y is None:
             raise ValueError("JobChangeModel requires y to be passed, but the target y is None")
-        frame = _as_frame(X, None)
+        frame = as_frame(X, None)
         if frame.width == 0:
             raise ValueError(
                 f"0 feature(s) (shape=({frame.height}, 0)) while a minimum of 1 is required."
@@ -211,7 +170,7 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         splitter = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
         scores = np.empty((frame.height, 2))
         for fold, (train, test) in enumerate(splitter.split(np.zeros(frame.height), target)):
-            part = _fit_uncalibrated(
+            part = fit_uncalibrated(
                 frame[train], target[train], categorical, params, self.cv, self.random_state + fold
             )
             scores[test] = part.parts(frame[test])
@@ -219,8 +178,8 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         # them with two learned weights was measured worse in ROC-AUC on both benchmarks.)
         a, b = platt(scores.mean(axis=1), target)
         w_boost = w_linear = a / 2.0
-        whole = _fit_uncalibrated(frame, target, categorical, params, self.cv, self.random_state)
-        self.tables_ = _calibrated(whole, w_boost, w_linear, b, frame)
+        whole = fit_uncalibrated(frame, target, categorical, params, self.cv, self.random_state)
+        self.tables_ = calibrated(whole, w_boost, w_linear, b, frame)
         self.classes_ = classes
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         self.n_features_in_ = len(frame.columns)
@@ -236,8 +195,8 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     # -- predicting ----------------------------------------------------------------------
 
-    def _fitted(self) -> _Tables:
-        tables: _Tables | None = getattr(self, "tables_", None)
+    def _fitted(self) -> ModelTables:
+        tables: ModelTables | None = getattr(self, "tables_", None)
         if tables is None:
             from sklearn.exceptions import NotFittedError
 
@@ -247,11 +206,11 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def decision_function(self, X: Any) -> FloatArray:
         """The calibrated log-odds of each row."""
         tables = self._fitted()
-        return tables.logit(_as_frame(X, self.feature_names_in_))
+        return tables.logit(as_frame(X, self.feature_names_in_))
 
     def predict_proba(self, X: Any) -> FloatArray:
         """Calibrated probabilities, shape (n, 2): column 1 is ``classes_[1]`` (a move)."""
-        positive = _sigmoid(self.decision_function(X))
+        positive = sigmoid(self.decision_function(X))
         return np.column_stack([1.0 - positive, positive])
 
     def predict(self, X: Any) -> npt.NDArray[Any]:
@@ -263,7 +222,7 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """One column per feature (calibrated log-odds) and ``intercept``; each row sums to
         the row's calibrated logit (:meth:`decision_function`)."""
         tables = self._fitted()
-        values = tables.contributions(_as_frame(X, self.feature_names_in_))
+        values = tables.contributions(as_frame(X, self.feature_names_in_))
         data = {name: values[:, j] for j, name in enumerate(tables.encoding.names)}
         data["intercept"] = np.full(values.shape[0], tables.intercept)
         return pl.DataFrame(data)
@@ -271,16 +230,16 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def reasons(self, X: Any, top: int = 3) -> list[tuple[Reason, ...]]:
         """The ``top`` features that moved each row's estimate most, in words."""
         tables = self._fitted()
-        frame = _as_frame(X, self.feature_names_in_)
+        frame = as_frame(X, self.feature_names_in_)
         values = tables.contributions(frame)
-        shown = [_shown_values(frame, column) for column in tables.encoding.columns]
+        shown = [shown_values(frame, column) for column in tables.encoding.columns]
         names = tables.encoding.names
         out: list[tuple[Reason, ...]] = []
         for i in range(values.shape[0]):
             order = sorted(range(len(names)), key=lambda j: (-abs(values[i, j]), names[j]))
             out.append(
                 tuple(
-                    _reason(names[j], shown[j][i], float(values[i, j]))
+                    reason_for(names[j], shown[j][i], float(values[i, j]))
                     for j in order[:top]
                     if values[i, j] != 0.0
                 )
@@ -371,174 +330,6 @@ class JobChangeModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return cls.from_dict(data)
 
 
-# -- the pipeline ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Uncalibrated:
-    """Booster tables plus the linear part, on the same encoding: ``z`` = their average."""
-
-    encoding: Encoding
-    boost_intercept: float
-    boost_main: tuple[FloatArray, ...]
-    boost_pairs: dict[tuple[int, int], FloatArray]
-    linear_intercept: float
-    linear_terms: tuple[LinearTerm, ...]
-    C: float
-
-    def parts(self, frame: pl.DataFrame) -> FloatArray:
-        """Rows × 2: the boosted and the linear part's log-odds."""
-        boosted = _calibrated(self, 1.0, 0.0, 0.0, None).logit(frame)
-        linear = _calibrated(self, 0.0, 1.0, 0.0, None).logit(frame)
-        return np.column_stack([boosted, linear])
-
-
-def _fit_uncalibrated(
-    frame: pl.DataFrame,
-    y: npt.NDArray[np.int64],
-    categorical: tuple[str, ...],
-    params: BoostingParams,
-    folds: int,
-    random_state: int,
-) -> _Uncalibrated:
-    encoding = learn_encoding(frame, categorical=categorical)
-    raw_codes = encoding.codes(frame)
-    codes = integer_codes(encoding, raw_codes)
-    boosted = fit_boosted(encoding, raw_codes, y, params, random_state=random_state)
-    linear = fit_linear(encoding, frame, codes, y, folds=folds, random_state=random_state)
-    return _Uncalibrated(
-        encoding,
-        boosted.intercept,
-        boosted.main,
-        boosted.pairs,
-        linear.intercept,
-        linear.terms,
-        linear.C,
-    )
-
-
-def _calibrated(
-    part: _Uncalibrated, w_boost: float, w_linear: float, b: float, frame: pl.DataFrame | None
-) -> _Tables:
-    """``w_boost·boost + w_linear·linear + b`` as tables; importance measured on ``frame``."""
-    main: list[FloatArray] = []
-    linear: list[LinearTerm | None] = []
-    for column, table, term in zip(
-        part.encoding.columns, part.boost_main, part.linear_terms, strict=True
-    ):
-        if isinstance(column, NumericColumn):
-            main.append(w_boost * table)
-            linear.append(
-                LinearTerm(w_linear * term.slope, w_linear * term.offset, w_linear * term.missing)
-            )
-        else:
-            main.append(w_boost * table + w_linear * np.asarray(term.by_code))
-            linear.append(None)
-    pairs = {key: w_boost * table for key, table in part.boost_pairs.items()}
-    intercept = w_boost * part.boost_intercept + w_linear * part.linear_intercept + b
-    notes = (*part.encoding.notes, f"logistic part: penalty C={part.C:g} (inner CV)")
-    calibration = (w_boost, w_linear, b)
-    tables = _Tables(
-        part.encoding, intercept, tuple(main), tuple(linear), pairs, calibration, (), notes
-    )
-    if frame is None:
-        return tables
-    importance = np.mean(np.abs(tables.contributions(frame)), axis=0)
-    return _Tables(
-        part.encoding,
-        intercept,
-        tuple(main),
-        tuple(linear),
-        pairs,
-        calibration,
-        tuple(float(v) for v in importance),
-        notes,
-    )
-
-
-def platt(scores: FloatArray, y: npt.NDArray[np.int64]) -> tuple[float, float]:
-    """``(a, b)`` maximising the likelihood of ``sigmoid(a·score + b)`` (Newton's method,
-    with a whisper of ridge so a perfectly separating score stays finite)."""
-    a, b = 1.0, 0.0
-    design = np.column_stack([scores, np.ones_like(scores)])
-    ridge = 1e-6 * np.eye(2)
-    for _ in range(100):
-        p = _sigmoid(a * scores + b)
-        gradient = design.T @ (p - y) + ridge @ np.array([a, b])
-        hessian = (design * (p * (1.0 - p))[:, None]).T @ design + ridge
-        step = np.linalg.solve(hessian, gradient)
-        a, b = a - float(step[0]), b - float(step[1])
-        if float(np.max(np.abs(step))) < 1e-10:
-            break
-    return a, b
-
-
-def _sigmoid(z: FloatArray) -> FloatArray:
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)))
-
-
-# -- inputs and words --------------------------------------------------------------------
-
-
-def _as_frame(X: Any, names: npt.NDArray[Any] | None) -> pl.DataFrame:
-    """``X`` as a polars frame: polars as is, pandas converted, arrays named ``x0, x1…`` (or
-    by the names seen at fit)."""
-    if isinstance(X, pl.DataFrame):
-        return X
-    if type(X).__module__.startswith("pandas"):
-        return pl.from_pandas(X)
-    from scipy.sparse import issparse
-
-    if issparse(X):
-        raise TypeError("sparse input is not supported: pass a table (polars, pandas, 2-D array)")
-    array = np.asarray(X, dtype=object)
-    if array.ndim != 2:
-        raise ValueError(
-            f"expected a table (2-D), got an array of shape {array.shape}; Reshape your data"
-        )
-    if array.shape[1] == 0:
-        raise ValueError(f"0 feature(s) (shape={array.shape}) while a minimum of 1 is required.")
-    if names is not None and len(names) != array.shape[1]:
-        raise ValueError(
-            f"X has {array.shape[1]} features, but JobChangeModel is expecting {len(names)} "
-            "features as input"
-        )
-    columns = (
-        [str(name) for name in names]
-        if names is not None and len(names) == array.shape[1]
-        else [f"x{j}" for j in range(array.shape[1])]
-    )
-    return pl.DataFrame(
-        {name: array[:, j].tolist() for j, name in enumerate(columns)}, strict=False
-    )
-
-
-def _shown_values(frame: pl.DataFrame, column: NumericColumn | Any) -> list[str]:
-    """Each row's value of ``column`` as a reason shows it."""
-    series = frame.get_column(column.name)
-    if isinstance(column, NumericColumn):
-        return [MISSING_TEXT if math.isnan(v) else _number(v) for v in as_float(series)]
-    return [MISSING_TEXT if v is None else str(v) for v in as_text(series).to_list()]
-
-
-def _number(value: float) -> str:
-    """A value as a person would write it: ``12,000``, ``0.731``, ``3.5``."""
-    if value.is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 1e4:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
-
-
-def _reason(feature: str, value: str, contribution: float) -> Reason:
-    factor = math.exp(abs(contribution))
-    if contribution > 0:
-        text = f"{feature} is {value}: raises the odds ×{factor:.2g}"
-    else:
-        text = f"{feature} is {value}: lowers the odds ÷{factor:.2g}"
-    return Reason(feature, value, contribution, text)
-
-
 def _rebuild(cls: type[JobChangeModel], data: dict[str, Any]) -> JobChangeModel:
     params = dict(data["params"])
     params["categorical"] = list(params["categorical"]) or None
@@ -578,7 +369,7 @@ def _rebuild(cls: type[JobChangeModel], data: dict[str, Any]) -> JobChangeModel:
     missing_names = set(encoding.names) - set(names)
     if missing_names:
         raise ValueError(f"features {sorted(missing_names)} are not among the input names")
-    model.tables_ = _Tables(
+    model.tables_ = ModelTables(
         encoding,
         float(data["intercept"]),
         main,
