@@ -6,10 +6,11 @@ one in another organisation) is "not found", exactly as in the API. Colleagues a
 they opted in to a public profile (plus the viewer and, for managers, their reporting
 line); HR sees everyone.
 
-The home page shows staff their own score card when their account belongs to a person;
-managers also see their direct reports; HR and administrators get an organisation
-summary. Sponsor and member accounts (challenges, later) see a plain page with no
-prominence data at all.
+The home page (its data gathered in :mod:`renown.web.people.home`) shows everyone what
+waits for their answer and a start page of cards for their role; staff also see their own
+score card, its change since the previous run, kudos, badges and feedback received;
+managers also see their direct reports; HR and administrators get an organisation summary.
+Sponsor and member accounts see their challenge cards and no prominence data at all.
 
 The network page only carries the choice of team or department; the browser fetches the
 picture from the API (``/api/v1/network``, same session cookie) and draws it with the
@@ -27,6 +28,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
+from renown.core.clock import SYSTEM_CLOCK
 from renown.core.explanation import read_explanation
 from renown.core.roles import Role
 from renown.org import queries
@@ -35,6 +37,7 @@ from renown.scoring.changes import latest_change_of
 from renown.store.tables.scores import ScoreSnapshot
 from renown.web.deps import SessionDep
 from renown.web.params import Offset, OptionalId, RowId, SearchText, UnitFilter
+from renown.web.people.home import gather_home, initials
 from renown.web.people.present import (
     component_bars,
     departments_reached,
@@ -57,10 +60,14 @@ PARTIALS = {"people.html": "_people_results.html", "leaderboard.html": "_leaderb
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, principal: SignedIn, session: SessionDep) -> HTMLResponse:
-    """Score card, reports or organisation summary, depending on the role."""
+    """Things to answer, recent recognition and a start page of cards for every role; staff
+    also get their score card, managers their reports, HR the organisation summary."""
+    home_data = gather_home(session, principal, now=SYSTEM_CLOCK.now())
+    helpers = {"home": home_data, "initials": initials}
     if not principal.is_staff:
-        return render(request, "home_plain.html")
+        return render(request, "home_plain.html", helpers)
     context: dict[str, Any] = {"own": None, "bars": [], "reports": [], "summary": None}
+    context |= helpers
     if principal.person_id is not None:
         own = queries.profile(session, principal, principal.person_id)
         context["own"] = own
