@@ -14,7 +14,8 @@ What is drawn (deterministically, from the seed and employee ids, never from dat
 * **The cast** is shown at its best: the demo employee is thanked by six collaborators in
   the last month and thanks someone every week; their manager is thanked by reports.
 * **Reactions and comments** under kudos, from the receiver's collaborators.
-* **360° feedback** for the manager's reports: named feedback from the manager and a peer,
+* **360° feedback** for the manager's reports: private self-assessments a quarter apart,
+  named feedback from the manager and a peer,
   anonymous answers about the demo employee from enough distinct colleagues for a release
   (so both the employee and the manager see an aggregate), fewer than that for another
   report (shown as "fewer than N responses"), upward anonymous feedback for the manager,
@@ -38,10 +39,16 @@ from renown.core.clock import FixedClock
 from renown.core.errors import Invalid
 from renown.core.events import EventColumn
 from renown.core.roles import Role
-from renown.demo.texts import COMMENTS, FEEDBACK, KUDOS_MESSAGES, REQUEST_MESSAGE
+from renown.demo.texts import (
+    COMMENTS,
+    FEEDBACK_THEMES,
+    KUDOS_MESSAGES,
+    REQUEST_MESSAGE,
+    feedback_text,
+)
 from renown.demo.workdays import months_before
 from renown.feedback.actions import Answer, check_give_feedback
-from renown.feedback.frameworks import do_seed_default_framework
+from renown.feedback.frameworks import competency_keys, do_seed_default_framework
 from renown.feedback.requests import check_request_feedback
 from renown.feedback.thresholds import org_threshold
 from renown.feedback.vocabulary import Anonymity, Visibility
@@ -56,6 +63,8 @@ REACTIONS_PER_KUDOS: Final = 1.0
 COMMENT_SHARE: Final = 0.15
 REPORTS_WITH_FEEDBACK: Final = 6
 REQUEST_LIFETIME: Final = timedelta(days=60)
+SELF_ASSESSMENT_DAYS: Final = (100, 10)
+"""Team members assess themselves this many days before the end of the data."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,8 @@ class _Seeder:
         self.accounts = accounts
         self.kudos_ids: list[tuple[int, str, datetime]] = []
         self.feedback = 0
+        self.texts: set[str] = set()
+        """Every feedback comment given so far (each is unique)."""
 
     def principal(self, employee: str) -> Principal:
         person = self.people[employee].id
@@ -134,6 +145,20 @@ class _Seeder:
             return
         self.kudos_ids.append((kudos.id, receiver, at))
 
+    def assess_self(self, person: str, at: datetime, keys: Sequence[str]) -> None:
+        """A self-assessment on every competency, kept private (the person's own 360 page
+        compares it with what others said; promotion boards never read private items)."""
+        ratings = {key: int(self.rng.integers(2, 6)) for key in keys}
+        check_give_feedback(
+            self.session,
+            self.principal(person),
+            receiver_id=self.people[person].id,
+            answer=Answer(text="", ratings=ratings),
+            visibility=Visibility.PRIVATE,
+            clock=FixedClock(at),
+        )
+        self.feedback += 1
+
     def give_feedback(
         self,
         giver: str,
@@ -143,8 +168,9 @@ class _Seeder:
         visibility: Visibility,
         anonymous: bool = False,
     ) -> None:
-        text, keys = FEEDBACK[int(self.rng.integers(len(FEEDBACK)))]
+        keys = FEEDBACK_THEMES[int(self.rng.integers(len(FEEDBACK_THEMES)))]
         ratings = {key: int(self.rng.integers(3, 6)) for key in keys}
+        text = feedback_text(self.rng, keys, self.texts)
         check_give_feedback(
             self.session,
             self.principal(giver),
@@ -381,6 +407,10 @@ def _feedback(
     timed = sorted((_between(rng, end - timedelta(days=60), end), *item) for item in plan)
     for at, giver, receiver, visibility, hidden in timed:
         seeder.give_feedback(giver, receiver, at, visibility=visibility, anonymous=hidden)
+    keys = competency_keys(seeder.session, seeder.org_id)
+    for person in team[:REPORTS_WITH_FEEDBACK]:
+        for days in SELF_ASSESSMENT_DAYS:  # two quarters apart: the trend has two points
+            seeder.assess_self(person, _workday_time(rng, end - timedelta(days=days)), keys)
 
 
 def _chain(people: dict[str, Colleague], person_id: int) -> set[int]:

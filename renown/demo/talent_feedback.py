@@ -6,7 +6,8 @@ shared with the manager, or anonymous releases to managers. The demo's everyday 
 candidate would show the 360 criterion as missing. Here each candidate gets named,
 manager-visible feedback from their manager and up to two teammates, given through the real
 feedback action in the weeks before the round's date, with 1-5 ratings around a per-person
-level (deterministic per employee id).
+level (deterministic per employee id) and a comment of its own (from
+:func:`renown.demo.texts.feedback_text`, opened so it never equals everyday feedback).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from renown.accounts.principal import Principal
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
+from renown.demo.texts import REVIEW_OPENING, feedback_text
 from renown.feedback.actions import Answer, check_give_feedback
 from renown.feedback.frameworks import competency_keys
 from renown.feedback.vocabulary import Visibility
@@ -31,13 +33,6 @@ from renown.store.tables.org import Person
 SEED: Final = 360
 PEERS: Final = 2
 WINDOW_DAYS: Final = 45
-COMMENTS: Final = (
-    "Clear, calm communication in the incident reviews.",
-    "Takes ownership of hard problems and follows through.",
-    "Helps newer colleagues get productive quickly.",
-    "Good technical judgement; could delegate more.",
-    "Reliable delivery this half; raise visibility of your work.",
-)
 
 
 def _giver(person: Person) -> Principal:
@@ -56,9 +51,11 @@ def seed_review_feedback(
         if person.team_id is not None and person.left_on is None:
             by_team.setdefault(person.team_id, []).append(person)
     given = 0
+    texts: set[str] = set()
     for candidate_id in candidate_ids:
         candidate = people[candidate_id]
         rng = np.random.default_rng([SEED, zlib.crc32(candidate.employee_id.encode())])
+        wording = np.random.default_rng([SEED + 1, zlib.crc32(candidate.employee_id.encode())])
         level = float(np.clip(rng.normal(3.6, 0.55), 2.0, 4.8))
         givers: list[Person] = []
         manager = people.get(candidate.manager_id) if candidate.manager_id else None
@@ -73,7 +70,7 @@ def seed_review_feedback(
                 session,
                 _giver(giver),
                 receiver_id=candidate.id,
-                answer=Answer(str(rng.choice(COMMENTS)), ratings),
+                answer=Answer(REVIEW_OPENING + feedback_text(wording, keys[:2], texts), ratings),
                 visibility=Visibility.MANAGER,
                 clock=FixedClock(at),
             )

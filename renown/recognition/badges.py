@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown import audit
+from renown.accounts.principal import Principal
 from renown.badges import (
     AWARD_SCHEMA,
     Badge,
@@ -43,10 +44,13 @@ from renown.badges import (
     facts_from_scores,
     load_default_rules,
 )
+from renown.badges.facts import FactColumn
+from renown.badges.progress import Progress, next_badges
 from renown.challenges.badge_facts import person_challenge_facts
 from renown.core.clock import Clock
 from renown.notify.inapp import add_badge_notification
 from renown.notify.outbox import SLACK_RECIPIENT, enqueue
+from renown.org.access import own_person
 from renown.recognition.events import recognition_events
 from renown.store.tables.org import Person
 from renown.store.tables.recognition import BadgeAward
@@ -250,3 +254,19 @@ def _notify(
 def _audit_payload(awarded: list[BadgeAward], revoked: int) -> dict[str, Any]:
     named = [[a.person_id, a.badge, a.item] for a in awarded[:AUDIT_LIST_LIMIT]]
     return {"awarded": len(awarded), "revoked": revoked, "awards": named}
+
+
+def my_progress(session: Session, principal: Principal, clock: Clock) -> list[Progress]:
+    """How far the principal's own person is from their next badges, from the same facts
+    the evaluation reads (the badges page's "3 of 5 kudos ... for Team player"); nothing
+    for an account without a person. Only one's own: progress is not published."""
+    person = own_person(session, principal)
+    if person is None:
+        return []
+    facts = store_facts(session, principal.org_id).filter(
+        pl.col(FactColumn.SUBJECT_USER) == str(person.id)
+    )
+    earned = set(
+        session.scalars(sa.select(BadgeAward.badge).where(BadgeAward.person_id == person.id))
+    )
+    return next_badges(load_default_rules(), facts, earned, clock.now())

@@ -22,6 +22,7 @@ from renown.store.engine import checkout_may_wait, make_engine, session_factory
 from renown.store.turns import Turns
 from renown.web.api_errors import ERROR_RESPONSES
 from renown.web.errors import install_error_handlers
+from renown.web.labels import label_globals
 from renown.web.limits import BodySizeLimit, SecurityHeaders
 from renown.web.policy import assert_every_route_declared, csrf_token
 from renown.web.sso import sso_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.auto_reload = False
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = __version__
+    templates.env.globals.update(label_globals())
     app.state.templates = templates
 
     for feature in FEATURES:

@@ -155,6 +155,7 @@ def test_an_employee_gives_kudos_and_reacts_to_it_on_the_wall(live: Any, watched
 
     sign_in(page, base, "kudos-giver@e2e.example", "e2e-kudos-password")
     page.click("nav[aria-label=Main] a[href='/kudos']")
+    page.click("#give-kudos summary")  # the give form is folded away until opened
     page.fill(".kudos-receiver input[name=q]", receiver["name"])
     page.check(f"#kudos-picker input[name=receiver_id][value='{receiver['id']}']")
     message = "Thank you for pairing on the flaky test all afternoon."

@@ -75,10 +75,10 @@ def test_htmx_reactions_toggle(platform: Platform) -> None:
     assert on.status_code == 200
     assert f'id="reactions-{kudos}"' in on.text
     pressed = re.search(r'aria-pressed="true"\s+data-reaction="rocket"', on.text)
-    assert pressed and 'aria-label="rocket: 1"' in on.text
+    assert pressed and 'aria-label="Rocket 1"' in on.text
     assert f'hx-post="/kudos/{kudos}/unreact"' in on.text
     off = client.post(f"/kudos/{kudos}/unreact", data={"kind": "rocket"}, headers=HTMX)
-    assert 'aria-label="rocket: 0"' in off.text
+    assert 'aria-label="Rocket 0"' in off.text
     plain = client.post(f"/kudos/{kudos}/react", data={"kind": "rocket"})
     assert plain.status_code == 303
 

@@ -19,6 +19,7 @@ from renown.accounts.principal import Principal
 from renown.feedback import actions, frameworks, queries, thresholds
 from renown.feedback.actions import Answer
 from renown.feedback.relations import acting_person, derive_relationship
+from renown.feedback.results import FeedbackView
 from renown.feedback.vocabulary import NEVER_ANONYMOUS, Visibility
 from renown.notify.inapp import check_mark_read, list_notifications
 from renown.org import queries as org_queries
@@ -32,6 +33,7 @@ from renown.web.feedback.present import (
     parse_ratings,
     trends_chart_spec,
 )
+from renown.web.feedback.results360 import heatmap_spec, results_360
 from renown.web.forms import form_action, see_other
 from renown.web.params import OptionalId, RowId, SearchText
 from renown.web.policy import PeopleAdmin, SignedIn, Staff
@@ -51,6 +53,13 @@ def _linked(principal: Principal) -> bool:
     return principal.person_id is not None
 
 
+def _results_context(view: FeedbackView, names: dict[str, str]) -> dict[str, Any]:
+    """The 360 figures of a view and the heat map's spec (built only from what the view
+    already lets the viewer read)."""
+    results = results_360(view, names)
+    return {"results": results, "heatmap_spec": heatmap_spec(results, names)}
+
+
 # --- My feedback --------------------------------------------------------------------------
 
 
@@ -65,6 +74,7 @@ def _mine(request: Request, principal: Principal, session: Session, tab: str) ->
         points = queries.competency_trends(session, principal, principal.person_id or 0)
         context["chart_spec"] = trends_chart_spec(points, context["names"])
         context["points"] = points
+        context |= _results_context(context["view"], context["names"])
     elif tab == "given":
         context["items"] = queries.given(session, principal)
         context["sent"] = request.query_params.get("sent") == "1"
@@ -211,7 +221,7 @@ def person_feedback(
         "points": points,
         "chart_spec": trends_chart_spec(points, names),
         "is_me": person.id == principal.person_id,
-    }
+    } | _results_context(view, names)
     return render(request, "feedback_person.html", context)
 
 

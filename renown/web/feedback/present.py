@@ -14,11 +14,11 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
-from renown.feedback import frameworks
 from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.results import TrendPoint
 from renown.feedback.vocabulary import MAX_TEXT
+from renown.web.labels import RATER_GROUPS, competency_labels
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
 from renown.web.vega import chart
 
@@ -27,13 +27,8 @@ Ratings = Annotated[list[SingleLine], Form(max_length=64)]
 """``key:n`` per rated competency (see :func:`parse_ratings`)."""
 PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
-GROUP_LABELS = {
-    "peer": "Peers",
-    "report": "Reports",
-    "client": "Clients",
-    "other": "Others in the organisation",
-    "others": "Several small groups together",
-}
+GROUP_LABELS = RATER_GROUPS
+"""Rater groups in words (the one map in :mod:`renown.web.labels`)."""
 
 
 def parse_ratings(values: Sequence[str]) -> dict[str, int]:
@@ -75,7 +70,8 @@ AnswerForm = Annotated[AnswerFields, Depends(_answer_fields)]
 
 
 def competency_names(session: Session, org_id: int) -> dict[str, str]:
-    return {c.key: c.name for c in frameworks.competencies(session, org_id)}
+    """Competency key -> name (see :func:`renown.web.labels.competency_labels`)."""
+    return competency_labels(session, org_id)
 
 
 def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> dict[str, Any]:

@@ -24,13 +24,16 @@ from renown.core.errors import Invalid, NotFound
 from renown.feedback import frameworks
 from renown.org import queries as org_queries
 from renown.recognition import actions, queries
+from renown.recognition import badges as badge_actions
 from renown.recognition import job as job_actions
 from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.forms import form_action, see_other
+from renown.web.labels import competency_labels
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
 from renown.web.policy import PeopleAdmin, Staff
+from renown.web.recognition.present import avatar_colour, initials, message_parts
 from renown.web.render import is_htmx, render
 
 router = APIRouter()
@@ -58,9 +61,18 @@ RING_TABS: Final = (
 )
 
 
-def _context(principal: Principal) -> dict[str, Any]:
-    """What every kudos template needs to draw cards."""
-    return {"emoji": EMOJI, "kinds": REACTION_KINDS, "me": principal.person_id}
+def _context(principal: Principal, session: Session) -> dict[str, Any]:
+    """What every kudos template needs to draw cards: emoji with their names, avatars, and
+    the labels of the values (competencies) a kudos or its message names."""
+    return {
+        "emoji": EMOJI,
+        "kinds": REACTION_KINDS,
+        "me": principal.person_id,
+        "value_labels": competency_labels(session, principal.org_id),
+        "initials": initials,
+        "avatar_colour": avatar_colour,
+        "message_parts": message_parts,
+    }
 
 
 # --- The wall -----------------------------------------------------------------------------
@@ -77,7 +89,7 @@ def _wall(
 ) -> HTMLResponse:
     linked = principal.person_id is not None
     wall = queries.wall(session, principal, page=page, per_page=WALL_SIZE)
-    context = _context(principal) | {
+    context = _context(principal, session) | {
         "wall": wall,
         "pages": max(1, -(-wall.total // WALL_SIZE)),
         "linked": linked,
@@ -94,7 +106,8 @@ def _wall(
 def wall_page(
     request: Request, principal: Staff, session: SessionDep, page: PageNumber = 1
 ) -> HTMLResponse:
-    """The organisation's kudos, newest first, with the give-kudos form on top."""
+    """The organisation's kudos, newest first: the feed, with the give-kudos form folded
+    away above it until opened (open again when a refused kudos comes back)."""
     return _wall(request, principal, session, page)
 
 
@@ -151,7 +164,7 @@ def _reactions(request: Request, principal: Principal, session: Session, kudos_i
     if not is_htmx(request):
         return see_other(f"/kudos#kudos-{kudos_id}")
     item = queries.kudos_one(session, principal, kudos_id)
-    return render(request, "kudos_reactions.html", _context(principal) | {"item": item})
+    return render(request, "kudos_reactions.html", _context(principal, session) | {"item": item})
 
 
 @router.post("/kudos/{kudos_id}/unreact")
@@ -177,7 +190,7 @@ def react(
 def _thread(
     request: Request, principal: Principal, session: Session, kudos_id: int, error: str = ""
 ) -> HTMLResponse:
-    context = _context(principal) | {
+    context = _context(principal, session) | {
         "kudos_id": kudos_id,
         "comments": queries.comments_of(session, principal, kudos_id),
         "error": error,
@@ -230,11 +243,19 @@ def delete_comment(
 
 
 @router.get("/badges", response_class=HTMLResponse)
-def badge_catalogue(request: Request, principal: Staff) -> HTMLResponse:
-    """Every badge people can earn, gold first, and what it takes."""
+def badge_catalogue(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
+    """My badges and how far I am from the next ones, then every badge people can earn,
+    gold first, and what it takes."""
     rules = queries.badge_catalogue()
     by_tier = [(tier.value, [b for b in rules if b.tier is tier]) for tier in TIERS]
-    return render(request, "badges.html", {"by_tier": by_tier})
+    linked = principal.person_id is not None
+    context = {
+        "by_tier": by_tier,
+        "linked": linked,
+        "mine": queries.badges_of(session, principal, principal.person_id or 0) if linked else [],
+        "progress": badge_actions.my_progress(session, principal, CLOCK),
+    }
+    return render(request, "badges.html", context)
 
 
 # --- HR: kudos rings ----------------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""What the kudos pages show of a kudos, in words: initials for a person's avatar, and a
+message split into plain text, @mentions and #values, each value by its label.
+
+People write ``#customer_focus`` or ``#delivery`` (the key the give form and the API use)
+and ``@Ada``; the wall shows "#Customer focus" and a highlighted "@Ada", never the key.
+Pure functions, tested without a browser; the template escapes every part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from renown.web.labels import label
+
+AVATAR_COLOURS: Final = 8
+"""Avatar background colours (``avatar-0`` .. ``avatar-7`` in the stylesheet)."""
+TOKEN: Final = re.compile(r"(?<![\w@#])([@#])([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*)")
+"""An ``@name`` or ``#value`` that starts a word (not inside an e-mail address)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a message: plain text, a mention or a value (by its label)."""
+
+    kind: Literal["text", "mention", "value"]
+    text: str
+
+
+def initials(name: str) -> str:
+    """Up to two initials: first and last word ("Ada King Lovelace" -> "AL")."""
+    words = [w for w in re.split(r"[\s\-]+", name.strip()) if w and w[0].isalpha()]
+    if not words:
+        return "?"
+    first, last = words[0][0], words[-1][0] if len(words) > 1 else ""
+    return (first + last).upper()
+
+
+def avatar_colour(person_id: int) -> int:
+    """A stable colour per person, so the same colleague looks the same on every card."""
+    return person_id % AVATAR_COLOURS
+
+
+def message_parts(message: str, values: Mapping[str, str]) -> list[Part]:
+    """``message`` as text, @mentions and #values (``values``: competency key -> label;
+    a ``#word`` that names no value stays plain text, as it was written)."""
+    known = {key.lower(): key for key in values}
+    parts: list[Part] = []
+    position = 0
+    for match in TOKEN.finditer(message):
+        sign, word = match.group(1), match.group(2)
+        if sign == "#":
+            key = known.get(word.lower().replace("-", "_"))
+            if key is None:
+                continue
+            shown = Part("value", "#" + label(dict(values), key))
+        else:
+            shown = Part("mention", "@" + word)
+        if match.start() > position:
+            parts.append(Part("text", message[position : match.start()]))
+        parts.append(shown)
+        position = match.end()
+    if position < len(message):
+        parts.append(Part("text", message[position:]))
+    return parts
