@@ -86,3 +86,27 @@ def eligibility_reason(
         if in_role < rules.min_months_in_role:
             return False, f"{in_role} months in role; {rules.min_months_in_role} needed"
     return True, "meets every eligibility rule"
+
+
+def admits_every_level(rules: Eligibility) -> bool:
+    """Whether the rules let people of any level into the pool (no level band)."""
+    return not rules.levels
+
+
+def breadth_warning(rules: Eligibility) -> str | None:
+    """The sentence a round shows when its rules admit every level, or None.
+
+    A promotion pool without a level band puts a vice-president and a junior side by side
+    for the same role, and the ranking then recommends whoever has the most evidence.
+    """
+    if not admits_every_level(rules):
+        return None
+    others = (
+        rules.departments or rules.titles or rules.min_tenure_months or rules.min_months_in_role
+    )
+    who = "people of every level" if others else "everyone in the organisation"
+    return (
+        f"This round's rules admit {who}: no level band was set, so juniors and executives "
+        "compete for the same role. Choose the levels eligible for the role, or add and "
+        "remove candidates with a reason."
+    )

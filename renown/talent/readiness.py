@@ -4,6 +4,10 @@ The suggestion is a starting point HR can overrule (with a reason, stored and lo
 rule is short enough to say in one sentence: ready now needs a composite of at least 70
 *and* high performance; a composite of at least 50 means ready in 1-2 years; anything else,
 or no composite at all, means 3+ years. The reason repeats the rule with the person's numbers.
+
+Level distance caps the suggestion whatever the evidence: someone more than one level below
+the role is never ready now (two levels below: at best 1-2 years; three or more: 3+ years),
+since a strong engineer is not a vice-president in waiting.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def _performance_words(performance_level: int | None) -> str:
 
 
 def suggest_readiness(
-    composite: float | None, performance_level: int | None
+    composite: float | None, performance_level: int | None, levels_below: int | None = None
 ) -> tuple[Readiness, str]:
     """Suggest a readiness and say why.
 
@@ -59,6 +63,8 @@ def suggest_readiness(
         The candidate's board composite 0..100 (``None`` when not ranked).
     performance_level:
         The 9-box performance level 1..3 (``None`` when not placed).
+    levels_below:
+        How many career levels the candidate stands below the role (``None``: unknown).
 
     Returns
     -------
@@ -72,6 +78,30 @@ def suggest_readiness(
     """
     if performance_level is not None and performance_level not in (1, 2, 3):
         raise ValueError(f"performance_level must be 1, 2, 3 or None, got {performance_level}")
+    readiness, why = _from_evidence(composite, performance_level)
+    return _capped_by_level(readiness, why, levels_below)
+
+
+ORDER: tuple[Readiness, ...] = ("now", "1-2y", "3y+")
+
+
+def _capped_by_level(
+    readiness: Readiness, why: str, levels_below: int | None
+) -> tuple[Readiness, str]:
+    """Hold back a suggestion for someone more than one level below the role."""
+    if levels_below is None or levels_below < 2:
+        return readiness, why
+    cap: Readiness = "1-2y" if levels_below == 2 else "3y+"
+    if ORDER.index(readiness) >= ORDER.index(cap):
+        return readiness, why
+    return cap, (
+        f"{why}; but {levels_below} levels below the role, so no earlier than "
+        f"{READINESS_LABELS[cap].lower()} (ready now needs at most one level between)"
+    )
+
+
+def _from_evidence(composite: float | None, performance_level: int | None) -> tuple[Readiness, str]:
+    """The suggestion from the composite and performance alone."""
     if composite is None:
         return "3y+", "no composite score (not ranked on the board), so no earlier readiness"
     if math.isnan(composite):

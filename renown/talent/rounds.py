@@ -18,8 +18,8 @@ Who enters the pool (:class:`Eligibility` and :func:`eligibility_reason`) is dec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar, Final
 
@@ -39,6 +39,7 @@ from renown.talent.composite import WeightedCriterion
 from renown.talent.criteria import EXTERNAL_KEYS, source_for
 from renown.talent.eligibility import Eligibility, eligibility_reason, months_between
 from renown.talent.frozen import freeze_evidence
+from renown.talent.levels import band_below, level_number, role_level
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "criteria_of",
     "eligibility_reason",
     "is_candidate",
+    "level_band",
     "list_rounds",
     "managed_candidate_ids",
     "manages_candidates",
@@ -173,11 +175,28 @@ def check_open_round(
     config: RoundConfig,
     clock: Clock,
     as_of: datetime | None = None,
+    target_level: str | None = None,
 ) -> PromotionRound:
-    """HR opens a round: the pool is drawn from the org chart by the eligibility rules."""
+    """HR opens a round: the pool is drawn from the org chart by the eligibility rules.
+
+    Rules that name no levels are given the role's level band (:func:`level_band`), so a
+    round for a lead role does not rank its juniors against its vice-presidents; only when
+    the role's level cannot be told does the round admit every level (and its board says
+    so).
+    """
     principal.require_people_admin(_HR_ONLY)
     external = validate_config(config)
     now = clock.now()
+    people = session.scalars(sa.select(Person).where(Person.org_id == principal.org_id)).all()
+    profiles = {
+        p.person_id: p
+        for p in session.scalars(
+            sa.select(TalentProfile).where(TalentProfile.org_id == principal.org_id)
+        )
+    }
+    if not eligibility.levels:
+        band = level_band(target, people, profiles, named=target_level)
+        eligibility = replace(eligibility, levels=band)
     round_ = PromotionRound(
         org_id=principal.org_id,
         name=_text(name, "a round's name"),
@@ -197,13 +216,6 @@ def check_open_round(
     )
     session.add(round_)
     session.flush()
-    people = session.scalars(sa.select(Person).where(Person.org_id == principal.org_id)).all()
-    profiles = {
-        p.person_id: p
-        for p in session.scalars(
-            sa.select(TalentProfile).where(TalentProfile.org_id == principal.org_id)
-        )
-    }
     included = 0
     for person in people:
         eligible, reason = eligibility_reason(
@@ -234,6 +246,7 @@ def check_open_round(
             "potential_criteria": round_.potential_criteria,
             "missing_policy": round_.missing_policy,
             "as_of": round_.as_of.isoformat(),
+            "target_level": target_level,
             "transparency": round_.transparency,
             "external_weighted": external,
             "pool": included,
@@ -241,6 +254,32 @@ def check_open_round(
         at=now,
     )
     return round_
+
+
+def level_band(
+    target: str,
+    people: Sequence[Person],
+    profiles: Mapping[int, TalentProfile],
+    *,
+    named: str | None = None,
+) -> tuple[str, ...]:
+    """The levels a round for ``target`` admits by default: the nearest level below the
+    role's (named by HR, written in the target, or held by people with that title); empty
+    when the role's level cannot be told."""
+    known = {p.level for p in profiles.values() if p.level}
+    by_title: dict[str, list[str]] = {}
+    for person in people:
+        profile = profiles.get(person.id)
+        if person.title and profile is not None and profile.level:
+            by_title.setdefault(person.title, []).append(profile.level)
+    level = role_level(target, known, named=named, title_levels=by_title)
+    if level is None:
+        return ()
+    if named and named.strip() and level_number(level) is None:
+        raise Invalid(
+            f"the role's level {level} has no number to place it among the levels (such as L4)"
+        )
+    return band_below(level, known)
 
 
 def open_round_for_change(session: Session, principal: Principal, round_id: int) -> PromotionRound:

@@ -12,7 +12,7 @@ with a reason; the chart shows the evidence behind each. Succession plans are HR
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -26,9 +26,10 @@ from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotFound
 from renown.org.access import access_person
 from renown.store.tables.org import Person
-from renown.store.tables.talent import SuccessionPlan, Successor
+from renown.store.tables.talent import SuccessionPlan, Successor, TalentProfile
 from renown.talent.composite import RankedCandidate, WeightedCriterion, compose
 from renown.talent.criteria import EXTERNAL_KEYS, Evidence, available, measure_all, source_for
+from renown.talent.levels import levels_below, role_level
 from renown.talent.ninebox import level
 from renown.talent.readiness import READINESS_LABELS, Readiness, suggest_readiness
 from renown.talent.rounds import DEFAULT_CRITERIA, reason_text
@@ -120,12 +121,42 @@ def _ranked(
 
 
 def _suggestion(
-    candidate: RankedCandidate, evidence: dict[str, dict[int, Evidence]]
+    candidate: RankedCandidate,
+    evidence: dict[str, dict[int, Evidence]],
+    distance: Mapping[int, int | None] | None = None,
 ) -> tuple[Readiness, str]:
     performance = evidence.get("performance", {}).get(candidate.person_id)
     return suggest_readiness(
-        candidate.composite, level(performance.points) if performance else None
+        candidate.composite,
+        level(performance.points) if performance else None,
+        (distance or {}).get(candidate.person_id),
     )
+
+
+def level_distance(
+    session: Session, plan: SuccessionPlan, person_ids: Sequence[int]
+) -> dict[int, int | None]:
+    """How many levels each person stands below the key role (None: a level is unknown).
+
+    The role's level is the incumbent's, else a level written in the role's name, else the
+    most common level of people holding the role's name as their title.
+    """
+    profiles = {
+        p.person_id: p.level
+        for p in session.scalars(
+            sa.select(TalentProfile).where(TalentProfile.org_id == plan.org_id)
+        )
+    }
+    known = {lvl for lvl in profiles.values() if lvl}
+    holders = session.execute(
+        sa.select(Person.id, Person.title).where(
+            Person.org_id == plan.org_id, sa.func.lower(Person.title) == plan.role_name.lower()
+        )
+    ).all()
+    by_title = {plan.role_name: [profiles.get(pid) or "" for pid, _title in holders]}
+    named = profiles.get(plan.incumbent_id) if plan.incumbent_id is not None else None
+    role = role_level(plan.role_name, known, named=named, title_levels=by_title)
+    return {pid: levels_below(profiles.get(pid), role) for pid in person_ids}
 
 
 def check_add_successor(
@@ -152,7 +183,9 @@ def check_add_successor(
     now = clock.now()
     if readiness is None:
         ranked, evidence = _ranked(session, plan, [person.id], now)
-        readiness, why = _suggestion(ranked[0], evidence)
+        readiness, why = _suggestion(
+            ranked[0], evidence, level_distance(session, plan, [person.id])
+        )
         why = f"suggested from the evidence: {why}"
     else:
         if readiness not in READINESS:
@@ -317,12 +350,13 @@ def plan_view(session: Session, principal: Principal, plan_id: int, *, now: date
         p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(list(by_person))))
     }
     ranked, evidence = _ranked(session, plan, sorted(by_person), now)
+    distance = level_distance(session, plan, sorted(by_person))
     infos = {i.key: i.label for i in available(session, plan.org_id)}
     views = []
     for candidate in ranked:
         row = by_person[candidate.person_id]
         person = people[candidate.person_id]
-        suggested, suggested_reason = _suggestion(candidate, evidence)
+        suggested, suggested_reason = _suggestion(candidate, evidence, distance)
         readiness: Readiness = row.readiness  # type: ignore[assignment]
         views.append(
             SuccessorView(
@@ -370,8 +404,9 @@ def suggest_successors(
         if p.id not in taken and p.id != plan.incumbent_id
     }
     ranked, evidence = _ranked(session, plan, sorted(people), now)
+    distance = level_distance(session, plan, sorted(people))
     return [
-        (c.person_id, people[c.person_id].name, c.composite, _suggestion(c, evidence)[0])
+        (c.person_id, people[c.person_id].name, c.composite, _suggestion(c, evidence, distance)[0])
         for c in ranked[:limit]
         if c.rank is not None
     ]

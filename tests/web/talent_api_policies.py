@@ -10,6 +10,7 @@ TALENT_API_POLICIES: dict[tuple[str, str], str] = {
     # Rounds and the board (what a board shows is decided by renown.talent)
     ("GET", "/api/v1/talent/criteria"): STAFF,
     ("GET", "/api/v1/talent/rounds"): STAFF,
+    ("GET", "/api/v1/talent/rounds/{round_id}/people"): PEOPLE_ADMIN,
     ("POST", "/api/v1/talent/rounds"): PEOPLE_ADMIN,
     ("GET", "/api/v1/talent/rounds/{round_id}"): STAFF,
     ("PUT", "/api/v1/talent/rounds/{round_id}"): PEOPLE_ADMIN,

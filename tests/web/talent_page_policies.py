@@ -46,5 +46,8 @@ TALENT_PAGE_POLICIES: dict[tuple[str, str], str] = {
     ("GET", "/talent/rounds/{round_id}/me"): STAFF,
     ("POST", "/talent/rounds/{round_id}/appeals"): STAFF,
     # --- end of E1 ---
+    # --- issue 17: the board's searchable person picker ---
+    ("GET", "/talent/rounds/{round_id}/people-search"): PEOPLE_ADMIN,
+    # --- end of issue 17 ---
 }
 """Pages under /talent (and /me/demographics)."""

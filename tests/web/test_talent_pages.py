@@ -172,6 +172,13 @@ def explanation_of(html: str, name: str) -> str:
     return html[start : html.index("</details>", start)]
 
 
+def published_row_of(html: str, name: str) -> str:
+    """The row of one candidate on a published board (ranks and names, no explanations)."""
+    end = html.index(f"{name}")
+    start = html.rindex("<tr", 0, end)
+    return html[start : html.index("</tr>", end)]
+
+
 def round_id_of(location: str) -> int:
     found = re.fullmatch(r"/talent/rounds/(\d+)", location)
     assert found, location
@@ -312,8 +319,12 @@ def test_sign_off_needs_a_reason_for_every_override(platform: Platform, lab: Lab
     ada, ben, cai = lab.ids["Ada"], lab.ids["Ben"], lab.ids["Cai"]
     board = client.get(f"/talent/rounds/{round_id}").text
     assert re.search(rf'value="{ada}"[^>]*data-recommended="true" checked', board)
-    assert re.search(rf'value="{cai}"[^>]*data-recommended="false">', board)
+    # sign-off lists the recommended top N only, not the ranking again
+    assert not re.search(rf'value="{cai}"[^>]*data-recommended', board)
     assert re.search(rf'data-override-for="{ben}"\s+hidden', board)
+    # someone from outside the top N is added through the candidate picker (without JS: a link)
+    picked = client.get(f"/talent/rounds/{round_id}?picker=outsider&q=cai&pick={cai}").text
+    assert re.search(rf'value="{cai}"[^>]*data-recommended="false" checked', picked)
     decision = f"/talent/rounds/{round_id}/decision"
     chosen = {"promoted": [str(ada), str(cai)], "reason": "Panel of 3 agreed"}
     refused = client.post(decision, data=chosen)
@@ -421,13 +432,19 @@ def test_published_rounds_hide_private_external_scores(platform: Platform, lab: 
     assert f'href="/talent/rounds/{round_id}"' in employee.get("/talent").text
     page = employee.get(f"/talent/rounds/{round_id}")
     assert page.status_code == 200 and "data-external-banner" in page.text
-    public, private = explanation_of(page.text, "Ada Lab"), explanation_of(page.text, "Ben Lab")
+    public, private = published_row_of(page.text, "Ada Lab"), published_row_of(page.text, "Ben Lab")
     assert "70 (1 network, latest 2026-10-01)" in public
-    assert "hidden (no public profile)" in private and "60 (1 network" not in private
+    assert "None published: private profile" in private and "60 (1 network" not in private
     # Only prominence of people with a public profile is published; ratings, 360 and the
-    # composite stay with HR and the candidate.
+    # composite stay with HR and the candidate, and the page says so once per hidden column
+    # instead of a column of dashes.
     assert "90 (run of" in public and "80 (run of" not in private
-    assert "shown to HR and the candidate only" in private
+    note = page.text[page.text.index("data-hidden-columns") :].split("</div>", 1)[0]
+    assert "<strong>Composite and contributions.</strong>" in note
+    assert "confidential rating or 360 results" in note
+    assert "<strong>Performance rating.</strong> Confidential evidence" in note
+    assert "public social networks: shown only for people who chose to keep their profile" in note
+    assert "Composite</th>" not in page.text and "Why Ada Lab" not in page.text
     for form in ("decision", "candidates", "config", "whatif"):
         assert f"/talent/rounds/{round_id}/{form}" not in page.text
     assert "considered and left out" not in page.text
@@ -516,7 +533,7 @@ def test_a_candidate_cannot_tell_who_else_misses_an_input(
     finally:
         _set_eve_rating(platform, lab, None)
     assert rated == unrated
-    eve = explanation_of(unrated[0], "Eve Lab")
+    eve = published_row_of(unrated[0], "Eve Lab")
     assert "50 (run of" in eve and "%" not in eve  # her published score, but no share
     others = [row for row in unrated[2]["rows"] if row["person_id"] != platform.cast.employee]
     parts = [part for row in others for part in row["contributions"]]
@@ -541,7 +558,7 @@ def test_a_decided_round_shows_its_candidate_and_appellant_no_one_else_s_shares(
     filed = page.post(f"/talent/rounds/{round_id}/appeals", data={"text": "Please look again"})
     assert filed.status_code == 303
     frozen = page.get(f"/talent/rounds/{round_id}").text
-    assert "%" not in explanation_of(frozen, "Eve Lab")
+    assert "%" not in published_row_of(frozen, "Eve Lab")
     rows = api.get(f"/api/v1/talent/rounds/{round_id}").json()["rows"]
     others = [row for row in rows if row["person_id"] != platform.cast.employee]
     assert all(c["share"] is None for row in others for c in row["contributions"])

@@ -1,7 +1,8 @@
 """Promotion boards, as JSON and as pages: the front door of :mod:`renown.talent`.
 
 One module per topic, each with its JSON routes (``api``) beside its page routes
-(``pages``): :mod:`.rounds` (rounds, the board and its pool), :mod:`.decisions` (sign-off,
+(``pages``): :mod:`.rounds` (rounds, the board and its pool), :mod:`.picker` (the searchable person
+picker of the board's forms), :mod:`.decisions` (sign-off,
 a candidate's own explanation, appeals), :mod:`.whatif`, :mod:`.calibration` (the 9-box and
 calibration sessions), :mod:`.audit` (bias audits), :mod:`.imports` (HR's talent records
 and demographics files), :mod:`.demographics` (a person's own answers) and
@@ -18,17 +19,38 @@ from renown.web.talent import (
     decisions,
     demographics,
     imports,
+    picker,
     rounds,
     succession,
     whatif,
 )
 
 api_router = APIRouter()
-for topic in (rounds, whatif, calibration, decisions, audit, imports, demographics, succession):
+for topic in (
+    rounds,
+    picker,
+    whatif,
+    calibration,
+    decisions,
+    audit,
+    imports,
+    demographics,
+    succession,
+):
     api_router.include_router(topic.api)
 
 page_router = APIRouter(include_in_schema=False)
-for topic in (rounds, decisions, whatif, calibration, audit, imports, succession, demographics):
+for topic in (
+    picker,
+    rounds,
+    decisions,
+    whatif,
+    calibration,
+    audit,
+    imports,
+    succession,
+    demographics,
+):
     page_router.include_router(topic.pages)
 
 __all__ = ["api_router", "page_router"]

@@ -12,9 +12,9 @@ back with the domain's sentence, status 422 and everything that was typed.
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -27,15 +27,24 @@ from renown.talent import board as boards
 from renown.talent import decisions, rounds
 from renown.talent.board import HIDDEN
 from renown.talent.criteria import CriterionInfo, available
+from renown.talent.eligibility import breadth_warning
+from renown.talent.pool_search import PersonMatch, picked_person
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
-from renown.talent.rounds import RoundConfig, RoundSummary, criteria_of, is_candidate
+from renown.talent.rounds import (
+    Eligibility,
+    RoundConfig,
+    RoundSummary,
+    criteria_of,
+    is_candidate,
+)
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
-from renown.web.params import RowId
+from renown.web.params import MAX_ID, RowId, SearchText
 from renown.web.policy import PeopleAdmin, Staff
 from renown.web.render import render
 from renown.web.talent.answers import BoardOut, RoundOut
+from renown.web.talent.picker import Picker, picker_state
 from renown.web.talent.present_board import (
     MISSING_CHOICES,
     TRANSPARENCY_CHOICES,
@@ -55,6 +64,14 @@ from renown.web.talent.present_board import (
     pool_choices,
     segments,
 )
+from renown.web.talent.present_hidden import hidden_columns
+from renown.web.talent.present_pages import (
+    PAGE_SIZES,
+    SORTS,
+    BoardQuery,
+    BoardQueryDep,
+    page_of_board,
+)
 from renown.web.talent.shapes import CandidateIn, OpenRoundIn, RoundConfigIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -62,6 +79,8 @@ pages = APIRouter()
 CLOCK: Final = SystemClock()
 """Rounds, decisions and appeals are dated by the server's clock."""
 T = TypeVar("T")
+EXCLUDED_SHOWN: Final = 200
+"""People left out of the pool listed by name (the rest are counted: the picker finds them)."""
 
 
 def required(value: T | None, what: str) -> T:
@@ -134,6 +153,7 @@ def open_round(body: OpenRoundIn, principal: PeopleAdmin, session: SessionDep) -
         eligibility=body.eligibility.rules(),
         config=merged_config(body, rounds.RoundConfig()),
         clock=CLOCK,
+        target_level=body.target_level,
     )
     session.commit()
     return RoundOut.counted(created, len(rounds.candidate_ids(session, created.id)))
@@ -215,6 +235,7 @@ def _rounds_page(
     pool: EligibilityForm | None = None,
     name: str = "",
     target: str = "",
+    target_level: str = "",
 ) -> HTMLResponse:
     context: dict[str, Any] = {"rounds": rounds.list_rounds(session, principal), "error": error}
     if principal.sees_everyone:
@@ -228,6 +249,7 @@ def _rounds_page(
             "levels": levels,
             "name": name,
             "target": target,
+            "target_level": target_level,
         }
     return render(request, "talent_rounds.html", context, status_code=422 if error else 200)
 
@@ -246,6 +268,7 @@ def open_round_page(
     config: ConfigDep,
     name: Line = "",
     target: Line = "",
+    target_level: Line = "",
     min_tenure_months: Word = "0",
     min_months_in_role: Word = "0",
     levels: Choices = [],  # noqa: B006
@@ -266,6 +289,7 @@ def open_round_page(
                 eligibility=pool.to_eligibility(),
                 config=config.to_config(),
                 clock=CLOCK,
+                target_level=target_level or None,
             )
         ),
         done=lambda: see_other(f"/talent/rounds/{opened[0].id}"),
@@ -278,6 +302,7 @@ def open_round_page(
             pool=pool,
             name=name,
             target=target,
+            target_level=target_level,
         ),
     )
 
@@ -311,8 +336,16 @@ def board_page_of(
     signoff: SignOffForm | None = None,
     candidate: dict[str, str] | None = None,
     answer: dict[str, Any] | None = None,
+    query: BoardQuery | None = None,
+    asked: Picker | None = None,
+    q: str = "",
+    pick: int | None = None,
 ) -> HTMLResponse:
-    """The board page, with the form that ``failed`` filled in again and its ``error``."""
+    """The board page, with the form that ``failed`` filled in again and its ``error``.
+
+    ``query`` chooses the page of the ranking; ``asked``, ``q`` and ``pick`` are a person
+    picker's search and choice when they came without JavaScript (:mod:`.picker`).
+    """
     try:
         shown = boards.board(session, principal, round_id)
     except (NotAllowed, NotFound):
@@ -322,12 +355,21 @@ def board_page_of(
     round_ = shown.round
     labels = {info.key: info.label for info in shown.criteria}
     colours = colours_of(round_)
+    view = page_of_board(shown.rows, query or BoardQuery(), f"/talent/rounds/{round_.id}")
     context: dict[str, Any] = {
         "board": shown,
+        "view": view,
+        "sorts": SORTS,
+        "page_sizes": PAGE_SIZES,
         "round": round_,
         "legend": legend(round_, labels),
-        "segments": {row.person_id: segments(row, colours) for row in shown.rows},
+        "segments": {row.person_id: segments(row, colours) for row in view.rows},
         "names": {row.person_id: row.name for row in shown.rows},
+        "hidden_columns": hidden_columns(shown) if not shown.full else (),
+        "breadth_warning": (
+            breadth_warning(Eligibility.from_json(round_.eligibility)) if shown.full else None
+        ),
+        "excluded_shown": shown.excluded[:EXCLUDED_SHOWN],
         "hidden_text": HIDDEN,
         "error": error,
         "failed": failed,
@@ -339,13 +381,30 @@ def board_page_of(
         context |= _config_context(
             session, principal.org_id, config or config_of_round(round_, list(shown.criteria))
         )
-        pool = [(row.person_id, row.name, True) for row in shown.rows]
-        pool += [(pid, name, False) for pid, name, _reason in shown.excluded]
+        typed = candidate or {"person_id": "", "included": "yes", "reason": ""}
+        pool_picker = picker_state(session, principal, round_.id, "pool", asked, q, pick)
+        if pool_picker.chosen is None and typed["person_id"].strip().isdigit():
+            pool_picker = picker_state(
+                session, principal, round_.id, "pool", "pool", "", int(typed["person_id"])
+            )
+        outsider = picker_state(
+            session, principal, round_.id, "outsider", asked, q, pick, adds="outsiders"
+        )
+        form = signoff or SignOffForm(set(recommended))
+        if outsider.chosen is not None and outsider.chosen.id not in recommended:
+            form.promoted.add(outsider.chosen.id)
+        by_id = {row.person_id: row for row in shown.rows}
         context |= {
-            "signoff": signoff or SignOffForm(recommended),
+            "signoff": form,
             "recommended": recommended,
-            "pool_people": sorted(pool, key=lambda p: (p[1], p[0])),
-            "candidate": candidate or {"person_id": "", "included": "yes", "reason": ""},
+            "recommended_rows": [row for row in shown.rows if row.person_id in recommended],
+            "outsider_rows": [
+                by_id[pid] for pid in sorted(form.promoted - recommended) if pid in by_id
+            ],
+            "candidate": typed,
+            "pool_picker": pool_picker,
+            "outsider_picker": outsider,
+            "added": _added(session, principal, round_.id, request),
         }
     elif shown.full:
         context |= {
@@ -355,6 +414,19 @@ def board_page_of(
     return render(request, "talent_board.html", context, status_code=422 if error else 200)
 
 
+def _added(
+    session: Session, principal: Principal, round_id: int, request: Request
+) -> PersonMatch | None:
+    """The person the pool form just changed (``?who=``), to name in the notice."""
+    who = request.query_params.get("who", "")
+    if request.query_params.get("done") != "pool" or not who.isascii() or not who.isdigit():
+        return None
+    try:
+        return picked_person(session, principal, round_id, int(who))
+    except NotFound:
+        return None
+
+
 def board_done(round_id: int, what: str, anchor: str = "") -> str:
     """Where a board form sends the browser once it is done (a notice, and the section)."""
     return f"/talent/rounds/{round_id}?done={what}{anchor}"
@@ -362,10 +434,21 @@ def board_done(round_id: int, what: str, anchor: str = "") -> str:
 
 @pages.get("/talent/rounds/{round_id}", response_class=HTMLResponse)
 def board_page(
-    request: Request, round_id: RowId, principal: Staff, session: SessionDep
+    request: Request,
+    round_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    query: BoardQueryDep,
+    picker: Annotated[Picker | None, Query()] = None,
+    q: SearchText = None,
+    pick: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
-    """The board: HR's full ranking and its forms, or the ranking the round publishes."""
-    return board_page_of(request, principal, session, round_id)
+    """The board: HR's full ranking (a page at a time) and its forms, or the ranking the
+    round publishes. ``picker``, ``q`` and ``pick`` carry a person picker's search and
+    choice when the browser runs no JavaScript."""
+    return board_page_of(
+        request, principal, session, round_id, query=query, asked=picker, q=q or "", pick=pick
+    )
 
 
 @pages.post("/talent/rounds/{round_id}/candidates", response_class=HTMLResponse)
@@ -397,7 +480,9 @@ def set_candidate_page(
     return form_action(
         session,
         act,
-        done=board_done(round_id, "pool", "#pool"),
+        done=lambda: see_other(
+            f"/talent/rounds/{round_id}?done=pool&who={parse_person_id(person_id)}#pool"
+        ),
         refused=lambda error: board_page_of(
             request, principal, session, round_id, error=error, failed="candidate", candidate=typed
         ),

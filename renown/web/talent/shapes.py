@@ -51,7 +51,8 @@ class WeightIn(BaseModel):
 
 
 class EligibilityIn(BaseModel):
-    """Who enters the pool: every rule must hold; empty lists admit everyone."""
+    """Who enters the pool: every rule must hold; empty lists admit everyone, except levels:
+    with none given, the pool admits the level band below the role's level."""
 
     min_tenure_months: Months = 0
     min_months_in_role: Months = 0
@@ -92,6 +93,12 @@ class OpenRoundIn(RoundConfigIn):
 
     name: Text
     target: Text = Field(description="The role or level people are considered for")
+    target_level: Text | None = Field(
+        default=None,
+        description="The role's career level (e.g. L4). With no levels in the eligibility, "
+        "the pool admits the nearest level below it; omitted, it is read from the target "
+        "(a level written in it, or the level of people holding that title)",
+    )
     eligibility: EligibilityIn = Field(default_factory=EligibilityIn)
 
 
