@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from renown import audit
 from renown.accounts.principal import Principal
+from renown.core.dates import format_date
 from renown.core.errors import Invalid
 from renown.org.queries import latest_run
 from renown.store.tables.org import Organisation, Person
@@ -167,7 +168,7 @@ def prominence_audit(session: Session, principal: Principal, *, now: datetime) -
     meta = AuditMeta(
         title="Bias audit: network prominence score",
         organisation=_organisation(session, principal.org_id),
-        subject=f"Prominence scoring run {run.id} (as of {run.as_of.date().isoformat()})",
+        subject=f"Prominence scoring run {run.id} (as of {format_date(run.as_of)})",
         selection_label=f"top decile of prominence (rank {cut} or better)",
         score_label="prominence score (1-100)",
         data_source=(

@@ -293,15 +293,16 @@ def test_what_if_chart_and_table(platform: Platform, lab: Lab) -> None:
     assert layers[0]["encoding"]["y"]["scale"]["reverse"] is True
     assert layers[1]["data"]["values"][0]["rank"] == 2.5  # the cut under rank 2
     assert layers[3]["data"]["values"][0]["weight"] == 100.0  # the configured weight
+    assert layers[3]["mark"]["color"] == "#009e73"  # internal prominence's colour everywhere
 
     table = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=100", headers=HTMX)
     assert table.status_code == 200 and "<html" not in table.text
-    assert re.findall(r"<td>(\w+ Lab)</td>", table.text) == ["Ada Lab", "Ben Lab"]
+    assert re.findall(r"<td[^>]*>(\w+ Lab)</td>", table.text) == ["Ada Lab", "Ben Lab"]
     assert table.text.count("enters") == 2
     left = table.text[table.text.index("data-left") :]
     assert "Cai Lab" in left and "Dee Lab" in left
     zero = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=0", headers=HTMX).text
-    assert re.findall(r"<td>(\w+ Lab)</td>", zero) == ["Cai Lab", "Dee Lab"]
+    assert re.findall(r"<td[^>]*>(\w+ Lab)</td>", zero) == ["Cai Lab", "Dee Lab"]
     assert "Nobody leaves the top 2" in zero
     snapped = client.get(f"/talent/rounds/{round_id}/whatif/table?weight=3", headers=HTMX)
     assert 'data-weight="5"' in snapped.text  # the nearest of the 21 steps

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -39,6 +39,15 @@ from renown.web.uploads import read_upload
 router = APIRouter()
 RECENT = 20
 TOP_OF_RUN = 10
+JOB_KINDS: Final = {
+    "recognition": "Badges and kudos rings",
+    "validation": "Score validation",
+    "tuning": "Weight tuning",
+    "radar": "Recruiter radar model",
+    "external_refresh": "External networks refresh",
+}
+"""What the recent jobs list calls a kind of job it does not describe itself (uploads and
+scoring runs are worded in the template): a reader sees words, never the queue's key."""
 
 
 def _runs_page(
@@ -59,6 +68,7 @@ def _runs_page(
         "sources_folder": folder,
         "sources_under_home": not PurePosixPath(folder).is_absolute(),
         "error": error,
+        "job_kinds": JOB_KINDS,
     }
     return render(request, "runs.html", context, status_code=status_code)
 

@@ -28,6 +28,7 @@ from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import PeopleAdmin
 from renown.web.render import render
+from renown.web.talent.present_audit import audit_summary, impact_chart
 from renown.web.talent.rounds import CLOCK
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -156,10 +157,16 @@ def _audit_page(
         "min_cell": DEFAULT_SMALL_GROUPS.min_count,
     }
     try:
-        context["report"] = _produce(session, principal, audit)
+        report = _produce(session, principal, audit)
     except Invalid as missing:
         session.rollback()
         context |= {"report": None, "unavailable": str(missing)}
+    else:
+        context |= {
+            "report": report,
+            "summary": audit_summary(report),
+            "chart_spec": impact_chart(report),
+        }
     return render(request, "talent_audit.html", context)
 
 

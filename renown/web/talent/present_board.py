@@ -37,9 +37,8 @@ from renown.talent.rounds import (
     RoundConfig,
 )
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, MultiLine, SingleLine
+from renown.web.talent.colours import criterion_colour
 
-COLOURS: Final = 8
-"""Distinct criterion colours in talent.css (``crit-0`` … ``crit-7``), reused in turn."""
 TRANSPARENCY_CHOICES: Final = (
     (
         "everyone",
@@ -331,14 +330,15 @@ class Segment:
 
 
 def colours_of(round_: PromotionRound) -> dict[str, int]:
-    """A colour number per criterion of the round, in the round's order."""
-    return {str(c["key"]): i % COLOURS for i, c in enumerate(round_.criteria)}
+    """A colour number per criterion of the round, from each criterion's key (so it keeps
+    its colour in every round: :mod:`renown.web.talent.colours`)."""
+    return {str(c["key"]): criterion_colour(str(c["key"])) for c in round_.criteria}
 
 
 def segments(row: BoardRow, colours: Mapping[str, int]) -> list[Segment]:
     """The coloured slices of a composite: every contribution above 0 (hidden ones omitted)."""
     return [
-        Segment(c.key, c.label, c.contribution, colours.get(c.key, COLOURS - 1))
+        Segment(c.key, c.label, c.contribution, colours.get(c.key, criterion_colour(c.key)))
         for c in row.contributions
         if c.contribution is not None and c.contribution > 0
     ]

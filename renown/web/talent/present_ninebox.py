@@ -145,6 +145,9 @@ def ninebox_spec(view: NineBox) -> dict[str, Any]:
                         "dy": 6,
                         "fontWeight": 600,
                         "color": "#4a5568",
+                        # A cell's name stops at its cell's edge (an ellipsis on a phone,
+                        # where the names ran into the next cell).
+                        "limit": {"expr": "width / 3 - 10"},
                     },
                     "encoding": {
                         "x": {"field": "x0", "type": "quantitative", "axis": _axis("Performance")},

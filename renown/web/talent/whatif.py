@@ -27,6 +27,7 @@ from renown.web.params import NO_NUL, RowId
 from renown.web.policy import PeopleAdmin
 from renown.web.render import render
 from renown.web.talent.answers import WhatIfOut
+from renown.web.talent.colours import criterion_colour, criterion_hex
 from renown.web.vega import chart
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
@@ -127,7 +128,7 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
     """A Vega-Lite bump chart: rank (1 on top) of everyone who reaches the top N by weight.
 
     The dashed horizontal rule sits between rank N and N + 1 (above it is the top N); the
-    vertical rule marks the round's configured weight.
+    vertical rule, in the criterion's colour, marks the round's configured weight.
     """
     whatif = view.whatif
     composites = [step.composites.get(pid) for step in whatif.steps for pid in whatif.ever_in_top]
@@ -209,8 +210,14 @@ def whatif_chart_spec(view: WhatIfView) -> dict[str, Any]:
                     },
                 },
                 {
+                    # In the criterion's own colour, as on every board (colours.py).
                     "data": {"values": [{"weight": whatif.configured_weight}]},
-                    "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#4a5568"},
+                    "mark": {
+                        "type": "rule",
+                        "strokeDash": [2, 3],
+                        "strokeWidth": 2,
+                        "color": criterion_hex(whatif.key),
+                    },
                     "encoding": {"x": {"field": "weight", "type": "quantitative"}},
                 },
             ],
@@ -297,6 +304,7 @@ def whatif_page(
         "view": view,
         "round": view.round,
         "headline": whatif_headline(view),
+        "colour": criterion_colour(asked.key),
         "spec": whatif_chart_spec(view),
         "table": table,
         "changes": [step_table(view, i) for i in range(len(grid))],
