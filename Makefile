@@ -14,14 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[graph,spark,dev]'
 	touch $(STAMP)
 
-# PySpark (the scale-out engine, tested in local mode) needs a Java runtime.
-system-deps:
+# System packages, one target each so that a target asks only for what it uses:
+# PySpark (the scale-out engine, tested in local mode) needs a Java runtime; the browser
+# tests and the screenshots need Debian's chromium. system-deps is both (make test).
+.PHONY: java chromium
+java:
 	@command -v java >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
 	  else echo "PySpark needs Java: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; fi; }
+
+chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "The browser tests need chromium: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
+
+system-deps: java chromium
 
 ## make demo: serve the product on 127.0.0.1:8000 with a scored synthetic organisation
 ## and a printed sign-in for every role ('renown demo' still prints the CLI leaderboard).
@@ -100,10 +107,12 @@ validity-docs: $(STAMP)
 clean:
 	rm -rf $(VENV) .renown .pytest_cache .mypy_cache .ruff_cache
 
-## make e2e: browser tests (Playwright driving Debian's chromium against a live server).
-e2e: $(STAMP) system-deps
+## make e2e: browser tests (Playwright driving Debian's chromium against a live server), with
+## axe-core's accessibility check on every main page. Needs chromium, not Java.
+e2e: $(STAMP) chromium
 	$(BIN)/pytest -q -m e2e tests/e2e
 
-## make screenshots: PNGs of the main pages of a seeded demo into screenshots/, for reviewers.
-screenshots: $(STAMP) system-deps
-	$(BIN)/python scripts/screenshots.py --out screenshots
+## make screenshots: PNGs of every main page of a seeded demo for every role, desktop (1360 px)
+## and phone (390 px), into screenshots/<role>/, for reviewers. Needs chromium, not Java.
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m scripts.screenshots --out screenshots

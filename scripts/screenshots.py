@@ -1,10 +1,14 @@
-"""``make screenshots``: PNGs of the main pages of a seeded demo, for reviewers.
+"""``make screenshots``: PNGs of every main page of a seeded demo, for every role, for reviewers.
 
 Seeds a small demo organisation in a temporary folder, serves it with uvicorn on a free
-loopback port, signs in as HR with Debian's chromium (driven by Playwright) and saves one
-screenshot per page into ``screenshots/``, then signs in as the demo employee for a
-candidate's own view of a promotion round. The browser tests in ``tests/e2e`` reuse the
-server and browser helpers below, so what reviewers look at is what the tests exercise.
+loopback port and drives Debian's chromium with Playwright. First HR's walk through the
+product (the sign-in page, a ranking with one candidate's evidence opened, the demo
+employee's own view of a decided round) into ``screenshots/``; then every role of the demo
+signs in and every main page it is offered (``scripts/main_pages.py``) is saved at desktop
+width (1360 px) and phone width (390 px) into ``screenshots/<role>/<viewport>/``. The
+browser tests in ``tests/e2e`` reuse the server and browser helpers below and the same map
+of pages (the accessibility test checks each of them), so what reviewers look at is what
+the tests exercise. Run it as ``python -m scripts.screenshots`` from the repository.
 """
 
 from __future__ import annotations
@@ -23,19 +27,15 @@ from typing import Any
 
 import uvicorn
 
+from scripts.main_pages import CHART_WAIT, PAGES, ROLE_PAGES
+
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium (``apt-get install chromium``); Playwright's own download is not used."""
-PAGES = ("leaderboard", "profile", "team", "network", "runs", "home")
-TALENT_PAGES = (
-    "talent-board",
-    "talent-whatif",
-    "talent-ninebox",
-    "talent-audit",
-    "talent-succession",
-    "talent-candidate",
-)
-CHART_WAIT = 20_000
-"""Milliseconds to wait for a Vega chart to draw."""
+VIEWPORTS: dict[str, dict[str, int]] = {
+    "desktop": {"width": 1360, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
+"""The widths every main page is shot at (a laptop and a common phone)."""
 
 
 def free_port() -> int:
@@ -182,14 +182,58 @@ def _shoot_talent(page: Any, base_url: str, shoot: Any, candidate: tuple[str, st
     shoot("talent-candidate")
 
 
+def take_role_screenshots(
+    base_url: str, sign_ins: dict[str, tuple[str, str]], out: Path
+) -> tuple[list[Path], list[str]]:
+    """For each role of ``sign_ins`` (role -> email, password), sign in and save a full-page
+    PNG of every main page the role is offered, at each width of :data:`VIEWPORTS`, into
+    ``out/<role>/<viewport>/``: (the files written, the pages that could not be reached).
+    A page that cannot be reached is reported and skipped, so one broken page does not
+    hide the others from a reviewer; the command still fails at the end."""
+    from playwright.sync_api import Error, sync_playwright
+
+    from renown.core.roles import Role
+
+    written: list[Path] = []
+    missed: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for role, (email, password) in sign_ins.items():
+            for viewport, size in VIEWPORTS.items():
+                folder = out / role / viewport
+                folder.mkdir(parents=True, exist_ok=True)
+                context = browser.new_context(viewport=size)
+                page = context.new_page()
+                sign_in(page, base_url, email, password)
+                for number, name in enumerate(ROLE_PAGES[Role(role)], start=1):
+                    try:
+                        PAGES[name](page, base_url)
+                        page.wait_for_load_state("networkidle")
+                    except (AssertionError, Error) as problem:
+                        missed.append(f"{role} {viewport} {name}: not shot ({problem})")
+                        print(missed[-1], file=sys.stderr)
+                        continue
+                    path = folder / f"{number:02d}-{name}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    written.append(path)
+                context.close()
+        browser.close()
+    return written, missed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Seed, serve, shoot; print the files written."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--people", type=int, default=300)
+    parser.add_argument(
+        "--roles",
+        default=",".join(role.value for role in ROLE_PAGES),
+        help="comma-separated roles to shoot every main page for (default: all)",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
-        print(f"{CHROMIUM} is missing: run 'make system-deps' (installs chromium)", file=sys.stderr)
+        print(f"{CHROMIUM} is missing: run 'make chromium' (installs it)", file=sys.stderr)
         return 1
     from renown.web.app import create_app
 
@@ -200,10 +244,15 @@ def main(argv: list[str] | None = None) -> int:
         with live_server(app) as base_url:
             employee = sign_in_of(accounts, "employee")
             written = take_screenshots(base_url, email, password, args.out, employee)
+            roles = [role for role in args.roles.split(",") if role]
+            sign_ins = {role: sign_in_of(accounts, role) for role in roles}
+            by_role, missed = take_role_screenshots(base_url, sign_ins, args.out)
         app.state.engine.dispose()
-    for path in written:
+    for path in [*written, *by_role]:
         print(path)
-    return 0
+    for problem in missed:
+        print(problem, file=sys.stderr)
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""``renown org create``, ``import``, ``erase`` and ``erase-account``: an organisation from
-the shell.
+"""``renown org create``, ``import``, ``add-account``, ``erase`` and ``erase-account``: an
+organisation from the shell.
 
 These run without a signed-in account (whoever can run the CLI on the server already
 controls the database); the audit log records them with the actor ``cli``.
@@ -15,11 +15,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from renown.core.roles import Role
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 org_app = typer.Typer(
-    help="Create organisations, import their org charts, erase a person or a member's account.",
+    help=(
+        "Create organisations, import their org charts, add accounts, erase a person or a"
+        " member's account."
+    ),
     no_args_is_help=True,
 )
 console = Console(soft_wrap=True)
@@ -70,6 +75,71 @@ def org_import(
         f"{file}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.identities_added} identities added"
     )
+
+
+@org_app.command("add-account")
+def org_add_account(
+    slug: Annotated[str, typer.Argument(help="Organisation of the account.")],
+    email: Annotated[str, typer.Argument(help="The sign-in e-mail address.")],
+    role: Annotated[
+        Role,
+        typer.Option(
+            "--role", help="What the account may see and do (admin creates the other accounts)."
+        ),
+    ],
+    employee_id: Annotated[
+        str | None,
+        typer.Option(
+            "--employee-id",
+            help="The person of the org chart this account is (one account per person).",
+        ),
+    ] = None,
+    sso_only: Annotated[
+        bool,
+        typer.Option(
+            "--sso-only",
+            help="No password: the account signs in only through single sign-on (OIDC).",
+        ),
+    ] = False,
+) -> None:
+    """Create an account (the first administrator of a new organisation, say); the password
+    is asked for twice, never taken from the command line (shell history keeps that)."""
+    import sqlalchemy as sa
+
+    from renown.accounts.actions import do_create_account
+    from renown.core.errors import RenownError
+    from renown.org.actions import org_by_slug
+    from renown.store.tables.org import Person
+
+    password = (
+        None if sso_only else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+    try:
+        with _transaction() as session:
+            org = org_by_slug(session, slug)
+            person_id = None
+            if employee_id is not None:
+                person_id = session.scalar(
+                    sa.select(Person.id).where(
+                        Person.org_id == org.id, Person.employee_id == employee_id
+                    )
+                )
+                if person_id is None:
+                    raise RenownError(f"no person {employee_id!r} in {slug}")
+            account = do_create_account(
+                session,
+                org_id=org.id,
+                email=email,
+                password=password,
+                role=role,
+                person_id=person_id,
+                actor=CLI_ACTOR,
+            )
+            made = f"created the {account.role} account {account.email} in {org.slug}"
+    except RenownError as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    console.print(made + (" (single sign-on only)" if sso_only else ""))
 
 
 @org_app.command("erase")

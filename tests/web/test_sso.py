@@ -57,6 +57,13 @@ def _sign_in_through_provider(client: TestClient) -> httpx.Response:
     return client.get(f"{callback.path}?{callback.query}", follow_redirects=False)
 
 
+def test_the_signin_page_offers_single_sign_on(client: TestClient) -> None:
+    page = client.get("/signin").text
+    assert (
+        '<a class="button secondary" href="/signin/sso">Sign in with your organisation</a>' in page
+    )
+
+
 def test_known_verified_email_signs_in(
     client: TestClient, provider: Provider, engine: sa.Engine
 ) -> None:
@@ -100,3 +107,4 @@ def test_sso_routes_absent_when_not_configured(
     settings = Settings(home=tmp_path, database_url=database_url, secret_key="s")
     with TestClient(create_app(settings)) as test_client:
         assert test_client.get("/signin/sso", follow_redirects=False).status_code == 404
+        assert "Sign in with your organisation" not in test_client.get("/signin").text
