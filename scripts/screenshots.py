@@ -140,7 +140,7 @@ def take_screenshots(
             team.click()
             shoot("team")
         page.goto(f"{base_url}/network")
-        page.wait_for_selector("#network-map canvas", timeout=15_000)
+        page.wait_for_selector("#network-map[data-ready='true']", state="attached", timeout=60_000)
         shoot("network")
         page.goto(f"{base_url}/runs")
         shoot("runs")

@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 MAX_PAGE = 500
+MAX_NETWORK = 5000
+"""Most people one network map draws (a whole organisation of a few thousand)."""
 OUTSIDER = "someone outside the org chart"
 """Label of a driver whose identity matches nobody in the organisation."""
 
@@ -457,17 +459,27 @@ def network(
     if department_id is not None:
         where.append(Person.department_id == department_id)
     rows = session.execute(
-        sa.select(Person.id, Person.name, Team.name, ScoreSnapshot.score, ScoreSnapshot.explanation)
+        sa.select(
+            Person.id,
+            Person.name,
+            Team.name,
+            ScoreSnapshot.score,
+            ScoreSnapshot.explanation,
+            Person.title,
+            Person.department_id,
+            Department.name,
+        )
         .join(ScoreSnapshot, ScoreSnapshot.person_id == Person.id)
         .outerjoin(Team, Team.id == Person.team_id)
+        .outerjoin(Department, Department.id == Person.department_id)
         .where(*where)
         .order_by(ScoreSnapshot.score.desc(), Person.name, Person.id)
-        .limit(max(0, min(limit, 5000)))
+        .limit(max(0, min(limit, MAX_NETWORK)))
     ).all()
     nodes: list[NetworkNode] = []
     drivers_of: dict[int, list[tuple[str, float]]] = {}
-    for pid, name, team, score, explanation in rows:
-        nodes.append(NetworkNode(pid, name, team, score))
+    for pid, name, team, score, explanation, title, department, department_name in rows:
+        nodes.append(NetworkNode(pid, name, team, score, title, department, department_name))
         drivers_of[pid] = _drivers(explanation)
     owners = owners_of(
         session, principal.org_id, (raw for ds in drivers_of.values() for raw, _ in ds)

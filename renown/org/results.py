@@ -154,6 +154,10 @@ class NetworkNode:
     name: str
     team: str | None
     score: int
+    title: str | None = None
+    department_id: int | None = None
+    department: str | None = None
+    """Department name: the map clusters people by it."""
 
 
 @dataclass(frozen=True)
@@ -171,3 +175,13 @@ class Network:
 
     nodes: Sequence[NetworkNode]
     edges: Sequence[NetworkEdge]
+
+
+@dataclass(frozen=True)
+class NetworkScope:
+    """Which people a network map covers: one team, one department or the whole
+    organisation (``unit_id`` and ``name`` of the team or department, else ``None``)."""
+
+    kind: str
+    unit_id: int | None
+    name: str

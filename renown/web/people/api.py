@@ -7,16 +7,19 @@ admit the organisation's own staff roles and format the answers.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from renown.core.explanation import Explanation
 from renown.org import queries
-from renown.org.results import Network
+from renown.org.network_scope import ScopeKind, network_scope
+from renown.org.queries import MAX_NETWORK
 from renown.scoring.changes import latest_change_of
 from renown.web.deps import SessionDep
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import Limit, Offset, OptionalId, RowId, SearchText, UnitFilter
+from renown.web.people.network_map import NetworkMap, build_map
 from renown.web.people.shapes import (
     DepartmentOut,
     LeaderboardPage,
@@ -29,6 +32,8 @@ from renown.web.people.shapes import (
 from renown.web.policy import Staff
 
 router = APIRouter(tags=["people"], route_class=StrictJsonRoute)
+NetworkLimit = Annotated[int, Query(ge=1, le=MAX_NETWORK)]
+"""A network map may draw a whole organisation of a few thousand people."""
 
 
 @router.get("/people")
@@ -117,7 +122,18 @@ def network(
     principal: Staff,
     session: SessionDep,
     unit: UnitFilter,
-    limit: Limit = 300,
-) -> Network:
-    """Who drives whose influence, among visible people of a team or department."""
-    return queries.network(session, principal, limit=limit, **asdict(unit))
+    scope: ScopeKind | None = None,
+    limit: NetworkLimit = MAX_NETWORK,
+) -> NetworkMap:
+    """Who drives whose influence among the visible people of a team, a department or the
+    organisation, placed in department clusters. Without ``team_id``, ``department_id`` or
+    ``scope`` the map covers the viewer's own group (a manager's team, others' department)."""
+    chosen = network_scope(session, principal, kind=scope, **asdict(unit))
+    picture = queries.network(
+        session,
+        principal,
+        limit=limit,
+        team_id=chosen.unit_id if chosen.kind == ScopeKind.TEAM else None,
+        department_id=chosen.unit_id if chosen.kind == ScopeKind.DEPARTMENT else None,
+    )
+    return build_map(picture, chosen, limit)

@@ -32,6 +32,8 @@ from renown.core.clock import SYSTEM_CLOCK
 from renown.core.explanation import read_explanation
 from renown.core.roles import Role
 from renown.org import queries
+from renown.org.network_scope import ScopeKind, network_scope, own_units
+from renown.org.queries import MAX_NETWORK
 from renown.recognition import queries as recognition_queries
 from renown.scoring.changes import latest_change_of
 from renown.store.tables.scores import ScoreSnapshot
@@ -53,7 +55,6 @@ router = APIRouter()
 TOP = 10
 """People in the organisation summary's top list."""
 NETWORK_API = "/api/v1/network"
-MAX_NODES = 300
 PARTIALS = {"people.html": "_people_results.html", "leaderboard.html": "_leaderboard_table.html"}
 """The part of a filtered page that htmx swaps when a filter or the page changes."""
 
@@ -231,31 +232,30 @@ def network(
     session: SessionDep,
     team_id: OptionalId = None,
     department_id: OptionalId = None,
+    scope: ScopeKind | None = None,
 ) -> HTMLResponse:
-    """Pick a team or department (default: the viewer's own department) and see its map."""
-    teams = queries.list_teams(session, principal)
-    departments = queries.list_departments(session, principal)
-    if team_id is None and department_id is None and principal.person_id is not None:
-        me = queries.get_person(session, principal, principal.person_id)
-        department_id = me.department_id
-    if team_id is not None:
-        department_id = None
-    chosen = next((t.name for t in teams if t.id == team_id), None) or next(
-        (d.name for d in departments if d.id == department_id), None
+    """The map of one group: the viewer's own by default (see
+    :func:`renown.org.network_scope.default_scope`), with links to widen to their
+    department or the whole organisation and a choice of any team or department."""
+    chosen = network_scope(
+        session, principal, team_id=team_id, department_id=department_id, kind=scope
     )
-    source = NETWORK_API + query_string(
-        team_id=team_id, department_id=department_id, limit=MAX_NODES
-    )
+    own_team, own_department = own_units(session, principal)
+    unit: dict[str, object] = {"scope": ScopeKind.ORGANISATION.value}
+    if chosen.kind == ScopeKind.TEAM:
+        unit = {"team_id": chosen.unit_id}
+    elif chosen.kind == ScopeKind.DEPARTMENT:
+        unit = {"department_id": chosen.unit_id}
     return render(
         request,
         "network.html",
         {
-            "teams": teams,
-            "departments": departments,
-            "team_id": team_id,
-            "department_id": department_id,
-            "chosen": chosen or "Whole organisation",
-            "source": source,
-            "max_nodes": MAX_NODES,
+            "teams": queries.list_teams(session, principal),
+            "departments": queries.list_departments(session, principal),
+            "scope": chosen,
+            "own_team": own_team,
+            "own_department": own_department,
+            "source": NETWORK_API + query_string(**unit, limit=MAX_NETWORK),
+            "max_nodes": MAX_NETWORK,
         },
     )
