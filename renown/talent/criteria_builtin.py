@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.challenges.rating_update import display_rating
+from renown.feedback.vocabulary import Relationship
 from renown.store.tables.accounts import Account
 from renown.store.tables.challenges import RatingHistory
 from renown.store.tables.external import ExternalScore
@@ -119,7 +120,9 @@ def feedback_measure(competency: str | None) -> Measure:
     shown in aggregates of enough givers, and a criterion is a per-person number that
     boards publish and subtract from each other, which would let one answer be isolated.
     At least :data:`MIN_RATINGS` distinct givers are required, so a single enthusiastic
-    reviewer rating many competencies does not make an evidenced mean.
+    reviewer rating many competencies does not make an evidenced mean. A self-assessment is
+    never counted: a board ranks people on what others say of them, and a self-rating shared
+    with managers would let a candidate raise their own criterion.
     """
 
     def measure(
@@ -140,6 +143,8 @@ def feedback_measure(competency: str | None) -> Measure:
                 FeedbackItem.created_at <= as_of,
                 FeedbackItem.anonymous.is_(False),
                 FeedbackItem.visibility.in_(SHARED_VISIBILITIES),
+                FeedbackItem.relationship != Relationship.SELF,
+                sa.func.coalesce(FeedbackItem.giver_person_id, -1) != FeedbackItem.receiver_id,
             )
             .group_by(FeedbackItem.receiver_id)
         )

@@ -77,12 +77,13 @@ def _item(
     release: int | None = None,
     at: datetime = BEFORE,
     giver: int | None = None,
+    relationship: str = "peer",
 ) -> None:
     item = FeedbackItem(
         org_id=org_id,
         giver_person_id=giver,
         receiver_id=receiver,
-        relationship="peer",
+        relationship=relationship,
         visibility=visibility,
         anonymous=anonymous,
         release_id=release,
@@ -143,6 +144,19 @@ def test_feedback_mean_of_named_ratings_from_three_people(session: Session, org:
     assert got["p2"] == Evidence(None, "ratings from 1 person; 3 people needed", got["p2"].source)
     assert got["p3"].points is None
     assert got["p3"].shown == "no ratings; 3 people needed"
+
+
+@pytest.mark.usefixtures("feedback")
+def test_a_self_assessment_never_counts(session: Session, org: TalentOrg) -> None:
+    """A self-rating shared with managers would let a candidate raise their own criterion."""
+    p1, p2 = org.ids["p1"], org.ids["p2"]
+    _item(session, org.id, p1, {"communication": 5, "delivery": 5}, giver=p1, relationship="self")
+    # p2 has one outside giver; their own ratings (however labelled) must not make a second
+    _item(session, org.id, p2, {"communication": 5}, giver=p2)
+    _item(session, org.id, p2, {"communication": 5}, giver=org.ids["e2"])
+    got = _measure(session, org, "feedback", "p1", "p2")
+    assert got["p1"].shown == "4.0 from 4 ratings by 3 people"
+    assert got["p2"].shown == "ratings from 2 people; 3 people needed"
 
 
 @pytest.mark.usefixtures("feedback")
