@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,14 +45,23 @@ def chromium() -> Path:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def live(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The demo seeding (``seed_demo``) served by uvicorn on a free loopback port."""
-    settings, email, password = seed(tmp_path_factory.mktemp("e2e-home"), DEMO_PEOPLE)
+@contextmanager
+def served_demo(home: Path) -> Iterator[Live]:
+    """A fresh demo seeding (``seed_demo``) under ``home``, served by uvicorn on a free
+    loopback port."""
+    settings, email, password = seed(home, DEMO_PEOPLE)
     app = create_app(settings)
     with live_server(app) as base_url:
         yield Live(base_url, email, password, settings)
     app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo shared by the browser tests of one worker (files that need the demo as
+    seeded, whatever other files did to it first, take :func:`served_demo` of their own)."""
+    with served_demo(tmp_path_factory.mktemp("e2e-home")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

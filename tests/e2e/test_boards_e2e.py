@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from renown.store.engine import make_engine
 from renown.store.tables.org import Person, Team
 from renown.store.tables.talent import PromotionRound
 from scripts.screenshots import sign_in
+from tests.e2e.conftest import Live, served_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +37,14 @@ class Namesakes:
 
     first: tuple[int, str]
     second: tuple[int, str]
+
+
+@pytest.fixture(scope="module")
+def live(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A demo of this file's own: another file's browser test signs the demo's open round
+    off, and these tests need it open whatever ran before them on their worker."""
+    with served_demo(tmp_path_factory.mktemp("e2e-boards")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

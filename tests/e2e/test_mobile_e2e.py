@@ -104,6 +104,18 @@ def test_the_scoring_runs_pages_fit_and_their_tables_are_cards(phone: Phone) -> 
     assert "Score" in _labels(phone, "table.cards-sm")
 
 
+def test_the_board_fits_and_its_ranking_is_cards(phone: Phone) -> None:
+    _open(phone, phone.board)
+    _assert_fits(phone)
+    assert _labels(phone, "table.talent-ranking") == [
+        "Rank",
+        "Name",
+        "Department",
+        "Composite",
+        "Contributions",
+    ]
+
+
 def test_the_what_if_page_fits_with_its_chart(phone: Phone) -> None:
     _open(phone, f"{phone.board}/whatif", chart="#whatif-chart")
     _assert_fits(phone)
