@@ -154,6 +154,12 @@ def score_events(
         as_of_rule = as_of_rule or NEWEST_EVENT
     model = model if model is not None else ProminenceModel()
     options = dict(graph_options or {})
+    # what every graph of this run is built with, whatever its as-of
+    window: dict[str, Any] = {
+        "half_life_days": half_life_days,
+        "window_days": window_days,
+        "groups": groups,
+    }
     previous = None
     earlier = None
     if trend_days and oldest <= as_of - timedelta(days=trend_days):
@@ -162,14 +168,7 @@ def score_events(
         if earlier is not None:
             stage("scoring the previous window for trends")
             t0 = time.perf_counter()
-            graph = build_graph(
-                source_events,
-                as_of=earlier,
-                half_life_days=half_life_days,
-                window_days=window_days,
-                groups=groups,
-                **options,
-            )
+            graph = build_graph(source_events, as_of=earlier, **window, **options)
             previous = _fit_previous(graph, model)
             timings["trend"] = time.perf_counter() - t0
         stage("building the interaction graph")
@@ -182,14 +181,7 @@ def score_events(
             source_events.collect() if isinstance(source_events, pl.LazyFrame) else source_events
         )
         graph, raw, report = spark_measures(
-            frame,
-            as_of=as_of,
-            half_life_days=half_life_days,
-            window_days=window_days,
-            groups=groups,
-            model=model,
-            master=spark_master,
-            **options,
+            frame, as_of=as_of, model=model, master=spark_master, **window, **options
         )
         timings["graph"] = time.perf_counter() - t0
         stage("combining measures into scores")
@@ -201,13 +193,7 @@ def score_events(
         stage("building the interaction graphs")
         t0 = time.perf_counter()
         earlier_graph, current_graph = build_window_pair(
-            source_events,
-            as_of=as_of,
-            earlier=earlier,
-            half_life_days=half_life_days,
-            window_days=window_days,
-            groups=groups,
-            **options,
+            source_events, as_of=as_of, earlier=earlier, **window, **options
         )
         coded = time.perf_counter()
         stage("scoring the previous window for trends")
@@ -224,14 +210,7 @@ def score_events(
     else:
         stage("building the interaction graph")
         t0 = time.perf_counter()
-        graph = build_graph(
-            source_events,
-            as_of=as_of,
-            half_life_days=half_life_days,
-            window_days=window_days,
-            groups=groups,
-            **options,
-        )
+        graph = build_graph(source_events, as_of=as_of, **window, **options)
         timings["graph"] = time.perf_counter() - t0
         stage("computing measures and scores")
         t0 = time.perf_counter()
