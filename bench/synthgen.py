@@ -47,7 +47,8 @@ from bench.peak import own_peak_bytes
 from bench.synth import SynthSpec, activity_cdf, draw_details, draw_pairs, event_frame
 from renown.core.events import EventColumn
 from renown.core.private import PRIVATE_FILE_MODE, private_dir
-from renown.ingest.lake import COMPRESSION, MANIFEST_NAME, MANIFEST_VERSION, Part, event_key_sum
+from renown.ingest.lake import MANIFEST_NAME, MANIFEST_VERSION
+from renown.ingest.lake_parts import COMPRESSION, Part, event_key_sum
 
 CHUNK_EVENTS = 4_000_000
 """Events drawn per chunk: part of what the seed means (another chunk size, other events)."""
