@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
 from renown.store.tables.recognition import BadgeAward
-from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 from renown.store.tables.talent import PerformanceRating, RoundCandidate
 from renown.talent import board, rounds
 from renown.talent.composite import WeightedCriterion
 from renown.talent.rounds import Eligibility, RoundConfig
 from tests.talent.conftest import NOW, TalentOrg
+from tests.talent.evidence import score_run
 
 AS_OF = datetime(2026, 6, 30, tzinfo=UTC)
 CRITERIA = (
@@ -24,33 +24,6 @@ CRITERIA = (
     WeightedCriterion("prominence_internal", 40.0),
     WeightedCriterion("badges", 20.0),
 )
-
-
-def _run(session: Session, org: TalentOrg, as_of: datetime, scores: dict[str, int]) -> None:
-    run = ScoringRun(
-        org_id=org.id,
-        run_key=f"run-{as_of.isoformat()}-{sum(scores.values())}",
-        status="done",
-        as_of=as_of,
-        input_fingerprint="f",
-        code_version="t",
-        finished_at=NOW,
-    )
-    session.add(run)
-    session.flush()
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
-    for rank, (who, score) in enumerate(ranked, 1):
-        session.add(
-            ScoreSnapshot(
-                run_id=run.id,
-                person_id=org.ids[who],
-                score=score,
-                score_exact=float(score),
-                rank=rank,
-                trend=None,
-            )
-        )
-    session.flush()
 
 
 def _badge(session: Session, org: TalentOrg, who: str, badge: str, awarded: datetime) -> None:
@@ -94,7 +67,7 @@ def test_a_rescore_and_later_badges_leave_an_open_rounds_figures_unchanged(
                 created_at=datetime(2026, 6, 1, tzinfo=UTC),
             )
         )
-    _run(session, org, AS_OF, {"p1": 50, "p2": 70, "p3": 30, "p4": 60})
+    score_run(session, org, AS_OF, {"p1": 50, "p2": 70, "p3": 30, "p4": 60}, finished_at=NOW)
     _badge(session, org, "p2", "first-kudos", datetime(2026, 5, 1, tzinfo=UTC))
     hr = org.staff(Role.HR)
     round_ = rounds.check_open_round(
@@ -118,8 +91,8 @@ def test_a_rescore_and_later_badges_leave_an_open_rounds_figures_unchanged(
     assert opened.round.as_of == AS_OF
 
     # a rescore of the same date (new weights, say) and one of a later date
-    _run(session, org, AS_OF, {"p1": 90, "p2": 10, "p3": 95, "p4": 5})
-    _run(session, org, NOW, {"p1": 99, "p2": 1, "p3": 98, "p4": 2})
+    score_run(session, org, AS_OF, {"p1": 90, "p2": 10, "p3": 95, "p4": 5}, finished_at=NOW)
+    score_run(session, org, NOW, {"p1": 99, "p2": 1, "p3": 98, "p4": 2}, finished_at=NOW)
     # a badge evaluated later from facts dated before the round, one awarded after it
     _badge(session, org, "p1", "rising-star", datetime(2026, 6, 15, tzinfo=UTC))
     _badge(session, org, "p3", "rising-star", NOW)

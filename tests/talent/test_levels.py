@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
 from renown.core.roles import Role
-from renown.store.tables.scores import ScoreSnapshot, ScoringRun
-from renown.store.tables.talent import PerformanceRating, PromotionRound, TalentProfile
+from renown.store.tables.talent import PromotionRound, TalentProfile
 from renown.talent import board, rounds, succession
 from renown.talent.composite import WeightedCriterion
 from renown.talent.eligibility import breadth_warning
@@ -24,6 +23,7 @@ from renown.talent.levels import band_below, level_named_in, levels_below, role_
 from renown.talent.readiness import suggest_readiness
 from renown.talent.rounds import Eligibility, RoundConfig
 from tests.talent.conftest import NOW, TalentOrg
+from tests.talent.evidence import rate, score_run
 
 LEVELS = {"e0": "L7", "e1": "L6", "s1": "L5", "e2": "L4", "h1": "L3", "p1": "L3"}
 """Everyone else is L2."""
@@ -40,39 +40,8 @@ def levels(session: Session, org: TalentOrg) -> None:
 @pytest.fixture
 def strong_juniors(session: Session, org: TalentOrg) -> None:
     """p2 (L2) and e2 (L4) have top ratings and top prominence: ready now on evidence alone."""
-    for who in ("p2", "e2"):
-        session.add(
-            PerformanceRating(
-                org_id=org.id,
-                person_id=org.ids[who],
-                period="2026",
-                rating=5,
-                created_at=datetime(2026, 10, 1, tzinfo=UTC),
-            )
-        )
-    run = ScoringRun(
-        org_id=org.id,
-        run_key="k",
-        status="done",
-        as_of=datetime(2026, 11, 1, tzinfo=UTC),
-        input_fingerprint="f",
-        code_version="t",
-        finished_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
-    session.add(run)
-    session.flush()
-    for rank, who in enumerate(("p2", "e2"), 1):
-        session.add(
-            ScoreSnapshot(
-                run_id=run.id,
-                person_id=org.ids[who],
-                score=96 - rank,
-                score_exact=96.0 - rank,
-                rank=rank,
-                trend=None,
-            )
-        )
-    session.flush()
+    rate(session, org, {"p2": 5, "e2": 5})
+    score_run(session, org, datetime(2026, 11, 1, tzinfo=UTC), {"p2": 95, "e2": 94})
 
 
 def _open(

@@ -18,12 +18,12 @@ from renown import audit
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
 from renown.store.tables.audit import AuditEntry
-from renown.store.tables.scores import ScoreSnapshot, ScoringRun
 from renown.store.tables.talent import Demographics, PerformanceRating, PromotionRound
 from renown.talent import audits, board, calibration, decisions, rounds, succession
 from renown.talent.composite import WeightedCriterion
 from renown.talent.rounds import Eligibility, RoundConfig
 from tests.talent.conftest import NOW, TalentOrg
+from tests.talent.evidence import rate, score_run
 
 RATINGS = {"e1": 5, "e2": 4, "p1": 4, "p2": 3, "p3": 2}
 """p4 has no rating: its composite uses the other criteria and says so."""
@@ -37,39 +37,8 @@ CRITERIA = (
 
 @pytest.fixture
 def evidence(session: Session, org: TalentOrg) -> None:
-    for who, rating in RATINGS.items():
-        session.add(
-            PerformanceRating(
-                org_id=org.id,
-                person_id=org.ids[who],
-                period="2026",
-                rating=rating,
-                created_at=datetime(2026, 10, 1, tzinfo=UTC),
-            )
-        )
-    run = ScoringRun(
-        org_id=org.id,
-        run_key="k",
-        status="done",
-        as_of=datetime(2026, 11, 1, tzinfo=UTC),
-        input_fingerprint="f",
-        code_version="t",
-        finished_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
-    session.add(run)
-    session.flush()
-    for rank, (who, score) in enumerate(sorted(PROMINENCE.items(), key=lambda x: -x[1]), 1):
-        session.add(
-            ScoreSnapshot(
-                run_id=run.id,
-                person_id=org.ids[who],
-                score=score,
-                score_exact=float(score),
-                rank=rank,
-                trend=None,
-            )
-        )
-    session.flush()
+    rate(session, org, RATINGS)
+    score_run(session, org, datetime(2026, 11, 1, tzinfo=UTC), PROMINENCE)
 
 
 def _open(
