@@ -74,6 +74,23 @@ def browser(chromium: Path) -> Iterator[Any]:
         launched.close()
 
 
+def watch_problems(page: Any, who: str = "", into: list[str] | None = None) -> list[str]:
+    """A list (``into``, or a new one) that fills with every console error and uncaught
+    exception of ``page``, prefixed with ``who`` when several people's pages share it."""
+    problems: list[str] = [] if into is None else into
+    prefix = f"{who} " if who else ""
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{prefix}console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"{prefix}uncaught: {error}"))
+    return problems
+
+
 @dataclass
 class Watched:
     """A page and every console error, uncaught exception or CSP violation it reported."""
@@ -86,15 +103,5 @@ class Watched:
 def watched(browser: Any) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    yield Watched(page, problems)
+    yield Watched(page, watch_problems(page))
     context.close()

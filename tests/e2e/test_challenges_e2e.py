@@ -33,6 +33,7 @@ from renown.store.engine import make_engine, session_factory
 from renown.store.migrate import upgrade
 from renown.web.app import create_app
 from scripts.screenshots import live_server, sign_in
+from tests.e2e.conftest import watch_problems
 from tests.web.challenges_policies import PDF, shift
 
 pytestmark = pytest.mark.e2e
@@ -97,15 +98,7 @@ def people(browser: Any, served: Served) -> Iterator[People]:
     for name in PEOPLE:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.on(
-            "console",
-            lambda message, who=name: (
-                problems.append(f"{who} console {message.type}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
-        page.on("pageerror", lambda error, who=name: problems.append(f"{who} uncaught: {error}"))
+        watch_problems(page, name, problems)
         sign_in(page, served.base_url, f"{name}@community.example", PASSWORD)
         contexts.append(context)
         pages[name] = page
@@ -244,8 +237,7 @@ def test_the_challenge_pages_fit_a_phone(browser: Any, served: Served) -> None:
     assert served.challenge_id is not None, "runs after the challenge's life (file order)"
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    problems = watch_problems(page)
     try:
         sign_in(page, served.base_url, "ana@community.example", PASSWORD)
         for path in (

@@ -34,6 +34,7 @@ from renown.talent.calibration import check_open_session
 from renown.talent.decisions import check_file_appeal, check_sign_off
 from renown.talent.rounds import Eligibility, RoundConfig, check_open_round
 from scripts.screenshots import sign_in
+from tests.e2e.conftest import watch_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -207,9 +208,7 @@ def test_the_phone_menu_opens_and_closes_without_sideways_scrolling(
 
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    problems = watch_problems(page)
     try:
         _as(page, live, seeded, Role.HR)
         button = page.locator("summary.nav-toggle")

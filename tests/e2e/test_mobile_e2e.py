@@ -18,6 +18,7 @@ import pytest
 
 from renown.demo.talent import OPEN_ROUND
 from scripts.screenshots import sign_in
+from tests.e2e.conftest import watch_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -54,16 +55,7 @@ class Phone:
 def phone(browser: Any, live: Any) -> Iterator[Phone]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    problems = watch_problems(page)
     sign_in(page, live.base_url, live.email, live.password)
     page.goto(f"{live.base_url}/talent")
     page.get_by_role("link", name=OPEN_ROUND, exact=True).click()

@@ -129,7 +129,11 @@ def test_discount_marks_show_to_hr_only(platform: Platform) -> None:
         return html.split(f'id="kudos-{kudos}"', 1)[1].split("</article>", 1)[0]
 
     assert "discounted" not in card(Role.EMPLOYEE)
-    assert "discounted" in card(Role.HR)
+    hr_card = card(Role.HR)
+    assert "discounted" in hr_card
+    # HR reads what the mark means and reaches the ring, never the stored "ring:0" mark.
+    assert '<a href="/rings/0">part of a confirmed kudos ring</a>' in hr_card
+    assert "ring:0" not in hr_card
 
 
 def test_badge_catalogue_and_profile_strip(platform: Platform) -> None:

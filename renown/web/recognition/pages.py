@@ -33,7 +33,7 @@ from renown.web.forms import form_action, see_other
 from renown.web.labels import competency_labels
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
 from renown.web.policy import PeopleAdmin, Staff
-from renown.web.recognition.present import avatar_colour, initials, message_parts
+from renown.web.recognition.present import avatar_colour, initials, message_parts, ring_of
 from renown.web.render import is_htmx, render
 
 router = APIRouter()
@@ -72,6 +72,7 @@ def _context(principal: Principal, session: Session) -> dict[str, Any]:
         "initials": initials,
         "avatar_colour": avatar_colour,
         "message_parts": message_parts,
+        "ring_of": ring_of,
     }
 
 

@@ -43,6 +43,15 @@ def avatar_colour(person_id: int) -> int:
     return person_id % AVATAR_COLOURS
 
 
+def ring_of(discount_reason: str | None) -> int | None:
+    """The confirmed kudos ring a discount names (stored as ``ring:<id>``), so HR sees "part
+    of a confirmed ring" linked to that ring rather than the stored mark."""
+    if discount_reason is None or not discount_reason.startswith("ring:"):
+        return None
+    number = discount_reason.removeprefix("ring:")
+    return int(number) if number.isdigit() else None
+
+
 def message_parts(message: str, values: Mapping[str, str]) -> list[Part]:
     """``message`` as text, @mentions and #values (``values``: competency key -> label;
     a ``#word`` that names no value stays plain text, as it was written)."""
