@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RENOWN_HOME ?= .renown/demo
 
-.PHONY: demo test lint bench clean system-deps validate e2e screenshots audit
+.PHONY: demo test lint bench clean system-deps validate e2e screenshots tour audit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "renown needs Python 3.11 or newer"'
@@ -116,3 +116,7 @@ e2e: $(STAMP) chromium
 ## and phone (390 px), into screenshots/<role>/, for reviewers. Needs chromium, not Java.
 screenshots: $(STAMP) chromium
 	$(BIN)/python -m scripts.screenshots --out screenshots
+
+## make tour: the README tour's pictures (docs/images/tour-*.png), cut from make screenshots.
+tour: screenshots
+	$(BIN)/python -m scripts.tour screenshots docs/images
