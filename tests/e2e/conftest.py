@@ -15,10 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from renown.core.roles import Role
+from renown.demo.platform import demo_password
 from renown.settings import Settings
+from renown.store.engine import make_engine
+from renown.store.tables.accounts import Account
 from renown.web.app import create_app
-from scripts.screenshots import CHROMIUM, launch_chromium, live_server, seed
+from scripts.screenshots import CHROMIUM, launch_chromium, live_server, seed, sign_in
 
 DEMO_PEOPLE = 150
 
@@ -105,3 +110,20 @@ def watched(browser: Any) -> Iterator[Watched]:
     page = context.new_page()
     yield Watched(page, watch_problems(page))
     context.close()
+
+
+def sign_in_as_role(page: Any, live: Any, role: Role) -> None:
+    """Sign in with the demo account of ``role`` (its e-mail read from the served store)."""
+    engine = make_engine(live.settings.database)
+    try:
+        with engine.connect() as connection:
+            email = connection.scalar(
+                sa.select(Account.email)
+                .where(Account.role == role.value)
+                .order_by(Account.id)
+                .limit(1)
+            )
+    finally:
+        engine.dispose()
+    assert email, f"the demo has no {role.value} account"
+    sign_in(page, live.base_url, email, demo_password(role))

@@ -19,14 +19,10 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from renown.core.roles import Role
-from renown.demo.platform import demo_password
-from renown.store.engine import make_engine
-from renown.store.tables.accounts import Account
 from scripts.main_pages import PAGES, ROLE_PAGES
-from scripts.screenshots import sign_in
+from tests.e2e.conftest import sign_in_as_role
 
 pytestmark = pytest.mark.e2e
 
@@ -74,23 +70,6 @@ def axe_violations(page: Any, name: str) -> list[Violation]:
     ]
 
 
-def _sign_in_as(page: Any, live: Any, role: Role) -> None:
-    """Sign in with the demo account of ``role`` (its e-mail read from the served store)."""
-    engine = make_engine(live.settings.database)
-    try:
-        with engine.connect() as connection:
-            email = connection.scalar(
-                sa.select(Account.email)
-                .where(Account.role == role.value)
-                .order_by(Account.id)
-                .limit(1)
-            )
-    finally:
-        engine.dispose()
-    assert email, f"the demo has no {role.value} account"
-    sign_in(page, live.base_url, email, demo_password(role))
-
-
 def test_axe_reports_something_on_a_broken_page(watched: Any, live: Any) -> None:
     """The check can fail: a page with an unnamed button and an image without text."""
     page = watched.page
@@ -116,7 +95,7 @@ def test_every_main_page_of_a_role_has_no_serious_violation(
     """Also checks that the map is whole: every entry of the role's navigation was visited
     (a page added to the menu but not to ``scripts/main_pages.py`` fails here)."""
     page = watched.page
-    _sign_in_as(page, live, role)
+    sign_in_as_role(page, live, role)
     menu = page.eval_on_selector_all(
         "nav[aria-label=Main] a", "links => links.map(link => link.getAttribute('href'))"
     )
@@ -139,7 +118,7 @@ def test_the_phone_layout_of_every_role_has_no_serious_violation(browser: Any, l
         context = browser.new_context(viewport={"width": 390, "height": 844})
         try:
             page = context.new_page()
-            _sign_in_as(page, live, role)
+            sign_in_as_role(page, live, role)
             violations += axe_violations(page, f"{role.value} home at 390 px")
         finally:
             context.close()

@@ -1,4 +1,5 @@
-"""The 9-box, what-if, bias audit and scoring runs pages on a phone (390 x 844), as HR.
+"""The 9-box, what-if, bias audit and scoring runs pages on a phone (390 x 844), as HR, and
+every main page of every role.
 
 On a phone nothing may scroll sideways: neither the page (``scrollWidth`` of the document
 against the window's width) nor a table inside its scrolling wrapper. Wide tables become
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 
 from renown.demo.talent import OPEN_ROUND
+from scripts.main_pages import PAGES, ROLE_PAGES
 from scripts.screenshots import sign_in
-from tests.e2e.conftest import watch_problems
+from tests.e2e.conftest import sign_in_as_role, watch_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -159,3 +161,54 @@ def test_the_prominence_audit_fits(phone: Phone) -> None:
     _assert_fits(phone)
     svg = phone.page.locator("#impact-chart svg").bounding_box()
     assert svg["x"] + svg["width"] <= PHONE["width"]
+
+
+CUT_OFF = """() => Array.from(document.querySelectorAll('main *'))
+  .filter((element) => !element.ownerSVGElement)
+  .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter((element) => {
+    for (let up = element.parentElement; up; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (['auto', 'scroll'].includes(style.overflowX)) return false;
+      if (style.overflowX === 'hidden' && up.getBoundingClientRect().width <= 1) return false;
+    }
+    return true;
+  })
+  .slice(0, 3)
+  .map((element) => element.tagName.toLowerCase() + '.' + element.className +
+    ' (in #' + (element.closest('[id]') || {id: '?'}).id + ') ends at ' +
+    Math.round(element.getBoundingClientRect().right) + ' px')"""
+"""Elements of ``main`` that end past the window's right edge outside any scrolling box:
+cut off or pushing the page sideways, including the content of a closed ``<details>``
+(it would when opened). Screen-reader-only text and the inside of a drawing (an SVG clips
+what it draws) do not count."""
+
+
+def test_no_main_page_of_any_role_is_wider_than_a_phone(browser: Any, live: Any) -> None:
+    """Every main page of every role (``scripts/main_pages.py``) at 390 px: the page does
+    not scroll sideways and nothing in it runs past the screen's edge, where it would be cut
+    off; a wide table may scroll inside its own wrapper. The check can fail: a page given a
+    600 px box reports it."""
+    found: list[str] = []
+    for role in ROLE_PAGES:
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        try:
+            page = context.new_page()
+            problems = watch_problems(page)
+            sign_in_as_role(page, live, role)
+            for name in ROLE_PAGES[role]:
+                PAGES[name](page, live.base_url)
+                page.wait_for_load_state("networkidle")
+                widths = page.evaluate(WIDTHS)
+                if widths["page"] > widths["window"]:
+                    found.append(f"{role.value} {name}: page {widths['page']} px wide")
+                found += [f"{role.value} {name}: {cut}" for cut in page.evaluate(CUT_OFF)]
+            assert problems == [], problems
+            page.evaluate(
+                "() => document.querySelector('main').append(Object.assign("
+                "document.createElement('div'), {style: 'width: 600px', className: 'planted'}))"
+            )
+            assert page.evaluate(CUT_OFF), "the check finds a planted 600 px box"
+        finally:
+            context.close()
+    assert not found, "\n".join(found)
