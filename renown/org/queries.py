@@ -124,15 +124,7 @@ def list_people(
     limit, offset = _window(limit, offset)
     where = [visible_person_ids_clause(principal)]
     if q and q.strip():
-        pattern = "%" + _escape_like(q.strip().lower()) + "%"
-        where.append(
-            sa.or_(
-                *(
-                    sa.func.lower(sa.func.coalesce(column, "")).like(pattern, escape="\\")
-                    for column in (Person.name, Person.email, Person.title)
-                )
-            )
-        )
+        where.append(_text_matches(q))
     if team_id is not None:
         where.append(Person.team_id == team_id)
     if department_id is not None:
@@ -142,6 +134,17 @@ def list_people(
         sa.select(Person).where(*where).order_by(Person.name, Person.id).limit(limit).offset(offset)
     ).all()
     return Page(items, total, limit, offset)
+
+
+def _text_matches(q: str) -> ColumnElement[bool]:
+    """Name, e-mail or title contains ``q`` (case-insensitive)."""
+    pattern = "%" + _escape_like(q.strip().lower()) + "%"
+    return sa.or_(
+        *(
+            sa.func.lower(sa.func.coalesce(column, "")).like(pattern, escape="\\")
+            for column in (Person.name, Person.email, Person.title)
+        )
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -199,18 +202,54 @@ def reports_of(
     principal.require_staff(STAFF_ONLY)
     if principal.person_id is None:
         return []
-    where: ColumnElement[bool] = (
-        Person.manager_id == principal.person_id
-        if direct_only
-        else Person.id.in_(reporting_line_ids(principal.org_id, principal.person_id))
-    )
     return list(
         session.scalars(
             sa.select(Person)
-            .where(where, Person.id != principal.person_id, Person.org_id == principal.org_id)
+            .where(_below(principal, principal.person_id, direct_only))
             .order_by(Person.name, Person.id)
         )
     )
+
+
+def find_reports(session: Session, principal: Principal, q: str, *, limit: int) -> Page[Person]:
+    """The first ``limit`` people below the principal in the reporting line whose name,
+    e-mail or title contains ``q``, by name, and how many match in all.
+
+    A senior manager's line runs to hundreds, so a form asks for a report by search
+    rather than listing them all; a blank ``q`` finds nobody.
+    """
+    principal.require_staff(STAFF_ONLY)
+    limit, _ = _window(limit, 0)
+    if principal.person_id is None or not q.strip():
+        return Page([], 0, limit, 0)
+    where = sa.and_(_below(principal, principal.person_id, False), _text_matches(q))
+    total = session.scalar(sa.select(sa.func.count(Person.id)).where(where)) or 0
+    items = session.scalars(
+        sa.select(Person).where(where).order_by(Person.name, Person.id).limit(limit)
+    ).all()
+    return Page(items, total, limit, 0)
+
+
+def report_of(session: Session, principal: Principal, person_id: int) -> Person | None:
+    """The person ``person_id`` if they are below the principal in the reporting line."""
+    principal.require_staff(STAFF_ONLY)
+    if principal.person_id is None:
+        return None
+    return session.scalar(
+        sa.select(Person).where(
+            Person.id == person_id, _below(principal, principal.person_id, False)
+        )
+    )
+
+
+def _below(principal: Principal, person_id: int, direct_only: bool) -> ColumnElement[bool]:
+    """People below ``person_id`` (the principal's person) in the organisation."""
+    line: ColumnElement[bool] = (
+        Person.manager_id == person_id
+        if direct_only
+        else Person.id.in_(reporting_line_ids(principal.org_id, person_id))
+    )
+    return sa.and_(line, Person.id != person_id, Person.org_id == principal.org_id)
 
 
 def latest_run(session: Session, org_id: int) -> ScoringRun | None:

@@ -124,6 +124,24 @@ def current_boxes(
     return boxes
 
 
+def boxes_now(session: Session, round_: PromotionRound) -> dict[int, Box]:
+    """Every placed candidate's cell now: computed from the evidence, then moved."""
+    evidenced = evidence_of(session, round_, round_keys(round_))
+    return current_boxes(computed_boxes(round_, evidenced), moves_of(session, round_.id))
+
+
+def movable_boxes(
+    session: Session, principal: Principal, round_id: int
+) -> tuple[PromotionRound, dict[int, Box]]:
+    """The candidates the principal may move now (HR: everyone placed; a manager: the
+    placed people of their reporting line; nobody once the round is decided), by cell."""
+    round_ = visible_round(session, principal, round_id)
+    allowed = _may_calibrate(session, principal, round_)
+    if round_.status != "open":
+        return round_, {}
+    return round_, {pid: box for pid, box in boxes_now(session, round_).items() if pid in allowed}
+
+
 def check_move(
     session: Session,
     principal: Principal,
@@ -146,9 +164,7 @@ def check_move(
     if to_box not in BOX_NAMES:
         raise Invalid("a 9-box cell is a performance and a potential level, each 1 to 3")
     why = reason_text(reason, "a reason for the move")
-    evidenced = evidence_of(session, round_, round_keys(round_))
-    boxes = current_boxes(computed_boxes(round_, evidenced), moves_of(session, round_.id))
-    from_box = boxes.get(person_id)
+    from_box = boxes_now(session, round_).get(person_id)
     if from_box is None:
         raise Invalid("this candidate has no 9-box cell yet: performance or potential is missing")
     if from_box == to_box:

@@ -66,10 +66,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_Row = sa.Select[int, str, str | None, str, str, str | None, bool]
+PeopleQuery = sa.Select[int, str, str | None, str, str, str | None, bool]
 
 
-def _select(round_: PromotionRound, scope: Scope) -> _Row:
+def people_of(round_: PromotionRound, scope: Scope) -> PeopleQuery:
+    """The organisation's people current at the round's date (``scope="pool"``: its
+    candidates), with what tells namesakes apart; a picker narrows it and searches it."""
     candidate = aliased(RoundCandidate)
     in_pool = sa.and_(candidate.included.is_(True), candidate.id.is_not(None))
     query = (
@@ -126,11 +128,23 @@ def search_people(
     A blank query finds nobody: the picker lists people only once something is typed.
     """
     round_ = _round(session, principal, round_id)
+    return first_matches(session, people_of(round_, scope), query, limit=limit)
+
+
+def first_matches(
+    session: Session, people: PeopleQuery, query: str, *, limit: int = MATCHES
+) -> Matches:
+    """The first ``limit`` of ``people`` (:func:`people_of`, perhaps narrowed further) whose
+    name, title or e-mail contains ``query``, by name, and how many match in all.
+
+    Shared by every picker of a round (the board's and the 9-box's), so they all find
+    people the same way; a blank query finds nobody.
+    """
     text = query.strip()
     if not text:
         return Matches(text, (), 0)
     pattern = "%" + _escape_like(text.lower()) + "%"
-    found = _select(round_, scope).where(
+    found = people.where(
         sa.or_(
             *(
                 sa.func.lower(sa.func.coalesce(column, "")).like(pattern, escape="\\")
@@ -148,7 +162,13 @@ def picked_person(
 ) -> PersonMatch:
     """The person a picker chose (NotFound outside the organisation or the scope)."""
     round_ = _round(session, principal, round_id)
-    row = session.execute(_select(round_, scope).where(Person.id == person_id)).first()
-    if row is None:
+    found = one_of(session, people_of(round_, scope), person_id)
+    if found is None:
         raise NotFound(f"no person {person_id} to pick")
-    return _match(row)
+    return found
+
+
+def one_of(session: Session, people: PeopleQuery, person_id: int) -> PersonMatch | None:
+    """The person ``person_id`` among ``people`` (:func:`people_of`), or None."""
+    row = session.execute(people.where(Person.id == person_id)).first()
+    return None if row is None else _match(row)

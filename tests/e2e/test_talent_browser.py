@@ -87,16 +87,31 @@ def test_hr_moves_a_candidate_on_the_nine_box_with_a_reason(live: Any, watched: 
     moves = page.locator("ol[data-moves] > li")
     before = moves.count()
     assert before >= 3  # the demo's own moves
-    person = page.locator("select[data-move-person]")
-    option = person.locator("option[value]:not([value=''])").first
-    name = option.inner_text().split("·")[0].strip()
-    person.select_option(value=option.get_attribute("value"))
-    performance = int(option.get_attribute("data-performance") or "1")
     form = page.locator("form[data-calibration-form]")
+    chosen = form.locator("input[name=person_id][data-picker-value]")
+    entry = page.locator("table.ninebox-table [data-select-person]").first
+    person = entry.get_attribute("data-select-person") or ""
+    name = entry.inner_text().strip()
+    performance = int(entry.get_attribute("data-performance") or "1")
+    potential = entry.get_attribute("data-potential") or "1"
+    # Clicking a name in the table chooses that person in the picker.
+    page.locator("table.ninebox-table [data-select-person]").nth(1).click()
+    expect(chosen).not_to_have_value("")
+    # Typing part of the name lists the matches; choosing one fills the form.
+    form.locator("#move-q").fill(name[:-2])
+    match = form.locator(f'#move-results [data-pick-person="{person}"]')
+    expect(match).to_be_visible()
+    assert name in match.inner_text()
+    match.click()
+    expect(chosen).to_have_value(person)
+    expect(form.locator("[data-picker-chosen]")).to_contain_text(name)
+    expect(form.locator("#move-results [data-pick-person]")).to_have_count(0)
+    expect(form.locator("select[name=potential]")).to_have_value(potential)
+    expect(form.locator("select[name=performance]")).to_have_value(str(performance))
     form.locator("select[name=performance]").select_option(str(performance % 3 + 1))
     reason = "Browser test: delivered the launch the rating predates."
     form.locator("textarea[name=reason]").fill(reason)
-    form.locator("button[type=submit]").click()
+    form.get_by_role("button", name="Move").click()
     expect(moves).to_have_count(before + 1)
     latest = page.locator("ol[data-moves] > li", has_text=reason)
     expect(latest).to_have_count(1)

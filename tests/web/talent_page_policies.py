@@ -48,6 +48,7 @@ TALENT_PAGE_POLICIES: dict[tuple[str, str], str] = {
     # --- end of E1 ---
     # --- issue 17: the board's searchable person picker ---
     ("GET", "/talent/rounds/{round_id}/people-search"): PEOPLE_ADMIN,
+    ("GET", "/talent/rounds/{round_id}/ninebox/people-search"): CALIBRATORS,
     # --- end of issue 17 ---
 }
 """Pages under /talent (and /me/demographics)."""

@@ -155,6 +155,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/feedback/give"): STAFF,
     ("GET", "/feedback/request"): STAFF,
     ("POST", "/feedback/request"): STAFF,
+    ("GET", "/feedback/request/about-search"): "roles:manager",
     ("GET", "/feedback/requests/{request_id}/answer"): STAFF,
     ("POST", "/feedback/requests/{request_id}/answer"): STAFF,
     ("POST", "/feedback/requests/{request_id}/decline"): STAFF,

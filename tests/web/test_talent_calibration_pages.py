@@ -202,7 +202,7 @@ def test_a_move_needs_a_reason_then_shows_in_moves_and_shift(
     refused = _move(client, talent.round_id, session_id, person, target, "")
     assert refused.status_code == 422
     assert "a reason for the move is required" in refused.text
-    assert f'value="{person}" data-performance' in refused.text and "selected" in refused.text
+    assert f'name="person_id" value="{person}" data-picker-value' in refused.text
 
     reason = "Led the platform migration single-handedly"
     moved = _move(client, talent.round_id, session_id, person, target, reason)

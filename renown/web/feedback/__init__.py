@@ -4,11 +4,12 @@ outside rater's link. Fronts :mod:`renown.feedback`, which decides who may see w
 
 from fastapi import APIRouter
 
-from renown.web.feedback import pages, pages_requests
+from renown.web.feedback import about_picker, pages, pages_requests
 from renown.web.feedback.api import router as api_router
 
 page_router = APIRouter()
 page_router.include_router(pages.router)
 page_router.include_router(pages_requests.router)
+page_router.include_router(about_picker.router)
 
 __all__ = ["api_router", "page_router"]

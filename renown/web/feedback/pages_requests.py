@@ -11,22 +11,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Form, Path, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
-from renown.core.roles import Role
 from renown.feedback import frameworks, links, outside, queries, requests, thresholds
 from renown.feedback.raters import Delivery, link_delivery
 from renown.feedback.relations import acting_person
 from renown.feedback.vocabulary import Anonymity, Visibility
 from renown.notify.rater_links import mail_rater_links
-from renown.org import queries as org_queries
 from renown.web.deps import SessionDep
+from renown.web.feedback.about_picker import ABOUT_PICKER, PickedId, about_state
 from renown.web.feedback.present import (
     AnswerForm,
     FormText,
@@ -36,9 +35,10 @@ from renown.web.feedback.present import (
     rater_url,
 )
 from renown.web.forms import form_action, see_other
-from renown.web.params import RowId, SingleLine
+from renown.web.params import RowId, SearchText, SingleLine
 from renown.web.policy import Staff, public
 from renown.web.render import render
+from renown.web.talent.picker import NO_SEARCH, PickerSearch
 
 router = APIRouter()
 LinkToken = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -57,14 +57,13 @@ def _request_form(
     created: requests.CreatedRequest | None = None,
     emailed: dict[str, str] | None = None,
     relinked: outside.NewLink | None = None,
+    about: PickerSearch = NO_SEARCH,
 ) -> HTMLResponse:
     acting_person(session, principal)
     context: dict[str, Any] = {
+        "about": about_state(session, principal, asked=about.asked, q=about.q, pick=about.pick),
         "error": error,
         "competencies": frameworks.competencies(session, principal.org_id),
-        "reports": org_queries.reports_of(session, principal)
-        if principal.role is Role.MANAGER
-        else [],
         "threshold": thresholds.org_threshold(session, principal.org_id),
         "default_expiry": (datetime.now(UTC) + timedelta(days=DEFAULT_LIFETIME_DAYS)).date(),
         "created": created,
@@ -83,9 +82,19 @@ def _refused_request(
 
 
 @router.get("/feedback/request", response_class=HTMLResponse)
-def request_form(request: Request, principal: Staff, session: SessionDep) -> HTMLResponse:
-    """Ask colleagues and outside raters for feedback about you (or your report)."""
-    return _request_form(request, principal, session)
+def request_form(
+    request: Request,
+    principal: Staff,
+    session: SessionDep,
+    picker: Annotated[Literal["about"] | None, Query()] = None,
+    q: SearchText = None,
+    pick: PickedId = None,
+) -> HTMLResponse:
+    """Ask colleagues and outside raters for feedback about you (or your report).
+    ``picker``, ``q`` and ``pick`` carry the "About" picker's search and choice when the
+    browser runs no JavaScript."""
+    about = PickerSearch(asked=picker == ABOUT_PICKER, q=q or "", pick=pick)
+    return _request_form(request, principal, session, about=about)
 
 
 @router.post("/feedback/request", response_class=HTMLResponse)

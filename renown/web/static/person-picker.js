@@ -2,6 +2,9 @@
  * htmx fetches the matches as the user types; this file turns choosing a match into filling
  * the picker's hidden input (or, for sign-off, adding a ticked row with its reason) instead
  * of following the match's link, and moves through the matches with the arrow keys.
+ * A page may choose a person itself (the 9-box: a click on the chart) through
+ * window.personPicker.choose; every choice is announced with a "person-picked" event on
+ * the picker (detail: id and the element chosen), which the page may act on.
  * Without this file every match is a plain link that reloads the board with the person
  * chosen, and the search box submits a plain GET form. No inline script, no eval (CSP). */
 (function () {
@@ -11,7 +14,7 @@
     return Array.prototype.slice.call(picker.querySelectorAll("[data-pick-person]"));
   }
 
-  function addOutsider(picker, link) {
+  function addOutsider(picker, id, text) {
     /* the picker stands outside the sign-off form (its search box belongs to its own GET
      * form); the rows it adds go into the list the picker names, inside the form */
     var list = document.querySelector("[data-" + picker.dataset.pickerAdds + "]");
@@ -20,7 +23,6 @@
     if (!list || !template) {
       return false;
     }
-    var id = link.dataset.pickPerson;
     var existing = form.querySelector('input[data-promote="' + CSS.escape(id) + '"]');
     if (existing) {
       existing.checked = true;
@@ -34,31 +36,32 @@
     box.id = "promote-" + id;
     box.dataset.promote = id;
     var label = row.querySelector("[data-outsider-name]");
-    label.textContent = link.dataset.pickText;
+    label.textContent = text;
     label.htmlFor = box.id;
     row.querySelector("[data-override-for]").dataset.overrideFor = id;
     row.querySelector("input[name=override_person]").value = id;
     var reason = row.querySelector("input[name=override_reason]");
-    reason.setAttribute("aria-label", "Why " + link.dataset.pickText + " is promoted");
+    reason.setAttribute("aria-label", "Why " + text + " is promoted");
     list.appendChild(row);
     reason.focus();
     return true;
   }
 
-  function choose(picker, link) {
+  /* Choose person `id`, named `text`, in `picker`; `source` is the element chosen. */
+  function choose(picker, id, text, source) {
     var chosen = picker.querySelector("[data-picker-chosen]");
     var value = picker.querySelector("[data-picker-value]");
     if (picker.dataset.pickerAdds) {
-      addOutsider(picker, link);
+      addOutsider(picker, id, text);
       if (chosen) {
-        chosen.textContent = "Added: " + link.dataset.pickText + ". Give the reason in the list above.";
+        chosen.textContent = "Added: " + text + ". Give the reason in the list above.";
       }
     } else if (value) {
-      value.value = link.dataset.pickPerson;
+      value.value = id;
       if (chosen) {
         chosen.textContent = "";
         var strong = document.createElement("strong");
-        strong.textContent = link.dataset.pickText;
+        strong.textContent = text;
         chosen.append("Chosen: ", strong);
       }
     }
@@ -66,19 +69,47 @@
     if (results) {
       results.textContent = "";
     }
+    var clear = picker.querySelector("[data-picker-clear]");
+    if (clear) {
+      clear.hidden = false;
+    }
     if (!picker.dataset.pickerAdds) {
       picker.querySelector("[data-picker-input]").focus();
     }
+    picker.dispatchEvent(
+      new CustomEvent("person-picked", { bubbles: true, detail: { id: id, source: source } })
+    );
+  }
+
+  /* Take the choice back (the picker's clear link): nobody chosen, as the page began. */
+  function unchoose(picker, clear) {
+    var value = picker.querySelector("[data-picker-value]");
+    var chosen = picker.querySelector("[data-picker-chosen]");
+    if (value) {
+      value.value = "";
+    }
+    if (chosen) {
+      chosen.textContent = chosen.dataset.pickerNobody || "";
+    }
+    clear.hidden = true;
+    picker.querySelector("[data-picker-input]").focus();
   }
 
   function onClick(event) {
+    var clear = event.target instanceof Element && event.target.closest("[data-picker-clear]");
+    var owner = clear && clear.closest("[data-person-picker]");
+    if (owner) {
+      event.preventDefault();
+      unchoose(owner, clear);
+      return;
+    }
     var link = event.target instanceof Element && event.target.closest("[data-pick-person]");
     var picker = link && link.closest("[data-person-picker]");
     if (!picker) {
       return;
     }
     event.preventDefault();
-    choose(picker, link);
+    choose(picker, link.dataset.pickPerson, link.dataset.pickText, link);
   }
 
   function onKeydown(event) {
@@ -128,6 +159,7 @@
     }
   }
 
+  window.personPicker = { choose: choose };
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("submit", onSubmit);

@@ -63,6 +63,14 @@
     document.addEventListener("click", function (event) {
       var target = event.target instanceof Element ? event.target : null;
       var add = target && target.closest("[data-pick-person]");
+      /* A searchable picker's match (the "About" picker) is person-picker.js's, which may
+       * already have taken it out of the page: ask the path the click took. */
+      var inPicker = event.composedPath().some(function (node) {
+        return node instanceof Element && node.hasAttribute("data-person-picker");
+      });
+      if (inPicker) {
+        add = null;
+      }
       var remove = target && target.closest("[data-unpick]");
       var list = document.querySelector("[data-picked]");
       if (!list || !(add || remove)) {

@@ -5,42 +5,43 @@
 (function () {
   "use strict";
 
-  /* Choose a person in the move form and preset the levels to their current cell, so the
-   * reviewer changes only what they mean to change. */
-  function selectPerson(personId) {
-    var select = document.querySelector("select[data-move-person]");
-    if (!select) {
-      return;
-    }
-    var option = select.querySelector('option[value="' + CSS.escape(String(personId)) + '"]');
-    if (!option) {
-      return;
-    }
-    select.value = String(personId);
-    presetLevels(select);
-    select.focus();
-    select.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  /* Choose a person in the move form's picker (a click on a chart point or on a name in the
+   * table). Their entry in the table names them and carries their current cell. */
+  function entryOf(personId) {
+    return document.querySelector('[data-select-person="' + CSS.escape(String(personId)) + '"]');
   }
 
-  function presetLevels(select) {
-    var option = select.options[select.selectedIndex];
-    var form = select.form;
-    if (!option || !option.value || !form) {
+  function selectPerson(personId) {
+    var entry = entryOf(personId);
+    var picker = document.querySelector("#move-picker[data-person-picker]");
+    if (!entry || !picker || !window.personPicker) {
+      return;
+    }
+    window.personPicker.choose(picker, String(personId), entry.dataset.pickText, entry);
+    picker.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  /* Once a person is chosen (in the picker's matches, the chart or the table), preset the
+   * levels to their current cell, so the reviewer changes only what they mean to change. */
+  function presetLevels(picker, personId) {
+    var entry = entryOf(personId);
+    var form = picker.closest("form");
+    if (!entry || !form) {
       return;
     }
     var performance = form.querySelector('select[name="performance"]');
     var potential = form.querySelector('select[name="potential"]');
-    if (performance && option.dataset.performance) {
-      performance.value = option.dataset.performance;
+    if (performance && entry.dataset.performance) {
+      performance.value = entry.dataset.performance;
     }
-    if (potential && option.dataset.potential) {
-      potential.value = option.dataset.potential;
+    if (potential && entry.dataset.potential) {
+      potential.value = entry.dataset.potential;
     }
   }
 
   /* The 9-box: <div data-ninebox-spec="{...spec...}">. The spec is an attribute rather than
    * a JSON <script> block because htmx drops script elements from swapped content. A click
-   * on a point selects the person (datum.person_id) in the move form. */
+   * on a point chooses the person (datum.person_id) in the move form. */
   function renderNinebox(root) {
     if (typeof window.vegaEmbed !== "function" || !window.vega) {
       return;
@@ -85,10 +86,10 @@
         selectPerson(button.dataset.selectPerson);
       }
     });
-    document.addEventListener("change", function (event) {
-      var target = event.target;
-      if (target instanceof HTMLSelectElement && target.matches("[data-move-person]")) {
-        presetLevels(target);
+    document.addEventListener("person-picked", function (event) {
+      var picker = event.target;
+      if (picker instanceof Element && picker.id === "move-picker") {
+        presetLevels(picker, event.detail.id);
       }
     });
   }

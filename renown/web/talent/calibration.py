@@ -13,15 +13,14 @@ form with the domain's message and what was typed, as a 422.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Form, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
 from renown.core.errors import Invalid
-from renown.core.roles import Role
 from renown.store.tables.talent import CalibrationMove
 from renown.talent import calibration, rounds
 from renown.talent.calibration import NineBox
@@ -30,17 +29,24 @@ from renown.talent.rounds import MAX_TEXT
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
 from renown.web.json_body import StrictJsonRoute
-from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId
-from renown.web.policy import PeopleAdmin, allow
+from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, OptionalId, RowId, SearchText
+from renown.web.policy import PeopleAdmin
 from renown.web.render import is_htmx, render
 from renown.web.talent.answers import CalibrationSessionOut, MoveOut, NineBoxOut
+from renown.web.talent.move_picker import (
+    MOVE_PICKER,
+    Calibrator,
+    move_picker_state,
+    ninebox_url,
+    preset_levels,
+)
+from renown.web.talent.picker import NO_SEARCH, PickerSearch
 from renown.web.talent.present_ninebox import actor_labels, grid, ninebox_spec
 from renown.web.talent.rounds import CLOCK, required
 from renown.web.talent.shapes import CalibrationSessionIn, MoveIn
 
 api = APIRouter(tags=["promotion boards"], route_class=StrictJsonRoute)
 pages = APIRouter()
-Calibrator = Annotated[Principal, allow(Role.MANAGER, Role.HR, Role.ADMIN)]
 Level = Annotated[int | None, Form(ge=1, le=3)]
 MOVED_EVENT: Final = "calibration-moved"
 """The htmx event a successful move triggers: the shift table listens for it."""
@@ -127,9 +133,18 @@ def _context(
     principal: Principal,
     error: str,
     values: dict[str, Any],
+    search: PickerSearch,
 ) -> dict[str, Any]:
     open_session = (
         view.active if view.active is not None and view.active.closed_at is None else None
+    )
+    picker, chosen = move_picker_state(
+        session,
+        principal,
+        view.round.id,
+        asked=search.asked,
+        q=search.q,
+        pick=search.pick or values.get("person_id"),
     )
     movable = sorted(
         (r for r in view.rows if r.person_id in view.movable and r.box is not None),
@@ -147,8 +162,10 @@ def _context(
         "level_names": LEVEL_NAMES,
         "is_hr": principal.sees_everyone,
         "error": error,
-        "values": values,
+        "values": preset_levels(values, chosen),
         "max_reason": MAX_TEXT,
+        "move_picker": picker,
+        "ninebox_url": ninebox_url(view.round.id, None if view.active is None else view.active.id),
         "actors": actor_labels(session, principal.org_id, (m.moved_by for m in view.moves)),
     }
 
@@ -163,15 +180,16 @@ def _page(
     error: str = "",
     values: dict[str, Any] | None = None,
     template: str = "talent_ninebox.html",
+    search: PickerSearch = NO_SEARCH,
 ) -> HTMLResponse:
     view = calibration.nine_box(session, principal, round_id, session_id=session_id)
-    context = _context(session, view, principal, error, values or {})
+    context = _context(session, view, principal, error, values or {}, search)
     context["moved"] = request.query_params.get("moved") == "1"
     return render(request, template, context, status_code=422 if error else 200)
 
 
 def _ninebox_at(round_id: int, session_id: int, extra: str = "") -> str:
-    return f"/talent/rounds/{round_id}/ninebox?session_id={session_id}{extra}"
+    return ninebox_url(round_id, session_id) + extra
 
 
 @pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
@@ -182,12 +200,20 @@ def ninebox_page(
     principal: Calibrator,
     session: SessionDep,
     session_id: OptionalId = None,
+    picker: Annotated[Literal["move"] | None, Query()] = None,
+    q: SearchText = None,
+    pick: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
     """The 9-box chart and table, the calibration session and its live shift; at
-    ``/shift`` only the session's shift per department and its moves (htmx polls this)."""
+    ``/shift`` only the session's shift per department and its moves (htmx polls this).
+    ``picker``, ``q`` and ``pick`` carry the move picker's search and choice when the
+    browser runs no JavaScript."""
     shift = request.url.path.endswith("/shift")
     template = "talent_ninebox_shift.html" if shift else "talent_ninebox.html"
-    return _page(request, principal, session, round_id, session_id, template=template)
+    search = PickerSearch(asked=picker == MOVE_PICKER, q=q or "", pick=pick)
+    return _page(
+        request, principal, session, round_id, session_id, template=template, search=search
+    )
 
 
 @pages.post("/talent/rounds/{round_id}/calibration", response_class=HTMLResponse)

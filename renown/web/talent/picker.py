@@ -12,8 +12,9 @@ promoting someone from outside the recommended top N at sign-off). HR and admins
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Final, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -68,6 +69,21 @@ def people_search(
 
 
 @dataclass(frozen=True)
+class PickerSearch:
+    """A picker's search and choice as its page's address carries them (``picker=``,
+    ``q=``, ``pick=``): how the picker works when the browser runs no JavaScript."""
+
+    asked: bool = False
+    """Whether the address speaks to this picker (the others start empty)."""
+    q: str = ""
+    pick: int | None = None
+
+
+NO_SEARCH: Final = PickerSearch()
+"""An address that speaks to no picker."""
+
+
+@dataclass(frozen=True)
 class PickerState:
     """What a picker on the board shows: the typed search, its matches (drawn by the server
     when the search came without JavaScript) and the chosen person."""
@@ -77,6 +93,8 @@ class PickerState:
     chosen: PersonMatch | None = None
     adds: str = ""
     """For a picker whose choice adds a row (sign-off's outsiders): the list it adds to."""
+    notes: Mapping[int, str] = field(default_factory=dict)
+    """What the page adds to a person's words, by id (the 9-box: their current cell)."""
 
 
 def picker_state(
