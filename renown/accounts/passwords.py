@@ -40,18 +40,21 @@ CONTEXT_WORDS = ("renown",)
 _DUMMY_HASH = _HASHER.hash("renown-timing-equaliser")
 
 
-def check_password_policy(password: str, context: Iterable[str] = ()) -> None:
+def check_password_policy(
+    password: str, context: Iterable[str] = (), *, field: str = "password"
+) -> None:
     """Refuse a password an attacker would guess early, saying why and what to do instead.
 
     ``context`` holds words the owner's password must not lean on: their e-mail address,
-    name and similar.
+    name and similar. ``field`` names the password's field in the refusal (a form that
+    asks for a new password calls it ``new_password``).
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field=field)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Invalid(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+        raise Invalid(f"a password has at most {MAX_PASSWORD_LENGTH} characters", field=field)
     if any(unicodedata.category(c) in {"Cc", "Cs"} for c in password):
-        raise Invalid("a password cannot contain control characters")
+        raise Invalid("a password cannot contain control characters", field=field)
     words = [*CONTEXT_WORDS, *_context_words(context)]
     estimate = zxcvbn(password[:ESTIMATED_PREFIX], user_inputs=words)
     if estimate["guesses_log10"] >= MIN_GUESSES_LOG10:
@@ -61,7 +64,9 @@ def check_password_policy(password: str, context: Iterable[str] = ()) -> None:
     reasons += list(feedback.get("suggestions") or [])[:2]
     if not feedback.get("suggestions"):
         reasons.append("A few unrelated words together make a strong password.")
-    raise Invalid("this password is too easy to guess. " + " ".join(r for r in reasons if r))
+    raise Invalid(
+        "this password is too easy to guess. " + " ".join(r for r in reasons if r), field=field
+    )
 
 
 def _context_words(context: Iterable[str]) -> list[str]:

@@ -67,7 +67,7 @@ class WrongPassword(Invalid):
     """The current password given was not right (count it: :func:`do_record_checked_failure`)."""
 
     def __init__(self) -> None:
-        super().__init__("the current password is not right")
+        super().__init__("the current password is not right", field="current_password")
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def check_change_password(
     if found is None or found[0] != principal.account_id:
         return CheckedPasswordChange(attempt, right=False)
     if new == current:
-        raise Invalid("the new password must differ from the current one")
+        raise Invalid("the new password must differ from the current one", field="new_password")
     name = (
         read.scalar(
             sa.select(Person.name)
@@ -244,7 +244,7 @@ def check_change_password(
         or ""
     )
     read.rollback()
-    check_password_policy(new, [principal.email, name])
+    check_password_policy(new, [principal.email, name], field="new_password")
     return CheckedPasswordChange(attempt, True, found[1], hash_password(new))
 
 

@@ -248,12 +248,14 @@ def check_url(url: str) -> str:
     """A repository URL: https, a host, no credentials, no spaces; or :class:`Invalid`."""
     text = url.strip()
     if not text or len(text) > MAX_URL_CHARS or text_problem(text) is not None or " " in text:
-        raise Invalid(f"a repository URL is one line of up to {MAX_URL_CHARS} characters")
+        raise Invalid(
+            f"a repository URL is one line of up to {MAX_URL_CHARS} characters", field="url"
+        )
     parts = urlsplit(text)
     if parts.scheme != "https" or not parts.hostname:
-        raise Invalid("a repository URL must start with https:// and name a host")
+        raise Invalid("a repository URL must start with https:// and name a host", field="url")
     if parts.username or parts.password:
-        raise Invalid("a repository URL must not carry a user name or password")
+        raise Invalid("a repository URL must not carry a user name or password", field="url")
     return text
 
 

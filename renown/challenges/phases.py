@@ -112,7 +112,8 @@ class Schedule:
     def check(self, *, automatic: bool) -> None:
         """Raise :class:`Invalid` naming the first date out of order."""
         for name, reason in self.problems(automatic=automatic):
-            raise Invalid(f"{name} {reason}")
+            words = name.removesuffix("_at").replace("_", " ")  # "registration ends"
+            raise Invalid(f"{words} {reason}", field=name)
 
     @property
     def appeals_length(self) -> timedelta:

@@ -104,66 +104,84 @@ class ChallengeDraft:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _text(value: str, name: str, low: int, high: int, *, multiline: bool = False) -> str:
+def _text(
+    value: str, name: str, low: int, high: int, *, field: str, multiline: bool = False
+) -> str:
     text = value.strip()
     if not low <= len(text) <= high:
-        raise Invalid(f"{name} must be {low} to {high:,} characters")
+        raise Invalid(f"{name} must be {low} to {high:,} characters", field=field)
     problem = text_problem(text, multiline=multiline)
     if problem is not None:
-        raise Invalid(f"{name}: {problem}")
+        raise Invalid(f"{name} {problem}", field=field)
     return text
 
 
 def _skills(values: tuple[str, ...]) -> list[str]:
     if len(values) > MAX_SKILLS:
-        raise Invalid(f"a challenge names at most {MAX_SKILLS} skills")
+        raise Invalid(f"a challenge names at most {MAX_SKILLS} skills", field="skills")
     result: list[str] = []
     for raw in values:
         skill = " ".join(raw.strip().lower().split())
         if not _SKILL.match(skill):
-            raise Invalid(f"skill {raw[:50]!r}: letters, digits, spaces and + # . / - only (1-49)")
+            raise Invalid(
+                f"skill {raw[:50]!r}: letters, digits, spaces and + # . / - only (1-49)",
+                field="skills",
+            )
         if skill not in result:
             result.append(skill)
     return result
 
 
-def _prizes(values: tuple[int, ...], name: str) -> list[int]:
+def _prizes(values: tuple[int, ...], name: str, field: str) -> list[int]:
     if len(values) > MAX_PRIZES:
-        raise Invalid(f"at most {MAX_PRIZES} {name}")
+        raise Invalid(f"at most {MAX_PRIZES} {name}", field=field)
     for index, amount in enumerate(values, start=1):
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            raise Invalid(f"{name}: prize {index} must be a positive amount in cents")
+            raise Invalid(f"{name}: prize {index} must be a positive amount in cents", field=field)
         if amount > MAX_PRIZE_CENTS:
-            raise Invalid(f"{name}: prize {index} is over the largest prize renown records")
+            raise Invalid(
+                f"{name}: prize {index} is over the largest prize renown records", field=field
+            )
         if index > 1 and amount > values[index - 2]:
-            raise Invalid(f"{name}: prize {index} is larger than prize {index - 1}")
+            raise Invalid(f"{name}: prize {index} is larger than prize {index - 1}", field=field)
     return list(values)
 
 
 def validated(draft: ChallengeDraft) -> dict[str, object]:
     """The checked column values of ``draft`` (or :class:`Invalid` naming the first problem)."""
     if draft.kind not in KINDS:
-        raise Invalid(f"unknown kind {draft.kind!r}: one of {', '.join(KINDS)}")
+        raise Invalid("choose one of the kinds of challenge offered", field="kind")
     automatic = draft.kind in AUTOMATIC_KINDS
     draft.schedule.check(automatic=automatic)
     if not draft.prizes:
-        raise Invalid("a challenge needs at least one placement prize")
+        raise Invalid("a challenge needs at least one placement prize", field="prizes")
     if draft.checkpoint_prizes and draft.schedule.checkpoint_at is None:
-        raise Invalid("checkpoint prizes need a checkpoint_at date")
+        raise Invalid("checkpoint prizes need a checkpoint date", field="checkpoint_prizes")
     if not _CURRENCY.match(draft.currency):
-        raise Invalid("currency must be a three-letter ISO 4217 code such as USD or EUR")
+        raise Invalid(
+            "the currency must be a three-letter ISO 4217 code such as USD or EUR",
+            field="currency",
+        )
     if not 0 <= draft.passing_score <= 100:
-        raise Invalid("passing_score must be between 0 and 100")
+        raise Invalid("the passing score must be between 0 and 100", field="passing_score")
     if not 1024 <= draft.max_submission_bytes <= MAX_SUBMISSION_BYTES:
         raise Invalid(
-            f"max_submission_bytes must be between 1 KB and {MAX_SUBMISSION_BYTES // 2**20} MB"
+            f"the largest file must be between 1 KB and {MAX_SUBMISSION_BYTES // 2**20} MB",
+            field="max_submission_bytes",
         )
     values: dict[str, object] = {
-        "title": _text(draft.title, "title", 3, 200),
+        "title": _text(draft.title, "the title", 3, 200, field="title"),
         "specification": _text(
-            draft.specification, "specification", 1, MAX_SPEC_CHARS, multiline=True
+            draft.specification,
+            "the specification",
+            1,
+            MAX_SPEC_CHARS,
+            field="specification",
+            multiline=True,
         ),
-        "sponsor_name": _text(draft.sponsor_name, "sponsor_name", 2, 200),
+        "sponsor_name": _text(
+            draft.sponsor_name, "the sponsor's name", 2, 200, field="sponsor_name"
+        ),
         "kind": draft.kind,
         "skills": _skills(draft.skills),
         "currency": draft.currency,
@@ -173,12 +191,19 @@ def validated(draft: ChallengeDraft) -> dict[str, object]:
     if automatic:
         if draft.metric not in {m.value for m in Metric}:
             raise Invalid(
-                f"an automatically scored challenge needs a metric: one of {', '.join(Metric)}"
+                f"an automatically scored challenge needs a metric: one of {', '.join(Metric)}",
+                field="metric",
             )
         if not 0.05 <= draft.public_fraction <= 0.95:
-            raise Invalid("public_fraction must be between 0.05 and 0.95")
+            raise Invalid(
+                "the public share of the rows must be between 0.05 and 0.95",
+                field="public_fraction",
+            )
         if not 1 <= draft.daily_scored_limit <= 100:
-            raise Invalid("daily_scored_limit must be between 1 and 100")
+            raise Invalid(
+                "the scored submissions a day must be between 1 and 100",
+                field="daily_scored_limit",
+            )
         values |= {
             "metric": draft.metric,
             "public_fraction": float(draft.public_fraction),
@@ -189,16 +214,20 @@ def validated(draft: ChallengeDraft) -> dict[str, object]:
         }
     else:
         if draft.metric is not None:
-            raise Invalid("only automatically scored (data_science) challenges have a metric")
+            raise Invalid(
+                "only automatically scored (data science) challenges have a metric",
+                field="metric",
+            )
         questions = parse_scorecard(list(draft.scorecard)) if draft.scorecard else DEFAULT_SCORECARD
         types = sorted({t.strip().lower() for t in draft.file_types})
         unknown = [t for t in types if t not in FILE_TYPES]
         if unknown:
             raise Invalid(
-                f"file type {unknown[0]!r} is not accepted: one of {', '.join(sorted(FILE_TYPES))}"
+                f"file type {unknown[0]!r} is not accepted: one of {', '.join(sorted(FILE_TYPES))}",
+                field="file_types",
             )
         if not types and not draft.accepts_urls:
-            raise Invalid("accept at least one file type or repository URLs")
+            raise Invalid("accept at least one file type or repository URLs", field="file_types")
         values |= {
             "metric": None,
             "scorecard": [q.as_dict() for q in questions],
@@ -219,8 +248,8 @@ def validated(draft: ChallengeDraft) -> dict[str, object]:
 def _write_prizes(session: Session, challenge: Challenge, draft: ChallengeDraft) -> None:
     session.execute(sa.delete(ChallengePrize).where(ChallengePrize.challenge_id == challenge.id))
     for kind, amounts in (
-        ("placement", _prizes(draft.prizes, "placement prizes")),
-        ("checkpoint", _prizes(draft.checkpoint_prizes, "checkpoint prizes")),
+        ("placement", _prizes(draft.prizes, "placement prizes", "prizes")),
+        ("checkpoint", _prizes(draft.checkpoint_prizes, "checkpoint prizes", "checkpoint_prizes")),
     ):
         for place, cents in enumerate(amounts, start=1):
             session.add(
@@ -237,8 +266,8 @@ def check_post_challenge(
     if principal.role not in POSTERS:
         raise NotAllowed("sponsors, HR and administrators post challenges")
     values = validated(draft)
-    _prizes(draft.prizes, "placement prizes")
-    _prizes(draft.checkpoint_prizes, "checkpoint prizes")
+    _prizes(draft.prizes, "placement prizes", "prizes")
+    _prizes(draft.checkpoint_prizes, "checkpoint prizes", "checkpoint_prizes")
     challenge = Challenge(
         org_id=principal.org_id,
         sponsor_account_id=principal.account_id,
@@ -307,7 +336,7 @@ def check_cancel(
         {Phase.DRAFT, Phase.SCHEDULED, Phase.REGISTRATION, Phase.SUBMISSION, Phase.REVIEW},
         "Cancelling",
     )
-    challenge.cancel_reason = _text(reason, "reason", 3, 500)
+    challenge.cancel_reason = _text(reason, "the reason", 3, 500, field="reason")
     challenge.cancelled_at = now
     challenge.phase = Phase.CANCELLED.value
     audit.append_by(

@@ -147,3 +147,11 @@ class NotFound(RenownError):  # noqa: N818
 
 class Invalid(RenownError):  # noqa: N818
     """The request is well-formed but a value is wrong (422)."""
+
+    field: str | None = None
+    """The form field (or body field) that is wrong, when one is: pages show the reason
+    beside that field. ``None`` when the refusal concerns the request as a whole."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -58,9 +58,9 @@ def _checked_answer(session: Session, org_id: int, answer: Answer) -> dict[str, 
     text = answer.text.strip()
     ratings = dict(answer.ratings or {})
     if len(text) > MAX_TEXT:
-        raise Invalid(f"feedback text is limited to {MAX_TEXT} characters")
+        raise Invalid(f"feedback text is limited to {MAX_TEXT} characters", field="text")
     if not text and not ratings:
-        raise Invalid("feedback needs a text or at least one rating")
+        raise Invalid("feedback needs a text or at least one rating", field="text")
     checked_competencies(session, org_id, list(ratings))
     for key, rating in ratings.items():
         if isinstance(rating, bool) or not isinstance(rating, int):
@@ -77,9 +77,11 @@ def check_anonymity_rules(
     if not anonymous:
         return
     if relationship in NEVER_ANONYMOUS:
-        raise Invalid(f"{relationship.value} feedback is never anonymous")
+        raise Invalid(f"{relationship.value} feedback is never anonymous", field="anonymous")
     if visibility is Visibility.PUBLIC:
-        raise Invalid("public feedback is shown one by one, so it cannot be anonymous")
+        raise Invalid(
+            "public feedback is shown one by one, so it cannot be anonymous", field="anonymous"
+        )
 
 
 def check_give_feedback(
@@ -98,7 +100,7 @@ def check_give_feedback(
     receiver = access_person(session, principal, receiver_id)
     checked = checked_relationship(session, giver, receiver, relationship)
     if checked is Relationship.SELF and visibility is Visibility.PUBLIC:
-        raise Invalid("no self-kudos: feedback to oneself cannot be public")
+        raise Invalid("no self-kudos: feedback to oneself cannot be public", field="visibility")
     return do_store_feedback(
         session,
         org_id=principal.org_id,

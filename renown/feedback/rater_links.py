@@ -55,10 +55,15 @@ def checked_raters(
     for rater in external:
         email, name = plain_address(rater.email), rater.name.strip()
         if not name or len(name) > 200:
-            raise Invalid(f"an outside rater needs a name of 1 to 200 characters: {email!r}")
+            raise Invalid(
+                f"an outside rater needs a name of 1 to 200 characters: {email!r}",
+                field="external",
+            )
         box = mailbox(email)
         if box in mailboxes and mailboxes[box] != email:
-            raise Invalid(f"{email} and {mailboxes[box]} are the same mailbox: ask once")
+            raise Invalid(
+                f"{email} and {mailboxes[box]} are the same mailbox: ask once", field="external"
+            )
         mailboxes[box] = email
         raters[email] = name
     if raters:
@@ -66,7 +71,8 @@ def checked_raters(
         for email in raters:
             if mailbox(email) in colleagues:
                 raise Invalid(
-                    f"{email} belongs to someone in the organisation: ask them as a colleague"
+                    f"{email} belongs to someone in the organisation: ask them as a colleague",
+                    field="external",
                 )
     return raters
 
@@ -82,7 +88,9 @@ def plain_address(text: str) -> str:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise Invalid(f"an outside rater needs one plain e-mail address: {error}") from None
+        raise Invalid(
+            f"an outside rater needs one plain e-mail address: {error}", field="external"
+        ) from None
     return checked.normalized.lower()
 
 

@@ -109,17 +109,25 @@ def check_request_feedback(
     if len(people) + len(raters) > MAX_RECIPIENTS:
         raise Invalid(f"a request goes to at most {MAX_RECIPIENTS} recipients")
     if not now < expires_at <= now + MAX_LIFETIME:
-        raise Invalid("a request expires in the future, within 180 days")
+        raise Invalid("a request expires in the future, within 180 days", field="expires_at")
     if len(message) > MAX_TEXT:
-        raise Invalid(f"the message is limited to {MAX_TEXT} characters")
+        raise Invalid(f"the message is limited to {MAX_TEXT} characters", field="message")
     if visibility is Visibility.PUBLIC:
-        raise Invalid("answers to a request are private or shared with managers, not public")
+        raise Invalid(
+            "answers to a request are private or shared with managers, not public",
+            field="visibility",
+        )
     if anonymity is Anonymity.REQUIRED:
         named_only = {subject.id, *manager_chain(session, subject)}
         if any(p.id in named_only for p in people):
-            raise Invalid("anonymous requests cannot go to the subject or their managers")
+            raise Invalid(
+                "anonymous requests cannot go to the subject or their managers",
+                field="anonymity",
+            )
         if raters and not may_answer_anonymously(delivery, requester.id, subject.id, visibility):
-            raise Invalid(f"this request cannot require anonymity: {NAMED_BECAUSE}")
+            raise Invalid(
+                f"this request cannot require anonymity: {NAMED_BECAUSE}", field="anonymity"
+            )
     request = FeedbackRequest(
         org_id=principal.org_id,
         requester_id=requester.id,
@@ -349,7 +357,10 @@ def check_change_anonymity(
             sa.select(FeedbackRecipient.person_id).where(FeedbackRecipient.request_id == request.id)
         )
         if any(pid in named_only for pid in invited):
-            raise Invalid("anonymous requests cannot go to the subject or their managers")
+            raise Invalid(
+                "anonymous requests cannot go to the subject or their managers",
+                field="anonymity",
+            )
         deliveries = session.scalars(
             sa.select(FeedbackRecipient.delivery).where(
                 FeedbackRecipient.request_id == request.id, FeedbackRecipient.person_id.is_(None)
@@ -360,7 +371,9 @@ def check_change_anonymity(
             not may_answer_anonymously(d, request.requester_id, request.subject_id, visibility)
             for d in deliveries
         ):
-            raise Invalid(f"this request cannot require anonymity: {NAMED_BECAUSE}")
+            raise Invalid(
+                f"this request cannot require anonymity: {NAMED_BECAUSE}", field="anonymity"
+            )
     request.anonymity = anonymity.value
     request.locked = anonymity is not Anonymity.NONE
     request.anonymity_threshold = _anonymity_threshold(session, request.org_id, threshold)

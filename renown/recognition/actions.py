@@ -93,10 +93,10 @@ def acting_person(session: Session, principal: Principal) -> Person:
     return access_acting_person(session, principal, "kudos are for the organisation's own people")
 
 
-def _text(value: str, what: str) -> str:
+def _text(value: str, what: str, field: str | None = None) -> str:
     text = value.strip()
     if not text or len(text) > MAX_TEXT or "\x00" in text:
-        raise Invalid(f"{what} must be 1 to {MAX_TEXT} characters")
+        raise Invalid(f"{what} must be 1 to {MAX_TEXT} characters", field=field)
     return text
 
 
@@ -119,13 +119,15 @@ def check_give_kudos(
         raise Invalid(f"{receiver.name} has left the organisation")
     key = competency.strip().lower() if competency else None
     if key is not None and not _COMPETENCY.match(key):
-        raise Invalid("a competency is named by its key (letters, digits, '-' and '_')")
+        raise Invalid(
+            "a competency is named by its key (letters, digits, '-' and '_')", field="competency"
+        )
     return do_give_kudos(
         session,
         org_id=principal.org_id,
         giver_id=giver.id,
         receiver_id=receiver.id,
-        message=_text(message, "a kudos message"),
+        message=_text(message, "a kudos message", "message"),
         competency=key,
         now=now,
         actor=principal.actor,
@@ -269,7 +271,10 @@ def check_comment(
     kudos = visible_kudos(session, principal, kudos_id)
     now = clock.now()
     comment = KudosComment(
-        kudos_id=kudos.id, author_id=person.id, text=_text(text, "a comment"), created_at=now
+        kudos_id=kudos.id,
+        author_id=person.id,
+        text=_text(text, "a comment"),
+        created_at=now,
     )
     session.add(comment)
     session.flush()

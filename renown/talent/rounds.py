@@ -110,10 +110,10 @@ class RoundConfig:
 _HR_ONLY = "only HR and admins run promotion rounds"
 
 
-def _text(value: str, what: str, *, limit: int = 200) -> str:
+def _text(value: str, what: str, field: str, *, limit: int = 200) -> str:
     text = value.strip()
     if not text or len(text) > limit or "\x00" in text:
-        raise Invalid(f"{what} must be 1 to {limit} characters")
+        raise Invalid(f"{what} must be 1 to {limit} characters", field=field)
     return text
 
 
@@ -134,24 +134,33 @@ def validate_config(config: RoundConfig) -> bool:
         source_for(key)
     for criterion in config.criteria:
         if not 0.0 <= criterion.weight <= MAX_WEIGHT:
-            raise Invalid(f"the weight of {criterion.key} must be between 0 and {MAX_WEIGHT:g}")
+            raise Invalid(
+                f"the weight of {source_for(criterion.key).info.label} must be between 0 and "
+                f"{MAX_WEIGHT:g}"
+            )
     if not any(c.weight > 0 for c in config.criteria):
         raise Invalid("at least one criterion needs a weight above 0")
     if not config.performance_criteria or not config.potential_criteria:
-        raise Invalid("the 9-box needs at least one performance and one potential criterion")
+        raise Invalid(
+            "the 9-box needs at least one performance and one potential criterion",
+            field="performance_criteria"
+            if not config.performance_criteria
+            else "potential_criteria",
+        )
     if not 1 <= config.top_n <= MAX_TOP_N:
-        raise Invalid(f"top N must be between 1 and {MAX_TOP_N}")
+        raise Invalid(f"top N must be between 1 and {MAX_TOP_N}", field="top_n")
     if config.missing_policy not in MISSING_POLICIES:
-        raise Invalid(f"missing inputs are handled by one of {', '.join(MISSING_POLICIES)}")
+        raise Invalid("choose how missing inputs are handled", field="missing_policy")
     if config.transparency not in TRANSPARENCY:
-        raise Invalid(f"transparency is one of {', '.join(TRANSPARENCY)}")
+        raise Invalid("choose who sees the ranking", field="transparency")
     external = any(c.key in EXTERNAL_KEYS and c.weight > 0 for c in config.criteria) or any(
         key in EXTERNAL_KEYS for key in (*config.performance_criteria, *config.potential_criteria)
     )
     if external and not config.acknowledge_external_risk:
         raise Invalid(
             "external prominence can carry weight only once you acknowledge the risk: "
-            + EXTERNAL_PROMINENCE_WARNING
+            + EXTERNAL_PROMINENCE_WARNING,
+            field="acknowledge_external_risk",
         )
     return external
 
@@ -199,8 +208,8 @@ def check_open_round(
         eligibility = replace(eligibility, levels=band)
     round_ = PromotionRound(
         org_id=principal.org_id,
-        name=_text(name, "a round's name"),
-        target=_text(target, "the role or level"),
+        name=_text(name, "a round's name", "name"),
+        target=_text(target, "the role or level", "target"),
         status="open",
         eligibility=eligibility.to_json(),
         criteria=_criteria_json(config.criteria),

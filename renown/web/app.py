@@ -20,7 +20,7 @@ from renown._version import __version__
 from renown.settings import Settings
 from renown.store.engine import checkout_may_wait, make_engine, session_factory
 from renown.store.turns import Turns
-from renown.web import dates
+from renown.web import dates, form_errors
 from renown.web.api_errors import ERROR_RESPONSES
 from renown.web.errors import install_error_handlers
 from renown.web.labels import label_globals
@@ -84,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals["version"] = __version__
     templates.env.globals.update(label_globals())
     dates.install(templates.env)
+    form_errors.install(templates.env)
     app.state.templates = templates
 
     for feature in FEATURES:

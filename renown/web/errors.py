@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 from renown.store.turns import TurnTimeoutError
+from renown.web.form_errors import issue_sentence
 from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
@@ -73,7 +74,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return _answer(request, 422, public_issues(exc.errors()))
+        issues = public_issues(exc.errors())
+        if _wants_page(request):  # people read sentences; clients read the located issues
+            return _answer(request, 422, [issue_sentence(issue) for issue in issues])
+        return _answer(request, 422, issues)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -17,6 +17,8 @@ Refusals the person can fix (:class:`~renown.core.errors.Invalid` by default; a 
 name others, such as :class:`~renown.core.errors.InputError` for an uploaded file) come back
 as the form with the reason (the re-render answers 422). Anything else propagates to the
 error pages with nothing committed: the request's session rolls back when it closes.
+The reason reaches ``refused`` as a :class:`~renown.web.form_errors.FormError`: a sentence
+that knows the field it is about, so the form can show it beside that field.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid, RenownError
+from renown.web.form_errors import form_error
 
 SEE_OTHER = 303
 """After a successful POST the browser GETs the next page (no resubmission on reload)."""
@@ -56,6 +59,6 @@ def form_action(
         act()
     except refusals as refusal:
         session.rollback()
-        return refused(str(refusal))
+        return refused(form_error(refusal))
     session.commit()
     return see_other(done) if isinstance(done, str) else done()

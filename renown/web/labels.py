@@ -8,6 +8,7 @@ call a thing by the same name.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from sqlalchemy.orm import Session
@@ -41,13 +42,36 @@ def competency_labels(session: Session, org_id: int) -> dict[str, str]:
     return {c.key: c.name for c in frameworks.competencies(session, org_id)}
 
 
+_KEY_IN_TEXT: Final = re.compile(r"(?<![\w/.@=-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@=-])")
+"""A key written inside a sentence (``first prominence_score with ...``)."""
+
+
+def readable(key: str) -> str:
+    """``key`` as words, in lower case (``kudos_received`` -> ``kudos received``)."""
+    return key.replace("_", " ").replace("-", " ").strip()
+
+
 def label(labels: dict[str, str], key: str) -> str:
     """``key``'s label, or the key made readable (``customer_focus`` -> ``Customer focus``)
     when a framework no longer names it, so an old key never reaches a page raw."""
-    return labels.get(key) or key.replace("_", " ").replace("-", " ").strip().capitalize()
+    return labels.get(key) or readable(key).capitalize()
+
+
+def in_words(text: str) -> str:
+    """A sentence the code wrote from keys (a badge's reason names the facts of its rule:
+    ``first prominence_score with value=100``) with each key written as words. Badge
+    rules are files an organisation may write, so their fact names cannot all be listed
+    here; every one reads as words the same way."""
+    return _KEY_IN_TEXT.sub(lambda found: readable(found.group()), text)
 
 
 def label_globals() -> dict[str, object]:
-    """What every template (and every macro it imports) may call: ``label(map, key)`` and
-    the fixed maps, so no page needs its route to pass them along."""
-    return {"label": label, "rater_groups": RATER_GROUPS, "reaction_labels": REACTIONS}
+    """What every template (and every macro it imports) may call: ``label(map, key)``,
+    ``in_words(sentence)`` and the fixed maps, so no page needs its route to pass them
+    along."""
+    return {
+        "label": label,
+        "in_words": in_words,
+        "rater_groups": RATER_GROUPS,
+        "reaction_labels": REACTIONS,
+    }

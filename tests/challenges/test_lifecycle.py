@@ -465,7 +465,7 @@ def test_published_rules_are_fixed(db: sessionmaker[Session], community: Communi
     ("changes", "message"),
     [
         ({"title": "x"}, "title"),
-        ({"kind": "poetry"}, "unknown kind"),
+        ({"kind": "poetry"}, "kinds of challenge offered"),
         ({"prizes": ()}, "at least one placement"),
         ({"prizes": (100, 200)}, "larger than prize 1"),
         ({"prizes": (-5,)}, "positive"),
@@ -476,7 +476,7 @@ def test_published_rules_are_fixed(db: sessionmaker[Session], community: Communi
         ({"scorecard": ({"key": "a", "text": "A", "weight": 1, "min": 4, "max": 1},)}, "max"),
         ({"specification": "x" * 50_001}, "specification"),
         ({"skills": tuple(f"s{i}" for i in range(21))}, "at most 20 skills"),
-        ({"passing_score": 101}, "passing_score"),
+        ({"passing_score": 101}, "passing score"),
     ],
 )
 def test_a_bad_draft_is_refused(

@@ -68,8 +68,9 @@ def test_dates_out_of_order_are_named() -> None:
     bad = Schedule(T, T - H, T + 20 * H, T + 30 * H, T + 40 * H, checkpoint_at=T + 50 * H)
     fields = [name for name, _ in bad.problems(automatic=False)]
     assert fields == ["registration_ends_at", "checkpoint_at"]
-    with pytest.raises(Invalid, match="registration_ends_at"):
+    with pytest.raises(Invalid, match="registration ends must come after") as refused:
         bad.check(automatic=False)
+    assert refused.value.field == "registration_ends_at"  # a form shows it beside that field
 
 
 def test_review_scores_weigh_questions_on_their_own_ranges() -> None:

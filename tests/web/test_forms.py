@@ -56,7 +56,7 @@ def test_a_refused_action_keeps_nothing_and_shows_the_reason(session: Session) -
     answer = form_action(
         session, lambda: _write_then(session, Invalid("too long")), done="/x", refused=refused
     )
-    assert (answer.status_code, answer.body) == (422, b"too long")
+    assert (answer.status_code, answer.body) == (422, b"Too long.")  # as a sentence
     assert seen == [[]]
     assert _bodies(session) == []
 

@@ -329,7 +329,7 @@ def test_form_posts_refuse_control_characters(platform: Platform) -> None:
         headers={"accept": "text/html"},
     )
     assert answer.status_code == 422
-    assert "name: contains a control character (U+0000)" in answer.text
+    assert "The name contains a control character (U+0000)" in answer.text
     assert _count(platform, ApiToken) == before
 
 

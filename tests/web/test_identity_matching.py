@@ -215,7 +215,7 @@ def test_the_upload_page_lists_strangers_and_maps_one_with_csrf(
         data={**form, "person": "nobody-at-all"},
         follow_redirects=False,
     )
-    assert wrong.status_code == 422 and "no person of the organisation" in wrong.text
+    assert wrong.status_code == 422 and "No person of the organisation" in wrong.text
 
     done = browser.post(f"/jobs/{upload['id']}/identities", data=form, follow_redirects=False)
     assert done.status_code == 303

@@ -160,7 +160,7 @@ def test_the_pages(platform: Any) -> None:
     saved = member.post("/members/me/edit", data=form)
     assert saved.status_code == 303 and saved.headers["location"] == f"/members/{me}?saved=1"
     refused = member.post("/members/me/edit", data=form | {"availability": "busy"})
-    assert refused.status_code == 422 and "availability is one of" in refused.text
+    assert refused.status_code == 422 and "Availability is one of" in refused.text
     _completed(platform, Role.EMPLOYEE, Role.MANAGER)
     page = member.get(f"/members/{me}")
     assert page.status_code == 200

@@ -65,7 +65,7 @@ def test_refused_kudos_show_the_reason_and_keep_the_text(platform: Platform) -> 
     assert mine.status_code == 422
     assert "cannot give kudos to yourself" in mine.text and "Me, me, me" in mine.text
     nobody = client.post("/kudos", data={"message": "To whom?"})
-    assert nobody.status_code == 422 and "choose the colleague" in nobody.text
+    assert nobody.status_code == 422 and "Choose the colleague" in nobody.text
 
 
 def test_htmx_reactions_toggle(platform: Platform) -> None:
@@ -162,7 +162,7 @@ def test_ring_review_page(platform: Platform) -> None:
         "Who thanked whom" in detail.text and f'formaction="/rings/{ring}/confirm"' in detail.text
     )
     refused = hr.post(f"/rings/{ring}/confirm", data={"reason": ""})
-    assert refused.status_code == 422 and "say why" in refused.text
+    assert refused.status_code == 422 and "Say why" in refused.text
     done = hr.post(f"/rings/{ring}/dismiss", data={"reason": "colleagues on one project"})
     assert done.status_code == 303
     after = hr.get(done.headers["location"]).text

@@ -239,7 +239,7 @@ def test_the_picker_works_without_javascript(platform: Platform, lab: BoardLab) 
     page = hr.get(added.headers["location"]).text
     assert "Kim Park (Lab Analyst) is now in the pool." in page
     blank = hr.post(f"{board}/candidates", data={"person_id": "", "reason": "Acting lab lead"})
-    assert blank.status_code == 422 and "choose a person" in blank.text
+    assert blank.status_code == 422 and "Choose a person" in blank.text
 
 
 FORM_CONFIG = {
@@ -293,4 +293,4 @@ def test_a_round_opened_with_the_role_level_admits_the_level_below(
         | FORM_CONFIG,
     )
     assert unknown.status_code == 422
-    assert "the role&#39;s level Principal has no number to place it" in unknown.text
+    assert "The role&#39;s level Principal has no number to place it" in unknown.text

@@ -201,7 +201,7 @@ def test_a_move_needs_a_reason_then_shows_in_moves_and_shift(
 
     refused = _move(client, talent.round_id, session_id, person, target, "")
     assert refused.status_code == 422
-    assert "a reason for the move is required" in refused.text
+    assert "A reason for the move is required" in refused.text
     assert f'name="person_id" value="{person}" data-picker-value' in refused.text
 
     reason = "Led the platform migration single-handedly"
@@ -447,7 +447,7 @@ def test_succession_flow(platform: Platform, talent: Talent) -> None:
     url = f"{chart_url}/successors/{person}/readiness"
     no_reason = hr.post(url, data={"readiness": "now", "reason": ""})
     assert (
-        no_reason.status_code == 422 and "a reason for the readiness is required" in no_reason.text
+        no_reason.status_code == 422 and "A reason for the readiness is required" in no_reason.text
     )
     changed = hr.post(url, data={"readiness": "now", "reason": "Acting head during the leave"})
     assert changed.status_code == 303

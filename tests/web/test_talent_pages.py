@@ -237,11 +237,11 @@ def test_a_refused_round_keeps_what_was_typed(platform: Platform, lab: Lab) -> N
     client = platform.browser(Role.HR)
     blank = client.post("/talent/rounds", data=round_form(name=" ", target="Staff Engineer"))
     assert blank.status_code == 422
-    assert "a round&#39;s name must be 1 to 200 characters" in blank.text
+    assert "A round&#39;s name must be 1 to 200 characters." in blank.text
     assert 'value="Staff Engineer"' in blank.text
     assert f'<option value="{LAB}" selected>' in blank.text
     weird = client.post("/talent/rounds", data=round_form({"performance": "lots"}))
-    assert weird.status_code == 422 and "the weight of performance must be a number" in weird.text
+    assert weird.status_code == 422 and "The weight of performance must be a number." in weird.text
     too_much = client.post("/talent/rounds", data=round_form({"badges": "101"}))
     assert too_much.status_code == 422 and "between 0 and 100" in too_much.text
     empty = client.post("/talent/rounds", json={})
@@ -337,7 +337,7 @@ def test_sign_off_needs_a_reason_for_every_override(platform: Platform, lab: Lab
     assert "Panel of 3 agreed" in refused.text
     no_reason = client.post(decision, data={"promoted": [str(ada), str(ben)]})
     assert (
-        no_reason.status_code == 422 and "the decision&#39;s reason is required" in no_reason.text
+        no_reason.status_code == 422 and "The decision&#39;s reason is required" in no_reason.text
     )
     signed = client.post(
         decision,
@@ -366,7 +366,7 @@ def test_candidate_view_appeal_and_answer(platform: Platform, lab: Lab) -> None:
     me = platform.cast.employee
     add = f"/talent/rounds/{round_id}/candidates"
     missing = hr.post(add, data={"person_id": str(me), "included": "yes", "reason": ""})
-    assert missing.status_code == 422 and "a reason is required" in missing.text
+    assert missing.status_code == 422 and "A reason is required" in missing.text
     added = hr.post(add, data={"person_id": str(me), "included": "yes", "reason": "Acting lead"})
     assert added.status_code == 303
     assert f'data-person="{me}"' in hr.get(f"/talent/rounds/{round_id}").text
@@ -379,7 +379,8 @@ def test_candidate_view_appeal_and_answer(platform: Platform, lab: Lab) -> None:
     assert mine.status_code == 200 and "How the board weighed your evidence" in mine.text
     assert "still open" in mine.text and 'action="/talent/rounds' not in mine.text
     early = employee.post(f"/talent/rounds/{round_id}/appeals", data={"text": "Please look"})
-    assert early.status_code == 422 and "appeals open once the round has been decided" in early.text
+    assert early.status_code == 422
+    assert "Appeals open once the round has been decided." in early.text
 
     with platform.sessions() as session, session.begin():
         principal = principal_of_account(session, platform.members[Role.HR].account_id)
@@ -466,7 +467,7 @@ def test_configure_an_open_round(platform: Platform, lab: Lab) -> None:
     assert "top 3 recommended" in board and board.count('<tr class="recommended" data-person=') == 3
     refused = client.post(url, data=form | {"potential_criteria": []})
     assert refused.status_code == 422
-    assert "the 9-box needs at least one performance and one potential criterion" in refused.text
+    assert "The 9-box needs at least one performance and one potential criterion." in refused.text
     assert re.search(r"<details open>\s*<summary>Weights", refused.text)
 
 

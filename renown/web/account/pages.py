@@ -44,6 +44,7 @@ from renown.web import password_steps
 from renown.web.account.present import browser_of
 from renown.web.deps import SessionDep, SettingsDep, checks_before_writing
 from renown.web.devices import attempt_of, issue_device_cookie
+from renown.web.form_errors import FormError, form_error
 from renown.web.forms import form_action, see_other
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import SESSION_TOKEN, SignedIn, csrf_token, public, session_limits
@@ -283,7 +284,9 @@ async def change_password(
         return await run_in_threadpool(render_page)
 
     if new_password != repeat_password:
-        return await page(error="The two new passwords differ.", status_code=422)
+        return await page(
+            error=FormError("The two new passwords differ.", "repeat_password"), status_code=422
+        )
     try:
         ended = await password_steps.change_password(
             request,
@@ -300,7 +303,7 @@ async def change_password(
         answer.headers["Retry-After"] = str(throttled.retry_after)
         return answer
     except Invalid as refused:  # a wrong current password too
-        return await page(error=str(refused), status_code=422)
+        return await page(error=form_error(refused), status_code=422)
     others = f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
     answer = await page(done="Your password is changed." + others)
     issue_device_cookie(request, answer, principal.email)  # older ones are trusted no more

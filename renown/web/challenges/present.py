@@ -170,34 +170,40 @@ class ChallengeForm(BaseModel):
     accepts_urls: bool = False
 
 
+def _words(name: str) -> str:
+    """A form field's name as the form calls it (``registration_ends_at``: registration
+    ends)."""
+    return name.removesuffix("_at").replace("_", " ")
+
+
 def _moment(value: str, name: str, *, required: bool = True) -> datetime | None:
     text = value.strip()
     if not text:
         if required:
-            raise Invalid(f"{name.replace('_', ' ')}: a date and time is required")
+            raise Invalid(f"{_words(name)}: a date and time is required", field=name)
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{name.replace('_', ' ')}: not a date and time ({text[:40]!r})") from None
+        raise Invalid(f"{_words(name)}: not a date and time ({text[:40]!r})", field=name) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # The API's bounds (a year 9999 with a negative offset is past what a date can hold).
     if not EARLIEST <= moment <= LATEST:
         raise Invalid(
-            f"{name.replace('_', ' ')}: a date between {EARLIEST.year} and {LATEST.year}"
-            " is expected"
+            f"{_words(name)}: a date between {EARLIEST.year} and {LATEST.year} is expected",
+            field=name,
         )
     return moment.astimezone(UTC)
 
 
-def _number(value: str, name: str) -> float:
+def _number(value: str, name: str, field: str | None = None) -> float:
     try:
         number = float(value.strip())
     except ValueError:
-        raise Invalid(f"{name.replace('_', ' ')} must be a number") from None
+        raise Invalid(f"{_words(name)} must be a number", field=field or name) from None
     if not math.isfinite(number):
-        raise Invalid(f"{name.replace('_', ' ')} must be a finite number")
+        raise Invalid(f"{_words(name)} must be a finite number", field=field or name)
     return number
 
 
@@ -209,10 +215,10 @@ def _amounts(value: str, name: str) -> tuple[int, ...]:
             continue
         amount = _number(part, name)
         if amount <= 0:
-            raise Invalid(f"{name.replace('_', ' ')}: every prize must be above zero")
+            raise Invalid(f"{_words(name)}: every prize must be above zero", field=name)
         if amount > MAX_PRIZE_CENTS / 100:  # also keeps 1e308 * 100 from overflowing
             raise Invalid(
-                f"{name.replace('_', ' ')}: {part} is over the largest prize renown records"
+                f"{_words(name)}: {part} is over the largest prize renown records", field=name
             )
         amounts.append(round(amount * 100))
     return tuple(amounts)
@@ -226,15 +232,18 @@ def _scorecard(value: str) -> tuple[dict[str, object], ...]:
             continue
         parts = [p.strip() for p in line.split(";")]
         if len(parts) != 5:
-            raise Invalid(f"scorecard line {number}: write key; question; weight; lowest; highest")
+            raise Invalid(
+                f"scorecard line {number}: write key; question; weight; lowest; highest",
+                field="scorecard",
+            )
         key, text, weight, low, high = parts
         questions.append(
             {
                 "key": key,
                 "text": text,
-                "weight": _number(weight, f"scorecard line {number} weight"),
-                "min": _number(low, f"scorecard line {number} lowest"),
-                "max": _number(high, f"scorecard line {number} highest"),
+                "weight": _number(weight, f"scorecard line {number} weight", "scorecard"),
+                "min": _number(low, f"scorecard line {number} lowest", "scorecard"),
+                "max": _number(high, f"scorecard line {number} highest", "scorecard"),
             }
         )
     return tuple(questions)
@@ -243,7 +252,7 @@ def _scorecard(value: str) -> tuple[dict[str, object], ...]:
 def draft_of(form: ChallengeForm) -> ChallengeDraft:
     """The domain's draft from the form, or :class:`Invalid` naming the field to fix."""
     if form.kind not in KINDS:
-        raise Invalid(f"choose a kind: one of {', '.join(KINDS)}")
+        raise Invalid("choose one of the kinds of challenge offered", field="kind")
     automatic = form.kind == "data_science"
     submission_ends = _moment(form.submission_ends_at, "submission_ends_at")
     assert submission_ends is not None
@@ -255,7 +264,8 @@ def draft_of(form: ChallengeForm) -> ChallengeDraft:
     megabytes = _number(form.max_submission_mb, "max_submission_mb")
     if not 0 < megabytes <= MAX_SUBMISSION_BYTES / 2**20:
         raise Invalid(
-            f"max submission mb must be above 0 and at most {MAX_SUBMISSION_BYTES // 2**20}"
+            f"the largest file must be above 0 MB and at most {MAX_SUBMISSION_BYTES // 2**20} MB",
+            field="max_submission_mb",
         )
     return ChallengeDraft(
         title=form.title,

@@ -18,7 +18,7 @@ from renown.feedback.actions import Answer
 from renown.feedback.rater_links import ExternalRater
 from renown.feedback.results import TrendPoint
 from renown.feedback.vocabulary import MAX_TEXT
-from renown.web.labels import RATER_GROUPS, competency_labels
+from renown.web.labels import RATER_GROUPS, competency_labels, label
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
 from renown.web.vega import chart
 
@@ -79,7 +79,7 @@ def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> di
     values = [
         {
             "quarter": p.quarter,
-            "competency": names.get(p.competency, p.competency),
+            "competency": label(names, p.competency),
             "mean": p.mean,
             "n": p.n,
         }
