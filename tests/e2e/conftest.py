@@ -8,6 +8,7 @@ running the browser.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from renown.core.roles import Role
 from renown.demo.platform import demo_password
+from renown.demo.talent import OPEN_ROUND
 from renown.settings import Settings
 from renown.store.engine import make_engine
 from renown.store.tables.accounts import Account
@@ -127,3 +129,18 @@ def sign_in_as_role(page: Any, live: Any, role: Role) -> None:
         engine.dispose()
     assert email, f"the demo has no {role.value} account"
     sign_in(page, live.base_url, email, demo_password(role))
+
+
+def open_board(page: Any, live: Any) -> str:
+    """Sign in as HR and open the demo round's board from the rounds list; its URL."""
+    sign_in(page, live.base_url, live.email, live.password)
+    page.goto(f"{live.base_url}/talent")
+    page.get_by_role("link", name=OPEN_ROUND, exact=True).click()
+    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
+    return str(page.url)
+
+
+def settled(watched: Any) -> None:
+    """Wait until the page stops loading, then fail on anything it complained of."""
+    watched.page.wait_for_load_state("networkidle")
+    assert watched.problems == []

@@ -23,8 +23,7 @@ from renown.demo.talent import OPEN_ROUND
 from renown.store.engine import make_engine
 from renown.store.tables.org import Person, Team
 from renown.store.tables.talent import PromotionRound
-from scripts.screenshots import sign_in
-from tests.e2e.conftest import Live, served_demo
+from tests.e2e.conftest import Live, open_board, served_demo, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -83,26 +82,13 @@ def namesakes(live: Any) -> Iterator[Namesakes]:
     yield Namesakes(made[0], made[1])
 
 
-def _open_board(page: Any, live: Any) -> str:
-    sign_in(page, live.base_url, live.email, live.password)
-    page.goto(f"{live.base_url}/talent")
-    page.get_by_role("link", name=OPEN_ROUND, exact=True).click()
-    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
-    return str(page.url)
-
-
-def _settled(watched: Any) -> None:
-    watched.page.wait_for_load_state("networkidle")
-    assert watched.problems == []
-
-
 def test_hr_picks_a_namesake_by_team_and_adds_them_to_the_pool(
     live: Any, watched: Any, namesakes: Namesakes
 ) -> None:
     from playwright.sync_api import expect
 
     page = watched.page
-    _open_board(page, live)
+    open_board(page, live)
     wanted_id, wanted_team = namesakes.second
     search = page.get_by_role("searchbox", name="Person")
     search.fill("namesa")  # part of the name
@@ -128,14 +114,14 @@ def test_hr_picks_a_namesake_by_team_and_adds_them_to_the_pool(
     notice = page.locator("[data-pool-changed]")
     expect(notice).to_contain_text(f"{NAME} (Analyst, {wanted_team} team")
     expect(notice).to_contain_text("is now in the pool")
-    _settled(watched)
+    settled(watched)
 
 
 def test_hr_pages_through_the_ranking(live: Any, watched: Any) -> None:
     from playwright.sync_api import expect
 
     page = watched.page
-    board = _open_board(page, live)
+    board = open_board(page, live)
     page.goto(f"{board}?per=25")
     rows = page.locator("table.talent-ranking tbody tr[data-person]")
     expect(rows).to_have_count(25)
@@ -151,7 +137,7 @@ def test_hr_pages_through_the_ranking(live: Any, watched: Any) -> None:
     assert page.locator("select[name=per]").input_value() == "25"
     page.get_by_role("link", name="← Previous 25").first.click()
     expect(rows).to_have_count(25)
-    _settled(watched)
+    settled(watched)
 
 
 def test_sign_off_adds_a_candidate_from_outside_the_top_n_through_the_picker(
@@ -162,7 +148,7 @@ def test_sign_off_adds_a_candidate_from_outside_the_top_n_through_the_picker(
     from playwright.sync_api import expect
 
     page = watched.page
-    _open_board(page, live)
+    open_board(page, live)
     form = page.locator("form[data-signoff]")
     ticked = form.locator("input[data-promote]:checked")
     recommended = ticked.count()
@@ -181,4 +167,4 @@ def test_sign_off_adds_a_candidate_from_outside_the_top_n_through_the_picker(
     expect(reason).to_be_focused()
     assert reason.get_attribute("required") is not None
     expect(page.locator("#outsider-chosen")).to_contain_text(f"Added: {NAME}")
-    _settled(watched)
+    settled(watched)

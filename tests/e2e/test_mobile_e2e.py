@@ -10,17 +10,14 @@ and Content-Security-Policy violations fail every test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from renown.demo.talent import OPEN_ROUND
 from scripts.main_pages import PAGES, ROLE_PAGES
-from scripts.screenshots import sign_in
-from tests.e2e.conftest import sign_in_as_role, watch_problems
+from tests.e2e.conftest import open_board, sign_in_as_role, watch_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -58,11 +55,7 @@ def phone(browser: Any, live: Any) -> Iterator[Phone]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     problems = watch_problems(page)
-    sign_in(page, live.base_url, live.email, live.password)
-    page.goto(f"{live.base_url}/talent")
-    page.get_by_role("link", name=OPEN_ROUND, exact=True).click()
-    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
-    yield Phone(page, str(page.url), live.base_url, problems)
+    yield Phone(page, open_board(page, live), live.base_url, problems)
     context.close()
 
 

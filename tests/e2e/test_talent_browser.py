@@ -16,6 +16,7 @@ import pytest
 
 from renown.demo.talent import CALIBRATION, OPEN_ROUND
 from scripts.screenshots import sign_in
+from tests.e2e.conftest import open_board, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -23,25 +24,11 @@ CHART_WAIT = 20_000
 """Milliseconds to wait for a chart to draw (vega loads and compiles in the page)."""
 
 
-def _open_board(page: Any, live: Any) -> str:
-    """Sign in as HR and open the demo round's board from the rounds list; its URL."""
-    sign_in(page, live.base_url, live.email, live.password)
-    page.goto(f"{live.base_url}/talent")
-    page.get_by_role("link", name=OPEN_ROUND, exact=True).click()
-    page.wait_for_url(re.compile(r".*/talent/rounds/\d+$"))
-    return str(page.url)
-
-
-def _settled(watched: Any) -> None:
-    watched.page.wait_for_load_state("networkidle")
-    assert watched.problems == []
-
-
 def test_hr_reads_the_ranking_and_a_candidates_explanation(live: Any, watched: Any) -> None:
     from playwright.sync_api import expect
 
     page = watched.page
-    _open_board(page, live)
+    open_board(page, live)
     assert OPEN_ROUND in page.locator("h1").inner_text()
     rows = page.locator("table.talent-ranking tbody tr[data-person]")
     assert rows.count() >= 30
@@ -54,14 +41,14 @@ def test_hr_reads_the_ranking_and_a_candidates_explanation(live: Any, watched: A
     for words in ("Performance rating", "Internal prominence", "Composite"):
         assert words in text
     assert explanation.locator("tbody tr").count() >= 5
-    _settled(watched)
+    settled(watched)
 
 
 def test_the_what_if_chart_draws_and_the_slider_changes_the_table(live: Any, watched: Any) -> None:
     from playwright.sync_api import expect
 
     page = watched.page
-    board = _open_board(page, live)
+    board = open_board(page, live)
     page.goto(f"{board}/whatif")
     chart = page.wait_for_selector("#whatif-chart[data-chart-ready]", timeout=CHART_WAIT)
     assert chart is not None and chart.query_selector("svg") is not None
@@ -73,14 +60,14 @@ def test_the_what_if_chart_draws_and_the_slider_changes_the_table(live: Any, wat
     assert "at weight 100" in page.locator("#whatif-table h3").inner_text()
     assert page.locator("#whatif-table tbody tr").count() >= 8
     expect(page.locator("[data-weight-output]")).to_have_text("100")
-    _settled(watched)
+    settled(watched)
 
 
 def test_hr_moves_a_candidate_on_the_nine_box_with_a_reason(live: Any, watched: Any) -> None:
     from playwright.sync_api import expect
 
     page = watched.page
-    board = _open_board(page, live)
+    board = open_board(page, live)
     page.goto(f"{board}/ninebox")
     page.wait_for_selector("#ninebox-chart[data-chart-ready]", timeout=CHART_WAIT)
     assert CALIBRATION in page.locator("select[name=session_id]").inner_text()
@@ -118,12 +105,12 @@ def test_hr_moves_a_candidate_on_the_nine_box_with_a_reason(live: Any, watched: 
     assert name in latest.inner_text()
     total = page.locator("table[data-shift-table] tr.shift-total [data-moved]")
     expect(total).to_have_text(str(before + 1))
-    _settled(watched)
+    settled(watched)
 
 
 def test_the_bias_audit_page_has_its_tables_and_a_pdf(live: Any, watched: Any) -> None:
     page = watched.page
-    board = _open_board(page, live)
+    board = open_board(page, live)
     page.goto(f"{board}/audit")
     sections = page.locator("section.audit-section")
     assert sections.count() >= 3
@@ -134,7 +121,7 @@ def test_the_bias_audit_page_has_its_tables_and_a_pdf(live: Any, watched: Any) -
     assert pdf.ok
     assert pdf.headers["content-type"].startswith("application/pdf")
     assert pdf.body().startswith(b"%PDF")
-    _settled(watched)
+    settled(watched)
 
 
 def test_a_round_runs_from_opening_to_sign_off_in_the_browser(live: Any, watched: Any) -> None:
@@ -167,7 +154,7 @@ def test_a_round_runs_from_opening_to_sign_off_in_the_browser(live: Any, watched
     signoff.locator("button[type=submit]").click()
     expect(page.locator("[data-round-status]")).to_have_text("decided")
     assert "the recommendation stands" in page.locator("#decision").inner_text()
-    _settled(watched)
+    settled(watched)
 
 
 def test_hr_signs_the_round_off_with_an_override_and_sees_the_decision(
@@ -177,7 +164,7 @@ def test_hr_signs_the_round_off_with_an_override_and_sees_the_decision(
     from playwright.sync_api import expect
 
     page = watched.page
-    _open_board(page, live)
+    open_board(page, live)
     form = page.locator("form[data-signoff]")
     recommended = form.locator("input[data-promote][data-recommended=true]")
     assert recommended.count() >= 8
@@ -195,4 +182,4 @@ def test_hr_signs_the_round_off_with_an_override_and_sees_the_decision(
     assert "Browser test: the panel's decision." in decision.inner_text()
     assert "Moving to another team next quarter" in decision.inner_text()
     assert page.locator("form[data-signoff]").count() == 0
-    _settled(watched)
+    settled(watched)
