@@ -1,9 +1,11 @@
 """The one place pages turn stored keys into the words people read.
 
-Keys (``customer_focus``, ``peer``, ``clap``) are what the database and the API use; a page
-never shows one. Competency names come from the organisation's framework (HR may rename
-them), the rest are fixed here, so the kudos wall, the 360 results and the badges page
-call a thing by the same name.
+Keys (``customer_focus``, ``peer``, ``clap``, ``watchlist``) are what the database and the
+API use; a page never shows one. Competency names come from the organisation's framework
+(HR may rename them), the rest are fixed here, so the kudos wall, the 360 results, the
+badges page, the radar and the challenges call a thing by the same name. A status word
+with no entry here (``open``, ``upheld``, ``verified``) reads as itself, capitalised, through
+:func:`label` with an empty map.
 """
 
 from __future__ import annotations
@@ -35,6 +37,32 @@ REACTIONS: Final = {
     "star": "Star",
 }
 """Each kudos reaction's name in words, the text beside (or instead of) its emoji."""
+
+
+RELATIONSHIPS: Final = {
+    "self": "Self-assessment",
+    "manager": "Manager",
+    "report": "Report",
+    "peer": "Peer",
+    "client": "Client",
+}
+"""How a feedback giver stands to the receiver, as the pill on an answer reads."""
+
+OUTREACH: Final = {
+    "none": "Not approached",
+    "watchlist": "On the watchlist",
+    "contacted": "Contacted",
+    "responded": "Responded",
+    "hired": "Hired",
+}
+"""A radar subject's outreach step in words (``none``: nobody has approached them)."""
+
+METRICS: Final = {
+    "accuracy": "accuracy",
+    "rmse": "root mean squared error (RMSE)",
+    "mae": "mean absolute error (MAE)",
+}
+"""How an automatically scored challenge compares predictions with the answers."""
 
 
 def competency_labels(session: Session, org_id: int) -> dict[str, str]:
@@ -74,4 +102,7 @@ def label_globals() -> dict[str, object]:
         "in_words": in_words,
         "rater_groups": RATER_GROUPS,
         "reaction_labels": REACTIONS,
+        "relationships": RELATIONSHIPS,
+        "outreach_labels": OUTREACH,
+        "metric_labels": METRICS,
     }

@@ -212,19 +212,19 @@ def test_a_recruiter_reads_a_prospect_and_records_contact_with_a_note(
     form.locator("textarea[name=note]").fill(NOTE)
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf".*/radar/subjects/{subject}\?outreach=contacted$"))
-    expect(page.locator("[data-saved]")).to_contain_text("contacted")
+    expect(page.locator("[data-saved]")).to_contain_text("Contacted")
 
     page.reload()
-    expect(page.locator("[data-outreach-status]")).to_have_text("contacted")
+    expect(page.locator("[data-outreach-status]")).to_have_text("Contacted")
     expect(page.locator("[data-outreach] select[name=status]")).to_have_value("contacted")
     latest = page.locator(".radar-steps li").first
-    expect(latest).to_contain_text("contacted")
+    expect(latest).to_contain_text("Contacted")
     expect(latest).to_contain_text(NOTE)
     expect(latest).to_contain_text(f"recruiter@{DEMO_DOMAIN}")
 
     page.goto(f"{live.base_url}/radar?limit=500")
     row = page.locator(f"table[data-prospects] tr[data-subject='{subject}']")
-    expect(row.locator("[data-outreach]")).to_have_text("contacted")
+    expect(row.locator("[data-outreach]")).to_have_text("Contacted")
 
 
 def test_hr_sees_the_flight_risk_view_and_the_recruiter_is_refused(
