@@ -42,6 +42,7 @@ from renown.badges.rules import (
     Unit,
     leaf_blocks,
 )
+from renown.core.dates import DATE_FORMAT
 from renown.core.errors import InputError
 
 USER: Final = FactColumn.SUBJECT_USER.value
@@ -212,7 +213,7 @@ def _count(block: Count, selected: pl.DataFrame, keys: list[str]) -> pl.DataFram
             measure.alias("_n")
         )
     first = reached.filter(pl.col("_n") >= block.min).sort([*keys, AT]).group_by(keys).first()
-    window = f" within {_period(block.window)}" if block.window is not None else ""
+    window = f" within {_period_words(block.window)}" if block.window is not None else ""
     return first.with_columns(
         pl.concat_str(
             [
@@ -243,7 +244,7 @@ def _sum(block: Sum, selected: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
             field.sum().alias("_total")
         )
     first = totals.filter(pl.col("_total") >= block.min).sort([*keys, AT]).group_by(keys).first()
-    window = f" within {_period(block.window)}" if block.window is not None else ""
+    window = f" within {_period_words(block.window)}" if block.window is not None else ""
     text = f" total {block.field} of {block.select.describe()}{window}"
     return first.with_columns(
         pl.concat_str(
@@ -285,11 +286,21 @@ def _streak(block: Streak, selected: pl.DataFrame, keys: list[str]) -> pl.DataFr
                 pl.lit(f"{block.length}{text}"),
                 _item_note(keys),
                 pl.lit(", from "),
-                pl.col("_start").dt.strftime("%Y-%m-%d"),
+                pl.col("_start").dt.strftime(DATE_FORMAT),
                 pl.lit(f" (needs {block.length})"),
             ]
         ).alias("reason")
     )
+
+
+def _period_words(window: timedelta) -> str:
+    """A window as a reason reads it (``90 days``, ``12 hours``), where polars needs ``90d``."""
+    seconds = int(window.total_seconds())
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 def _period(window: timedelta) -> str:

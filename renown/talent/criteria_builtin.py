@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from renown.challenges.rating_update import display_rating
+from renown.core.dates import format_date
 from renown.feedback.vocabulary import Relationship
 from renown.store.tables.accounts import Account
 from renown.store.tables.challenges import RatingHistory
@@ -188,12 +189,12 @@ def measure_prominence_internal(
         .limit(1)
     ).first()
     if run is None:
-        return _fill(person_ids, {}, f"no scoring run by {_day(as_of)}")
+        return _fill(person_ids, {}, f"no scoring run by {format_date(as_of)}")
     run_id, run_as_of = run
     day = _day(run_as_of)
     wanted = set(person_ids)
     found = {
-        pid: Evidence(float(score), f"{score} (run of {day})", f"scoring run {run_id}")
+        pid: Evidence(float(score), f"{score} (run of {format_date(day)})", f"scoring run {run_id}")
         for pid, score in session.execute(
             sa.select(ScoreSnapshot.person_id, ScoreSnapshot.score)
             .join(Person, Person.id == ScoreSnapshot.person_id)
@@ -205,7 +206,7 @@ def measure_prominence_internal(
         )
         if pid in wanted
     }
-    return _fill(person_ids, found, f"not scored in the run of {day}")
+    return _fill(person_ids, found, f"not scored in the run of {format_date(day)}")
 
 
 def measure_prominence_external(
@@ -237,7 +238,8 @@ def measure_prominence_external(
     for pid, networks in latest.items():
         mean = sum(score for _, score in networks.values()) / len(networks)
         newest = max(day for day, _ in networks.values())
-        shown = f"{_number(mean)} ({_plural(len(networks), 'network')}, latest {newest})"
+        counted = _plural(len(networks), "network")
+        shown = f"{_number(mean)} ({counted}, latest {format_date(newest)})"
         found[pid] = Evidence(mean, shown, ", ".join(sorted(networks)))
     return _fill(person_ids, found, "no external observation")
 
@@ -268,7 +270,7 @@ def _combined_external(
     return {
         pid: Evidence(
             float(score),
-            f"{score} combined ({_plural(len(networks), 'network')}, {day})",
+            f"{score} combined ({_plural(len(networks), 'network')}, {format_date(day)})",
             ", ".join(networks),
         )
         for pid, (day, score, networks) in newest.items()
@@ -312,11 +314,13 @@ def measure_tenure(
         if hired_on is None:
             found[pid] = Evidence(None, "no hire date")
         elif hired_on > day:
-            found[pid] = Evidence(None, f"hired on {hired_on}, after {day}")
+            after = f"hired on {format_date(hired_on)}, after {format_date(day)}"
+            found[pid] = Evidence(None, after)
         else:
             years = (day - hired_on).days / 365.25
             points = min(years / YEARS_FOR_FULL_POINTS, 1.0) * 100
-            found[pid] = Evidence(points, f"{years:.1f} years (since {hired_on})", "hire date")
+            since = f"{years:.1f} years (since {format_date(hired_on)})"
+            found[pid] = Evidence(points, since, "hire date")
     return _fill(person_ids, found, _NOT_HERE)
 
 
@@ -363,4 +367,4 @@ def measure_challenges(
         points = min(max((rating - CHALLENGE_RATING_FOR_ZERO_POINTS) / span, 0.0), 1.0) * 100
         shown = f"rating {rating} after {_plural(contests[pid], 'rated challenge')} ({_day(at)})"
         found[pid] = Evidence(points, shown, "challenge rating history")
-    return _fill(person_ids, found, f"no rated challenge by {_day(as_of)}")
+    return _fill(person_ids, found, f"no rated challenge by {format_date(as_of)}")

@@ -110,7 +110,7 @@ def test_windowed_count_needs_the_facts_within_the_window() -> None:
     )
     awards = run("[badge.rule.count]\nfact='k'\ndistinct='actor'\nwindow='10d'\nmin=3", frame)
     assert earned(awards) == [("ann", None, at(14))]
-    assert awards["reason"][0] == "3 distinct actors of k within 10d (needs 3)"
+    assert awards["reason"][0] == "3 distinct actors of k within 10 days (needs 3)"
     plain = run("[badge.rule.count]\nfact='k'\nwindow='10d'\nmin=3", frame)
     assert earned(plain) == [("ann", None, at(13))]  # y, z, z within (3, 13]
 
@@ -140,7 +140,7 @@ def test_streak_of_days_with_a_gap_and_per_unit_minimum() -> None:
     frame = facts(*(fact("ann", "k", d) for d in days))
     awards = run("[badge.rule.streak]\nfact='k'\nlength=3", frame)
     assert earned(awards) == [("ann", None, at(5))]
-    assert awards["reason"][0] == "3 consecutive days of k, from 2024-01-04 (needs 3)"
+    assert awards["reason"][0] == "3 consecutive days of k, from 04 Jan 2024 (needs 3)"
     two_a_day = facts(*(fact("ann", "k", d) for d in (0, 0.2, 1, 1.3, 1.5, 2, 3, 3.1)))
     strict = run("[badge.rule.streak]\nfact='k'\nlength=2\nper_unit=2", two_a_day)
     assert earned(strict) == [("ann", None, at(1.3))]

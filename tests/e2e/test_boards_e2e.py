@@ -137,6 +137,9 @@ def test_hr_pages_through_the_ranking(live: Any, watched: Any) -> None:
     assert page.locator("select[name=per]").input_value() == "25"
     page.get_by_role("link", name="← Previous 25").first.click()
     expect(rows).to_have_count(25)
+    page.locator("select[name=per]").select_option("50")  # shows itself: no "Show" press
+    page.wait_for_url(re.compile(r".*per=50.*#ranking$"))
+    expect(rows).to_have_count(min(50, total))
     settled(watched)
 
 

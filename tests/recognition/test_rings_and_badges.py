@@ -141,7 +141,7 @@ def test_badges_are_idempotent_and_notify(session: Session, tmp_path: object) ->
     badges = queries.badges_of(session, principal(org_id, ids["e1"]), ids["e0"])
     team = next(b for b in badges if b.badge == "team-player")
     assert team.awarded_at == start + timedelta(days=5)
-    assert team.reason.startswith("5 distinct actors of kudos_received within 30d")
+    assert team.reason.startswith("5 distinct actors of kudos_received within 30 days")
     assert any("Team player" in text for text in in_app_notifications(session, ids["e0"], "badge"))
     pending = session.scalars(
         sa.select(NotificationDelivery).order_by(NotificationDelivery.id)

@@ -68,7 +68,7 @@ def test_the_scale_and_the_as_of_cut_off(session: Session, org: TalentOrg) -> No
     assert found["p1"] == Evidence(62.0, f"rating 1620 after 2 rated challenges ({day})", SOURCE)
     assert found["p2"] == Evidence(100.0, f"rating 2880 after 1 rated challenge ({day})", SOURCE)
     assert found["p3"] == Evidence(0.0, f"rating 800 after 1 rated challenge ({day})", SOURCE)
-    missing = Evidence(None, f"no rated challenge by {AS_OF.date()}")
+    missing = Evidence(None, f"no rated challenge by {AS_OF:%d %b %Y}")
     assert found["p4"] == missing and found["p5"] == missing
 
 

@@ -198,7 +198,7 @@ def test_internal_prominence_from_the_newest_run_by_the_date(
     session: Session, org: TalentOrg
 ) -> None:
     assert _measure(session, org, "prominence_internal", "p1")["p1"] == Evidence(
-        None, "no scoring run by 2026-12-01"
+        None, "no scoring run by 01 Dec 2026"
     )
     p1, p2 = org.ids["p1"], org.ids["p2"]
     _scores(session, _run(session, org.id, datetime(2026, 10, 1, tzinfo=UTC)), {p1: 10, p2: 20})
@@ -208,8 +208,8 @@ def test_internal_prominence_from_the_newest_run_by_the_date(
     _scores(session, _run(session, org.id, BEFORE, status="failed"), {p1: 98, p2: 98})
     _scores(session, _run(session, org.other_id, BEFORE), {p1: 97, p2: 97})
     got = _measure(session, org, "prominence_internal", "p1", "p2")
-    assert got["p1"] == Evidence(72.0, "72 (run of 2026-11-01)", f"scoring run {newest}")
-    assert got["p2"] == Evidence(None, "not scored in the run of 2026-11-01")
+    assert got["p1"] == Evidence(72.0, "72 (run of 01 Nov 2026)", f"scoring run {newest}")
+    assert got["p2"] == Evidence(None, "not scored in the run of 01 Nov 2026")
 
 
 def test_external_prominence_latest_per_network(session: Session, org: TalentOrg) -> None:
@@ -231,7 +231,7 @@ def test_external_prominence_latest_per_network(session: Session, org: TalentOrg
     )
     session.flush()
     got = _measure(session, org, "prominence_external", "p1", "p2")
-    assert got["p1"] == Evidence(60.5, "60.5 (2 networks, latest 2026-10-01)", "github, linkedin")
+    assert got["p1"] == Evidence(60.5, "60.5 (2 networks, latest 01 Oct 2026)", "github, linkedin")
     assert got["p2"] == Evidence(None, "no external observation")
 
 
@@ -264,13 +264,15 @@ def test_badges_count_until_the_date_and_zero_is_real(session: Session, org: Tal
 def test_tenure_years_since_hire(session: Session, org: TalentOrg) -> None:
     got = _measure(session, org, "tenure", "p1", "e0", "p5")
     years = (date(2026, 12, 1) - date(2018, 1, 1)).days / 365.25
-    assert got["p1"] == Evidence(years * 10, "8.9 years (since 2018-01-01)", "hire date")
+    assert got["p1"] == Evidence(years * 10, "8.9 years (since 01 Jan 2018)", "hire date")
     assert got["e0"].points == 100.0
     assert got["p5"] == Evidence(None, "no hire date")
     early = measure_all(
         session, org.id, ["tenure"], [org.ids["p4"]], datetime(2020, 1, 1, tzinfo=UTC)
     )
-    assert early["tenure"][org.ids["p4"]] == Evidence(None, "hired on 2021-01-01, after 2020-01-01")
+    assert early["tenure"][org.ids["p4"]] == Evidence(
+        None, "hired on 01 Jan 2021, after 01 Jan 2020"
+    )
 
 
 @pytest.mark.usefixtures("feedback")

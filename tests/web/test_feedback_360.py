@@ -226,3 +226,14 @@ def test_my_feedback_opens_for_every_staff_role_linked_or_not(platform: Platform
         assert got.status_code == 200, (role, got.text[-400:])
         linked = platform.members[role].person_id is not None
         assert ("Ratings by rater group" in got.text) is linked, role
+
+
+def test_hr_reading_someone_elses_360_is_not_told_to_rate_themselves(platform: Platform) -> None:
+    """Without a shared self-assessment the section speaks of the person read, not the
+    reader: "rate yourself" is for one's own page."""
+    other = platform.browser(Role.HR).get(f"/feedback/people/{platform.cast.public}", headers=HTML)
+    assert other.status_code == 200, other.text
+    assert "No self-assessment shared with you" in other.text
+    assert "rate yourself" not in other.text
+    own = platform.browser(Role.EMPLOYEE).get("/feedback", headers=HTML)
+    assert "rate yourself" in own.text

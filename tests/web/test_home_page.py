@@ -94,7 +94,7 @@ def test_an_employee_sees_the_feedback_request_waiting_for_them_and_opens_it(
     link = f"/feedback/requests/{feedback_request}/answer"
     assert f'href="{link}"' in todo
     text = _text(todo)
-    assert f"{hr_name} asks for your feedback on themselves" in text
+    assert f"{hr_name} asks for your feedback · by " in text  # about themselves: no "on"
     assert "Feedback requests to answer (1)" in text
     assert re.search(r'data-todo-count="(\d+)"', todo).group(1) == "1"  # type: ignore[union-attr]
     answer = _text(_html(platform, Role.EMPLOYEE, link))

@@ -12,6 +12,7 @@ from html import unescape
 from renown.core.clock import SystemClock
 from renown.core.roles import Role
 from renown.recognition.badges import do_evaluate_badges
+from renown.store.tables.org import Person
 from renown.store.tables.recognition import Kudos, KudosReaction
 from renown.web.recognition.present import Part, initials, message_parts
 from tests.web.conftest import Platform, add_kudos, colleague_of
@@ -31,8 +32,42 @@ def test_messages_show_values_by_label_and_mentions() -> None:
     assert "".join(p.text for p in parts) == (
         "Thanks @Sam for the #Customer focus on the call, and #Delivery too (mail: a#b@c.io)"
     )
-    assert message_parts("No #such value", VALUES) == [Part("text", "No #such value")]
+    assert message_parts("No #such value", VALUES) == [
+        Part("text", "No "),
+        Part("tag", "#such"),
+        Part("text", " value"),
+    ]
     assert initials("Ada King Lovelace") == "AL" and initials("Cher") == "C"
+
+
+def test_a_mention_takes_the_whole_name_of_someone_in_the_organisation() -> None:
+    names = {"zoe zimmermann", "ana de la cruz"}
+    parts = message_parts("Thanks @Zoe Zimmermann and @ana de la Cruz! @Zoe Other #x", {}, names)
+    assert [p for p in parts if p.kind != "text"] == [
+        Part("mention", "@Zoe Zimmermann"),
+        Part("mention", "@ana de la Cruz"),
+        Part("mention", "@Zoe"),  # nobody is called Zoe Other: the first word alone
+        Part("tag", "#x"),
+    ]
+    assert (
+        "".join(p.text for p in parts)
+        == "Thanks @Zoe Zimmermann and @ana de la Cruz! @Zoe Other #x"
+    )
+
+
+def test_the_wall_highlights_a_mentioned_colleagues_full_name(platform: Platform) -> None:
+    with platform.sessions() as session:
+        name = session.get(Person, platform.cast.public).name  # type: ignore[union-attr]
+    kudos = add_kudos(
+        platform,
+        platform.acme_id,
+        platform.cast.manager,
+        message=f"Great pairing with @{name} #pairing",
+    )
+    html = platform.browser(Role.EMPLOYEE).get("/kudos").text
+    card = html[html.index(f'id="kudos-{kudos}"') :].split("</article>", 1)[0]
+    assert f'<span class="kudos-mention">@{name}</span>' in card
+    assert '<span class="kudos-tag">#pairing</span>' in card
 
 
 def _kudos_with_a_value(platform: Platform) -> int:

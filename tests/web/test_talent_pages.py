@@ -435,7 +435,7 @@ def test_published_rounds_hide_private_external_scores(platform: Platform, lab: 
     page = employee.get(f"/talent/rounds/{round_id}")
     assert page.status_code == 200 and "data-external-banner" in page.text
     public, private = published_row_of(page.text, "Ada Lab"), published_row_of(page.text, "Ben Lab")
-    assert "70 (1 network, latest 2026-10-01)" in public
+    assert "70 (1 network, latest 01 Oct 2026)" in public
     assert "None published: private profile" in private and "60 (1 network" not in private
     # Only prominence of people with a public profile is published; ratings, 360 and the
     # composite stay with HR and the candidate, and the page says so once per hidden column
@@ -451,7 +451,7 @@ def test_published_rounds_hide_private_external_scores(platform: Platform, lab: 
         assert f"/talent/rounds/{round_id}/{form}" not in page.text
     assert "considered and left out" not in page.text
     hr = platform.browser(Role.HR).get(f"/talent/rounds/{round_id}").text
-    assert "60 (1 network, latest 2026-10-01)" in explanation_of(hr, "Ben Lab")
+    assert "60 (1 network, latest 01 Oct 2026)" in explanation_of(hr, "Ben Lab")
     outsider = employee.get(f"/talent/rounds/{round_id}/me")
     assert outsider.status_code == 200
     assert "You are not a candidate in this round" in outsider.text

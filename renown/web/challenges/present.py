@@ -25,10 +25,10 @@ from renown.challenges.posting import (
     ChallengeDraft,
 )
 from renown.challenges.results import ChallengeDetail, Prize
+from renown.core.dates import format_datetime
 from renown.core.errors import Invalid
 from renown.web.params import EARLIEST, LATEST
 
-DATE_FORMAT: Final = "%d %b %Y, %H:%M UTC"
 INPUT_FORMAT: Final = "%Y-%m-%dT%H:%M"
 """What ``<input type="datetime-local">`` sends and shows (read as UTC: the form says so)."""
 KIND_LABELS: Final = {
@@ -60,9 +60,7 @@ claimed is never echoed: it could say ``text/html``."""
 
 def when(moment: datetime | None) -> str:
     """A date and time as pages print them (always UTC, which the pages say)."""
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime(DATE_FORMAT)
+    return "" if moment is None else format_datetime(moment)
 
 
 def money(cents: int | None, currency: str) -> str:

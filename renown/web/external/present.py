@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
+from renown.core.dates import format_datetime
 from renown.external.results import LinkedAccount
 
 CARD_CHOICES: Final = (
@@ -51,5 +52,5 @@ def engagement(counts: Mapping[str, int]) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """A moment as ``2026-12-07 10:05 UTC`` (``never`` when unknown)."""
-    return "never" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+    """A moment as every page writes one (``07 Dec 2026, 10:05 UTC``; ``never`` when unknown)."""
+    return "never" if moment is None else format_datetime(moment)

@@ -78,8 +78,18 @@ class StartCard:
     note: str
     count: int | None = None
     count_label: str = ""
+    """What is counted, in the plural (``open rounds``)."""
+    count_label_one: str = ""
+    """The same for a count of one (``open round``), when it differs."""
     links: tuple[tuple[str, str], ...] = ()
     """(href, text) of the job's other pages."""
+
+    @property
+    def counted(self) -> str:
+        """The label that agrees with the count: "1 open round", "2 open rounds"."""
+        return (
+            self.count_label_one if self.count == 1 and self.count_label_one else self.count_label
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +167,7 @@ def _feedback_requests(session: Session, principal: Principal) -> TodoGroup | No
     waiting = feedback_queries.pending(session, principal)
     items = tuple(
         Todo(
-            f"{request.requester_name} asks for your feedback on {_about(request)}",
+            _asks(request),
             f"/feedback/requests/{request.id}/answer",
             request.expires_at,
         )
@@ -166,10 +176,12 @@ def _feedback_requests(session: Session, principal: Principal) -> TodoGroup | No
     return TodoGroup("Feedback requests to answer", len(items), "/feedback/pending", items)
 
 
-def _about(request: PendingRequest) -> str:
-    """Whom a request is about, as its requester would say it."""
+def _asks(request: PendingRequest) -> str:
+    """The to-do of a request: "Ada asks for your feedback", with whom it is about when that
+    is someone else (a manager asking about a report)."""
+    asks = f"{request.requester_name} asks for your feedback"
     same = request.requester_name == request.subject_name
-    return "themselves" if same else request.subject_name
+    return asks if same else f"{asks} about {request.subject_name}"
 
 
 def _appeals(session: Session, principal: Principal) -> TodoGroup | None:
@@ -292,6 +304,7 @@ def _people_admin_cards(session: Session, principal: Principal) -> tuple[StartCa
             ),
             count=len(imports),
             count_label="imports in progress",
+            count_label_one="import in progress",
             links=(("/runs", "Scoring runs and uploads"),),
         ),
         StartCard(
@@ -300,6 +313,7 @@ def _people_admin_cards(session: Session, principal: Principal) -> tuple[StartCa
             "Open a round, calibrate its 9-box and sign it off.",
             count=sum(r.status == "open" for r in rounds),
             count_label="open rounds",
+            count_label_one="open round",
             links=(("/talent/succession", "Succession plans"),),
         ),
         StartCard(
@@ -308,6 +322,7 @@ def _people_admin_cards(session: Session, principal: Principal) -> tuple[StartCa
             "Requests, released summaries and the competency framework of the organisation.",
             count=overview.open_requests,
             count_label="open requests",
+            count_label_one="open request",
         ),
         StartCard(
             "Kudos",
@@ -334,6 +349,7 @@ def _recruiter_cards(session: Session, principal: Principal) -> tuple[StartCard,
             "Colleagues who chose a public profile.",
             count=visible,
             count_label="people you may see",
+            count_label_one="person you may see",
         ),
         StartCard(
             "Marketplace",
@@ -360,6 +376,7 @@ def _sponsor_cards(session: Session, principal: Principal, now: datetime) -> tup
             "Follow each challenge you posted through review and appeals.",
             count=len(mine),
             count_label="challenges",
+            count_label_one="challenge",
             links=(("/challenges/new", "Post a challenge"),),
         ),
         StartCard(
@@ -368,6 +385,7 @@ def _sponsor_cards(session: Session, principal: Principal, now: datetime) -> tup
             _in_review_note(in_review),
             count=entries,
             count_label="entries",
+            count_label_one="entry",
         ),
         StartCard(
             "Prize ledger",
@@ -398,6 +416,7 @@ def _member_cards(session: Session, principal: Principal, now: datetime) -> tupl
             "Challenges you registered for or review.",
             count=len(mine),
             count_label="challenges",
+            count_label_one="challenge",
             links=(("/challenges", "Open challenges"),),
         ),
         StartCard(

@@ -27,6 +27,7 @@ from renown.recognition import actions, queries
 from renown.recognition import badges as badge_actions
 from renown.recognition import job as job_actions
 from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
+from renown.recognition.mentions import mentioned_names
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
 from renown.web.forms import form_action, see_other
@@ -90,8 +91,10 @@ def _wall(
 ) -> HTMLResponse:
     linked = principal.person_id is not None
     wall = queries.wall(session, principal, page=page, per_page=WALL_SIZE)
+    messages = (item.message for item in wall.items)
     context = _context(principal, session) | {
         "wall": wall,
+        "mention_names": mentioned_names(session, principal.org_id, messages),
         "pages": max(1, -(-wall.total // WALL_SIZE)),
         "linked": linked,
         "budget": queries.budget_left(session, principal, clock=CLOCK) if linked else None,
@@ -199,7 +202,8 @@ def _thread(
     if is_htmx(request):
         # htmx swaps only 2xx answers: a refused comment is shown in the thread it belongs to.
         return render(request, "kudos_comments.html", context)
-    context["item"] = queries.kudos_one(session, principal, kudos_id)
+    item = context["item"] = queries.kudos_one(session, principal, kudos_id)
+    context["mention_names"] = mentioned_names(session, principal.org_id, [item.message])
     return render(request, "kudos_thread.html", context, status_code=422 if error else 200)
 
 

@@ -9,7 +9,7 @@ Pure functions, tested without a browser; the template escapes every part.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -25,7 +25,7 @@ TOKEN: Final = re.compile(r"(?<![\w@#])([@#])([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)
 class Part:
     """A piece of a message: plain text, a mention or a value (by its label)."""
 
-    kind: Literal["text", "mention", "value"]
+    kind: Literal["text", "mention", "value", "tag"]
     text: str
 
 
@@ -52,25 +52,57 @@ def ring_of(discount_reason: str | None) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def message_parts(message: str, values: Mapping[str, str]) -> list[Part]:
-    """``message`` as text, @mentions and #values (``values``: competency key -> label;
-    a ``#word`` that names no value stays plain text, as it was written)."""
+def message_parts(
+    message: str, values: Mapping[str, str], names: Collection[str] = frozenset()
+) -> list[Part]:
+    """``message`` as text, @mentions, #values and other #tags.
+
+    ``values`` maps competency keys to labels: a ``#key`` of one shows its label; any other
+    ``#word`` stays as written but highlighted as a tag. ``names`` are lower-case full names
+    (see :func:`renown.recognition.mentions.mentioned_names`): ``@Zoe Zimmermann`` is one
+    mention when someone is called that, otherwise the mention is the word after ``@``."""
     known = {key.lower(): key for key in values}
     parts: list[Part] = []
     position = 0
     for match in TOKEN.finditer(message):
+        if match.start() < position:
+            continue  # inside a mention already taken whole
         sign, word = match.group(1), match.group(2)
+        end = match.end()
         if sign == "#":
             key = known.get(word.lower().replace("-", "_"))
-            if key is None:
-                continue
-            shown = Part("value", "#" + label(dict(values), key))
+            shown = (
+                Part("tag", "#" + word)
+                if key is None
+                else Part("value", "#" + label(dict(values), key))
+            )
         else:
-            shown = Part("mention", "@" + word)
+            whole, end = _full_name(message, word, end, names)
+            shown = Part("mention", "@" + whole)
         if match.start() > position:
             parts.append(Part("text", message[position : match.start()]))
         parts.append(shown)
-        position = match.end()
+        position = end
     if position < len(message):
         parts.append(Part("text", message[position:]))
     return parts
+
+
+_NEXT_WORD: Final = re.compile(r"[ \t]+([^\W\d_][\w'-]*)")
+_NAME_WORDS: Final = 4
+"""Words of a full name an ``@`` may take (first, middle, last and a particle)."""
+
+
+def _full_name(message: str, word: str, end: int, names: Collection[str]) -> tuple[str, int]:
+    """The longest known full name starting with ``word`` at ``end`` (and where it ends),
+    or ``word`` alone."""
+    best, best_end = word, end
+    written, at = word, end
+    for _ in range(_NAME_WORDS - 1):
+        following = _NEXT_WORD.match(message, at)
+        if following is None:
+            break
+        written, at = f"{written} {following.group(1)}", following.end()
+        if written.lower() in names:
+            best, best_end = message[end - len(word) : at], at
+    return best, best_end

@@ -56,6 +56,16 @@
     });
   }
 
+  /* Filters whose every choice stands alone (a board's order, department, page size):
+   * showing the result needs no "Show" press; the button stays for pages without JS. */
+  function wireSubmitOnChange(root) {
+    root.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        select.form.requestSubmit();
+      });
+    });
+  }
+
   /* Feedback requests: "Add" buttons of the people picker put a chip with a hidden
    * person_ids input into the form's [data-picked] list (once per person); the chip's
    * button takes it out again. Search results can change without losing the choice. */
@@ -109,6 +119,7 @@
   function start() {
     renderCharts(document);
     wireAutosubmit(document);
+    wireSubmitOnChange(document);
     wirePeoplePicker();
     document.body.addEventListener("htmx:load", function (event) {
       renderCharts(event.target);

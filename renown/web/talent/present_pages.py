@@ -44,14 +44,18 @@ class BoardQuery:
 
 def board_query(
     page: Annotated[int, Query(ge=1, le=MAX_ID)] = 1,
-    per: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_PER_PAGE,
-    sort: Annotated[Sort, Query()] = "rank",
+    per: Annotated[str, Query(max_length=12)] = str(DEFAULT_PER_PAGE),
+    sort: Annotated[str, Query(max_length=20)] = DEFAULT_SORT,
     department: Annotated[str, Query(max_length=200)] = "",
 ) -> BoardQuery:
-    """The board's query parameters (a page size outside :data:`PAGE_SIZES` takes the
-    nearest one, so a hand-edited address still shows a page)."""
-    size = min(PAGE_SIZES, key=lambda allowed: abs(allowed - per))
-    return BoardQuery(page=page, per=size, sort=sort, department=department.strip())
+    """The board's query parameters. The address is one people edit by hand and share, so
+    what it cannot mean falls back rather than failing: a page size outside
+    :data:`PAGE_SIZES` (or not a number) takes the nearest one or the default, an unknown
+    order the ranking."""
+    asked = int(per) if per.strip().isdigit() else DEFAULT_PER_PAGE
+    size = min(PAGE_SIZES, key=lambda allowed: abs(allowed - asked))
+    order = sort if sort in SORTS else DEFAULT_SORT
+    return BoardQuery(page=page, per=size, sort=order, department=department.strip())
 
 
 BoardQueryDep = Annotated[BoardQuery, Depends(board_query)]
