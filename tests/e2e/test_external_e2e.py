@@ -95,7 +95,7 @@ def test_the_employee_links_proves_and_sees_the_external_score(
     expect(page.locator("[data-done=verified]")).to_be_visible(timeout=JOB_WAIT)
     item = page.locator("[data-account]", has_text=HANDLE)
     expect(item).to_have_attribute("data-status", "verified")
-    expect(item).to_contain_text("3 interaction(s) pulled")
+    expect(item).to_contain_text("3 interactions pulled")
     expect(item.locator(f"a[href='https://github.com/{HANDLE}']")).to_be_visible()
     expect(page.locator("[data-combined]")).to_be_visible()
     expect(page.locator("[data-network-score=github]")).to_be_visible()

@@ -417,7 +417,7 @@ def test_candidate_view_appeal_and_answer(platform: Platform, lab: Lab) -> None:
     assert answered.status_code == 303
     final = employee.get(f"/talent/rounds/{round_id}/me").text
     assert "HR's answer:</strong> We checked the 360 data" in final
-    assert "rejected" in final and 'name="text"' in final  # may appeal again
+    assert "Rejected" in final and 'name="text"' in final  # may appeal again
 
 
 def test_employees_do_not_see_unpublished_rounds(platform: Platform, lab: Lab) -> None:
