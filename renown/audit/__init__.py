@@ -2,11 +2,14 @@
 
 from renown.audit.log import (
     AuditBreak,
+    HeldEntry,
     OrgBreak,
     OrgChainCheck,
     append,
     append_by,
+    append_held,
     entries,
+    holding,
     verify,
     verify_for_org,
 )
@@ -14,11 +17,14 @@ from renown.audit.personal import personal
 
 __all__ = [
     "AuditBreak",
+    "HeldEntry",
     "OrgBreak",
     "OrgChainCheck",
     "append",
     "append_by",
+    "append_held",
     "entries",
+    "holding",
     "personal",
     "verify",
     "verify_for_org",

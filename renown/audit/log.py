@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -50,6 +51,54 @@ class AuditBreak:
 
     seq: int
     reason: str
+
+
+@dataclass(frozen=True)
+class HeldEntry:
+    """An entry appended while its session was :func:`holding` entries: not written yet."""
+
+    actor: str
+    action: str
+    subject: str
+    payload: dict[str, Any] | None
+    org_id: int | None
+    at: datetime
+
+
+_HELD = "renown_audit_held"
+"""Key, in a session's ``info``, of the entries it holds instead of writing them."""
+
+
+@contextmanager
+def holding(session: Session) -> Iterator[list[HeldEntry]]:
+    """Keep the entries appended on ``session`` meanwhile, in order, instead of writing them.
+
+    For a read the domain logs (radar output, a bias audit): the read can then run in a
+    reader's transaction, which never waits for the write lock, and its entries are written
+    afterwards with :func:`append_held` in a short write transaction of their own. Appending
+    inside the read turned a transaction that had read (for seconds, in an audit) into a
+    writer's, which SQLite refuses at once when another writer committed meanwhile.
+    """
+    held: list[HeldEntry] = []
+    session.info[_HELD] = held
+    try:
+        yield held
+    finally:
+        session.info.pop(_HELD, None)
+
+
+def append_held(session: Session, held: list[HeldEntry]) -> None:
+    """:func:`append` entries kept by :func:`holding`, as they were appended."""
+    for entry in held:
+        append(
+            session,
+            actor=entry.actor,
+            action=entry.action,
+            subject=entry.subject,
+            payload=entry.payload,
+            org_id=entry.org_id,
+            at=entry.at,
+        )
 
 
 class Acting(Protocol):
@@ -101,13 +150,21 @@ def append(
     """Add one entry at the end of the chain (in the caller's transaction).
 
     Payload values wrapped in :func:`renown.audit.personal.personal` are recorded by
-    keyed digest and kept beside the chain, erasable with the person they name.
+    keyed digest and kept beside the chain, erasable with the person they name. While the
+    session is :func:`holding` entries, the entry is kept there instead, and what comes
+    back has no place in the chain yet (no ``seq`` nor ``hash``).
     """
+    when = at or datetime.now(UTC)
+    held: list[HeldEntry] | None = session.info.get(_HELD)
+    if held is not None:
+        held.append(HeldEntry(actor, action, subject, payload, org_id, when))
+        return AuditEntry(
+            at=when, org_id=org_id, actor=actor, action=action, subject=subject, payload=payload
+        )
     tail = session.execute(
         sa.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     seq, prev_hash = (tail[0] + 1, tail[1]) if tail else (1, GENESIS)
-    when = at or datetime.now(UTC)
     sealed: list[tuple[str, str, Personal]] = []
     clean = json.loads(json.dumps(seal(payload or {}, sealed), sort_keys=True, default=str))
     entry = AuditEntry(

@@ -10,12 +10,15 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
+import anyio.from_thread
 from fastapi import Depends, Request
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from renown import audit
 from renown.accounts.principal import Principal
 from renown.jobs.queue import JobQueue
 from renown.scoring import queries as job_queries
@@ -148,6 +151,32 @@ async def record_in_turn(request: Request, record: Callable[[Session], T]) -> T:
     done = asyncio.get_running_loop().run_in_executor(request.app.state.waiting_threads, run)
     done.add_done_callback(_retrieved)
     return await asyncio.shield(done)
+
+
+def read_then_record(request: Request, session: Session, read: Callable[[], T]) -> T:
+    """``read`` (a read the domain logs, on ``session``), then its audit entries written in
+    a short write transaction of their own, in this request's turn, before anyone sees the
+    answer. Called from a route's worker thread (a sync route, or ``run_in_threadpool``).
+
+    The read runs in a fresh reader's transaction that never waits for the write lock: a
+    bias audit reads for seconds, and neither holding the write lock that long nor turning
+    the read into a writer's afterwards will do (SQLite refuses at once to let a transaction
+    that has read write once another writer committed meanwhile; that answered 503).
+    Its entries are kept meanwhile (:func:`renown.audit.holding`) and appended as any write
+    is, through :func:`record_in_turn`; if that fails, the request fails and shows nothing.
+    """
+    session.rollback()  # a fresh snapshot: the request's may predate a write it follows
+    with audit.holding(session) as held:
+        answer = read()
+    session.commit()  # ends the reader's transaction; what it loaded stays usable
+    if held:
+        anyio.from_thread.run(record_in_turn, request, partial(_append_held, held))
+    return answer
+
+
+def _append_held(held: list[audit.HeldEntry], session: Session) -> None:
+    audit.append_held(session, held)
+    session.commit()
 
 
 def _retrieved(done: asyncio.Future[Any]) -> None:

@@ -2,17 +2,16 @@
 scoring, outreach, HR's flight-risk list and its bias audit, a member's own radar and
 opt-out, and the admin's policy.
 
-Every read of radar output writes an audit-log entry, so a GET here runs in a transaction of
-its own that it commits (as the boards' audits do).
+Every read of radar output writes an audit-log entry: a GET here reads, then writes that entry
+in a short write transaction of its own (:func:`renown.web.deps.read_then_record`, as the
+boards' audits do).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Final
 
-from fastapi import APIRouter, File, Query, UploadFile, status
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from starlette.concurrency import run_in_threadpool
 
 from renown.accounts.principal import Principal
@@ -34,7 +33,7 @@ from renown.radar.results import (
     SubjectDetail,
 )
 from renown.talent.report import BiasAuditReport
-from renown.web.deps import JobQueueDep, SessionDep, committed
+from renown.web.deps import JobQueueDep, SessionDep, committed, read_then_record
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import SINGLE_LINE, RowId
 from renown.web.policy import Admin, PeopleAdmin, SignedIn, allow
@@ -50,23 +49,11 @@ Recruiting = Annotated[Principal, allow(Role.RECRUITER, Role.HR, Role.ADMIN)]
 Filter = Annotated[str | None, Query(max_length=100), SINGLE_LINE]
 Limit = Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-T = TypeVar("T")
-
-
-def read_and_log(session: Session, read: Callable[[], T]) -> T:
-    """Run a read that writes its audit entry, in a transaction of its own, and commit it.
-
-    The request's read snapshot is dropped first: SQLite cannot turn an old read into a
-    write once another writer has committed since.
-    """
-    session.rollback()
-    answer = read()
-    session.commit()
-    return answer
 
 
 @router.get("/prospects")
 def prospects(
+    request: Request,
     principal: Recruiting,
     session: SessionDep,
     skill: Filter = None,
@@ -78,7 +65,8 @@ def prospects(
 ) -> ProspectPage:
     """External prospects, most likely to change company first, with the model's state
     (no probability when the organisation's history is too thin)."""
-    return read_and_log(
+    return read_then_record(
+        request,
         session,
         lambda: queries.prospects(
             session,
@@ -95,9 +83,11 @@ def prospects(
 
 
 @router.get("/activity")
-def activity(principal: Recruiting, session: SessionDep) -> list[ActivityPoint]:
+def activity(request: Request, principal: Recruiting, session: SessionDep) -> list[ActivityPoint]:
     """Profile changes of the radar's prospects per month and kind."""
-    return read_and_log(session, lambda: queries.activity(session, principal, now=CLOCK.now()))
+    return read_then_record(
+        request, session, lambda: queries.activity(session, principal, now=CLOCK.now())
+    )
 
 
 @router.get("/model")
@@ -107,11 +97,15 @@ def model(principal: Recruiting, session: SessionDep) -> ModelStatus:
 
 
 @router.get("/subjects/{subject_id}")
-def subject(subject_id: RowId, principal: Recruiting, session: SessionDep) -> SubjectDetail:
+def subject(
+    request: Request, subject_id: RowId, principal: Recruiting, session: SessionDep
+) -> SubjectDetail:
     """One subject: profile, recent changes, prediction with reasons, outreach (members are
     HR's and admins' only)."""
-    return read_and_log(
-        session, lambda: queries.subject_detail(session, principal, subject_id, now=CLOCK.now())
+    return read_then_record(
+        request,
+        session,
+        lambda: queries.subject_detail(session, principal, subject_id, now=CLOCK.now()),
     )
 
 
@@ -165,6 +159,7 @@ def score(principal: PeopleAdmin, session: SessionDep, queue: JobQueueDep) -> Jo
 
 @router.get("/flight-risk")
 def flight_risk(
+    request: Request,
     principal: PeopleAdmin,
     session: SessionDep,
     department: Filter = None,
@@ -172,7 +167,8 @@ def flight_risk(
     offset: Offset = 0,
 ) -> FlightRiskPage:
     """Members most likely to leave, as recommendations with their interval (HR, admins)."""
-    return read_and_log(
+    return read_then_record(
+        request,
         session,
         lambda: queries.flight_risk(
             session, principal, department=department, limit=limit, offset=offset, now=CLOCK.now()
@@ -182,6 +178,7 @@ def flight_risk(
 
 @router.get("/flight-risk/audit")
 def flight_risk_bias_audit(
+    request: Request,
     principal: PeopleAdmin,
     session: SessionDep,
     top: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = DEFAULT_TOP,
@@ -189,15 +186,17 @@ def flight_risk_bias_audit(
     """The promotion boards' bias audit of the flight-risk shortlist (its top ``top``):
     selection and scoring rates by sex, race/ethnicity, age band and disability (422 when
     there is nothing or too little to audit)."""
-    return read_and_log(
-        session, lambda: flight_risk_audit(session, principal, top=top, now=CLOCK.now())
+    return read_then_record(
+        request, session, lambda: flight_risk_audit(session, principal, top=top, now=CLOCK.now())
     )
 
 
 @router.get("/me")
-def my_radar(principal: SignedIn, session: SessionDep) -> MyRadar:
+def my_radar(request: Request, principal: SignedIn, session: SessionDep) -> MyRadar:
     """What the radar tells you about yourself, and whether you opted out."""
-    return read_and_log(session, lambda: queries.my_radar(session, principal, now=CLOCK.now()))
+    return read_then_record(
+        request, session, lambda: queries.my_radar(session, principal, now=CLOCK.now())
+    )
 
 
 @router.put("/me/opt-out")

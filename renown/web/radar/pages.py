@@ -2,7 +2,7 @@
 HR, admins); a subject's timeline, reasons and outreach; HR's flight-risk view with its
 bias audit; a member's own radar and opt-out; the admin's policy.
 
-Reads of radar output are audited (:func:`renown.web.radar.api.read_and_log`); every form
+Reads of radar output are audited (:func:`renown.web.deps.read_then_record`); every form
 post goes through :func:`renown.web.forms.form_action`.
 """
 
@@ -26,12 +26,12 @@ from renown.radar.results import OUTREACH_STATUSES, OutreachFilter
 from renown.talent.report import UNKNOWN_CATEGORY, AuditSection
 from renown.talent.report_csv import suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio
-from renown.web.deps import JobQueueDep, SessionDep
+from renown.web.deps import JobQueueDep, SessionDep, read_then_record
 from renown.web.forms import form_action, see_other
 from renown.web.params import MULTI_LINE, SINGLE_LINE, RowId
 from renown.web.policy import Admin, PeopleAdmin, SignedIn
 from renown.web.radar import present
-from renown.web.radar.api import CLOCK, Filter, Limit, Offset, Recruiting, read_and_log
+from renown.web.radar.api import CLOCK, Filter, Limit, Offset, Recruiting
 from renown.web.radar.audit import DEFAULT_TOP, PROSPECTS_NOT_AUDITED, flight_risk_audit
 from renown.web.render import render
 from renown.web.uploads import read_upload
@@ -55,7 +55,8 @@ def _radar(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    page, points = read_and_log(
+    page, points = read_then_record(
+        request,
         session,
         lambda: (
             queries.prospects(
@@ -181,8 +182,10 @@ def _subject(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    detail = read_and_log(
-        session, lambda: queries.subject_detail(session, principal, subject_id, now=CLOCK.now())
+    detail = read_then_record(
+        request,
+        session,
+        lambda: queries.subject_detail(session, principal, subject_id, now=CLOCK.now()),
     )
     context: dict[str, Any] = {
         "detail": detail,
@@ -265,7 +268,8 @@ def flight_risk(
 ) -> HTMLResponse:
     """HR's flight-risk view: recommendations with their interval, and the bias audit of
     the shortlist."""
-    page = read_and_log(
+    page = read_then_record(
+        request,
         session,
         lambda: queries.flight_risk(
             session, principal, department=department, limit=limit, offset=offset, now=CLOCK.now()
@@ -287,8 +291,8 @@ def flight_risk(
         "min_cell": DEFAULT_SMALL_GROUPS.min_count,
     }
     try:
-        context["report"] = read_and_log(
-            session, lambda: flight_risk_audit(session, principal, now=CLOCK.now())
+        context["report"] = read_then_record(
+            request, session, lambda: flight_risk_audit(session, principal, now=CLOCK.now())
         )
     except Invalid as missing:
         session.rollback()
@@ -299,7 +303,9 @@ def flight_risk(
 def _me(
     request: Request, principal: Principal, session: Session, *, error: str | None = None
 ) -> HTMLResponse:
-    mine = read_and_log(session, lambda: queries.my_radar(session, principal, now=CLOCK.now()))
+    mine = read_then_record(
+        request, session, lambda: queries.my_radar(session, principal, now=CLOCK.now())
+    )
     context = {"mine": mine, "error": error}
     return render(request, "radar_me.html", context, status_code=422 if error else 200)
 

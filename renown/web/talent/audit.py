@@ -3,8 +3,9 @@
 The four renderings of an audit come from one
 :class:`~renown.talent.report.BiasAuditReport`, so they state the same numbers; the
 formatting helpers of the PDF are reused on the page for the same reason. Generating one
-reads protected attributes and is logged by the domain, so each request writes that entry
-in a transaction of its own. Audits only ever report aggregates.
+reads protected attributes and is logged by the domain: each request reads as a reader and
+writes that entry afterwards in a short write transaction of its own. Audits only ever
+report aggregates.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from renown.talent import audits
 from renown.talent.report import UNKNOWN_CATEGORY, AuditSection, BiasAuditReport
 from renown.talent.report_csv import report_csv, suppressed_names
 from renown.talent.report_pdf import format_p, format_rate, format_ratio, report_pdf
-from renown.web.deps import SessionDep
+from renown.web.deps import SessionDep, read_then_record
 from renown.web.json_body import StrictJsonRoute
 from renown.web.params import RowId
 from renown.web.policy import PeopleAdmin
@@ -42,16 +43,12 @@ PDF_ANSWER: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
-def _produce(session: Session, principal: Principal, audit: Audit) -> BiasAuditReport:
-    """Run ``audit`` in a fresh transaction and keep the log entry it writes.
-
-    The request's read snapshot is dropped first: SQLite cannot turn an old read into a
-    write once another writer has committed since.
-    """
-    session.rollback()
-    report = audit(session, principal)
-    session.commit()
-    return report
+def _produce(
+    request: Request, session: Session, principal: Principal, audit: Audit
+) -> BiasAuditReport:
+    """Run ``audit`` as a reader, then write the log entry it makes in a write transaction
+    of its own (:func:`renown.web.deps.read_then_record`); the CSV or PDF is drawn after."""
+    return read_then_record(request, session, lambda: audit(session, principal))
 
 
 def _round(round_id: int) -> Audit:
@@ -85,42 +82,54 @@ def _pdf(report: BiasAuditReport, name: str, disposition: str = "attachment") ->
 
 
 @api.get("/talent/rounds/{round_id}/audit")
-def round_audit(round_id: RowId, principal: PeopleAdmin, session: SessionDep) -> BiasAuditReport:
+def round_audit(
+    request: Request, round_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> BiasAuditReport:
     """The round's bias audit: selection rates (the decision once signed off, else the
     recommended top N), scoring rates of the composite and of prominence, by sex,
     race/ethnicity and their intersections, age band and disability."""
-    return _produce(session, principal, _round(round_id))
+    return _produce(request, session, principal, _round(round_id))
 
 
 @api.get("/talent/rounds/{round_id}/audit.csv", response_class=Response, responses=CSV_ANSWER)
-def round_audit_csv(round_id: RowId, principal: PeopleAdmin, session: SessionDep) -> Response:
+def round_audit_csv(
+    request: Request, round_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The round's bias audit as CSV (a ``#`` header block, then one table)."""
-    return _csv(_produce(session, principal, _round(round_id)), f"bias-audit-round-{round_id}")
+    return _csv(
+        _produce(request, session, principal, _round(round_id)), f"bias-audit-round-{round_id}"
+    )
 
 
 @api.get("/talent/rounds/{round_id}/audit.pdf", response_class=Response, responses=PDF_ANSWER)
-def round_audit_pdf(round_id: RowId, principal: PeopleAdmin, session: SessionDep) -> Response:
+def round_audit_pdf(
+    request: Request, round_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The round's bias audit as a printable PDF."""
-    return _pdf(_produce(session, principal, _round(round_id)), f"bias-audit-round-{round_id}")
+    return _pdf(
+        _produce(request, session, principal, _round(round_id)), f"bias-audit-round-{round_id}"
+    )
 
 
 @api.get("/talent/audit/prominence")
-def prominence_audit(principal: PeopleAdmin, session: SessionDep) -> BiasAuditReport:
+def prominence_audit(
+    request: Request, principal: PeopleAdmin, session: SessionDep
+) -> BiasAuditReport:
     """Does counting prominence disadvantage a group? The latest scoring run audited: the
     top decile selected, the prominence score as the score (422 before any run)."""
-    return _produce(session, principal, _prominence)
+    return _produce(request, session, principal, _prominence)
 
 
 @api.get("/talent/audit/prominence.csv", response_class=Response, responses=CSV_ANSWER)
-def prominence_audit_csv(principal: PeopleAdmin, session: SessionDep) -> Response:
+def prominence_audit_csv(request: Request, principal: PeopleAdmin, session: SessionDep) -> Response:
     """The prominence audit as CSV."""
-    return _csv(_produce(session, principal, _prominence), "bias-audit-prominence")
+    return _csv(_produce(request, session, principal, _prominence), "bias-audit-prominence")
 
 
 @api.get("/talent/audit/prominence.pdf", response_class=Response, responses=PDF_ANSWER)
-def prominence_audit_pdf(principal: PeopleAdmin, session: SessionDep) -> Response:
+def prominence_audit_pdf(request: Request, principal: PeopleAdmin, session: SessionDep) -> Response:
     """The prominence audit as a printable PDF."""
-    return _pdf(_produce(session, principal, _prominence), "bias-audit-prominence")
+    return _pdf(_produce(request, session, principal, _prominence), "bias-audit-prominence")
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -157,7 +166,7 @@ def _audit_page(
         "min_cell": DEFAULT_SMALL_GROUPS.min_count,
     }
     try:
-        report = _produce(session, principal, audit)
+        report = _produce(request, session, principal, audit)
     except Invalid as missing:
         session.rollback()
         context |= {"report": None, "unavailable": str(missing)}
@@ -187,17 +196,23 @@ def round_audit_page(
 
 
 @pages.get("/talent/rounds/{round_id}/audit.csv")
-def round_audit_csv_page(round_id: RowId, principal: PeopleAdmin, session: SessionDep) -> Response:
+def round_audit_csv_page(
+    request: Request, round_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The round's bias audit as CSV (a ``#`` header block, then one table)."""
-    report = _produce(session, principal, _round(round_id))
+    report = _produce(request, session, principal, _round(round_id))
     return _csv(report, f"bias-audit-round-{round_id}", "text/csv; charset=utf-8")
 
 
 @pages.get("/talent/rounds/{round_id}/audit.pdf")
-def round_audit_pdf_page(round_id: RowId, principal: PeopleAdmin, session: SessionDep) -> Response:
+def round_audit_pdf_page(
+    request: Request, round_id: RowId, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The round's bias audit as a printable PDF."""
     return _pdf(
-        _produce(session, principal, _round(round_id)), f"bias-audit-round-{round_id}", "inline"
+        _produce(request, session, principal, _round(round_id)),
+        f"bias-audit-round-{round_id}",
+        "inline",
     )
 
 
@@ -217,13 +232,19 @@ def prominence_audit_page(
 
 
 @pages.get("/talent/audit/prominence.csv")
-def prominence_audit_csv_page(principal: PeopleAdmin, session: SessionDep) -> Response:
+def prominence_audit_csv_page(
+    request: Request, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The prominence audit as CSV."""
-    report = _produce(session, principal, _prominence)
+    report = _produce(request, session, principal, _prominence)
     return _csv(report, "bias-audit-prominence", "text/csv; charset=utf-8")
 
 
 @pages.get("/talent/audit/prominence.pdf")
-def prominence_audit_pdf_page(principal: PeopleAdmin, session: SessionDep) -> Response:
+def prominence_audit_pdf_page(
+    request: Request, principal: PeopleAdmin, session: SessionDep
+) -> Response:
     """The prominence audit as a printable PDF."""
-    return _pdf(_produce(session, principal, _prominence), "bias-audit-prominence", "inline")
+    return _pdf(
+        _produce(request, session, principal, _prominence), "bias-audit-prominence", "inline"
+    )
