@@ -45,8 +45,12 @@ CUT_OPTIONS: Final = """select => {
   probe.style.position = "absolute";
   probe.style.visibility = "hidden";
   document.body.appendChild(probe);
-  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 18;
-  const cut = [...select.options].filter(o => { probe.textContent = o.text; return probe.offsetWidth > room; });
+  const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+  const room = select.clientWidth - padding - 18;
+  const cut = [...select.options].filter(o => {
+    probe.textContent = o.text;
+    return probe.offsetWidth > room;
+  });
   probe.remove();
   return cut.map(o => o.text);
 }"""
