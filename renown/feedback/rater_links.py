@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from renown.core.errors import Invalid
+from renown.feedback.address_words import not_an_address
 from renown.feedback.raters import mailbox
 from renown.store.tables.accounts import Account
 from renown.store.tables.org import Person
@@ -88,9 +89,7 @@ def plain_address(text: str) -> str:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise Invalid(
-            f"an outside rater needs one plain e-mail address: {error}", field="external"
-        ) from None
+        raise Invalid(not_an_address(text.strip(), str(error)), field="external") from None
     return checked.normalized.lower()
 
 

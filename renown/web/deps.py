@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
@@ -89,6 +89,13 @@ async def _reading(request: Request) -> AsyncIterator[Session]:
         yield session
     finally:
         _close(session, None)
+
+
+def reading_session(request: Request) -> AbstractAsyncContextManager[Session]:
+    """A reader's session outside a route's dependencies: the validation error handler
+    drawing a refused form again (:mod:`renown.web.form_refill`) after the route's own
+    session has closed."""
+    return _reading(request)
 
 
 @asynccontextmanager

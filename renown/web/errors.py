@@ -3,7 +3,8 @@
 Pages answer 401 with a redirect to the sign-in page; everything else keeps its status so
 that the authorisation tests see the same codes on pages and API. Request validation
 errors are answered here too, bounded and redacted (see ``renown.web.issues``), and so are
-the sentences of domain errors: no error answer repeats a whole input.
+the sentences of domain errors: no error answer repeats a whole input. A page's form whose
+route asks for it is drawn again with what was typed instead (``renown.web.form_refill``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from renown.accounts.signin import Throttled
 from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
 from renown.store.turns import TurnTimeoutError
 from renown.web.form_errors import issue_sentence
+from renown.web.form_refill import refill
 from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
@@ -38,6 +40,11 @@ def _wants_page(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
         "accept", ""
     )
+
+
+def _from_htmx(request: Request) -> bool:
+    """A page's htmx request (it accepts anything, but swaps in only what a page shows)."""
+    return not request.url.path.startswith("/api/") and request.headers.get("hx-request") == "true"
 
 
 def _answer(
@@ -75,6 +82,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         issues = public_issues(exc.errors())
+        if _wants_page(request) or _from_htmx(request):
+            refilled = await refill(request, exc.body, issues)
+            if refilled is not None:  # a page's form: drawn again, the reason beside its field
+                return refilled
         if _wants_page(request):  # people read sentences; clients read the located issues
             return _answer(request, 422, [issue_sentence(issue) for issue in issues])
         return _answer(request, 422, issues)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from renown.accounts.principal import Principal
 from renown.feedback import actions, frameworks, queries, thresholds
@@ -31,9 +32,18 @@ from renown.web.feedback.present import (
     Ratings,
     competency_names,
     parse_ratings,
+    shown_ratings,
     trends_chart_spec,
 )
 from renown.web.feedback.results360 import heatmap_spec, results_360
+from renown.web.form_refill import (
+    PostedForm,
+    posted_flag,
+    posted_id,
+    posted_text,
+    posted_texts,
+    refills,
+)
 from renown.web.forms import form_action, see_other
 from renown.web.params import OptionalId, RowId, SearchText
 from renown.web.policy import PeopleAdmin, SignedIn, Staff
@@ -158,11 +168,32 @@ def give_form(
     return _give_form(request, principal, session, to, q=q)
 
 
+def _give_values(posted: FormData) -> dict[str, Any]:
+    """What the give form showed when it was sent."""
+    return {
+        "text": posted_text(posted, "text"),
+        "visibility": posted_text(posted, "visibility", Visibility.PRIVATE.value),
+        "anonymous": posted_flag(posted, "anonymous"),
+        "ratings": shown_ratings(posted_texts(posted, "rating")),
+    }
+
+
+def _give_again(
+    request: Request, principal: Principal, session: Session, posted: FormData, error: str
+) -> Response:
+    """The give form again, as it was sent, with the reason it was refused."""
+    receiver_id = posted_id(posted, "receiver_id")
+    values = _give_values(posted)
+    return _give_form(request, principal, session, receiver_id, error=error, values=values)
+
+
 @router.post("/feedback/give", response_class=HTMLResponse)
+@refills(_give_again, fields={name: name for name in ("text", "visibility", "anonymous")})
 def give(
     request: Request,
     principal: Staff,
     session: SessionDep,
+    posted: PostedForm,
     receiver_id: Annotated[PersonId, Form()],
     text: FormText = "",
     rating: Ratings = [],  # noqa: B006 - FastAPI copies defaults per request
@@ -170,22 +201,6 @@ def give(
     anonymous: Annotated[bool, Form()] = False,
 ) -> Response:
     """Store the feedback and go to "Given" (or show the form again with the reason)."""
-
-    def refused(reason: str) -> Response:
-        values: dict[str, Any] = {
-            "text": text,
-            "visibility": visibility.value,
-            "anonymous": anonymous,
-            "ratings": parse_ratings(
-                [
-                    r
-                    for r in rating
-                    if r.partition(":")[2].isascii() and r.partition(":")[2].isdigit()
-                ]
-            ),
-        }
-        return _give_form(request, principal, session, receiver_id, error=reason, values=values)
-
     return form_action(
         session,
         lambda: actions.check_give_feedback(
@@ -197,7 +212,7 @@ def give(
             anonymous=anonymous,
         ),
         done="/feedback/given?sent=1",
-        refused=refused,
+        refused=lambda reason: _give_again(request, principal, session, posted, reason),
     )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from renown.accounts.principal import Principal
 from renown.core.errors import NotFound
@@ -24,15 +26,26 @@ from renown.feedback.raters import Delivery, link_delivery
 from renown.feedback.relations import acting_person
 from renown.feedback.vocabulary import Anonymity, Visibility
 from renown.notify.rater_links import mail_rater_links
+from renown.org import queries as org_queries
 from renown.web.deps import SessionDep
 from renown.web.feedback.about_picker import ABOUT_PICKER, PickedId, about_state
 from renown.web.feedback.present import (
     AnswerForm,
     FormText,
     PersonId,
+    answer_values,
     end_of_day,
     parse_raters,
     rater_url,
+)
+from renown.web.form_refill import (
+    PostedForm,
+    as_id,
+    posted_id,
+    posted_ids,
+    posted_text,
+    posted_texts,
+    refills,
 )
 from renown.web.forms import form_action, see_other
 from renown.web.params import RowId, SearchText, SingleLine
@@ -58,11 +71,13 @@ def _request_form(
     emailed: dict[str, str] | None = None,
     relinked: outside.NewLink | None = None,
     about: PickerSearch = NO_SEARCH,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     acting_person(session, principal)
     context: dict[str, Any] = {
         "about": about_state(session, principal, asked=about.asked, q=about.q, pick=about.pick),
         "error": error,
+        "values": values or {},
         "competencies": frameworks.competencies(session, principal.org_id),
         "threshold": thresholds.org_threshold(session, principal.org_id),
         "default_expiry": (datetime.now(UTC) + timedelta(days=DEFAULT_LIFETIME_DAYS)).date(),
@@ -77,8 +92,36 @@ def _request_form(
 def _refused_request(
     request: Request, principal: Principal, session: Session
 ) -> Callable[[str], Response]:
-    """Draw the request page again with the domain's reason."""
+    """Draw the request page again with the domain's reason (and an empty form)."""
     return lambda reason: _request_form(request, principal, session, error=reason)
+
+
+def _request_values(session: Session, principal: Principal, posted: FormData) -> dict[str, Any]:
+    """What the request form showed when it was sent: the colleagues picked (with their
+    names, for their chips; anyone the asker may no longer see left out), the texts, the
+    competencies ticked, the choices and the date."""
+    asked = []
+    for person_id in posted_ids(posted, "person_ids"):
+        with suppress(NotFound):
+            asked.append(org_queries.get_person(session, principal, person_id))
+    return {
+        "people": asked,
+        "raters": posted_text(posted, "raters"),
+        "message": posted_text(posted, "message"),
+        "competencies": posted_texts(posted, "competencies"),
+        "anonymity": posted_text(posted, "anonymity", Anonymity.NONE.value),
+        "visibility": posted_text(posted, "visibility", Visibility.PRIVATE.value),
+        "expires_on": posted_text(posted, "expires_on"),
+    }
+
+
+def _request_again(
+    request: Request, principal: Principal, session: Session, posted: FormData, error: str
+) -> Response:
+    """The request form again, as it was sent, with the reason it was refused."""
+    about = PickerSearch(asked=False, q="", pick=posted_id(posted, "subject_id"))
+    values = _request_values(session, principal, posted)
+    return _request_form(request, principal, session, error=error, about=about, values=values)
 
 
 @router.get("/feedback/request", response_class=HTMLResponse)
@@ -98,10 +141,21 @@ def request_form(
 
 
 @router.post("/feedback/request", response_class=HTMLResponse)
+@refills(
+    _request_again,
+    fields={
+        "raters": "external",
+        "message": "message",
+        "anonymity": "anonymity",
+        "visibility": "visibility",
+        "expires_on": "expires_at",
+    },
+)
 def send_request(
     request: Request,
     principal: Staff,
     session: SessionDep,
+    posted: PostedForm,
     expires_on: Annotated[date, Form()],
     person_ids: Annotated[list[PersonId], Form(max_length=50)] = [],  # noqa: B006
     raters: FormText = "",
@@ -142,7 +196,7 @@ def send_request(
             )
         ),
         done=sent,
-        refused=_refused_request(request, principal, session),
+        refused=lambda reason: _request_again(request, principal, session, posted, reason),
     )
 
 
@@ -201,7 +255,12 @@ def change_anonymity(
 
 
 def _answer_form(
-    request: Request, principal: Principal, session: Session, request_id: int, error: str = ""
+    request: Request,
+    principal: Principal,
+    session: Session,
+    request_id: int,
+    error: str = "",
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     mine = [p for p in queries.pending(session, principal) if p.id == request_id]
     if not mine:
@@ -212,7 +271,7 @@ def _answer_form(
         for c in frameworks.competencies(session, principal.org_id)
         if not asked.competencies or c.key in asked.competencies
     ]
-    context = {"asked": asked, "competencies": rated, "error": error}
+    context = {"asked": asked, "competencies": rated, "error": error, "values": values or {}}
     return render(request, "feedback_answer.html", context, status_code=422 if error else 200)
 
 
@@ -224,13 +283,26 @@ def answer_form(
     return _answer_form(request, principal, session, request_id)
 
 
+def _answer_again(
+    request: Request, principal: Principal, session: Session, posted: FormData, error: str
+) -> Response:
+    """The answer form again, as it was sent, with the reason it was refused."""
+    request_id = as_id(str(request.path_params.get("request_id", "")))
+    if request_id is None:
+        raise NotFound("no such feedback request")
+    values = answer_values(posted)
+    return _answer_form(request, principal, session, request_id, error, values)
+
+
 @router.post("/feedback/requests/{request_id}/answer", response_class=HTMLResponse)
+@refills(_answer_again, fields={"text": "text", "anonymous": "anonymous"})
 def answer(
     request: Request,
     request_id: RowId,
     principal: Staff,
     session: SessionDep,
     form: AnswerForm,
+    posted: PostedForm,
 ) -> Response:
     """Store my answer (once, before expiry)."""
     return form_action(
@@ -239,7 +311,7 @@ def answer(
             session, principal, request_id, form.answer(), anonymous=form.anonymous
         ),
         done="/feedback/pending?done=answered",
-        refused=lambda reason: _answer_form(request, principal, session, request_id, reason),
+        refused=lambda reason: _answer_again(request, principal, session, posted, reason),
     )
 
 
@@ -255,10 +327,17 @@ def decline(request_id: RowId, principal: Staff, session: SessionDep) -> Respons
 
 
 def _external_page(
-    request: Request, session: Session, token: str, *, error: str = "", thanks: bool = False
+    request: Request,
+    session: Session,
+    token: str,
+    *,
+    error: str = "",
+    thanks: bool = False,
+    values: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     view = links.external_request(session, token)
     context = {"view": view, "token": token, "error": error, "thanks": thanks}
+    context["values"] = values or {}
     return render(request, "feedback_external.html", context, status_code=422 if error else 200)
 
 
@@ -274,11 +353,14 @@ def external_feedback_answer(
     token: LinkToken,
     session: SessionDep,
     form: AnswerForm,
+    posted: PostedForm,
 ) -> Response:
     """Store the outside rater's answer, then thank them."""
     return form_action(
         session,
         lambda: outside.do_answer_external(session, token, form.answer(), anonymous=form.anonymous),
         done=lambda: _external_page(request, session, token, thanks=True),
-        refused=lambda reason: _external_page(request, session, token, error=reason),
+        refused=lambda reason: _external_page(
+            request, session, token, error=reason, values=answer_values(posted)
+        ),
     )

@@ -12,12 +12,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Form, Request
 from pydantic import Field
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from renown.core.errors import Invalid
 from renown.feedback.actions import Answer
-from renown.feedback.rater_links import ExternalRater
+from renown.feedback.rater_links import ExternalRater, plain_address
 from renown.feedback.results import TrendPoint
-from renown.feedback.vocabulary import MAX_TEXT
+from renown.feedback.vocabulary import MAX_RATING, MAX_TEXT, MIN_RATING
+from renown.web.form_refill import posted_flag, posted_text, posted_texts
 from renown.web.labels import RATER_GROUPS, competency_labels, label
 from renown.web.params import MAX_ID, MULTI_LINE, SingleLine
 from renown.web.vega import chart
@@ -27,6 +29,7 @@ Ratings = Annotated[list[SingleLine], Form(max_length=64)]
 """``key:n`` per rated competency (see :func:`parse_ratings`)."""
 PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
+VALID_RATINGS = frozenset(str(n) for n in range(MIN_RATING, MAX_RATING + 1))
 GROUP_LABELS = RATER_GROUPS
 """Rater groups in words (the one map in :mod:`renown.web.labels`)."""
 
@@ -42,6 +45,20 @@ def parse_ratings(values: Sequence[str]) -> dict[str, int]:
             raise Invalid(f"the rating of {key} must be between 1 and 5")
         ratings[key] = int(number)
     return ratings
+
+
+def shown_ratings(values: Sequence[str]) -> dict[str, int]:
+    """The ratings a form showed when it was sent (values that are no rating left out)."""
+    return parse_ratings([v for v in values if v.partition(":")[2] in VALID_RATINGS])
+
+
+def answer_values(posted: FormData) -> dict[str, Any]:
+    """What an answer form (a colleague's or an outside rater's) showed when it was sent."""
+    return {
+        "text": posted_text(posted, "text"),
+        "ratings": shown_ratings(posted_texts(posted, "rating")),
+        "anonymous": posted_flag(posted, "anonymous"),
+    }
 
 
 @dataclass(frozen=True)
@@ -118,12 +135,29 @@ def trends_chart_spec(points: Sequence[TrendPoint], names: dict[str, str]) -> di
 
 
 def parse_raters(text: str) -> list[ExternalRater]:
-    """``email, name`` per line (the domain checks both)."""
+    """``email, name`` per line. A line without a name or a plain address is refused here,
+    by its number (the domain, which sees a list, cannot say which line); the domain checks
+    the rest (lengths, one mailbox each, no colleague)."""
     raters = []
-    for line in text.splitlines():
-        if line.strip():
-            email, _, name = line.partition(",")
-            raters.append(ExternalRater(email.strip(), name.strip()))
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        email, _, name = (part.strip() for part in line.partition(","))
+        where = f"line {number} of the outside raters"
+        if not email:
+            raise Invalid(
+                f"{where} has no e-mail address: write it first, then a comma and the name",
+                field="external",
+            )
+        try:
+            plain_address(email)
+        except Invalid as refusal:
+            raise Invalid(f"{where}: {refusal}", field="external") from None
+        if not name:
+            raise Invalid(
+                f"{where} has no name: write it after the address and a comma", field="external"
+            )
+        raters.append(ExternalRater(email, name))
     return raters
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from renown.accounts.principal import Principal
 from renown.badges import Tier
@@ -30,6 +31,7 @@ from renown.recognition.actions import MAX_TEXT, REACTION_KINDS
 from renown.recognition.mentions import mentioned_names
 from renown.recognition.rings import MAX_REASON, check_decide_ring
 from renown.web.deps import JobQueueDep, SessionDep
+from renown.web.form_refill import PostedForm, as_id, posted_id, posted_text, refills
 from renown.web.forms import form_action, see_other
 from renown.web.labels import competency_labels
 from renown.web.params import MAX_ID, MULTI_LINE, SINGLE_LINE, RowId, SearchText
@@ -39,6 +41,9 @@ from renown.web.render import is_htmx, render
 
 router = APIRouter()
 FormText = Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE]
+CommentText = Annotated[str, Form(), MULTI_LINE]
+"""Bounded by the body's size only: the domain refuses a comment too long in the words it
+uses for a blank one ("A comment must be 1 to 1000 characters."), shown in the thread."""
 ReasonText = Annotated[str, Form(max_length=MAX_REASON), MULTI_LINE]
 Kind = Annotated[str, Form(pattern="^(" + "|".join(REACTION_KINDS) + ")$")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
@@ -126,11 +131,28 @@ def people_search(
     return render(request, "kudos_picker.html", {"people": people, "q": query})
 
 
+def _give_again(
+    request: Request, principal: Principal, session: Session, posted: FormData, error: str
+) -> Response:
+    """The give-kudos form again, as it was sent, with the reason it was refused."""
+    values: dict[str, Any] = {
+        "message": posted_text(posted, "message"),
+        "competency": posted_text(posted, "competency"),
+    }
+    receiver_id = posted_id(posted, "receiver_id")
+    if receiver_id is not None:
+        with suppress(NotFound):  # the picker shows only people the viewer may see
+            values["receiver"] = org_queries.get_person(session, principal, receiver_id)
+    return _wall(request, principal, session, 1, error=error, values=values)
+
+
 @router.post("/kudos", response_class=HTMLResponse)
+@refills(_give_again, fields={"message": "message", "competency": "competency"})
 def give(
     request: Request,
     principal: Staff,
     session: SessionDep,
+    posted: PostedForm,
     receiver_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     message: FormText = "",
     competency: Annotated[str, Form(max_length=64), SINGLE_LINE] = "",
@@ -144,14 +166,12 @@ def give(
             session, principal, receiver_id, message, clock=CLOCK, competency=competency or None
         )
 
-    def refused(reason: str) -> Response:
-        values: dict[str, Any] = {"message": message, "competency": competency}
-        if receiver_id is not None:
-            with suppress(NotFound):  # the picker shows only people the viewer may see
-                values["receiver"] = org_queries.get_person(session, principal, receiver_id)
-        return _wall(request, principal, session, 1, error=reason, values=values)
-
-    return form_action(session, act, done="/kudos?given=1", refused=refused)
+    return form_action(
+        session,
+        act,
+        done="/kudos?given=1",
+        refused=lambda reason: _give_again(request, principal, session, posted, reason),
+    )
 
 
 @router.post("/kudos/{kudos_id}/withdraw")
@@ -192,12 +212,19 @@ def react(
 
 
 def _thread(
-    request: Request, principal: Principal, session: Session, kudos_id: int, error: str = ""
+    request: Request,
+    principal: Principal,
+    session: Session,
+    kudos_id: int,
+    error: str = "",
+    draft: str = "",
 ) -> HTMLResponse:
+    """A kudos' comment thread; refused, with the reason and the ``draft`` that was sent."""
     context = _context(principal, session) | {
         "kudos_id": kudos_id,
         "comments": queries.comments_of(session, principal, kudos_id),
         "error": error,
+        "draft": draft,
     }
     if is_htmx(request):
         # htmx swaps only 2xx answers: a refused comment is shown in the thread it belongs to.
@@ -205,6 +232,16 @@ def _thread(
     item = context["item"] = queries.kudos_one(session, principal, kudos_id)
     context["mention_names"] = mentioned_names(session, principal.org_id, [item.message])
     return render(request, "kudos_thread.html", context, status_code=422 if error else 200)
+
+
+def _comment_again(
+    request: Request, principal: Principal, session: Session, posted: FormData, error: str
+) -> Response:
+    """The thread again with the comment that was refused, still in its box."""
+    kudos_id = as_id(str(request.path_params.get("kudos_id", "")))
+    if kudos_id is None:
+        raise NotFound("no such kudos")
+    return _thread(request, principal, session, kudos_id, error, posted_text(posted, "text"))
 
 
 @router.get("/kudos/{kudos_id}/comments", response_class=HTMLResponse)
@@ -216,10 +253,16 @@ def comments(
 
 
 @router.post("/kudos/{kudos_id}/comments", response_class=HTMLResponse)
+@refills(_comment_again, fields={})
 def add_comment(
-    request: Request, kudos_id: RowId, principal: Staff, session: SessionDep, text: FormText = ""
+    request: Request,
+    kudos_id: RowId,
+    principal: Staff,
+    session: SessionDep,
+    posted: PostedForm,
+    text: CommentText = "",
 ) -> Response:
-    """Comment under a kudos."""
+    """Comment under a kudos (refused in the thread, the text kept in its box)."""
     return form_action(
         session,
         lambda: actions.check_comment(session, principal, kudos_id, text, clock=CLOCK),
@@ -228,7 +271,7 @@ def add_comment(
             if is_htmx(request)
             else see_other(f"/kudos/{kudos_id}/comments")
         ),
-        refused=lambda reason: _thread(request, principal, session, kudos_id, reason),
+        refused=lambda reason: _comment_again(request, principal, session, posted, reason),
     )
 
 
