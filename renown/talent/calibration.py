@@ -316,10 +316,7 @@ def nine_box(
     )
 
 
-
-def board_version(
-    session: Session, principal: Principal, round_id: int, session_id: int
-) -> str:
+def board_version(session: Session, principal: Principal, round_id: int, session_id: int) -> str:
     """A token that changes whenever the 9-box the principal sees in a session may have:
     a move of someone they may calibrate, the session closing, the round being decided.
 

@@ -255,9 +255,13 @@ def ninebox_shift(
     the grid and the table of cells out of band, so everyone in the room sees the others'
     moves. ``seen`` is the session's version the page was drawn at: unchanged, the answer
     is an empty 204 (htmx swaps nothing), so a quiet room costs one small query."""
-    if seen is not None and session_id is not None:
-        if seen == calibration.board_version(session, principal, round_id, session_id):
-            return Response(status_code=status.HTTP_204_NO_CONTENT)
+    unchanged = (
+        seen is not None
+        and session_id is not None
+        and seen == calibration.board_version(session, principal, round_id, session_id)
+    )
+    if unchanged:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
     return _page(
         request, principal, session, round_id, session_id, template="talent_ninebox_live.html"
     )
