@@ -42,3 +42,12 @@ class Principal:
     def actor(self) -> str:
         """How the audit log names this principal."""
         return f"account:{self.account_id}"
+
+
+def account_of_actor(actor: str) -> int | None:
+    """The account id of an audit actor ``account:<id>`` (:attr:`Principal.actor`), or
+    ``None`` for any other actor (a job, the command line)."""
+    number = actor.removeprefix("account:")
+    if actor.startswith("account:") and number.isascii() and number.isdigit():
+        return int(number)
+    return None

@@ -155,3 +155,13 @@ class Invalid(RenownError):  # noqa: N818
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class Stale(Invalid):
+    """The change was chosen against a state someone else has changed since (409).
+
+    Collaborative pages send what the person saw (a 9-box move, the cell its person was
+    in); when the stored state differs, the change is refused rather than silently
+    applied over the other person's. An :class:`Invalid`, so a form shows the sentence
+    like any other refusal and keeps what was typed; the API answers 409 Conflict.
+    """

@@ -21,7 +21,6 @@ from renown.accounts.principal import Principal
 from renown.core.clock import Clock
 from renown.core.errors import Invalid, NotAllowed, NotFound
 from renown.core.roles import Role
-from renown.store.tables.org import Person
 from renown.store.tables.talent import CalibrationMove, CalibrationSession, PromotionRound
 from renown.talent.board import (
     BoardRow,
@@ -30,6 +29,7 @@ from renown.talent.board import (
     evidence_of,
     published_row,
 )
+from renown.talent.calibration_seen import check_seen_cell
 from renown.talent.frozen import round_keys
 from renown.talent.ninebox import BOX_NAMES, Box, GroupShift, grid_counts, session_shift
 from renown.talent.rounds import (
@@ -152,8 +152,12 @@ def check_move(
     reason: str,
     *,
     clock: Clock,
+    seen: Box | None = None,
 ) -> CalibrationMove:
-    """Move a candidate to another cell in an open session (reason required, logged)."""
+    """Move a candidate to another cell in an open session (reason required, logged).
+
+    ``seen`` is the cell the mover saw the person in: when someone moved them since, the
+    move is refused (:func:`~renown.talent.calibration_seen.check_seen_cell`)."""
     round_ = locked_open_round(session, principal, visible_round(session, principal, round_id).id)
     allowed = _may_calibrate(session, principal, round_)
     if person_id not in allowed:
@@ -167,9 +171,10 @@ def check_move(
     from_box = boxes_now(session, round_).get(person_id)
     if from_box is None:
         raise Invalid("this candidate has no 9-box cell yet: performance or potential is missing")
+    now = clock.now()
+    check_seen_cell(session, principal, round_.id, person_id, seen, from_box, now=now)
     if from_box == to_box:
         raise Invalid("the candidate is already in that cell")
-    now = clock.now()
     move = CalibrationMove(
         session_id=calibration.id,
         round_id=round_.id,
@@ -311,7 +316,22 @@ def nine_box(
     )
 
 
-def person_name(session: Session, person_id: int) -> str:
-    """A candidate's name for messages."""
-    person = session.get(Person, person_id)
-    return person.name if person else f"person {person_id}"
+def board_version(session: Session, principal: Principal, round_id: int, session_id: int) -> str:
+    """A token that changes whenever the 9-box the principal sees in a session may have:
+    a move of someone they may calibrate, the session closing, the round being decided.
+
+    Everyone in the room polls while a session is open; an unchanged token answers the
+    poll without drawing anything (one small count, not the whole 9-box). A manager's
+    token counts the moves of their own line only, so it says nothing of the others.
+    """
+    round_ = visible_round(session, principal, round_id)
+    calibration = _session_of(session, round_, session_id)
+    moves = sa.select(sa.func.count(CalibrationMove.id), sa.func.max(CalibrationMove.id)).where(
+        CalibrationMove.round_id == round_.id
+    )
+    if not principal.sees_everyone:
+        allowed = _may_calibrate(session, principal, round_)
+        moves = moves.where(CalibrationMove.person_id.in_(sorted(allowed)))
+    count, last = session.execute(moves).one()
+    state = "closed" if calibration.closed_at is not None else "open"
+    return f"{count}.{last or 0}.{state}.{round_.status}"

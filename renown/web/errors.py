@@ -20,13 +20,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renown.accounts.signin import Throttled
-from renown.core.errors import InputError, Invalid, NotAllowed, NotFound
+from renown.core.errors import InputError, Invalid, NotAllowed, NotFound, Stale
 from renown.store.turns import TurnTimeoutError
 from renown.web.form_errors import issue_sentence
 from renown.web.form_refill import refill
 from renown.web.issues import printable, public_issues
 
 STATUS_OF: dict[type[Exception], int] = {
+    Stale: 409,  # before Invalid, which it specialises: the first kind that matches wins
     NotAllowed: 403,
     NotFound: 404,
     Invalid: 422,

@@ -1,6 +1,8 @@
 /* Behaviour of the 9-box and calibration pages. No inline scripts and no eval (the
- * Content-Security-Policy forbids both): the chart spec arrives in a JSON <script> block and
- * the wiring reads data- attributes. Everything here is an enhancement; the forms post
+ * Content-Security-Policy forbids both): the chart spec arrives in a data- attribute and
+ * the wiring reads data- attributes. While a session is open the page polls (htmx) and the
+ * grid and the table are swapped in out of band when someone moved a person: htmx:load
+ * draws the new chart. Everything here is an enhancement; the forms post
  * without it. */
 (function () {
   "use strict";
@@ -22,20 +24,35 @@
   }
 
   /* Once a person is chosen (in the picker's matches, the chart or the table), preset the
-   * levels to their current cell, so the reviewer changes only what they mean to change. */
-  function presetLevels(picker, personId) {
-    var entry = entryOf(personId);
+   * levels to their current cell, so the reviewer changes only what they mean to change,
+   * and note that cell as the one the mover saw (the server refuses the move if someone
+   * moved the person meanwhile). The cell comes from what was chosen: a match carries the
+   * cell as the server knew it when it answered the search, and the table's entries are
+   * redrawn whenever the room moves someone; a chart point goes through its table entry. */
+  function presetLevels(picker, personId, source) {
+    var cell = source instanceof Element && source.dataset.performance ? source : entryOf(personId);
     var form = picker.closest("form");
-    if (!entry || !form) {
+    if (!form) {
       return;
     }
-    var performance = form.querySelector('select[name="performance"]');
-    var potential = form.querySelector('select[name="potential"]');
-    if (performance && entry.dataset.performance) {
-      performance.value = entry.dataset.performance;
+    var fields = {
+      performance: form.querySelector('select[name="performance"]'),
+      potential: form.querySelector('select[name="potential"]'),
+      seenPerformance: form.querySelector("[data-seen-performance]"),
+      seenPotential: form.querySelector("[data-seen-potential]"),
+    };
+    var performance = cell ? cell.dataset.performance || "" : "";
+    var potential = cell ? cell.dataset.potential || "" : "";
+    if (fields.performance && performance) {
+      fields.performance.value = performance;
     }
-    if (potential && entry.dataset.potential) {
-      potential.value = entry.dataset.potential;
+    if (fields.potential && potential) {
+      fields.potential.value = potential;
+    }
+    /* a cell not known here is not claimed: the server then checks nothing */
+    if (fields.seenPerformance && fields.seenPotential) {
+      fields.seenPerformance.value = performance && potential ? performance : "";
+      fields.seenPotential.value = performance && potential ? potential : "";
     }
   }
 
@@ -89,7 +106,7 @@
     document.addEventListener("person-picked", function (event) {
       var picker = event.target;
       if (picker instanceof Element && picker.id === "move-picker") {
-        presetLevels(picker, event.detail.id);
+        presetLevels(picker, event.detail.id, event.detail.source);
       }
     });
   }

@@ -5,10 +5,15 @@ reason; moves override 9-box cells only, never a ranking, and every one is in th
 log. The page shows every candidate the viewer may calibrate
 (:func:`renown.talent.calibration.nine_box` decides) as a chart and as a plain 3x3 table.
 In an open session a move is made through a form that htmx submits in place; the answer
-carries an ``HX-Trigger`` so the session's shift table, which also polls every few seconds,
-shows the room's moves at once. Without JavaScript the same forms post normally and the
-page redirects back. A refused move (no reason, same cell, a closed session) re-renders the
-form with the domain's message and what was typed, as a 422.
+carries an ``HX-Trigger`` so the session's shift table shows the room's moves at once.
+Several people calibrate together, so the page polls every few seconds with the session's
+version (:func:`renown.talent.calibration.board_version`): an unchanged session answers 204
+and draws nothing, a changed one sends the shift and, out of band, the grid and the table of
+cells. A move carries the cell its mover saw the person in; when someone moved the person
+since, it is refused (409 for the API) and the form comes back preset to the cell they are
+in now, the reason kept. Without JavaScript the same forms post normally and the page
+redirects back. A refused move (no reason, same cell, a closed session, a stale cell)
+re-renders the form with the domain's message and what was typed, as a 422.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from renown.accounts.principal import Principal
-from renown.core.errors import Invalid
+from renown.core.errors import Invalid, Stale
 from renown.store.tables.talent import CalibrationMove
 from renown.talent import calibration, rounds
 from renown.talent.calibration import NineBox
-from renown.talent.ninebox import BOX_NAMES, LEVEL_NAMES
+from renown.talent.calibration_seen import person_name
+from renown.talent.ninebox import BOX_NAMES, LEVEL_NAMES, Box
 from renown.talent.rounds import MAX_TEXT
 from renown.web.deps import SessionDep
 from renown.web.forms import form_action, see_other
@@ -79,6 +85,19 @@ def open_session(
     return CalibrationSessionOut.model_validate(opened)
 
 
+def seen_cell(performance: int | None, potential: int | None) -> Box | None:
+    """The cell the mover saw the person in, when the move says: both levels, or neither
+    (a client that does not say is not checked)."""
+    if performance is None and potential is None:
+        return None
+    if performance is None or potential is None:
+        raise Invalid(
+            "give the cell you saw the person in as both from_performance and "
+            "from_potential, or neither"
+        )
+    return (performance, potential)
+
+
 def _logged(move: CalibrationMove, name: str) -> MoveOut:
     """A stored move as the API shows it (its cells named)."""
     cells = {
@@ -108,10 +127,18 @@ def move(
     person_id = required(given.person_id, "person_id")
     to_box = (required(given.performance, "performance"), required(given.potential, "potential"))
     moved = calibration.check_move(
-        session, principal, round_id, session_id, person_id, to_box, given.reason, clock=CLOCK
+        session,
+        principal,
+        round_id,
+        session_id,
+        person_id,
+        to_box,
+        given.reason,
+        clock=CLOCK,
+        seen=seen_cell(given.from_performance, given.from_potential),
     )
     session.commit()
-    return _logged(moved, calibration.person_name(session, person_id))
+    return _logged(moved, person_name(session, person_id))
 
 
 @api.post("/talent/rounds/{round_id}/calibration/{session_id}/close")
@@ -167,6 +194,11 @@ def _context(
         "move_picker": picker,
         "ninebox_url": ninebox_url(view.round.id, None if view.active is None else view.active.id),
         "actors": actor_labels(session, principal.org_id, (m.moved_by for m in view.moves)),
+        "version": (
+            ""
+            if open_session is None
+            else calibration.board_version(session, principal, view.round.id, open_session.id)
+        ),
     }
 
 
@@ -192,8 +224,7 @@ def _ninebox_at(round_id: int, session_id: int, extra: str = "") -> str:
     return ninebox_url(round_id, session_id) + extra
 
 
-@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
-@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)  # registered first
+@pages.get("/talent/rounds/{round_id}/ninebox", response_class=HTMLResponse)
 def ninebox_page(
     request: Request,
     round_id: RowId,
@@ -204,15 +235,35 @@ def ninebox_page(
     q: SearchText = None,
     pick: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> HTMLResponse:
-    """The 9-box chart and table, the calibration session and its live shift; at
-    ``/shift`` only the session's shift per department and its moves (htmx polls this).
+    """The 9-box chart and table, the calibration session and its live shift.
     ``picker``, ``q`` and ``pick`` carry the move picker's search and choice when the
     browser runs no JavaScript."""
-    shift = request.url.path.endswith("/shift")
-    template = "talent_ninebox_shift.html" if shift else "talent_ninebox.html"
     search = PickerSearch(asked=picker == MOVE_PICKER, q=q or "", pick=pick)
+    return _page(request, principal, session, round_id, session_id, search=search)
+
+
+@pages.get("/talent/rounds/{round_id}/ninebox/shift", response_class=HTMLResponse)
+def ninebox_shift(
+    request: Request,
+    round_id: RowId,
+    principal: Calibrator,
+    session: SessionDep,
+    session_id: OptionalId = None,
+    seen: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """What the page polls (htmx): the session's shift per department and its moves, with
+    the grid and the table of cells out of band, so everyone in the room sees the others'
+    moves. ``seen`` is the session's version the page was drawn at: unchanged, the answer
+    is an empty 204 (htmx swaps nothing), so a quiet room costs one small query."""
+    unchanged = (
+        seen is not None
+        and session_id is not None
+        and seen == calibration.board_version(session, principal, round_id, session_id)
+    )
+    if unchanged:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
     return _page(
-        request, principal, session, round_id, session_id, template=template, search=search
+        request, principal, session, round_id, session_id, template="talent_ninebox_live.html"
     )
 
 
@@ -250,14 +301,21 @@ def move_page(
     performance: Level = None,
     potential: Level = None,
     reason: Annotated[str, Form(max_length=MAX_TEXT), MULTI_LINE] = "",
+    from_performance: Level = None,
+    from_potential: Level = None,
 ) -> Response:
-    """Move a candidate to another cell (a reason is required); the shift table follows."""
-    values = {
+    """Move a candidate to another cell (a reason is required); the shift table follows.
+    ``from_performance`` and ``from_potential`` are the cell the mover saw the person in:
+    when someone moved them since, the form comes back preset to the cell they are in
+    now, with the reason as typed."""
+    values: dict[str, Any] = {
         "form": "move",
         "person_id": person_id,
         "performance": performance,
         "potential": potential,
         "reason": reason,
+        "from_performance": from_performance,
+        "from_potential": from_potential,
     }
     htmx = is_htmx(request)
     template = "talent_ninebox_workspace.html" if htmx else "talent_ninebox.html"
@@ -267,16 +325,24 @@ def move_page(
             raise Invalid("choose the person to move")
         if performance is None or potential is None:
             raise Invalid("choose the cell: a performance and a potential level")
-        calibration.check_move(
-            session,
-            principal,
-            round_id,
-            session_id,
-            person_id,
-            (performance, potential),
-            reason,
-            clock=CLOCK,
-        )
+        try:
+            calibration.check_move(
+                session,
+                principal,
+                round_id,
+                session_id,
+                person_id,
+                (performance, potential),
+                reason,
+                clock=CLOCK,
+                seen=seen_cell(from_performance, from_potential),
+            )
+        except Stale:
+            # What the mover saw is gone: the levels start again from the cell the person
+            # is in now (preset_levels), and only the person and the reason are kept.
+            for field in ("performance", "potential", "from_performance", "from_potential"):
+                values.pop(field)
+            raise
 
     def moved() -> Response:
         if not htmx:

@@ -47,13 +47,15 @@ def movable_search(
     session_id: OptionalId = None,
 ) -> HTMLResponse:
     """The move picker's list of matches (htmx): candidates the viewer may move, each
-    with their current cell, as links that choose them."""
+    with their current cell (named, and as levels the move form is preset from: the cell
+    as the server knows it now, not as the page was drawn), as links that choose them."""
     found = search_movable(session, principal, round_id, q or "")
     context = {
         "matches": found.matches,
         "picker": MOVE_PICKER,
         "round_id": round_id,
         "notes": {pid: BOX_NAMES[box] for pid, box in found.boxes.items()},
+        "cells": found.boxes,
         "page_url": ninebox_url(round_id, session_id),
     }
     return render(request, "talent_person_picker.html", context)
@@ -91,7 +93,18 @@ def move_picker_state(
 
 def preset_levels(values: dict[str, Any], chosen: Movable | None) -> dict[str, Any]:
     """The move form's levels start at the chosen person's current cell (the reviewer
-    changes only what they mean to change), unless the form came back with its own."""
-    if chosen is None or values.get("performance") or values.get("potential"):
+    changes only what they mean to change), unless the form came back with its own.
+
+    The form also carries the cell the mover sees the person in (``from_performance``,
+    ``from_potential``), which the move is checked against: the cell now, unless the form
+    came back with the one its mover saw (a move refused for another reason stays checked
+    against what its mover saw)."""
+    if chosen is None:
         return values
-    return values | {"performance": chosen.box[0], "potential": chosen.box[1]}
+    performance, potential = chosen.box
+    seen = {"from_performance": performance, "from_potential": potential}
+    if values.get("from_performance") and values.get("from_potential"):
+        seen = {}
+    if values.get("performance") or values.get("potential"):
+        return values | seen
+    return values | seen | {"performance": performance, "potential": potential}

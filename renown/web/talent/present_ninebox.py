@@ -14,6 +14,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from renown.accounts.principal import account_of_actor
 from renown.store.tables.accounts import Account
 from renown.talent.calibration import NineBox
 from renown.talent.ninebox import BOX_NAMES, BOXES, Box
@@ -30,7 +31,7 @@ def actor_labels(session: Session, org_id: int, actors: Iterable[str]) -> dict[s
 
     Only accounts of ``org_id`` are looked up; anything else keeps its raw name.
     """
-    wanted = {a: int(a.removeprefix("account:")) for a in set(actors) if _is_account(a)}
+    wanted = {a: account for a in set(actors) if (account := account_of_actor(a)) is not None}
     found: dict[int, str] = {}
     if wanted:
         found = dict(
@@ -41,11 +42,6 @@ def actor_labels(session: Session, org_id: int, actors: Iterable[str]) -> dict[s
             ).all()
         )
     return {actor: found.get(account, actor) for actor, account in wanted.items()}
-
-
-def _is_account(actor: str) -> bool:
-    number = actor.removeprefix("account:")
-    return actor.startswith("account:") and number.isascii() and number.isdigit()
 
 
 def _spread(person_id: int, factor: float) -> float:

@@ -116,12 +116,21 @@ class CalibrationSessionIn(BaseModel):
 
 
 class MoveIn(BaseModel):
-    """Move a candidate to another 9-box cell, with a reason (every field required)."""
+    """Move a candidate to another 9-box cell, with a reason (required), and optionally
+    the cell the mover saw them in."""
 
     person_id: PersonId | None = None
     performance: Level | None = None
     potential: Level | None = None
     reason: Reason = ""
+    from_performance: Level | None = Field(
+        default=None,
+        description="The cell the mover saw the person in (with from_potential): when "
+        "someone moved them since, the move is refused with 409. Optional.",
+    )
+    from_potential: Level | None = Field(
+        default=None, description="The potential level of the cell the mover saw"
+    )
 
 
 class DecisionIn(BaseModel):
