@@ -243,7 +243,9 @@ def test_a_reviewer_sees_the_submissions_to_review_and_the_sponsor_the_entries(
     )
     assert title not in _todo(_html(platform, Role.MEMBER))  # the author does not review
     sponsor = _text(_main(_html(platform, Role.SPONSOR)))
-    assert re.search(r"Entries in review [1-9]\d* entr(?:y|ies) In review: .*" + title, sponsor), sponsor
+    assert re.search(r"Entries in review [1-9]\d* entr(?:y|ies) In review: .*" + title, sponsor), (
+        sponsor
+    )
 
 
 def test_a_reviewer_sees_the_appeals_against_their_scorecards(platform: Platform) -> None:
