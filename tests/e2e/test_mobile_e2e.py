@@ -34,7 +34,7 @@ WIDTHS = """() => ({
 })"""
 """The page's width, the window's, and every table wrapper that scrolls sideways."""
 LABELS = """(selector) => Array.from(document.querySelector(selector)
-    .querySelectorAll('tbody tr:first-child td[data-label]'))
+    .querySelectorAll(':scope > tbody > tr:first-child > td[data-label]'))
   .map((cell) => getComputedStyle(cell, '::before').content.replace(/^"|"$/g, ''))"""
 """The labels a table's first row of cards shows (each cell's ``::before``)."""
 
@@ -179,9 +179,9 @@ what it draws) do not count."""
 
 def test_no_main_page_of_any_role_is_wider_than_a_phone(browser: Any, live: Any) -> None:
     """Every main page of every role (``scripts/main_pages.py``) at 390 px: the page does
-    not scroll sideways and nothing in it runs past the screen's edge, where it would be cut
-    off; a wide table may scroll inside its own wrapper. The check can fail: a page given a
-    600 px box reports it."""
+    not scroll sideways, nothing in it runs past the screen's edge (where it would be cut
+    off), and no table scrolls sideways in its wrapper: tables become cards. The check can
+    fail: a page given a 600 px box reports it."""
     found: list[str] = []
     for role in ROLE_PAGES:
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
@@ -195,6 +195,7 @@ def test_no_main_page_of_any_role_is_wider_than_a_phone(browser: Any, live: Any)
                 widths = page.evaluate(WIDTHS)
                 if widths["page"] > widths["window"]:
                     found.append(f"{role.value} {name}: page {widths['page']} px wide")
+                found += [f"{role.value} {name}: table scrolls {w}" for w in widths["wrappers"]]
                 found += [f"{role.value} {name}: {cut}" for cut in page.evaluate(CUT_OFF)]
             assert problems == [], problems
             page.evaluate(

@@ -59,18 +59,22 @@
     var rows = document.createDocumentFragment();
     nodes.forEach(function (node) {
       var row = document.createElement("tr");
-      var who = document.createElement("td");
+      var who = document.createElement("th");
+      who.scope = "row";
       var link = cell("a", node.name);
       link.href = "/people/" + encodeURIComponent(node.id);
       link.addEventListener("focus", function () { onFocus(node.id); });
       link.addEventListener("blur", function () { onBlur(node.id); });
       who.appendChild(link);
       row.appendChild(who);
-      row.appendChild(cell("td", node.title || "—"));
-      row.appendChild(cell("td", node.team || "—"));
-      row.appendChild(cell("td", node.department));
-      row.appendChild(cell("td", String(node.score), "num"));
-      row.appendChild(cell("td", String(degree[node.id] || 0), "num"));
+      /* data-label: on a phone the rows are cards whose cells name their column. */
+      [["Title", node.title || "—"], ["Team", node.team || "—"], ["Department", node.department],
+        ["Score", String(node.score), "num"], ["Connections", String(degree[node.id] || 0), "num"]]
+        .forEach(function (column) {
+          var td = cell("td", column[1], column[2]);
+          td.dataset.label = column[0];
+          row.appendChild(td);
+        });
       rows.appendChild(row);
     });
     body.textContent = "";
