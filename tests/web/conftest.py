@@ -44,8 +44,9 @@ from renown.store.engine import make_engine, session_factory
 from renown.store.migrate import upgrade
 from renown.store.tables.accounts import Account
 from renown.store.tables.jobs import Job
-from renown.store.tables.org import Person
+from renown.store.tables.org import Department, Person, Team
 from renown.store.tables.recognition import Kudos, KudosComment, KudosRingReview
+from renown.store.tables.scores import ScoreSnapshot
 from renown.web.app import create_app
 
 PASSWORD = "correct-horse-battery-staple"
@@ -481,3 +482,31 @@ def add_ring(platform: Platform, org_id: int, members: list[int]) -> int:
         session.add(review)
         session.flush()
         return int(review.id)
+
+
+def add_department(
+    session: Session, org_id: int, name: str, teams: tuple[str, ...] = ()
+) -> tuple[int, list[int]]:
+    """A department of ``org_id`` with these teams: its id and the teams' ids (the talent
+    pages' tests build a lab department of their own people this way)."""
+    department = Department(org_id=org_id, name=name)
+    session.add(department)
+    session.flush()
+    made = [Team(org_id=org_id, department_id=department.id, name=team) for team in teams]
+    session.add_all(made)
+    session.flush()
+    return department.id, [team.id for team in made]
+
+
+def add_score(session: Session, run_id: int, person_id: int, score: int, rank: int) -> None:
+    """A whole-number prominence score of ``person_id`` in the scoring run ``run_id``."""
+    session.add(
+        ScoreSnapshot(
+            run_id=run_id,
+            person_id=person_id,
+            score=score,
+            score_exact=float(score),
+            rank=rank,
+            trend=None,
+        )
+    )

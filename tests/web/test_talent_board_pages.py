@@ -17,11 +17,10 @@ import pytest
 
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
-from renown.store.tables.org import Department, Person, Team
-from renown.store.tables.scores import ScoreSnapshot
+from renown.store.tables.org import Person
 from renown.store.tables.talent import TalentProfile
 from renown.talent.rounds import Eligibility, RoundConfig, check_open_round
-from tests.web.conftest import Platform, principal_of_account
+from tests.web.conftest import Platform, add_department, add_score, principal_of_account
 
 LAB = "Board Lab"
 SIZE = 62
@@ -54,33 +53,18 @@ def _person(session: object, platform: Platform, number: int, name: str, **field
 @pytest.fixture(scope="module")
 def lab(platform: Platform) -> BoardLab:
     with platform.sessions() as session, session.begin():
-        department = Department(org_id=platform.acme_id, name=LAB)
-        session.add(department)
-        session.flush()
-        north = Team(org_id=platform.acme_id, department_id=department.id, name="North Lab")
-        south = Team(org_id=platform.acme_id, department_id=department.id, name="South Lab")
-        session.add_all([north, south])
-        session.flush()
+        department, (north, south) = add_department(
+            session, platform.acme_id, LAB, ("North Lab", "South Lab")
+        )
         ids = []
         for number in range(SIZE):
             name = {0: "Kim Park", 1: "Kim Park"}.get(number, f"Analyst {number:02d} Lab")
             team = north if number % 2 == 0 else south
-            pid = _person(
-                session, platform, number, name, department_id=department.id, team_id=team.id
-            )
+            pid = _person(session, platform, number, name, department_id=department, team_id=team)
             ids.append(pid)
             level = "L3" if number % 2 else "L2"
             session.add(TalentProfile(org_id=platform.acme_id, person_id=pid, level=level))
-            session.add(
-                ScoreSnapshot(
-                    run_id=platform.run_id,
-                    person_id=pid,
-                    score=99 - number,
-                    score_exact=float(99 - number),
-                    rank=2000 + number,
-                    trend=None,
-                )
-            )
+            add_score(session, platform.run_id, pid, 99 - number, 2000 + number)
         outside = _person(session, platform, 999, "Kim Park")
         hr = principal_of_account(session, platform.members[Role.HR].account_id)
         round_ = check_open_round(

@@ -19,8 +19,7 @@ import pytest
 
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
-from renown.store.tables.org import Department, Person, Team
-from renown.store.tables.scores import ScoreSnapshot
+from renown.store.tables.org import Person
 from renown.talent.board import board
 from renown.talent.calibration import nine_box
 from renown.talent.decisions import check_sign_off
@@ -28,7 +27,7 @@ from renown.talent.imports import check_import_talent_records
 from renown.talent.ninebox import BOX_NAMES, Box
 from renown.talent.pool_search import MATCHES
 from renown.talent.rounds import Eligibility, RoundConfig, check_open_round
-from tests.web.conftest import Platform, principal_of_account
+from tests.web.conftest import Platform, add_department, add_score, principal_of_account
 
 LAB = "Grid Lab"
 SIZE = 40
@@ -48,13 +47,9 @@ class GridLab:
 
 def _add_lab(platform: Platform) -> tuple[list[int], list[str]]:
     with platform.sessions() as session, session.begin():
-        department = Department(org_id=platform.acme_id, name=LAB)
-        session.add(department)
-        session.flush()
-        north = Team(org_id=platform.acme_id, department_id=department.id, name="North Grid")
-        south = Team(org_id=platform.acme_id, department_id=department.id, name="South Grid")
-        session.add_all([north, south])
-        session.flush()
+        department, (north, south) = add_department(
+            session, platform.acme_id, LAB, ("North Grid", "South Grid")
+        )
         ids, employees = [], []
         for number in range(SIZE):
             person = Person(
@@ -63,24 +58,15 @@ def _add_lab(platform: Platform) -> tuple[list[int], list[str]]:
                 name="Sam Rivera" if number < 2 else f"Grid Tester {number:02d}",
                 title="Grid Engineer",
                 hired_on=date(2020, 1, 1),
-                department_id=department.id,
-                team_id=north.id if number % 2 == 0 else south.id,
+                department_id=department,
+                team_id=north if number % 2 == 0 else south,
                 manager_id=platform.cast.manager if number == 0 else None,
             )
             session.add(person)
             session.flush()
             ids.append(person.id)
             employees.append(person.employee_id)
-            session.add(
-                ScoreSnapshot(
-                    run_id=platform.run_id,
-                    person_id=person.id,
-                    score=99 - 2 * number,
-                    score_exact=float(99 - 2 * number),
-                    rank=3000 + number,
-                    trend=None,
-                )
-            )
+            add_score(session, platform.run_id, person.id, 99 - 2 * number, 3000 + number)
     return ids, employees
 
 

@@ -23,15 +23,14 @@ import sqlalchemy as sa
 
 from renown.core.clock import FixedClock
 from renown.core.roles import Role
-from renown.store.tables.org import Department, Person
-from renown.store.tables.scores import ScoreSnapshot
+from renown.store.tables.org import Person
 from renown.store.tables.talent import ExternalProminence, PerformanceRating
 from renown.talent.board import board as board_of
 from renown.talent.composite import WeightedCriterion
 from renown.talent.decisions import check_sign_off
 from renown.talent.report import EXTERNAL_PROMINENCE_WARNING
 from renown.talent.rounds import Eligibility, RoundConfig, check_open_round, check_set_candidate
-from tests.web.conftest import Platform, csrf_of, principal_of_account
+from tests.web.conftest import Platform, add_department, add_score, csrf_of, principal_of_account
 
 HTMX = {"HX-Request": "true"}
 CSRF_VALUE = re.compile(r'name="csrf_token"\s+value="[^"]*"')
@@ -69,32 +68,21 @@ class Lab:
 def lab(platform: Platform) -> Lab:
     ids = {}
     with platform.sessions() as session, session.begin():
-        department = Department(org_id=platform.acme_id, name=LAB)
-        session.add(department)
-        session.flush()
+        department, _ = add_department(session, platform.acme_id, LAB)
         for number, (first, (public, rating, internal, external)) in enumerate(PEOPLE.items()):
             person = Person(
                 org_id=platform.acme_id,
                 employee_id=f"lab-{number}",
                 name=f"{first} Lab",
                 title="Lab Engineer",
-                department_id=department.id,
+                department_id=department,
                 hired_on=date(2020, 1, 1),
                 public_profile=public,
             )
             session.add(person)
             session.flush()
             ids[first] = person.id
-            session.add(
-                ScoreSnapshot(
-                    run_id=platform.run_id,
-                    person_id=person.id,
-                    score=internal,
-                    score_exact=float(internal),
-                    rank=1000 + number,
-                    trend=None,
-                )
-            )
+            add_score(session, platform.run_id, person.id, internal, 1000 + number)
             if rating is not None:
                 session.add(
                     PerformanceRating(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query
@@ -20,7 +20,6 @@ from fastapi import Depends, Query
 from renown.talent.board import BoardRow
 from renown.web.params import MAX_ID
 
-Sort = Literal["rank", "name", "department"]
 SORTS: Final[dict[str, str]] = {
     "rank": "Rank",
     "name": "Name",
